@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* What the user types as bytes:
+ *   hex in any common spelling: "de ad be ef", "deadbeef", "0xde,0xad", "DE:AD", "\xde\xad"
+ *   a quoted C string with escapes: "hi, dad\n" (\n \t \r \0 \\ \" \xHH \NNN octal)
+ *   any mix of the two, e.g.  "HELLO" 00 0a
+ *   an optional repeat: DATA * N   (N decimal or 0x hex)
+ * On error, returns NULL and the GError names the column (1-based) of the
+ * offending character and why, e.g. "column 5: 'g' is not a hex digit". */
+GBytes   *ps_bytes_parse        (const char   *text,
+                                 GError      **error);
+
+/* Repeats (or truncates) pattern to fill exactly length bytes. */
+GBytes   *ps_bytes_fill         (GBytes       *pattern,
+                                 gsize         length);
+
+/* The write-bytes action argument: "OFFSET DATA", e.g. `0x10 de ad be ef`, `0 "HELLO"`. */
+gboolean  ps_bytes_parse_write  (const char   *text,
+                                 guint64      *offset,
+                                 GBytes      **data,
+                                 GError      **error);
+
+/* "de ad be ef" (at most max bytes, then "…") */
+char     *ps_bytes_to_hex       (const guint8 *data,
+                                 gsize         len,
+                                 gsize         max);
+/* C-escaped text: printable ASCII as is, else \n, \t, \xHH */
+char     *ps_bytes_to_escaped   (const guint8 *data,
+                                 gsize         len,
+                                 gsize         max);
+
+G_END_DECLS

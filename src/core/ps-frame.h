@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ps-source.h"
+
+G_BEGIN_DECLS
+
+/* A page's state in a frame. */
+typedef enum
+{
+  PS_PAGE_ABSENT,        /* shmem: not allocated (a hole, reads as zeros); file: not in the page cache */
+  PS_PAGE_RESIDENT,
+  PS_PAGE_UNKNOWN,       /* the kernel will not say (a file we neither own nor may write) */
+  PS_PAGE_PAST_EOF,
+  PS_PAGE_PAST_MAPPING,
+} PsPageState;
+
+typedef enum
+{
+  PS_CONTENT_UNKNOWN,    /* never read */
+  PS_CONTENT_ZERO,
+  PS_CONTENT_TEXT,
+  PS_CONTENT_BINARY,
+  PS_CONTENT_ENTROPY,    /* high entropy: compressed, encrypted, random */
+} PsContentClass;
+
+#define PS_PAGE_STATE_MASK     0x07
+#define PS_PAGE_PRIVATE_COPY   0x08   /* MAP_PRIVATE: this page is our own copy (COW done) */
+
+/* 8 bytes per page. */
+typedef struct
+{
+  guint32 last_change_ms;   /* ms since the scanner's epoch; 0 = never changed */
+  guint16 changes;          /* saturates at G_MAXUINT16 */
+  guint8  state;            /* PsPageState | PS_PAGE_PRIVATE_COPY */
+  guint8  content;          /* PsContentClass */
+} PsPageInfo;
+
+typedef enum
+{
+  PS_FRAME_SHRANK    = 1 << 0,   /* the object is smaller than when mapped */
+  PS_FRAME_GREW      = 1 << 1,
+  PS_FRAME_REMOVED   = 1 << 2,   /* SysV SHM_DEST, unlinked POSIX segment or file */
+  PS_FRAME_SIGBUS    = 1 << 3,   /* this pass hit SIGBUS and ended early */
+  PS_FRAME_PAUSED    = 1 << 4,
+  PS_FRAME_SWEEP_DONE = 1 << 5,  /* this pass finished a sweep of every page */
+} PsFrameFlags;
+
+/* The immutable result of one scanner pass. Read its fields directly. */
+typedef struct
+{
+  /*< private >*/
+  gatomicrefcount ref_count;
+
+  /*< public >*/
+  guint64       serial;
+  gint64        epoch_us;        /* monotonic time of the scanner's epoch */
+  gint64        time_us;         /* monotonic time the pass ended */
+  gint64        pass_us;         /* how long the pass took */
+  guint         interval_ms;     /* the interval now (stretched by the budget) */
+  double        cpu_fraction;    /* the scanner thread's CPU use, 0..1 of one core */
+  PsFrameFlags  flags;
+  PsGeometry    geometry;        /* after this pass's restat */
+
+  guint64       n_pages;         /* pages of the mapping (+0: the guard is not a page here) */
+  PsPageInfo   *pages;
+
+  guint64       n_resident;
+  guint64       n_absent;
+  guint64       n_unknown;
+  guint64       n_private_copies;
+  guint64       n_changed;       /* pages found changed by this pass */
+  guint64       n_scanned;       /* pages hashed by this pass */
+  guint64       total_changes;   /* since the scanner started */
+  gint64        shared_dirty;    /* bytes (smaps), -1 unknown */
+  gint64        private_dirty;
+
+  /* The focus window: byte-exact copy of [focus_offset, +focus_length) and,
+   * per byte, when it last changed (ms since epoch, 0 = never). */
+  guint64       focus_offset;
+  gsize         focus_length;
+  guint8       *focus_bytes;
+  guint32      *focus_change_ms;
+} PsFrame;
+
+GType     ps_frame_get_type   (void) G_GNUC_CONST;
+#define PS_TYPE_FRAME (ps_frame_get_type ())
+
+PsFrame  *ps_frame_new        (guint64  n_pages,
+                               gsize    focus_length);
+PsFrame  *ps_frame_ref        (PsFrame *frame);
+void      ps_frame_unref      (PsFrame *frame);
+gsize     ps_frame_get_memory (const PsFrame *frame);
+
+static inline PsPageState
+ps_frame_page_state (const PsFrame *frame,
+                     guint64        page)
+{
+  return (PsPageState) (frame->pages[page].state & PS_PAGE_STATE_MASK);
+}
+
+/* Does the focus window hold this byte (and was its page readable)? */
+gboolean  ps_frame_focus_has  (const PsFrame *frame,
+                               guint64        offset);
+
+const char *ps_page_state_to_string    (PsPageState    state);
+const char *ps_content_class_to_string (PsContentClass content);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsFrame, ps_frame_unref)
+
+G_END_DECLS

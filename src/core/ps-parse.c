@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/ipc.h>
+
+#include "ps-parse.h"
+
+static gboolean
+invalid (GError    **error,
+         const char *what,
+         const char *text,
+         const char *reason)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "%s \"%s\": %s", what, text, reason);
+  return FALSE;
+}
+
+static gboolean
+parse_number (const char *text,
+              const char *what,
+              gboolean    suffixes,
+              guint64    *out,
+              GError    **error)
+{
+  const char *p = text;
+  guint64 value;
+  guint base = 10;
+  char *end = NULL;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p == '\0')
+    return invalid (error, what, text, "empty; expected a number");
+  if (*p == '-')
+    return invalid (error, what, text, "must not be negative");
+  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+    {
+      base = 16;
+      p += 2;
+      if (!g_ascii_isxdigit (*p))
+        return invalid (error, what, text, "expected hex digits after 0x");
+    }
+  else if (!g_ascii_isdigit (*p))
+    return invalid (error, what, text, "expected a number");
+
+  errno = 0;
+  value = g_ascii_strtoull (p, &end, base);
+  if (errno == ERANGE)
+    return invalid (error, what, text, "too large");
+
+  if (suffixes && base == 10 && *end != '\0')
+    {
+      static const char units[] = "KMGT";
+      const char *u = strchr (units, g_ascii_toupper (*end));
+      guint shift;
+
+      if (u == NULL)
+        return invalid (error, what, text, "unknown suffix; use K, M, G or T");
+      shift = 10 * (guint) (u - units + 1);
+      end++;
+      if (*end == 'i' && end[1] == 'B')
+        end += 2;
+      else if (*end == 'B' || *end == 'b')
+        end++;
+      if (value > (G_MAXUINT64 >> shift))
+        return invalid (error, what, text, "too large");
+      value <<= shift;
+    }
+
+  while (g_ascii_isspace (*end))
+    end++;
+  if (*end != '\0')
+    return invalid (error, what, text, "unexpected characters after the number");
+
+  *out = value;
+  return TRUE;
+}
+
+gboolean
+ps_parse_size (const char *text,
+               const char *what,
+               guint64    *out,
+               GError    **error)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+  return parse_number (text, what, TRUE, out, error);
+}
+
+gboolean
+ps_parse_offset (const char *text,
+                 const char *what,
+                 guint64    *out,
+                 GError    **error)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+  return parse_number (text, what, FALSE, out, error);
+}
+
+gboolean
+ps_parse_sysv_key (const char *text,
+                   key_t      *out,
+                   GError    **error)
+{
+  const char *colon;
+  guint64 value;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  colon = strrchr (text, ':');
+  if (colon != NULL)
+    {
+      g_autofree char *path = g_strndup (text, colon - text);
+      const char *id_text = colon + 1;
+      guint64 id;
+      key_t key;
+
+      if (id_text[0] != '\0' && id_text[1] == '\0' && !g_ascii_isdigit (id_text[0]))
+        id = (guchar) id_text[0];
+      else if (!parse_number (id_text, "ftok id", FALSE, &id, error))
+        return FALSE;
+      if (id == 0 || id > 255)
+        return invalid (error, "ftok id", id_text, "must be 1..255 (ftok uses its low 8 bits, and 0 is reserved)");
+      key = ftok (path, (int) id);
+      if (key == (key_t) -1)
+        {
+          int errsv = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                       "ftok(\"%s\", %d): %s", path, (int) id, g_strerror (errsv));
+          return FALSE;
+        }
+      *out = key;
+      return TRUE;
+    }
+
+  if (text[0] == '-')
+    {
+      /* ipcs prints keys as signed decimal */
+      gint64 signed_value;
+      char *end = NULL;
+
+      errno = 0;
+      signed_value = g_ascii_strtoll (text, &end, 10);
+      if (errno != 0 || end == text + 1 || *end != '\0' || signed_value < G_MININT32)
+        return invalid (error, "SysV key", text, "expected a decimal or 0x hex number, or PATH:ID for ftok");
+      *out = (key_t) signed_value;
+      return TRUE;
+    }
+
+  if (!parse_number (text, "SysV key", FALSE, &value, error))
+    return FALSE;
+  if (value > G_MAXUINT32)
+    return invalid (error, "SysV key", text, "does not fit in 32 bits");
+  *out = (key_t) (guint32) value;
+  return TRUE;
+}
+
+gboolean
+ps_parse_shmid (const char *text,
+                int        *out,
+                GError    **error)
+{
+  guint64 value;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (!parse_number (text, "shmid", FALSE, &value, error))
+    return FALSE;
+  if (value > G_MAXINT)
+    return invalid (error, "shmid", text, "too large");
+  *out = (int) value;
+  return TRUE;
+}
+
+gboolean
+ps_parse_mode (const char *text,
+               guint      *out,
+               GError    **error)
+{
+  guint64 value;
+  char *end = NULL;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  errno = 0;
+  value = g_ascii_strtoull (text, &end, 8);
+  if (end == text || *end != '\0' || errno != 0)
+    return invalid (error, "mode", text, "expected octal permission bits such as 600 or 0644");
+  if (value > 0777)
+    return invalid (error, "mode", text, "only permission bits (at most 0777) are allowed");
+  *out = (guint) value;
+  return TRUE;
+}
+
+/* shm_open accepts "/a", "a" and "//a"; rejects "", "/", "/d/e", "f/", "/." and "/..";
+ * 255 bytes work, 256 give ENAMETOOLONG. */
+char *
+ps_posix_name_normalize (const char *name,
+                         GError    **error)
+{
+  const char *bare = name;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  while (*bare == '/')
+    bare++;
+  if (*bare == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "shm_open(\"%s\"): Invalid argument: the name is empty", name);
+      return NULL;
+    }
+  if (strchr (bare, '/') != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "shm_open(\"%s\"): Invalid argument: a name may contain '/' only at its start", name);
+      return NULL;
+    }
+  if (strcmp (bare, ".") == 0 || strcmp (bare, "..") == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "shm_open(\"%s\"): Invalid argument: \".\" and \"..\" are not names", name);
+      return NULL;
+    }
+  if (strlen (bare) > NAME_MAX)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG,
+                   "shm_open(\"%s\"): File name too long: at most %d bytes", name, NAME_MAX);
+      return NULL;
+    }
+  return g_strconcat ("/", bare, NULL);
+}
+
+char *
+ps_format_size (guint64 bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}

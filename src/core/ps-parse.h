@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <sys/types.h>
+
+G_BEGIN_DECLS
+
+/* "4096", "0x1000", "64K", "1M", "2G", "1T" (K = 1024). what names the value in errors. */
+gboolean ps_parse_size     (const char *text,
+                            const char *what,
+                            guint64    *out,
+                            GError    **error);
+/* Decimal or 0x hex, no suffix. */
+gboolean ps_parse_offset   (const char *text,
+                            const char *what,
+                            guint64    *out,
+                            GError    **error);
+/* SysV key: decimal, 0x hex (may be negative as ipcs prints it), or PATH:ID for ftok(PATH, ID)
+ * where ID is a number 1..255 or a single character. */
+gboolean ps_parse_sysv_key (const char *text,
+                            key_t      *out,
+                            GError    **error);
+gboolean ps_parse_shmid    (const char *text,
+                            int        *out,
+                            GError    **error);
+/* Octal permission bits like 600 or 0644. */
+gboolean ps_parse_mode     (const char *text,
+                            guint      *out,
+                            GError    **error);
+/* Checks a POSIX shm name the way shm_open does; returns it with one leading '/'. */
+char    *ps_posix_name_normalize (const char *name,
+                                  GError    **error);
+
+char    *ps_format_size    (guint64     bytes);
+
+G_END_DECLS

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <sys/types.h>
+
+#include "ps-event-log.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PS_SOURCE_FILE,
+  PS_SOURCE_ANON,
+  PS_SOURCE_SYSV,
+  PS_SOURCE_POSIX,
+} PsSourceKind;
+
+typedef enum
+{
+  PS_MAP_DEFAULT  = 0,        /* MAP_SHARED, read-only */
+  PS_MAP_WRITABLE = 1 << 0,
+  PS_MAP_PRIVATE  = 1 << 1,
+} PsMapFlags;
+
+/* Where a page of the mapping lies relative to the object's end. */
+typedef enum
+{
+  PS_ZONE_INSIDE,        /* at least one byte inside EOF */
+  PS_ZONE_PAST_EOF,      /* wholly past EOF, inside the mapping: SIGBUS */
+  PS_ZONE_PAST_MAPPING,  /* the guard page after the mapping: SIGSEGV */
+} PsZone;
+
+/* How the scanner can learn which pages exist without touching them. */
+typedef enum
+{
+  PS_RESIDENCY_MINCORE,    /* mincore is exact */
+  PS_RESIDENCY_SEEK_DATA,  /* shmem we may not write: lseek SEEK_DATA/SEEK_HOLE */
+  PS_RESIDENCY_UNKNOWN,    /* a file we may not write: mincore says "all resident" */
+} PsResidency;
+
+typedef struct
+{
+  guint64 object_size;   /* bytes in the object now */
+  guint64 offset;        /* where the mapping starts in the object */
+  guint64 length;        /* bytes mapped */
+  guint64 page_size;
+  guint64 n_pages;       /* pages of the mapping */
+  guint64 data_length;   /* bytes of the mapping inside EOF */
+  guint64 n_inside;      /* pages with at least one byte inside EOF */
+} PsGeometry;
+
+void     ps_geometry_init       (PsGeometry       *geometry,
+                                 guint64           object_size,
+                                 guint64           offset,
+                                 guint64           length,
+                                 guint64           page_size);
+PsZone   ps_geometry_zone       (const PsGeometry *geometry,
+                                 guint64           page);
+PsZone   ps_geometry_zone_at    (const PsGeometry *geometry,
+                                 guint64           mapping_offset);
+gboolean ps_geometry_equal      (const PsGeometry *a,
+                                 const PsGeometry *b);
+
+/* What to open: filled from the command line, the open dialog, or a recent entry. */
+typedef struct
+{
+  PsSourceKind kind;
+  char        *path;      /* FILE */
+  char        *name;      /* POSIX */
+  gboolean     by_shmid;  /* SYSV: shmid rather than key */
+  key_t        key;
+  int          shmid;
+  guint64      size;      /* ANON, and SYSV/POSIX when creating */
+  gboolean     create;    /* SYSV/POSIX: IPC_CREAT|IPC_EXCL, O_CREAT|O_EXCL */
+  guint        mode;      /* permission bits when creating; 0 = 0600 */
+  guint64      offset;
+  guint64      length;    /* 0 = the object's size */
+  PsMapFlags   flags;
+} PsSourceSpec;
+
+void      ps_source_spec_clear     (PsSourceSpec *spec);
+char     *ps_source_spec_to_string (const PsSourceSpec *spec);
+gboolean  ps_source_spec_parse     (const char   *text,
+                                    PsSourceSpec *spec,
+                                    GError      **error);
+
+typedef struct
+{
+  char *label;
+  char *value;
+} PsField;
+
+void      ps_field_free            (PsField *field);
+
+#define PS_TYPE_SOURCE (ps_source_get_type ())
+G_DECLARE_FINAL_TYPE (PsSource, ps_source, PS, SOURCE, GObject)
+
+PsSource *ps_source_open           (const PsSourceSpec *spec,
+                                    PsEventLog         *log,
+                                    GError            **error);
+PsSource *ps_source_open_file      (const char  *path,
+                                    PsMapFlags   flags,
+                                    guint64      offset,
+                                    guint64      length,
+                                    PsEventLog  *log,
+                                    GError     **error);
+PsSource *ps_source_new_anon       (guint64      size,
+                                    PsEventLog  *log,
+                                    GError     **error);
+PsSource *ps_source_attach_sysv    (key_t        key,
+                                    PsMapFlags   flags,
+                                    PsEventLog  *log,
+                                    GError     **error);
+PsSource *ps_source_attach_shmid   (int          shmid,
+                                    PsMapFlags   flags,
+                                    PsEventLog  *log,
+                                    GError     **error);
+PsSource *ps_source_create_sysv    (key_t        key,
+                                    guint64      size,
+                                    guint        mode,
+                                    PsEventLog  *log,
+                                    GError     **error);
+PsSource *ps_source_open_posix     (const char  *name,
+                                    PsMapFlags   flags,
+                                    guint64      offset,
+                                    guint64      length,
+                                    PsEventLog  *log,
+                                    GError     **error);
+PsSource *ps_source_create_posix   (const char  *name,
+                                    guint64      size,
+                                    guint        mode,
+                                    PsEventLog  *log,
+                                    GError     **error);
+PsSource *ps_source_new_demo       (PsEventLog  *log,
+                                    GError     **error);
+
+PsSourceKind  ps_source_get_kind          (PsSource *self);
+PsMapFlags    ps_source_get_flags         (PsSource *self);
+gboolean      ps_source_is_writable       (PsSource *self);
+gboolean      ps_source_is_private        (PsSource *self);
+gboolean      ps_source_is_shmem          (PsSource *self);
+PsResidency   ps_source_get_residency     (PsSource *self);
+const char   *ps_source_get_display_name  (PsSource *self);
+const char   *ps_source_get_path          (PsSource *self);
+const char   *ps_source_get_posix_name    (PsSource *self);
+key_t         ps_source_get_key           (PsSource *self);
+int           ps_source_get_shmid         (PsSource *self);
+int           ps_source_get_fd            (PsSource *self);
+guint8       *ps_source_get_data          (PsSource *self);
+const PsGeometry *ps_source_get_geometry  (PsSource *self);
+PsEventLog   *ps_source_get_log           (PsSource *self);
+PsSourceSpec *ps_source_dup_spec          (PsSource *self);
+GPtrArray    *ps_source_describe          (PsSource *self);
+
+/* Thread-safe, changes nothing: the object's size now, and whether it was
+ * removed (SysV SHM_DEST, an unlinked POSIX segment or file). */
+gboolean      ps_source_restat            (PsSource   *self,
+                                           PsGeometry *geometry,
+                                           gboolean   *removed,
+                                           GError    **error);
+
+typedef enum
+{
+  PS_RESIDENT_NO      = 0,   /* not in memory; for shmem: a hole, never read it */
+  PS_RESIDENT_YES     = 1,
+  PS_RESIDENT_UNKNOWN = 2,   /* the kernel will not say (PS_RESIDENCY_UNKNOWN) */
+} PsResident;
+
+/* One PsResident per page of [first_page, first_page + n_pages) of the
+ * mapping, which must lie inside the mapping. Thread-safe; touches no page. */
+gboolean      ps_source_query_residency   (PsSource   *self,
+                                           guint64     first_page,
+                                           guint64     n_pages,
+                                           guint8     *vec,
+                                           GError    **error);
+
+/* Copies bytes of the mapping that exist into dst; never reads a shmem page
+ * that is not allocated (those bytes are zero in dst and FALSE in valid,
+ * one gboolean per page touched). Returns FALSE only on SIGBUS. */
+gboolean      ps_source_peek              (PsSource   *self,
+                                           guint64     offset,
+                                           guint8     *dst,
+                                           gsize       len,
+                                           guint8     *page_valid);
+
+gboolean      ps_source_write             (PsSource      *self,
+                                           guint64        offset,
+                                           const guint8  *data,
+                                           gsize          len,
+                                           GBytes       **previous,
+                                           GError       **error);
+
+typedef struct
+{
+  guint64 offset;          /* page-aligned range actually synced */
+  guint64 length;
+  int     flags;
+  gint64  elapsed_us;
+  gint64  shared_dirty_before;   /* bytes, -1 if unknown */
+  gint64  private_dirty_before;
+  gint64  shared_dirty_after;
+  gint64  private_dirty_after;
+} PsMsyncReport;
+
+gboolean      ps_source_msync             (PsSource      *self,
+                                           guint64        offset,
+                                           guint64        length,
+                                           int            flags,
+                                           PsMsyncReport *report,
+                                           GError       **error);
+char         *ps_msync_flags_to_string    (int            flags);
+gboolean      ps_msync_flags_parse        (const char    *text,
+                                           int           *flags,
+                                           GError       **error);
+
+/* Shared_Dirty and Private_Dirty of the mapping from /proc/self/smaps. */
+gboolean      ps_source_read_dirty        (PsSource      *self,
+                                           gint64        *shared_dirty,
+                                           gint64        *private_dirty);
+
+/* Unmaps (munmap / shmdt) and closes; the object stays. Idempotent. */
+void          ps_source_close             (PsSource   *self);
+/* IPC_RMID or shm_unlink; the mapping stays until close. */
+gboolean      ps_source_remove            (PsSource   *self,
+                                           GError    **error);
+gboolean      ps_source_is_closed         (PsSource   *self);
+
+const char   *ps_source_kind_to_string    (PsSourceKind kind);
+
+G_END_DECLS
