@@ -74,6 +74,7 @@ typedef struct
   guint64       total_changes;   /* since the scanner started */
   gint64        shared_dirty;    /* bytes (smaps), -1 unknown */
   gint64        private_dirty;
+  gint64        dirty_time_us;   /* when they were read (smaps is costly: not every pass) */
 
   /* The focus window: byte-exact copy of [focus_offset, +focus_length) and,
    * per byte, when it last changed (ms since epoch, 0 = never). */
