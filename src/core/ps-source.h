@@ -80,6 +80,7 @@ typedef struct
 } PsSourceSpec;
 
 void      ps_source_spec_clear     (PsSourceSpec *spec);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PsSourceSpec, ps_source_spec_clear)
 char     *ps_source_spec_to_string (const PsSourceSpec *spec);
 gboolean  ps_source_spec_parse     (const char   *text,
                                     PsSourceSpec *spec,

@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ps-application.h"
+#include "ps-parse.h"
+#include "ps-segments.h"
+#include "ps-window.h"
+
+#define MAX_RECENT 10
+
+struct _PsApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  gboolean        echo_log;
+};
+
+G_DEFINE_FINAL_TYPE (PsApplication, ps_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "sysv", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Attach to the SysV segment with this key (decimal, 0x hex, or PATH:ID for ftok)"), N_("KEY") },
+  { "shmid", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Attach to the SysV segment with this shmid"), N_("ID") },
+  { "posix", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Open the POSIX segment with this name"), N_("NAME") },
+  { "anon", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Make an anonymous shared mapping of this size (4096, 64K, 1M, 2G)"), N_("SIZE") },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open the built-in demo: a fresh file mapped two pages past its end"), NULL },
+  { "private", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Map MAP_PRIVATE (copy-on-write) instead of MAP_SHARED"), NULL },
+  { "writable", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Map writable (read-only by default)"), NULL },
+  { "offset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Map from this offset (a multiple of the page size)"), N_("N") },
+  { "length", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Map this many bytes (default: the size of the object)"), N_("N") },
+  { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the SysV and POSIX segments and who maps them, then exit"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print JSON"), NULL },
+  { "log", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print every system call the app makes to stdout"), NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[FILE]") },
+  { NULL }
+};
+
+static gboolean
+lookup_string (GVariantDict  *options,
+               const char    *name,
+               const char   **value)
+{
+  return g_variant_dict_lookup (options, name, "&s", value);
+}
+
+gboolean
+ps_application_parse_options (GVariantDict  *options,
+                              PsSourceSpec  *spec,
+                              gboolean      *has_source,
+                              gboolean      *demo,
+                              GError       **error)
+{
+  g_autofree const char **files = NULL;
+  const char *text;
+  guint named = 0;
+
+  memset (spec, 0, sizeof *spec);
+  *has_source = FALSE;
+  *demo = g_variant_dict_contains (options, "demo");
+  named += *demo;
+
+  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &files) && files[0] != NULL)
+    {
+      if (files[1] != NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("one FILE at a time (got \"%s\" and \"%s\")"), files[0], files[1]);
+          return FALSE;
+        }
+      spec->kind = PS_SOURCE_FILE;
+      spec->path = g_strdup (files[0]);
+      named++;
+    }
+  if (lookup_string (options, "sysv", &text))
+    {
+      spec->kind = PS_SOURCE_SYSV;
+      if (!ps_parse_sysv_key (text, &spec->key, error))
+        return FALSE;
+      named++;
+    }
+  if (lookup_string (options, "shmid", &text))
+    {
+      spec->kind = PS_SOURCE_SYSV;
+      spec->by_shmid = TRUE;
+      if (!ps_parse_shmid (text, &spec->shmid, error))
+        return FALSE;
+      named++;
+    }
+  if (lookup_string (options, "posix", &text))
+    {
+      g_autofree char *name = ps_posix_name_normalize (text, error);
+
+      if (name == NULL)
+        return FALSE;
+      spec->kind = PS_SOURCE_POSIX;
+      spec->name = g_steal_pointer (&name);
+      named++;
+    }
+  if (lookup_string (options, "anon", &text))
+    {
+      spec->kind = PS_SOURCE_ANON;
+      if (!ps_parse_size (text, "--anon", &spec->size, error))
+        return FALSE;
+      if (spec->size == 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("--anon \"%s\": the size must not be zero"), text);
+          return FALSE;
+        }
+      named++;
+    }
+  if (named > 1)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("name one source: FILE, --sysv, --shmid, --posix, --anon or --demo"));
+      return FALSE;
+    }
+
+  if (g_variant_dict_contains (options, "private"))
+    spec->flags |= PS_MAP_PRIVATE;
+  if (g_variant_dict_contains (options, "writable"))
+    spec->flags |= PS_MAP_WRITABLE;
+  if (lookup_string (options, "offset", &text) && !ps_parse_size (text, "--offset", &spec->offset, error))
+    return FALSE;
+  if (lookup_string (options, "length", &text) && !ps_parse_size (text, "--length", &spec->length, error))
+    return FALSE;
+
+  if (named == 0 && (spec->flags != 0 || spec->offset != 0 || spec->length != 0))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("--private, --writable, --offset and --length need a source to apply to"));
+      return FALSE;
+    }
+  *has_source = named > 0 && !*demo;
+  return TRUE;
+}
+
+static int
+print_list (gboolean json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sysv = ps_segments_list_sysv (&error);
+  g_autoptr(GPtrArray) posix = NULL;
+  g_autofree char *text = NULL;
+
+  if (sysv == NULL)
+    {
+      g_printerr ("pagescope: %s\n", error->message);
+      return 1;
+    }
+  posix = ps_segments_list_posix (&error);
+  if (posix == NULL)
+    {
+      g_printerr ("pagescope: %s\n", error->message);
+      return 1;
+    }
+  ps_segments_find_mappers (sysv, posix);
+  text = json ? ps_segments_format_json (sysv, posix) : ps_segments_format_table (sysv, posix);
+  fputs (text, stdout);
+  if (!g_str_has_suffix (text, "\n"))
+    fputc ('\n', stdout);
+  return 0;
+}
+
+/* In the process that was started: things that need no window, and every
+ * check of the arguments, so a malformed one exits 2 right here. */
+static int
+ps_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  g_autoptr(GError) error = NULL;
+  PsSourceSpec spec;
+  gboolean has_source, demo;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("pagescope %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_variant_dict_contains (options, "list"))
+    return print_list (g_variant_dict_contains (options, "json"));
+  if (g_variant_dict_contains (options, "json"))
+    {
+      g_printerr ("pagescope: --json goes with --list\n");
+      return 2;
+    }
+
+  if (!ps_application_parse_options (options, &spec, &has_source, &demo, &error))
+    {
+      g_printerr ("pagescope: %s\n", error->message);
+      return 2;
+    }
+  ps_source_spec_clear (&spec);
+  return -1;
+}
+
+static PsWindow *
+new_window (PsApplication *self)
+{
+  PsWindow *window = ps_window_new (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static int
+ps_application_command_line (GApplication            *app,
+                             GApplicationCommandLine *cmdline)
+{
+  PsApplication *self = PS_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+  g_autoptr(GError) error = NULL;
+  PsSourceSpec spec;
+  gboolean has_source, demo;
+  PsWindow *window;
+
+  if (g_variant_dict_contains (options, "log"))
+    self->echo_log = TRUE;
+
+  if (!ps_application_parse_options (options, &spec, &has_source, &demo, &error))
+    {
+      g_application_command_line_printerr (cmdline, "pagescope: %s\n", error->message);
+      return 2;
+    }
+
+  /* a relative FILE is relative to the invoking process */
+  if (has_source && spec.kind == PS_SOURCE_FILE && !g_path_is_absolute (spec.path))
+    {
+      char *path = g_build_filename (g_application_command_line_get_cwd (cmdline), spec.path, NULL);
+      g_free (spec.path);
+      spec.path = path;
+    }
+
+  window = new_window (self);
+  if (demo && !ps_window_open_demo (window, &error))
+    g_application_command_line_printerr (cmdline, "pagescope: %s\n", error->message);
+  else if (has_source && !ps_window_open_spec (window, &spec, &error))
+    g_application_command_line_printerr (cmdline, "pagescope: %s\n", error->message);
+
+  ps_source_spec_clear (&spec);
+  return error != NULL ? 1 : 0;
+}
+
+static void
+ps_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window != NULL)
+    gtk_window_present (window);
+  else
+    new_window (PS_APPLICATION (app));
+}
+
+/* ---- application actions: each applies to the active window ---- */
+
+static void
+forward_to_window (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (app);
+  g_autofree char *name = g_strconcat ("win.", g_action_get_name (G_ACTION (action)), NULL);
+
+  if (window == NULL)
+    {
+      g_warning ("app.%s: no window to apply it to", g_action_get_name (G_ACTION (action)));
+      return;
+    }
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), name, parameter);
+}
+
+static void
+action_new_window (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  new_window (PS_APPLICATION (user_data));
+}
+
+static void
+action_open (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  PsApplication *self = user_data;
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_autoptr(GError) error = NULL;
+  PsWindow *window;
+
+  window = new_window (self);
+  if (!ps_source_spec_parse (g_variant_get_string (parameter, NULL), &spec, &error) ||
+      !ps_window_open_spec (window, &spec, &error))
+    g_warning ("app.open: %s", error->message);
+}
+
+static void
+action_about (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  static const char *developers[] = { "The Pagescope developers", NULL };
+
+  adw_show_about_window (parent,
+                         "application-name", "Pagescope",
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("See mapped memory and shared-memory segments change live."),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+action_quit (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
+
+  /* closing each window releases its source, writers and children */
+  for (GList *l = windows; l != NULL; l = windows = gtk_application_get_windows (GTK_APPLICATION (user_data)))
+    gtk_window_destroy (l->data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "new-window", action_new_window },
+  { "open", action_open, "s" },
+  { "about", action_about },
+  { "quit", action_quit },
+  { "write-bytes", forward_to_window, "s" },
+  { "msync", forward_to_window, "s" },
+  { "spawn-writers", forward_to_window, "s" },
+  { "stop-writers", forward_to_window, "s" },
+  { "probe", forward_to_window, "s" },
+  { "probe-sweep", forward_to_window, "s" },
+  { "undo", forward_to_window },
+  { "pause", forward_to_window },
+  { "color-mode", forward_to_window, "s" },
+  { "interval", forward_to_window, "s" },
+};
+
+static void
+ps_application_startup (GApplication *app)
+{
+  PsApplication *self = PS_APPLICATION (app);
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "app.new-window", { "<Control>n", NULL } },
+    { "app.quit", { "<Control>q", NULL } },
+    { "win.open-dialog", { "<Control>o", NULL } },
+    { "win.close", { "<Control>w", NULL } },
+    { "win.pause", { "space", NULL } },
+    { "win.undo", { "<Control>z", NULL } },
+    { "win.write-dialog", { "<Control>e", NULL } },
+    { "win.msync-dialog", { "<Control>s", NULL } },
+    { "win.writers-dialog", { "<Control>r", NULL } },
+    { "win.probe-dialog", { "<Control>p", NULL } },
+    { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
+    { "win.zoom-out", { "<Control>minus", NULL } },
+    { "win.toggle-log", { "F9", NULL } },
+  };
+
+  G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+}
+
+static void
+ps_application_finalize (GObject *object)
+{
+  PsApplication *self = PS_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (ps_application_parent_class)->finalize (object);
+}
+
+static void
+ps_application_class_init (PsApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = ps_application_finalize;
+  app_class->handle_local_options = ps_application_handle_local_options;
+  app_class->command_line = ps_application_command_line;
+  app_class->activate = ps_application_activate;
+  app_class->startup = ps_application_startup;
+}
+
+static void
+ps_application_init (PsApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE] — see mapped memory change live"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+    _("Open a file, a SysV or POSIX shared-memory segment or an anonymous mapping,\n"
+      "and watch its pages change as processes write to them.\n"
+      "\n"
+      "Examples:\n"
+      "  pagescope --demo\n"
+      "  pagescope /tmp/data --length 64K --writable\n"
+      "  pagescope --posix /my-segment\n"
+      "  pagescope --sysv 0x1234      pagescope --shmid 98310\n"
+      "  pagescope --list --json"));
+}
+
+PsApplication *
+ps_application_new (void)
+{
+  return g_object_new (PS_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/io/github/pagescope/Pagescope",
+                       NULL);
+}
+
+GSettings *
+ps_application_get_settings (PsApplication *self)
+{
+  g_return_val_if_fail (PS_IS_APPLICATION (self), NULL);
+
+  if (self->settings == NULL)
+    self->settings = g_settings_new (BASE_APP_ID);
+  return self->settings;
+}
+
+gboolean
+ps_application_get_echo_log (PsApplication *self)
+{
+  g_return_val_if_fail (PS_IS_APPLICATION (self), FALSE);
+  return self->echo_log;
+}
+
+void
+ps_application_add_recent (PsApplication      *self,
+                           const PsSourceSpec *spec)
+{
+  GSettings *settings = ps_application_get_settings (self);
+  g_auto(GStrv) old = g_settings_get_strv (settings, "recent-sources");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *text = ps_source_spec_to_string (spec);
+  g_auto(GStrv) recent = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, text);
+  for (guint i = 0; old[i] != NULL && n < MAX_RECENT; i++)
+    if (g_strcmp0 (old[i], text) != 0)
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  recent = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "recent-sources", (const char * const *) recent);
+}

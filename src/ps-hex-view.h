@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ps-frame.h"
+#include "ps-source.h"
+
+G_BEGIN_DECLS
+
+#define PS_HEX_BYTES_PER_ROW 16
+
+#define PS_TYPE_HEX_VIEW (ps_hex_view_get_type ())
+G_DECLARE_FINAL_TYPE (PsHexView, ps_hex_view, PS, HEX_VIEW, GtkWidget)
+
+GtkWidget *ps_hex_view_new               (void);
+void       ps_hex_view_set_source        (PsHexView *self,
+                                          PsSource  *source);
+PsSource  *ps_hex_view_get_source        (PsHexView *self);
+void       ps_hex_view_set_frame         (PsHexView *self,
+                                          PsFrame   *frame);
+/* Scrolls so offset is on screen and puts the cursor there. */
+void       ps_hex_view_goto              (PsHexView *self,
+                                          guint64    offset);
+guint64    ps_hex_view_get_cursor        (PsHexView *self);
+gboolean   ps_hex_view_get_selection     (PsHexView *self,
+                                          guint64   *offset,
+                                          guint64   *length);
+void       ps_hex_view_set_selection     (PsHexView *self,
+                                          guint64    offset,
+                                          guint64    length);
+/* The bytes on screen (emitted as "visible-range-changed"). */
+void       ps_hex_view_get_visible_range (PsHexView *self,
+                                          guint64   *offset,
+                                          guint64   *length);
+
+G_END_DECLS

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ps-frame.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PS_GRID_ACTIVITY,    /* heat: a page flashes when it changes and fades over ~3 s */
+  PS_GRID_CONTENT,     /* zero / text / binary / high entropy */
+  PS_GRID_RESIDENCY,   /* resident / absent / unknown / past EOF */
+  PS_GRID_COW,         /* private copies of a MAP_PRIVATE mapping */
+} PsGridMode;
+
+#define PS_GRID_MIN_CELL 1
+#define PS_GRID_MAX_CELL 32
+
+#define PS_TYPE_PAGE_GRID (ps_page_grid_get_type ())
+G_DECLARE_FINAL_TYPE (PsPageGrid, ps_page_grid, PS, PAGE_GRID, GtkWidget)
+
+GtkWidget  *ps_page_grid_new            (void);
+void        ps_page_grid_set_frame      (PsPageGrid *self,
+                                         PsFrame    *frame);
+PsFrame    *ps_page_grid_get_frame      (PsPageGrid *self);
+void        ps_page_grid_set_mode       (PsPageGrid *self,
+                                         PsGridMode  mode);
+PsGridMode  ps_page_grid_get_mode       (PsPageGrid *self);
+void        ps_page_grid_set_cell_size  (PsPageGrid *self,
+                                         guint       cell_size);
+guint       ps_page_grid_get_cell_size  (PsPageGrid *self);
+guint64     ps_page_grid_get_cursor     (PsPageGrid *self);
+void        ps_page_grid_set_cursor     (PsPageGrid *self,
+                                         guint64     page);
+/* The selected page range (drag, shift+arrows); FALSE if none. */
+gboolean    ps_page_grid_get_selection  (PsPageGrid *self,
+                                         guint64    *first_page,
+                                         guint64    *n_pages);
+void        ps_page_grid_set_selection  (PsPageGrid *self,
+                                         guint64     first_page,
+                                         guint64     n_pages);
+void        ps_page_grid_clear_selection (PsPageGrid *self);
+/* Probe outcomes to paint over pages (PsProbeOutcome + 1 per page, 0 = none),
+ * or NULL to clear. Copied. */
+void        ps_page_grid_set_marks      (PsPageGrid   *self,
+                                         const guint8 *marks,
+                                         guint64       n_pages);
+
+/* The cell colour of every page in rows [first_row, first_row + n_rows) of a
+ * grid `columns` wide, one cell per page, cell x cell pixels, into pixels
+ * (premultiplied B8G8R8A8 words, row stride in bytes). Pure: for the widget,
+ * the benchmark and the tests. */
+void        ps_page_grid_render         (const PsFrame *frame,
+                                         PsGridMode     mode,
+                                         gint64         now_us,
+                                         const guint8  *marks,
+                                         guint          columns,
+                                         guint64        first_row,
+                                         guint          n_rows,
+                                         guint          cell,
+                                         guint32       *pixels,
+                                         gsize          stride);
+/* The colour the render gives one page (for legends and tests). */
+guint32     ps_page_grid_page_color     (const PsFrame *frame,
+                                         PsGridMode     mode,
+                                         gint64         now_us,
+                                         guint64        page);
+
+const char *ps_grid_mode_to_string      (PsGridMode mode);
+gboolean    ps_grid_mode_from_string    (const char *text,
+                                         PsGridMode *mode);
+
+G_END_DECLS

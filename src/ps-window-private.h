@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ps-grid-legend.h"
+#include "ps-window.h"
+#include "ps-writer.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint64  offset;
+  GBytes  *previous;
+} PsUndoEntry;
+
+struct _PsWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template children */
+  AdwToastOverlay      *toasts;
+  AdwWindowTitle       *title;
+  AdwSplitButton       *open_button;
+  GtkToggleButton      *pause_button;
+  GtkDropDown          *interval_dropdown;
+  GtkDropDown          *mode_dropdown;
+  GtkStack             *stack;
+  AdwStatusPage        *error_page;
+  GtkPaned             *vpaned;
+  GtkPaned             *hpaned;
+  PsGridLegend         *legend;
+  PsPageGrid           *grid;
+  PsHexView            *hex;
+  GtkRevealer          *bottom_revealer;
+  GtkStack             *bottom_stack;
+  GtkScrolledWindow    *log_scroller;
+  GtkListView          *log_view;
+  GtkListBox           *details_list;
+  GtkLabel             *status_size;
+  GtkLabel             *status_pages;
+  GtkLabel             *status_resident;
+  GtkLabel             *status_changes;
+  GtkLabel             *status_pass;
+  GtkLabel             *status_cpu;
+  GtkLabel             *status_flags;
+  GMenu                *recent_section;
+
+  /* what the window shows */
+  PsEventLog           *log;
+  PsSource             *source;
+  PsScanner            *scanner;
+  PsWriters            *writers;
+  GSignalGroup         *scanner_signals;
+  GSignalGroup         *log_signals;
+  GQueue                undo;          /* of PsUndoEntry, newest first */
+
+  /* for changes per second */
+  guint64               rate_changes;
+  gint64                rate_time_us;
+  double                changes_per_s;
+  guint64               details_size;  /* the object size the details show */
+  guint8               *probe_marks;   /* PsProbeOutcome + 1 per page, from a sweep */
+  guint64               n_probe_marks;
+};
+
+void     ps_window_class_install_actions (GtkWidgetClass *widget_class);
+void     ps_window_update_actions        (PsWindow       *self);
+void     ps_window_refresh_recent        (PsWindow       *self);
+void     ps_undo_entry_free              (PsUndoEntry    *entry);
+
+G_END_DECLS

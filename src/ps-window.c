@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <unistd.h>
+
+#include "ps-parse.h"
+#include "ps-window-private.h"
+
+G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const guint intervals_ms[] = { 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000 };
+
+void
+ps_undo_entry_free (PsUndoEntry *entry)
+{
+  g_bytes_unref (entry->previous);
+  g_free (entry);
+}
+
+static GSettings *
+settings_of (PsWindow *self)
+{
+  return ps_application_get_settings (PS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+}
+
+/* ---- the log view ---------------------------------------------------- */
+
+static void
+log_item_setup (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+log_item_bind (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  PsLogEntry *entry = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  g_autofree char *line = ps_log_entry_format (entry);
+
+  gtk_label_set_text (GTK_LABEL (label), line);
+  gtk_widget_set_tooltip_text (label, line);
+  if (ps_log_entry_is_error (entry))
+    gtk_widget_add_css_class (label, "error");
+  else
+    gtk_widget_remove_css_class (label, "error");
+}
+
+static gboolean
+scroll_log_to_end (gpointer data)
+{
+  PsWindow *self = data;
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->log_scroller);
+
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_log_items_changed (GListModel *model,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      PsWindow   *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->log_scroller);
+
+  /* follow the newest entry unless the user scrolled up to read */
+  if (added > 0 &&
+      gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >= gtk_adjustment_get_upper (adj) - 40)
+    g_idle_add (scroll_log_to_end, g_object_ref (self));
+}
+
+static void
+set_log (PsWindow   *self,
+         PsEventLog *log)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  if (self->log == log)
+    return;
+  g_set_object (&self->log, log);
+  if (app != NULL && ps_application_get_echo_log (PS_APPLICATION (app)))
+    ps_event_log_set_echo (log, STDOUT_FILENO);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (log)));
+  gtk_list_view_set_model (self->log_view, GTK_SELECTION_MODEL (selection));
+  g_signal_group_set_target (self->log_signals, log);
+}
+
+/* ---- status and details ----------------------------------------------- */
+
+static void
+update_details (PsWindow *self)
+{
+  g_autoptr(GPtrArray) fields = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_list))) != NULL)
+    gtk_list_box_remove (self->details_list, child);
+  if (self->source == NULL)
+    return;
+
+  fields = ps_source_describe (self->source);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      PsField *field = g_ptr_array_index (fields, i);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field->label);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), field->value);
+      gtk_widget_add_css_class (row, "property");
+      gtk_list_box_append (self->details_list, row);
+    }
+}
+
+static void
+update_status (PsWindow *self,
+               PsFrame  *frame)
+{
+  const PsGeometry *g = &frame->geometry;
+  g_autofree char *size = ps_format_size (g->object_size);
+  g_autofree char *size_text = NULL, *pages = NULL, *resident = NULL, *changes = NULL, *pass = NULL, *cpu = NULL;
+  GString *flags = g_string_new (NULL);
+
+  if (self->rate_time_us == 0 || frame->time_us - self->rate_time_us >= G_USEC_PER_SEC)
+    {
+      if (self->rate_time_us != 0)
+        self->changes_per_s = (frame->total_changes - self->rate_changes) * (double) G_USEC_PER_SEC /
+                              (frame->time_us - self->rate_time_us);
+      self->rate_changes = frame->total_changes;
+      self->rate_time_us = frame->time_us;
+    }
+
+  size_text = g_strdup_printf (_("Size %s"), size);
+  pages = g_strdup_printf (_("%" G_GUINT64_FORMAT " pages (%" G_GUINT64_FORMAT " past EOF)"),
+                           g->n_pages, g->n_pages - g->n_inside);
+  if (frame->n_unknown > 0)
+    resident = g_strdup_printf (_("Residency unknown for %" G_GUINT64_FORMAT " pages"), frame->n_unknown);
+  else
+    resident = g_strdup_printf (_("%" G_GUINT64_FORMAT " resident"), frame->n_resident);
+  changes = g_strdup_printf (_("%.1f changes/s"), self->changes_per_s);
+  pass = g_strdup_printf (_("Pass %.2f ms, every %u ms"), frame->pass_us / 1000.0, frame->interval_ms);
+  cpu = g_strdup_printf (_("Scanner CPU %.0f %%"), frame->cpu_fraction * 100);
+
+  gtk_label_set_text (self->status_size, size_text);
+  gtk_label_set_text (self->status_pages, pages);
+  gtk_label_set_text (self->status_resident, resident);
+  gtk_label_set_text (self->status_changes, changes);
+  gtk_label_set_text (self->status_pass, pass);
+  gtk_label_set_text (self->status_cpu, cpu);
+
+  if (frame->flags & PS_FRAME_REMOVED)
+    g_string_append (flags, self->source && ps_source_get_kind (self->source) == PS_SOURCE_SYSV
+                            ? _("Marked for removal (IPC_RMID): gone when the last process detaches")
+                            : _("Removed: unlinked, still mapped"));
+  if (frame->flags & PS_FRAME_SHRANK)
+    g_string_append_printf (flags, "%s%s", flags->len ? " · " : "", _("Shrank since mapped"));
+  else if (frame->flags & PS_FRAME_GREW)
+    g_string_append_printf (flags, "%s%s", flags->len ? " · " : "", _("Grew since mapped"));
+  if (frame->flags & PS_FRAME_SIGBUS)
+    g_string_append_printf (flags, "%s%s", flags->len ? " · " : "", _("SIGBUS caught"));
+  if (frame->flags & PS_FRAME_PAUSED)
+    g_string_append_printf (flags, "%s%s", flags->len ? " · " : "", _("Paused"));
+  gtk_label_set_text (self->status_flags, flags->str);
+  g_string_free (flags, TRUE);
+
+  if (g->object_size != self->details_size)
+    {
+      self->details_size = g->object_size;
+      update_details (self);
+    }
+}
+
+static void
+on_frame (PsScanner  *scanner,
+          GParamSpec *pspec,
+          PsWindow   *self)
+{
+  PsFrame *frame = ps_scanner_get_frame (scanner);
+
+  if (frame == NULL)
+    return;
+  ps_page_grid_set_frame (self->grid, frame);
+  ps_hex_view_set_frame (self->hex, frame);
+  update_status (self, frame);
+}
+
+static void
+on_visible_range_changed (PsHexView *hex,
+                          guint64    offset,
+                          guint64    length,
+                          PsWindow  *self)
+{
+  if (self->scanner != NULL)
+    ps_scanner_set_focus (self->scanner, offset, length);
+}
+
+static void
+on_page_activated (PsPageGrid *grid,
+                   guint64     page,
+                   PsWindow   *self)
+{
+  if (self->source == NULL)
+    return;
+  ps_hex_view_goto (self->hex, page * ps_source_get_geometry (self->source)->page_size);
+  gtk_widget_grab_focus (GTK_WIDGET (self->hex));
+}
+
+/* ---- the source --------------------------------------------------------- */
+
+static void
+clear_source (PsWindow *self)
+{
+  if (self->scanner != NULL)
+    ps_scanner_stop (self->scanner);
+  g_signal_group_set_target (self->scanner_signals, NULL);
+  g_clear_object (&self->scanner);
+  /* writers go first: their children die and are reaped */
+  g_clear_object (&self->writers);
+  g_queue_clear_full (&self->undo, (GDestroyNotify) ps_undo_entry_free);
+  g_clear_pointer (&self->probe_marks, g_free);
+  self->n_probe_marks = 0;
+  if (self->hex != NULL)
+    ps_hex_view_set_source (self->hex, NULL);
+  if (self->source != NULL)
+    ps_source_close (self->source);
+  g_clear_object (&self->source);
+  self->rate_time_us = 0;
+  self->changes_per_s = 0;
+  self->details_size = G_MAXUINT64;
+}
+
+void
+ps_window_set_source (PsWindow *self,
+                      PsSource *source)
+{
+  GSettings *settings;
+  g_autofree char *subtitle = NULL;
+  const char *kind_names[] = { N_("file"), N_("anonymous"), N_("SysV"), N_("POSIX") };
+
+  g_return_if_fail (PS_IS_WINDOW (self));
+  g_return_if_fail (PS_IS_SOURCE (source));
+
+  clear_source (self);
+  self->source = g_object_ref (source);
+  if (ps_source_get_log (source) != NULL)
+    set_log (self, ps_source_get_log (source));
+
+  settings = settings_of (self);
+  self->scanner = ps_scanner_new (source);
+  ps_scanner_set_interval (self->scanner, g_settings_get_uint (settings, "interval"));
+  ps_scanner_set_budget (self->scanner, g_settings_get_double (settings, "cpu-budget"));
+  g_signal_group_set_target (self->scanner_signals, self->scanner);
+  self->writers = ps_writers_new (source);
+
+  ps_hex_view_set_source (self->hex, source);
+  ps_page_grid_set_marks (self->grid, NULL, 0);
+
+  subtitle = g_strdup_printf ("%s · %s%s", _(kind_names[ps_source_get_kind (source)]),
+                              ps_source_is_private (source) ? "MAP_PRIVATE" : "MAP_SHARED",
+                              ps_source_is_writable (source) ? _(", writable") : _(", read-only"));
+  adw_window_title_set_title (self->title, ps_source_get_display_name (source));
+  adw_window_title_set_subtitle (self->title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), ps_source_get_display_name (source));
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  update_details (self);
+
+  ps_scanner_start (self->scanner);
+  ps_window_update_actions (self);
+}
+
+static void
+show_error (PsWindow     *self,
+            const GError *error)
+{
+  if (self->source != NULL)
+    {
+      /* keep showing what we had; say what failed */
+      ps_window_show_toast (self, error->message);
+      return;
+    }
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+  adw_window_title_set_subtitle (self->title, _("Could not open"));
+  ps_window_update_actions (self);
+}
+
+gboolean
+ps_window_open_spec (PsWindow           *self,
+                     const PsSourceSpec *spec,
+                     GError            **error)
+{
+  g_autoptr(PsSource) source = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
+
+  source = ps_source_open (spec, self->log, &local_error);
+  if (source == NULL)
+    {
+      show_error (self, local_error);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  ps_window_set_source (self, source);
+  ps_application_add_recent (PS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), spec);
+  return TRUE;
+}
+
+gboolean
+ps_window_open_demo (PsWindow  *self,
+                     GError   **error)
+{
+  g_autoptr(PsSource) source = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
+
+  source = ps_source_new_demo (self->log, &local_error);
+  if (source == NULL)
+    {
+      show_error (self, local_error);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  ps_window_set_source (self, source);
+  return TRUE;
+}
+
+PsSource *
+ps_window_get_source (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
+  return self->source;
+}
+
+PsScanner *
+ps_window_get_scanner (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
+  return self->scanner;
+}
+
+PsEventLog *
+ps_window_get_log (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
+  return self->log;
+}
+
+PsPageGrid *
+ps_window_get_grid (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
+  return self->grid;
+}
+
+PsHexView *
+ps_window_get_hex_view (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
+  return self->hex;
+}
+
+void
+ps_window_show_toast (PsWindow   *self,
+                      const char *message)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (PS_IS_WINDOW (self));
+
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+/* ---- drag and drop ------------------------------------------------------ */
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         PsWindow      *self)
+{
+  GFile *file = g_value_get_object (value);
+  g_autofree char *path = g_file_get_path (file);
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_autofree char *text = NULL;
+
+  if (path == NULL)
+    {
+      ps_window_show_toast (self, _("Only local files can be mapped"));
+      return FALSE;
+    }
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_steal_pointer (&path);
+  text = ps_source_spec_to_string (&spec);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-spec", "s", text);
+  return TRUE;
+}
+
+/* ---- GObject ------------------------------------------------------------ */
+
+static gboolean
+ps_window_close_request (GtkWindow *window)
+{
+  PsWindow *self = PS_WINDOW (window);
+  GSettings *settings = settings_of (self);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+  if (!gtk_window_is_maximized (window))
+    {
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
+    }
+  clear_source (self);
+  return GTK_WINDOW_CLASS (ps_window_parent_class)->close_request (window);
+}
+
+static void
+ps_window_dispose (GObject *object)
+{
+  PsWindow *self = PS_WINDOW (object);
+
+  clear_source (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WINDOW);
+  G_OBJECT_CLASS (ps_window_parent_class)->dispose (object);
+}
+
+static void
+ps_window_finalize (GObject *object)
+{
+  PsWindow *self = PS_WINDOW (object);
+
+  g_clear_object (&self->scanner_signals);
+  g_clear_object (&self->log_signals);
+  g_clear_object (&self->log);
+  G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
+}
+
+/* What needs the application (its settings): after g_object_new. */
+static void
+setup_from_settings (PsWindow *self)
+{
+  GSettings *settings;
+  PsGridMode mode;
+  guint interval;
+
+  set_log (self, self->log);
+  settings = settings_of (self);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  mode = g_settings_get_enum (settings, "color-mode");
+  ps_page_grid_set_mode (self->grid, mode);
+  ps_grid_legend_set_mode (self->legend, mode);
+  gtk_drop_down_set_selected (self->mode_dropdown, mode);
+  ps_page_grid_set_cell_size (self->grid, g_settings_get_int (settings, "zoom"));
+  interval = g_settings_get_uint (settings, "interval");
+  for (guint i = 0; i < G_N_ELEMENTS (intervals_ms); i++)
+    if (intervals_ms[i] <= interval)
+      gtk_drop_down_set_selected (self->interval_dropdown, i);
+  gtk_revealer_set_reveal_child (self->bottom_revealer, g_settings_get_boolean (settings, "log-visible"));
+
+  ps_window_refresh_recent (self);
+  g_signal_connect_object (settings, "changed::recent-sources", G_CALLBACK (ps_window_refresh_recent),
+                           self, G_CONNECT_SWAPPED);
+  ps_window_update_actions (self);
+}
+
+static void
+on_mode_selected (GtkDropDown *dropdown,
+                  GParamSpec  *pspec,
+                  PsWindow    *self)
+{
+  static const char *modes[] = { "activity", "content", "residency", "cow" };
+  guint i = gtk_drop_down_get_selected (dropdown);
+
+  if (i < G_N_ELEMENTS (modes))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.color-mode", "s", modes[i]);
+}
+
+static void
+on_interval_selected (GtkDropDown *dropdown,
+                      GParamSpec  *pspec,
+                      PsWindow    *self)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+  g_autofree char *text = NULL;
+
+  if (i >= G_N_ELEMENTS (intervals_ms))
+    return;
+  text = g_strdup_printf ("%u", intervals_ms[i]);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.interval", "s", text);
+}
+
+static void
+ps_window_class_init (PsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ps_window_dispose;
+  object_class->finalize = ps_window_finalize;
+  window_class->close_request = ps_window_close_request;
+
+  g_type_ensure (PS_TYPE_PAGE_GRID);
+  g_type_ensure (PS_TYPE_HEX_VIEW);
+  g_type_ensure (PS_TYPE_GRID_LEGEND);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pagescope/Pagescope/ps-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, title);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, interval_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, mode_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, vpaned);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, hpaned);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, legend);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, grid);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, hex);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, bottom_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, bottom_stack);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, log_scroller);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, log_view);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, details_list);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_size);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_pages);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_resident);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_changes);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_pass);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_cpu);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_flags);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, recent_section);
+
+  ps_window_class_install_actions (widget_class);
+}
+
+static void
+ps_window_init (PsWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkDropTarget *drop;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_queue_init (&self->undo);
+  self->details_size = G_MAXUINT64;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (log_item_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (log_item_bind), NULL);
+  gtk_list_view_set_factory (self->log_view, factory);
+
+  self->log_signals = g_signal_group_new (PS_TYPE_EVENT_LOG);
+  g_signal_group_connect_object (self->log_signals, "items-changed", G_CALLBACK (on_log_items_changed),
+                                 self, 0);
+  self->scanner_signals = g_signal_group_new (PS_TYPE_SCANNER);
+  g_signal_group_connect_object (self->scanner_signals, "notify::frame", G_CALLBACK (on_frame), self, 0);
+  self->log = ps_event_log_new ();
+
+  g_signal_connect_object (self->hex, "visible-range-changed", G_CALLBACK (on_visible_range_changed), self, 0);
+  g_signal_connect_object (self->grid, "page-activated", G_CALLBACK (on_page_activated), self, 0);
+  g_signal_connect_object (self->mode_dropdown, "notify::selected", G_CALLBACK (on_mode_selected), self, 0);
+  g_signal_connect_object (self->interval_dropdown, "notify::selected", G_CALLBACK (on_interval_selected), self, 0);
+
+  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  if (g_strcmp0 (PROFILE, "development") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+PsWindow *
+ps_window_new (PsApplication *app)
+{
+  PsWindow *self = g_object_new (PS_TYPE_WINDOW, "application", app, NULL);
+
+  setup_from_settings (self);
+  return self;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "ps-ui-test-util.h"
+
+void
+ps_ui_test_init (int    *argc,
+                 char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  if (!gtk_init_check ())
+    g_error ("no display: run the UI tests under xvfb-run (build-aux/test does)");
+  adw_init ();
+  gtk_window_set_default_icon_name ("io.github.pagescope.Pagescope");
+}
+
+GdkTexture *
+ps_ui_test_render (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (native);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_nonnull (renderer);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+guint32
+ps_ui_test_pixel (GdkTexture *texture,
+                  int         x,
+                  int         y)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autofree guint32 *data = g_new (guint32, (gsize) width * height);
+
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x, <, width);
+  g_assert_cmpint (y, <, height);
+  /* gdk_texture_download gives premultiplied B8G8R8A8 in memory: 0xAARRGGBB words */
+  gdk_texture_download (texture, (guchar *) data, width * 4);
+  return data[(gsize) y * width + x];
+}
+
+gboolean
+ps_ui_test_wait (gboolean (*func) (gpointer data),
+                 gpointer   data,
+                 guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!func (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return func (data);
+      g_main_context_iteration (NULL, FALSE);
+      if (!g_main_context_pending (NULL))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+is_drawn (gpointer data)
+{
+  GtkWidget *widget = data;
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 &&
+         gtk_widget_get_height (widget) > 0;
+}
+
+void
+ps_ui_test_wait_drawn (GtkWidget *widget)
+{
+  g_assert_true (ps_ui_test_wait (is_drawn, widget, 10000));
+  /* let the frame clock run a frame so layout and snapshot happened */
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+}

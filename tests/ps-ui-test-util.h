@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* gtk_init, adw_init and the app's resources; fails the test without a display. */
+void        ps_ui_test_init          (int    *argc,
+                                      char ***argv);
+/* Renders what the widget shows now (its own snapshot, at its allocation)
+ * with the window's renderer into a texture. */
+GdkTexture *ps_ui_test_render        (GtkWidget  *widget);
+/* The pixel at (x, y) as 0xAARRGGBB. */
+guint32     ps_ui_test_pixel         (GdkTexture *texture,
+                                      int         x,
+                                      int         y);
+/* Iterates the main context until func returns TRUE, for at most timeout_ms. */
+gboolean    ps_ui_test_wait          (gboolean  (*func) (gpointer data),
+                                      gpointer    data,
+                                      guint       timeout_ms);
+/* Iterates until the widget is mapped and has drawn a frame. */
+void        ps_ui_test_wait_drawn    (GtkWidget  *widget);
+
+G_END_DECLS
