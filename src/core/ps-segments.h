@@ -23,6 +23,7 @@ typedef struct
   gid_t      cgid;
   guint      perms;     /* permission bits, 0777 */
   gboolean   dest;      /* marked for removal (IPC_RMID) but still attached */
+  gboolean   locked;    /* SHM_LOCK: its pages are not swapped out */
   guint64    size;
   pid_t      cpid;
   pid_t      lpid;
@@ -44,24 +45,41 @@ typedef struct
   guint64    size;
   guint64    allocated; /* st_blocks * 512 */
   gint64     mtime;
+  dev_t      dev;       /* with ino, what /proc/PID/maps names it by */
+  ino_t      ino;
   GArray    *mappers;   /* of PsMapper */
 } PsPosixSegment;
 
 void        ps_sysv_segment_free   (PsSysvSegment  *segment);
 void        ps_posix_segment_free  (PsPosixSegment *segment);
+/* "dest", "locked", "dest,locked" or "" (as the STATUS column and the JSON print it). */
+const char *ps_sysv_segment_status (const PsSysvSegment *segment);
 
-/* GPtrArray of PsSysvSegment, from /proc/sysvipc/shm. */
+/* GPtrArray of PsSysvSegment, from /proc/sysvipc/shm. Every segment's mappers is an empty array. */
 GPtrArray  *ps_segments_list_sysv  (GError   **error);
-/* GPtrArray of PsPosixSegment, from /dev/shm (sem.* entries are semaphores: skipped). */
+/* GPtrArray of PsPosixSegment, from /dev/shm (sem.* entries are semaphores: skipped),
+ * sorted by name. No /dev/shm is an empty list, not an error. */
 GPtrArray  *ps_segments_list_posix (GError   **error);
-/* Fills the mappers of each segment from /proc/ * /maps, in one walk. Either array may be NULL. */
+/* The same from another file or directory (tests, other mounts). */
+GPtrArray  *ps_segments_list_sysv_at  (const char *path,
+                                       GError    **error);
+GPtrArray  *ps_segments_list_posix_at (const char *directory,
+                                       GError    **error);
+/* Fills the mappers of each segment from /proc/ * /maps, in one walk (replacing
+ * what they held). Either array may be NULL. Processes whose maps we may not
+ * read are not seen; SysV attaches of processes in another IPC namespace are
+ * not ours and are ignored. */
 void        ps_segments_find_mappers (GPtrArray *sysv,
                                       GPtrArray *posix);
 
-/* The tables `pagescope --list` prints (like lsipc -m), and the JSON of --list --json. */
+/* The tables `pagescope --list` prints (like lsipc -m), and the JSON of --list --json.
+ * A NULL array leaves its section out; an empty one says it is empty. */
 char       *ps_segments_format_table (GPtrArray *sysv,
                                       GPtrArray *posix);
 char       *ps_segments_format_json  (GPtrArray *sysv,
                                       GPtrArray *posix);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsSysvSegment, ps_sysv_segment_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsPosixSegment, ps_posix_segment_free)
 
 G_END_DECLS

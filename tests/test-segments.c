@@ -1,0 +1,1227 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ps-segments.h"
+#include "ps-test-util.h"
+
+/* Every object a test makes is owned in a slot from the moment it exists.
+ * The test removes it the way a user would (IPC_RMID, ipcrm, shm_unlink,
+ * sem_unlink) and gives the slot up; whatever is still owned when the test
+ * ends (an early return) is removed by a queued destroy, and when an
+ * assertion aborts the process, by the fatal-signal handler. Children that
+ * hold a mapping wait on a pipe and die with us (PR_SET_PDEATHSIG). */
+
+#define CHILD_TIMEOUT_MS 10000
+#define WAIT_MS          5000
+#define HOLDER_COMM      "ps-seg-holder"
+
+static gsize PAGE;
+static pid_t main_pid;
+
+/* ---- owned objects ------------------------------------------------------ */
+
+typedef enum
+{
+  OWN_FREE,
+  OWN_SHMID,    /* id: shmid */
+  OWN_FILE,     /* path: a file, a POSIX segment or semaphore (/dev/shm/...) */
+  OWN_DIR,      /* path */
+  OWN_CHILD,    /* id: pid */
+} OwnKind;
+
+typedef struct
+{
+  volatile sig_atomic_t kind;
+  int                   id;
+  char                  path[512];
+} Own;
+
+static Own owned[64];
+static gboolean release_queued;
+
+/* Async-signal-safe: it also runs in the fatal-signal handler. */
+static void
+own_release (Own *slot)
+{
+  int kind = slot->kind;
+
+  slot->kind = OWN_FREE;
+  switch (kind)
+    {
+    case OWN_SHMID:
+      shmctl (slot->id, IPC_RMID, NULL);
+      break;
+    case OWN_FILE:
+      unlink (slot->path);
+      break;
+    case OWN_DIR:
+      rmdir (slot->path);
+      break;
+    case OWN_CHILD:
+      kill (slot->id, SIGKILL);
+      waitpid (slot->id, NULL, 0);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+release_all (void)
+{
+  for (guint i = G_N_ELEMENTS (owned); i > 0; i--)
+    own_release (&owned[i - 1]);
+}
+
+static void
+release_all_queued (gpointer data)
+{
+  release_all ();
+  release_queued = FALSE;
+}
+
+static void
+on_fatal_signal (int sig)
+{
+  if (getpid () == main_pid)
+    release_all ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+static Own *
+own (OwnKind     kind,
+     int         id,
+     const char *path)
+{
+  if (!release_queued)
+    {
+      g_test_queue_destroy (release_all_queued, NULL);
+      release_queued = TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (owned); i++)
+    if (owned[i].kind == OWN_FREE)
+      {
+        owned[i].id = id;
+        g_strlcpy (owned[i].path, path != NULL ? path : "", sizeof owned[i].path);
+        owned[i].kind = kind;
+        return &owned[i];
+      }
+  g_error ("more than %u objects owned", (guint) G_N_ELEMENTS (owned));
+}
+
+static void
+disown (Own *slot)
+{
+  slot->kind = OWN_FREE;
+}
+
+/* /dev/shm/NAME for a POSIX name "/NAME"; prefix "sem." for a semaphore. */
+static char *
+shm_path (const char *name,
+          const char *prefix)
+{
+  return g_strdup_printf ("/dev/shm/%s%s", prefix, name + 1);
+}
+
+/* ---- objects ------------------------------------------------------------ */
+
+typedef struct
+{
+  key_t key;
+  int   shmid;
+  Own  *own;
+} Sysv;
+
+static Sysv
+make_sysv (key_t key,
+           gsize size,
+           guint mode)
+{
+  Sysv sysv;
+
+  sysv.key = key;
+  sysv.shmid = shmget (key, size, IPC_CREAT | IPC_EXCL | mode);
+  if (sysv.shmid < 0)
+    g_error ("shmget(0x%08x, %zu): %s", (guint) key, size, g_strerror (errno));
+  sysv.own = own (OWN_SHMID, sysv.shmid, NULL);
+  return sysv;
+}
+
+/* With a key of its own. ps_test_sysv_key keeps one byte of the pid, so
+ * another test process may take the same key: then try the next one. */
+static Sysv
+make_sysv_keyed (gsize size,
+                 guint mode)
+{
+  static guint next = 0x10;
+
+  for (guint tries = 0; tries < 0x30; tries++)
+    {
+      key_t key = ps_test_sysv_key (next);
+      int shmid;
+
+      next = next == 0x3f ? 0x10 : next + 1;
+      shmid = shmget (key, size, IPC_CREAT | IPC_EXCL | mode);
+      if (shmid < 0 && errno == EEXIST)
+        continue;
+      if (shmid < 0)
+        g_error ("shmget(0x%08x, %zu): %s", (guint) key, size, g_strerror (errno));
+      return (Sysv) { key, shmid, own (OWN_SHMID, shmid, NULL) };
+    }
+  g_error ("no free SysV test key");
+}
+
+static void
+remove_sysv (Sysv *sysv)
+{
+  g_assert_cmpint (shmctl (sysv->shmid, IPC_RMID, NULL), ==, 0);
+  disown (sysv->own);
+}
+
+typedef struct
+{
+  char *name;
+  int   fd;
+  Own  *own;
+} Posix;
+
+static Posix
+make_posix (const char *tag,
+            gsize       size)
+{
+  g_autofree char *path = NULL;
+  Posix posix;
+
+  posix.name = ps_test_posix_name (tag);
+  posix.fd = shm_open (posix.name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (posix.fd < 0)
+    g_error ("shm_open(\"%s\"): %s", posix.name, g_strerror (errno));
+  path = shm_path (posix.name, "");
+  posix.own = own (OWN_FILE, -1, path);
+  g_assert_cmpint (ftruncate (posix.fd, size), ==, 0);
+  return posix;
+}
+
+static void
+remove_posix (Posix *posix)
+{
+  g_assert_cmpint (shm_unlink (posix->name), ==, 0);
+  disown (posix->own);
+  close (posix->fd);
+  g_free (posix->name);
+}
+
+/* ---- a child that maps a segment and waits --------------------------------- */
+
+typedef struct
+{
+  pid_t  parent;
+  int    shmid;      /* SysV segment to attach, or -1 */
+  guint  n_attach;
+  int    fd;         /* POSIX segment to map, or -1 */
+  gsize  size;
+  int    ready[2];   /* the child writes a byte once it maps the segment */
+  int    hold[2];    /* and exits when it reads one */
+  pid_t  pid;
+  Own   *own;
+} Holder;
+
+/* After fork: only async-signal-safe calls. */
+static int
+holder_child (gpointer data)
+{
+  Holder *h = data;
+  char byte = 'r';
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != h->parent)
+    return 1;
+  prctl (PR_SET_NAME, HOLDER_COMM);
+  for (guint i = 0; i < h->n_attach; i++)
+    if (shmat (h->shmid, NULL, SHM_RDONLY) == (void *) -1)
+      return 2;
+  if (h->fd >= 0 && mmap (NULL, h->size, PROT_READ, MAP_SHARED, h->fd, 0) == MAP_FAILED)
+    return 3;
+  if (write (h->ready[1], &byte, 1) != 1)
+    return 4;
+  /* one byte (or EOF) from the test: exit, which detaches */
+  while (read (h->hold[0], &byte, 1) < 0 && errno == EINTR)
+    ;
+  return 0;
+}
+
+static void
+holder_wait_ready (Holder *h)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  struct pollfd pfd = { h->ready[0], POLLIN, 0 };
+  char byte;
+
+  for (;;)
+    {
+      int timeout = (int) MAX (0, (deadline - g_get_monotonic_time ()) / 1000);
+      int r = poll (&pfd, 1, timeout);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      g_assert_cmpint (r, ==, 1);
+      break;
+    }
+  if (read (h->ready[0], &byte, 1) != 1)
+    {
+      int status = ps_test_reap (h->pid, CHILD_TIMEOUT_MS);
+
+      disown (h->own);
+      h->pid = 0;
+      g_error ("holder child could not map the segment: wait status 0x%x", status);
+    }
+}
+
+static void
+holder_stop (Holder *h)
+{
+  char byte = 'x';
+  int status;
+
+  if (h->pid <= 0)
+    return;
+  g_assert_cmpint (write (h->hold[1], &byte, 1), ==, 1);
+  status = ps_test_reap (h->pid, CHILD_TIMEOUT_MS);
+  disown (h->own);
+  h->pid = 0;
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+}
+
+static void
+holder_free (gpointer data)
+{
+  Holder *h = data;
+
+  if (h->pid > 0)
+    {
+      own_release (h->own);
+      h->pid = 0;
+    }
+  close (h->ready[0]);
+  close (h->hold[1]);
+  g_free (h);
+}
+
+/* Forks a child that attaches shmid n_attach times or maps fd, and waits
+ * until it has. Freed (and the child stopped) when the test ends. */
+static Holder *
+holder_start (int   shmid,
+              guint n_attach,
+              int   fd,
+              gsize size)
+{
+  Holder *h = g_new0 (Holder, 1);
+
+  h->parent = getpid ();
+  h->shmid = shmid;
+  h->n_attach = n_attach;
+  h->fd = fd;
+  h->size = size;
+  g_assert_cmpint (pipe2 (h->ready, O_CLOEXEC), ==, 0);
+  g_assert_cmpint (pipe2 (h->hold, O_CLOEXEC), ==, 0);
+  h->pid = ps_test_fork (holder_child, h);
+  h->own = own (OWN_CHILD, h->pid, NULL);
+  close (h->ready[1]);
+  close (h->hold[0]);
+  g_test_queue_destroy (holder_free, h);
+  holder_wait_ready (h);
+  return h;
+}
+
+/* ---- looking ------------------------------------------------------------ */
+
+static void
+list_all (GPtrArray **sysv,
+          GPtrArray **posix)
+{
+  g_autoptr(GError) error = NULL;
+
+  *sysv = ps_segments_list_sysv (&error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*sysv);
+  *posix = ps_segments_list_posix (&error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*posix);
+  ps_segments_find_mappers (*sysv, *posix);
+}
+
+static PsSysvSegment *
+find_sysv (GPtrArray *list,
+           int        shmid)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      PsSysvSegment *segment = g_ptr_array_index (list, i);
+
+      if (segment->shmid == shmid)
+        return segment;
+    }
+  return NULL;
+}
+
+static PsPosixSegment *
+find_posix (GPtrArray  *list,
+            const char *name)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      PsPosixSegment *segment = g_ptr_array_index (list, i);
+
+      if (strcmp (segment->name, name) == 0)
+        return segment;
+    }
+  return NULL;
+}
+
+/* The same, for a segment that must be there. */
+static PsSysvSegment *
+get_sysv (GPtrArray *list,
+          int        shmid)
+{
+  PsSysvSegment *segment = find_sysv (list, shmid);
+
+  if (segment == NULL)
+    g_error ("SysV segment %d is not listed", shmid);
+  return segment;
+}
+
+static PsPosixSegment *
+get_posix (GPtrArray  *list,
+           const char *name)
+{
+  PsPosixSegment *segment = find_posix (list, name);
+
+  if (segment == NULL)
+    g_error ("POSIX segment \"%s\" is not listed", name);
+  return segment;
+}
+
+/* "PID/COMM, ..." in pid order, to compare in one assertion. */
+static char *
+mappers_string (GArray *mappers)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) sorted = g_array_copy (mappers);
+
+  g_array_set_clear_func (sorted, NULL);
+  for (guint i = 0; i < sorted->len; i++)
+    for (guint j = i + 1; j < sorted->len; j++)
+      if (g_array_index (sorted, PsMapper, j).pid < g_array_index (sorted, PsMapper, i).pid)
+        {
+          PsMapper tmp = g_array_index (sorted, PsMapper, i);
+
+          g_array_index (sorted, PsMapper, i) = g_array_index (sorted, PsMapper, j);
+          g_array_index (sorted, PsMapper, j) = tmp;
+        }
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      PsMapper *m = &g_array_index (sorted, PsMapper, i);
+
+      g_ptr_array_add (parts, g_strdup_printf ("%d/%s", (int) m->pid, m->command));
+    }
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (", ", (char **) parts->pdata);
+}
+
+static char *
+holders_string (Holder *a,
+                Holder *b)
+{
+  if (b == NULL)
+    return g_strdup_printf ("%d/" HOLDER_COMM, (int) a->pid);
+  if (b->pid < a->pid)
+    return holders_string (b, a);
+  return g_strdup_printf ("%d/" HOLDER_COMM ", %d/" HOLDER_COMM, (int) a->pid, (int) b->pid);
+}
+
+#define assert_mappers(mappers, a, b) \
+  G_STMT_START { \
+    g_autofree char *got_ = mappers_string (mappers); \
+    g_autofree char *want_ = holders_string ((a), (b)); \
+    g_assert_cmpstr (got_, ==, want_); \
+  } G_STMT_END
+
+typedef struct
+{
+  int       shmid;
+  gboolean  gone;
+  guint     nattch;    /* expected, when not gone */
+  guint     mappers;
+} SysvWait;
+
+static gboolean
+sysv_reached (gpointer data)
+{
+  SysvWait *wait = data;
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GError) error = NULL;
+  PsSysvSegment *segment;
+
+  sysv = ps_segments_list_sysv (&error);
+  g_assert_no_error (error);
+  ps_segments_find_mappers (sysv, NULL);
+  segment = find_sysv (sysv, wait->shmid);
+  if (wait->gone)
+    return segment == NULL;
+  return segment != NULL && segment->nattch == wait->nattch && segment->mappers->len == wait->mappers;
+}
+
+/* ---- SysV --------------------------------------------------------------- */
+
+static void
+test_sysv_list (void)
+{
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GPtrArray) posix = NULL;
+  Sysv made = make_sysv_keyed (3 * PAGE + 100, 0640);
+  PsSysvSegment *segment;
+
+  list_all (&sysv, &posix);
+  segment = get_sysv (sysv, made.shmid);
+  g_assert_cmpint (segment->key, ==, made.key);
+  g_assert_cmpuint (segment->size, ==, 3 * PAGE + 100);
+  g_assert_cmpuint (segment->perms, ==, 0640);
+  g_assert_false (segment->dest);
+  g_assert_false (segment->locked);
+  g_assert_cmpstr (ps_sysv_segment_status (segment), ==, "");
+  g_assert_cmpuint (segment->nattch, ==, 0);
+  g_assert_cmpint (segment->cpid, ==, getpid ());
+  g_assert_cmpuint (segment->uid, ==, geteuid ());
+  g_assert_cmpuint (segment->cuid, ==, geteuid ());
+  g_assert_cmpuint (segment->gid, ==, getegid ());
+  g_assert_cmpint (segment->ctime, >, 0);
+  g_assert_cmpuint (segment->rss, ==, 0);     /* nothing written: nothing allocated */
+  g_assert_nonnull (segment->mappers);
+  g_assert_cmpuint (segment->mappers->len, ==, 0);
+
+  remove_sysv (&made);
+  g_clear_pointer (&sysv, g_ptr_array_unref);
+  g_clear_pointer (&posix, g_ptr_array_unref);
+  list_all (&sysv, &posix);
+  g_assert_null (find_sysv (sysv, made.shmid));
+}
+
+static void
+spawn_ok (const char * const *argv,
+          char              **out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *env[] = { "LC_ALL=C", "PATH=/usr/bin:/bin:/usr/sbin:/sbin", NULL };
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, (char **) env, G_SPAWN_SEARCH_PATH_FROM_ENVP,
+                     NULL, NULL, out, &err, &status, &error))
+    g_error ("%s: %s", argv[0], error->message);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("%s: %s\n%s", argv[0], error->message, err);
+}
+
+/* A segment made by util-linux, not by us: ipcmk -M, removed with ipcrm. */
+static void
+test_sysv_ipcmk (void)
+{
+  const char *make[] = { "ipcmk", "-M", "12345", NULL };
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GPtrArray) posix = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *id_text = NULL;
+  g_autofree char *ipcmk = g_find_program_in_path ("ipcmk");
+  PsSysvSegment *segment;
+  struct shmid_ds ds;
+  const char *line;
+  int shmid;
+  Own *owner;
+
+  if (ipcmk == NULL)
+    {
+      g_test_skip ("no ipcmk (util-linux)");
+      return;
+    }
+  spawn_ok (make, &out);
+  line = strstr (out, "Shared memory id: ");
+  g_assert_nonnull (line);
+  shmid = atoi (line + strlen ("Shared memory id: "));
+  owner = own (OWN_SHMID, shmid, NULL);
+  g_assert_cmpint (shmctl (shmid, IPC_STAT, &ds), ==, 0);
+
+  list_all (&sysv, &posix);
+  segment = get_sysv (sysv, shmid);
+  g_assert_cmpint (segment->key, ==, ds.shm_perm.__key);
+  g_assert_cmpuint (segment->size, ==, 12345);    /* not rounded to pages */
+  g_assert_cmpuint (segment->perms, ==, 0644);     /* ipcmk's default */
+  g_assert_cmpint (segment->cpid, !=, getpid ());
+  g_assert_cmpuint (segment->nattch, ==, 0);
+
+  id_text = g_strdup_printf ("%d", shmid);
+  {
+    const char *rm[] = { "ipcrm", "-m", id_text, NULL };
+
+    spawn_ok (rm, NULL);
+  }
+  disown (owner);
+  g_clear_pointer (&sysv, g_ptr_array_unref);
+  g_clear_pointer (&posix, g_ptr_array_unref);
+  list_all (&sysv, &posix);
+  g_assert_null (find_sysv (sysv, shmid));
+}
+
+/* Attached by children; removed while attached (dest, key 0, still mapped);
+ * gone once the last one detaches. */
+static void
+test_sysv_mappers (void)
+{
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GPtrArray) posix = NULL;
+  Sysv made = make_sysv_keyed (2 * PAGE, 0600);
+  SysvWait wait = { made.shmid, FALSE, 1, 1 };
+  PsSysvSegment *segment;
+  Holder *twice, *once;
+
+  twice = holder_start (made.shmid, 2, -1, 0);
+  once = holder_start (made.shmid, 1, -1, 0);
+
+  list_all (&sysv, &posix);
+  segment = get_sysv (sysv, made.shmid);
+  g_assert_cmpint (segment->key, ==, made.key);
+  /* nattch counts attaches, not processes: one process attached twice is named once */
+  g_assert_cmpuint (segment->nattch, ==, 3);
+  assert_mappers (segment->mappers, twice, once);
+  g_assert_cmpint (segment->lpid, ==, once->pid);
+
+  /* a second walk replaces the mappers, it does not add to them */
+  ps_segments_find_mappers (sysv, NULL);
+  assert_mappers (segment->mappers, twice, once);
+
+  remove_sysv (&made);
+  g_clear_pointer (&sysv, g_ptr_array_unref);
+  g_clear_pointer (&posix, g_ptr_array_unref);
+  list_all (&sysv, &posix);
+  segment = get_sysv (sysv, made.shmid);
+  g_assert_true (segment->dest);
+  g_assert_cmpstr (ps_sysv_segment_status (segment), ==, "dest");
+  g_assert_cmpint (segment->key, ==, IPC_PRIVATE);
+  g_assert_cmpuint (segment->perms, ==, 0600);
+  assert_mappers (segment->mappers, twice, once);
+
+  /* the exit unmaps when the last reference to the child's mm goes, which
+   * another process reading its maps may hold a moment longer: wait */
+  holder_stop (twice);
+  g_assert_true (ps_test_wait_until (sysv_reached, &wait, WAIT_MS));
+  g_clear_pointer (&sysv, g_ptr_array_unref);
+  g_clear_pointer (&posix, g_ptr_array_unref);
+  list_all (&sysv, &posix);
+  segment = get_sysv (sysv, made.shmid);
+  g_assert_cmpuint (segment->nattch, ==, 1);
+  assert_mappers (segment->mappers, once, NULL);
+
+  holder_stop (once);
+  wait.gone = TRUE;
+  g_assert_true (ps_test_wait_until (sysv_reached, &wait, WAIT_MS));
+}
+
+/* IPC_PRIVATE segments all show as /SYSV00000000 in maps: the inode (the
+ * shmid) tells them apart. */
+static void
+test_sysv_private (void)
+{
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GPtrArray) posix = NULL;
+  Sysv a = make_sysv (IPC_PRIVATE, PAGE, 0600);
+  Sysv b = make_sysv (IPC_PRIVATE, 5 * PAGE, 0600);
+  Holder *holder_a = holder_start (a.shmid, 1, -1, 0);
+  Holder *holder_b = holder_start (b.shmid, 1, -1, 0);
+  PsSysvSegment *segment;
+
+  list_all (&sysv, &posix);
+  segment = get_sysv (sysv, a.shmid);
+  g_assert_cmpint (segment->key, ==, IPC_PRIVATE);
+  g_assert_cmpuint (segment->size, ==, PAGE);
+  assert_mappers (segment->mappers, holder_a, NULL);
+  segment = get_sysv (sysv, b.shmid);
+  g_assert_cmpuint (segment->size, ==, 5 * PAGE);
+  assert_mappers (segment->mappers, holder_b, NULL);
+
+  holder_stop (holder_a);
+  holder_stop (holder_b);
+  remove_sysv (&a);
+  remove_sysv (&b);
+}
+
+/* What the kernel prints, including what no live test can make here:
+ * negative keys, SHM_LOCKED, and the 14 columns of kernels before rss/swap. */
+static const char sysv_sample[] =
+  "       key      shmid perms                  size  cpid  lpid nattch   uid   gid  cuid  cgid      atime      dtime      ctime                   rss                  swap\n"
+  "-1234567890          7  1600                  8192   100   101      2  1000  1001  1002  1003 1700000000 1700000001 1700000002                  4096                     0\n"
+  "         0          8  2644                   100   200   201      0     0     0     0     0          0          0 1700000003                     0                  8192\n"
+  " 305419896          9  3600                 12345   300   301      1    10    20    30    40          5          6          7\n";
+
+static char *
+temp_file (const char *tag,
+           const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_strdup_printf ("%s/pagescope-test-%d-%s", g_get_tmp_dir (), (int) getpid (), tag);
+
+  own (OWN_FILE, -1, path);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_sysv_parse (void)
+{
+  g_autofree char *path = temp_file ("sysv-sample", sysv_sample);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = ps_segments_list_sysv_at (path, &error);
+  PsSysvSegment *s;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 3);
+
+  s = g_ptr_array_index (list, 0);
+  g_assert_cmpint (s->key, ==, -1234567890);
+  g_assert_cmpint (s->shmid, ==, 7);
+  g_assert_cmpuint (s->perms, ==, 0600);
+  g_assert_true (s->dest);
+  g_assert_false (s->locked);
+  g_assert_cmpuint (s->size, ==, 8192);
+  g_assert_cmpint (s->cpid, ==, 100);
+  g_assert_cmpint (s->lpid, ==, 101);
+  g_assert_cmpuint (s->nattch, ==, 2);
+  g_assert_cmpuint (s->uid, ==, 1000);
+  g_assert_cmpuint (s->gid, ==, 1001);
+  g_assert_cmpuint (s->cuid, ==, 1002);
+  g_assert_cmpuint (s->cgid, ==, 1003);
+  g_assert_cmpint (s->atime, ==, 1700000000);
+  g_assert_cmpint (s->dtime, ==, 1700000001);
+  g_assert_cmpint (s->ctime, ==, 1700000002);
+  g_assert_cmpuint (s->rss, ==, 4096);
+  g_assert_cmpuint (s->swap, ==, 0);
+
+  s = g_ptr_array_index (list, 1);
+  g_assert_cmpint (s->key, ==, 0);
+  g_assert_cmpuint (s->perms, ==, 0644);
+  g_assert_false (s->dest);
+  g_assert_true (s->locked);
+  g_assert_cmpstr (ps_sysv_segment_status (s), ==, "locked");
+  g_assert_cmpuint (s->swap, ==, 8192);
+
+  s = g_ptr_array_index (list, 2);
+  g_assert_cmpint (s->key, ==, 0x12345678);
+  g_assert_cmpstr (ps_sysv_segment_status (s), ==, "dest,locked");
+  g_assert_cmpuint (s->size, ==, 12345);
+  g_assert_cmpint (s->ctime, ==, 7);
+  g_assert_cmpuint (s->rss, ==, 0);
+}
+
+static void
+test_sysv_errors (void)
+{
+  g_autofree char *missing = g_strdup_printf ("%s/pagescope-test-%d-nothing", g_get_tmp_dir (), (int) getpid ());
+  g_autofree char *short_row = temp_file ("sysv-short", "key shmid\n  1 2 3\n");
+  g_autofree char *bad_number = temp_file ("sysv-bad",
+                                           "1 2 600 x 0 0 0 0 0 0 0 0 0 0 0 0\n");
+  g_autofree char *want = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list;
+
+  list = ps_segments_list_sysv_at (missing, &error);
+  g_assert_null (list);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  want = g_strdup_printf ("open(\"%s\"): No such file or directory", missing);
+  g_assert_cmpstr (error->message, ==, want);
+  g_clear_error (&error);
+  g_clear_pointer (&want, g_free);
+
+  list = ps_segments_list_sysv_at (short_row, &error);
+  g_assert_null (list);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  want = g_strdup_printf ("\"%s\" line 2: 3 columns, expected at least 14", short_row);
+  g_assert_cmpstr (error->message, ==, want);
+  g_clear_error (&error);
+  g_clear_pointer (&want, g_free);
+
+  list = ps_segments_list_sysv_at (bad_number, &error);
+  g_assert_null (list);
+  want = g_strdup_printf ("\"%s\" line 1: column size: \"x\" is not a number", bad_number);
+  g_assert_cmpstr (error->message, ==, want);
+}
+
+/* ---- POSIX -------------------------------------------------------------- */
+
+static void
+test_posix_list (void)
+{
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GPtrArray) posix = NULL;
+  Posix made = make_posix ("list", 16 * PAGE);
+  g_autofree guint8 *pages = g_malloc (3 * PAGE);
+  PsPosixSegment *segment;
+  guint64 before;
+  Holder *holder;
+  struct stat st;
+
+  /* the child maps it; this process never does */
+  holder = holder_start (-1, 0, made.fd, 16 * PAGE);
+
+  list_all (&sysv, &posix);
+  segment = get_posix (posix, made.name);
+  g_assert_cmpuint (segment->size, ==, 16 * PAGE);
+  g_assert_cmpuint (segment->perms, ==, 0600);
+  g_assert_cmpuint (segment->uid, ==, geteuid ());
+  g_assert_cmpint (fstat (made.fd, &st), ==, 0);
+  g_assert_cmpint (segment->mtime, ==, st.st_mtime);
+  g_assert_cmpuint (segment->ino, ==, st.st_ino);
+  g_assert_cmpuint (segment->allocated, ==, ps_test_allocated (made.fd));
+  assert_mappers (segment->mappers, holder, NULL);
+  before = segment->allocated;
+
+  memset (pages, 0x5a, 3 * PAGE);
+  g_assert_cmpint (pwrite (made.fd, pages, 3 * PAGE, 4 * PAGE), ==, (gssize) (3 * PAGE));
+  g_clear_pointer (&sysv, g_ptr_array_unref);
+  g_clear_pointer (&posix, g_ptr_array_unref);
+  list_all (&sysv, &posix);
+  segment = get_posix (posix, made.name);
+  g_assert_cmpuint (segment->allocated, >=, before + 3 * PAGE);
+  g_assert_cmpuint (segment->allocated, ==, ps_test_allocated (made.fd));
+  g_assert_cmpuint (segment->size, ==, 16 * PAGE);
+  assert_mappers (segment->mappers, holder, NULL);
+
+  holder_stop (holder);
+  remove_posix (&made);
+}
+
+/* A segment unlinked and made again under the same name is another file:
+ * the child mapping the old one does not map the new one. */
+static void
+test_posix_same_name (void)
+{
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GPtrArray) posix = NULL;
+  Posix old = make_posix ("again", PAGE);
+  Holder *holder = holder_start (-1, 0, old.fd, PAGE);
+  g_autofree char *name = g_strdup (old.name);
+  PsPosixSegment *segment;
+  Posix made;
+  int fd;
+
+  g_assert_cmpint (shm_unlink (old.name), ==, 0);
+  disown (old.own);
+  fd = shm_open (name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  {
+    g_autofree char *path = shm_path (name, "");
+
+    made.own = own (OWN_FILE, -1, path);
+  }
+  made.fd = fd;
+  made.name = g_strdup (name);
+
+  list_all (&sysv, &posix);
+  segment = get_posix (posix, name);
+  g_assert_cmpuint (segment->mappers->len, ==, 0);
+
+  holder_stop (holder);
+  close (old.fd);
+  g_free (old.name);
+  remove_posix (&made);
+}
+
+/* sem_open's "sem.NAME" files and directories in /dev/shm are not segments. */
+static void
+test_posix_not_segments (void)
+{
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GPtrArray) posix = NULL;
+  g_autofree char *sem_name = ps_test_posix_name ("sem");
+  g_autofree char *sem_file = shm_path (sem_name, "sem.");
+  g_autofree char *dir_name = ps_test_posix_name ("dir");
+  g_autofree char *dir_path = shm_path (dir_name, "");
+  g_autofree char *as_segment = g_strconcat ("/sem.", sem_name + 1, NULL);
+  struct stat st;
+  Own *sem_own, *dir_own;
+  sem_t *sem;
+
+  sem = sem_open (sem_name, O_CREAT | O_EXCL, 0600, 1);
+  g_assert_true (sem != SEM_FAILED);
+  sem_own = own (OWN_FILE, -1, sem_file);
+  g_assert_cmpint (lstat (sem_file, &st), ==, 0);   /* it is there, as the kernel names it */
+  if (mkdir (dir_path, 0700) == 0)
+    dir_own = own (OWN_DIR, -1, dir_path);
+  else
+    dir_own = NULL;
+
+  list_all (&sysv, &posix);
+  g_assert_null (find_posix (posix, as_segment));
+  g_assert_null (find_posix (posix, sem_name));
+  g_assert_null (find_posix (posix, dir_name));
+  for (guint i = 0; i < posix->len; i++)
+    {
+      PsPosixSegment *segment = g_ptr_array_index (posix, i);
+
+      g_assert_false (g_str_has_prefix (segment->name, "/sem."));
+      if (i > 0)
+        g_assert_cmpint (strcmp (((PsPosixSegment *) g_ptr_array_index (posix, i - 1))->name, segment->name), <, 0);
+    }
+
+  g_assert_cmpint (sem_close (sem), ==, 0);
+  g_assert_cmpint (sem_unlink (sem_name), ==, 0);
+  disown (sem_own);
+  if (dir_own != NULL)
+    {
+      g_assert_cmpint (rmdir (dir_path), ==, 0);
+      disown (dir_own);
+    }
+}
+
+/* Another directory: what is listed, and a missing directory is no error. */
+static void
+test_posix_at (void)
+{
+  g_autofree char *template = g_strdup_printf ("pagescope-test-%d-shmdir-XXXXXX", (int) getpid ());
+  g_autofree char *dir = g_dir_make_tmp (template, NULL);
+  g_autofree char *file = NULL, *sem = NULL, *sub = NULL, *symlink_path = NULL, *missing = NULL, *want = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  PsPosixSegment *segment;
+
+  g_assert_nonnull (dir);
+  own (OWN_DIR, -1, dir);
+  file = g_build_filename (dir, "seg", NULL);
+  own (OWN_FILE, -1, file);
+  g_file_set_contents (file, "12345", 5, &error);
+  g_assert_no_error (error);
+  sem = g_build_filename (dir, "sem.x", NULL);
+  own (OWN_FILE, -1, sem);
+  g_file_set_contents (sem, "", 0, &error);
+  g_assert_no_error (error);
+  sub = g_build_filename (dir, "sub", NULL);
+  g_assert_cmpint (mkdir (sub, 0700), ==, 0);
+  own (OWN_DIR, -1, sub);
+  symlink_path = g_build_filename (dir, "link", NULL);
+  g_assert_cmpint (symlink ("seg", symlink_path), ==, 0);
+  own (OWN_FILE, -1, symlink_path);
+
+  list = ps_segments_list_posix_at (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  segment = g_ptr_array_index (list, 0);
+  g_assert_cmpstr (segment->name, ==, "/seg");
+  g_assert_cmpuint (segment->size, ==, 5);
+  g_assert_nonnull (segment->mappers);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  missing = g_build_filename (dir, "none", NULL);
+  list = ps_segments_list_posix_at (missing, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  list = ps_segments_list_posix_at (file, &error);
+  g_assert_null (list);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  want = g_strdup_printf ("opendir(\"%s\"): Not a directory", file);
+  g_assert_cmpstr (error->message, ==, want);
+
+  release_all ();
+}
+
+/* ---- formats ------------------------------------------------------------ */
+
+/* A name with everything a JSON string or a table cell must escape:
+ * quote, backslash, newline, tab, a control byte, non-ASCII, invalid UTF-8. */
+#define ODD_TAG "odd\"q\\b\nn\tt\001c-\xc3\xa9-\xff"
+
+typedef struct
+{
+  Sysv    sysv;
+  Posix   posix;
+  Holder *sysv_holder;
+  Holder *posix_holder;
+} Both;
+
+static void
+both_make (Both *both)
+{
+  both->sysv = make_sysv_keyed (7 * PAGE + 1, 0600);
+  both->posix = make_posix (ODD_TAG, 9 * PAGE);
+  both->sysv_holder = holder_start (both->sysv.shmid, 1, -1, 0);
+  both->posix_holder = holder_start (-1, 0, both->posix.fd, 9 * PAGE);
+}
+
+static void
+both_remove (Both *both)
+{
+  holder_stop (both->sysv_holder);
+  holder_stop (both->posix_holder);
+  remove_sysv (&both->sysv);
+  remove_posix (&both->posix);
+}
+
+/* Parses the JSON and prints one line per segment, with names as the hex of
+ * their UTF-8, so the test compares exact values. */
+static const char json_checker[] =
+  "import json, sys\n"
+  "doc = json.loads(sys.stdin.buffer.read().decode('utf-8'))\n"
+  "def ints(s, keys):\n"
+  "    for k in keys:\n"
+  "        assert type(s[k]) is int, (k, s)\n"
+  "def mappers(s):\n"
+  "    for m in s['mappers']:\n"
+  "        ints(m, ('pid',))\n"
+  "        assert type(m['command']) is str\n"
+  "    return ','.join('%d/%s' % (m['pid'], m['command']) for m in s['mappers']) or '-'\n"
+  "for s in doc['sysv']:\n"
+  "    ints(s, ('key', 'shmid', 'uid', 'size', 'nattch', 'cpid', 'lpid', 'atime', 'dtime', 'ctime', 'rss', 'swap'))\n"
+  "    assert s['key_hex'] == '0x%08x' % (s['key'] & 0xffffffff), s\n"
+  "    assert type(s['owner']) is str\n"
+  "    print('sysv', s['shmid'], s['key_hex'], s['size'], s['perms'], s['status'] or '-', mappers(s))\n"
+  "for s in doc['posix']:\n"
+  "    ints(s, ('uid', 'size', 'allocated', 'mtime'))\n"
+  "    assert type(s['owner']) is str\n"
+  "    print('posix', s['name'].encode('utf-8').hex(), s['size'], s['perms'], mappers(s))\n";
+
+/* The checker's output, or NULL (skipped) without python3. */
+static char *
+check_json (const char *json)
+{
+  g_autoptr(GSubprocess) python = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *program = g_find_program_in_path ("python3");
+  char *out = NULL;
+
+  if (program == NULL)
+    {
+      g_test_skip ("no python3 to check the JSON");
+      return NULL;
+    }
+  python = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                             G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                             program, "-c", json_checker, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (python, json, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (python))
+    g_error ("the JSON does not check: %s\n%s", err, json);
+  return out;
+}
+
+static char *
+hex (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    g_string_append_printf (out, "%02x", *p);
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_json (void)
+{
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GPtrArray) posix = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *checked = NULL;
+  g_autofree char *valid_name = NULL;
+  g_autofree char *name_hex = NULL;
+  g_autofree char *want_sysv = NULL;
+  g_autofree char *want_posix = NULL;
+  Both both;
+
+  both_make (&both);
+  list_all (&sysv, &posix);
+  json = ps_segments_format_json (sysv, posix);
+  checked = check_json (json);
+  if (checked != NULL)
+    {
+      valid_name = g_utf8_make_valid (both.posix.name, -1);
+      name_hex = hex (valid_name);
+      want_sysv = g_strdup_printf ("sysv %d 0x%08x %zu 0600 - %d/" HOLDER_COMM "\n",
+                                   both.sysv.shmid, (guint) both.sysv.key,
+                                   7 * PAGE + 1, (int) both.sysv_holder->pid);
+      want_posix = g_strdup_printf ("posix %s %zu 0600 %d/" HOLDER_COMM "\n",
+                                    name_hex, 9 * PAGE, (int) both.posix_holder->pid);
+      g_assert_nonnull (strstr (checked, want_sysv));
+      g_assert_nonnull (strstr (checked, want_posix));
+    }
+  both_remove (&both);
+}
+
+static void
+test_json_synthetic (void)
+{
+  g_autofree char *path = temp_file ("sysv-json", sysv_sample);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sysv = ps_segments_list_sysv_at (path, &error);
+  g_autoptr(GPtrArray) empty = g_ptr_array_new ();
+  g_autofree char *json = NULL;
+  g_autofree char *checked = NULL;
+  g_autofree char *none = NULL;
+
+  g_assert_no_error (error);
+  json = ps_segments_format_json (sysv, empty);
+  checked = check_json (json);
+  if (checked == NULL)
+    return;
+  g_assert_nonnull (strstr (checked, "sysv 7 0xb669fd2e 8192 0600 dest -\n"));
+  g_assert_nonnull (strstr (checked, "sysv 8 0x00000000 100 0644 locked -\n"));
+  g_assert_nonnull (strstr (checked, "sysv 9 0x12345678 12345 0600 dest,locked -\n"));
+  g_assert_null (strstr (checked, "posix"));
+
+  none = ps_segments_format_json (empty, empty);
+  g_clear_pointer (&checked, g_free);
+  checked = check_json (none);
+  g_assert_cmpstr (checked, ==, "");
+}
+
+/* Where a cell starts on a line, in characters. */
+static glong
+column_of (const char *line,
+           const char *cell)
+{
+  const char *at = strstr (line, cell);
+
+  g_assert_nonnull (at);
+  return g_utf8_pointer_to_offset (line, at);
+}
+
+static const char *
+line_with (GStrv       lines,
+           const char *text)
+{
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], text) != NULL)
+      return lines[i];
+  g_error ("no line with \"%s\"", text);
+}
+
+/* ODD_TAG's name as a table cell: backslash and control characters escaped, invalid UTF-8 replaced. */
+static char *
+shown_in_table (const char *name)
+{
+  g_autofree char *valid = g_utf8_make_valid (name, -1);
+  g_autoptr(GString) shown = g_string_new (valid);
+
+  g_string_replace (shown, "\\", "\\\\", 0);
+  g_string_replace (shown, "\n", "\\n", 0);
+  g_string_replace (shown, "\t", "\\t", 0);
+  g_string_replace (shown, "\001", "\\x01", 0);
+  return g_string_free (g_steal_pointer (&shown), FALSE);
+}
+
+static void
+test_table (void)
+{
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GPtrArray) posix = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *shown_name = NULL;
+  g_autofree char *sysv_mapper = NULL;
+  g_autofree char *posix_mapper = NULL;
+  g_autofree char *size = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *heading, *row;
+  Both both;
+
+  both_make (&both);
+  list_all (&sysv, &posix);
+  table = ps_segments_format_table (sysv, posix);
+  g_assert_true (g_utf8_validate (table, -1, NULL));
+  lines = g_strsplit (table, "\n", -1);
+
+  /* the SysV row lines up under its heading */
+  key = g_strdup_printf ("0x%08x", (guint) both.sysv.key);
+  sysv_mapper = g_strdup_printf ("%d/" HOLDER_COMM, (int) both.sysv_holder->pid);
+  size = g_strdup_printf ("%zu (", 7 * PAGE + 1);
+  heading = line_with (lines, "KEY");
+  row = line_with (lines, key);
+  g_assert_cmpint (column_of (row, key), ==, column_of (heading, "KEY"));
+  g_assert_cmpint (column_of (row, size), ==, column_of (heading, "SIZE"));
+  g_assert_cmpint (column_of (row, "0600"), ==, column_of (heading, "PERMS"));
+  g_assert_cmpint (column_of (row, sysv_mapper), ==, column_of (heading, "MAPPED BY"));
+  g_assert_false (g_str_has_suffix (row, " "));
+
+  /* the POSIX row too, with its name escaped to one line */
+  shown_name = shown_in_table (both.posix.name);
+  posix_mapper = g_strdup_printf ("%d/" HOLDER_COMM, (int) both.posix_holder->pid);
+  heading = line_with (lines, "ALLOCATED");
+  row = line_with (lines, shown_name);
+  g_assert_cmpint (column_of (row, shown_name), ==, column_of (heading, "NAME"));
+  g_assert_cmpint (column_of (row, posix_mapper), ==, column_of (heading, "MAPPED BY"));
+  g_free (size);
+  size = g_strdup_printf ("%zu (", 9 * PAGE);
+  g_assert_cmpint (column_of (row, size), ==, column_of (heading, "SIZE"));
+
+  g_assert_nonnull (strstr (table, "SysV shared memory segments\n"));
+  g_assert_nonnull (strstr (table, "POSIX shared memory segments\n"));
+  both_remove (&both);
+}
+
+static void
+test_table_empty (void)
+{
+  g_autoptr(GPtrArray) empty = g_ptr_array_new ();
+  g_autofree char *both = ps_segments_format_table (empty, empty);
+  g_autofree char *posix_only = ps_segments_format_table (NULL, empty);
+
+  g_assert_cmpstr (both, ==, "SysV shared memory segments: none\n\nPOSIX shared memory segments: none\n");
+  g_assert_cmpstr (posix_only, ==, "POSIX shared memory segments: none\n");
+  ps_segments_find_mappers (NULL, NULL);
+  ps_segments_find_mappers (empty, empty);
+}
+
+int
+main (int argc, char **argv)
+{
+  const int fatal[] = { SIGABRT, SIGTRAP, SIGTERM, SIGINT, SIGHUP };
+
+  PAGE = (gsize) sysconf (_SC_PAGESIZE);
+  main_pid = getpid ();
+  for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
+    signal (fatal[i], on_fatal_signal);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/segments/sysv/list", test_sysv_list);
+  g_test_add_func ("/segments/sysv/ipcmk", test_sysv_ipcmk);
+  g_test_add_func ("/segments/sysv/mappers", test_sysv_mappers);
+  g_test_add_func ("/segments/sysv/private", test_sysv_private);
+  g_test_add_func ("/segments/sysv/parse", test_sysv_parse);
+  g_test_add_func ("/segments/sysv/errors", test_sysv_errors);
+  g_test_add_func ("/segments/posix/list", test_posix_list);
+  g_test_add_func ("/segments/posix/same-name", test_posix_same_name);
+  g_test_add_func ("/segments/posix/not-segments", test_posix_not_segments);
+  g_test_add_func ("/segments/posix/at", test_posix_at);
+  g_test_add_func ("/segments/json/live", test_json);
+  g_test_add_func ("/segments/json/synthetic", test_json_synthetic);
+  g_test_add_func ("/segments/table/live", test_table);
+  g_test_add_func ("/segments/table/empty", test_table_empty);
+
+  return g_test_run ();
+}
