@@ -11,7 +11,10 @@ G_BEGIN_DECLS
  *   any mix of the two, e.g.  "HELLO" 00 0a
  *   an optional repeat: DATA * N   (N decimal or 0x hex)
  * On error, returns NULL and the GError names the column (1-based) of the
- * offending character and why, e.g. "column 5: 'g' is not a hex digit". */
+ * offending character and why, e.g. "column 5: 'g' is not a hex digit".
+ * Columns count characters, not bytes. The result holds 1 byte to 16 MiB.
+ * Separators between hex bytes: whitespace, ',', ':' or '-'. A run of hex
+ * digits is read two per byte; "0xA" and "0xAB" are one byte each. */
 GBytes   *ps_bytes_parse        (const char   *text,
                                  GError      **error);
 
@@ -29,7 +32,8 @@ gboolean  ps_bytes_parse_write  (const char   *text,
 char     *ps_bytes_to_hex       (const guint8 *data,
                                  gsize         len,
                                  gsize         max);
-/* C-escaped text: printable ASCII as is, else \n, \t, \xHH */
+/* C-escaped text: printable ASCII as is, else \n, \t, \xHH;
+ * \ and " are escaped too, so the result between double quotes parses back */
 char     *ps_bytes_to_escaped   (const guint8 *data,
                                  gsize         len,
                                  gsize         max);

@@ -162,6 +162,7 @@ ps_event_log_flush (PsEventLog *self)
   g_autoptr(GPtrArray) moved = NULL;
   guint removed = 0;
   guint position;
+  guint kept;
 
   g_return_val_if_fail (PS_IS_EVENT_LOG (self), 0);
 
@@ -174,20 +175,20 @@ ps_event_log_flush (PsEventLog *self)
   if (moved->len == 0)
     return 0;
 
-  for (guint i = 0; i < moved->len; i++)
-    g_ptr_array_add (self->entries, g_object_ref (g_ptr_array_index (moved, i)));
-
-  if (self->entries->len > MAX_ENTRIES)
+  /* Drop the oldest first, then append, each with its own signal, so a list
+   * view keeps the rows that stay instead of rebuilding all of them. */
+  kept = MIN (moved->len, MAX_ENTRIES);
+  if (self->entries->len + kept > MAX_ENTRIES)
     {
-      removed = self->entries->len - MAX_ENTRIES;
+      removed = self->entries->len + kept - MAX_ENTRIES;
       g_ptr_array_remove_range (self->entries, 0, removed);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
     }
 
-  position = self->entries->len - moved->len;
-  if (removed > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed + position, position + moved->len);
-  else
-    g_list_model_items_changed (G_LIST_MODEL (self), position, 0, moved->len);
+  position = self->entries->len;
+  for (guint i = moved->len - kept; i < moved->len; i++)
+    g_ptr_array_add (self->entries, g_object_ref (g_ptr_array_index (moved, i)));
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, kept);
 
   return moved->len;
 }

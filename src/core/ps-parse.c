@@ -41,7 +41,8 @@ parse_number (const char *text,
     {
       base = 16;
       p += 2;
-      if (!g_ascii_isxdigit (*p))
+      /* strtoull would skip a second 0x itself */
+      if (!g_ascii_isxdigit (*p) || (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')))
         return invalid (error, what, text, "expected hex digits after 0x");
     }
   else if (!g_ascii_isdigit (*p))
@@ -52,7 +53,7 @@ parse_number (const char *text,
   if (errno == ERANGE)
     return invalid (error, what, text, "too large");
 
-  if (suffixes && base == 10 && *end != '\0')
+  if (suffixes && base == 10 && *end != '\0' && !g_ascii_isspace (*end))
     {
       static const char units[] = "KMGT";
       const char *u = strchr (units, g_ascii_toupper (*end));

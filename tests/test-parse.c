@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ps-parse.h"
+#include "ps-test-util.h"
+
+static void
+assert_size (const char *text,
+             guint64     expected)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 value = 0;
+
+  g_test_message ("size \"%s\"", text);
+  g_assert_true (ps_parse_size (text, "size", &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (value, ==, expected);
+}
+
+/* Fails with INVALID_ARGUMENT, names the value and says why, and leaves *out alone. */
+static void
+assert_size_fails (const char *text,
+                   const char *reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = g_strdup_printf ("size \"%s\": %s", text, reason);
+  guint64 value = 7;
+
+  g_test_message ("size \"%s\"", text);
+  g_assert_false (ps_parse_size (text, "size", &value, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpuint (value, ==, 7);
+}
+
+static void
+test_size (void)
+{
+  assert_size ("4096", 4096);
+  assert_size ("0", 0);
+  assert_size ("64K", 64 * 1024);
+  assert_size ("64k", 64 * 1024);
+  assert_size ("64KiB", 64 * 1024);
+  assert_size ("64KB", 64 * 1024);
+  assert_size ("1M", 1024 * 1024);
+  assert_size ("2G", G_GUINT64_CONSTANT (2) << 30);
+  assert_size ("1T", G_GUINT64_CONSTANT (1) << 40);
+  assert_size ("0x1000", 0x1000);
+  assert_size ("0X1000", 0x1000);
+  assert_size ("  4096  ", 4096);
+  assert_size ("16777215T", G_GUINT64_CONSTANT (16777215) << 40);
+  assert_size ("18446744073709551615", G_MAXUINT64);
+}
+
+static void
+test_size_errors (void)
+{
+  assert_size_fails ("", "empty; expected a number");
+  assert_size_fails ("   ", "empty; expected a number");
+  assert_size_fails ("-1", "must not be negative");
+  assert_size_fails ("-64K", "must not be negative");
+  assert_size_fails ("abc", "expected a number");
+  assert_size_fails ("+5", "expected a number");
+  assert_size_fails ("0x", "expected hex digits after 0x");
+  assert_size_fails ("0xg", "expected hex digits after 0x");
+  assert_size_fails ("0x0x10", "expected hex digits after 0x");
+  assert_size_fails ("0x5x", "unexpected characters after the number");
+  assert_size_fails ("12Q", "unknown suffix; use K, M, G or T");
+  assert_size_fails ("12KQ", "unexpected characters after the number");
+  assert_size_fails ("12 K", "unexpected characters after the number");
+  assert_size_fails ("0x10K", "unexpected characters after the number");
+  assert_size_fails ("4096 4096", "unexpected characters after the number");
+  assert_size_fails ("18446744073709551616", "too large");
+  assert_size_fails ("99999999999999999999999", "too large");
+  assert_size_fails ("16777216T", "too large");
+  assert_size_fails ("17179869184G", "too large");
+  assert_size_fails ("0x10000000000000000", "too large");
+}
+
+static void
+test_offset (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 value = 0;
+
+  g_assert_true (ps_parse_offset ("0", "offset", &value, &error));
+  g_assert_cmpuint (value, ==, 0);
+  g_assert_true (ps_parse_offset ("8192", "offset", &value, &error));
+  g_assert_cmpuint (value, ==, 8192);
+  g_assert_true (ps_parse_offset ("0xffffffffffffffff", "offset", &value, &error));
+  g_assert_cmpuint (value, ==, G_MAXUINT64);
+  g_assert_no_error (error);
+
+  /* no suffixes on an offset */
+  g_assert_false (ps_parse_offset ("4K", "offset", &value, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "offset \"4K\": unexpected characters after the number");
+  g_clear_error (&error);
+
+  g_assert_false (ps_parse_offset ("-4096", "start", &value, &error));
+  g_assert_cmpstr (error->message, ==, "start \"-4096\": must not be negative");
+  g_clear_error (&error);
+
+  g_assert_false (ps_parse_offset ("0x1 0", "offset", &value, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (value, ==, G_MAXUINT64);
+}
+
+static void
+assert_key (const char *text,
+            key_t       expected)
+{
+  g_autoptr(GError) error = NULL;
+  key_t key = 12345;
+
+  g_test_message ("key \"%s\"", text);
+  g_assert_true (ps_parse_sysv_key (text, &key, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (key, ==, expected);
+}
+
+static void
+assert_key_fails (const char *text,
+                  int         code,
+                  const char *message_part)
+{
+  g_autoptr(GError) error = NULL;
+  key_t key = 12345;
+
+  g_test_message ("key \"%s\"", text);
+  g_assert_false (ps_parse_sysv_key (text, &key, &error));
+  g_assert_error (error, G_IO_ERROR, code);
+  g_assert_nonnull (strstr (error->message, message_part));
+  g_assert_cmpint (key, ==, 12345);
+}
+
+static void
+test_sysv_key_numbers (void)
+{
+  assert_key ("0", 0);
+  assert_key ("1397948417", 1397948417);
+  assert_key ("0x53534f01", 0x53534f01);
+  assert_key ("0X53534F01", 0x53534f01);
+  /* /proc/sysvipc/shm prints keys as signed decimal */
+  assert_key ("-1", -1);
+  assert_key ("-123456789", -123456789);
+  assert_key ("-2147483648", G_MININT32);
+  assert_key ("0xffffffff", -1);
+  assert_key ("4294967295", -1);
+  assert_key ("0x80000000", G_MININT32);
+
+  assert_key_fails ("", G_IO_ERROR_INVALID_ARGUMENT, "SysV key \"\"");
+  assert_key_fails ("abc", G_IO_ERROR_INVALID_ARGUMENT, "SysV key \"abc\"");
+  assert_key_fails ("-", G_IO_ERROR_INVALID_ARGUMENT, "SysV key \"-\"");
+  assert_key_fails ("-2147483649", G_IO_ERROR_INVALID_ARGUMENT, "SysV key \"-2147483649\"");
+  assert_key_fails ("-0x10", G_IO_ERROR_INVALID_ARGUMENT, "SysV key \"-0x10\"");
+  assert_key_fails ("--5", G_IO_ERROR_INVALID_ARGUMENT, "SysV key \"--5\"");
+  assert_key_fails ("-5x", G_IO_ERROR_INVALID_ARGUMENT, "SysV key \"-5x\"");
+  assert_key_fails ("0x100000000", G_IO_ERROR_INVALID_ARGUMENT, "does not fit in 32 bits");
+  assert_key_fails ("4294967296", G_IO_ERROR_INVALID_ARGUMENT, "does not fit in 32 bits");
+}
+
+static void
+test_sysv_key_ftok (void)
+{
+  g_autofree char *path = ps_test_make_file ("ftok", 1, 0);
+  struct { const char *id; int proj; } cases[] = {
+    { "1", 1 },
+    { "5", 5 },
+    { "255", 255 },
+    { "0x41", 0x41 },
+    { "A", 'A' },
+    { "z", 'z' },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%s:%s", path, cases[i].id);
+      key_t expected = ftok (path, cases[i].proj);
+
+      g_assert_cmpint (expected, !=, -1);
+      assert_key (text, expected);
+    }
+
+  /* the last colon separates the id, so a path may hold colons */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("pagescope-test-XXXXXX", NULL);
+    g_autofree char *colon_path = g_build_filename (dir, "a:b", NULL);
+    g_autofree char *text = g_strdup_printf ("%s:7", colon_path);
+
+    g_assert_true (g_file_set_contents (colon_path, "", 0, NULL));
+    assert_key (text, ftok (colon_path, 7));
+    g_assert_cmpint (unlink (colon_path), ==, 0);
+    g_assert_cmpint (rmdir (dir), ==, 0);
+  }
+
+  {
+    g_autofree char *zero = g_strdup_printf ("%s:0", path);
+    g_autofree char *big = g_strdup_printf ("%s:256", path);
+    g_autofree char *negative = g_strdup_printf ("%s:-1", path);
+    g_autofree char *word = g_strdup_printf ("%s:ab", path);
+    g_autofree char *none = g_strdup_printf ("%s:", path);
+
+    assert_key_fails (zero, G_IO_ERROR_INVALID_ARGUMENT, "must be 1..255");
+    assert_key_fails (big, G_IO_ERROR_INVALID_ARGUMENT, "must be 1..255");
+    assert_key_fails (negative, G_IO_ERROR_INVALID_ARGUMENT, "ftok id \"-1\": must not be negative");
+    assert_key_fails (word, G_IO_ERROR_INVALID_ARGUMENT, "ftok id \"ab\"");
+    assert_key_fails (none, G_IO_ERROR_INVALID_ARGUMENT, "ftok id \"\"");
+  }
+
+  g_assert_cmpint (unlink (path), ==, 0);
+
+  {
+    g_autofree char *gone = g_strdup_printf ("%s:1", path);
+    g_autofree char *message = g_strdup_printf ("ftok(\"%s\", 1): %s", path, g_strerror (ENOENT));
+    g_autoptr(GError) error = NULL;
+    key_t key = 12345;
+
+    g_assert_false (ps_parse_sysv_key (gone, &key, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+    g_assert_cmpstr (error->message, ==, message);
+    g_assert_cmpint (key, ==, 12345);
+  }
+}
+
+static void
+test_shmid (void)
+{
+  g_autoptr(GError) error = NULL;
+  int shmid = -7;
+
+  g_assert_true (ps_parse_shmid ("98310", &shmid, &error));
+  g_assert_cmpint (shmid, ==, 98310);
+  g_assert_true (ps_parse_shmid ("0", &shmid, &error));
+  g_assert_cmpint (shmid, ==, 0);
+  g_assert_true (ps_parse_shmid ("2147483647", &shmid, &error));
+  g_assert_cmpint (shmid, ==, G_MAXINT);
+  g_assert_no_error (error);
+
+  shmid = -7;
+  g_assert_false (ps_parse_shmid ("2147483648", &shmid, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "shmid \"2147483648\": too large");
+  g_clear_error (&error);
+  g_assert_false (ps_parse_shmid ("-1", &shmid, &error));
+  g_assert_cmpstr (error->message, ==, "shmid \"-1\": must not be negative");
+  g_clear_error (&error);
+  g_assert_false (ps_parse_shmid ("12ab", &shmid, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (ps_parse_shmid ("", &shmid, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (shmid, ==, -7);
+}
+
+static void
+test_mode (void)
+{
+  struct { const char *text; guint mode; } good[] = {
+    { "600", 0600 },
+    { "0644", 0644 },
+    { "0", 0 },
+    { "777", 0777 },
+    { "0777", 0777 },
+    { "4", 04 },
+  };
+  const char *bad[] = { "", "8", "68", "1777", "01000", "abc", "0x1ff", "600 ", "-1", "6o0" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint mode = 01000;
+
+      g_assert_true (ps_parse_mode (good[i].text, &mode, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (mode, ==, good[i].mode);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *prefix = g_strdup_printf ("mode \"%s\": ", bad[i]);
+      guint mode = 01000;
+
+      g_test_message ("mode \"%s\"", bad[i]);
+      g_assert_false (ps_parse_mode (bad[i], &mode, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_true (g_str_has_prefix (error->message, prefix));
+      g_assert_cmpuint (mode, ==, 01000);
+    }
+}
+
+/* The real shm_open, as PsSource calls it to create: -1 and errno, or the fd. */
+static int
+real_shm_create (const char *name)
+{
+  return shm_open (name, O_RDWR | O_CREAT | O_EXCL, 0600);
+}
+
+static void
+assert_same_object (int         fd,
+                    const char *normalized)
+{
+  int again = shm_open (normalized, O_RDONLY, 0);
+  struct stat a, b;
+
+  g_assert_cmpint (again, >=, 0);
+  g_assert_cmpint (fstat (fd, &a), ==, 0);
+  g_assert_cmpint (fstat (again, &b), ==, 0);
+  g_assert_cmpuint (a.st_ino, ==, b.st_ino);
+  g_assert_cmpuint (a.st_dev, ==, b.st_dev);
+  close (again);
+}
+
+/* "/a", "a" and "//a" all name /a, for the normaliser and for shm_open. */
+static void
+test_posix_name_valid (void)
+{
+  g_autofree char *name = ps_test_posix_name ("norm");
+  g_autofree char *bare = g_strdup (name + 1);
+  g_autofree char *doubled = g_strconcat ("/", name, NULL);
+  g_autofree char *many = g_strconcat ("///", name, NULL);
+  const char *spellings[] = { name, bare, doubled, many };
+
+  for (guint i = 0; i < G_N_ELEMENTS (spellings); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *normalized = ps_posix_name_normalize (spellings[i], &error);
+      g_autofree char *dev_path = g_strconcat ("/dev/shm", name, NULL);
+      int fd;
+
+      g_test_message ("name \"%s\"", spellings[i]);
+      g_assert_no_error (error);
+      g_assert_cmpstr (normalized, ==, name);
+
+      fd = real_shm_create (spellings[i]);
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_true (g_file_test (dev_path, G_FILE_TEST_EXISTS));
+      assert_same_object (fd, normalized);
+      close (fd);
+      g_assert_cmpint (shm_unlink (normalized), ==, 0);
+      g_assert_false (g_file_test (dev_path, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+assert_name_refused (const char *name,
+                     int         expected_errno,
+                     int         expected_code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *normalized = ps_posix_name_normalize (name, &error);
+  g_autofree char *prefix = g_strdup_printf ("shm_open(\"%s\"): %s", name, g_strerror (expected_errno));
+  int fd;
+  int errsv;
+
+  g_test_message ("name \"%s\"", name);
+  g_assert_null (normalized);
+  g_assert_error (error, G_IO_ERROR, expected_code);
+  g_assert_true (g_str_has_prefix (error->message, prefix));
+
+  errno = 0;
+  fd = real_shm_create (name);
+  errsv = errno;
+  if (fd >= 0)
+    {
+      close (fd);
+      shm_unlink (name);
+      g_error ("shm_open(\"%s\") succeeded where the normaliser refuses it", name);
+    }
+  g_assert_cmpint (errsv, ==, expected_errno);
+}
+
+/* LINUX-FACTS: "/d/e", "f/", "/", "", "/." and "/.." give EINVAL. (With
+ * O_CREAT|O_EXCL "/." gives EEXIST and with O_RDONLY it opens /dev/shm itself,
+ * so the normaliser refusing them matters; PsSource creates with O_RDWR|O_CREAT.) */
+static void
+test_posix_name_invalid (void)
+{
+  const char *names[] = { "/d/e", "f/", "/", "", "//", "/.", "/..", ".", "..", "//." };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *normalized = ps_posix_name_normalize (names[i], &error);
+      g_autofree char *prefix = g_strdup_printf ("shm_open(\"%s\"): %s", names[i], g_strerror (EINVAL));
+      int fd;
+
+      g_test_message ("name \"%s\"", names[i]);
+      g_assert_null (normalized);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_true (g_str_has_prefix (error->message, prefix));
+
+      errno = 0;
+      fd = shm_open (names[i], O_RDWR | O_CREAT, 0600);
+      if (fd >= 0)
+        {
+          close (fd);
+          shm_unlink (names[i]);
+          g_error ("shm_open(\"%s\") succeeded where the normaliser refuses it", names[i]);
+        }
+      g_assert_cmpint (errno, ==, EINVAL);
+    }
+}
+
+/* Builds "/" + a test name padded with 'x' to exactly bare_len bytes after the slash. */
+static char *
+name_of_length (const char *tag,
+                gsize       bare_len)
+{
+  g_autofree char *base = ps_test_posix_name (tag);
+  GString *name = g_string_new (base);
+
+  g_assert_cmpuint (name->len - 1, <=, bare_len);
+  while (name->len - 1 < bare_len)
+    g_string_append_c (name, 'x');
+  return g_string_free (name, FALSE);
+}
+
+static void
+test_posix_name_length (void)
+{
+  for (gsize len = NAME_MAX - 1; len <= NAME_MAX; len++)
+    {
+      g_autofree char *name = name_of_length ("len", len);
+      g_autofree char *bare = g_strdup (name + 1);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *normalized = ps_posix_name_normalize (bare, &error);
+      int fd;
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (normalized, ==, name);
+      fd = real_shm_create (bare);
+      g_assert_cmpint (fd, >=, 0);
+      close (fd);
+      g_assert_cmpint (shm_unlink (normalized), ==, 0);
+    }
+
+  for (gsize len = NAME_MAX + 1; len <= NAME_MAX + 2; len++)
+    {
+      g_autofree char *name = name_of_length ("len", len);
+
+      assert_name_refused (name, ENAMETOOLONG, G_IO_ERROR_FILENAME_TOO_LONG);
+      assert_name_refused (name + 1, ENAMETOOLONG, G_IO_ERROR_FILENAME_TOO_LONG);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/parse/size", test_size);
+  g_test_add_func ("/parse/size-errors", test_size_errors);
+  g_test_add_func ("/parse/offset", test_offset);
+  g_test_add_func ("/parse/sysv-key/numbers", test_sysv_key_numbers);
+  g_test_add_func ("/parse/sysv-key/ftok", test_sysv_key_ftok);
+  g_test_add_func ("/parse/shmid", test_shmid);
+  g_test_add_func ("/parse/mode", test_mode);
+  g_test_add_func ("/parse/posix-name/valid", test_posix_name_valid);
+  g_test_add_func ("/parse/posix-name/invalid", test_posix_name_invalid);
+  g_test_add_func ("/parse/posix-name/length", test_posix_name_length);
+  return g_test_run ();
+}
