@@ -1,0 +1,977 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ps-bytes.h"
+#include "ps-parse.h"
+#include "ps-probe.h"
+#include "ps-writer.h"
+
+#define NSEC_PER_SEC      G_GUINT64_CONSTANT (1000000000)
+#define STOP_CHECK_NS     (100 * G_GUINT64_CONSTANT (1000000))
+#define REAP_DEADLINE_US  (2 * G_USEC_PER_SEC)
+#define SLOT_SIZE         64   /* one cache line per child's counter */
+
+/* ---- patterns ------------------------------------------------------------ */
+
+static gboolean
+pattern_error (GError    **error,
+               const char *text,
+               const char *reason)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("pattern \"%s\": %s"), text, reason);
+  return FALSE;
+}
+
+static gboolean
+set_message (PsPattern    *pattern,
+             const char   *text,
+             const guint8 *data,
+             gsize         len,
+             GError      **error)
+{
+  if (len == 0)
+    return pattern_error (error, text, _("the message is empty"));
+  if (len >= PS_PATTERN_TEXT_MAX)
+    {
+      g_autofree char *reason = g_strdup_printf (_("the message is %zu bytes; at most %d fit"),
+                                                 len, PS_PATTERN_TEXT_MAX - 1);
+      return pattern_error (error, text, reason);
+    }
+  memset (pattern, 0, sizeof *pattern);
+  pattern->kind = PS_PATTERN_TEXT;
+  pattern->text_len = len;
+  memcpy (pattern->text, data, len);
+  return TRUE;
+}
+
+gboolean
+ps_pattern_parse (const char *text,
+                  PsPattern  *pattern,
+                  GError    **error)
+{
+  static const struct
+  {
+    const char   *name;
+    PsPatternKind kind;
+  } named[] = {
+    { "counter", PS_PATTERN_COUNTER },
+    { "sweep", PS_PATTERN_SWEEP },
+    { "random", PS_PATTERN_RANDOM },
+  };
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (pattern != NULL, FALSE);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (named); i++)
+    if (g_ascii_strcasecmp (text, named[i].name) == 0)
+      {
+        memset (pattern, 0, sizeof *pattern);
+        pattern->kind = named[i].kind;
+        return TRUE;
+      }
+
+  if (g_ascii_strncasecmp (text, "text:", 5) == 0)
+    return set_message (pattern, text, (const guint8 *) text + 5, strlen (text + 5), error);
+
+  if (text[0] == '"')
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) bytes = ps_bytes_parse (text, &local_error);
+      gsize len;
+      const guint8 *data;
+
+      if (bytes == NULL)
+        return pattern_error (error, text, local_error->message);
+      data = g_bytes_get_data (bytes, &len);
+      return set_message (pattern, text, data, len, error);
+    }
+
+  return pattern_error (error, text,
+                        _("unknown; use counter, sweep, random, text:MESSAGE or \"MESSAGE\""));
+}
+
+char *
+ps_pattern_to_string (const PsPattern *pattern)
+{
+  g_return_val_if_fail (pattern != NULL, NULL);
+
+  switch (pattern->kind)
+    {
+    case PS_PATTERN_COUNTER: return g_strdup ("counter");
+    case PS_PATTERN_SWEEP: return g_strdup ("sweep");
+    case PS_PATTERN_RANDOM: return g_strdup ("random");
+    case PS_PATTERN_TEXT:
+      {
+        g_autofree char *escaped = ps_bytes_to_escaped ((const guint8 *) pattern->text,
+                                                        pattern->text_len, pattern->text_len);
+        return g_strdup_printf ("\"%s\"", escaped);
+      }
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+gboolean
+ps_writer_parse_rate (const char *text,
+                      double     *rate,
+                      GError    **error)
+{
+  char *end = NULL;
+  double value;
+
+  g_return_val_if_fail (text != NULL && rate != NULL, FALSE);
+
+  if (g_ascii_strcasecmp (text, "max") == 0)
+    {
+      *rate = 0;
+      return TRUE;
+    }
+  value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || g_ascii_isspace (*text))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("rate \"%s\": expected writes per second (e.g. 100 or 2.5), or max"), text);
+      return FALSE;
+    }
+  if (!isfinite (value) || value < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("rate \"%s\": must be a finite number of writes per second, 0 or more (0 or max: as fast as possible)"), text);
+      return FALSE;
+    }
+  *rate = value;
+  return TRUE;
+}
+
+char *
+ps_writer_rate_to_string (double rate)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (rate <= 0)
+    return g_strdup ("max");
+  return g_strdup_printf ("%s/s", g_ascii_formatd (number, sizeof number, "%g", rate));
+}
+
+/* ---- one write: async-signal-safe (plain stores and arithmetic) ----------- */
+
+/* a * b % m without overflow */
+static inline guint64
+mul_mod (guint64 a,
+         guint64 b,
+         guint64 m)
+{
+#ifdef __SIZEOF_INT128__
+  return (guint64) ((unsigned __int128) a * b % m);
+#else
+  guint64 r = 0;
+
+  a %= m;
+  for (; b != 0; b >>= 1)
+    {
+      if (b & 1)
+        r = r >= m - a ? r - (m - a) : r + a;
+      a = a >= m - a ? a - (m - a) : a + a;
+    }
+  return r;
+#endif
+}
+
+static inline guint64
+xorshift64star (guint64 *state)
+{
+  guint64 x = *state;
+
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *state = x;
+  return x * G_GUINT64_CONSTANT (0x2545F4914F6CDD1D);
+}
+
+static inline void
+store_le64 (volatile guint8 *p,
+            guint64          value,
+            guint64          len)
+{
+  /* an aligned 8-byte store is seen whole by a reader, never half-updated */
+  if (len == 8 && ((guintptr) p & 7) == 0)
+    {
+      *(volatile guint64 *) p = GUINT64_TO_LE (value);
+      return;
+    }
+  for (guint64 i = 0; i < len; i++)
+    p[i] = (guint8) (value >> (8 * i));
+}
+
+void
+ps_writer_step (const PsWriterJob *job,
+                guint64            n,
+                guint64           *rng_state)
+{
+  volatile guint8 *range = job->base + job->range_offset;
+  guint64 length = job->range_length;
+  guint64 page = job->page_size != 0 ? job->page_size : 4096;
+
+  if (length == 0)
+    return;
+
+  switch (job->pattern.kind)
+    {
+    case PS_PATTERN_COUNTER:
+      {
+        guint64 slots = length / 8;
+
+        if (slots == 0)
+          store_le64 (range, n + 1, length);
+        else
+          store_le64 (range + (job->index % slots) * 8, n + 1, 8);
+      }
+      break;
+
+    case PS_PATTERN_SWEEP:
+      range[(mul_mod (n, page, length) + (guint64) job->index * 64 % length) % length] = (guint8) n;
+      break;
+
+    case PS_PATTERN_RANDOM:
+      {
+        guint64 r;
+
+        if (*rng_state == 0)
+          {
+            *rng_state = job->seed ^ job->index;
+            if (*rng_state == 0)
+              *rng_state = G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+          }
+        r = xorshift64star (rng_state);
+        range[(r & G_GUINT64_CONSTANT (0x00FFFFFFFFFFFFFF)) % length] = (guint8) (r >> 56);
+      }
+      break;
+
+    case PS_PATTERN_TEXT:
+      {
+        guint64 len = MIN (job->pattern.text_len, length);
+        volatile guint8 *at = range + mul_mod (n, len, length - len + 1);
+
+        for (guint64 i = 0; i < len; i++)
+          at[i] = (guint8) job->pattern.text[i];
+      }
+      break;
+
+    default:
+      break;
+    }
+}
+
+static guint64
+monotonic_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (guint64) ts.tv_sec * NSEC_PER_SEC + (guint64) ts.tv_nsec;
+}
+
+static gboolean
+stopped (volatile sig_atomic_t *stop)
+{
+  return stop != NULL && *stop;
+}
+
+/* Sleeps until the absolute time due; FALSE if *stop was set meanwhile. */
+static gboolean
+sleep_until (guint64                due,
+             volatile sig_atomic_t *stop)
+{
+  for (guint64 now = monotonic_ns (); now < due; now = monotonic_ns ())
+    {
+      guint64 until = due;
+      struct timespec ts;
+
+      if (stopped (stop))
+        return FALSE;
+      /* the stop may have come just before the sleep: never sleep long on it */
+      if (stop != NULL && due - now > STOP_CHECK_NS)
+        until = now + STOP_CHECK_NS;
+      ts.tv_sec = until / NSEC_PER_SEC;
+      ts.tv_nsec = until % NSEC_PER_SEC;
+      clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+    }
+  return !stopped (stop);
+}
+
+guint64
+ps_writer_run (const PsWriterJob     *job,
+               volatile sig_atomic_t *stop)
+{
+  double interval = job->rate > 0 ? (double) NSEC_PER_SEC / job->rate : 0;
+  guint64 rng_state = 0;
+  guint64 start = monotonic_ns ();
+  guint64 scheduled = 0;   /* writes since start */
+  guint64 n = 0;
+
+  while ((job->count == 0 || n < job->count) && !stopped (stop))
+    {
+      if (interval > 0)
+        {
+          double ahead = scheduled * interval;
+          guint64 now = monotonic_ns ();
+
+          /* more than a second late (the process was stopped, say), or
+           * the schedule ran out of range: start it again from now */
+          if (ahead > (double) G_MAXINT64 || now > start + (guint64) ahead + NSEC_PER_SEC)
+            {
+              start = now;
+              scheduled = 0;
+              ahead = 0;
+            }
+          if (!sleep_until (start + (guint64) ahead, stop))
+            break;
+        }
+      ps_writer_step (job, n, &rng_state);
+      n++;
+      scheduled++;
+      if (job->done != NULL)
+        *job->done = n;
+    }
+  return n;
+}
+
+/* ---- PsWriterChild ------------------------------------------------------- */
+
+struct _PsWriterChild
+{
+  GObject           parent_instance;
+
+  PsWriters        *owner;        /* unowned; its dispose removes our watch first */
+  pid_t             pid;
+  guint             index;
+  PsPattern         pattern;
+  double            rate;
+  volatile guint64 *done;         /* the shared slot while running, else NULL */
+  guint64           final_done;
+  PsWriterState     state;
+  int               exit_status;
+  int               term_signal;
+  guint             watch_id;
+};
+
+G_DEFINE_FINAL_TYPE (PsWriterChild, ps_writer_child, G_TYPE_OBJECT)
+
+static void
+ps_writer_child_class_init (PsWriterChildClass *klass)
+{
+}
+
+static void
+ps_writer_child_init (PsWriterChild *self)
+{
+  self->state = PS_WRITER_RUNNING;
+}
+
+pid_t
+ps_writer_child_get_pid (PsWriterChild *self)
+{
+  g_return_val_if_fail (PS_IS_WRITER_CHILD (self), -1);
+  return self->pid;
+}
+
+guint
+ps_writer_child_get_index (PsWriterChild *self)
+{
+  g_return_val_if_fail (PS_IS_WRITER_CHILD (self), 0);
+  return self->index;
+}
+
+const PsPattern *
+ps_writer_child_get_pattern (PsWriterChild *self)
+{
+  g_return_val_if_fail (PS_IS_WRITER_CHILD (self), NULL);
+  return &self->pattern;
+}
+
+double
+ps_writer_child_get_rate (PsWriterChild *self)
+{
+  g_return_val_if_fail (PS_IS_WRITER_CHILD (self), 0);
+  return self->rate;
+}
+
+guint64
+ps_writer_child_get_done (PsWriterChild *self)
+{
+  g_return_val_if_fail (PS_IS_WRITER_CHILD (self), 0);
+  return self->done != NULL ? *self->done : self->final_done;
+}
+
+PsWriterState
+ps_writer_child_get_state (PsWriterChild *self)
+{
+  g_return_val_if_fail (PS_IS_WRITER_CHILD (self), PS_WRITER_EXITED);
+  return self->state;
+}
+
+int
+ps_writer_child_get_exit_status (PsWriterChild *self)
+{
+  g_return_val_if_fail (PS_IS_WRITER_CHILD (self), -1);
+  return self->exit_status;
+}
+
+int
+ps_writer_child_get_term_signal (PsWriterChild *self)
+{
+  g_return_val_if_fail (PS_IS_WRITER_CHILD (self), 0);
+  return self->term_signal;
+}
+
+char *
+ps_writer_child_describe_exit (PsWriterChild *self)
+{
+  g_return_val_if_fail (PS_IS_WRITER_CHILD (self), NULL);
+
+  switch (self->state)
+    {
+    case PS_WRITER_RUNNING:
+      return g_strdup ("running");
+    case PS_WRITER_EXITED:
+      if (self->exit_status < 0)
+        return g_strdup ("reaped elsewhere");
+      return g_strdup_printf ("exited %d", self->exit_status);
+    case PS_WRITER_KILLED:
+      {
+        g_autofree char *name = ps_signal_name (self->term_signal);
+        return g_strdup_printf ("killed by %s", name);
+      }
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/* ---- PsWriters ------------------------------------------------------------ */
+
+struct _PsWriters
+{
+  GObject    parent_instance;
+
+  PsSource  *source;
+  GPtrArray *children;     /* PsWriterChild, in spawn order */
+  guint8    *slots;        /* PS_WRITERS_MAX counters, SLOT_SIZE apart, MAP_SHARED */
+  gsize      slots_len;
+  guint64    slots_used;   /* a bit per slot held by a running child */
+  guint64    seed;
+};
+
+enum
+{
+  SIGNAL_CHILD_EXITED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static GType
+ps_writers_get_item_type (GListModel *model)
+{
+  return PS_TYPE_WRITER_CHILD;
+}
+
+static guint
+ps_writers_get_n_items (GListModel *model)
+{
+  return PS_WRITERS (model)->children->len;
+}
+
+static gpointer
+ps_writers_get_item (GListModel *model,
+                     guint       position)
+{
+  PsWriters *self = PS_WRITERS (model);
+
+  if (position >= self->children->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->children, position));
+}
+
+static void
+ps_writers_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = ps_writers_get_item_type;
+  iface->get_n_items = ps_writers_get_n_items;
+  iface->get_item = ps_writers_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PsWriters, ps_writers, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, ps_writers_list_model_init))
+
+static PsEventLog *
+writers_log (PsWriters *self)
+{
+  return self->source != NULL ? ps_source_get_log (self->source) : NULL;
+}
+
+/* The child is gone and reaped: record how, log it, free its slot. */
+static void
+finish_child (PsWriters     *self,
+              PsWriterChild *child,
+              int            status)
+{
+  g_autofree char *how = NULL;
+
+  child->final_done = child->done != NULL ? *child->done : child->final_done;
+  child->done = NULL;
+  self->slots_used &= ~(G_GUINT64_CONSTANT (1) << child->index);
+  child->owner = NULL;
+
+  if (status == -1)
+    {
+      child->state = PS_WRITER_EXITED;
+      child->exit_status = -1;
+      ps_call_fail (writers_log (self), NULL, ECHILD, "waitpid(%d)", (int) child->pid);
+      return;
+    }
+  if (WIFSIGNALED (status))
+    {
+      child->state = PS_WRITER_KILLED;
+      child->term_signal = WTERMSIG (status);
+    }
+  else
+    {
+      child->state = PS_WRITER_EXITED;
+      child->exit_status = WEXITSTATUS (status);
+    }
+  how = ps_wait_status_to_string (status);
+  ps_event_log_add (writers_log (self), FALSE, "waitpid(%d) = %s", (int) child->pid, how);
+}
+
+static void
+on_child_exited (GPid     pid,
+                 int      status,
+                 gpointer data)
+{
+  PsWriterChild *child = data;
+  PsWriters *self = child->owner;
+  guint position;
+
+  child->watch_id = 0;
+  if (self == NULL)
+    return;
+
+  finish_child (self, child, status);
+  g_signal_emit (self, signals[SIGNAL_CHILD_EXITED], 0, child);
+  if (g_ptr_array_find (self->children, child, &position))
+    g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+}
+
+static void
+send_signal (PsWriters     *self,
+             PsWriterChild *child,
+             int            signo)
+{
+  g_autofree char *name = ps_signal_name (signo);
+
+  if (kill (child->pid, signo) == 0)
+    ps_event_log_add (writers_log (self), FALSE, "kill(%d, %s) = 0", (int) child->pid, name);
+  else
+    ps_call_fail (writers_log (self), NULL, errno, "kill(%d, %s)", (int) child->pid, name);
+}
+
+/* SIGTERM, then reap synchronously; SIGKILL whoever outlives the deadline. */
+static void
+reap_all (PsWriters *self)
+{
+  g_autoptr(GPtrArray) pending = g_ptr_array_new ();
+  gint64 deadline;
+
+  for (guint i = 0; i < self->children->len; i++)
+    {
+      PsWriterChild *child = g_ptr_array_index (self->children, i);
+
+      if (child->state != PS_WRITER_RUNNING)
+        continue;
+      /* from now on only we reap it; the watch must not */
+      g_clear_handle_id (&child->watch_id, g_source_remove);
+      send_signal (self, child, SIGTERM);
+      g_ptr_array_add (pending, child);
+    }
+
+  deadline = g_get_monotonic_time () + REAP_DEADLINE_US;
+  while (pending->len > 0)
+    {
+      gboolean late = g_get_monotonic_time () > deadline;
+
+      for (guint i = pending->len; i-- > 0; )
+        {
+          PsWriterChild *child = g_ptr_array_index (pending, i);
+          int status = 0;
+          pid_t r;
+
+          if (late)
+            send_signal (self, child, SIGKILL);
+          do
+            r = waitpid (child->pid, &status, late ? 0 : WNOHANG);
+          while (r < 0 && errno == EINTR);
+
+          if (r == child->pid || r < 0)
+            {
+              /* r < 0: ECHILD, the watch reaped it just before we removed it */
+              finish_child (self, child, r < 0 ? -1 : status);
+              g_ptr_array_remove_index_fast (pending, i);
+            }
+        }
+      if (pending->len > 0)
+        g_usleep (1000);
+    }
+}
+
+static void
+ps_writers_dispose (GObject *object)
+{
+  PsWriters *self = PS_WRITERS (object);
+
+  reap_all (self);
+  if (self->slots != NULL)
+    {
+      if (munmap (self->slots, self->slots_len) == 0)
+        ps_event_log_add (writers_log (self), FALSE, "munmap(%p, %zu) = 0", self->slots, self->slots_len);
+      else
+        ps_call_fail (writers_log (self), NULL, errno, "munmap(%p, %zu)", self->slots, self->slots_len);
+      self->slots = NULL;
+    }
+  g_clear_object (&self->source);
+  G_OBJECT_CLASS (ps_writers_parent_class)->dispose (object);
+}
+
+static void
+ps_writers_finalize (GObject *object)
+{
+  PsWriters *self = PS_WRITERS (object);
+
+  g_ptr_array_unref (self->children);
+  G_OBJECT_CLASS (ps_writers_parent_class)->finalize (object);
+}
+
+static void
+ps_writers_class_init (PsWritersClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ps_writers_dispose;
+  object_class->finalize = ps_writers_finalize;
+
+  /**
+   * PsWriters::child-exited:
+   * @child: the PsWriterChild, reaped; its state says how it ended
+   */
+  signals[SIGNAL_CHILD_EXITED] =
+    g_signal_new ("child-exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PS_TYPE_WRITER_CHILD);
+}
+
+static void
+ps_writers_init (PsWriters *self)
+{
+  self->children = g_ptr_array_new_with_free_func (g_object_unref);
+  self->seed = ((guint64) g_random_int () << 32) | g_random_int ();
+}
+
+PsWriters *
+ps_writers_new (PsSource *source)
+{
+  PsWriters *self;
+
+  g_return_val_if_fail (PS_IS_SOURCE (source), NULL);
+
+  self = g_object_new (PS_TYPE_WRITERS, NULL);
+  self->source = g_object_ref (source);
+  return self;
+}
+
+guint
+ps_writers_get_n_running (PsWriters *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (PS_IS_WRITERS (self), 0);
+
+  for (guint i = 0; i < self->children->len; i++)
+    if (((PsWriterChild *) g_ptr_array_index (self->children, i))->state == PS_WRITER_RUNNING)
+      n++;
+  return n;
+}
+
+static gboolean
+map_slots (PsWriters *self,
+           GError   **error)
+{
+  gsize len = PS_WRITERS_MAX * SLOT_SIZE;
+  void *addr;
+
+  if (self->slots != NULL)
+    return TRUE;
+  addr = mmap (NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (addr == MAP_FAILED)
+    return ps_call_fail (writers_log (self), error, errno,
+                         "mmap(NULL, %zu, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0)", len);
+  ps_event_log_add (writers_log (self), FALSE,
+                    "mmap(NULL, %zu, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0) = %p (the writers' counters)",
+                    len, addr);
+  self->slots = addr;
+  self->slots_len = len;
+  return TRUE;
+}
+
+static guint
+take_slot (PsWriters *self)
+{
+  for (guint i = 0; i < PS_WRITERS_MAX; i++)
+    if (!(self->slots_used & (G_GUINT64_CONSTANT (1) << i)))
+      {
+        self->slots_used |= G_GUINT64_CONSTANT (1) << i;
+        return i;
+      }
+  g_return_val_if_reached (0);
+}
+
+/* The child: async-signal-safe calls only (LINUX-FACTS, fork in a threaded
+ * GTK process). All signals are blocked on entry (ps_fork_blocked). */
+G_GNUC_NORETURN static void
+writer_child (const PsWriterJob *job,
+              pid_t              parent)
+{
+  sigset_t none;
+
+  /* PDEATHSIG follows the thread that forked us; it may be gone already */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid () != parent)
+    _exit (0);
+
+  ps_child_reset_signals ();
+  /* the mapping needs no fd; holding the app's pipes and sockets open would
+   * keep their readers from seeing EOF for as long as we run */
+  close_range (3, ~0U, 0);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+
+  ps_writer_run (job, NULL);
+  _exit (0);
+}
+
+static pid_t
+fork_writer (const PsWriterJob *job,
+             int               *errsv)
+{
+  pid_t parent = getpid ();
+  pid_t pid = ps_fork_blocked ();
+
+  if (pid == 0)
+    writer_child (job, parent);
+  *errsv = errno;
+  return pid;
+}
+
+static gboolean
+check_spawn (PsWriters  *self,
+             const char *call,
+             guint       n,
+             double      rate,
+             guint64     range_offset,
+             guint64    *range_length,
+             GError    **error)
+{
+  PsEventLog *log = writers_log (self);
+  guint running = ps_writers_get_n_running (self);
+  guint64 length;
+
+  if (self->source == NULL || ps_source_is_closed (self->source))
+    return ps_call_refuse (log, error, G_IO_ERROR_CLOSED, call, _("the source is closed"));
+  length = ps_source_get_geometry (self->source)->length;
+
+  if (n == 0)
+    return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
+                           _("the number of writers must be 1 to %d"), PS_WRITERS_MAX);
+  if (n > PS_WRITERS_MAX - running)
+    return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
+                           _("%u writers are running and %u more would pass the limit of %d"),
+                           running, n, PS_WRITERS_MAX);
+  if (!isfinite (rate) || rate < 0)
+    return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
+                           _("the rate must be a finite number of writes per second, 0 or more (0: as fast as possible)"));
+  if (!ps_source_is_writable (self->source))
+    return ps_call_refuse (log, error, G_IO_ERROR_READ_ONLY, call,
+                           _("the mapping is read-only; reopen it writable (Writable in the open dialog, or --writable)"));
+  if (range_offset >= length)
+    return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
+                           _("the range starts at %" G_GUINT64_FORMAT ", at or past the end of the mapping (%" G_GUINT64_FORMAT " bytes)"),
+                           range_offset, length);
+  if (*range_length == 0)
+    *range_length = length - range_offset;
+  else if (*range_length > length - range_offset)
+    return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
+                           _("the range of %" G_GUINT64_FORMAT " bytes at %" G_GUINT64_FORMAT " runs past the end of the mapping (%" G_GUINT64_FORMAT " bytes)"),
+                           *range_length, range_offset, length);
+  return TRUE;
+}
+
+gboolean
+ps_writers_spawn (PsWriters       *self,
+                  guint            n,
+                  const PsPattern *pattern,
+                  double           rate,
+                  guint64          range_offset,
+                  guint64          range_length,
+                  guint64          count,
+                  GError         **error)
+{
+  g_autofree char *pattern_text = NULL;
+  g_autofree char *rate_text = NULL;
+  g_autofree char *call = NULL;
+  PsWriterJob job = { 0 };
+  guint first;
+
+  g_return_val_if_fail (PS_IS_WRITERS (self), FALSE);
+  g_return_val_if_fail (pattern != NULL, FALSE);
+
+  pattern_text = ps_pattern_to_string (pattern);
+  rate_text = ps_writer_rate_to_string (rate);
+  call = g_strdup_printf ("fork(%u writers, %s, %s, range 0x%" G_GINT64_MODIFIER "x+0x%" G_GINT64_MODIFIER "x, count %" G_GUINT64_FORMAT ")",
+                          n, pattern_text, rate_text, range_offset, range_length, count);
+  if (!check_spawn (self, call, n, rate, range_offset, &range_length, error) ||
+      !map_slots (self, error))
+    return FALSE;
+
+  job.base = ps_source_get_data (self->source);
+  job.range_offset = range_offset;
+  job.range_length = range_length;
+  job.pattern = *pattern;
+  job.rate = rate;
+  job.count = count;
+  job.seed = self->seed;
+  job.page_size = ps_source_get_geometry (self->source)->page_size;
+
+  first = self->children->len;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PsWriterChild) child = g_object_new (PS_TYPE_WRITER_CHILD, NULL);
+      int errsv = 0;
+
+      child->index = take_slot (self);
+      child->done = (volatile guint64 *) (self->slots + child->index * SLOT_SIZE);
+      *child->done = 0;
+      job.index = child->index;
+      job.done = child->done;
+
+      child->pid = fork_writer (&job, &errsv);
+      if (child->pid < 0)
+        {
+          self->slots_used &= ~(G_GUINT64_CONSTANT (1) << child->index);
+          if (self->children->len > first)
+            g_list_model_items_changed (G_LIST_MODEL (self), first, 0, self->children->len - first);
+          /* the children already forked keep running, in the list */
+          return ps_call_fail (writers_log (self), error, errsv, "fork()");
+        }
+      ps_event_log_add (writers_log (self), FALSE, "fork() = %d", (int) child->pid);
+
+      child->owner = self;
+      child->pattern = *pattern;
+      child->rate = rate;
+      child->watch_id = g_child_watch_add_full (G_PRIORITY_DEFAULT, child->pid, on_child_exited,
+                                                g_object_ref (child), g_object_unref);
+      g_ptr_array_add (self->children, g_steal_pointer (&child));
+    }
+  g_list_model_items_changed (G_LIST_MODEL (self), first, 0, n);
+  return TRUE;
+}
+
+void
+ps_writers_stop (PsWriters     *self,
+                 PsWriterChild *child)
+{
+  g_return_if_fail (PS_IS_WRITERS (self));
+  g_return_if_fail (PS_IS_WRITER_CHILD (child));
+
+  /* not yet reaped (the watch reaps), so the pid cannot have been reused */
+  if (child->state == PS_WRITER_RUNNING && child->owner == self)
+    send_signal (self, child, SIGTERM);
+}
+
+void
+ps_writers_stop_all (PsWriters *self)
+{
+  g_return_if_fail (PS_IS_WRITERS (self));
+
+  for (guint i = 0; i < self->children->len; i++)
+    ps_writers_stop (self, g_ptr_array_index (self->children, i));
+}
+
+void
+ps_writers_clear_exited (PsWriters *self)
+{
+  g_return_if_fail (PS_IS_WRITERS (self));
+
+  for (guint i = self->children->len; i-- > 0; )
+    {
+      PsWriterChild *child = g_ptr_array_index (self->children, i);
+
+      if (child->state != PS_WRITER_RUNNING)
+        {
+          g_ptr_array_remove_index (self->children, i);
+          g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
+        }
+    }
+}
+
+/* ---- the action's argument ------------------------------------------------ */
+
+gboolean
+ps_writers_parse_spawn_arg (const char *text,
+                            guint      *count,
+                            PsPattern  *pattern,
+                            double     *rate,
+                            GError    **error)
+{
+  g_autofree char *copy = NULL;
+  char *body, *first_end, *last_start;
+  guint64 n;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (count != NULL && pattern != NULL && rate != NULL, FALSE);
+
+  copy = g_strdup (text);
+  body = g_strstrip (copy);
+  first_end = strpbrk (body, " \t");
+  last_start = first_end != NULL ? MAX (strrchr (body, ' '), strrchr (body, '\t')) : NULL;
+  if (first_end == NULL || last_start == first_end)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("spawn writers \"%s\": expected COUNT PATTERN RATE, e.g. 3 counter 100 or 1 \"hi\" max"), text);
+      return FALSE;
+    }
+  *first_end = '\0';
+  *last_start = '\0';
+
+  if (!ps_parse_offset (body, "writer count", &n, error))
+    return FALSE;
+  if (n == 0 || n > PS_WRITERS_MAX)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("writer count \"%s\": must be 1 to %d"), body, PS_WRITERS_MAX);
+      return FALSE;
+    }
+  if (!ps_pattern_parse (g_strstrip (first_end + 1), pattern, error) ||
+      !ps_writer_parse_rate (last_start + 1, rate, error))
+    return FALSE;
+  *count = (guint) n;
+  return TRUE;
+}

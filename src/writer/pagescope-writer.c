@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* pagescope-writer: attach to a file or segment as an unrelated process and
+ * write the same patterns, with the same code, as Pagescope's writer children. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ps-parse.h"
+#include "ps-probe.h"
+#include "ps-source.h"
+#include "ps-writer.h"
+
+#define EXIT_OPEN   1
+#define EXIT_USAGE  2
+
+static volatile sig_atomic_t stop_signal;   /* the signal that asked us to stop */
+
+typedef struct
+{
+  char    *pattern;
+  char    *rate;
+  char    *count;
+  char    *offset;
+  char    *length;
+  char    *index;
+  char    *seed;
+  char    *sysv;
+  char    *shmid;
+  char    *posix;
+  char   **files;
+  gboolean quiet;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->pattern);
+  g_free (o->rate);
+  g_free (o->count);
+  g_free (o->offset);
+  g_free (o->length);
+  g_free (o->index);
+  g_free (o->seed);
+  g_free (o->sysv);
+  g_free (o->shmid);
+  g_free (o->posix);
+  g_strfreev (o->files);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+/* The writer loop runs on its own thread, so the main thread can print a
+ * status line every second while the loop keeps its exact rate. */
+typedef struct
+{
+  PsWriterJob       job;
+  volatile guint64  done;
+  guint64           total;
+  gboolean          finished;
+  GMutex            lock;
+  GCond             cond;
+} Run;
+
+static void
+on_stop_signal (int signo)
+{
+  stop_signal = signo;
+}
+
+static void
+install_stop_handlers (void)
+{
+  struct sigaction action;
+
+  /* no SA_RESTART: the writer's sleep returns at once */
+  memset (&action, 0, sizeof action);
+  action.sa_handler = on_stop_signal;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+}
+
+static int
+usage_error (const char *message)
+{
+  fprintf (stderr, "pagescope-writer: %s (see --help)\n", message);
+  return EXIT_USAGE;
+}
+
+static gboolean
+parse_number (const char *text,
+              const char *what,
+              guint64     fallback,
+              guint64    *out,
+              GError    **error)
+{
+  if (text == NULL)
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  return ps_parse_size (text, what, out, error);
+}
+
+static gboolean
+parse_options (Options     *o,
+               PsSourceSpec *spec,
+               PsWriterJob  *job,
+               GError      **error)
+{
+  guint n_sources = (o->sysv != NULL) + (o->shmid != NULL) + (o->posix != NULL) +
+                    (o->files != NULL ? g_strv_length (o->files) : 0);
+  guint64 index;
+
+  if (n_sources != 1)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           n_sources == 0 ? _("nothing to write to: give FILE, --sysv KEY, --shmid ID or --posix NAME")
+                                          : _("give exactly one of FILE, --sysv KEY, --shmid ID or --posix NAME"));
+      return FALSE;
+    }
+
+  if (!ps_pattern_parse (o->pattern != NULL ? o->pattern : "counter", &job->pattern, error) ||
+      !ps_writer_parse_rate (o->rate != NULL ? o->rate : "10", &job->rate, error) ||
+      !parse_number (o->count, "--count", 0, &job->count, error) ||
+      !parse_number (o->offset, "--offset", 0, &job->range_offset, error) ||
+      !parse_number (o->length, "--length", 0, &job->range_length, error) ||
+      !parse_number (o->index, "--index", 0, &index, error))
+    return FALSE;
+  if (index > G_MAXUINT32)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("--index \"%s\": too large"), o->index);
+      return FALSE;
+    }
+  job->index = (guint) index;
+  if (o->seed != NULL)
+    {
+      if (!ps_parse_offset (o->seed, "--seed", &job->seed, error))
+        return FALSE;
+    }
+  else
+    job->seed = ((guint64) g_random_int () << 32) | g_random_int ();
+
+  spec->flags = PS_MAP_WRITABLE;
+  if (o->sysv != NULL)
+    {
+      spec->kind = PS_SOURCE_SYSV;
+      return ps_parse_sysv_key (o->sysv, &spec->key, error);
+    }
+  if (o->shmid != NULL)
+    {
+      spec->kind = PS_SOURCE_SYSV;
+      spec->by_shmid = TRUE;
+      return ps_parse_shmid (o->shmid, &spec->shmid, error);
+    }
+  if (o->posix != NULL)
+    {
+      spec->kind = PS_SOURCE_POSIX;
+      spec->name = g_strdup (o->posix);
+      return TRUE;
+    }
+  spec->kind = PS_SOURCE_FILE;
+  spec->path = g_strdup (o->files[0]);
+  return TRUE;
+}
+
+/* Fits the range to the mapping; an empty length means the rest of it. */
+static gboolean
+fit_range (PsWriterJob      *job,
+           const PsGeometry *geometry,
+           GError          **error)
+{
+  if (job->range_offset >= geometry->length)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("--offset %" G_GUINT64_FORMAT ": at or past the end of the mapping (%" G_GUINT64_FORMAT " bytes)"),
+                   job->range_offset, geometry->length);
+      return FALSE;
+    }
+  if (job->range_length == 0)
+    job->range_length = geometry->length - job->range_offset;
+  else if (job->range_length > geometry->length - job->range_offset)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("--length %" G_GUINT64_FORMAT " at --offset %" G_GUINT64_FORMAT ": runs past the end of the mapping (%" G_GUINT64_FORMAT " bytes)"),
+                   job->range_length, job->range_offset, geometry->length);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  Run *run = data;
+  guint64 total = ps_writer_run (&run->job, &stop_signal);
+
+  g_mutex_lock (&run->lock);
+  run->total = total;
+  run->finished = TRUE;
+  g_cond_signal (&run->cond);
+  g_mutex_unlock (&run->lock);
+  return NULL;
+}
+
+/* Waits for the writer, printing a status line every second unless quiet. */
+static void
+supervise (Run      *run,
+           gboolean  quiet)
+{
+  gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  guint64 last = 0;
+
+  g_mutex_lock (&run->lock);
+  while (!run->finished)
+    {
+      if (g_cond_wait_until (&run->cond, &run->lock, deadline) || run->finished)
+        continue;
+      if (!quiet)
+        {
+          guint64 done = run->done;
+
+          printf ("pagescope-writer: %" G_GUINT64_FORMAT " writes (%" G_GUINT64_FORMAT "/s)\n", done, done - last);
+          fflush (stdout);
+          last = done;
+        }
+      deadline += G_USEC_PER_SEC;
+    }
+  g_mutex_unlock (&run->lock);
+}
+
+static const char description[] =
+  "Writes a pattern into a file or shared-memory segment, as Pagescope's\n"
+  "writer children do, from a process of its own.\n"
+  "\n"
+  "Patterns (write n of writer --index i, in the range [O, O+L)):\n"
+  "  counter        the 64-bit little-endian count n+1 at O + (i % (L/8))*8\n"
+  "  sweep          the byte n & 0xff at O + (n*PAGE + i*64) % L\n"
+  "  random         a random byte at a random offset (xorshift64*, seed ^ i)\n"
+  "  text:MESSAGE   the message at O + (n*len) % (L - len + 1)\n"
+  "  \"MESSAGE\"      the same, with C escapes such as \\n and \\x41\n"
+  "\n"
+  "Numbers take 0x for hex and K, M, G, T suffixes (1K = 1024).\n"
+  "SIGINT or SIGTERM stops the writer; it detaches and prints the total.\n"
+  "Exit status: 0 done or stopped, 1 could not open, 2 bad arguments.\n"
+  "\n"
+  "Examples:\n"
+  "  pagescope-writer --posix /demo --pattern sweep --rate 100\n"
+  "  pagescope-writer --sysv 0x1234 --index 3 --count 1000 --rate 0\n"
+  "  pagescope-writer --pattern 'text:hello' --offset 4K --length 4K data.bin\n";
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_auto(Options) o = { 0 };
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = NULL;
+  g_autofree char *pattern_text = NULL;
+  g_autofree char *rate_text = NULL;
+  g_autofree Run *run = g_new0 (Run, 1);
+  GThread *thread;
+  gint64 started;
+  const GOptionEntry entries[] = {
+    { "pattern", 'p', 0, G_OPTION_ARG_STRING, &o.pattern, N_("counter, sweep, random, text:MESSAGE or \"MESSAGE\" (default counter)"), N_("PATTERN") },
+    { "rate", 'r', 0, G_OPTION_ARG_STRING, &o.rate, N_("Writes per second; 0 or max: as fast as possible (default 10)"), "N" },
+    { "count", 'c', 0, G_OPTION_ARG_STRING, &o.count, N_("Stop after N writes (default: until stopped)"), "N" },
+    { "offset", 'o', 0, G_OPTION_ARG_STRING, &o.offset, N_("Start of the range to write, in the mapping (default 0)"), "N" },
+    { "length", 'l', 0, G_OPTION_ARG_STRING, &o.length, N_("Length of the range (default: to the end)"), "N" },
+    { "index", 'i', 0, G_OPTION_ARG_STRING, &o.index, N_("Writer index: the counter's slot, the sweep's lane, the random seed (default 0)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed, N_("Seed of the random pattern (default: random)"), "N" },
+    { "sysv", 0, 0, G_OPTION_ARG_STRING, &o.sysv, N_("Attach the SysV segment with this key (0x hex, decimal or PATH:ID)"), N_("KEY") },
+    { "shmid", 0, 0, G_OPTION_ARG_STRING, &o.shmid, N_("Attach the SysV segment with this shmid"), N_("ID") },
+    { "posix", 0, 0, G_OPTION_ARG_STRING, &o.posix, N_("Open the POSIX segment with this name"), N_("NAME") },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, N_("No status line every second"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL, NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (_("(FILE | --sysv KEY | --shmid ID | --posix NAME)"));
+  g_option_context_set_summary (context, _("Write a pattern into mapped memory, as Pagescope's writer children do."));
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) ||
+      !parse_options (&o, &spec, &run->job, &error))
+    return usage_error (error->message);
+
+  install_stop_handlers ();
+  source = ps_source_open (&spec, NULL, &error);
+  if (source == NULL)
+    {
+      fprintf (stderr, "pagescope-writer: %s\n", error->message);
+      return EXIT_OPEN;
+    }
+  if (!fit_range (&run->job, ps_source_get_geometry (source), &error))
+    return usage_error (error->message);
+
+  run->job.base = ps_source_get_data (source);
+  run->job.page_size = ps_source_get_geometry (source)->page_size;
+  run->job.done = &run->done;
+  g_mutex_init (&run->lock);
+  g_cond_init (&run->cond);
+
+  pattern_text = ps_pattern_to_string (&run->job.pattern);
+  rate_text = ps_writer_rate_to_string (run->job.rate);
+  if (!o.quiet)
+    {
+      printf ("pagescope-writer: pid %d writing %s at %s into %s, bytes 0x%" G_GINT64_MODIFIER "x..0x%" G_GINT64_MODIFIER "x\n",
+              (int) getpid (), pattern_text, rate_text, ps_source_get_display_name (source),
+              run->job.range_offset, run->job.range_offset + run->job.range_length);
+      fflush (stdout);
+    }
+
+  started = g_get_monotonic_time ();
+  thread = g_thread_new ("writer", writer_thread, run);
+  supervise (run, o.quiet);
+  g_thread_join (thread);
+
+  ps_source_close (source);
+  {
+    double seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+    g_autofree char *why = NULL;
+
+    if (stop_signal != 0)
+      {
+        g_autofree char *name = ps_signal_name (stop_signal);
+        why = g_strdup_printf (_("stopped by %s"), name);
+      }
+    else
+      why = g_strdup (_("done"));
+    printf ("pagescope-writer: %s: %" G_GUINT64_FORMAT " writes in %.1f s, detached\n", why, run->total, seconds);
+    fflush (stdout);
+  }
+  g_cond_clear (&run->cond);
+  g_mutex_clear (&run->lock);
+  return 0;
+}

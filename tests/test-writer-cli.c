@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The real pagescope-writer binary (its path in $PAGESCOPE_WRITER) against
+ * real segments and files. */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <unistd.h>
+
+#include "ps-source.h"
+#include "ps-writer.h"
+#include "ps-test-util.h"
+
+#define PAGE 4096
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static const char *
+writer_path (void)
+{
+  const char *path = g_getenv ("PAGESCOPE_WRITER");
+
+  g_assert_nonnull (path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
+  return path;
+}
+
+static GSubprocess *
+start (GSubprocessFlags    flags,
+       const char *const  *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (argv, (char *) writer_path ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char *const *) argv->pdata, flags, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static gboolean
+async_done (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+on_communicated (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+/* Runs pagescope-writer ARGS to its end (a deadline of 10 s). */
+static Result
+run_argv (const char *const *args)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  Result r = { 0 };
+
+  process = start (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, args);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated, &done);
+  if (!ps_test_wait_until (async_done, &done, 10000))
+    {
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
+      g_error ("pagescope-writer did not finish within 10 s");
+    }
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, done, &r.out, &r.err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  r.status = g_subprocess_get_exit_status (process);
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", r.status, r.out, r.err);
+  return r;
+}
+
+static Result
+run (const char *first,
+     ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return run_argv ((const char *const *) args->pdata);
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == '\n')
+      n++;
+  return n;
+}
+
+/* What ps_writer_step writes, for comparing with what the binary wrote. */
+static void
+expect (guint8     *buf,
+        const char *pattern,
+        guint64     offset,
+        guint64     length,
+        guint       index,
+        guint64     count)
+{
+  PsWriterJob job = { 0 };
+  guint64 rng = 0;
+
+  job.base = buf;
+  job.range_offset = offset;
+  job.range_length = length;
+  job.index = index;
+  job.page_size = PAGE;
+  g_assert_true (ps_pattern_parse (pattern, &job.pattern, NULL));
+  for (guint64 n = 0; n < count; n++)
+    ps_writer_step (&job, n, &rng);
+}
+
+static void
+test_help (void)
+{
+  g_auto(Result) r = run ("--help", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Usage:"));
+  g_assert_nonnull (strstr (r.out, "--sysv"));
+  g_assert_nonnull (strstr (r.out, "--posix"));
+  g_assert_nonnull (strstr (r.out, "Examples:"));
+  g_assert_nonnull (strstr (r.out, "text:MESSAGE"));
+}
+
+static void
+assert_usage_error (const char *says,
+                    const char *first,
+                    ...)
+{
+  const char *args[12];
+  guint n = 0;
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *a = first; a != NULL && n < G_N_ELEMENTS (args) - 1; a = va_arg (ap, const char *))
+    args[n++] = a;
+  va_end (ap);
+  args[n] = NULL;
+
+  {
+    g_auto(Result) r = run_argv (args);
+
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_cmpuint (count_lines (r.err), ==, 1);
+    g_assert_true (g_str_has_prefix (r.err, "pagescope-writer: "));
+    g_assert_nonnull (strstr (r.err, says));
+    g_assert_cmpstr (r.out, ==, "");
+  }
+}
+
+static void
+test_usage_errors (void)
+{
+  g_autofree char *name = ps_test_posix_name ("cli-usage");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = ps_source_create_posix (name, PAGE, 0600, NULL, &error);
+
+  g_assert_no_error (error);
+  assert_usage_error ("Unknown option", "--frobnicate", NULL);
+  assert_usage_error ("nothing to write to", "--rate", "10", NULL);
+  assert_usage_error ("exactly one", "--posix", name, "--sysv", "0x1234", NULL);
+  assert_usage_error ("rate \"fast\"", "--rate", "fast", "--posix", name, NULL);
+  assert_usage_error ("pattern \"zigzag\"", "--pattern", "zigzag", "--posix", name, NULL);
+  assert_usage_error ("--count \"-3\"", "--count", "-3", "--posix", name, NULL);
+  assert_usage_error ("key", "--sysv", "nonsense", NULL);
+  /* a range past the mapping is a bad argument too */
+  assert_usage_error ("past the end of the mapping", "--offset", "8K", "--posix", name, NULL);
+  assert_usage_error ("runs past the end", "--offset", "4000", "--length", "100", "--posix", name, NULL);
+
+  g_assert_true (ps_source_remove (source, &error));
+  ps_source_close (source);
+}
+
+static void
+test_open_error (void)
+{
+  g_autofree char *name = ps_test_posix_name ("cli-missing");
+  g_auto(Result) r = run ("--posix", name, "--count", "1", NULL);
+
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpuint (count_lines (r.err), ==, 1);
+  g_assert_nonnull (strstr (r.err, "shm_open"));
+  g_assert_nonnull (strstr (r.err, "No such file or directory"));
+}
+
+static void
+test_posix_text (void)
+{
+  g_autofree char *name = ps_test_posix_name ("cli-text");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = ps_source_create_posix (name, 2 * PAGE, 0600, NULL, &error);
+  g_autofree guint8 *expected = g_malloc0 (2 * PAGE);
+  const guint8 *data;
+
+  g_assert_no_error (error);
+  data = ps_source_get_data (source);
+  {
+    g_auto(Result) r = run ("--posix", name, "--pattern", "text:HELLO", "--count", "5", "--rate", "0", "--quiet", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpmem (data, 26, "HELLOHELLOHELLOHELLOHELLO", 26);
+    g_assert_nonnull (strstr (r.out, "done: 5 writes"));
+    g_assert_cmpuint (count_lines (r.out), ==, 1);
+  }
+
+  /* a quoted message with escapes, in a range: the same bytes as ps_writer_step */
+  memset ((guint8 *) data, 0, 2 * PAGE);
+  {
+    g_auto(Result) r = run ("--posix", name, "--pattern", "\"hi\\tdad\\n\"", "--offset", "0x100",
+                            "--length", "20", "--count", "9", "--rate", "max", "-q", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    expect (expected, "\"hi\\tdad\\n\"", 0x100, 20, 0, 9);
+    g_assert_cmpmem (data, 2 * PAGE, expected, 2 * PAGE);
+  }
+
+  /* the sweep, at a rate: one byte per page */
+  memset ((guint8 *) data, 0, 2 * PAGE);
+  memset (expected, 0, 2 * PAGE);
+  {
+    g_auto(Result) r = run ("--posix", name, "--pattern", "sweep", "--index", "2", "--count", "4", "--rate", "100", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    expect (expected, "sweep", 0, 2 * PAGE, 2, 4);
+    g_assert_cmpmem (data, 2 * PAGE, expected, 2 * PAGE);
+    g_assert_cmpint (data[PAGE + 128], ==, 3);
+    g_assert_nonnull (strstr (r.out, "writing sweep at 100/s"));
+  }
+
+  g_assert_true (ps_source_remove (source, &error));
+  ps_source_close (source);
+}
+
+static void
+test_sysv_counter (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = NULL;
+  g_autofree char *key_text = NULL;
+  g_autofree char *shmid_text = NULL;
+  g_autofree guint8 *expected = g_malloc0 (PAGE);
+  const guint8 *data;
+  key_t key = 0;
+
+  /* a key that exists belongs to someone else (the key keeps one byte of the pid) */
+  for (guint n = 0x70; source == NULL && n < 0x80; n++)
+    {
+      g_clear_error (&error);
+      key = ps_test_sysv_key (n);
+      source = ps_source_create_sysv (key, PAGE, 0600, NULL, &error);
+      if (source == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        break;
+    }
+  g_assert_no_error (error);
+  key_text = g_strdup_printf ("0x%08x", (guint32) key);
+  data = ps_source_get_data (source);
+  shmid_text = g_strdup_printf ("%d", ps_source_get_shmid (source));
+  {
+    g_auto(Result) r = run ("--sysv", key_text, "--index", "3", "--count", "7", "--rate", "0", "-q", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    expect (expected, "counter", 0, PAGE, 3, 7);
+    g_assert_cmpmem (data, PAGE, expected, PAGE);
+    g_assert_cmpint (data[24], ==, 7);
+  }
+  {
+    g_auto(Result) r = run ("--shmid", shmid_text, "--pattern", "random", "--seed", "99",
+                            "--offset", "1K", "--length", "1K", "--count", "300", "--rate", "0", "-q", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    {
+      PsWriterJob job = { 0 };
+      guint64 rng = 0;
+
+      job.base = expected;
+      job.range_offset = 1024;
+      job.range_length = 1024;
+      job.seed = 99;
+      job.page_size = PAGE;
+      ps_pattern_parse ("random", &job.pattern, NULL);
+      for (guint64 n = 0; n < 300; n++)
+        ps_writer_step (&job, n, &rng);
+    }
+    g_assert_cmpmem (data, PAGE, expected, PAGE);
+  }
+  g_assert_true (ps_source_remove (source, &error));
+  ps_source_close (source);
+}
+
+static void
+test_file (void)
+{
+  g_autofree char *path = ps_test_make_file ("cli-file", 3 * PAGE, '.');
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  g_auto(Result) r = run ("--pattern", "text:xyz", "--offset", "4096", "--count", "2", "-q", "--rate", "0", path, NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, ==, 3 * PAGE);
+  g_assert_cmpmem (contents + PAGE - 1, 8, ".xyzxyz.", 8);
+  unlink (path);
+}
+
+static gboolean
+counter_started (gpointer data)
+{
+  return ((const guint8 *) data)[0] >= 3;
+}
+
+static gboolean
+process_ended (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+on_waited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+/* SIGTERM and SIGINT stop a running writer cleanly: status 0, the total printed. */
+static void
+check_stop_signal (int signo)
+{
+  g_autofree char *name = ps_test_posix_name ("cli-stop");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = ps_source_create_posix (name, PAGE, 0600, NULL, &error);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) out = NULL;
+  const char *args[] = { "--posix", name, "--rate", "50", NULL };
+  const char *text;
+  gboolean ended = FALSE;
+  gsize len;
+
+  g_assert_no_error (error);
+  process = start (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, args);
+  g_assert_true (ps_test_wait_until (counter_started, ps_source_get_data (source), 5000));
+
+  g_subprocess_send_signal (process, signo);
+  g_subprocess_wait_async (process, NULL, on_waited, &ended);
+  if (!ps_test_wait_until (process_ended, &ended, 5000))
+    {
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
+      g_error ("pagescope-writer ignored signal %d", signo);
+    }
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+
+  out = g_input_stream_read_bytes (g_subprocess_get_stdout_pipe (process), 65536, NULL, &error);
+  g_assert_no_error (error);
+  text = g_bytes_get_data (out, &len);
+  {
+    g_autofree char *copy = g_strndup (text, len);
+    g_autofree char *stopped = g_strdup_printf ("stopped by %s:", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+
+    g_test_message ("%s", copy);
+    g_assert_nonnull (strstr (copy, stopped));
+    g_assert_nonnull (strstr (copy, "detached"));
+  }
+
+  g_assert_true (ps_source_remove (source, &error));
+  ps_source_close (source);
+}
+
+static void
+test_sigterm (void)
+{
+  check_stop_signal (SIGTERM);
+}
+
+static void
+test_sigint (void)
+{
+  check_stop_signal (SIGINT);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/writer-cli/help", test_help);
+  g_test_add_func ("/writer-cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/writer-cli/open-error", test_open_error);
+  g_test_add_func ("/writer-cli/posix", test_posix_text);
+  g_test_add_func ("/writer-cli/sysv", test_sysv_counter);
+  g_test_add_func ("/writer-cli/file", test_file);
+  g_test_add_func ("/writer-cli/sigterm", test_sigterm);
+  g_test_add_func ("/writer-cli/sigint", test_sigint);
+  return g_test_run ();
+}
