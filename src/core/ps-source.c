@@ -1047,6 +1047,9 @@ ps_source_peek (PsSource *self,
   g_return_val_if_fail (PS_IS_SOURCE (self), FALSE);
 
   memset (dst, 0, len);
+  /* every page touched gets a flag, also those past the mapping or when closed */
+  if (page_valid != NULL && len > 0)
+    memset (page_valid, FALSE, (offset % page_size () + len - 1) / page_size () + 1);
   if (len == 0 || self->data == NULL || offset >= self->geometry.length)
     return TRUE;
   len = MIN (len, self->geometry.length - offset);

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "ps-parse.h"
+#include "ps-source.h"
+
+/* A PsSourceSpec as one line of text, for recent entries, app.open and
+ * drag and drop:
+ *
+ *   file:PATH[?private&writable&offset=N&length=N]   PATH percent-escaped, '/' kept
+ *   posix:NAME[?private&writable&offset=N&length=N]
+ *   posix:NAME?create&size=N[&mode=600]
+ *   sysv:0xKEY[?writable]
+ *   sysv:0xKEY?create&size=N[&mode=600]
+ *   shmid:N[?writable]
+ *   anon:SIZE
+ */
+
+/* Which options a kind takes (a bit per option). */
+enum
+{
+  OPT_PRIVATE  = 1 << 0,
+  OPT_WRITABLE = 1 << 1,
+  OPT_OFFSET   = 1 << 2,
+  OPT_LENGTH   = 1 << 3,
+  OPT_CREATE   = 1 << 4,
+  OPT_SIZE     = 1 << 5,
+  OPT_MODE     = 1 << 6,
+};
+
+static const struct
+{
+  const char *name;
+  guint       bit;
+  gboolean    has_value;
+} options[] = {
+  { "private",  OPT_PRIVATE,  FALSE },
+  { "writable", OPT_WRITABLE, FALSE },
+  { "offset",   OPT_OFFSET,   TRUE },
+  { "length",   OPT_LENGTH,   TRUE },
+  { "create",   OPT_CREATE,   FALSE },
+  { "size",     OPT_SIZE,     TRUE },
+  { "mode",     OPT_MODE,     TRUE },
+};
+
+#define OPTS_MAPPING (OPT_PRIVATE | OPT_WRITABLE | OPT_OFFSET | OPT_LENGTH)
+#define OPTS_CREATE  (OPT_CREATE | OPT_SIZE | OPT_MODE)
+
+void
+ps_source_spec_clear (PsSourceSpec *spec)
+{
+  g_return_if_fail (spec != NULL);
+
+  g_free (spec->path);
+  g_free (spec->name);
+  memset (spec, 0, sizeof *spec);
+}
+
+static void
+append_escaped (GString    *out,
+                const char *text)
+{
+  g_autofree char *escaped = g_uri_escape_string (text, "/", FALSE);
+  g_string_append (out, escaped);
+}
+
+static void
+append_option (GString    *out,
+               const char *option)
+{
+  g_string_append_c (out, strchr (out->str, '?') != NULL ? '&' : '?');
+  g_string_append (out, option);
+}
+
+static void
+append_mapping_options (GString            *out,
+                        const PsSourceSpec *spec,
+                        gboolean            offset_and_length)
+{
+  if (spec->flags & PS_MAP_PRIVATE)
+    append_option (out, "private");
+  if (spec->flags & PS_MAP_WRITABLE)
+    append_option (out, "writable");
+  if (offset_and_length && spec->offset != 0)
+    {
+      g_autofree char *option = g_strdup_printf ("offset=%" G_GUINT64_FORMAT, spec->offset);
+      append_option (out, option);
+    }
+  if (offset_and_length && spec->length != 0)
+    {
+      g_autofree char *option = g_strdup_printf ("length=%" G_GUINT64_FORMAT, spec->length);
+      append_option (out, option);
+    }
+}
+
+static void
+append_create_options (GString            *out,
+                       const PsSourceSpec *spec)
+{
+  g_autofree char *size = g_strdup_printf ("size=%" G_GUINT64_FORMAT, spec->size);
+
+  append_option (out, "create");
+  append_option (out, size);
+  if (spec->mode != 0)
+    {
+      g_autofree char *mode = g_strdup_printf ("mode=%o", spec->mode);
+      append_option (out, mode);
+    }
+}
+
+char *
+ps_source_spec_to_string (const PsSourceSpec *spec)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  switch (spec->kind)
+    {
+    case PS_SOURCE_FILE:
+      g_string_append (out, "file:");
+      append_escaped (out, spec->path != NULL ? spec->path : "");
+      append_mapping_options (out, spec, TRUE);
+      break;
+
+    case PS_SOURCE_POSIX:
+      g_string_append (out, "posix:");
+      append_escaped (out, spec->name != NULL ? spec->name : "");
+      if (spec->create)
+        append_create_options (out, spec);
+      else
+        append_mapping_options (out, spec, TRUE);
+      break;
+
+    case PS_SOURCE_SYSV:
+      if (spec->by_shmid && !spec->create)
+        g_string_append_printf (out, "shmid:%d", spec->shmid);
+      else
+        g_string_append_printf (out, "sysv:0x%08x", (guint32) spec->key);
+      if (spec->create)
+        append_create_options (out, spec);
+      else
+        append_mapping_options (out, spec, FALSE);
+      break;
+
+    case PS_SOURCE_ANON:
+      g_string_append_printf (out, "anon:%" G_GUINT64_FORMAT, spec->size);
+      break;
+
+    default:
+      g_string_free (out, TRUE);
+      g_return_val_if_reached (NULL);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* ps_source_spec_parse puts 'source "TEXT": ' in front */
+static gboolean
+malformed (GError    **error,
+           const char *format,
+           ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+malformed (GError    **error,
+           const char *format,
+           ...)
+{
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, reason);
+  return FALSE;
+}
+
+static char *
+allowed_list (guint allowed)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    if (allowed & options[i].bit)
+      g_string_append_printf (list, "%s%s", list->len > 0 ? ", " : "", options[i].name);
+  if (list->len == 0)
+    g_string_append (list, "none");
+  return g_string_free (list, FALSE);
+}
+
+/* Parses "a&b=1&c" into spec; allowed says which options the kind takes. */
+static gboolean
+parse_options (const char   *kind,
+               const char   *query,
+               guint         allowed,
+               PsSourceSpec *spec,
+               GError      **error)
+{
+  g_auto(GStrv) items = g_strsplit (query, "&", -1);
+  guint seen = 0;
+
+  if (*query == '\0')   /* g_strsplit gives no items at all */
+    return malformed (error, "an empty option (a stray '?' or '&')");
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      char *item = items[i];
+      char *value = strchr (item, '=');
+      guint k;
+
+      if (value != NULL)
+        *value++ = '\0';
+      if (*item == '\0')
+        return malformed (error, "an empty option (a stray '?' or '&')");
+
+      for (k = 0; k < G_N_ELEMENTS (options); k++)
+        if (g_str_equal (item, options[k].name))
+          break;
+      if (k == G_N_ELEMENTS (options) || !(allowed & options[k].bit))
+        {
+          g_autofree char *list = allowed_list (allowed);
+          if (k == G_N_ELEMENTS (options))
+            return malformed (error, "unknown option \"%s\" (%s takes: %s)", item, kind, list);
+          return malformed (error, "option \"%s\" does not apply to %s (it takes: %s)", item, kind, list);
+        }
+      if (seen & options[k].bit)
+        return malformed (error, "option \"%s\" is given twice", item);
+      seen |= options[k].bit;
+      if (options[k].has_value && (value == NULL || *value == '\0'))
+        return malformed (error, "option \"%s\" needs a value (%s=N)", item, item);
+      if (!options[k].has_value && value != NULL)
+        return malformed (error, "option \"%s\" takes no value", item);
+
+      switch (options[k].bit)
+        {
+        case OPT_PRIVATE:  spec->flags |= PS_MAP_PRIVATE; break;
+        case OPT_WRITABLE: spec->flags |= PS_MAP_WRITABLE; break;
+        case OPT_CREATE:   spec->create = TRUE; break;
+        case OPT_OFFSET:
+          if (!ps_parse_size (value, "offset", &spec->offset, error))
+            return FALSE;
+          break;
+        case OPT_LENGTH:
+          if (!ps_parse_size (value, "length", &spec->length, error))
+            return FALSE;
+          break;
+        case OPT_SIZE:
+          if (!ps_parse_size (value, "size", &spec->size, error))
+            return FALSE;
+          break;
+        case OPT_MODE:
+          if (!ps_parse_mode (value, &spec->mode, error))
+            return FALSE;
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  if ((seen & (OPT_SIZE | OPT_MODE)) && !(seen & OPT_CREATE))
+    return malformed (error, "size and mode apply only with create");
+  if ((seen & OPT_CREATE) && !(seen & OPT_SIZE))
+    return malformed (error, "create needs a size (create&size=N)");
+  if ((seen & OPT_CREATE) && spec->size == 0)
+    return malformed (error, "create needs a size that is not zero");
+  if ((seen & OPT_CREATE) && (seen & (OPT_PRIVATE | OPT_OFFSET | OPT_LENGTH)))
+    return malformed (error, "private, offset and length do not apply with create (a new segment is mapped whole and writable)");
+  return TRUE;
+}
+
+static char *
+unescape (const char *what,
+          const char *body,
+          GError    **error)
+{
+  char *result = g_uri_unescape_string (body, NULL);
+
+  if (result == NULL)
+    malformed (error, "the %s has a bad %%-escape (%%XX with two hex digits; no %%00)", what);
+  else if (*result == '\0')
+    {
+      malformed (error, "the %s is empty", what);
+      g_clear_pointer (&result, g_free);
+    }
+  return result;
+}
+
+static gboolean
+parse_spec (const char   *text,
+            PsSourceSpec *spec,
+            GError      **error)
+{
+  g_auto(PsSourceSpec) parsed = { 0 };
+  g_autofree char *kind = NULL;
+  g_autofree char *body = NULL;
+  const char *colon, *query;
+
+  colon = strchr (text, ':');
+  if (colon == NULL)
+    return malformed (error, "expected KIND:WHAT, where KIND is file, posix, sysv, shmid or anon");
+  kind = g_strndup (text, colon - text);
+  query = strchr (colon + 1, '?');
+  body = query != NULL ? g_strndup (colon + 1, query - (colon + 1)) : g_strdup (colon + 1);
+  if (query != NULL)
+    query++;
+
+  if (g_str_equal (kind, "file"))
+    {
+      parsed.kind = PS_SOURCE_FILE;
+      if ((parsed.path = unescape ("path", body, error)) == NULL)
+        return FALSE;
+      if (query != NULL && !parse_options ("file", query, OPTS_MAPPING, &parsed, error))
+        return FALSE;
+    }
+  else if (g_str_equal (kind, "posix"))
+    {
+      g_autofree char *name = NULL;
+
+      parsed.kind = PS_SOURCE_POSIX;
+      if ((name = unescape ("name", body, error)) == NULL)
+        return FALSE;
+      if ((parsed.name = ps_posix_name_normalize (name, error)) == NULL)
+        return FALSE;
+      if (query != NULL && !parse_options ("posix", query, OPTS_MAPPING | OPTS_CREATE, &parsed, error))
+        return FALSE;
+    }
+  else if (g_str_equal (kind, "sysv"))
+    {
+      parsed.kind = PS_SOURCE_SYSV;
+      if (*body == '\0')
+        return malformed (error, "the key is empty; expected sysv:0xKEY");
+      if (!ps_parse_sysv_key (body, &parsed.key, error))
+        return FALSE;
+      if (query != NULL && !parse_options ("sysv", query, OPT_WRITABLE | OPTS_CREATE, &parsed, error))
+        return FALSE;
+    }
+  else if (g_str_equal (kind, "shmid"))
+    {
+      parsed.kind = PS_SOURCE_SYSV;
+      parsed.by_shmid = TRUE;
+      if (!ps_parse_shmid (body, &parsed.shmid, error))
+        return FALSE;
+      if (query != NULL && !parse_options ("shmid", query, OPT_WRITABLE, &parsed, error))
+        return FALSE;
+    }
+  else if (g_str_equal (kind, "anon"))
+    {
+      parsed.kind = PS_SOURCE_ANON;
+      if (query != NULL)
+        return malformed (error, "anon takes no options; expected anon:SIZE");
+      if (!ps_parse_size (body, "size", &parsed.size, error))
+        return FALSE;
+      if (parsed.size == 0)
+        return malformed (error, "the size must not be zero");
+    }
+  else
+    return malformed (error, "unknown kind \"%s\"; expected file, posix, sysv, shmid or anon", kind);
+
+  /* an out parameter: whatever spec held is not freed */
+  *spec = parsed;
+  memset (&parsed, 0, sizeof parsed);
+  return TRUE;
+}
+
+gboolean
+ps_source_spec_parse (const char   *text,
+                      PsSourceSpec *spec,
+                      GError      **error)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  if (!parse_spec (text, spec, error))
+    {
+      g_prefix_error (error, "source \"%s\": ", text);
+      return FALSE;
+    }
+  return TRUE;
+}
