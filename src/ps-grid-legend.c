@@ -1,11 +1,172 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* STUB: to be replaced by the real PsGridLegend. */
+/* What the page grid's colours mean in the current mode: a wrapping row of
+ * swatches (the grid's own colours, from ps_page_grid_mode_legend) and one
+ * line on how to read them. */
 #include "config.h"
+
+#include <glib/gi18n.h>
+
 #include "ps-grid-legend.h"
 
-struct _PsGridLegend { GtkWidget parent_instance; };
+struct _PsGridLegend
+{
+  GtkWidget     parent_instance;
+
+  GtkWidget    *box;
+  GtkFlowBox   *swatches;
+  GtkLabel     *hint;
+
+  PsGridMode    mode;
+};
+
 G_DEFINE_FINAL_TYPE (PsGridLegend, ps_grid_legend, GTK_TYPE_WIDGET)
-static void ps_grid_legend_class_init (PsGridLegendClass *klass) { }
-static void ps_grid_legend_init (PsGridLegend *self) { }
-GtkWidget *ps_grid_legend_new (void) { return g_object_new (PS_TYPE_GRID_LEGEND, NULL); }
-void ps_grid_legend_set_mode (PsGridLegend *self, PsGridMode mode) { }
+
+static void
+source_argb (cairo_t *cr,
+             guint32  premultiplied)
+{
+  double a = (premultiplied >> 24) / 255.0;
+
+  if (a <= 0)
+    {
+      cairo_set_source_rgba (cr, 0, 0, 0, 0);
+      return;
+    }
+  cairo_set_source_rgba (cr, ((premultiplied >> 16) & 0xff) / 255.0 / a,
+                         ((premultiplied >> 8) & 0xff) / 255.0 / a,
+                         (premultiplied & 0xff) / 255.0 / a, a);
+}
+
+static void
+draw_swatch (GtkDrawingArea *area,
+             cairo_t        *cr,
+             int             width,
+             int             height,
+             gpointer        data)
+{
+  const PsGridLegendEntry *entry = data;
+
+  if (entry->swatch == PS_GRID_SWATCH_LINE)
+    {
+      /* the boundary line, between two dim cells */
+      cairo_set_source_rgba (cr, 0.55, 0.55, 0.6, 0.25);
+      cairo_rectangle (cr, 0, 0, width, height);
+      cairo_fill (cr);
+      source_argb (cr, entry->color);
+      cairo_rectangle (cr, 0, height / 2 - 1, width, 2);
+      cairo_fill (cr);
+      return;
+    }
+  source_argb (cr, entry->color);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+  if (entry->swatch == PS_GRID_SWATCH_HATCHED)
+    {
+      source_argb (cr, entry->hatch);
+      cairo_set_line_width (cr, 1);
+      for (int d = 3; d < width + height; d += 4)
+        {
+          cairo_move_to (cr, d + 0.5, -0.5);
+          cairo_line_to (cr, d - height + 0.5, height - 0.5);
+        }
+      cairo_save (cr);
+      cairo_rectangle (cr, 0, 0, width, height);
+      cairo_clip (cr);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
+  /* a grey outline, so pale swatches show on either style */
+  cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.45);
+  cairo_set_line_width (cr, 1);
+  cairo_rectangle (cr, 0.5, 0.5, width - 1, height - 1);
+  cairo_stroke (cr);
+}
+
+static GtkWidget *
+make_item (const PsGridLegendEntry *entry)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *swatch = g_object_new (GTK_TYPE_DRAWING_AREA,
+                                    "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                    "content-width", 12,
+                                    "content-height", 12,
+                                    "valign", GTK_ALIGN_CENTER,
+                                    NULL);
+  GtkWidget *label = gtk_label_new (_(entry->label));
+
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch, (gpointer) entry, NULL);
+  gtk_widget_add_css_class (swatch, "ps-swatch");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), swatch);
+  gtk_box_append (GTK_BOX (box), label);
+  return box;
+}
+
+static void
+rebuild (PsGridLegend *self)
+{
+  const PsGridLegendEntry *entries;
+  GtkWidget *child;
+  guint n;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->swatches))) != NULL)
+    gtk_flow_box_remove (self->swatches, child);
+  entries = ps_page_grid_mode_legend (self->mode, &n);
+  for (guint i = 0; i < n; i++)
+    gtk_flow_box_append (self->swatches, make_item (&entries[i]));
+  gtk_label_set_text (self->hint, ps_page_grid_mode_hint (self->mode));
+}
+
+static void
+ps_grid_legend_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), PS_TYPE_GRID_LEGEND);
+  G_OBJECT_CLASS (ps_grid_legend_parent_class)->dispose (object);
+}
+
+static void
+ps_grid_legend_class_init (PsGridLegendClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ps_grid_legend_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ps-grid-legend.ui");
+  gtk_widget_class_bind_template_child (widget_class, PsGridLegend, box);
+  gtk_widget_class_bind_template_child (widget_class, PsGridLegend, swatches);
+  gtk_widget_class_bind_template_child (widget_class, PsGridLegend, hint);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "gridlegend");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+ps_grid_legend_init (PsGridLegend *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_add_css_class (GTK_WIDGET (self), "ps-grid-legend");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Page grid colours"),
+                                  -1);
+  rebuild (self);
+}
+
+GtkWidget *
+ps_grid_legend_new (void)
+{
+  return g_object_new (PS_TYPE_GRID_LEGEND, NULL);
+}
+
+void
+ps_grid_legend_set_mode (PsGridLegend *self,
+                         PsGridMode    mode)
+{
+  g_return_if_fail (PS_IS_GRID_LEGEND (self));
+  g_return_if_fail (mode <= PS_GRID_COW);
+
+  if (mode == self->mode)
+    return;
+  self->mode = mode;
+  rebuild (self);
+}

@@ -1,14 +1,1529 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* STUB: to be replaced by the real PsOpenDialog. */
+/* The open dialog: a file, a SysV segment, a POSIX segment or an anonymous
+ * shared mapping. Every field is parsed with ps-parse when the user presses
+ * Open; a bad field is marked and explained in place, and an error from the
+ * kernel (through the open function) keeps the dialog open and shows it. */
 #include "config.h"
-#include "ps-open-dialog.h"
 
-struct _PsOpenDialog { AdwWindow parent_instance; };
-G_DEFINE_FINAL_TYPE (PsOpenDialog, ps_open_dialog, ADW_TYPE_WINDOW)
-static void ps_open_dialog_class_init (PsOpenDialogClass *klass) { }
-static void ps_open_dialog_init (PsOpenDialog *self) { }
-PsOpenDialog *ps_open_dialog_new (GtkWindow *parent, PsOpenFunc func, gpointer data)
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ps-open-dialog.h"
+#include "ps-parse.h"
+#include "ps-segments.h"
+
+#define REFRESH_SECONDS 2
+
+/* ---- a row of a segment table -------------------------------------------- */
+
+#define PS_TYPE_OPEN_ITEM (ps_open_item_get_type ())
+G_DECLARE_FINAL_TYPE (PsOpenItem, ps_open_item, PS, OPEN_ITEM, GObject)
+
+struct _PsOpenItem
 {
-  return g_object_new (PS_TYPE_OPEN_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
+  GObject         parent_instance;
+
+  char           *id;      /* shmid or name: the row's identity across refreshes */
+  char           *owner;   /* user name, or the uid as a number */
+  PsSysvSegment  *sysv;    /* one of these two */
+  PsPosixSegment *posix;
+};
+
+G_DEFINE_FINAL_TYPE (PsOpenItem, ps_open_item, G_TYPE_OBJECT)
+
+static void
+ps_open_item_finalize (GObject *object)
+{
+  PsOpenItem *self = PS_OPEN_ITEM (object);
+
+  g_free (self->id);
+  g_free (self->owner);
+  g_clear_pointer (&self->sysv, ps_sysv_segment_free);
+  g_clear_pointer (&self->posix, ps_posix_segment_free);
+  G_OBJECT_CLASS (ps_open_item_parent_class)->finalize (object);
 }
-void ps_open_dialog_set_kind (PsOpenDialog *self, PsSourceKind kind) { }
+
+static void
+ps_open_item_class_init (PsOpenItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ps_open_item_finalize;
+}
+
+static void
+ps_open_item_init (PsOpenItem *self)
+{
+}
+
+/* Whether two rows would show the same. */
+static gboolean
+ps_open_item_same (PsOpenItem *a,
+                   PsOpenItem *b)
+{
+  if (a->sysv != NULL && b->sysv != NULL)
+    return a->sysv->key == b->sysv->key && a->sysv->shmid == b->sysv->shmid &&
+           a->sysv->uid == b->sysv->uid && a->sysv->perms == b->sysv->perms &&
+           a->sysv->dest == b->sysv->dest && a->sysv->locked == b->sysv->locked &&
+           a->sysv->size == b->sysv->size &&
+           a->sysv->cpid == b->sysv->cpid && a->sysv->nattch == b->sysv->nattch;
+  if (a->posix != NULL && b->posix != NULL)
+    return g_strcmp0 (a->posix->name, b->posix->name) == 0 && a->posix->uid == b->posix->uid &&
+           a->posix->perms == b->posix->perms && a->posix->size == b->posix->size &&
+           a->posix->allocated == b->posix->allocated && a->posix->mtime == b->posix->mtime;
+  return FALSE;
+}
+
+/* ---- columns --------------------------------------------------------------- */
+
+typedef enum
+{
+  COL_KEY,
+  COL_SHMID,
+  COL_OWNER,
+  COL_PERMS,
+  COL_SIZE,
+  COL_NATTCH,
+  COL_CPID,
+  COL_STATUS,
+  COL_NAME,
+  COL_ALLOCATED,
+  COL_MODIFIED,
+} Column;
+
+typedef struct
+{
+  Column      column;
+  const char *title;
+  gboolean    numeric;   /* right-aligned, tabular figures */
+  gboolean    expand;    /* takes the width left over, and may ellipsize */
+  gboolean    sortable;  /* a sortable header reserves room for its arrow */
+} ColumnInfo;
+
+/* SysV has more columns than fit at the dialog's width with every header
+ * sortable: the few worth sorting by are. */
+static const ColumnInfo sysv_columns[] = {
+  { COL_KEY,    N_("Key"),         FALSE, FALSE, TRUE },
+  { COL_SHMID,  N_("shmid"),       TRUE,  FALSE, TRUE },
+  { COL_OWNER,  N_("Owner"),       FALSE, FALSE, TRUE },
+  { COL_PERMS,  N_("Perms"),       FALSE, FALSE, FALSE },
+  { COL_SIZE,   N_("Size"),        TRUE,  FALSE, TRUE },
+  { COL_NATTCH, N_("Attached"),    TRUE,  FALSE, FALSE },
+  { COL_CPID,   N_("Creator pid"), TRUE,  FALSE, FALSE },
+  { COL_STATUS, N_("Status"),      FALSE, FALSE, FALSE },
+};
+
+static const ColumnInfo posix_columns[] = {
+  { COL_NAME,      N_("Name"),      FALSE, TRUE,  TRUE },
+  { COL_OWNER,     N_("Owner"),     FALSE, FALSE, TRUE },
+  { COL_PERMS,     N_("Perms"),     FALSE, FALSE, TRUE },
+  { COL_SIZE,      N_("Size"),      TRUE,  FALSE, TRUE },
+  { COL_ALLOCATED, N_("Allocated"), TRUE,  FALSE, TRUE },
+  { COL_MODIFIED,  N_("Modified"),  FALSE, FALSE, TRUE },
+};
+
+static char *
+cell_text (PsOpenItem *item,
+           Column      column)
+{
+  PsSysvSegment *s = item->sysv;
+  PsPosixSegment *p = item->posix;
+
+  switch (column)
+    {
+    case COL_KEY:
+      return g_strdup_printf ("0x%08x", (guint32) s->key);
+    case COL_SHMID:
+      return g_strdup_printf ("%d", s->shmid);
+    case COL_OWNER:
+      return g_strdup (item->owner);
+    case COL_PERMS:
+      return g_strdup_printf ("%03o", (s ? s->perms : p->perms) & 0777);
+    case COL_SIZE:
+      return ps_format_size (s ? s->size : p->size);
+    case COL_NATTCH:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, s->nattch);
+    case COL_CPID:
+      return g_strdup_printf ("%d", (int) s->cpid);
+    case COL_STATUS:
+      if (s->dest && s->locked)
+        return g_strdup (_("marked for removal, locked"));
+      return g_strdup (s->dest ? _("marked for removal") : s->locked ? _("locked in memory") : "");
+    case COL_NAME:
+      return g_strdup (p->name);
+    case COL_ALLOCATED:
+      return ps_format_size (p->allocated);
+    case COL_MODIFIED:
+      {
+        g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (p->mtime);
+        g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+        if (time == NULL)
+          return g_strdup ("");
+        /* today: the time is enough */
+        if (g_date_time_get_year (time) == g_date_time_get_year (now) &&
+            g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (now))
+          return g_date_time_format (time, "%H:%M:%S");
+        return g_date_time_format (time, "%Y-%m-%d %H:%M");
+      }
+    default:
+      g_return_val_if_reached (g_strdup (""));
+    }
+}
+
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
+
+static int
+compare_items (gconstpointer a,
+               gconstpointer b,
+               gpointer      data)
+{
+  const PsOpenItem *x = a, *y = b;
+
+  switch ((Column) GPOINTER_TO_INT (data))
+    {
+    case COL_KEY:       return CMP ((guint32) x->sysv->key, (guint32) y->sysv->key);
+    case COL_SHMID:     return CMP (x->sysv->shmid, y->sysv->shmid);
+    case COL_OWNER:     return CMP (g_utf8_collate (x->owner, y->owner), 0);
+    case COL_PERMS:     return x->sysv ? CMP (x->sysv->perms, y->sysv->perms) : CMP (x->posix->perms, y->posix->perms);
+    case COL_SIZE:      return x->sysv ? CMP (x->sysv->size, y->sysv->size) : CMP (x->posix->size, y->posix->size);
+    case COL_NATTCH:    return CMP (x->sysv->nattch, y->sysv->nattch);
+    case COL_CPID:      return CMP (x->sysv->cpid, y->sysv->cpid);
+    case COL_STATUS:    return CMP (x->sysv->dest * 2 + x->sysv->locked, y->sysv->dest * 2 + y->sysv->locked);
+    case COL_NAME:      return CMP (g_strcmp0 (x->posix->name, y->posix->name), 0);
+    case COL_ALLOCATED: return CMP (x->posix->allocated, y->posix->allocated);
+    case COL_MODIFIED:  return CMP (x->posix->mtime, y->posix->mtime);
+    default:            g_return_val_if_reached (0);
+    }
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            gpointer                  data)
+{
+  const ColumnInfo *info = data;
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), info->numeric ? 1.0 : 0.0);
+  if (info->expand)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  if (info->numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  if (info->column == COL_KEY || info->column == COL_PERMS)
+    gtk_widget_add_css_class (label, "monospace");
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  data)
+{
+  const ColumnInfo *info = data;
+  PsOpenItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  g_autofree char *text = cell_text (item, info->column);
+  g_autofree char *tooltip = NULL;
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  if (info->column == COL_SIZE || info->column == COL_ALLOCATED)
+    {
+      guint64 bytes = info->column == COL_ALLOCATED ? item->posix->allocated
+                      : item->sysv ? item->sysv->size : item->posix->size;
+      g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
+
+      tooltip = g_strdup_printf (_("%s bytes"), number);
+    }
+  else if (info->column == COL_NAME)
+    tooltip = g_strdup (text);
+  else if (info->column == COL_MODIFIED)
+    {
+      g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (item->posix->mtime);
+      tooltip = time ? g_date_time_format (time, "%Y-%m-%d %H:%M:%S") : NULL;
+    }
+  gtk_widget_set_tooltip_text (label, tooltip);
+  if (info->column == COL_STATUS && item->sysv->dest)
+    gtk_widget_add_css_class (label, "warning");
+  else
+    gtk_widget_remove_css_class (label, "warning");
+}
+
+static void
+add_columns (GtkColumnView    *view,
+             const ColumnInfo *columns,
+             guint             n_columns)
+{
+  for (guint i = 0; i < n_columns; i++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) &columns[i]);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) &columns[i]);
+      column = gtk_column_view_column_new (_(columns[i].title), factory);
+      if (columns[i].sortable)
+        {
+          g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_items, GINT_TO_POINTER (columns[i].column), NULL));
+          gtk_column_view_column_set_sorter (column, sorter);
+        }
+      gtk_column_view_column_set_expand (column, columns[i].expand);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_append_column (view, column);
+    }
+}
+
+/* ---- the dialog ------------------------------------------------------------ */
+
+struct _PsOpenDialog
+{
+  AdwWindow             parent_instance;
+
+  /* template children */
+  AdwViewStack         *stack;
+  GtkButton            *open_button;
+  GtkLabel             *error_label;
+  AdwEntryRow          *path_row;
+  GtkLabel             *file_size_label;
+  GtkSwitch            *private_switch;
+  GtkSwitch            *writable_switch;
+  AdwEntryRow          *offset_row;
+  AdwEntryRow          *length_row;
+  GtkColumnView        *sysv_view;
+  GtkLabel             *sysv_empty_label;
+  GtkWidget            *sysv_attach_group;
+  AdwEntryRow          *sysv_key_row;
+  GtkDropDown          *sysv_by_dropdown;
+  GtkSwitch            *sysv_writable_switch;
+  AdwExpanderRow       *sysv_create_row;
+  AdwEntryRow          *sysv_create_key_row;
+  AdwEntryRow          *sysv_create_size_row;
+  AdwEntryRow          *sysv_create_mode_row;
+  GtkColumnView        *posix_view;
+  GtkLabel             *posix_empty_label;
+  GtkWidget            *posix_open_group;
+  AdwEntryRow          *posix_name_row;
+  GtkSwitch            *posix_private_switch;
+  GtkSwitch            *posix_writable_switch;
+  AdwEntryRow          *posix_offset_row;
+  AdwEntryRow          *posix_length_row;
+  AdwExpanderRow       *posix_create_row;
+  AdwEntryRow          *posix_create_name_row;
+  AdwEntryRow          *posix_create_size_row;
+  AdwEntryRow          *posix_create_mode_row;
+  AdwEntryRow          *anon_size_row;
+
+  PsOpenFunc            open_func;
+  gpointer              user_data;
+  GListStore           *sysv_store;       /* of PsOpenItem, in the kernel's order */
+  GListStore           *posix_store;
+  GtkSingleSelection   *sysv_selection;   /* over the sorted store */
+  GtkSingleSelection   *posix_selection;
+  GHashTable           *user_names;       /* uid -> name */
+  GtkFileChooserNative *chooser;
+  GtkWidget            *error_row;        /* the row marked "error", if any */
+  guint                 refresh_id;
+  gboolean              filling;          /* the dialog itself sets a field */
+};
+
+G_DEFINE_FINAL_TYPE (PsOpenDialog, ps_open_dialog, ADW_TYPE_WINDOW)
+
+/* What the user typed last in this session, offered again next time. */
+static char *last_path;
+static char *last_posix_name;
+
+static const char *const page_names[] = {
+  [PS_SOURCE_FILE] = "file",
+  [PS_SOURCE_ANON] = "anon",
+  [PS_SOURCE_SYSV] = "sysv",
+  [PS_SOURCE_POSIX] = "posix",
+};
+
+PsSourceKind
+ps_open_dialog_get_kind (PsOpenDialog *self)
+{
+  const char *name;
+
+  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), PS_SOURCE_FILE);
+
+  name = adw_view_stack_get_visible_child_name (self->stack);
+  for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
+    if (g_strcmp0 (name, page_names[i]) == 0)
+      return (PsSourceKind) i;
+  return PS_SOURCE_FILE;
+}
+
+void
+ps_open_dialog_set_kind (PsOpenDialog *self,
+                         PsSourceKind  kind)
+{
+  g_return_if_fail (PS_IS_OPEN_DIALOG (self));
+  g_return_if_fail ((guint) kind < G_N_ELEMENTS (page_names));
+
+  adw_view_stack_set_visible_child_name (self->stack, page_names[kind]);
+}
+
+/* ---- errors ---- */
+
+static void
+clear_error (PsOpenDialog *self)
+{
+  if (self->error_row != NULL)
+    gtk_widget_remove_css_class (self->error_row, "error");
+  self->error_row = NULL;
+  gtk_label_set_text (self->error_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+}
+
+/* GTK 4.8 scrolls to the focus only when the focus enters the scrolled
+ * page, not when it moves inside it: bring the row into view ourselves. */
+static void
+scroll_into_view (GtkWidget *row)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *viewport;
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
+  double value, page;
+  const double margin = 12;
+
+  if (scroller == NULL ||
+      (viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller))) == NULL ||
+      !gtk_widget_compute_bounds (row, viewport, &bounds))
+    return;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  value = gtk_adjustment_get_value (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  if (bounds.origin.y < 0)
+    gtk_adjustment_set_value (adjustment, value + bounds.origin.y - margin);
+  else if (bounds.origin.y + bounds.size.height > page)
+    gtk_adjustment_set_value (adjustment, value + bounds.origin.y + bounds.size.height - page + margin);
+}
+
+/* Keeps the row in view while an expander row opens around it. */
+static gboolean
+scroll_tick (GtkWidget     *row,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  scroll_into_view (row);
+  return gdk_frame_clock_get_frame_time (clock) < *(gint64 *) data ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* Shows message at the bottom of the page, and marks and focuses row. */
+static void
+show_error (PsOpenDialog *self,
+            GtkWidget    *row,
+            const char   *message)
+{
+  clear_error (self);
+  gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  if (row == NULL)
+    return;
+  {
+    GtkWidget *expander = gtk_widget_get_ancestor (row, ADW_TYPE_EXPANDER_ROW);
+
+    if (expander != NULL)
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  }
+  gtk_widget_add_css_class (row, "error");
+  self->error_row = row;
+  gtk_widget_grab_focus (row);
+  {
+    gint64 *until = g_new (gint64, 1);
+
+    *until = g_get_monotonic_time () + 400 * 1000;
+    scroll_into_view (row);
+    gtk_widget_add_tick_callback (row, scroll_tick, until, g_free);
+  }
+}
+
+/* ---- mode: which button, which groups ---- */
+
+static gboolean
+creating (PsOpenDialog *self,
+          PsSourceKind  kind)
+{
+  if (kind == PS_SOURCE_SYSV)
+    return adw_expander_row_get_enable_expansion (self->sysv_create_row);
+  if (kind == PS_SOURCE_POSIX)
+    return adw_expander_row_get_enable_expansion (self->posix_create_row);
+  return kind == PS_SOURCE_ANON;
+}
+
+/* Greys out a group, first moving the focus out of it (a focused entry must
+ * not become insensitive under the cursor). */
+static void
+set_group_sensitive (PsOpenDialog *self,
+                     GtkWidget    *group,
+                     gboolean      sensitive,
+                     GtkWidget    *next_focus)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+
+  if (!sensitive && focus != NULL && gtk_widget_is_ancestor (focus, group))
+    gtk_widget_grab_focus (next_focus);
+  gtk_widget_set_sensitive (group, sensitive);
+}
+
+static void
+update_mode (PsOpenDialog *self)
+{
+  PsSourceKind kind = ps_open_dialog_get_kind (self);
+  const char *label;
+
+  if (creating (self, kind))
+    label = _("_Create");
+  else if (kind == PS_SOURCE_SYSV)
+    label = _("_Attach");
+  else
+    label = _("_Open");
+  gtk_button_set_label (self->open_button, label);
+  set_group_sensitive (self, self->sysv_attach_group, !creating (self, PS_SOURCE_SYSV),
+                       GTK_WIDGET (self->sysv_create_key_row));
+  set_group_sensitive (self, self->posix_open_group, !creating (self, PS_SOURCE_POSIX),
+                       GTK_WIDGET (self->posix_create_name_row));
+}
+
+/* ---- the file ---- */
+
+/* The typed path, with ~ and file:// understood; NULL when empty. */
+static char *
+typed_path (PsOpenDialog *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->path_row));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  if (*stripped == '\0')
+    return NULL;
+  if (g_str_has_prefix (stripped, "file://"))
+    {
+      char *path = g_filename_from_uri (stripped, NULL, NULL);
+      if (path != NULL)
+        return path;
+    }
+  if (g_str_equal (stripped, "~") || g_str_has_prefix (stripped, "~/"))
+    return g_build_filename (g_get_home_dir (), stripped + 1, NULL);
+  /* a path may end in spaces; keep what was typed */
+  return g_strdup (text);
+}
+
+static void
+update_file_info (PsOpenDialog *self)
+{
+  g_autofree char *path = typed_path (self);
+  g_autofree char *text = NULL;
+  struct stat st;
+
+  if (path == NULL)
+    text = g_strdup (_("No file chosen"));
+  else if (stat (path, &st) != 0)
+    text = g_strdup (g_strerror (errno));
+  else if (S_ISDIR (st.st_mode))
+    text = g_strdup (_("a directory"));
+  else if (!S_ISREG (st.st_mode))
+    text = g_strdup (_("not a regular file"));
+  else
+    {
+      guint64 size = st.st_size;
+      guint64 page = sysconf (_SC_PAGESIZE);
+      guint64 n_pages = (size + page - 1) / page;
+      g_autofree char *human = ps_format_size (size);
+      g_autofree char *bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, size);
+      g_autofree char *pages = g_strdup_printf ("%" G_GUINT64_FORMAT, n_pages);
+
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%s bytes), %s page", "%s (%s bytes), %s pages", n_pages),
+                              human, bytes, pages);
+    }
+  gtk_label_set_text (self->file_size_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->file_size_label), text);
+}
+
+static void
+on_chooser_response (GtkNativeDialog *chooser,
+                     int              response,
+                     PsOpenDialog    *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    return;
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  path = file ? g_file_get_path (file) : NULL;
+  if (path == NULL)
+    {
+      show_error (self, GTK_WIDGET (self->path_row), _("That file is not on a local file system, so it cannot be mapped"));
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->path_row), path);
+  gtk_editable_set_position (GTK_EDITABLE (self->path_row), -1);
+}
+
+static void
+action_choose_file (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PsOpenDialog *self = PS_OPEN_DIALOG (widget);
+  g_autofree char *path = typed_path (self);
+
+  if (self->chooser == NULL)
+    {
+      self->chooser = gtk_file_chooser_native_new (_("Choose a File to Map"), GTK_WINDOW (self),
+                                                   GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
+      gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+      g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response), self, 0);
+    }
+  /* start where the typed path points */
+  if (path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), file, NULL);
+      else if (g_file_query_exists (file, NULL))
+        gtk_file_chooser_set_file (GTK_FILE_CHOOSER (self->chooser), file, NULL);
+    }
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* ---- the tables ---- */
+
+static const char *
+user_name (PsOpenDialog *self,
+           uid_t         uid)
+{
+  const char *name = g_hash_table_lookup (self->user_names, GUINT_TO_POINTER (uid));
+
+  if (name == NULL)
+    {
+      struct passwd pw, *result = NULL;
+      char buffer[4096];
+      char *found;
+
+      if (getpwuid_r (uid, &pw, buffer, sizeof buffer, &result) == 0 && result != NULL)
+        found = g_strdup (pw.pw_name);
+      else
+        found = g_strdup_printf ("%u", (guint) uid);
+      g_hash_table_insert (self->user_names, GUINT_TO_POINTER (uid), found);
+      name = found;
+    }
+  return name;
+}
+
+static PsOpenItem *
+find_item (GListModel *model,
+           const char *id,
+           guint      *position)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PsOpenItem) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (item->id, id) == 0)
+        {
+          if (position != NULL)
+            *position = i;
+          return item;    /* the model keeps a reference */
+        }
+    }
+  return NULL;
+}
+
+/* Brings store in line with items (a GPtrArray of PsOpenItem), replacing only
+ * the rows that changed, and keeps the selection on the same segment. */
+static void
+sync_store (PsOpenDialog       *self,
+            GListStore         *store,
+            GtkSingleSelection *selection,
+            GPtrArray          *items)
+{
+  PsOpenItem *selected = gtk_single_selection_get_selected_item (selection);
+  g_autofree char *selected_id = selected ? g_strdup (selected->id) : NULL;
+  g_autoptr(GHashTable) fresh = g_hash_table_new (g_str_hash, g_str_equal);
+  guint position;
+
+  self->filling = TRUE;
+  for (guint i = 0; i < items->len; i++)
+    {
+      PsOpenItem *item = g_ptr_array_index (items, i);
+      g_hash_table_insert (fresh, item->id, item);
+    }
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (store)); i-- > 0;)
+    {
+      g_autoptr(PsOpenItem) old = g_list_model_get_item (G_LIST_MODEL (store), i);
+      PsOpenItem *item = g_hash_table_lookup (fresh, old->id);
+
+      if (item == NULL)
+        g_list_store_remove (store, i);
+      else if (!ps_open_item_same (old, item))
+        g_list_store_splice (store, i, 1, (gpointer *) &item, 1);
+      if (item != NULL)
+        g_hash_table_remove (fresh, old->id);
+    }
+  for (guint i = 0; i < items->len; i++)
+    {
+      PsOpenItem *item = g_ptr_array_index (items, i);
+
+      if (g_hash_table_contains (fresh, item->id))
+        g_list_store_append (store, item);
+    }
+  if (selected_id != NULL && find_item (G_LIST_MODEL (selection), selected_id, &position) != NULL &&
+      gtk_single_selection_get_selected (selection) != position)
+    gtk_single_selection_set_selected (selection, position);
+  self->filling = FALSE;
+}
+
+static void
+refresh_sysv (PsOpenDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) segments = ps_segments_list_sysv (&error);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree gpointer *owned = NULL;
+  gsize n = 0;
+
+  /* the items own the segments */
+  if (segments != NULL)
+    owned = g_ptr_array_steal (segments, &n);
+  for (gsize i = 0; i < n; i++)
+    {
+      PsOpenItem *item = g_object_new (PS_TYPE_OPEN_ITEM, NULL);
+
+      item->sysv = owned[i];
+      item->id = g_strdup_printf ("%d", item->sysv->shmid);
+      item->owner = g_strdup (user_name (self, item->sysv->uid));
+      g_ptr_array_add (items, item);
+    }
+  sync_store (self, self->sysv_store, self->sysv_selection, items);
+  gtk_label_set_text (self->sysv_empty_label, error ? error->message : _("No SysV segments"));
+  gtk_widget_set_visible (GTK_WIDGET (self->sysv_empty_label), items->len == 0);
+}
+
+static void
+refresh_posix (PsOpenDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) segments = ps_segments_list_posix (&error);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree gpointer *owned = NULL;
+  gsize n = 0;
+
+  /* the items own the segments */
+  if (segments != NULL)
+    owned = g_ptr_array_steal (segments, &n);
+  for (gsize i = 0; i < n; i++)
+    {
+      PsOpenItem *item = g_object_new (PS_TYPE_OPEN_ITEM, NULL);
+
+      item->posix = owned[i];
+      item->id = g_strdup (item->posix->name);
+      item->owner = g_strdup (user_name (self, item->posix->uid));
+      g_ptr_array_add (items, item);
+    }
+  sync_store (self, self->posix_store, self->posix_selection, items);
+  gtk_label_set_text (self->posix_empty_label, error ? error->message : _("No POSIX segments in /dev/shm"));
+  gtk_widget_set_visible (GTK_WIDGET (self->posix_empty_label), items->len == 0);
+}
+
+void
+ps_open_dialog_refresh (PsOpenDialog *self)
+{
+  g_return_if_fail (PS_IS_OPEN_DIALOG (self));
+
+  refresh_sysv (self);
+  refresh_posix (self);
+}
+
+static gboolean
+refresh_tick (gpointer data)
+{
+  PsOpenDialog *self = data;
+
+  switch (ps_open_dialog_get_kind (self))
+    {
+    case PS_SOURCE_SYSV: refresh_sysv (self); break;
+    case PS_SOURCE_POSIX: refresh_posix (self); break;
+    case PS_SOURCE_FILE:
+    case PS_SOURCE_ANON:
+    default: break;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+action_refresh (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ps_open_dialog_refresh (PS_OPEN_DIALOG (widget));
+}
+
+static void
+set_text (PsOpenDialog *self,
+          AdwEntryRow  *row,
+          const char   *text)
+{
+  self->filling = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  self->filling = FALSE;
+}
+
+/* A picked row fills the field the dialog attaches by: the shmid, which
+ * also works for a segment marked for removal (its key reads 0). */
+static void
+fill_from_sysv (PsOpenDialog *self,
+                PsOpenItem   *item)
+{
+  adw_expander_row_set_enable_expansion (self->sysv_create_row, FALSE);
+  set_text (self, self->sysv_key_row, item->id);
+  gtk_drop_down_set_selected (self->sysv_by_dropdown, 1);
+}
+
+static void
+fill_from_posix (PsOpenDialog *self,
+                 PsOpenItem   *item)
+{
+  adw_expander_row_set_enable_expansion (self->posix_create_row, FALSE);
+  set_text (self, self->posix_name_row, item->id);
+}
+
+static void
+on_sysv_selected (GtkSingleSelection *selection,
+                  GParamSpec         *pspec,
+                  PsOpenDialog       *self)
+{
+  PsOpenItem *item = gtk_single_selection_get_selected_item (selection);
+
+  if (!self->filling && item != NULL)
+    fill_from_sysv (self, item);
+}
+
+static void
+on_posix_selected (GtkSingleSelection *selection,
+                   GParamSpec         *pspec,
+                   PsOpenDialog       *self)
+{
+  PsOpenItem *item = gtk_single_selection_get_selected_item (selection);
+
+  if (!self->filling && item != NULL)
+    fill_from_posix (self, item);
+}
+
+static void
+on_sysv_activate (GtkColumnView *view,
+                  guint          position,
+                  PsOpenDialog  *self)
+{
+  g_autoptr(PsOpenItem) item = g_list_model_get_item (G_LIST_MODEL (self->sysv_selection), position);
+
+  if (item == NULL)
+    return;
+  gtk_single_selection_set_selected (self->sysv_selection, position);
+  fill_from_sysv (self, item);
+  gtk_widget_activate_action (GTK_WIDGET (self), "dialog.open", NULL);
+}
+
+static void
+on_posix_activate (GtkColumnView *view,
+                   guint          position,
+                   PsOpenDialog  *self)
+{
+  g_autoptr(PsOpenItem) item = g_list_model_get_item (G_LIST_MODEL (self->posix_selection), position);
+
+  if (item == NULL)
+    return;
+  gtk_single_selection_set_selected (self->posix_selection, position);
+  fill_from_posix (self, item);
+  gtk_widget_activate_action (GTK_WIDGET (self), "dialog.open", NULL);
+}
+
+static GtkSingleSelection *
+make_table (GtkColumnView    *view,
+            GListStore       *store,
+            const ColumnInfo *columns,
+            guint             n_columns)
+{
+  GtkSortListModel *sorted;
+  GtkSingleSelection *selection;
+
+  add_columns (view, columns, n_columns);
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (store)),
+                                    g_object_ref (gtk_column_view_get_sorter (view)));
+  selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+  gtk_column_view_set_model (view, GTK_SELECTION_MODEL (selection));
+  return selection;
+}
+
+/* ---- edits ---- */
+
+static void
+on_field_changed (GtkEditable  *editable,
+                  PsOpenDialog *self)
+{
+  clear_error (self);
+}
+
+static void
+on_path_changed (GtkEditable  *editable,
+                 PsOpenDialog *self)
+{
+  clear_error (self);
+  update_file_info (self);
+}
+
+/* Typing a key or name of one's own: the table's pick no longer applies. */
+static void
+on_sysv_key_changed (GtkEditable  *editable,
+                     PsOpenDialog *self)
+{
+  clear_error (self);
+  if (!self->filling)
+    gtk_single_selection_set_selected (self->sysv_selection, GTK_INVALID_LIST_POSITION);
+}
+
+static void
+on_posix_name_changed (GtkEditable  *editable,
+                       PsOpenDialog *self)
+{
+  clear_error (self);
+  if (!self->filling)
+    gtk_single_selection_set_selected (self->posix_selection, GTK_INVALID_LIST_POSITION);
+}
+
+static void
+on_option_changed (GObject      *object,
+                   GParamSpec   *pspec,
+                   PsOpenDialog *self)
+{
+  clear_error (self);
+}
+
+static void
+on_create_toggled (GObject      *object,
+                   GParamSpec   *pspec,
+                   PsOpenDialog *self)
+{
+  clear_error (self);
+  update_mode (self);
+}
+
+static void
+on_page_changed (GObject      *object,
+                 GParamSpec   *pspec,
+                 PsOpenDialog *self)
+{
+  clear_error (self);
+  update_mode (self);
+  refresh_tick (self);
+}
+
+/* ---- from the fields to a spec ---- */
+
+static char *
+row_text (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static gboolean
+parse_required_size (AdwEntryRow *row,
+                     guint64     *out,
+                     GError     **error)
+{
+  g_autofree char *text = row_text (row);
+
+  if (*text == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Give a size, e.g. 64K or 1M"));
+      return FALSE;
+    }
+  if (!ps_parse_size (text, "size", out, error))
+    return FALSE;
+  if (*out == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("size \"%s\": must not be zero"), text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Empty: the whole object from the offset. */
+static gboolean
+parse_length (AdwEntryRow *row,
+              guint64     *out,
+              GError     **error)
+{
+  g_autofree char *text = row_text (row);
+
+  *out = 0;
+  return *text == '\0' || ps_parse_size (text, "length", out, error);
+}
+
+/* Empty: 0. Hex, decimal or a size such as 64K; page-aligned. */
+static gboolean
+parse_page_offset (AdwEntryRow *row,
+                   guint64     *out,
+                   GError     **error)
+{
+  g_autofree char *text = row_text (row);
+  guint64 page = sysconf (_SC_PAGESIZE);
+
+  *out = 0;
+  if (*text == '\0')
+    return TRUE;
+  if (!ps_parse_size (text, "offset", out, error))
+    return FALSE;
+  if (*out % page != 0)
+    {
+      /* suggest the nearest offsets that work, in the base the user typed */
+      gboolean hex = g_str_has_prefix (text, "0x") || g_str_has_prefix (text, "0X");
+      guint64 below = *out - *out % page;
+      g_autofree char *size = g_strdup_printf ("%" G_GUINT64_FORMAT, page);
+      g_autofree char *lower = hex ? g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", below)
+                                   : g_strdup_printf ("%" G_GUINT64_FORMAT, below);
+      g_autofree char *upper = hex ? g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", below + page)
+                                   : g_strdup_printf ("%" G_GUINT64_FORMAT, below + page);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("offset \"%s\": must be a multiple of the page size, %s bytes (the nearest are %s and %s)"),
+                   text, size, lower, upper);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_mode (AdwEntryRow *row,
+            guint       *out,
+            GError     **error)
+{
+  g_autofree char *text = row_text (row);
+
+  *out = 0600;
+  return *text == '\0' || ps_parse_mode (text, out, error);
+}
+
+#define FAIL_AT(row) G_STMT_START { *bad = GTK_WIDGET (row); return FALSE; } G_STMT_END
+
+static gboolean
+build_file_spec (PsOpenDialog *self,
+                 PsSourceSpec *spec,
+                 GtkWidget   **bad,
+                 GError      **error)
+{
+  spec->path = typed_path (self);
+  if (spec->path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Type the path of a file, or choose one"));
+      FAIL_AT (self->path_row);
+    }
+  if (!parse_page_offset (self->offset_row, &spec->offset, error))
+    FAIL_AT (self->offset_row);
+  if (!parse_length (self->length_row, &spec->length, error))
+    FAIL_AT (self->length_row);
+  if (gtk_switch_get_active (self->private_switch))
+    spec->flags |= PS_MAP_PRIVATE;
+  if (gtk_switch_get_active (self->writable_switch))
+    spec->flags |= PS_MAP_WRITABLE;
+  return TRUE;
+}
+
+static gboolean
+build_sysv_spec (PsOpenDialog *self,
+                 PsSourceSpec *spec,
+                 GtkWidget   **bad,
+                 GError      **error)
+{
+  g_autofree char *text = NULL;
+
+  if (creating (self, PS_SOURCE_SYSV))
+    {
+      spec->create = TRUE;
+      spec->flags = PS_MAP_WRITABLE;
+      text = row_text (self->sysv_create_key_row);
+      spec->key = 0;     /* IPC_PRIVATE */
+      if (*text != '\0' && !g_str_equal (text, "IPC_PRIVATE") &&
+          !ps_parse_sysv_key (text, &spec->key, error))
+        FAIL_AT (self->sysv_create_key_row);
+      if (!parse_required_size (self->sysv_create_size_row, &spec->size, error))
+        FAIL_AT (self->sysv_create_size_row);
+      if (!parse_mode (self->sysv_create_mode_row, &spec->mode, error))
+        FAIL_AT (self->sysv_create_mode_row);
+      return TRUE;
+    }
+
+  text = row_text (self->sysv_key_row);
+  if (*text == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Choose a segment in the table, or type its key, shmid or PATH:ID"));
+      FAIL_AT (self->sysv_key_row);
+    }
+  spec->by_shmid = gtk_drop_down_get_selected (self->sysv_by_dropdown) == 1;
+  if (spec->by_shmid ? !ps_parse_shmid (text, &spec->shmid, error)
+                     : !ps_parse_sysv_key (text, &spec->key, error))
+    FAIL_AT (self->sysv_key_row);
+  if (gtk_switch_get_active (self->sysv_writable_switch))
+    spec->flags |= PS_MAP_WRITABLE;
+  return TRUE;
+}
+
+static gboolean
+build_posix_spec (PsOpenDialog *self,
+                  PsSourceSpec *spec,
+                  GtkWidget   **bad,
+                  GError      **error)
+{
+  gboolean create = creating (self, PS_SOURCE_POSIX);
+  AdwEntryRow *name_row = create ? self->posix_create_name_row : self->posix_name_row;
+  g_autofree char *text = row_text (name_row);
+
+  if (*text == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           create ? _("Type a name for the new segment, e.g. /myseg")
+                                  : _("Choose a segment in the table, or type its name"));
+      FAIL_AT (name_row);
+    }
+  spec->name = ps_posix_name_normalize (text, error);
+  if (spec->name == NULL)
+    FAIL_AT (name_row);
+
+  if (create)
+    {
+      spec->create = TRUE;
+      spec->flags = PS_MAP_WRITABLE;
+      if (!parse_required_size (self->posix_create_size_row, &spec->size, error))
+        FAIL_AT (self->posix_create_size_row);
+      if (!parse_mode (self->posix_create_mode_row, &spec->mode, error))
+        FAIL_AT (self->posix_create_mode_row);
+      return TRUE;
+    }
+  if (!parse_page_offset (self->posix_offset_row, &spec->offset, error))
+    FAIL_AT (self->posix_offset_row);
+  if (!parse_length (self->posix_length_row, &spec->length, error))
+    FAIL_AT (self->posix_length_row);
+  if (gtk_switch_get_active (self->posix_private_switch))
+    spec->flags |= PS_MAP_PRIVATE;
+  if (gtk_switch_get_active (self->posix_writable_switch))
+    spec->flags |= PS_MAP_WRITABLE;
+  return TRUE;
+}
+
+static gboolean
+build_spec (PsOpenDialog *self,
+            PsSourceSpec *spec,
+            GtkWidget   **bad,
+            GError      **error)
+{
+  spec->kind = ps_open_dialog_get_kind (self);
+  switch (spec->kind)
+    {
+    case PS_SOURCE_FILE:
+      return build_file_spec (self, spec, bad, error);
+    case PS_SOURCE_SYSV:
+      return build_sysv_spec (self, spec, bad, error);
+    case PS_SOURCE_POSIX:
+      return build_posix_spec (self, spec, bad, error);
+    case PS_SOURCE_ANON:
+      spec->flags = PS_MAP_WRITABLE;
+      if (!parse_required_size (self->anon_size_row, &spec->size, error))
+        FAIL_AT (self->anon_size_row);
+      return TRUE;
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
+
+/* The row that names the object, for an error about the object itself
+ * (missing, not permitted, already there, not a regular file). */
+static GtkWidget *
+object_row (PsOpenDialog *self,
+            const GError *error)
+{
+  static const GIOErrorEnum codes[] = {
+    G_IO_ERROR_NOT_FOUND, G_IO_ERROR_PERMISSION_DENIED, G_IO_ERROR_EXISTS,
+    G_IO_ERROR_IS_DIRECTORY, G_IO_ERROR_NOT_DIRECTORY, G_IO_ERROR_NOT_REGULAR_FILE,
+    G_IO_ERROR_INVALID_FILENAME, G_IO_ERROR_FILENAME_TOO_LONG,
+  };
+  PsSourceKind kind = ps_open_dialog_get_kind (self);
+  gboolean about_object = FALSE;
+
+  for (guint i = 0; error != NULL && i < G_N_ELEMENTS (codes); i++)
+    about_object |= g_error_matches (error, G_IO_ERROR, codes[i]);
+  if (!about_object)
+    return NULL;
+  switch (kind)
+    {
+    case PS_SOURCE_FILE:
+      return GTK_WIDGET (self->path_row);
+    case PS_SOURCE_SYSV:
+      return GTK_WIDGET (creating (self, kind) ? self->sysv_create_key_row : self->sysv_key_row);
+    case PS_SOURCE_POSIX:
+      return GTK_WIDGET (creating (self, kind) ? self->posix_create_name_row : self->posix_name_row);
+    case PS_SOURCE_ANON:
+    default:
+      return NULL;
+    }
+}
+
+static void
+remember (const PsSourceSpec *spec)
+{
+  if (spec->kind == PS_SOURCE_FILE)
+    {
+      g_free (last_path);
+      last_path = g_strdup (spec->path);
+    }
+  else if (spec->kind == PS_SOURCE_POSIX && !spec->create)
+    {
+      g_free (last_posix_name);
+      last_posix_name = g_strdup (spec->name);
+    }
+}
+
+static void
+action_open (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PsOpenDialog *self = PS_OPEN_DIALOG (widget);
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_autoptr(GError) error = NULL;
+  GtkWidget *bad = NULL;
+  gboolean opened;
+
+  clear_error (self);
+  if (!build_spec (self, &spec, &bad, &error))
+    {
+      show_error (self, bad, error->message);
+      return;
+    }
+  if (self->open_func == NULL)
+    return;
+
+  g_object_ref (self);
+  opened = self->open_func (&spec, self->user_data, &error);
+  if (opened)
+    {
+      remember (&spec);
+      gtk_window_destroy (GTK_WINDOW (self));
+    }
+  else
+    show_error (self, object_row (self, error),
+                error != NULL ? error->message : _("It could not be opened, and nobody said why"));
+  g_object_unref (self);
+}
+
+/* ---- hooks for tests and scripts ---- */
+
+typedef struct
+{
+  const char   *name;
+  PsSourceKind  kind;
+  gsize         offset;
+} FieldInfo;
+
+#define FIELD(name, kind, member) { name, kind, G_STRUCT_OFFSET (PsOpenDialog, member) }
+
+static const FieldInfo fields[] = {
+  FIELD ("path", PS_SOURCE_FILE, path_row),
+  FIELD ("private", PS_SOURCE_FILE, private_switch),
+  FIELD ("writable", PS_SOURCE_FILE, writable_switch),
+  FIELD ("offset", PS_SOURCE_FILE, offset_row),
+  FIELD ("length", PS_SOURCE_FILE, length_row),
+  FIELD ("sysv-key", PS_SOURCE_SYSV, sysv_key_row),
+  FIELD ("sysv-by-shmid", PS_SOURCE_SYSV, sysv_by_dropdown),
+  FIELD ("sysv-writable", PS_SOURCE_SYSV, sysv_writable_switch),
+  FIELD ("sysv-create", PS_SOURCE_SYSV, sysv_create_row),
+  FIELD ("sysv-create-key", PS_SOURCE_SYSV, sysv_create_key_row),
+  FIELD ("sysv-create-size", PS_SOURCE_SYSV, sysv_create_size_row),
+  FIELD ("sysv-create-mode", PS_SOURCE_SYSV, sysv_create_mode_row),
+  FIELD ("posix-name", PS_SOURCE_POSIX, posix_name_row),
+  FIELD ("posix-private", PS_SOURCE_POSIX, posix_private_switch),
+  FIELD ("posix-writable", PS_SOURCE_POSIX, posix_writable_switch),
+  FIELD ("posix-offset", PS_SOURCE_POSIX, posix_offset_row),
+  FIELD ("posix-length", PS_SOURCE_POSIX, posix_length_row),
+  FIELD ("posix-create", PS_SOURCE_POSIX, posix_create_row),
+  FIELD ("posix-create-name", PS_SOURCE_POSIX, posix_create_name_row),
+  FIELD ("posix-create-size", PS_SOURCE_POSIX, posix_create_size_row),
+  FIELD ("posix-create-mode", PS_SOURCE_POSIX, posix_create_mode_row),
+  FIELD ("anon-size", PS_SOURCE_ANON, anon_size_row),
+};
+
+static gboolean
+parse_flag (const char *value,
+            gboolean   *out)
+{
+  static const char *const yes[] = { "true", "yes", "on", "1" };
+  static const char *const no[] = { "false", "no", "off", "0" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
+    if (g_ascii_strcasecmp (value, yes[i]) == 0 || g_ascii_strcasecmp (value, no[i]) == 0)
+      {
+        *out = g_ascii_strcasecmp (value, yes[i]) == 0;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+ps_open_dialog_set_field (PsOpenDialog *self,
+                          const char   *field,
+                          const char   *value)
+{
+  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), FALSE);
+  g_return_val_if_fail (field != NULL && value != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      GtkWidget *widget;
+      gboolean flag;
+
+      if (!g_str_equal (fields[i].name, field))
+        continue;
+      widget = G_STRUCT_MEMBER (GtkWidget *, self, fields[i].offset);
+      ps_open_dialog_set_kind (self, fields[i].kind);
+      if (GTK_IS_EDITABLE (widget))
+        gtk_editable_set_text (GTK_EDITABLE (widget), value);
+      else if (!parse_flag (value, &flag))
+        return FALSE;
+      else if (GTK_IS_SWITCH (widget))
+        gtk_switch_set_active (GTK_SWITCH (widget), flag);
+      else if (ADW_IS_EXPANDER_ROW (widget))
+        adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (widget), flag);
+      else if (GTK_IS_DROP_DOWN (widget))
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (widget), flag ? 1 : 0);
+      else
+        return FALSE;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+void
+ps_open_dialog_activate_open (PsOpenDialog *self)
+{
+  g_return_if_fail (PS_IS_OPEN_DIALOG (self));
+  gtk_widget_activate_action (GTK_WIDGET (self), "dialog.open", NULL);
+}
+
+const char *
+ps_open_dialog_get_error_text (PsOpenDialog *self)
+{
+  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
+    return NULL;
+  return gtk_label_get_text (self->error_label);
+}
+
+static gboolean
+select_row (PsOpenDialog       *self,
+            PsSourceKind        kind,
+            GtkSingleSelection *selection,
+            const char         *id)
+{
+  guint position;
+
+  ps_open_dialog_set_kind (self, kind);
+  if (find_item (G_LIST_MODEL (selection), id, &position) == NULL)
+    return FALSE;
+  gtk_single_selection_set_selected (selection, position);
+  return TRUE;
+}
+
+gboolean
+ps_open_dialog_select_sysv_shmid (PsOpenDialog *self,
+                                  int           shmid)
+{
+  g_autofree char *id = g_strdup_printf ("%d", shmid);
+
+  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), FALSE);
+  return select_row (self, PS_SOURCE_SYSV, self->sysv_selection, id);
+}
+
+gboolean
+ps_open_dialog_select_posix_name (PsOpenDialog *self,
+                                  const char   *name)
+{
+  g_autofree char *normal = NULL;
+
+  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  normal = ps_posix_name_normalize (name, NULL);
+  return normal != NULL && select_row (self, PS_SOURCE_POSIX, self->posix_selection, normal);
+}
+
+char *
+ps_open_dialog_dup_row_text (PsOpenDialog *self,
+                             PsSourceKind  kind,
+                             const char   *id)
+{
+  gboolean sysv = kind == PS_SOURCE_SYSV;
+  const ColumnInfo *columns = sysv ? sysv_columns : posix_columns;
+  guint n_columns = sysv ? G_N_ELEMENTS (sysv_columns) : G_N_ELEMENTS (posix_columns);
+  PsOpenItem *item;
+  GString *text;
+
+  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), NULL);
+  g_return_val_if_fail (kind == PS_SOURCE_SYSV || kind == PS_SOURCE_POSIX, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  item = find_item (G_LIST_MODEL (sysv ? self->sysv_store : self->posix_store), id, NULL);
+  if (item == NULL)
+    return NULL;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < n_columns; i++)
+    {
+      g_autofree char *cell = cell_text (item, columns[i].column);
+      g_string_append_printf (text, "%s%s", i > 0 ? " | " : "", cell);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* ---- lifetime ---- */
+
+static void
+ps_open_dialog_map (GtkWidget *widget)
+{
+  PsOpenDialog *self = PS_OPEN_DIALOG (widget);
+
+  GTK_WIDGET_CLASS (ps_open_dialog_parent_class)->map (widget);
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh_tick, self);
+}
+
+static void
+ps_open_dialog_unmap (GtkWidget *widget)
+{
+  PsOpenDialog *self = PS_OPEN_DIALOG (widget);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  GTK_WIDGET_CLASS (ps_open_dialog_parent_class)->unmap (widget);
+}
+
+static void
+ps_open_dialog_dispose (GObject *object)
+{
+  PsOpenDialog *self = PS_OPEN_DIALOG (object);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  self->error_row = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_OPEN_DIALOG);
+  g_clear_object (&self->sysv_selection);
+  g_clear_object (&self->posix_selection);
+  g_clear_object (&self->sysv_store);
+  g_clear_object (&self->posix_store);
+  g_clear_pointer (&self->user_names, g_hash_table_unref);
+  G_OBJECT_CLASS (ps_open_dialog_parent_class)->dispose (object);
+}
+
+static void
+ps_open_dialog_class_init (PsOpenDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ps_open_dialog_dispose;
+  widget_class->map = ps_open_dialog_map;
+  widget_class->unmap = ps_open_dialog_unmap;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pagescope/Pagescope/ps-open-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, open_button);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, path_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, file_size_label);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, private_switch);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, writable_switch);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, offset_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, length_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, sysv_view);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, sysv_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, sysv_attach_group);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, sysv_key_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, sysv_by_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, sysv_writable_switch);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, sysv_create_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, sysv_create_key_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, sysv_create_size_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, sysv_create_mode_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_view);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_open_group);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_name_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_private_switch);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_writable_switch);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_offset_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_length_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_create_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_create_name_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_create_size_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_create_mode_row);
+  gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, anon_size_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_path_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_option_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_create_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_sysv_key_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_posix_name_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_sysv_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_posix_activate);
+
+  gtk_widget_class_install_action (widget_class, "dialog.open", NULL, action_open);
+  gtk_widget_class_install_action (widget_class, "dialog.choose-file", NULL, action_choose_file);
+  gtk_widget_class_install_action (widget_class, "dialog.refresh", NULL, action_refresh);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+ps_open_dialog_init (PsOpenDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->user_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->sysv_store = g_list_store_new (PS_TYPE_OPEN_ITEM);
+  self->posix_store = g_list_store_new (PS_TYPE_OPEN_ITEM);
+  self->sysv_selection = make_table (self->sysv_view, self->sysv_store, sysv_columns, G_N_ELEMENTS (sysv_columns));
+  self->posix_selection = make_table (self->posix_view, self->posix_store, posix_columns, G_N_ELEMENTS (posix_columns));
+  g_signal_connect_object (self->sysv_selection, "notify::selected", G_CALLBACK (on_sysv_selected), self, 0);
+  g_signal_connect_object (self->posix_selection, "notify::selected", G_CALLBACK (on_posix_selected), self, 0);
+
+  if (last_path != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->path_row), last_path);
+  if (last_posix_name != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->posix_name_row), last_posix_name);
+  update_file_info (self);
+  update_mode (self);
+  ps_open_dialog_refresh (self);
+}
+
+PsOpenDialog *
+ps_open_dialog_new (GtkWindow  *parent,
+                    PsOpenFunc  open_func,
+                    gpointer    user_data)
+{
+  PsOpenDialog *self = g_object_new (PS_TYPE_OPEN_DIALOG,
+                                     "transient-for", parent,
+                                     "modal", TRUE,
+                                     NULL);
+
+  self->open_func = open_func;
+  self->user_data = user_data;
+  return self;
+}

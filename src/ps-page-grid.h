@@ -18,6 +18,26 @@ typedef enum
 #define PS_GRID_MIN_CELL 1
 #define PS_GRID_MAX_CELL 32
 
+#define PS_TYPE_GRID_MODE (ps_grid_mode_get_type ())
+GType ps_grid_mode_get_type (void) G_GNUC_CONST;
+
+/* How a legend draws a swatch. */
+typedef enum
+{
+  PS_GRID_SWATCH_FILL,
+  PS_GRID_SWATCH_HATCHED,   /* past EOF, past the mapping */
+  PS_GRID_SWATCH_LINE,      /* the EOF and end-of-mapping boundary lines */
+} PsGridSwatch;
+
+/* One colour of a mode and what it means: the same colours the grid draws. */
+typedef struct
+{
+  guint32       color;      /* premultiplied 0xAARRGGBB, as ps_page_grid_render writes */
+  guint32       hatch;      /* PS_GRID_SWATCH_HATCHED: the hatching's colour */
+  PsGridSwatch  swatch;
+  const char   *label;      /* untranslated (N_): show it with _() */
+} PsGridLegendEntry;
+
 #define PS_TYPE_PAGE_GRID (ps_page_grid_get_type ())
 G_DECLARE_FINAL_TYPE (PsPageGrid, ps_page_grid, PS, PAGE_GRID, GtkWidget)
 
@@ -42,16 +62,35 @@ void        ps_page_grid_set_selection  (PsPageGrid *self,
                                          guint64     first_page,
                                          guint64     n_pages);
 void        ps_page_grid_clear_selection (PsPageGrid *self);
-/* Probe outcomes to paint over pages (PsProbeOutcome + 1 per page, 0 = none),
- * or NULL to clear. Copied. */
+/* Probe outcomes to paint over pages (PsProbeOutcome + 1 per page, 0 = none;
+ * entry n_pages of the mapping is the guard page past it), or NULL to clear.
+ * Copied. */
 void        ps_page_grid_set_marks      (PsPageGrid   *self,
                                          const guint8 *marks,
                                          guint64       n_pages);
 
+/* The page under a point of the widget: TRUE for a page of the mapping or
+ * the guard page after it (page == frame->n_pages). */
+gboolean    ps_page_grid_page_at        (PsPageGrid *self,
+                                         double      x,
+                                         double      y,
+                                         guint64    *page);
+/* Where the page's cell lies in widget coordinates (it may be scrolled out of
+ * view); FALSE before the grid has a frame and a size. */
+gboolean    ps_page_grid_get_page_area  (PsPageGrid     *self,
+                                         guint64         page,
+                                         GdkRectangle   *area);
+/* The hover tooltip's text for a page (translated). */
+char       *ps_page_grid_describe_page  (PsPageGrid *self,
+                                         guint64     page);
+
 /* The cell colour of every page in rows [first_row, first_row + n_rows) of a
  * grid `columns` wide, one cell per page, cell x cell pixels, into pixels
- * (premultiplied B8G8R8A8 words, row stride in bytes). Pure: for the widget,
- * the benchmark and the tests. */
+ * (premultiplied B8G8R8A8 words, row stride in bytes). Writes columns * cell
+ * pixels of each of n_rows * cell pixel rows. Cell n_pages is the guard page
+ * past the mapping; later cells are transparent, and so are the 1-pixel gaps
+ * between cells of 6 pixels or more. marks: NULL or frame->n_pages + 1
+ * entries. Pure: for the widget, the benchmark and the tests. */
 void        ps_page_grid_render         (const PsFrame *frame,
                                          PsGridMode     mode,
                                          gint64         now_us,
@@ -62,11 +101,17 @@ void        ps_page_grid_render         (const PsFrame *frame,
                                          guint          cell,
                                          guint32       *pixels,
                                          gsize          stride);
-/* The colour the render gives one page (for legends and tests). */
+/* The colour the render gives one page (for legends and tests): the fill
+ * of its cell without marks or hatching. page may be the guard (n_pages). */
 guint32     ps_page_grid_page_color     (const PsFrame *frame,
                                          PsGridMode     mode,
                                          gint64         now_us,
                                          guint64        page);
+/* The colours of a mode, for the legend. */
+const PsGridLegendEntry *ps_page_grid_mode_legend (PsGridMode  mode,
+                                                   guint      *n_entries);
+/* One line on how to read a mode (translated). */
+const char *ps_page_grid_mode_hint      (PsGridMode mode);
 
 const char *ps_grid_mode_to_string      (PsGridMode mode);
 gboolean    ps_grid_mode_from_string    (const char *text,

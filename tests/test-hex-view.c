@@ -1,0 +1,886 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PsHexView for real: a window under Xvfb, real segments and files, another
+ * process writing, and the pixels the view draws. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pagescope-resources.h"
+#include "ps-hex-view.h"
+#include "ps-scanner.h"
+#include "ps-test-util.h"
+#include "ps-ui-test-util.h"
+
+#define GIB (G_GUINT64_CONSTANT (1) << 30)
+
+static guint64 page;
+
+/* ---- a window with the view in a scrolled window ---- */
+
+typedef struct
+{
+  GtkWidget *window;
+  PsHexView *view;
+} Shown;
+
+static Shown
+show_view (PsSource *source,
+           int       width,
+           int       height)
+{
+  Shown s;
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  s.window = gtk_window_new ();
+  s.view = PS_HEX_VIEW (ps_hex_view_new ());
+  gtk_window_set_default_size (GTK_WINDOW (s.window), width, height);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (s.view));
+  gtk_window_set_child (GTK_WINDOW (s.window), scroller);
+  ps_hex_view_set_source (s.view, source);
+  gtk_window_present (GTK_WINDOW (s.window));
+  ps_ui_test_wait_drawn (GTK_WIDGET (s.view));
+  return s;
+}
+
+static GtkAdjustment *
+vadjustment (PsHexView *view)
+{
+  return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+}
+
+static void
+iterate (guint n)
+{
+  for (guint i = 0; i < n; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* ---- pixels ---- */
+
+typedef struct
+{
+  GtkWidget  *widget;
+  GdkTexture *texture;
+} Render;
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Render        *r)
+{
+  if (r->texture == NULL)
+    r->texture = ps_ui_test_render (r->widget);
+}
+
+static gboolean
+rendered (gpointer data)
+{
+  return ((Render *) data)->texture != NULL;
+}
+
+/* ps_ui_test_render draws the widget's render node of the last frame, and a
+ * queued redraw drops it: render right after a paint, so it is this frame's. */
+static GdkTexture *
+render_now (PsHexView *view)
+{
+  Render r = { GTK_WIDGET (view), NULL };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (view));
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &r);
+
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+  g_assert_true (ps_ui_test_wait (rendered, &r, 5000));
+  g_signal_handler_disconnect (clock, id);
+  return r.texture;
+}
+
+static int
+pixel_distance (guint32 a,
+                guint32 b)
+{
+  int d = 0;
+
+  for (int shift = 0; shift < 32; shift += 8)
+    d = MAX (d, ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)));
+  return d;
+}
+
+/* The background of a byte's hex cell: a quarter column left of its digits,
+ * in the space before them, where no glyph draws. */
+static guint32
+cell_background (PsHexView  *view,
+                 GdkTexture *texture,
+                 guint64     offset)
+{
+  graphene_rect_t r;
+
+  g_assert_true (ps_hex_view_get_byte_rect (view, offset, FALSE, &r));
+  return ps_ui_test_pixel (texture, (int) (r.origin.x - r.size.width / 8), (int) (r.origin.y + r.size.height / 2));
+}
+
+/* Whether any pixel down the space before a byte's cell differs from colour:
+ * hatching is diagonal, so a vertical line the height of a row crosses it. */
+static gboolean
+cell_column_differs (PsHexView  *view,
+                     GdkTexture *texture,
+                     guint64     offset,
+                     guint32     color)
+{
+  graphene_rect_t r;
+  int x;
+
+  g_assert_true (ps_hex_view_get_byte_rect (view, offset, FALSE, &r));
+  x = (int) (r.origin.x - r.size.width / 8);
+  for (int y = (int) r.origin.y + 1; y < (int) (r.origin.y + r.size.height) - 1; y++)
+    if (pixel_distance (ps_ui_test_pixel (texture, x, y), color) > 8)
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- the issue's test: another process writes; the view shows, glows, fades ---- */
+
+typedef struct
+{
+  const char *name;
+  gsize       size;
+  int         cmd_fd;
+  int         ack_fd;
+  int         parent_fds[2];   /* the parent's ends: closed in the child */
+} Writer;
+
+typedef struct
+{
+  guint64 offset;
+  guint8  value;
+} WriteCmd;
+
+/* The child: only async-signal-safe calls (LINUX-FACTS: fork in a threaded process). */
+static int
+writer_main (gpointer data)
+{
+  Writer *w = data;
+  WriteCmd cmd;
+  guint8 *base;
+  int fd;
+
+  close (w->parent_fds[0]);
+  close (w->parent_fds[1]);
+  fd = shm_open (w->name, O_RDWR, 0);
+  if (fd < 0)
+    return 1;
+  base = mmap (NULL, w->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (base == MAP_FAILED)
+    return 2;
+  while (read (w->cmd_fd, &cmd, sizeof cmd) == sizeof cmd)
+    {
+      base[cmd.offset] = cmd.value;
+      if (write (w->ack_fd, "k", 1) != 1)
+        return 3;
+    }
+  return 0;
+}
+
+static void
+on_frame (PsScanner  *scanner,
+          GParamSpec *pspec,
+          PsHexView  *view)
+{
+  ps_hex_view_set_frame (view, ps_scanner_get_frame (scanner));
+}
+
+static void
+on_visible_range (PsHexView *view,
+                  guint64    offset,
+                  guint64    length,
+                  PsScanner *scanner)
+{
+  ps_scanner_set_focus (scanner, offset, length);
+}
+
+typedef struct
+{
+  PsScanner *scanner;
+  PsHexView *view;
+  guint64    offset;
+  guint8     value;
+  guint64    neighbour;
+} GlowCheck;
+
+static gboolean
+focus_covers_screen (gpointer data)
+{
+  GlowCheck *c = data;
+  PsFrame *frame = ps_scanner_get_frame (c->scanner);
+  guint64 offset, length;
+
+  ps_hex_view_get_visible_range (c->view, &offset, &length);
+  return frame != NULL && length > 0 && frame->focus_offset == offset && frame->focus_length == length;
+}
+
+static gboolean
+shows_value (gpointer data)
+{
+  GlowCheck *c = data;
+  guint8 value;
+
+  return ps_hex_view_get_byte (c->view, c->offset, &value) && value == c->value;
+}
+
+static gboolean
+glow_gone (gpointer data)
+{
+  GlowCheck *c = data;
+  g_autoptr(GdkTexture) texture = render_now (c->view);
+
+  return cell_background (c->view, texture, c->offset) == cell_background (c->view, texture, c->neighbour);
+}
+
+static void
+test_glow_and_fade (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexglow");
+  const gsize size = 16 * page;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsScanner) scanner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  guint64 offset, length;
+  int cmd[2], ack[2];
+  Writer w;
+  WriteCmd write_cmd = { 0x123, 0xab };
+  GlowCheck check;
+  guint32 glowing, plain;
+  gint64 written_us, shown_us, faded_us;
+  guint8 value;
+  char k;
+  Shown s;
+  pid_t pid;
+
+  source = ps_source_create_posix (name, size, 0600, NULL, &error);
+  g_assert_no_error (error);
+  scanner = ps_scanner_new (source);
+  ps_scanner_set_interval (scanner, 20);
+  s = show_view (source, 800, 500);
+  g_signal_connect_object (scanner, "notify::frame", G_CALLBACK (on_frame), s.view, 0);
+  g_signal_connect_object (s.view, "visible-range-changed", G_CALLBACK (on_visible_range), scanner, 0);
+  ps_hex_view_get_visible_range (s.view, &offset, &length);
+  g_assert_cmpuint (length, >, write_cmd.offset + 16);
+  ps_scanner_set_focus (scanner, offset, length);
+  ps_scanner_start (scanner);
+
+  check = (GlowCheck) { scanner, s.view, write_cmd.offset, write_cmd.value, write_cmd.offset + 1 };
+  g_assert_true (ps_ui_test_wait (focus_covers_screen, &check, 5000));
+  g_assert_true (ps_hex_view_get_byte (s.view, write_cmd.offset, &value));
+  g_assert_cmpuint (value, ==, 0);
+
+  g_assert_cmpint (pipe (cmd), ==, 0);
+  g_assert_cmpint (pipe (ack), ==, 0);
+  w = (Writer) { name, size, cmd[0], ack[1], { cmd[1], ack[0] } };
+  pid = ps_test_fork (writer_main, &w);
+  close (cmd[0]);
+  close (ack[1]);
+
+  g_assert_cmpint (write (cmd[1], &write_cmd, sizeof write_cmd), ==, sizeof write_cmd);
+  g_assert_cmpint (read (ack[0], &k, 1), ==, 1);
+  written_us = g_get_monotonic_time ();
+
+  /* within a second the view shows the new value, glowing */
+  g_assert_true (ps_ui_test_wait (shows_value, &check, 1000));
+  shown_us = g_get_monotonic_time ();
+  g_test_message ("the new value showed after %.0f ms", (shown_us - written_us) / 1e3);
+  g_assert_cmpfloat (ps_hex_view_get_glow (s.view, write_cmd.offset), >, 0.5);
+  g_assert_cmpfloat (ps_hex_view_get_glow (s.view, check.neighbour), ==, 0);
+  texture = render_now (s.view);
+  glowing = cell_background (s.view, texture, write_cmd.offset);
+  plain = cell_background (s.view, texture, check.neighbour);
+  g_test_message ("glowing 0x%08x, unchanged neighbour 0x%08x", glowing, plain);
+  g_assert_cmpint (pixel_distance (glowing, plain), >, 40);
+  g_assert_false (glow_gone (&check));
+
+  /* after the fade the cell is back to the plain background; the value stays */
+  g_assert_true (ps_ui_test_wait (glow_gone, &check, 8000));
+  faded_us = g_get_monotonic_time ();
+  g_test_message ("the glow faded after %.1f s", (faded_us - written_us) / 1e6);
+  g_assert_cmpint (faded_us - written_us, >, G_USEC_PER_SEC);
+  g_assert_cmpfloat (ps_hex_view_get_glow (s.view, write_cmd.offset), ==, 0);
+  g_assert_true (shows_value (&check));
+
+  close (cmd[1]);
+  g_assert_true (WIFEXITED (ps_test_reap (pid, 5000)));
+  close (ack[0]);
+  ps_scanner_stop (scanner);
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  g_assert_true (ps_source_remove (source, NULL));
+}
+
+/* ---- a sparse segment: showing every row reads no hole ---- */
+
+static void
+sweep_every_row (Shown     *s,
+                 PsScanner *scanner,
+                 const int *written,
+                 guint      n_written)
+{
+  GtkAdjustment *adj = vadjustment (s->view);
+  double step = MAX (floor (gtk_adjustment_get_page_size (adj)), 1);
+  double upper = gtk_adjustment_get_upper (adj);
+  guint steps = 0;
+
+  for (double value = 0; value < upper; value += step, steps++)
+    {
+      guint64 offset, length;
+
+      gtk_adjustment_set_value (adj, value);
+      if (scanner != NULL)
+        {
+          /* the focus followed the view through "visible-range-changed" */
+          g_autoptr(PsFrame) frame = ps_scanner_scan_now (scanner);
+
+          ps_hex_view_set_frame (s->view, frame);
+        }
+      ps_hex_view_get_visible_range (s->view, &offset, &length);
+      for (guint64 o = offset; o < offset + length; o += 16)
+        {
+          gboolean data = FALSE;
+
+          for (guint i = 0; i < n_written; i++)
+            data |= o / page == (guint64) written[i];
+          g_assert_cmpint (ps_hex_view_get_byte_kind (s->view, o), ==,
+                           data ? PS_HEX_BYTE_DATA : PS_HEX_BYTE_NOT_ALLOCATED);
+        }
+      if (steps % 200 == 0)
+        g_object_unref (render_now (s->view));
+    }
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj), >=, upper);
+}
+
+static void
+test_sparse_never_read (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexsparse");
+  static const int written[] = { 10, 100, 200 };
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsScanner) scanner = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guint8 *block = g_malloc (page);
+  guint64 before, offset, length, hole, data;
+  guint8 value;
+  Shown s;
+  int fd;
+
+  source = ps_source_create_posix (name, 256 * page, 0600, NULL, &error);
+  g_assert_no_error (error);
+  fd = ps_source_get_fd (source);
+  memset (block, 0x5a, page);
+  for (guint i = 0; i < G_N_ELEMENTS (written); i++)
+    g_assert_cmpint (pwrite (fd, block, page, written[i] * page), ==, (gssize) page);
+  before = ps_test_allocated (fd);
+  g_assert_cmpuint (before, ==, G_N_ELEMENTS (written) * page);
+
+  /* without frames: the view peeks */
+  s = show_view (source, 800, 500);
+  sweep_every_row (&s, NULL, written, G_N_ELEMENTS (written));
+  g_assert_cmpuint (ps_test_allocated (fd), ==, before);
+
+  /* with a scanner whose focus follows the view */
+  scanner = ps_scanner_new (source);
+  g_signal_connect_object (s.view, "visible-range-changed", G_CALLBACK (on_visible_range), scanner, 0);
+  gtk_adjustment_set_value (vadjustment (s.view), 0);
+  ps_hex_view_get_visible_range (s.view, &offset, &length);
+  ps_scanner_set_focus (scanner, offset, length);
+  sweep_every_row (&s, scanner, written, G_N_ELEMENTS (written));
+  g_assert_cmpuint (ps_test_allocated (fd), ==, before);
+
+  /* a hole row next to a written row: drawn differently, and says so */
+  hole = 100 * page - 16 + 5;
+  data = 100 * page + 5;
+  ps_hex_view_goto (s.view, 100 * page - 48);
+  frame = ps_scanner_scan_now (scanner);
+  ps_hex_view_set_frame (s.view, frame);
+  g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, hole), ==, PS_HEX_BYTE_NOT_ALLOCATED);
+  g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, data), ==, PS_HEX_BYTE_DATA);
+  g_assert_true (ps_hex_view_get_byte (s.view, hole, &value));
+  g_assert_cmpuint (value, ==, 0);
+  g_assert_true (ps_hex_view_get_byte (s.view, data, &value));
+  g_assert_cmpuint (value, ==, 0x5a);
+  texture = render_now (s.view);
+  g_assert_cmpint (pixel_distance (cell_background (s.view, texture, hole), cell_background (s.view, texture, data)), >, 4);
+  g_assert_cmpuint (ps_test_allocated (fd), ==, before);
+
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  g_assert_true (ps_source_remove (source, NULL));
+}
+
+/* ---- bytes past EOF look different ---- */
+
+static void
+test_past_eof (void)
+{
+  g_autofree char *path = ps_test_make_file ("hexeof", 100, 'x');
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsScanner) scanner = NULL;
+  g_autoptr(PsFrame) frame = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  guint64 offset, length, tail, past;
+  guint32 plain;
+  guint8 value;
+  Shown s;
+
+  source = ps_source_open_file (path, PS_MAP_DEFAULT, 0, 2 * page, NULL, &error);
+  g_assert_no_error (error);
+  scanner = ps_scanner_new (source);
+  s = show_view (source, 800, 500);
+  frame = ps_scanner_scan_now (scanner);
+  ps_hex_view_set_frame (s.view, frame);
+
+  g_assert_true (ps_hex_view_get_byte (s.view, 99, &value));
+  g_assert_cmpuint (value, ==, 'x');
+  g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, 0), ==, PS_HEX_BYTE_DATA);
+  g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, 99), ==, PS_HEX_BYTE_DATA);
+  g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, 100), ==, PS_HEX_BYTE_ZERO_TAIL);
+  g_assert_true (ps_hex_view_get_byte (s.view, 100, &value));
+  g_assert_cmpuint (value, ==, 0);
+  ps_hex_view_get_visible_range (s.view, &offset, &length);
+  g_assert_cmpuint (offset, ==, 0);
+  for (guint64 o = 0; o < length; o++)
+    g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, o), ==, o < 100 ? PS_HEX_BYTE_DATA : PS_HEX_BYTE_ZERO_TAIL);
+
+  /* the end of page 0 (zero tail) and page 1 (wholly past EOF) on one screen */
+  ps_hex_view_goto (s.view, page - 64);
+  ps_hex_view_get_visible_range (s.view, &offset, &length);
+  g_assert_cmpuint (offset, <, page - 64);
+  g_assert_cmpuint (offset + length, >, page + 64);
+  for (guint64 o = offset; o < offset + length; o++)
+    g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, o), ==,
+                     o < page ? PS_HEX_BYTE_ZERO_TAIL : PS_HEX_BYTE_PAST_EOF);
+
+  tail = page - 32 + 5;
+  past = page + 32 + 5;
+  texture = render_now (s.view);
+  plain = cell_background (s.view, texture, tail);
+  g_assert_false (cell_column_differs (s.view, texture, tail, plain));
+  g_assert_true (cell_column_differs (s.view, texture, past, plain));
+
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- a 16 GiB sparse segment scrolls, and nothing is allocated ---- */
+
+static void
+test_16_gib (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hex16g");
+  const guint64 size = 16 * GIB;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkAdjustment *adj;
+  graphene_rect_t rect;
+  guint64 offset, length;
+  guint8 value = 1;
+  Shown s;
+  int fd;
+
+  source = ps_source_create_posix (name, size, 0600, NULL, &error);
+  g_assert_no_error (error);
+  fd = ps_source_get_fd (source);
+  g_assert_cmpuint (ps_test_allocated (fd), ==, 0);
+  s = show_view (source, 800, 500);
+  adj = vadjustment (s.view);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), ==, (double) (size / 16));
+  g_assert_cmpfloat (gtk_adjustment_get_page_size (adj), >, 10);
+
+  /* the middle */
+  gtk_adjustment_set_value (adj, (double) (size / 32));
+  ps_hex_view_get_visible_range (s.view, &offset, &length);
+  g_assert_cmpuint (offset, ==, size / 2);
+  g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, size / 2), ==, PS_HEX_BYTE_NOT_ALLOCATED);
+
+  /* the last byte */
+  ps_hex_view_goto (s.view, size - 1);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, size - 1);
+  ps_hex_view_get_visible_range (s.view, &offset, &length);
+  g_assert_cmpuint (offset + length, ==, size);
+  g_assert_true (ps_hex_view_get_byte (s.view, size - 1, &value));
+  g_assert_cmpuint (value, ==, 0);
+  g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, size - 1), ==, PS_HEX_BYTE_NOT_ALLOCATED);
+  g_assert_true (ps_hex_view_get_byte_rect (s.view, size - 1, TRUE, &rect));
+  g_assert_cmpfloat (rect.origin.y, >=, 0);
+  g_assert_cmpfloat (rect.origin.y + rect.size.height, <=, gtk_widget_get_height (GTK_WIDGET (s.view)) + 0.5);
+  g_assert_cmpfloat (rect.origin.x + rect.size.width, <=, gtk_widget_get_width (GTK_WIDGET (s.view)) + 0.5);
+  iterate (20);
+  texture = render_now (s.view);
+
+  g_assert_cmpuint (ps_test_allocated (fd), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  g_assert_true (ps_source_remove (source, NULL));
+}
+
+/* ---- keyboard and copy ---- */
+
+/* Runs the view's key binding for keyval+mods, as a key press would. */
+static void
+press (PsHexView       *view,
+       guint            keyval,
+       GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods)
+            {
+              gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                            GTK_WIDGET (view), gtk_shortcut_get_arguments (shortcut));
+              return;
+            }
+        }
+    }
+  g_error ("no binding for %s with modifiers 0x%x", gdk_keyval_name (keyval), mods);
+}
+
+typedef struct
+{
+  char     *text;
+  gboolean  done;
+} ClipboardRead;
+
+static void
+on_clipboard_read (GObject      *clipboard,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  ClipboardRead *read = data;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (clipboard), result, NULL);
+  read->done = TRUE;
+}
+
+static gboolean
+read_done (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+static char *
+clipboard_text (PsHexView *view)
+{
+  ClipboardRead read = { NULL, FALSE };
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (view)), NULL, on_clipboard_read, &read);
+  g_assert_true (ps_ui_test_wait (read_done, &read, 5000));
+  return read.text;
+}
+
+static void
+test_keyboard_and_copy (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexkeys");
+  const guint64 size = 4 * page;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  GdkClipboard *clipboard;
+  guint8 *data;
+  guint64 offset, length, rows;
+  Shown s;
+
+  source = ps_source_create_posix (name, size, 0600, NULL, &error);
+  g_assert_no_error (error);
+  data = ps_source_get_data (source);
+  memcpy (data + 0x10, "\xde\xad\xbe\xef", 4);
+  memcpy (data + 0x20, "Hi\n\x01\"\\", 6);
+  s = show_view (source, 800, 500);
+  gtk_widget_grab_focus (GTK_WIDGET (s.view));
+  clipboard = gtk_widget_get_clipboard (GTK_WIDGET (s.view));
+
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 0);
+  press (s.view, GDK_KEY_Right, 0);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 1);
+  press (s.view, GDK_KEY_Left, 0);
+  press (s.view, GDK_KEY_Left, 0);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 0);
+  press (s.view, GDK_KEY_Down, 0);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 16);
+  press (s.view, GDK_KEY_End, 0);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 31);
+  press (s.view, GDK_KEY_Home, 0);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 16);
+  press (s.view, GDK_KEY_Up, 0);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 0);
+  g_assert_false (ps_hex_view_get_selection (s.view, NULL, NULL));
+
+  /* Page Down moves the cursor and the view by a screen */
+  rows = (guint64) floor (gtk_adjustment_get_page_size (vadjustment (s.view)));
+  press (s.view, GDK_KEY_Page_Down, 0);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, rows * 16);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment (s.view)), ==, (double) rows);
+  press (s.view, GDK_KEY_Page_Up, 0);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 0);
+
+  /* Ctrl+End: the last byte, on screen; Ctrl+Home: back */
+  press (s.view, GDK_KEY_End, GDK_CONTROL_MASK);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, size - 1);
+  ps_hex_view_get_visible_range (s.view, &offset, &length);
+  g_assert_cmpuint (offset + length, ==, size);
+  press (s.view, GDK_KEY_Home, GDK_CONTROL_MASK);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment (s.view)), ==, 0);
+
+  /* no selection: copying does nothing */
+  gdk_clipboard_set_text (clipboard, "before");
+  press (s.view, GDK_KEY_c, GDK_CONTROL_MASK);
+  g_free (clipboard_text (s.view));
+  {
+    g_autofree char *text = clipboard_text (s.view);
+    g_assert_cmpstr (text, ==, "before");
+  }
+
+  /* Shift+movement selects; Ctrl+C copies hex */
+  ps_hex_view_goto (s.view, 0x10);
+  press (s.view, GDK_KEY_Right, GDK_SHIFT_MASK);
+  press (s.view, GDK_KEY_Right, GDK_SHIFT_MASK);
+  press (s.view, GDK_KEY_Right, GDK_SHIFT_MASK);
+  g_assert_true (ps_hex_view_get_selection (s.view, &offset, &length));
+  g_assert_cmpuint (offset, ==, 0x10);
+  g_assert_cmpuint (length, ==, 4);
+  press (s.view, GDK_KEY_c, GDK_CONTROL_MASK);
+  {
+    g_autofree char *text = clipboard_text (s.view);
+    g_assert_cmpstr (text, ==, "de ad be ef");
+  }
+
+  /* Ctrl+Shift+C copies text, escaped */
+  ps_hex_view_set_selection (s.view, 0x20, 6);
+  press (s.view, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  {
+    g_autofree char *text = clipboard_text (s.view);
+    g_assert_cmpstr (text, ==, "Hi\\n\\x01\\\"\\\\");
+  }
+
+  /* a plain movement drops the selection; Shift+Ctrl+End selects to the end */
+  press (s.view, GDK_KEY_Right, 0);
+  g_assert_false (ps_hex_view_get_selection (s.view, NULL, NULL));
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 0x26);
+  press (s.view, GDK_KEY_End, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_true (ps_hex_view_get_selection (s.view, &offset, &length));
+  g_assert_cmpuint (offset, ==, 0x26);
+  g_assert_cmpuint (length, ==, size - 0x26);
+
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  g_assert_true (ps_source_remove (source, NULL));
+}
+
+/* ---- visible-range-changed ---- */
+
+typedef struct
+{
+  guint   count;
+  guint64 offset;
+  guint64 length;
+} RangeRecord;
+
+static void
+on_range_recorded (PsHexView   *view,
+                   guint64      offset,
+                   guint64      length,
+                   RangeRecord *record)
+{
+  record->count++;
+  record->offset = offset;
+  record->length = length;
+}
+
+static void
+test_visible_range (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexrange");
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsSource) other = NULL;
+  g_autoptr(GError) error = NULL;
+  RangeRecord record = { 0 };
+  GtkAdjustment *adj;
+  guint64 offset, length;
+  double rows;
+  Shown s;
+
+  source = ps_source_create_posix (name, 64 * page, 0600, NULL, &error);
+  g_assert_no_error (error);
+  s = show_view (source, 800, 500);
+  adj = vadjustment (s.view);
+  rows = gtk_adjustment_get_page_size (adj);
+  g_signal_connect (s.view, "visible-range-changed", G_CALLBACK (on_range_recorded), &record);
+
+  gtk_adjustment_set_value (adj, 100);
+  g_assert_cmpuint (record.count, ==, 1);
+  g_assert_cmpuint (record.offset, ==, 100 * 16);
+  g_assert_cmpuint (record.length, ==, (guint64) ceil (rows) * 16);
+  ps_hex_view_get_visible_range (s.view, &offset, &length);
+  g_assert_cmpuint (offset, ==, record.offset);
+  g_assert_cmpuint (length, ==, record.length);
+
+  /* half a row scrolled: the rows partly on screen count */
+  gtk_adjustment_set_value (adj, 200.5);
+  g_assert_cmpuint (record.count, ==, 2);
+  g_assert_cmpuint (record.offset, ==, 200 * 16);
+  g_assert_cmpuint (record.length / 16, >=, (guint64) ceil (rows));
+  g_assert_cmpuint (record.length / 16, <=, (guint64) ceil (rows) + 1);
+
+  /* the same range again says nothing */
+  gtk_adjustment_set_value (adj, 200.5);
+  g_assert_cmpuint (record.count, ==, 2);
+
+  /* the keyboard scrolls too */
+  ps_hex_view_goto (s.view, 200 * 16);    /* partly on screen: centred */
+  g_assert_cmpuint (record.count, ==, 3);
+  press (s.view, GDK_KEY_Page_Down, 0);
+  g_assert_cmpuint (record.count, ==, 4);
+  g_assert_cmpuint (record.offset, ==, (guint64) floor (gtk_adjustment_get_value (adj)) * 16);
+
+  /* the end: the last rows, cut at the mapping's end */
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  g_assert_cmpuint (record.offset + record.length, ==, 64 * page);
+
+  /* a new source starts at the top; none shows nothing */
+  other = ps_source_new_anon (8 * page, NULL, &error);
+  g_assert_no_error (error);
+  ps_hex_view_set_source (s.view, other);
+  g_assert_cmpuint (record.offset, ==, 0);
+  g_assert_cmpuint (record.length, ==, (guint64) ceil (rows) * 16);
+  ps_hex_view_set_source (s.view, NULL);
+  g_assert_cmpuint (record.offset, ==, 0);
+  g_assert_cmpuint (record.length, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  g_assert_true (ps_source_remove (source, NULL));
+}
+
+/* ---- a picture to look at (PAGESCOPE_HEX_VIEW_PNG=path) ---- */
+
+static GdkTexture *
+glowing_screen (Shown     *s,
+                PsScanner *scanner,
+                guint64    goto_offset,
+                guint64    changed,
+                guint      n_changed,
+                guint64    select_offset,
+                guint64    select_length)
+{
+  guint8 *data = ps_source_get_data (ps_hex_view_get_source (s->view));
+  g_autoptr(PsFrame) before = NULL;
+  g_autoptr(PsFrame) after = NULL;
+  guint64 offset, length;
+
+  ps_hex_view_goto (s->view, goto_offset);
+  if (select_length > 0)
+    ps_hex_view_set_selection (s->view, select_offset, select_length);
+  ps_hex_view_get_visible_range (s->view, &offset, &length);
+  ps_scanner_set_focus (scanner, offset, length);
+  before = ps_scanner_scan_now (scanner);
+  for (guint i = 0; i < n_changed; i++)
+    data[changed + i * 7] ^= 0x5a;
+  after = ps_scanner_scan_now (scanner);
+  ps_hex_view_set_frame (s->view, after);
+  iterate (20);
+  return render_now (s->view);
+}
+
+static void
+test_screenshot (void)
+{
+  const char *png = g_getenv ("PAGESCOPE_HEX_VIEW_PNG");
+  g_autofree char *name = ps_test_posix_name ("hexshot");
+  g_autoptr(PsSource) creator = NULL;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsScanner) scanner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) top = NULL;
+  g_autoptr(GdkTexture) bottom = NULL;
+  g_autoptr(GdkTexture) picture = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+  guint8 *data;
+  int w, h;
+  Shown s;
+
+  if (png == NULL)
+    {
+      g_test_skip ("set PAGESCOPE_HEX_VIEW_PNG=path to save a picture (PAGESCOPE_HEX_VIEW_DARK=1: dark style)");
+      return;
+    }
+  if (g_getenv ("PAGESCOPE_HEX_VIEW_DARK") != NULL)
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  /* page 0 text, page 1 a hole, page 2 binary up to EOF 64 bytes before its
+   * end, page 3 wholly past EOF */
+  creator = ps_source_create_posix (name, 3 * page - 64, 0600, NULL, &error);
+  g_assert_no_error (error);
+  source = ps_source_open_posix (name, PS_MAP_WRITABLE, 0, 4 * page, NULL, &error);
+  g_assert_no_error (error);
+  data = ps_source_get_data (source);
+  for (guint64 i = 0; i < page; i++)
+    data[i] = "Pagescope shows mapped memory live. "[i % 36];
+  for (guint64 i = 2 * page; i < 3 * page - 64; i++)
+    data[i] = (guint8) (i * 37 >> 3);
+
+  scanner = ps_scanner_new (source);
+  s = show_view (source, 760, 420);
+  w = gtk_widget_get_width (GTK_WIDGET (s.view));
+  h = gtk_widget_get_height (GTK_WIDGET (s.view));
+  top = glowing_screen (&s, scanner, page - 96, page - 200, 20, 0, 0);
+  bottom = glowing_screen (&s, scanner, 3 * page - 40, 3 * page - 160, 12, 3 * page - 250, 40);
+
+  snapshot = gtk_snapshot_new ();
+  gtk_snapshot_append_texture (snapshot, top, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.5, 0.5, 0.5, 1 }, &GRAPHENE_RECT_INIT (0, h, w, 6));
+  gtk_snapshot_append_texture (snapshot, bottom, &GRAPHENE_RECT_INIT (0, h + 6, w, h));
+  node = gtk_snapshot_free_to_node (snapshot);
+  picture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (s.view))),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, w, 2 * h + 6));
+  g_assert_true (gdk_texture_save_to_png (picture, png));
+  g_test_message ("saved %s", png);
+
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  g_assert_true (ps_source_remove (creator, NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  ps_ui_test_init (&argc, &argv);
+  /* the app's style, as AdwApplication loads it: links the resources in too */
+  g_assert_nonnull (pagescope_get_resource ());
+  gtk_css_provider_load_from_resource (css, "/io/github/pagescope/Pagescope/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  page = (guint64) sysconf (_SC_PAGESIZE);
+
+  g_test_add_func ("/hex-view/glow-and-fade", test_glow_and_fade);
+  g_test_add_func ("/hex-view/sparse-never-read", test_sparse_never_read);
+  g_test_add_func ("/hex-view/past-eof", test_past_eof);
+  g_test_add_func ("/hex-view/16-gib", test_16_gib);
+  g_test_add_func ("/hex-view/keyboard-and-copy", test_keyboard_and_copy);
+  g_test_add_func ("/hex-view/visible-range", test_visible_range);
+  g_test_add_func ("/hex-view/screenshot", test_screenshot);
+  return g_test_run ();
+}

@@ -1,0 +1,857 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The open dialog, for real: presented under Xvfb over a plain window, its
+ * fields filled and Open pressed; the open function opens the spec with
+ * ps_source_open, so each test checks the source that came out. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pagescope-resources.h"
+#include "ps-open-dialog.h"
+#include "ps-test-util.h"
+#include "ps-ui-test-util.h"
+
+static GtkWindow *parent;
+
+/* What the open function saw. */
+static struct
+{
+  guint     calls;
+  PsSource *source;
+} opened;
+
+static gboolean
+record_open (const PsSourceSpec *spec,
+             gpointer            user_data,
+             GError            **error)
+{
+  opened.calls++;
+  g_clear_object (&opened.source);
+  opened.source = ps_source_open (spec, NULL, error);
+  return opened.source != NULL;
+}
+
+static void
+on_destroy (GtkWidget *widget,
+            gboolean  *destroyed)
+{
+  *destroyed = TRUE;
+}
+
+typedef struct
+{
+  PsOpenDialog *dialog;
+  gboolean      destroyed;
+} Dialog;
+
+static void
+dialog_open (Dialog       *d,
+             PsSourceKind  kind)
+{
+  d->destroyed = FALSE;
+  d->dialog = ps_open_dialog_new (parent, record_open, NULL);
+  g_signal_connect (d->dialog, "destroy", G_CALLBACK (on_destroy), &d->destroyed);
+  ps_open_dialog_set_kind (d->dialog, kind);
+  g_assert_cmpint (ps_open_dialog_get_kind (d->dialog), ==, kind);
+  gtk_window_present (GTK_WINDOW (d->dialog));
+  ps_ui_test_wait_drawn (GTK_WIDGET (d->dialog));
+}
+
+static void
+dialog_close (Dialog *d)
+{
+  if (!d->destroyed)
+    gtk_window_destroy (GTK_WINDOW (d->dialog));
+  g_assert_true (d->destroyed);
+  d->dialog = NULL;
+}
+
+static void
+set (Dialog     *d,
+     const char *field,
+     const char *value)
+{
+  g_assert_false (d->destroyed);
+  if (!ps_open_dialog_set_field (d->dialog, field, value))
+    g_error ("set_field (%s, %s) refused", field, value);
+}
+
+/* Presses Open; expects the dialog to close with a source. */
+static PsSource *
+open_ok (Dialog *d)
+{
+  guint calls = opened.calls;
+
+  g_clear_object (&opened.source);
+  ps_open_dialog_activate_open (d->dialog);
+  if (!d->destroyed)
+    g_error ("the dialog stayed open: %s", ps_open_dialog_get_error_text (d->dialog));
+  g_assert_cmpuint (opened.calls, ==, calls + 1);
+  g_assert_nonnull (opened.source);
+  d->dialog = NULL;
+  return g_steal_pointer (&opened.source);
+}
+
+/* The title of the row the error marks (it has the focus), or NULL. */
+static const char *
+error_row_title (Dialog *d)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (d->dialog));
+  GtkWidget *row = focus ? gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW) : NULL;
+
+  if (row == NULL || !gtk_widget_has_css_class (row, "error"))
+    return NULL;
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+}
+
+/* Presses Open; expects an error in the dialog, the dialog still open and
+ * nothing opened. reaches_kernel: the fields parsed, so the open function ran. */
+static const char *
+open_fails (Dialog   *d,
+            gboolean  reaches_kernel)
+{
+  guint calls = opened.calls;
+  const char *text;
+
+  g_clear_object (&opened.source);
+  ps_open_dialog_activate_open (d->dialog);
+  g_assert_false (d->destroyed);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (d->dialog)));
+  g_assert_null (opened.source);
+  g_assert_cmpuint (opened.calls, ==, calls + (reaches_kernel ? 1 : 0));
+  text = ps_open_dialog_get_error_text (d->dialog);
+  g_assert_nonnull (text);
+  g_test_message ("error shown: %s", text);
+  /* lay the error out and draw it */
+  ps_ui_test_wait_drawn (GTK_WIDGET (d->dialog));
+  return ps_open_dialog_get_error_text (d->dialog);
+}
+
+/* A table row as shown, with g_format_size's no-break spaces made plain. */
+static char *
+row_text (PsOpenDialog *dialog,
+          PsSourceKind  kind,
+          const char   *id)
+{
+  g_autofree char *row = ps_open_dialog_dup_row_text (dialog, kind, id);
+  g_auto(GStrv) parts = row ? g_strsplit (row, "\u00a0", -1) : NULL;
+
+  return parts ? g_strjoinv (" ", parts) : NULL;
+}
+
+#define assert_contains(haystack, needle) \
+  G_STMT_START { \
+    const char *h_ = (haystack), *n_ = (needle); \
+    if (h_ == NULL || strstr (h_, n_) == NULL) \
+      g_error ("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
+  } G_STMT_END
+
+static int
+make_sysv (key_t  key,
+           gsize  size)
+{
+  int shmid = shmget (key, size, IPC_CREAT | IPC_EXCL | 0600);
+
+  if (shmid < 0)
+    g_error ("shmget(0x%08x): %s", (guint32) key, g_strerror (errno));
+  return shmid;
+}
+
+static void
+make_posix (const char *name,
+            gsize       size)
+{
+  int fd = shm_open (name, O_RDWR | O_CREAT | O_EXCL, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, size), ==, 0);
+  close (fd);
+}
+
+/* ---- a file ---- */
+
+static void
+test_file (void)
+{
+  g_autofree char *path = ps_test_make_file ("dialog", 16 * 4096, 'f');
+  g_autoptr(PsSource) source = NULL;
+  const PsGeometry *g;
+  Dialog d;
+
+  dialog_open (&d, PS_SOURCE_FILE);
+  set (&d, "path", path);
+  set (&d, "private", "true");
+  set (&d, "writable", "true");
+  set (&d, "offset", "4096");
+  set (&d, "length", "8192");
+  source = open_ok (&d);
+  g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_FILE);
+  g_assert_cmpstr (ps_source_get_path (source), ==, path);
+  g_assert_cmpint (ps_source_get_flags (source), ==, PS_MAP_PRIVATE | PS_MAP_WRITABLE);
+  g = ps_source_get_geometry (source);
+  g_assert_cmpuint (g->object_size, ==, 16 * 4096);
+  g_assert_cmpuint (g->offset, ==, 4096);
+  g_assert_cmpuint (g->length, ==, 8192);
+  g_clear_object (&source);
+
+  /* the defaults: shared, read-only, all of it; a length past EOF maps pages
+   * past it. The path is the one opened last: the dialog offers it again. */
+  dialog_open (&d, PS_SOURCE_FILE);
+  set (&d, "offset", "");
+  set (&d, "length", "128K");
+  source = open_ok (&d);
+  g_assert_cmpint (ps_source_get_flags (source), ==, PS_MAP_DEFAULT);
+  g = ps_source_get_geometry (source);
+  g_assert_cmpuint (g->offset, ==, 0);
+  g_assert_cmpuint (g->n_pages, ==, 32);
+  g_assert_cmpuint (g->n_inside, ==, 16);
+  g_assert_cmpstr (ps_source_get_path (source), ==, path);
+  g_clear_object (&source);
+
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+static GtkWidget *
+find_window_of_type (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  GtkWidget *chooser = find_window_of_type (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  return chooser != NULL && gtk_widget_get_mapped (chooser);
+}
+
+static gboolean
+chooser_gone (gpointer data)
+{
+  return find_window_of_type (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL;
+}
+
+/* Choose… shows a file chooser (GTK's own dialog here: no portal under
+ * Xvfb); closing the open dialog takes the chooser with it. */
+static void
+test_file_chooser (void)
+{
+  Dialog d;
+
+  dialog_open (&d, PS_SOURCE_FILE);
+  set (&d, "path", g_get_tmp_dir ());
+  gtk_widget_activate_action (GTK_WIDGET (d.dialog), "dialog.choose-file", NULL);
+  g_assert_true (ps_ui_test_wait (chooser_shown, NULL, 10000));
+  dialog_close (&d);
+  g_assert_true (ps_ui_test_wait (chooser_gone, NULL, 10000));
+}
+
+static void
+test_file_errors (void)
+{
+  g_autofree char *path = ps_test_make_file ("dialog-errors", 4 * 4096, 'e');
+  g_autofree char *missing = g_strdup_printf ("%s-missing", path);
+  const char *text;
+  Dialog d;
+
+  dialog_open (&d, PS_SOURCE_FILE);
+
+  set (&d, "path", missing);
+  text = open_fails (&d, TRUE);
+  assert_contains (text, "No such file or directory");
+  assert_contains (text, missing);
+  g_assert_cmpstr (error_row_title (&d), ==, "Path");
+
+  /* editing a field clears the error */
+  set (&d, "path", g_get_tmp_dir ());
+  g_assert_null (ps_open_dialog_get_error_text (d.dialog));
+  text = open_fails (&d, TRUE);
+  assert_contains (text, "directory");
+
+  set (&d, "path", path);
+  set (&d, "offset", "100");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "page size");
+  g_assert_cmpstr (error_row_title (&d), ==, "Offset");
+
+  set (&d, "offset", "abc");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "offset \"abc\"");
+  g_assert_cmpstr (error_row_title (&d), ==, "Offset");
+
+  set (&d, "offset", "0");
+  set (&d, "length", "12Q");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "length \"12Q\"");
+
+  set (&d, "length", "");
+  set (&d, "path", "   ");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "path");
+  g_assert_cmpstr (error_row_title (&d), ==, "Path");
+
+  dialog_close (&d);
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- SysV ---- */
+
+static void
+test_sysv_by_row (void)
+{
+  key_t key = ps_test_sysv_key (1);
+  int shmid = make_sysv (key, 3 * 4096 + 10);
+  g_autofree char *id = g_strdup_printf ("%d", shmid);
+  g_autofree char *key_text = g_strdup_printf ("0x%08x", (guint32) key);
+  g_autofree char *row = NULL;
+  g_autoptr(PsSource) source = NULL;
+  Dialog d;
+
+  dialog_open (&d, PS_SOURCE_SYSV);
+  row = row_text (d.dialog, PS_SOURCE_SYSV, id);
+  g_assert_nonnull (row);
+  g_test_message ("row: %s", row);
+  assert_contains (row, key_text);
+  assert_contains (row, "| 600 |");
+  assert_contains (row, "12.0 KiB");
+
+  g_assert_true (ps_open_dialog_select_sysv_shmid (d.dialog, shmid));
+  source = open_ok (&d);
+  g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_SYSV);
+  g_assert_cmpint (ps_source_get_shmid (source), ==, shmid);
+  g_assert_cmpint (ps_source_get_key (source), ==, key);
+  g_assert_false (ps_source_is_writable (source));
+  g_assert_cmpuint (ps_source_get_geometry (source)->object_size, ==, 3 * 4096 + 10);
+  g_clear_object (&source);
+
+  /* a shmid that is not in the table */
+  dialog_open (&d, PS_SOURCE_SYSV);
+  g_assert_false (ps_open_dialog_select_sysv_shmid (d.dialog, G_MAXINT));
+  dialog_close (&d);
+
+  g_assert_cmpint (shmctl (shmid, IPC_RMID, NULL), ==, 0);
+}
+
+static void
+test_sysv_typed (void)
+{
+  key_t key = ps_test_sysv_key (2);
+  int shmid = make_sysv (key, 8192);
+  g_autofree char *path = ps_test_make_file ("dialog-ftok", 10, 'k');
+  key_t ftok_key = ftok (path, 65);
+  int ftok_shmid = make_sysv (ftok_key, 4096);
+  struct
+  {
+    const char *text;
+    const char *by_shmid;
+    const char *writable;
+    int         shmid;
+  } cases[] = {
+    { g_strdup_printf ("0x%08x", (guint32) key), "false", "true", shmid },
+    { g_strdup_printf ("%d", (int) key), "false", "false", shmid },
+    { g_strdup_printf ("%d", shmid), "true", "false", shmid },
+    { g_strdup_printf ("%s:65", path), "false", "false", ftok_shmid },
+    { g_strdup_printf ("%s:A", path), "false", "true", ftok_shmid },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PsSource) source = NULL;
+      Dialog d;
+
+      dialog_open (&d, PS_SOURCE_SYSV);
+      set (&d, "sysv-by-shmid", cases[i].by_shmid);
+      set (&d, "sysv-key", cases[i].text);
+      set (&d, "sysv-writable", cases[i].writable);
+      source = open_ok (&d);
+      g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_SYSV);
+      g_assert_cmpint (ps_source_get_shmid (source), ==, cases[i].shmid);
+      g_assert_cmpint (ps_source_is_writable (source), ==, g_str_equal (cases[i].writable, "true"));
+      g_free ((char *) cases[i].text);
+    }
+
+  g_assert_cmpint (shmctl (shmid, IPC_RMID, NULL), ==, 0);
+  g_assert_cmpint (shmctl (ftok_shmid, IPC_RMID, NULL), ==, 0);
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+static void
+test_sysv_create (void)
+{
+  key_t key = ps_test_sysv_key (3);
+  g_autofree char *key_text = g_strdup_printf ("0x%08x", (guint32) key);
+  g_autoptr(PsSource) source = NULL;
+  struct shmid_ds ds;
+  Dialog d;
+
+  dialog_open (&d, PS_SOURCE_SYSV);
+  set (&d, "sysv-create", "true");
+  set (&d, "sysv-create-key", key_text);
+  set (&d, "sysv-create-size", "64K");
+  set (&d, "sysv-create-mode", "640");
+  source = open_ok (&d);
+  g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_SYSV);
+  g_assert_cmpint (ps_source_get_key (source), ==, key);
+  g_assert_true (ps_source_is_writable (source));
+  g_assert_cmpuint (ps_source_get_geometry (source)->object_size, ==, 65536);
+  g_assert_cmpint (shmctl (ps_source_get_shmid (source), IPC_STAT, &ds), ==, 0);
+  g_assert_cmpint (ds.shm_perm.mode & 0777, ==, 0640);
+  g_assert_cmpint (shmctl (ps_source_get_shmid (source), IPC_RMID, NULL), ==, 0);
+  g_clear_object (&source);
+
+  /* an empty key is IPC_PRIVATE */
+  dialog_open (&d, PS_SOURCE_SYSV);
+  set (&d, "sysv-create", "true");
+  set (&d, "sysv-create-key", "");
+  set (&d, "sysv-create-size", "8K");
+  source = open_ok (&d);
+  g_assert_cmpint (ps_source_get_key (source), ==, IPC_PRIVATE);
+  g_assert_cmpuint (ps_source_get_geometry (source)->object_size, ==, 8192);
+  g_assert_cmpint (shmctl (ps_source_get_shmid (source), IPC_RMID, NULL), ==, 0);
+  g_clear_object (&source);
+}
+
+static void
+test_sysv_errors (void)
+{
+  key_t missing = ps_test_sysv_key (9);
+  key_t taken = ps_test_sysv_key (4);
+  int shmid = make_sysv (taken, 4096);
+  g_autofree char *missing_text = g_strdup_printf ("0x%08x", (guint32) missing);
+  g_autofree char *taken_text = g_strdup_printf ("0x%08x", (guint32) taken);
+  g_autofree char *expected = g_strdup_printf ("shmget(key=0x%08x, 0, 0): No such file or directory", (guint32) missing);
+  const char *text;
+  Dialog d;
+
+  g_assert_cmpint (shmget (missing, 0, 0), <, 0);
+  dialog_open (&d, PS_SOURCE_SYSV);
+
+  set (&d, "sysv-key", "");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "Choose a segment in the table");
+
+  set (&d, "sysv-key", "0xZZ");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "SysV key \"0xZZ\"");
+  g_assert_cmpstr (error_row_title (&d), ==, "Key, shmid or PATH:ID");
+
+  set (&d, "sysv-key", missing_text);
+  text = open_fails (&d, TRUE);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_cmpstr (error_row_title (&d), ==, "Key, shmid or PATH:ID");
+
+  set (&d, "sysv-key", "/nonexistent/pagescope:1");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "ftok(\"/nonexistent/pagescope\", 1): No such file or directory");
+
+  set (&d, "sysv-by-shmid", "true");
+  set (&d, "sysv-key", "abc");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "shmid \"abc\"");
+
+  set (&d, "sysv-create", "true");
+  set (&d, "sysv-create-key", taken_text);
+  set (&d, "sysv-create-size", "0");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "must not be zero");
+  g_assert_cmpstr (error_row_title (&d), ==, "Size");
+
+  set (&d, "sysv-create-size", "4K");
+  set (&d, "sysv-create-mode", "999");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "mode \"999\"");
+
+  set (&d, "sysv-create-mode", "600");
+  text = open_fails (&d, TRUE);
+  assert_contains (text, "File exists");
+
+  dialog_close (&d);
+  g_assert_cmpint (shmctl (shmid, IPC_RMID, NULL), ==, 0);
+}
+
+/* ---- POSIX ---- */
+
+static void
+test_posix (void)
+{
+  g_autofree char *name = ps_test_posix_name ("dialog");
+  g_autofree char *row = NULL;
+  g_autoptr(PsSource) source = NULL;
+  const PsGeometry *g;
+  Dialog d;
+
+  make_posix (name, 5 * 4096);
+
+  /* by row */
+  dialog_open (&d, PS_SOURCE_POSIX);
+  row = row_text (d.dialog, PS_SOURCE_POSIX, name);
+  g_assert_nonnull (row);
+  g_test_message ("row: %s", row);
+  assert_contains (row, name);
+  assert_contains (row, "| 600 | 20.0 KiB |");
+  g_assert_true (ps_open_dialog_select_posix_name (d.dialog, name));
+  source = open_ok (&d);
+  g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_POSIX);
+  g_assert_cmpstr (ps_source_get_posix_name (source), ==, name);
+  g_assert_cmpint (ps_source_get_flags (source), ==, PS_MAP_DEFAULT);
+  g_assert_cmpuint (ps_source_get_geometry (source)->length, ==, 5 * 4096);
+  g_clear_object (&source);
+
+  /* by typed name, without its slash, with options */
+  dialog_open (&d, PS_SOURCE_POSIX);
+  set (&d, "posix-name", name + 1);
+  set (&d, "posix-writable", "true");
+  set (&d, "posix-private", "true");
+  set (&d, "posix-offset", "0x1000");
+  set (&d, "posix-length", "8K");
+  source = open_ok (&d);
+  g_assert_cmpstr (ps_source_get_posix_name (source), ==, name);
+  g_assert_cmpint (ps_source_get_flags (source), ==, PS_MAP_WRITABLE | PS_MAP_PRIVATE);
+  g = ps_source_get_geometry (source);
+  g_assert_cmpuint (g->offset, ==, 4096);
+  g_assert_cmpuint (g->length, ==, 8192);
+  g_clear_object (&source);
+
+  g_assert_cmpint (shm_unlink (name), ==, 0);
+}
+
+static void
+test_posix_create (void)
+{
+  g_autofree char *name = ps_test_posix_name ("dialog-create");
+  g_autoptr(PsSource) source = NULL;
+  struct stat st;
+  Dialog d;
+  int fd;
+
+  dialog_open (&d, PS_SOURCE_POSIX);
+  set (&d, "posix-create", "true");
+  set (&d, "posix-create-name", name);
+  set (&d, "posix-create-size", "32K");
+  set (&d, "posix-create-mode", "644");
+  source = open_ok (&d);
+  g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_POSIX);
+  g_assert_cmpstr (ps_source_get_posix_name (source), ==, name);
+  g_assert_true (ps_source_is_writable (source));
+  g_assert_cmpuint (ps_source_get_geometry (source)->object_size, ==, 32768);
+  fd = shm_open (name, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+  close (fd);
+  g_clear_object (&source);
+  g_assert_cmpint (shm_unlink (name), ==, 0);
+}
+
+static void
+test_posix_errors (void)
+{
+  g_autofree char *missing = ps_test_posix_name ("dialog-missing");
+  g_autofree char *taken = ps_test_posix_name ("dialog-taken");
+  g_autofree char *expected = g_strdup_printf ("shm_open(\"%s\", O_RDONLY): No such file or directory", missing);
+  const char *text;
+  Dialog d;
+
+  make_posix (taken, 4096);
+  dialog_open (&d, PS_SOURCE_POSIX);
+
+  set (&d, "posix-name", "");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "Choose a segment in the table");
+
+  set (&d, "posix-name", "a/b");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "shm_open(\"a/b\"): Invalid argument");
+  g_assert_cmpstr (error_row_title (&d), ==, "Name, e.g. /myseg");
+
+  set (&d, "posix-name", missing);
+  text = open_fails (&d, TRUE);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_cmpstr (error_row_title (&d), ==, "Name, e.g. /myseg");
+
+  set (&d, "posix-name", taken);
+  set (&d, "posix-offset", "4097");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "page size");
+
+  set (&d, "posix-offset", "");
+  set (&d, "posix-create", "true");
+  set (&d, "posix-create-name", taken);
+  set (&d, "posix-create-size", "4K");
+  text = open_fails (&d, TRUE);
+  assert_contains (text, "File exists");
+  g_assert_cmpstr (error_row_title (&d), ==, "Name");
+
+  set (&d, "posix-create-name", "");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "Type a name");
+
+  dialog_close (&d);
+  g_assert_cmpint (shm_unlink (taken), ==, 0);
+}
+
+/* ---- anonymous ---- */
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+test_anon (void)
+{
+  g_autoptr(PsSource) source = NULL;
+  const char *text;
+  Dialog d;
+
+  dialog_open (&d, PS_SOURCE_ANON);
+  set (&d, "anon-size", "64K");
+  source = open_ok (&d);
+  g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_ANON);
+  g_assert_true (ps_source_is_writable (source));
+  g_assert_cmpuint (ps_source_get_geometry (source)->object_size, ==, 65536);
+  g_clear_object (&source);
+
+  dialog_open (&d, PS_SOURCE_ANON);
+  set (&d, "anon-size", "0");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "must not be zero");
+  g_assert_cmpstr (error_row_title (&d), ==, "Size, e.g. 64K or 1M");
+
+  set (&d, "anon-size", "12Q");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "size \"12Q\": unknown suffix");
+
+  set (&d, "anon-size", "");
+  text = open_fails (&d, FALSE);
+  assert_contains (text, "Give a size");
+
+  /* Enter in the field that has the focus presses the default button */
+  set (&d, "anon-size", "8K");
+  g_assert_nonnull (gtk_window_get_focus (GTK_WINDOW (d.dialog)));
+  g_clear_object (&opened.source);
+  g_assert_true (GTK_IS_TEXT (gtk_window_get_focus (GTK_WINDOW (d.dialog))));
+  g_signal_emit_by_name (gtk_window_get_focus (GTK_WINDOW (d.dialog)), "activate");   /* what Enter does */
+  /* a button pressed from the keyboard clicks when its press animation ends */
+  g_assert_true (ps_ui_test_wait (is_true, &d.destroyed, 5000));
+  g_assert_nonnull (opened.source);
+  g_assert_cmpuint (ps_source_get_geometry (opened.source)->object_size, ==, 8192);
+  g_clear_object (&opened.source);
+}
+
+static void
+test_cancel (void)
+{
+  guint calls = opened.calls;
+  Dialog d;
+
+  dialog_open (&d, PS_SOURCE_ANON);
+  gtk_widget_activate_action (GTK_WIDGET (d.dialog), "window.close", NULL);
+  g_assert_true (d.destroyed);
+  g_assert_cmpuint (opened.calls, ==, calls);
+}
+
+/* ---- the tables refresh ---- */
+
+typedef struct
+{
+  PsOpenDialog *dialog;
+  PsSourceKind  kind;
+  const char   *id;
+  const char   *needle;   /* NULL: the row must be gone */
+} RowWait;
+
+static gboolean
+row_matches (gpointer data)
+{
+  RowWait *w = data;
+  g_autofree char *row = row_text (w->dialog, w->kind, w->id);
+
+  if (w->needle == NULL)
+    return row == NULL;
+  return row != NULL && strstr (row, w->needle) != NULL;
+}
+
+static void
+test_tables_refresh (void)
+{
+  key_t key = ps_test_sysv_key (5);
+  g_autofree char *name = ps_test_posix_name ("dialog-refresh");
+  g_autofree char *id = NULL;
+  RowWait w;
+  Dialog d;
+  int shmid;
+  void *addr;
+
+  dialog_open (&d, PS_SOURCE_SYSV);
+
+  /* made after the dialog opened: it shows within a refresh */
+  shmid = make_sysv (key, 4096);
+  id = g_strdup_printf ("%d", shmid);
+  w = (RowWait) { d.dialog, PS_SOURCE_SYSV, id, "| 4.0 KiB | 0 |" };
+  g_assert_true (ps_ui_test_wait (row_matches, &w, 6000));
+
+  /* attached, then marked for removal: the key reads 0 */
+  addr = shmat (shmid, NULL, SHM_RDONLY);
+  g_assert_true (addr != (void *) -1);
+  g_assert_cmpint (shmctl (shmid, IPC_RMID, NULL), ==, 0);
+  w.needle = "0x00000000 |";
+  g_assert_true (ps_ui_test_wait (row_matches, &w, 6000));
+  w.needle = "| 1 |";
+  g_assert_true (row_matches (&w));
+  w.needle = "marked for removal";
+  g_assert_true (row_matches (&w));
+
+  /* gone after the last detach */
+  g_assert_cmpint (shmdt (addr), ==, 0);
+  w.needle = NULL;
+  g_assert_true (ps_ui_test_wait (row_matches, &w, 6000));
+
+  /* POSIX: appears, then goes */
+  ps_open_dialog_set_kind (d.dialog, PS_SOURCE_POSIX);
+  make_posix (name, 3 * 4096);
+  w = (RowWait) { d.dialog, PS_SOURCE_POSIX, name, "| 12.0 KiB |" };
+  g_assert_true (ps_ui_test_wait (row_matches, &w, 6000));
+  g_assert_cmpint (shm_unlink (name), ==, 0);
+  w.needle = NULL;
+  g_assert_true (ps_ui_test_wait (row_matches, &w, 6000));
+
+  dialog_close (&d);
+}
+
+/* ---- screenshots (PAGESCOPE_SCREENSHOTS=DIR) ---- */
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () > *(gint64 *) data;
+}
+
+/* The dialog's content over the window background, once its animations
+ * (the entry rows' titles, the view switcher) have finished. */
+static void
+save_page (Dialog     *d,
+           const char *dir,
+           const char *file)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  GtkWidget *content = adw_window_get_content (ADW_WINDOW (d->dialog));
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (content);
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (d->dialog));
+  int width = gtk_widget_get_width (content), height = gtk_widget_get_height (content);
+  gint64 until = g_get_monotonic_time () + 600 * 1000;
+
+  ps_ui_test_wait (time_passed, &until, 1000);
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.98, 0.98, 0.98, 1 },
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static void
+test_screenshots (void)
+{
+  const char *dir = g_getenv ("PAGESCOPE_SCREENSHOTS");
+  g_autofree char *path = NULL;
+  g_autofree char *name = ps_test_posix_name ("shot");
+  key_t key = ps_test_sysv_key (6);
+  int shmid, dest_shmid;
+  void *addr;
+  Dialog d;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("set PAGESCOPE_SCREENSHOTS=DIR to save screenshots");
+      return;
+    }
+  path = ps_test_make_file ("shot", 300 * 1024 + 5, 's');
+  shmid = make_sysv (key, 256 * 1024);
+  dest_shmid = make_sysv (IPC_PRIVATE, 64 * 1024);
+  addr = shmat (dest_shmid, NULL, SHM_RDONLY);
+  g_assert_true (addr != (void *) -1);
+  g_assert_cmpint (shmctl (dest_shmid, IPC_RMID, NULL), ==, 0);
+  make_posix (name, 40 * 1024);
+
+  dialog_open (&d, PS_SOURCE_FILE);
+  set (&d, "path", path);
+  set (&d, "offset", "0x1000");
+  save_page (&d, dir, "open-dialog-file.png");
+  set (&d, "offset", "100");
+  ps_open_dialog_activate_open (d.dialog);
+  save_page (&d, dir, "open-dialog-file-error.png");
+  g_assert_true (ps_open_dialog_select_sysv_shmid (d.dialog, shmid));
+  save_page (&d, dir, "open-dialog-sysv.png");
+  set (&d, "sysv-create", "true");
+  save_page (&d, dir, "open-dialog-sysv-create.png");
+  set (&d, "sysv-create-size", "0");
+  ps_open_dialog_activate_open (d.dialog);
+  save_page (&d, dir, "open-dialog-sysv-create-error.png");
+  g_assert_true (ps_open_dialog_select_posix_name (d.dialog, name));
+  save_page (&d, dir, "open-dialog-posix.png");
+  ps_open_dialog_set_kind (d.dialog, PS_SOURCE_ANON);
+  save_page (&d, dir, "open-dialog-anon.png");
+  dialog_close (&d);
+
+  g_assert_cmpint (shmdt (addr), ==, 0);
+  g_assert_cmpint (shmctl (shmid, IPC_RMID, NULL), ==, 0);
+  g_assert_cmpint (shm_unlink (name), ==, 0);
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  ps_ui_test_init (&argc, &argv);
+  /* links the resource bundle in: its constructor registers it, but only if
+   * something references it (nothing in the app library does) */
+  g_assert_nonnull (pagescope_get_resource ());
+
+  parent = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (parent, 900, 700);
+  gtk_window_present (parent);
+  ps_ui_test_wait_drawn (GTK_WIDGET (parent));
+
+  g_test_add_func ("/open-dialog/file", test_file);
+  g_test_add_func ("/open-dialog/file-chooser", test_file_chooser);
+  g_test_add_func ("/open-dialog/file-errors", test_file_errors);
+  g_test_add_func ("/open-dialog/sysv-by-row", test_sysv_by_row);
+  g_test_add_func ("/open-dialog/sysv-typed", test_sysv_typed);
+  g_test_add_func ("/open-dialog/sysv-create", test_sysv_create);
+  g_test_add_func ("/open-dialog/sysv-errors", test_sysv_errors);
+  g_test_add_func ("/open-dialog/posix", test_posix);
+  g_test_add_func ("/open-dialog/posix-create", test_posix_create);
+  g_test_add_func ("/open-dialog/posix-errors", test_posix_errors);
+  g_test_add_func ("/open-dialog/anon", test_anon);
+  g_test_add_func ("/open-dialog/cancel", test_cancel);
+  g_test_add_func ("/open-dialog/tables-refresh", test_tables_refresh);
+  g_test_add_func ("/open-dialog/screenshots", test_screenshots);
+  status = g_test_run ();
+
+  gtk_window_destroy (parent);
+  return status;
+}

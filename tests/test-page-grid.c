@@ -1,0 +1,1291 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PsPageGrid and PsGridLegend, for real: the pure renderer, then the widget in
+ * a window under Xvfb, read back pixel by pixel, and on a live POSIX segment
+ * that another process writes. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pagescope-resources.h"
+#include "ps-grid-legend.h"
+#include "ps-page-grid.h"
+#include "ps-probe.h"
+#include "ps-scanner.h"
+#include "ps-test-util.h"
+#include "ps-ui-test-util.h"
+
+#define PAGE 4096
+
+/* ---- helpers ---- */
+
+/* n pages, the first n_inside inside EOF (resident, zero), the rest past it;
+ * the epoch 100 s ago. */
+static PsFrame *
+make_frame (guint64 n,
+            guint64 n_inside,
+            gint64  now_us)
+{
+  PsFrame *frame = ps_frame_new (n, 0);
+
+  frame->epoch_us = now_us - 100 * G_USEC_PER_SEC;
+  ps_geometry_init (&frame->geometry, n_inside * PAGE, 0, n * PAGE, PAGE);
+  for (guint64 p = 0; p < n; p++)
+    {
+      frame->pages[p].state = p < n_inside ? PS_PAGE_RESIDENT : PS_PAGE_PAST_EOF;
+      frame->pages[p].content = p < n_inside ? PS_CONTENT_ZERO : PS_CONTENT_UNKNOWN;
+    }
+  return frame;
+}
+
+/* Sets page p as changed age_ms before now_us, changes times. */
+static void
+set_changed (PsFrame *frame,
+             guint64  p,
+             gint64   now_us,
+             guint32  age_ms,
+             guint16  changes)
+{
+  frame->pages[p].last_change_ms = (guint32) ((now_us - frame->epoch_us) / 1000) - age_ms;
+  frame->pages[p].changes = changes;
+}
+
+/* Iterates the main loop for a while, so layout and frames happen. */
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  PsPageGrid *grid;
+} Shown;
+
+/* The grid in a scrolled window (as the app has it) in a window of that size. */
+static Shown
+show_grid (int width,
+           int height)
+{
+  Shown shown;
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  shown.grid = PS_PAGE_GRID (ps_page_grid_new ());
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (shown.grid));
+  shown.window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (shown.window), width, height);
+  gtk_window_set_resizable (GTK_WINDOW (shown.window), FALSE);
+  gtk_window_set_child (GTK_WINDOW (shown.window), scroller);
+  gtk_window_present (GTK_WINDOW (shown.window));
+  ps_ui_test_wait_drawn (GTK_WIDGET (shown.grid));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (shown.grid)), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (shown.grid)), ==, height);
+  return shown;
+}
+
+static void
+hide_grid (Shown *shown)
+{
+  gtk_window_destroy (GTK_WINDOW (shown->window));
+  settle (10);
+}
+
+/* The widget as drawn now: 0xAARRGGBB words, width * height. */
+typedef struct
+{
+  int      width;
+  int      height;
+  guint32 *px;
+} Shot;
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                guint         *painted)
+{
+  (*painted)++;
+}
+
+static gboolean
+is_nonzero (gpointer data)
+{
+  return *(guint *) data != 0;
+}
+
+/* ps_ui_test_render shows what the window last painted, and a queued redraw
+ * drops that: let the frame clock paint the grid, then take it. */
+static GdkTexture *
+render_painted (PsPageGrid *grid)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (grid));
+  guint painted = 0;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (GTK_WIDGET (grid));
+  g_assert_true (ps_ui_test_wait (is_nonzero, &painted, 5000));
+  g_signal_handler_disconnect (clock, id);
+  return ps_ui_test_render (GTK_WIDGET (grid));
+}
+
+static Shot
+shoot (PsPageGrid *grid)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  Shot shot;
+
+  settle (20);
+  texture = render_painted (grid);
+  shot.width = gdk_texture_get_width (texture);
+  shot.height = gdk_texture_get_height (texture);
+  shot.px = g_new (guint32, (gsize) shot.width * shot.height);
+  gdk_texture_download (texture, (guchar *) shot.px, shot.width * 4);
+  /* spot-check the shared helper agrees on the layout */
+  g_assert_cmphex (ps_ui_test_pixel (texture, shot.width - 1, 0), ==, shot.px[shot.width - 1]);
+  return shot;
+}
+
+static guint32
+shot_at (const Shot *shot,
+         int         x,
+         int         y)
+{
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x, <, shot->width);
+  g_assert_cmpint (y, <, shot->height);
+  return shot->px[(gsize) y * shot->width + x];
+}
+
+/* A point of a page's cell that hatching never covers (see decorate_cell). */
+static guint32
+cell_pixel (PsPageGrid *grid,
+            const Shot *shot,
+            guint64     page)
+{
+  GdkRectangle area;
+  int dx = ps_page_grid_get_cell_size (grid) / 2;
+
+  g_assert_true (ps_page_grid_get_page_area (grid, page, &area));
+  return shot_at (shot, area.x + dx, area.y + (area.height > 4 ? dx + 1 : dx));
+}
+
+/* What a premultiplied colour looks like over the light style's white. */
+static guint32
+over_white (guint32 c)
+{
+  guint a = c >> 24;
+  guint32 out = 0xff000000u;
+
+  for (int shift = 0; shift <= 16; shift += 8)
+    out |= MIN (255u, ((c >> shift) & 0xff) + (255 - a)) << shift;
+  return out;
+}
+
+static void
+assert_color_near (guint32 got,
+                   guint32 want)
+{
+  for (int shift = 0; shift <= 24; shift += 8)
+    if (ABS ((int) ((got >> shift) & 0xff) - (int) ((want >> shift) & 0xff)) > 2)
+      g_error ("colour %08x, expected %08x", got, want);
+}
+
+static double
+luminance (guint32 c)
+{
+  return 0.2126 * ((c >> 16) & 0xff) + 0.7152 * ((c >> 8) & 0xff) + 0.0722 * (c & 0xff);
+}
+
+static guint32
+legend_line (PsGridMode  mode,
+             const char *label)
+{
+  guint n;
+  const PsGridLegendEntry *entries = ps_page_grid_mode_legend (mode, &n);
+
+  for (guint i = 0; i < n; i++)
+    if (entries[i].swatch == PS_GRID_SWATCH_LINE && g_str_equal (entries[i].label, label))
+      return entries[i].color;
+  g_assert_not_reached ();
+}
+
+/* A frame with a page of every kind, for the mode tests (24 pages, EOF after
+ * page 19). */
+static PsFrame *
+kinds_frame (gint64 now_us)
+{
+  PsFrame *frame = make_frame (24, 20, now_us);
+
+  frame->pages[1].content = PS_CONTENT_TEXT;
+  frame->pages[2].content = PS_CONTENT_BINARY;
+  frame->pages[3].content = PS_CONTENT_ENTROPY;
+  frame->pages[4].state = PS_PAGE_ABSENT;
+  frame->pages[5].state = PS_PAGE_UNKNOWN;
+  frame->pages[5].content = PS_CONTENT_UNKNOWN;
+  frame->pages[6].state = PS_PAGE_RESIDENT | PS_PAGE_PRIVATE_COPY;
+  frame->pages[6].content = PS_CONTENT_TEXT;
+  set_changed (frame, 7, now_us, 0, 1);
+  return frame;
+}
+
+/* ---- modes by name ---- */
+
+static void
+test_mode_strings (void)
+{
+  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
+    {
+      PsGridMode back = 99;
+
+      g_assert_true (ps_grid_mode_from_string (ps_grid_mode_to_string (mode), &back));
+      g_assert_cmpint (back, ==, mode);
+    }
+  g_assert_cmpstr (ps_grid_mode_to_string (PS_GRID_COW), ==, "cow");
+  g_assert_false (ps_grid_mode_from_string ("heat", NULL));
+  g_assert_false (ps_grid_mode_from_string (NULL, NULL));
+}
+
+/* ---- the pure renderer ---- */
+
+static void
+assert_distinct (const guint32 *colors,
+                 guint          n)
+{
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      if (colors[i] == colors[j])
+        g_error ("colours %u and %u are both %08x", i, j, colors[i]);
+}
+
+static void
+test_render_colors (void)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = kinds_frame (now);
+  guint32 c[8];
+
+  /* content: zero, text, binary, entropy, past EOF, past the mapping */
+  c[0] = ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 0);
+  c[1] = ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 1);
+  c[2] = ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 2);
+  c[3] = ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 3);
+  c[4] = ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 20);
+  c[5] = ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 24);
+  c[6] = ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 5);   /* not read */
+  assert_distinct (c, 7);
+
+  /* residency: resident, absent, unknown, past EOF, past the mapping */
+  c[0] = ps_page_grid_page_color (frame, PS_GRID_RESIDENCY, now, 0);
+  c[1] = ps_page_grid_page_color (frame, PS_GRID_RESIDENCY, now, 4);
+  c[2] = ps_page_grid_page_color (frame, PS_GRID_RESIDENCY, now, 5);
+  c[3] = ps_page_grid_page_color (frame, PS_GRID_RESIDENCY, now, 20);
+  c[4] = ps_page_grid_page_color (frame, PS_GRID_RESIDENCY, now, 24);
+  assert_distinct (c, 5);
+  /* the content class does not matter here */
+  g_assert_cmphex (ps_page_grid_page_color (frame, PS_GRID_RESIDENCY, now, 1), ==, c[0]);
+
+  /* copy-on-write: private copy, shared, absent, past EOF */
+  c[0] = ps_page_grid_page_color (frame, PS_GRID_COW, now, 6);
+  c[1] = ps_page_grid_page_color (frame, PS_GRID_COW, now, 0);
+  c[2] = ps_page_grid_page_color (frame, PS_GRID_COW, now, 4);
+  c[3] = ps_page_grid_page_color (frame, PS_GRID_COW, now, 20);
+  assert_distinct (c, 4);
+
+  /* activity: hot, cold, not allocated, past EOF */
+  c[0] = ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 7);
+  c[1] = ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 0);
+  c[2] = ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 4);
+  c[3] = ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 20);
+  assert_distinct (c, 4);
+
+  /* past the mapping: the guard, then nothing */
+  g_assert_cmphex (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 25), ==, 0);
+}
+
+static void
+test_render_cells (void)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = kinds_frame (now);
+  const guint columns = 5, rows = 6;
+  guint8 marks[25] = { 0 };
+
+  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
+    {
+      guint32 px[5 * 6];
+      g_autofree guint32 *big = g_new (guint32, columns * 8 * rows * 8);
+      gsize big_stride = columns * 8;
+
+      /* 1-pixel cells: one pixel per page */
+      memset (px, 0xab, sizeof px);
+      ps_page_grid_render (frame, mode, now, NULL, columns, 0, rows, 1, px, columns * 4);
+      for (guint p = 0; p < columns * rows; p++)
+        g_assert_cmphex (px[p], ==, ps_page_grid_page_color (frame, mode, now, p));
+
+      /* a later row only */
+      ps_page_grid_render (frame, mode, now, NULL, columns, 2, 1, 1, px, columns * 4);
+      for (guint c = 0; c < columns; c++)
+        g_assert_cmphex (px[c], ==, ps_page_grid_page_color (frame, mode, now, 2 * columns + c));
+
+      /* 8-pixel cells: 7 pixels of colour and a transparent gap */
+      ps_page_grid_render (frame, mode, now, NULL, columns, 0, rows, 8, big, big_stride * 4);
+      for (guint p = 0; p < 20; p++)
+        {
+          gsize x = (p % columns) * 8, y = (p / columns) * 8;
+
+          for (gsize dy = 0; dy < 7; dy++)
+            for (gsize dx = 0; dx < 7; dx++)
+              g_assert_cmphex (big[(y + dy) * big_stride + x + dx], ==, ps_page_grid_page_color (frame, mode, now, p));
+          g_assert_cmphex (big[y * big_stride + x + 7], ==, 0);
+          g_assert_cmphex (big[(y + 7) * big_stride + x], ==, 0);
+        }
+      /* past EOF and past the mapping are hatched: two colours in the cell */
+      for (guint p = 20; p <= 24; p++)
+        {
+          gsize x = (p % columns) * 8, y = (p / columns) * 8;
+          guint32 fill = ps_page_grid_page_color (frame, mode, now, p);
+          guint n_fill = 0, n_other = 0;
+
+          for (gsize dy = 0; dy < 7; dy++)
+            for (gsize dx = 0; dx < 7; dx++)
+              {
+                if (big[(y + dy) * big_stride + x + dx] == fill)
+                  n_fill++;
+                else
+                  n_other++;
+              }
+          g_assert_cmpuint (n_fill, >, 0);
+          g_assert_cmpuint (n_other, >, 0);
+        }
+    }
+
+  /* a probe mark: the whole 1-pixel cell, an inset square of a big one */
+  marks[3] = PS_PROBE_SIGBUS + 1;
+  marks[24] = PS_PROBE_SIGSEGV + 1;
+  {
+    guint32 px[5 * 6], plain[5 * 6];
+    g_autofree guint32 *big = g_new (guint32, 5 * 16 * 6 * 16);
+
+    ps_page_grid_render (frame, PS_GRID_CONTENT, now, NULL, columns, 0, rows, 1, plain, columns * 4);
+    ps_page_grid_render (frame, PS_GRID_CONTENT, now, marks, columns, 0, rows, 1, px, columns * 4);
+    for (guint p = 0; p < columns * rows; p++)
+      if (p == 3 || p == 24)
+        g_assert_cmphex (px[p], !=, plain[p]);
+      else
+        g_assert_cmphex (px[p], ==, plain[p]);
+    g_assert_cmphex (px[3], !=, px[24]);
+
+    ps_page_grid_render (frame, PS_GRID_CONTENT, now, marks, columns, 0, rows, 16, big, 5 * 16 * 4);
+    /* the corner keeps the page's colour, the middle shows the mark */
+    g_assert_cmphex (big[3 * 16 + 1], ==, plain[3]);
+    g_assert_cmphex (big[8 * 5 * 16 + 3 * 16 + 8], ==, px[3]);
+  }
+}
+
+/* ---- activity fades ---- */
+
+static void
+test_activity_fades (void)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = make_frame (16, 16, now);
+  const guint32 ages[] = { 0, 250, 1000, 2000, 2900 };
+  guint32 cold, often;
+  double last = G_MAXDOUBLE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ages); i++)
+    set_changed (frame, i, now, ages[i], 1);
+  set_changed (frame, 8, now, 5000, 1);        /* long ago, once */
+  set_changed (frame, 9, now, 5000, 500);      /* long ago, often */
+  cold = ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 10);   /* never */
+
+  /* hot right after the change, then cooler and cooler */
+  for (guint i = 0; i < G_N_ELEMENTS (ages); i++)
+    {
+      guint32 c = ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, i);
+
+      g_assert_cmpfloat (luminance (c), <, last);
+      g_assert_cmphex (c, !=, cold);
+      last = luminance (c);
+    }
+  g_assert_cmpfloat (luminance (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 0)), >, 180);
+  /* after ~3 s a page that changed once is cold again */
+  g_assert_cmphex (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 8), ==, cold);
+  /* one that changes often stays warmer */
+  often = ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 9);
+  g_assert_cmphex (often, !=, cold);
+  g_assert_cmpfloat (luminance (often), >, luminance (cold));
+  g_assert_cmpfloat (luminance (often), <, luminance (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 2)));
+
+  /* the same page, later: time alone cools it */
+  g_assert_cmpfloat (luminance (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now + 1500 * 1000, 0)), <,
+                     luminance (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 0)));
+  g_assert_cmphex (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now + 3100 * 1000, 0), ==, cold);
+}
+
+static void
+test_activity_widget_cools (void)
+{
+  Shown shown = show_grid (128, 64);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = make_frame (32, 32, now);
+  guint32 hot, cooler, cold;
+
+  set_changed (frame, 3, now, 0, 1);
+  ps_page_grid_set_cell_size (shown.grid, 16);
+  ps_page_grid_set_frame (shown.grid, frame);
+  {
+    Shot shot = shoot (shown.grid);
+
+    hot = cell_pixel (shown.grid, &shot, 3);
+    cold = cell_pixel (shown.grid, &shot, 4);
+    g_free (shot.px);
+  }
+  g_assert_cmphex (hot, !=, cold);
+  /* no new frame, no redraw asked for: the grid's own clock cools the page
+   * (what was painted last, so not render_painted) */
+  settle (600);
+  {
+    g_autoptr(GdkTexture) texture = ps_ui_test_render (GTK_WIDGET (shown.grid));
+    GdkRectangle area;
+
+    g_assert_true (ps_page_grid_get_page_area (shown.grid, 3, &area));
+    cooler = ps_ui_test_pixel (texture, area.x + 8, area.y + 9);
+    g_assert_true (ps_page_grid_get_page_area (shown.grid, 4, &area));
+    g_assert_cmphex (ps_ui_test_pixel (texture, area.x + 8, area.y + 9), ==, cold);
+  }
+  g_assert_cmpfloat (luminance (cooler), <, luminance (hot));
+  g_assert_cmphex (cooler, !=, cold);
+  hide_grid (&shown);
+}
+
+/* ---- every mode, drawn by the widget ---- */
+
+static void
+test_widget_modes (void)
+{
+  Shown shown = show_grid (256, 128);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = kinds_frame (now);
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  ps_page_grid_set_cell_size (shown.grid, 16);       /* 16 columns: EOF in row 1 */
+  ps_page_grid_set_frame (shown.grid, frame);
+
+  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
+    {
+      Shot shot;
+
+      ps_page_grid_set_mode (shown.grid, mode);
+      g_assert_cmpint (ps_page_grid_get_mode (shown.grid), ==, mode);
+      shot = shoot (shown.grid);
+      /* every cell has its page's colour (over the light style's background) */
+      for (guint64 p = 0; p <= 24; p++)
+        {
+          guint32 want = ps_page_grid_page_color (frame, mode, g_get_monotonic_time (), p);
+
+          if (p == 7 && mode == PS_GRID_ACTIVITY)
+            continue;     /* cooling as we look */
+          assert_color_near (cell_pixel (shown.grid, &shot, p), over_white (want));
+        }
+      /* past EOF looks like no page inside */
+      for (guint64 p = 0; p < 20; p++)
+        g_assert_cmphex (cell_pixel (shown.grid, &shot, 20), !=, cell_pixel (shown.grid, &shot, p));
+      /* the EOF line steps down between page 19 and page 20 (row 1, column 4);
+       * the end of the mapping after page 23 (row 1, column 8) */
+      g_assert_cmphex (shot_at (&shot, 4 * 16, 16 + 8), ==, legend_line (mode, "EOF"));
+      g_assert_cmphex (shot_at (&shot, 100, 16), ==, legend_line (mode, "EOF"));
+      /* under row 1 both lines run together: the outer one, the mapping's, shows */
+      g_assert_cmphex (shot_at (&shot, 2 * 16, 32), ==, legend_line (mode, "end of mapping"));
+      g_assert_cmphex (shot_at (&shot, 8 * 16, 16 + 8), ==, legend_line (mode, "end of mapping"));
+      /* nothing past the guard */
+      g_assert_cmphex (shot_at (&shot, 200, 100), ==, 0xffffffff);
+      g_free (shot.px);
+    }
+
+  /* marks show in every mode */
+  {
+    guint8 marks[25] = { 0 };
+
+    marks[2] = PS_PROBE_OK + 1;
+    marks[24] = PS_PROBE_SIGSEGV + 1;
+    for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
+      {
+        Shot before, after;
+
+        ps_page_grid_set_mode (shown.grid, mode);
+        ps_page_grid_set_marks (shown.grid, NULL, 0);
+        before = shoot (shown.grid);
+        ps_page_grid_set_marks (shown.grid, marks, G_N_ELEMENTS (marks));
+        after = shoot (shown.grid);
+        g_assert_cmphex (cell_pixel (shown.grid, &before, 2), !=, cell_pixel (shown.grid, &after, 2));
+        g_assert_cmphex (cell_pixel (shown.grid, &before, 24), !=, cell_pixel (shown.grid, &after, 24));
+        g_assert_cmphex (cell_pixel (shown.grid, &before, 1), ==, cell_pixel (shown.grid, &after, 1));
+        g_free (before.px);
+        g_free (after.px);
+      }
+    ps_page_grid_set_marks (shown.grid, NULL, 0);
+  }
+
+  /* the dark style changes the background, and what shows through */
+  {
+    Shot light, dark;
+
+    light = shoot (shown.grid);
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+    dark = shoot (shown.grid);
+    g_assert_cmphex (shot_at (&light, 200, 100), !=, shot_at (&dark, 200, 100));
+    g_assert_cmphex (cell_pixel (shown.grid, &light, 4), !=, cell_pixel (shown.grid, &dark, 4));
+    g_assert_cmphex (cell_pixel (shown.grid, &light, 1), ==, cell_pixel (shown.grid, &dark, 1));
+    g_free (light.px);
+    g_free (dark.px);
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  }
+  hide_grid (&shown);
+}
+
+/* ---- zoom: 1 GiB at one pixel a page, then 32-pixel cells ---- */
+
+static void
+test_zoom (void)
+{
+  const guint64 n = 262144;
+  Shown shown = show_grid (512, 512);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = make_frame (n, n, now);
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (shown.grid));
+  GdkRectangle area;
+  guint64 page;
+  Shot shot;
+
+  for (guint64 p = 0; p < n; p++)
+    frame->pages[p].content = 1 + (p * 7 + p / 512) % 4;
+  ps_page_grid_set_mode (shown.grid, PS_GRID_CONTENT);
+  ps_page_grid_set_cell_size (shown.grid, 0);
+  g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), ==, PS_GRID_MIN_CELL);
+  ps_page_grid_set_frame (shown.grid, frame);
+  settle (50);
+
+  /* every page on screen: no scrolling */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), ==, 512);
+  g_assert_cmpfloat (gtk_adjustment_get_page_size (vadj), ==, 512);
+  shot = shoot (shown.grid);
+  for (guint64 p = 0; p < n; p += 97)
+    g_assert_cmphex (shot_at (&shot, p % 512, p / 512), ==, ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, p));
+  g_assert_cmphex (shot_at (&shot, 511, 511), ==, ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, n - 1));
+  g_assert_true (ps_page_grid_page_at (shown.grid, 511, 511, &page));
+  g_assert_cmpuint (page, ==, n - 1);
+  g_free (shot.px);
+
+  /* the cursor near the end, then zoom in: it stays in view */
+  ps_page_grid_set_cursor (shown.grid, 200000);
+  ps_page_grid_set_cell_size (shown.grid, 1000);
+  g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), ==, PS_GRID_MAX_CELL);
+  settle (50);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), ==, (double) n / 16 * 32);
+  g_assert_true (ps_page_grid_get_page_area (shown.grid, 200000, &area));
+  g_assert_cmpint (area.y, >=, 0);
+  g_assert_cmpint (area.y + area.height, <=, 512);
+
+  /* scrolling shows later rows */
+  gtk_adjustment_set_value (vadj, 100 * 32);
+  shot = shoot (shown.grid);
+  g_assert_true (ps_page_grid_page_at (shown.grid, 16, 16, &page));
+  g_assert_cmpuint (page, ==, 1600);
+  g_assert_cmphex (shot_at (&shot, 16, 16), ==, ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 1600));
+  g_assert_cmphex (shot_at (&shot, 15 * 32 + 16, 15 * 32 + 16), ==,
+                   ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 1600 + 15 * 16 + 15));
+  g_free (shot.px);
+
+  /* part-way into a row */
+  gtk_adjustment_set_value (vadj, 100 * 32 + 20);
+  shot = shoot (shown.grid);
+  g_assert_cmphex (shot_at (&shot, 16, 2), ==, ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 1600));
+  g_assert_cmphex (shot_at (&shot, 16, 20), ==, ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 1616));
+  g_free (shot.px);
+
+  /* to the end: the last page, then the end of the mapping */
+  gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj));
+  shot = shoot (shown.grid);
+  g_assert_true (ps_page_grid_page_at (shown.grid, 15 * 32 + 16, 511 - 8, &page));
+  g_assert_cmpuint (page, ==, n - 1);
+  g_free (shot.px);
+  hide_grid (&shown);
+}
+
+/* ---- hover, click, drag, keys ---- */
+
+static void
+on_activated (PsPageGrid *grid,
+              guint64     page,
+              GArray     *pages)
+{
+  g_array_append_val (pages, page);
+}
+
+static void
+on_selection_changed (PsPageGrid *grid,
+                      guint      *count)
+{
+  (*count)++;
+}
+
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           guint      *count)
+{
+  (*count)++;
+}
+
+static GtkGestureDrag *
+find_drag (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_DRAG (controller))
+        return GTK_GESTURE_DRAG (controller);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_tooltip (void)
+{
+  Shown shown = show_grid (256, 128);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = kinds_frame (now);
+  guint8 marks[25] = { 0 };
+  char *text;
+
+  set_changed (frame, 6, now, 3200, 5);
+  ps_page_grid_set_cell_size (shown.grid, 16);
+  ps_page_grid_set_frame (shown.grid, frame);
+  marks[21] = PS_PROBE_SIGBUS + 1;
+  ps_page_grid_set_marks (shown.grid, marks, G_N_ELEMENTS (marks));
+  settle (20);
+
+  text = ps_page_grid_describe_page (shown.grid, 6);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Page 6 (of 24)"));
+  g_assert_nonnull (strstr (text, "0x6000 – 0x6fff"));
+  g_assert_nonnull (strstr (text, "resident · text"));
+  g_assert_nonnull (strstr (text, "private copy"));
+  g_assert_nonnull (strstr (text, "3.2 s ago"));
+  g_assert_nonnull (strstr (text, "5 changes"));
+  g_free (text);
+
+  text = ps_page_grid_describe_page (shown.grid, 0);
+  g_assert_nonnull (strstr (text, "Last change: never"));
+  g_assert_nonnull (strstr (text, "0 changes"));
+  g_assert_nonnull (strstr (text, "zero"));
+  g_free (text);
+
+  text = ps_page_grid_describe_page (shown.grid, 4);
+  g_assert_nonnull (strstr (text, "not allocated"));
+  g_free (text);
+  text = ps_page_grid_describe_page (shown.grid, 5);
+  g_assert_nonnull (strstr (text, "residency unknown"));
+  g_free (text);
+
+  text = ps_page_grid_describe_page (shown.grid, 21);
+  g_assert_nonnull (strstr (text, "Past EOF"));
+  g_assert_nonnull (strstr (text, "SIGBUS"));
+  g_assert_nonnull (strstr (text, "Probe: SIGBUS"));
+  g_free (text);
+
+  text = ps_page_grid_describe_page (shown.grid, 24);
+  g_assert_nonnull (strstr (text, "Past the mapping"));
+  g_assert_nonnull (strstr (text, "SIGSEGV"));
+  g_free (text);
+  g_assert_null (ps_page_grid_describe_page (shown.grid, 25));
+
+  /* the tooltip asks the same, for the page under the pointer */
+  {
+    GtkTooltip *tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+    gboolean shown_tip = FALSE;
+
+    g_signal_emit_by_name (shown.grid, "query-tooltip", 6 * 16 + 3, 5, FALSE, tooltip, &shown_tip);
+    g_assert_true (shown_tip);
+    shown_tip = TRUE;
+    g_signal_emit_by_name (shown.grid, "query-tooltip", 200, 100, FALSE, tooltip, &shown_tip);
+    g_assert_false (shown_tip);
+    g_object_unref (tooltip);
+  }
+  hide_grid (&shown);
+}
+
+static void
+test_click_and_drag (void)
+{
+  Shown shown = show_grid (256, 128);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = kinds_frame (now);
+  g_autoptr(GArray) activated = g_array_new (FALSE, FALSE, sizeof (guint64));
+  GtkGestureDrag *drag = find_drag (GTK_WIDGET (shown.grid));
+  guint selection_changes = 0;
+  guint64 page, first, n;
+
+  ps_page_grid_set_cell_size (shown.grid, 16);
+  ps_page_grid_set_frame (shown.grid, frame);
+  g_signal_connect (shown.grid, "page-activated", G_CALLBACK (on_activated), activated);
+  g_signal_connect (shown.grid, "selection-changed", G_CALLBACK (on_selection_changed), &selection_changes);
+  settle (20);
+
+  /* where pages are */
+  g_assert_true (ps_page_grid_page_at (shown.grid, 0, 0, &page));
+  g_assert_cmpuint (page, ==, 0);
+  g_assert_true (ps_page_grid_page_at (shown.grid, 5 * 16 + 15.5, 16 + 1, &page));
+  g_assert_cmpuint (page, ==, 21);
+  g_assert_true (ps_page_grid_page_at (shown.grid, 8 * 16 + 1, 16 + 1, &page));
+  g_assert_cmpuint (page, ==, 24);      /* the guard */
+  g_assert_false (ps_page_grid_page_at (shown.grid, 9 * 16 + 1, 16 + 1, &page));
+  g_assert_false (ps_page_grid_page_at (shown.grid, -1, 3, &page));
+
+  /* a click on page 18 activates it */
+  g_signal_emit_by_name (drag, "drag-begin", 2 * 16 + 4.0, 16 + 4.0);
+  g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+  g_assert_cmpuint (activated->len, ==, 1);
+  g_assert_cmpuint (g_array_index (activated, guint64, 0), ==, 18);
+  g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 18);
+  g_assert_false (ps_page_grid_get_selection (shown.grid, NULL, NULL));
+
+  /* a click on the guard page activates nothing */
+  g_signal_emit_by_name (drag, "drag-begin", 8 * 16 + 4.0, 16 + 4.0);
+  g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+  g_assert_cmpuint (activated->len, ==, 1);
+
+  /* a drag from page 2 to page 13 selects pages 2..13 */
+  g_signal_emit_by_name (drag, "drag-begin", 2 * 16 + 4.0, 4.0);
+  g_signal_emit_by_name (drag, "drag-update", 5.0, 0.0);
+  g_signal_emit_by_name (drag, "drag-update", 11 * 16.0, 0.0);
+  g_signal_emit_by_name (drag, "drag-end", 11 * 16.0, 0.0);
+  g_assert_cmpuint (activated->len, ==, 1);
+  g_assert_true (ps_page_grid_get_selection (shown.grid, &first, &n));
+  g_assert_cmpuint (first, ==, 2);
+  g_assert_cmpuint (n, ==, 12);
+  g_assert_cmpuint (selection_changes, >, 0);
+  g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 13);
+
+  /* the selection is drawn over the pages */
+  {
+    Shot shot = shoot (shown.grid);
+    guint32 selected = cell_pixel (shown.grid, &shot, 5);
+    guint32 plain = ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 5);
+
+    g_assert_cmphex (selected, !=, plain);
+    g_free (shot.px);
+  }
+
+  /* backwards, down into the next row and beyond the pages: clamped */
+  g_signal_emit_by_name (drag, "drag-begin", 3 * 16 + 4.0, 16 + 4.0);
+  g_signal_emit_by_name (drag, "drag-update", -2 * 16.0, -16.0);
+  g_signal_emit_by_name (drag, "drag-end", -2 * 16.0, -16.0);
+  g_assert_true (ps_page_grid_get_selection (shown.grid, &first, &n));
+  g_assert_cmpuint (first, ==, 1);
+  g_assert_cmpuint (n, ==, 19 - 1 + 1);
+  g_signal_emit_by_name (drag, "drag-begin", 4.0, 4.0);
+  g_signal_emit_by_name (drag, "drag-update", 250.0, 120.0);
+  g_signal_emit_by_name (drag, "drag-end", 250.0, 120.0);
+  g_assert_true (ps_page_grid_get_selection (shown.grid, &first, &n));
+  g_assert_cmpuint (first, ==, 0);
+  g_assert_cmpuint (n, ==, 24);
+
+  /* Escape clears it */
+  selection_changes = 0;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (shown.grid), "grid.clear-selection", NULL));
+  g_assert_false (ps_page_grid_get_selection (shown.grid, NULL, NULL));
+  g_assert_cmpuint (selection_changes, ==, 1);
+  hide_grid (&shown);
+}
+
+static void
+move (PsPageGrid *grid,
+      const char *unit,
+      gint64      count,
+      gboolean    extend)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (grid), "grid.move-cursor", "(sxb)", unit, count, extend));
+}
+
+static void
+test_keyboard (void)
+{
+  Shown shown = show_grid (160, 80);     /* 10 columns of 16 px, 5 rows on screen */
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = make_frame (200, 200, now);
+  g_autoptr(GArray) activated = g_array_new (FALSE, FALSE, sizeof (guint64));
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (shown.grid));
+  guint64 first, n;
+  guint notified = 0;
+  GdkRectangle area;
+
+  ps_page_grid_set_cell_size (shown.grid, 16);
+  ps_page_grid_set_frame (shown.grid, frame);
+  g_signal_connect (shown.grid, "page-activated", G_CALLBACK (on_activated), activated);
+  g_signal_connect (shown.grid, "notify::cursor", G_CALLBACK (on_notify), &notified);
+  settle (20);
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (shown.grid)));
+  gtk_widget_grab_focus (GTK_WIDGET (shown.grid));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (shown.grid)));
+
+  g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 0);
+  move (shown.grid, "page", 1, FALSE);
+  g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 1);
+  g_assert_cmpuint (notified, ==, 1);
+  move (shown.grid, "row", 1, FALSE);
+  g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 11);
+  move (shown.grid, "page", -1, FALSE);
+  g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 10);
+  move (shown.grid, "row", -5, FALSE);
+  g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 0);
+  move (shown.grid, "edge", 1, FALSE);
+  g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 199);
+  /* the cursor stays on screen */
+  settle (20);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), >, 0);
+  g_assert_true (ps_page_grid_get_page_area (shown.grid, 199, &area));
+  g_assert_cmpint (area.y, >=, 0);
+  g_assert_cmpint (area.y + area.height, <=, 80);
+  move (shown.grid, "page", 5, FALSE);
+  g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 199);
+  move (shown.grid, "edge", -1, FALSE);
+  g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+  move (shown.grid, "screen", 1, FALSE);
+  g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 40);   /* 5 rows on screen: 4 rows a page */
+
+  /* shift extends a selection from where the cursor was */
+  move (shown.grid, "page", 2, TRUE);
+  move (shown.grid, "row", 1, TRUE);
+  g_assert_true (ps_page_grid_get_selection (shown.grid, &first, &n));
+  g_assert_cmpuint (first, ==, 40);
+  g_assert_cmpuint (n, ==, 13);
+  move (shown.grid, "row", -2, TRUE);
+  g_assert_true (ps_page_grid_get_selection (shown.grid, &first, &n));
+  g_assert_cmpuint (first, ==, 32);
+  g_assert_cmpuint (n, ==, 9);
+  /* a plain move drops it */
+  move (shown.grid, "page", 1, FALSE);
+  g_assert_false (ps_page_grid_get_selection (shown.grid, NULL, NULL));
+  /* Escape with nothing selected does nothing (and is disabled, so the key goes on) */
+  gtk_widget_activate_action (GTK_WIDGET (shown.grid), "grid.clear-selection", NULL);
+  g_assert_false (ps_page_grid_get_selection (shown.grid, NULL, NULL));
+
+  /* Enter activates the cursor's page */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (shown.grid), "grid.activate-cursor", NULL));
+  g_assert_cmpuint (activated->len, ==, 1);
+  g_assert_cmpuint (g_array_index (activated, guint64, 0), ==, 33);
+
+  /* select all, and the API's own selection */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (shown.grid), "grid.select-all", NULL));
+  g_assert_true (ps_page_grid_get_selection (shown.grid, &first, &n));
+  g_assert_cmpuint (first, ==, 0);
+  g_assert_cmpuint (n, ==, 200);
+  ps_page_grid_set_selection (shown.grid, 190, 50);
+  g_assert_true (ps_page_grid_get_selection (shown.grid, &first, &n));
+  g_assert_cmpuint (first, ==, 190);
+  g_assert_cmpuint (n, ==, 10);
+  ps_page_grid_clear_selection (shown.grid);
+  g_assert_false (ps_page_grid_get_selection (shown.grid, NULL, NULL));
+
+  /* the focused grid draws its cursor */
+  {
+    Shot shot = shoot (shown.grid);
+
+    g_assert_true (ps_page_grid_get_page_area (shown.grid, 33, &area));
+    g_assert_cmphex (shot_at (&shot, area.x, area.y + 8), !=,
+                     ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 33));
+    g_free (shot.px);
+  }
+  hide_grid (&shown);
+}
+
+/* ---- accessibility ---- */
+
+static void
+test_accessible (void)
+{
+  Shown shown = show_grid (256, 128);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = kinds_frame (now);
+  char *description;
+
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (shown.grid), GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (shown.grid), GTK_ACCESSIBLE_PROPERTY_LABEL, "Page grid");
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (shown.grid), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+
+  ps_page_grid_set_frame (shown.grid, frame);
+  ps_page_grid_set_mode (shown.grid, PS_GRID_RESIDENCY);
+  /* check_property gives back the value when it differs */
+  description = gtk_test_accessible_check_property (GTK_ACCESSIBLE (shown.grid), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "");
+  g_assert_nonnull (description);
+  g_test_message ("%s", description);
+  g_assert_nonnull (strstr (description, "24 pages of 4.0"));
+  g_assert_nonnull (strstr (description, "EOF is after page 19"));
+  g_assert_nonnull (strstr (description, "resident"));
+  g_free (description);
+
+  ps_page_grid_set_mode (shown.grid, PS_GRID_ACTIVITY);
+  description = gtk_test_accessible_check_property (GTK_ACCESSIBLE (shown.grid), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "");
+  g_assert_nonnull (strstr (description, "flashes"));
+  g_free (description);
+  hide_grid (&shown);
+}
+
+/* ---- the legend ---- */
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_legend (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *legend = ps_grid_legend_new ();
+  GtkWidget *flow, *hint;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 240, 200);
+  gtk_window_set_child (GTK_WINDOW (window), legend);
+  gtk_window_present (GTK_WINDOW (window));
+  ps_ui_test_wait_drawn (legend);
+  flow = find_descendant (legend, GTK_TYPE_FLOW_BOX);
+  hint = gtk_widget_get_last_child (gtk_widget_get_first_child (legend));
+  g_assert_nonnull (flow);
+  g_assert_true (GTK_IS_LABEL (hint));
+
+  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
+    {
+      guint n, count = 0;
+      const PsGridLegendEntry *entries = ps_page_grid_mode_legend (mode, &n);
+      gboolean found_first = FALSE;
+
+      ps_grid_legend_set_mode (PS_GRID_LEGEND (legend), mode);
+      settle (20);
+      for (GtkWidget *child = gtk_widget_get_first_child (flow); child != NULL; child = gtk_widget_get_next_sibling (child))
+        {
+          GtkWidget *label = find_descendant (child, GTK_TYPE_LABEL);
+
+          count++;
+          found_first |= g_str_equal (gtk_label_get_text (GTK_LABEL (label)), entries[0].label);
+        }
+      g_assert_cmpuint (count, ==, n);
+      g_assert_true (found_first);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hint)), ==, ps_page_grid_mode_hint (mode));
+      /* it fits its narrow column */
+      g_assert_cmpint (gtk_widget_get_width (legend), <=, 240);
+    }
+  /* the swatches are the grid's own colours */
+  {
+    guint n;
+    const PsGridLegendEntry *entries = ps_page_grid_mode_legend (PS_GRID_CONTENT, &n);
+    gint64 now = g_get_monotonic_time ();
+    g_autoptr(PsFrame) frame = kinds_frame (now);
+
+    g_assert_cmphex (entries[1].color, ==, ps_page_grid_page_color (frame, PS_GRID_CONTENT, now, 1));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- the test: another process writes one page of a live segment ---- */
+
+#define LIVE_PAGES 64
+#define LIVE_TARGET 37
+
+typedef struct
+{
+  const char *name;
+  int         go;       /* read end: one byte means "write now" */
+  int         go_w;     /* the parent's end, closed */
+} ChildArgs;
+
+static int
+child_writer (gpointer data)
+{
+  ChildArgs *args = data;
+  int fd = shm_open (args->name, O_RDWR, 0);
+  char c;
+  guint8 *map;
+
+  close (args->go_w);
+  if (fd < 0)
+    return 2;
+  map = mmap (NULL, LIVE_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (map == MAP_FAILED)
+    return 3;
+  if (read (args->go, &c, 1) != 1)
+    return 4;
+  memcpy (map + LIVE_TARGET * PAGE + 100, "written by another process", 26);
+  munmap (map, LIVE_PAGES * PAGE);
+  close (fd);
+  return 0;
+}
+
+static void
+on_scanner_frame (PsScanner  *scanner,
+                  GParamSpec *pspec,
+                  PsPageGrid *grid)
+{
+  PsFrame *frame = ps_scanner_get_frame (scanner);
+
+  if (frame != NULL)
+    ps_page_grid_set_frame (grid, frame);
+}
+
+typedef struct
+{
+  PsPageGrid *grid;
+  guint64     min_serial;
+  guint32     before;
+  guint32     now;
+} Watch;
+
+static gboolean
+has_frames (gpointer data)
+{
+  Watch *watch = data;
+  PsFrame *frame = ps_page_grid_get_frame (watch->grid);
+
+  return frame != NULL && frame->serial >= watch->min_serial;
+}
+
+static gboolean
+target_changed (gpointer data)
+{
+  Watch *watch = data;
+  g_autoptr(GdkTexture) texture = render_painted (watch->grid);
+  GdkRectangle area;
+
+  g_assert_true (ps_page_grid_get_page_area (watch->grid, LIVE_TARGET, &area));
+  watch->now = ps_ui_test_pixel (texture, area.x + area.width / 2, area.y + area.height / 2);
+  return watch->now != watch->before;
+}
+
+static void
+test_live_other_process (void)
+{
+  g_autofree char *name = ps_test_posix_name ("grid-live");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsScanner) scanner = NULL;
+  Shown shown = show_grid (256, 128);     /* 16 columns of 16 px: 4 rows of pages */
+  guint32 before[LIVE_PAGES];
+  Watch watch = { shown.grid, 0, 0, 0 };
+  ChildArgs args;
+  int go[2];
+  pid_t pid;
+  int status;
+  gint64 t0;
+
+  source = ps_source_create_posix (name, LIVE_PAGES * PAGE, 0600, NULL, &error);
+  g_assert_no_error (error);
+  ps_page_grid_set_cell_size (shown.grid, 16);
+
+  /* really another process: it opens the segment by name and maps it itself */
+  g_assert_cmpint (pipe (go), ==, 0);
+  args.name = name;
+  args.go = go[0];
+  args.go_w = go[1];
+  pid = ps_test_fork (child_writer, &args);
+  close (go[0]);
+
+  scanner = ps_scanner_new (source);
+  ps_scanner_set_interval (scanner, 20);
+  g_signal_connect_object (scanner, "notify::frame", G_CALLBACK (on_scanner_frame), shown.grid, 0);
+  ps_scanner_start (scanner);
+
+  /* a few passes in: the baseline is taken and the grid shows it */
+  watch.min_serial = 3;
+  g_assert_true (ps_ui_test_wait (has_frames, &watch, 5000));
+  {
+    Shot shot = shoot (shown.grid);
+
+    for (guint p = 0; p < LIVE_PAGES; p++)
+      before[p] = cell_pixel (shown.grid, &shot, p);
+    g_free (shot.px);
+  }
+  watch.before = before[LIVE_TARGET];
+
+  /* write one page; within 1 s its cell changes, and no other */
+  t0 = g_get_monotonic_time ();
+  g_assert_cmpint (write (go[1], "w", 1), ==, 1);
+  g_assert_true (ps_ui_test_wait (target_changed, &watch, 1000));
+  g_test_message ("page %d changed on screen after %.0f ms: %08x -> %08x", LIVE_TARGET,
+                  (g_get_monotonic_time () - t0) / 1000.0, watch.before, watch.now);
+  {
+    Shot shot = shoot (shown.grid);
+
+    for (guint p = 0; p < LIVE_PAGES; p++)
+      if (p == LIVE_TARGET)
+        g_assert_cmphex (cell_pixel (shown.grid, &shot, p), !=, before[p]);
+      else
+        g_assert_cmphex (cell_pixel (shown.grid, &shot, p), ==, before[p]);
+    g_free (shot.px);
+  }
+  {
+    PsFrame *frame = ps_page_grid_get_frame (shown.grid);
+
+    g_assert_cmpuint (frame->pages[LIVE_TARGET].changes, ==, 1);
+  }
+
+  close (go[1]);
+  status = ps_test_reap (pid, 5000);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  ps_scanner_stop (scanner);
+  g_assert_cmpint (shm_unlink (name), ==, 0);
+  ps_source_close (source);
+  hide_grid (&shown);
+}
+
+/* ---- optional screenshots: PS_GRID_SCREENSHOTS=DIR ---- */
+
+static void
+test_screenshots (void)
+{
+  const char *dir = g_getenv ("PS_GRID_SCREENSHOTS");
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = NULL;
+  g_autofree guint8 *marks = NULL;
+  const guint64 n = 1200, inside = 1100;
+  GtkWidget *window, *box, *scroller, *legend;
+  PsPageGrid *grid;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("set PS_GRID_SCREENSHOTS=DIR to write PNGs");
+      return;
+    }
+  frame = make_frame (n, inside, now);
+  ps_geometry_init (&frame->geometry, inside * PAGE - 1000, 0, n * PAGE, PAGE);
+  marks = g_malloc0 (n + 1);
+  for (guint64 p = 0; p < inside; p++)
+    {
+      PsPageInfo *info = &frame->pages[p];
+      guint r = (guint) ((p + 1) * 2654435761u) >> 7;
+
+      info->state = p % 97 < 30 ? PS_PAGE_ABSENT : PS_PAGE_RESIDENT;
+      info->content = info->state == PS_PAGE_ABSENT ? PS_CONTENT_ZERO : 1 + (p / 37 + r % 3) % 4;
+      if (p > 600 && p < 700 && info->state == PS_PAGE_RESIDENT)
+        info->state |= PS_PAGE_PRIVATE_COPY;
+      if (r % 9 == 0 && info->state == PS_PAGE_RESIDENT)
+        set_changed (frame, p, now, r % 3500, 1 + r % 3);
+      if (p >= 300 && p < 340)
+        set_changed (frame, p, now, 6000, 400);
+    }
+  /* a few probes: ok inside, the zero tail of the EOF page, SIGBUS past it,
+   * SIGSEGV on the guard page */
+  marks[inside - 3] = PS_PROBE_OK + 1;
+  marks[inside - 1] = PS_PROBE_ZERO_TAIL + 1;
+  marks[inside + 2] = PS_PROBE_SIGBUS + 1;
+  marks[inside + 3] = PS_PROBE_SIGBUS + 1;
+  marks[n] = PS_PROBE_SIGSEGV + 1;
+
+  for (int dark = 0; dark <= 1; dark++)
+    for (guint zoom = 0; zoom < 3; zoom++)
+    for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
+      {
+        static const guint cells[] = { 8, 16, 2 };
+        g_autofree char *path = g_strdup_printf ("%s/grid-%s-%s-cell%u.png", dir, ps_grid_mode_to_string (mode),
+                                                 dark ? "dark" : "light", cells[zoom]);
+        g_autoptr(GdkTexture) texture = NULL;
+
+        adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                            dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+        window = gtk_window_new ();
+        box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+        legend = ps_grid_legend_new ();
+        scroller = gtk_scrolled_window_new ();
+        grid = PS_PAGE_GRID (ps_page_grid_new ());
+        gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+        gtk_widget_set_vexpand (scroller, TRUE);
+        gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (grid));
+        gtk_box_append (GTK_BOX (box), legend);
+        gtk_box_append (GTK_BOX (box), scroller);
+        gtk_window_set_child (GTK_WINDOW (window), box);
+        gtk_window_set_default_size (GTK_WINDOW (window), 320, 520);
+        ps_grid_legend_set_mode (PS_GRID_LEGEND (legend), mode);
+        ps_page_grid_set_mode (grid, mode);
+        ps_page_grid_set_cell_size (grid, cells[zoom]);
+        ps_page_grid_set_frame (grid, frame);
+        ps_page_grid_set_marks (grid, marks, n + 1);
+        ps_page_grid_set_selection (grid, 130, 45);
+        gtk_window_present (GTK_WINDOW (window));
+        ps_ui_test_wait_drawn (GTK_WIDGET (grid));
+        gtk_widget_grab_focus (GTK_WIDGET (grid));
+        ps_page_grid_set_cursor (grid, inside - 10);
+        settle (50);
+        {
+          GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid));
+
+          gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj));
+        }
+        settle (50);
+        texture = render_painted (grid);
+        g_clear_object (&texture);
+        texture = ps_ui_test_render (window);
+        g_assert_true (gdk_texture_save_to_png (texture, path));
+        g_test_message ("wrote %s", path);
+        gtk_window_destroy (GTK_WINDOW (window));
+      }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  ps_ui_test_init (&argc, &argv);
+  /* the app's style, as AdwApplication loads it: links the resources in too */
+  g_assert_nonnull (pagescope_get_resource ());
+  gtk_css_provider_load_from_resource (css, RESOURCE_PATH "style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  g_test_add_func ("/page-grid/mode-strings", test_mode_strings);
+  g_test_add_func ("/page-grid/render/colors", test_render_colors);
+  g_test_add_func ("/page-grid/render/cells", test_render_cells);
+  g_test_add_func ("/page-grid/activity/fades", test_activity_fades);
+  g_test_add_func ("/page-grid/activity/widget-cools", test_activity_widget_cools);
+  g_test_add_func ("/page-grid/widget/modes", test_widget_modes);
+  g_test_add_func ("/page-grid/widget/zoom", test_zoom);
+  g_test_add_func ("/page-grid/widget/tooltip", test_tooltip);
+  g_test_add_func ("/page-grid/widget/click-and-drag", test_click_and_drag);
+  g_test_add_func ("/page-grid/widget/keyboard", test_keyboard);
+  g_test_add_func ("/page-grid/widget/accessible", test_accessible);
+  g_test_add_func ("/page-grid/legend", test_legend);
+  g_test_add_func ("/page-grid/live/other-process-writes-one-page", test_live_other_process);
+  g_test_add_func ("/page-grid/screenshots", test_screenshots);
+  return g_test_run ();
+}
