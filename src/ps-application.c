@@ -323,11 +323,12 @@ action_quit (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
 
-  /* closing each window releases its source, writers and children */
-  for (GList *l = windows; l != NULL; l = windows = gtk_application_get_windows (GTK_APPLICATION (user_data)))
-    gtk_window_destroy (l->data);
+  /* closing each window saves its size and releases its source, writers
+   * and children; the application ends with the last one */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
 }
 
 static const GActionEntry app_actions[] = {

@@ -52,12 +52,14 @@ struct _PsWindow
   PsWriters            *writers;
   GSignalGroup         *scanner_signals;
   GSignalGroup         *log_signals;
+  guint                 scroll_idle;   /* follows the newest log entry */
   GQueue                undo;          /* of PsUndoEntry, newest first */
 
   /* for changes per second */
   guint64               rate_changes;
   gint64                rate_time_us;
   double                changes_per_s;
+  guint                 frame_seen;    /* frames shown since the source was set */
   guint64               details_size;  /* the object size the details show */
   guint8               *probe_marks;   /* PsProbeOutcome + 1 per page, from a sweep */
   guint64               n_probe_marks;

@@ -62,8 +62,8 @@ scroll_log_to_end (gpointer data)
   PsWindow *self = data;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->log_scroller);
 
+  self->scroll_idle = 0;
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-  g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -77,9 +77,9 @@ on_log_items_changed (GListModel *model,
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->log_scroller);
 
   /* follow the newest entry unless the user scrolled up to read */
-  if (added > 0 &&
+  if (added > 0 && self->scroll_idle == 0 &&
       gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >= gtk_adjustment_get_upper (adj) - 40)
-    g_idle_add (scroll_log_to_end, g_object_ref (self));
+    self->scroll_idle = g_idle_add (scroll_log_to_end, self);
 }
 
 static void
@@ -89,11 +89,11 @@ set_log (PsWindow   *self,
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   g_autoptr(GtkNoSelection) selection = NULL;
 
-  if (self->log == log)
-    return;
-  g_set_object (&self->log, log);
   if (app != NULL && ps_application_get_echo_log (PS_APPLICATION (app)))
     ps_event_log_set_echo (log, STDOUT_FILENO);
+  if (self->log == log && gtk_list_view_get_model (self->log_view) != NULL)
+    return;
+  g_set_object (&self->log, log);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (log)));
   gtk_list_view_set_model (self->log_view, GTK_SELECTION_MODEL (selection));
   g_signal_group_set_target (self->log_signals, log);
@@ -183,6 +183,29 @@ update_status (PsWindow *self,
     }
 }
 
+/* For bench/pagescope-ui-bench: PAGESCOPE_BENCH_FIRST_FRAME=1 makes the app
+ * say "first-frame" (and its memory) once the first scanner frame has been
+ * painted, then quit. */
+static void
+bench_after_paint (GdkFrameClock *clock,
+                   PsWindow      *self)
+{
+  g_autofree char *status = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint, self);
+  g_print ("first-frame\n");
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    {
+      lines = g_strsplit (status, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (g_str_has_prefix (lines[i], "VmHWM") || g_str_has_prefix (lines[i], "VmRSS") ||
+            g_str_has_prefix (lines[i], "Rss"))
+          g_print ("%s\n", lines[i]);
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.quit", NULL);
+}
+
 static void
 on_frame (PsScanner  *scanner,
           GParamSpec *pspec,
@@ -195,6 +218,11 @@ on_frame (PsScanner  *scanner,
   ps_page_grid_set_frame (self->grid, frame);
   ps_hex_view_set_frame (self->hex, frame);
   update_status (self, frame);
+
+  self->frame_seen++;
+  if (self->frame_seen == 1 && g_getenv ("PAGESCOPE_BENCH_FIRST_FRAME") != NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                             G_CALLBACK (bench_after_paint), self, 0);
 }
 
 static void
@@ -239,6 +267,7 @@ clear_source (PsWindow *self)
   g_clear_object (&self->source);
   self->rate_time_us = 0;
   self->changes_per_s = 0;
+  self->frame_seen = 0;
   self->details_size = G_MAXUINT64;
 }
 
@@ -438,6 +467,9 @@ ps_window_dispose (GObject *object)
 {
   PsWindow *self = PS_WINDOW (object);
 
+  /* the last log lines (munmap, close) need no view any more */
+  g_signal_group_set_target (self->log_signals, NULL);
+  g_clear_handle_id (&self->scroll_idle, g_source_remove);
   clear_source (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WINDOW);
   G_OBJECT_CLASS (ps_window_parent_class)->dispose (object);

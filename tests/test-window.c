@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window and the application, for real: an in-process window under Xvfb,
+ * and the pagescope binary for its command line. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ps-application.h"
+#include "ps-test-util.h"
+#include "ps-ui-test-util.h"
+#include "ps-window-private.h"
+
+static PsApplication *app;
+
+static PsWindow *
+make_window (void)
+{
+  PsWindow *window = ps_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  ps_ui_test_wait_drawn (GTK_WIDGET (window));
+  return window;
+}
+
+static gboolean
+has_frame (gpointer data)
+{
+  PsWindow *window = data;
+  return window->scanner != NULL && ps_scanner_get_frame (window->scanner) != NULL;
+}
+
+/* ---- the window on a POSIX segment shows its size ---- */
+
+static void
+test_posix_size (void)
+{
+  g_autofree char *name = ps_test_posix_name ("window");
+  g_autoptr(GError) error = NULL;
+  g_auto(PsSourceSpec) spec = { 0 };
+  PsSource *made;
+  PsWindow *window;
+  const char *text;
+
+  made = ps_source_create_posix (name, 3 * 4096 + 100, 0600, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (made);
+
+  window = make_window ();
+  spec.kind = PS_SOURCE_POSIX;
+  spec.name = g_strdup (name);
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "main");
+  g_assert_true (ps_ui_test_wait (has_frame, window, 5000));
+  for (int i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* the status says the size; the details give it in bytes */
+  text = gtk_label_get_text (window->status_size);
+  g_assert_nonnull (strstr (text, "12.1"));     /* 12388 bytes = 12.1 kB */
+  g_assert_nonnull (strstr (gtk_label_get_text (window->status_pages), "4 pages"));
+  g_assert_nonnull (strstr (adw_window_title_get_title (window->title), name));
+  {
+    gboolean found = FALSE;
+
+    for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (window->details_list));
+         row != NULL; row = gtk_widget_get_next_sibling (row))
+      found |= ADW_IS_ACTION_ROW (row) && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "12388 bytes") != NULL;
+    g_assert_true (found);
+  }
+
+  /* read-only by default: attaching never writes */
+  g_assert_false (ps_source_is_writable (ps_window_get_source (window)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  shm_unlink (name);
+}
+
+static void
+test_open_error (void)
+{
+  g_autofree char *name = ps_test_posix_name ("missing");
+  g_autoptr(GError) error = NULL;
+  g_auto(PsSourceSpec) spec = { 0 };
+  PsWindow *window = make_window ();
+  g_autofree char *expected = NULL;
+
+  spec.kind = PS_SOURCE_POSIX;
+  spec.name = g_strdup (name);
+  g_assert_false (ps_window_open_spec (window, &spec, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  expected = g_strdup_printf ("shm_open(\"%s\", O_RDONLY): No such file or directory", name);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "error");
+  g_assert_cmpstr (adw_status_page_get_description (window->error_page), ==, expected);
+  /* and the log has the failing call */
+  {
+    g_autofree char *log = ps_event_log_to_text (ps_window_get_log (window));
+    g_assert_nonnull (strstr (log, "= -1 ENOENT (No such file or directory)"));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- actions on a real mapping ---- */
+
+static void
+test_write_and_undo (void)
+{
+  g_autofree char *path = ps_test_make_file ("window-write", 8192, 'a');
+  g_autoptr(GError) error = NULL;
+  g_auto(PsSourceSpec) spec = { 0 };
+  PsWindow *window = make_window ();
+  g_autofree char *contents = NULL;
+  guint8 *data;
+
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (path);
+  spec.flags = PS_MAP_WRITABLE;
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  data = ps_source_get_data (ps_window_get_source (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.write-bytes", "s", "0x10 de ad be ef");
+  g_assert_cmpmem (data + 0x10, 4, "\xde\xad\xbe\xef", 4);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.write-bytes", "s", "0x12 \"HI\"");
+  g_assert_cmpmem (data + 0x10, 4, "\xde\xadHI", 4);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_cmpmem (data + 0x10, 4, "\xde\xad\xbe\xef", 4);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_cmpmem (data + 0x10, 4, "aaaa", 4);
+
+  /* msync, then another process (the file itself) has it */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.write-bytes", "s", "0 \"OK\"");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.msync", "s", "sync");
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpmem (contents, 2, "OK", 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  unlink (path);
+}
+
+typedef struct
+{
+  char   *action;
+  GError *error;
+} Failure;
+
+static void
+on_action_failed (PsWindow     *window,
+                  const char   *action,
+                  const GError *error,
+                  Failure      *failure)
+{
+  g_free (failure->action);
+  g_clear_error (&failure->error);
+  failure->action = g_strdup (action);
+  failure->error = g_error_copy (error);
+}
+
+static void
+test_write_refused (void)
+{
+  g_autofree char *path = ps_test_make_file ("window-ro", 4096, 'r');
+  g_autoptr(GError) error = NULL;
+  g_auto(PsSourceSpec) spec = { 0 };
+  PsWindow *window = make_window ();
+  Failure failure = { 0 };
+  g_autofree char *contents = NULL;
+
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (path);
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  g_signal_connect (window, "action-failed", G_CALLBACK (on_action_failed), &failure);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.write-bytes", "s", "0 41");
+  g_assert_cmpstr (failure.action, ==, "write-bytes");
+  g_assert_error (failure.error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (failure.error->message, "writable"));
+
+  /* a malformed argument names the column and writes nothing */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.write-bytes", "s", "0 de ag");
+  g_assert_nonnull (strstr (failure.error->message, "column"));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpint (contents[0], ==, 'r');
+
+  g_clear_error (&failure.error);
+  g_free (failure.action);
+  gtk_window_destroy (GTK_WINDOW (window));
+  unlink (path);
+}
+
+/* ---- the binary ---- */
+
+static char *
+run_binary (const char * const *args,
+            gboolean            no_display,
+            int                *status,
+            char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  char *out = NULL;
+  GError *error = NULL;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("PAGESCOPE_BIN"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (no_display)
+    {
+      envp = g_environ_unsetenv (envp, "DISPLAY");
+      envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
+    }
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, err, status, &error);
+  g_assert_no_error (error);
+  return out;
+}
+
+static void
+test_cli_malformed (void)
+{
+  static const char *cases[][4] = {
+    { "--offset", "abc", "/etc/hostname", NULL },
+    { "--sysv", "0xZZ", NULL },
+    { "--anon", "12Q", NULL },
+    { "--posix", "a/b", NULL },
+    { "--shmid", "-3", NULL },
+    { "--writable", NULL },
+    { "--anon", "1M", "--posix", "x" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status;
+
+      out = run_binary (cases[i], TRUE, &status, &err);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+      g_assert_true (g_str_has_prefix (err, "pagescope: "));
+      g_assert_nonnull (strchr (err, '\n'));
+      g_assert_cmpstr (strchr (err, '\n') + 1, ==, "");   /* one line */
+    }
+}
+
+static void
+test_cli_list_no_display (void)
+{
+  g_autofree char *name = ps_test_posix_name ("list");
+  g_autoptr(GError) error = NULL;
+  PsSource *made = ps_source_create_posix (name, 3 * 4096, 0600, NULL, &error);
+  const char *json_args[] = { "--list", "--json", NULL };
+  const char *table_args[] = { "--list", NULL };
+  g_autofree char *out = NULL, *err = NULL, *table = NULL, *err2 = NULL;
+  int status;
+
+  g_assert_no_error (error);
+  out = run_binary (json_args, TRUE, &status, &err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (out, name));
+  g_assert_nonnull (strstr (out, "\"posix\""));
+  g_assert_nonnull (strstr (out, "\"sysv\""));
+  table = run_binary (table_args, TRUE, &status, &err2);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (table, name));
+
+  ps_source_remove (made, NULL);
+  g_object_unref (made);
+}
+
+/* A second invocation reaches the running instance: the primary, started
+ * with --log, logs the second window's shm_open on its stdout. */
+typedef struct
+{
+  GString *out;
+  int      fd;
+} Reader;
+
+static gboolean
+read_more (gpointer data)
+{
+  Reader *r = data;
+  char buf[4096];
+  ssize_t n;
+
+  while ((n = read (r->fd, buf, sizeof buf)) > 0)
+    g_string_append_len (r->out, buf, n);
+  return FALSE;
+}
+
+static gboolean
+primary_says (Reader     *r,
+              const char *needle,
+              guint       timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (strstr (r->out->str, needle) == NULL && g_get_monotonic_time () < deadline)
+    {
+      read_more (r);
+      g_usleep (10 * 1000);
+    }
+  return strstr (r->out->str, needle) != NULL;
+}
+
+static void
+test_cli_second_instance (void)
+{
+  g_autofree char *name = ps_test_posix_name ("second");
+  g_autofree char *needle = NULL;
+  g_autoptr(GError) error = NULL;
+  PsSource *made = ps_source_create_posix (name, 2 * 4096, 0600, NULL, &error);
+  const char *primary_argv[] = { g_getenv ("PAGESCOPE_BIN"), "--log", "--demo", NULL };
+  const char *second_args[] = { "--posix", name, NULL };
+  const char *quit_argv[] = { "gapplication", "action", APP_ID, "quit", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  Reader reader = { g_string_new (NULL), -1 };
+  GPid primary;
+  int status;
+
+  g_assert_no_error (error);
+  g_spawn_async_with_pipes (NULL, (char **) primary_argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &primary, NULL, &reader.fd, NULL, &error);
+  g_assert_no_error (error);
+  g_unix_set_fd_nonblocking (reader.fd, TRUE, NULL);
+  g_assert_true (primary_says (&reader, "mmap(", 20000));   /* the demo is open */
+
+  out = run_binary (second_args, FALSE, &status, &err);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  needle = g_strdup_printf ("shm_open(\"%s\", O_RDONLY) = ", name);
+  g_assert_true (primary_says (&reader, needle, 10000));
+
+  /* quit through D-Bus, as any script would; the demo file goes with it */
+  g_spawn_sync (NULL, (char **) quit_argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  status = ps_test_reap (primary, 10000);
+  g_assert_true (WIFEXITED (status));
+  read_more (&reader);
+  g_assert_nonnull (strstr (reader.out->str, "unlink(\""));
+
+  close (reader.fd);
+  g_string_free (reader.out, TRUE);
+  ps_source_remove (made, NULL);
+  g_object_unref (made);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int rc;
+
+  ps_ui_test_init (&argc, &argv);
+  app = ps_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/window/posix-size", test_posix_size);
+  g_test_add_func ("/window/open-error", test_open_error);
+  g_test_add_func ("/window/write-and-undo", test_write_and_undo);
+  g_test_add_func ("/window/write-refused", test_write_refused);
+  g_test_add_func ("/cli/malformed", test_cli_malformed);
+  g_test_add_func ("/cli/list-no-display", test_cli_list_no_display);
+  g_test_add_func ("/cli/second-instance", test_cli_second_instance);
+  rc = g_test_run ();
+  g_clear_object (&app);
+  return rc;
+}
