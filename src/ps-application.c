@@ -365,6 +365,7 @@ ps_application_startup (GApplication *app)
     { "win.probe-dialog", { "<Control>p", NULL } },
     { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
     { "win.zoom-out", { "<Control>minus", NULL } },
+    { "win.zoom-fit", { "<Control>0", NULL } },
     { "win.toggle-log", { "F9", NULL } },
   };
 

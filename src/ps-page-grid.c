@@ -547,6 +547,7 @@ struct _PsPageGrid
   guint           vscroll_policy : 1;
 
   /* the layout */
+  gboolean        fit;              /* the cell size follows the widget's size */
   guint           columns;
   gboolean        keep_pending;     /* after a zoom or a new width: scroll keep_page into view */
   gboolean        keep_at_top;      /* ...to the top rather than just into view */
@@ -575,6 +576,7 @@ enum {
   PROP_0,
   PROP_MODE,
   PROP_CELL_SIZE,
+  PROP_FIT,
   PROP_CURSOR,
   N_PROPS,
   PROP_HADJUSTMENT = N_PROPS,
@@ -661,6 +663,23 @@ scroll_to_row (PsPageGrid *self,
   gtk_adjustment_set_value (self->vadjustment, value);
 }
 
+/* The largest cell with which every page and the guard page after them fit
+ * in width x height. */
+static guint
+fit_cell (guint64 n_pages,
+          int     width,
+          int     height)
+{
+  for (guint cell = PS_GRID_MAX_CELL; cell > PS_GRID_MIN_CELL; cell--)
+    {
+      guint64 columns = MAX (1, width / (int) cell);
+
+      if ((n_pages + 1 + columns - 1) / columns * cell <= (guint64) height)
+        return cell;
+    }
+  return PS_GRID_MIN_CELL;
+}
+
 static void
 configure_adjustments (PsPageGrid *self)
 {
@@ -674,6 +693,18 @@ configure_adjustments (PsPageGrid *self)
     {
       invalidate (self);
       return;
+    }
+  if (self->fit && self->frame != NULL && height > 0)
+    {
+      guint cell = fit_cell (n_pages_of (self), width, height);
+
+      if (cell != self->cell)
+        {
+          self->cell = cell;
+          self->columns = 0;     /* a fitted grid starts at its top */
+          value = 0;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CELL_SIZE]);
+        }
     }
   columns = columns_for (self, width);
   upper = MAX ((double) n_rows_of (self, columns) * self->cell, height);
@@ -1325,6 +1356,9 @@ ps_page_grid_get_property (GObject    *object,
     case PROP_CELL_SIZE:
       g_value_set_uint (value, self->cell);
       break;
+    case PROP_FIT:
+      g_value_set_boolean (value, self->fit);
+      break;
     case PROP_CURSOR:
       g_value_set_uint64 (value, self->cursor);
       break;
@@ -1360,6 +1394,9 @@ ps_page_grid_set_property (GObject      *object,
       break;
     case PROP_CELL_SIZE:
       ps_page_grid_set_cell_size (self, g_value_get_uint (value));
+      break;
+    case PROP_FIT:
+      ps_page_grid_set_fit (self, g_value_get_boolean (value));
       break;
     case PROP_CURSOR:
       ps_page_grid_set_cursor (self, g_value_get_uint64 (value));
@@ -1424,6 +1461,11 @@ ps_page_grid_class_init (PsPageGridClass *klass)
   properties[PROP_CELL_SIZE] =
     g_param_spec_uint ("cell-size", NULL, NULL, PS_GRID_MIN_CELL, PS_GRID_MAX_CELL, 8,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* TRUE: the cell size is the largest with which the whole mapping shows;
+   * setting a cell size turns it off */
+  properties[PROP_FIT] =
+    g_param_spec_boolean ("fit", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CURSOR] =
     g_param_spec_uint64 ("cursor", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1580,6 +1622,7 @@ ps_page_grid_set_cell_size (PsPageGrid *self,
 {
   g_return_if_fail (PS_IS_PAGE_GRID (self));
 
+  ps_page_grid_set_fit (self, FALSE);
   cell_size = CLAMP (cell_size, PS_GRID_MIN_CELL, PS_GRID_MAX_CELL);
   if (cell_size == self->cell)
     return;
@@ -1606,6 +1649,28 @@ ps_page_grid_get_cell_size (PsPageGrid *self)
 {
   g_return_val_if_fail (PS_IS_PAGE_GRID (self), 0);
   return self->cell;
+}
+
+void
+ps_page_grid_set_fit (PsPageGrid *self,
+                      gboolean    fit)
+{
+  g_return_if_fail (PS_IS_PAGE_GRID (self));
+
+  fit = !!fit;
+  if (fit == self->fit)
+    return;
+  self->fit = fit;
+  if (fit)
+    configure_adjustments (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT]);
+}
+
+gboolean
+ps_page_grid_get_fit (PsPageGrid *self)
+{
+  g_return_val_if_fail (PS_IS_PAGE_GRID (self), FALSE);
+  return self->fit;
 }
 
 guint64

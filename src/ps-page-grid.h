@@ -51,6 +51,11 @@ PsGridMode  ps_page_grid_get_mode       (PsPageGrid *self);
 void        ps_page_grid_set_cell_size  (PsPageGrid *self,
                                          guint       cell_size);
 guint       ps_page_grid_get_cell_size  (PsPageGrid *self);
+/* Fit: the largest cell with which the whole mapping shows, following the
+ * widget's size and the page count; ps_page_grid_set_cell_size turns it off. */
+void        ps_page_grid_set_fit        (PsPageGrid *self,
+                                         gboolean    fit);
+gboolean    ps_page_grid_get_fit        (PsPageGrid *self);
 guint64     ps_page_grid_get_cursor     (PsPageGrid *self);
 void        ps_page_grid_set_cursor     (PsPageGrid *self,
                                          guint64     page);

@@ -370,6 +370,19 @@ action_zoom_out (GtkWidget  *widget,
 }
 
 static void
+action_zoom_fit (GtkWidget  *widget,
+                 const char *name,
+                 GVariant   *parameter)
+{
+  PsWindow *self = PS_WINDOW (widget);
+
+  ps_page_grid_set_fit (self->grid, TRUE);
+  g_settings_set_int (ps_application_get_settings (PS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))),
+                      "zoom", 0);
+  ps_window_update_actions (self);
+}
+
+static void
 action_toggle_log (GtkWidget  *widget,
                    const char *name,
                    GVariant   *parameter)
@@ -850,6 +863,7 @@ ps_window_update_actions (PsWindow *self)
   gtk_widget_action_set_enabled (widget, "remove-segment", segment);
   gtk_widget_action_set_enabled (widget, "zoom-in", cell < PS_GRID_MAX_CELL);
   gtk_widget_action_set_enabled (widget, "zoom-out", cell > PS_GRID_MIN_CELL);
+  gtk_widget_action_set_enabled (widget, "zoom-fit", !ps_page_grid_get_fit (self->grid));
 }
 
 void
@@ -874,6 +888,7 @@ ps_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.color-mode", "s", action_color_mode);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, action_zoom_in);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, action_zoom_out);
+  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, action_zoom_fit);
   gtk_widget_class_install_action (widget_class, "win.toggle-log", NULL, action_toggle_log);
   gtk_widget_class_install_action (widget_class, "win.copy-log", NULL, action_copy_log);
   gtk_widget_class_install_action (widget_class, "win.clear-log", NULL, action_clear_log);

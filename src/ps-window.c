@@ -506,7 +506,13 @@ setup_from_settings (PsWindow *self)
   ps_page_grid_set_mode (self->grid, mode);
   ps_grid_legend_set_mode (self->legend, mode);
   gtk_drop_down_set_selected (self->mode_dropdown, mode);
-  ps_page_grid_set_cell_size (self->grid, g_settings_get_int (settings, "zoom"));
+  /* zoom 0: fit the whole mapping */
+  if (g_settings_get_int (settings, "zoom") > 0)
+    ps_page_grid_set_cell_size (self->grid, g_settings_get_int (settings, "zoom"));
+  else
+    ps_page_grid_set_fit (self->grid, TRUE);
+  g_signal_connect_object (self->grid, "notify::cell-size", G_CALLBACK (ps_window_update_actions),
+                           self, G_CONNECT_SWAPPED);
   interval = g_settings_get_uint (settings, "interval");
   for (guint i = 0; i < G_N_ELEMENTS (intervals_ms); i++)
     if (intervals_ms[i] <= interval)

@@ -555,6 +555,50 @@ test_widget_modes (void)
   hide_grid (&shown);
 }
 
+/* ---- fit: the largest cell with which the whole mapping shows ---- */
+
+static void
+test_fit (void)
+{
+  Shown shown = show_grid (350, 500);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) small = make_frame (1000, 998, now);
+  g_autoptr(PsFrame) large = make_frame (262144, 262144, now);
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (shown.grid));
+  guint cell, columns;
+
+  ps_page_grid_set_fit (shown.grid, TRUE);
+  ps_page_grid_set_frame (shown.grid, small);
+  settle (50);
+
+  /* 1000 pages and the guard page fit, no scrolling; a pixel more would not */
+  cell = ps_page_grid_get_cell_size (shown.grid);
+  columns = 350 / cell;
+  g_assert_cmpuint ((1001 + columns - 1) / columns * cell, <=, 500);
+  g_assert_cmpuint ((1001 + 350 / (cell + 1) - 1) / (350 / (cell + 1)) * (cell + 1), >, 500);
+  g_assert_cmpuint (cell, ==, 12);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), ==, 500);
+
+  /* a larger mapping shrinks the cells: 1 GiB at one pixel a page */
+  ps_page_grid_set_frame (shown.grid, large);
+  settle (50);
+  g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), ==, 1);
+
+  /* a new size refits */
+  ps_page_grid_set_frame (shown.grid, small);
+  gtk_widget_set_size_request (gtk_widget_get_parent (GTK_WIDGET (shown.grid)), 700, 500);
+  settle (50);
+  g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), >, cell);
+
+  /* choosing a cell size ends fitting */
+  ps_page_grid_set_cell_size (shown.grid, 4);
+  g_assert_false (ps_page_grid_get_fit (shown.grid));
+  ps_page_grid_set_frame (shown.grid, large);
+  settle (50);
+  g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), ==, 4);
+  hide_grid (&shown);
+}
+
 /* ---- zoom: 1 GiB at one pixel a page, then 32-pixel cells ---- */
 
 static void
@@ -1280,6 +1324,7 @@ main (int   argc,
   g_test_add_func ("/page-grid/activity/widget-cools", test_activity_widget_cools);
   g_test_add_func ("/page-grid/widget/modes", test_widget_modes);
   g_test_add_func ("/page-grid/widget/zoom", test_zoom);
+  g_test_add_func ("/page-grid/widget/fit", test_fit);
   g_test_add_func ("/page-grid/widget/tooltip", test_tooltip);
   g_test_add_func ("/page-grid/widget/click-and-drag", test_click_and_drag);
   g_test_add_func ("/page-grid/widget/keyboard", test_keyboard);
