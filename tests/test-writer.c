@@ -874,6 +874,48 @@ test_children_sigbus (void)
   unlink (path);
 }
 
+/* The default range is the object's bytes: a sweep over a file mapped two
+ * pages past EOF runs past the pages that would raise SIGBUS. */
+static gboolean
+child_swept_twice (gpointer data)
+{
+  return ps_writer_child_get_done (data) >= 6;
+}
+
+static void
+test_children_default_range (void)
+{
+  g_autofree char *path = ps_test_make_file ("writers-range", PAGE + 100, 'r');
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsWriters) writers = NULL;
+  PsWriterChild *child;
+  PsPattern pattern;
+  struct stat st;
+
+  source = ps_source_open_file (path, PS_MAP_WRITABLE, 0, 4 * PAGE, NULL, &error);
+  g_assert_no_error (error);
+  writers = ps_writers_new (source);
+  ps_pattern_parse ("sweep", &pattern, NULL);
+  g_assert_true (ps_writers_spawn (writers, 1, &pattern, 0, 0, 0, 0, &error));
+  g_assert_no_error (error);
+  child = child_at (writers, 0);
+  g_assert_true (ps_test_wait_until (child_swept_twice, child, 5000));
+  g_assert_cmpint (ps_writer_child_get_state (child), ==, PS_WRITER_RUNNING);
+
+  /* nothing of the object at the offset and no length: refused */
+  g_assert_false (ps_writers_spawn (writers, 1, &pattern, 0, 2 * PAGE, 0, 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "SIGBUS"));
+
+  ps_writers_stop_all (writers);
+  g_assert_true (ps_test_wait_until (child_ended, child, 5000));
+  ps_source_close (source);
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, PAGE + 100);
+  unlink (path);
+}
+
 static void
 assert_refused (PsWriters       *writers,
                 guint            n,
@@ -1060,6 +1102,7 @@ main (int argc, char **argv)
   g_test_add_func ("/writer/children/parent-handlers", test_children_parent_handlers);
   g_test_add_func ("/writer/children/private", test_children_private);
   g_test_add_func ("/writer/children/sigbus", test_children_sigbus);
+  g_test_add_func ("/writer/children/default-range", test_children_default_range);
   g_test_add_func ("/writer/children/refuse", test_children_refuse);
   g_test_add_func ("/writer/children/die-with-app", test_children_die_with_app);
   return g_test_run ();

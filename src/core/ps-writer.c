@@ -816,7 +816,17 @@ check_spawn (PsWriters  *self,
                            _("the range starts at %" G_GUINT64_FORMAT ", at or past the end of the mapping (%" G_GUINT64_FORMAT " bytes)"),
                            range_offset, length);
   if (*range_length == 0)
-    *range_length = length - range_offset;
+    {
+      /* the whole mapping means the object's bytes in it: a write to a page
+       * wholly past EOF raises SIGBUS and would kill the child at once */
+      guint64 end = MIN (ps_source_get_geometry (self->source)->data_length, length);
+
+      if (range_offset >= end)
+        return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
+                               _("the object ends at %" G_GUINT64_FORMAT " bytes, so nothing of it lies at %" G_GUINT64_FORMAT "; give a length to write past its end anyway (a page wholly past it raises SIGBUS)"),
+                               end, range_offset);
+      *range_length = end - range_offset;
+    }
   else if (*range_length > length - range_offset)
     return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
                            _("the range of %" G_GUINT64_FORMAT " bytes at %" G_GUINT64_FORMAT " runs past the end of the mapping (%" G_GUINT64_FORMAT " bytes)"),

@@ -117,7 +117,8 @@ G_DECLARE_FINAL_TYPE (PsWriters, ps_writers, PS, WRITERS, GObject)
 
 PsWriters *ps_writers_new          (PsSource        *source);
 /* Forks n children (1..64 in all) writing pattern over [range_offset, +range_length)
- * (0 length = the rest of the mapping from range_offset). Must be called on the
+ * (0 length = up to the object's end: EOF or the mapping's end, whichever is
+ * first; nothing of the object at range_offset is refused). Must be called on the
  * main thread. Needs a writable mapping; on a MAP_PRIVATE one each child writes
  * its own copy, which neither the object nor this process ever sees. A child
  * that touches a page wholly past EOF dies of SIGBUS ("killed by SIGBUS"). */
