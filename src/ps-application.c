@@ -235,11 +235,14 @@ ps_application_command_line (GApplication            *app,
       spec.path = path;
     }
 
-  window = new_window (self);
+  /* open before presenting: the scanner's first pass runs while the window
+   * is laid out, so the first paint can already show it */
+  window = ps_window_new (self);
   if (demo && !ps_window_open_demo (window, &error))
     g_application_command_line_printerr (cmdline, "pagescope: %s\n", error->message);
   else if (has_source && !ps_window_open_spec (window, &spec, &error))
     g_application_command_line_printerr (cmdline, "pagescope: %s\n", error->message);
+  gtk_window_present (GTK_WINDOW (window));
 
   ps_source_spec_clear (&spec);
   return error != NULL ? 1 : 0;
@@ -366,6 +369,7 @@ ps_application_startup (GApplication *app)
     { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
     { "win.zoom-out", { "<Control>minus", NULL } },
     { "win.zoom-fit", { "<Control>0", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
     { "win.toggle-log", { "F9", NULL } },
   };
 

@@ -799,6 +799,22 @@ action_probe_dialog (GtkWidget  *widget,
   present_dialog (self, ps_probe_dialog_new (self, g->data_length));
 }
 
+/* ---- keyboard shortcuts -------------------------------------------------- */
+
+/* Built when first asked for, not (as GtkApplication does with
+ * gtk/help-overlay.ui) for every window at start-up. */
+static void
+action_show_help_overlay (GtkWidget  *widget,
+                          const char *name,
+                          GVariant   *parameter)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/pagescope/Pagescope/help-overlay.ui");
+  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  gtk_window_set_transient_for (overlay, GTK_WINDOW (widget));
+  gtk_window_present (overlay);
+}
+
 /* ---- remove ------------------------------------------------------------- */
 
 static void
@@ -889,6 +905,7 @@ ps_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, action_zoom_in);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, action_zoom_out);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, action_zoom_fit);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, action_show_help_overlay);
   gtk_widget_class_install_action (widget_class, "win.toggle-log", NULL, action_toggle_log);
   gtk_widget_class_install_action (widget_class, "win.copy-log", NULL, action_copy_log);
   gtk_widget_class_install_action (widget_class, "win.clear-log", NULL, action_clear_log);

@@ -320,6 +320,9 @@ show_error (PsWindow     *self,
       ps_window_show_toast (self, error->message);
       return;
     }
+  /* set here, not in the template: the icon is an SVG, and loading it at
+   * start-up would load librsvg for a page that is rarely shown */
+  adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
   adw_status_page_set_description (self->error_page, error->message);
   gtk_stack_set_visible_child_name (self->stack, "error");
   adw_window_title_set_subtitle (self->title, _("Could not open"));

@@ -99,11 +99,36 @@ test_open_error (void)
   g_assert_cmpstr (error->message, ==, expected);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "error");
   g_assert_cmpstr (adw_status_page_get_description (window->error_page), ==, expected);
+  g_assert_cmpstr (adw_status_page_get_icon_name (window->error_page), ==, "dialog-error-symbolic");
   /* and the log has the failing call */
   {
     g_autofree char *log = ps_event_log_to_text (ps_window_get_log (window));
     g_assert_nonnull (strstr (log, "= -1 ENOENT (No such file or directory)"));
   }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- the keyboard shortcuts window, built when asked for ---- */
+
+static void
+test_help_overlay (void)
+{
+  PsWindow *window = make_window ();
+  GtkWindow *overlay = NULL;
+
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (gtk_window_get_toplevels (), i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (toplevel))
+        overlay = toplevel;
+    }
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_window_get_transient_for (overlay) == GTK_WINDOW (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  gtk_window_destroy (overlay);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -366,6 +391,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/window/posix-size", test_posix_size);
   g_test_add_func ("/window/open-error", test_open_error);
+  g_test_add_func ("/window/help-overlay", test_help_overlay);
   g_test_add_func ("/window/write-and-undo", test_write_and_undo);
   g_test_add_func ("/window/write-refused", test_write_refused);
   g_test_add_func ("/cli/malformed", test_cli_malformed);
