@@ -4,6 +4,7 @@
  * `gapplication action` all reach the same code. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <sys/mman.h>
 
@@ -469,9 +470,9 @@ action_write_bytes (GtkWidget  *widget,
     }
   hex = ps_bytes_to_hex (g_bytes_get_data (data, &len), g_bytes_get_size (data), 8);
   message = ps_source_is_private (self->source)
-    ? g_strdup_printf (_("Wrote %zu bytes at 0x%" G_GINT64_MODIFIER "x (%s) to this process's private copy: the file is unchanged"),
+    ? g_strdup_printf (_("Wrote %zu bytes at 0x%" PRIx64 " (%s) to this process's private copy: the file is unchanged"),
                        len, offset, hex)
-    : g_strdup_printf (_("Wrote %zu bytes at 0x%" G_GINT64_MODIFIER "x (%s)"), len, offset, hex);
+    : g_strdup_printf (_("Wrote %zu bytes at 0x%" PRIx64 " (%s)"), len, offset, hex);
   ps_window_show_toast (self, message);
   ps_hex_view_goto (self->hex, offset);
 }
@@ -494,7 +495,7 @@ action_undo (GtkWidget  *widget,
     }
   else
     {
-      g_autofree char *message = g_strdup_printf (_("Restored %zu bytes at 0x%" G_GINT64_MODIFIER "x"),
+      g_autofree char *message = g_strdup_printf (_("Restored %zu bytes at 0x%" PRIx64 ""),
                                                   g_bytes_get_size (entry->previous), entry->offset);
       ps_window_show_toast (self, message);
     }
@@ -537,7 +538,7 @@ action_msync (GtkWidget  *widget,
 
   {
     g_autofree char *sd0 = dirty_text (report.shared_dirty_before), *sd1 = dirty_text (report.shared_dirty_after);
-    g_autofree char *message = g_strdup_printf (_("msync of %" G_GUINT64_FORMAT " bytes took %.2f ms; dirty shared pages %s → %s"),
+    g_autofree char *message = g_strdup_printf (_("msync of %" PRIu64 " bytes took %.2f ms; dirty shared pages %s → %s"),
                                                 report.length, report.elapsed_us / 1000.0, sd0, sd1);
     ps_event_log_add (self->log, FALSE, "smaps: Shared_Dirty %s → %s, Private_Dirty %" G_GINT64_FORMAT " → %" G_GINT64_FORMAT " KiB",
                       sd0, sd1, report.private_dirty_before / 1024, report.private_dirty_after / 1024);
@@ -616,7 +617,7 @@ action_stop_writers (GtkWidget  *widget,
           return;
         }
     }
-  error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("stop-writers: %" G_GUINT64_FORMAT " is not one of this window's writer children"), pid);
+  error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("stop-writers: %" PRIu64 " is not one of this window's writer children"), pid);
   fail (self, "stop-writers", error);
 }
 

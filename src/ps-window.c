@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <unistd.h>
 
@@ -144,12 +145,12 @@ update_status (PsWindow *self,
     }
 
   size_text = g_strdup_printf (_("Size %s"), size);
-  pages = g_strdup_printf (_("%" G_GUINT64_FORMAT " pages (%" G_GUINT64_FORMAT " past EOF)"),
+  pages = g_strdup_printf (_("%" PRIu64 " pages (%" PRIu64 " past EOF)"),
                            g->n_pages, g->n_pages - g->n_inside);
   if (frame->n_unknown > 0)
-    resident = g_strdup_printf (_("Residency unknown for %" G_GUINT64_FORMAT " pages"), frame->n_unknown);
+    resident = g_strdup_printf (_("Residency unknown for %" PRIu64 " pages"), frame->n_unknown);
   else
-    resident = g_strdup_printf (_("%" G_GUINT64_FORMAT " resident"), frame->n_resident);
+    resident = g_strdup_printf (_("%" PRIu64 " resident"), frame->n_resident);
   changes = g_strdup_printf (_("%.1f changes/s"), self->changes_per_s);
   pass = g_strdup_printf (_("Pass %.2f ms, every %u ms"), frame->pass_us / 1000.0, frame->interval_ms);
   cpu = g_strdup_printf (_("Scanner CPU %.0f %%"), frame->cpu_fraction * 100);

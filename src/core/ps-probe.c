@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
@@ -385,8 +386,8 @@ check_probe (PsSource   *source,
   limit = mapped_end (geometry) + geometry->page_size;
   if (offset >= limit)
     return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
-                           _("offset 0x%" G_GINT64_MODIFIER "x lies beyond the guard page after the mapping "
-                             "(the mapping is %" G_GUINT64_FORMAT " bytes, its guard page ends at 0x%" G_GINT64_MODIFIER "x); "
+                           _("offset 0x%" PRIx64 " lies beyond the guard page after the mapping "
+                             "(the mapping is %" PRIu64 " bytes, its guard page ends at 0x%" PRIx64 "); "
                              "whatever lies there is not this mapping's"),
                            offset, geometry->length, limit);
   if (write && !ps_source_is_writable (source))
@@ -483,14 +484,14 @@ explain_ok (const PsProbeResult *r)
   const PsGeometry *g = &r->geometry;
 
   if (!r->write)
-    return g_strdup_printf (_("Offset 0x%" G_GINT64_MODIFIER "x lies inside the object (%" G_GUINT64_FORMAT " bytes of it are mapped here), "
+    return g_strdup_printf (_("Offset 0x%" PRIx64 " lies inside the object (%" PRIu64 " bytes of it are mapped here), "
                               "so the kernel maps the object's own page: the child read 0x%02x."),
                             r->offset, g->data_length, r->value);
   if (r->flags & PS_MAP_PRIVATE)
-    return g_strdup_printf (_("Offset 0x%" G_GINT64_MODIFIER "x lies inside the object, and the mapping is MAP_PRIVATE: "
+    return g_strdup_printf (_("Offset 0x%" PRIx64 " lies inside the object, and the mapping is MAP_PRIVATE: "
                               "the child wrote 0x%02x into its own copy of the page, so neither the object nor this view changed."),
                             r->offset, r->value);
-  return g_strdup_printf (_("Offset 0x%" G_GINT64_MODIFIER "x lies inside the object and the mapping is shared: "
+  return g_strdup_printf (_("Offset 0x%" PRIx64 " lies inside the object and the mapping is shared: "
                             "the child wrote 0x%02x into the object's own page, so the object really changed."),
                           r->offset, r->value);
 }
@@ -502,17 +503,17 @@ explain_zero_tail (const PsProbeResult *r)
   g_autofree char *head = NULL;
 
   if (is_file (r))
-    head = g_strdup_printf (_("Offset 0x%" G_GINT64_MODIFIER "x lies past the end of the file (%" G_GUINT64_FORMAT " bytes) "
-                              "but on its last page (EOF rounded up to a page is %" G_GUINT64_FORMAT "), which the kernel maps whole."),
+    head = g_strdup_printf (_("Offset 0x%" PRIx64 " lies past the end of the file (%" PRIu64 " bytes) "
+                              "but on its last page (EOF rounded up to a page is %" PRIu64 "), which the kernel maps whole."),
                             r->offset, g->object_size, g->offset + backed_end (g));
   else
-    head = g_strdup_printf (_("Offset 0x%" G_GINT64_MODIFIER "x lies past the end of the segment (%" G_GUINT64_FORMAT " bytes) "
-                              "but on its last page (the end rounded up to a page is %" G_GUINT64_FORMAT "), which the kernel maps whole."),
+    head = g_strdup_printf (_("Offset 0x%" PRIx64 " lies past the end of the segment (%" PRIu64 " bytes) "
+                              "but on its last page (the end rounded up to a page is %" PRIu64 "), which the kernel maps whole."),
                             r->offset, g->object_size, g->offset + backed_end (g));
 
   if (r->write)
     return g_strdup_printf (_("%s The write of 0x%02x succeeded in memory but never becomes part of the object: "
-                              "its size stays %" G_GUINT64_FORMAT " bytes, and other processes see the byte only while the page stays cached."),
+                              "its size stays %" PRIu64 " bytes, and other processes see the byte only while the page stays cached."),
                             head, r->value, g->object_size);
   if (r->value == 0)
     return g_strdup_printf (_("%s The rest of that page reads as zeros."), head);
@@ -528,10 +529,10 @@ explain_sigbus (const PsProbeResult *r)
   g_autofree char *code = r->have_fault ? ps_si_code_name (SIGBUS, r->si_code) : g_strdup (_("no si_code reported"));
 
   if (is_file (r))
-    return g_strdup_printf (_("The page lies wholly past the end of the file (EOF rounded up to a page is %" G_GUINT64_FORMAT ") "
+    return g_strdup_printf (_("The page lies wholly past the end of the file (EOF rounded up to a page is %" PRIu64 ") "
                               "but inside the mapping, so the kernel has no page to give: SIGBUS (%s)."),
                             g->offset + backed_end (g), code);
-  return g_strdup_printf (_("The page lies wholly past the end of the segment (its end rounded up to a page is %" G_GUINT64_FORMAT ") "
+  return g_strdup_printf (_("The page lies wholly past the end of the segment (its end rounded up to a page is %" PRIu64 ") "
                             "but inside the mapping, so the kernel has no page to give: SIGBUS (%s)."),
                           g->offset + backed_end (g), code);
 }
@@ -542,7 +543,7 @@ explain_sigsegv (const PsProbeResult *r)
   const PsGeometry *g = &r->geometry;
   g_autofree char *code = r->have_fault ? ps_si_code_name (SIGSEGV, r->si_code) : g_strdup (_("no si_code reported"));
 
-  return g_strdup_printf (_("Offset 0x%" G_GINT64_MODIFIER "x lies past the end of the mapping (%" G_GUINT64_FORMAT " pages), "
+  return g_strdup_printf (_("Offset 0x%" PRIx64 " lies past the end of the mapping (%" PRIu64 " pages), "
                             "on the PROT_NONE guard page kept right after it, so the kernel refuses the access: SIGSEGV (%s). "
                             "Without the guard page the address would be unmapped (SEGV_MAPERR) or another mapping's memory."),
                           r->offset, g->n_pages, code);

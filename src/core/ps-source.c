@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
@@ -275,7 +276,7 @@ map_fd (PsSource    *self,
                            _("not a regular file (a FIFO, socket or device cannot be mapped here)"));
   if (offset % page_size () != 0)
     return ps_call_refuse (self->log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
-                           _("the offset must be a multiple of the page size (%" G_GUINT64_FORMAT ")"),
+                           _("the offset must be a multiple of the page size (%" PRIu64 ")"),
                            page_size ());
   if (length == 0)
     {
@@ -284,7 +285,7 @@ map_fd (PsSource    *self,
                                _("the object is empty; give a length to map pages past its end"));
       if ((guint64) st.st_size <= offset)
         return ps_call_refuse (self->log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
-                               _("the offset is at or past the end (size %" G_GINT64_FORMAT "); give a length"),
+                               _("the offset is at or past the end (size %" PRId64 "); give a length"),
                                (gint64) st.st_size);
       length = st.st_size - offset;
     }
@@ -1095,11 +1096,11 @@ check_range (PsSource   *self,
     return ps_call_refuse (self->log, error, G_IO_ERROR_CLOSED, call, _("the source is closed"));
   if (offset >= self->geometry.length)
     return ps_call_refuse (self->log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
-                           _("offset %" G_GUINT64_FORMAT " is past the end of the mapping (length %" G_GUINT64_FORMAT ")"),
+                           _("offset %" PRIu64 " is past the end of the mapping (length %" PRIu64 ")"),
                            offset, self->geometry.length);
   if (len > self->geometry.length - offset)
     return ps_call_refuse (self->log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
-                           _("%" G_GUINT64_FORMAT " bytes at offset %" G_GUINT64_FORMAT " run past the end of the mapping (length %" G_GUINT64_FORMAT ")"),
+                           _("%" PRIu64 " bytes at offset %" PRIu64 " run past the end of the mapping (length %" PRIu64 ")"),
                            len, offset, self->geometry.length);
   return TRUE;
 }
@@ -1139,7 +1140,7 @@ ps_source_write (PsSource      *self,
       ps_event_log_add (self->log, TRUE, "%s = SIGBUS (the object is %" G_GUINT64_FORMAT " bytes: that page is wholly past its end)",
                         call, now.object_size);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("%s: SIGBUS: the object is %" G_GUINT64_FORMAT " bytes and that page lies wholly past its end; nothing was written there"),
+                   _("%s: SIGBUS: the object is %" PRIu64 " bytes and that page lies wholly past its end; nothing was written there"),
                    call, now.object_size);
       return FALSE;
     }
@@ -1393,7 +1394,7 @@ static char *
 bytes_text (guint64 bytes)
 {
   g_autofree char *size = ps_format_size (bytes);
-  return g_strdup_printf (_("%" G_GUINT64_FORMAT " bytes (%s)"), bytes, size);
+  return g_strdup_printf (_("%" PRIu64 " bytes (%s)"), bytes, size);
 }
 
 GPtrArray *
@@ -1449,7 +1450,7 @@ ps_source_describe (PsSource *self)
                                                     prot_string (self->flags & PS_MAP_WRITABLE),
                                                     g->offset, g->length));
   add_field (fields, _("Address"), g_strdup_printf ("%p", self->data));
-  add_field (fields, _("Pages"), g_strdup_printf (_("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes: %" G_GUINT64_FORMAT " inside EOF, %" G_GUINT64_FORMAT " wholly past EOF"),
+  add_field (fields, _("Pages"), g_strdup_printf (_("%" PRIu64 " of %" PRIu64 " bytes: %" PRIu64 " inside EOF, %" PRIu64 " wholly past EOF"),
                                                   g->n_pages, g->page_size, g->n_inside, g->n_pages - g->n_inside));
   add_field (fields, _("Residency from"), g_strdup (_(residencies[self->residency])));
   return fields;

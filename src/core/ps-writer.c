@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <math.h>
@@ -813,7 +814,7 @@ check_spawn (PsWriters  *self,
                            _("the mapping is read-only; reopen it writable (Writable in the open dialog, or --writable)"));
   if (range_offset >= length)
     return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
-                           _("the range starts at %" G_GUINT64_FORMAT ", at or past the end of the mapping (%" G_GUINT64_FORMAT " bytes)"),
+                           _("the range starts at %" PRIu64 ", at or past the end of the mapping (%" PRIu64 " bytes)"),
                            range_offset, length);
   if (*range_length == 0)
     {
@@ -823,13 +824,13 @@ check_spawn (PsWriters  *self,
 
       if (range_offset >= end)
         return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
-                               _("the object ends at %" G_GUINT64_FORMAT " bytes, so nothing of it lies at %" G_GUINT64_FORMAT "; give a length to write past its end anyway (a page wholly past it raises SIGBUS)"),
+                               _("the object ends at %" PRIu64 " bytes, so nothing of it lies at %" PRIu64 "; give a length to write past its end anyway (a page wholly past it raises SIGBUS)"),
                                end, range_offset);
       *range_length = end - range_offset;
     }
   else if (*range_length > length - range_offset)
     return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
-                           _("the range of %" G_GUINT64_FORMAT " bytes at %" G_GUINT64_FORMAT " runs past the end of the mapping (%" G_GUINT64_FORMAT " bytes)"),
+                           _("the range of %" PRIu64 " bytes at %" PRIu64 " runs past the end of the mapping (%" PRIu64 " bytes)"),
                            *range_length, range_offset, length);
   return TRUE;
 }

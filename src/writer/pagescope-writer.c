@@ -3,6 +3,7 @@
  * write the same patterns, with the same code, as Pagescope's writer children. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <signal.h>
@@ -178,7 +179,7 @@ fit_range (PsWriterJob      *job,
   if (job->range_offset >= geometry->length)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("--offset %" G_GUINT64_FORMAT ": at or past the end of the mapping (%" G_GUINT64_FORMAT " bytes)"),
+                   _("--offset %" PRIu64 ": at or past the end of the mapping (%" PRIu64 " bytes)"),
                    job->range_offset, geometry->length);
       return FALSE;
     }
@@ -187,7 +188,7 @@ fit_range (PsWriterJob      *job,
   else if (job->range_length > geometry->length - job->range_offset)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("--length %" G_GUINT64_FORMAT " at --offset %" G_GUINT64_FORMAT ": runs past the end of the mapping (%" G_GUINT64_FORMAT " bytes)"),
+                   _("--length %" PRIu64 " at --offset %" PRIu64 ": runs past the end of the mapping (%" PRIu64 " bytes)"),
                    job->range_length, job->range_offset, geometry->length);
       return FALSE;
     }
