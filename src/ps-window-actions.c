@@ -29,13 +29,17 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* Reports a failed action: a toast, the "action-failed" signal (the log
- * already has the failing call). */
+/* Reports a failed action: a toast, the "action-failed" signal, and a line
+ * in the log. The log may already have the refused call, but not which
+ * action it was, and an argument that does not parse reaches no call at
+ * all: without this line a script (gapplication action, --log) would never
+ * learn that its action was refused, or why. */
 static void
 fail (PsWindow     *self,
       const char   *action,
       const GError *error)
 {
+  ps_event_log_add (self->log, TRUE, "%s", error->message);
   ps_window_show_toast (self, error->message);
   g_signal_emit (self, signals[SIGNAL_ACTION_FAILED], 0, action, error);
 }
@@ -604,6 +608,7 @@ action_stop_writers (GtkWidget  *widget,
     }
   if (!ps_parse_offset (text, "pid", &pid, &error))
     {
+      g_prefix_error (&error, "stop-writers: ");
       fail (self, "stop-writers", error);
       return;
     }

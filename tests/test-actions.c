@@ -1,4 +1,1071 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: replaced by the application-level action tests */
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* The application's actions, driven as a script would drive them: the real
+ * pagescope binary runs as a separate process, `gapplication action APP_ID
+ * NAME 'ARG'` sends it the actions over D-Bus, and this process checks their
+ * effects from outside: the file (pread, O_DIRECT, its own mapping), /proc,
+ * and the event log the app echoes on its stdout (--log).
+ *
+ * The app and every gapplication call use a private D-Bus daemon started
+ * here, so these tests never meet another test's instance of the same app id
+ * (test-window runs the binary too, perhaps at the same time).
+ *
+ * This process is a child subreaper: when the app dies, its orphans (writer
+ * children killed by their PR_SET_PDEATHSIG) become children of this process,
+ * which reaps them and sees how they died, whatever PID 1 does with orphans. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ps-test-util.h"
+
+#define PAGE 4096
+#define DEADLINE_MS 10000
+
+/* A log line as --log prints it: "12:34:56.789 TEXT". */
+#define STAMP "^[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3} "
+
+static GPid             bus_pid;
+static int              bus_out = -1;
+static char           **child_env;    /* the private bus, for the app and gapplication */
+static GDBusConnection *bus;          /* ours, to ask who owns APP_ID */
+
+/* ---- processes ------------------------------------------------------------ */
+
+/* In the spawned child: if this test dies, so does what it started. */
+static void
+die_with_test (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+typedef struct
+{
+  char  state;
+  pid_t ppid;
+} ProcStat;
+
+static gboolean
+proc_stat (pid_t     pid,
+           ProcStat *st)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  const char *p;
+  int ppid;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strrchr (text, ')')) == NULL ||
+      sscanf (p + 1, " %c %d", &st->state, &ppid) != 2)
+    return FALSE;
+  st->ppid = ppid;
+  return TRUE;
+}
+
+/* Every process whose parent is ppid, as "PID (state S)" lines; "" if none.
+ * skip is left out (our bus daemon). */
+static char *
+children_of (pid_t ppid,
+             pid_t skip)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
+  GString *found = g_string_new (NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      ProcStat st;
+      pid_t pid = atoi (name);
+
+      if (pid > 0 && pid != skip && proc_stat (pid, &st) && st.ppid == ppid)
+        g_string_append_printf (found, "%d (state %c)\n", (int) pid, st.state);
+    }
+  return g_string_free (found, FALSE);
+}
+
+/* Nothing but the bus daemon is this test's child: no app, no orphan, no zombie. */
+static void
+assert_no_stray_children (void)
+{
+  g_autofree char *left = children_of (getpid (), bus_pid);
+
+  g_assert_cmpstr (left, ==, "");
+}
+
+/* The pid is no process any more, or (reused) one that is neither a child of
+ * the app nor of this test. */
+static gboolean
+pid_gone (pid_t pid,
+          pid_t app_pid)
+{
+  ProcStat st;
+
+  return !proc_stat (pid, &st) || (st.ppid != app_pid && st.ppid != getpid ());
+}
+
+/* ---- the private bus -------------------------------------------------------- */
+
+static void
+bus_up (void)
+{
+  const char *argv[] = { "dbus-daemon", "--session", "--nofork", "--print-address", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) address = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_MS * 1000;
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                            G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                            die_with_test, NULL, &bus_pid, NULL, &bus_out, NULL, &error);
+  g_assert_no_error (error);
+  while (strchr (address->str, '\n') == NULL)
+    {
+      struct pollfd pfd = { bus_out, POLLIN, 0 };
+      char buf[256];
+      ssize_t n;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (poll (&pfd, 1, 100) <= 0)
+        continue;
+      n = read (bus_out, buf, sizeof buf);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (address, buf, n);
+    }
+  g_strstrip (address->str);
+
+  child_env = g_get_environ ();
+  child_env = g_environ_setenv (child_env, "DBUS_SESSION_BUS_ADDRESS", address->str, TRUE);
+  /* nothing to activate on this bus (GTK would start the a11y bus for each app) */
+  child_env = g_environ_setenv (child_env, "GTK_A11Y", "none", TRUE);
+
+  bus = g_dbus_connection_new_for_address_sync (address->str,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+bus_down (void)
+{
+  int status;
+
+  g_dbus_connection_close_sync (bus, NULL, NULL);
+  g_clear_object (&bus);
+  kill (bus_pid, SIGTERM);
+  status = ps_test_reap (bus_pid, DEADLINE_MS);
+  g_assert_true (WIFEXITED (status) || WIFSIGNALED (status));
+  close (bus_out);
+  g_clear_pointer (&child_env, g_strfreev);
+}
+
+static gboolean
+app_id_owned (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                           "org.freedesktop.DBus", "NameHasOwner",
+                                                           g_variant_new ("(s)", APP_ID), G_VARIANT_TYPE ("(b)"),
+                                                           G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  gboolean owned;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+static gboolean
+app_id_free (gpointer data)
+{
+  return !app_id_owned ();
+}
+
+/* `gapplication action APP_ID NAME 'ARG'`, which must succeed. */
+static void
+gapp_action (const char *name,
+             const char *arg)
+{
+  g_autoptr(GVariant) param = arg != NULL ? g_variant_ref_sink (g_variant_new_string (arg)) : NULL;
+  g_autofree char *param_text = param != NULL ? g_variant_print (param, FALSE) : NULL;
+  const char *argv[] = { "gapplication", "action", APP_ID, name, param_text, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, child_env, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("gapplication action %s %s: %s\n%s%s", name, param_text ? param_text : "", error->message, out, err);
+}
+
+/* ---- the app ---------------------------------------------------------------- */
+
+typedef struct
+{
+  GPid       pid;
+  int        out_fd;
+  int        err_fd;
+  GString   *partial;   /* stdout after the last newline */
+  GPtrArray *lines;     /* stdout, line by line: the event log */
+  GString   *err;
+  gboolean   out_eof;
+  gboolean   err_eof;
+  gboolean   reaped;
+  int        status;
+  char      *map_addr;  /* where the mapping is, as the log prints it */
+  char      *map_type;  /* "SHARED" or "PRIVATE" */
+} App;
+
+static void
+take_output (App      *app,
+             int       fd,
+             gboolean *eof)
+{
+  char buf[8192];
+  ssize_t n;
+
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    {
+      if (fd == app->err_fd)
+        {
+          g_string_append_len (app->err, buf, n);
+          continue;
+        }
+      for (ssize_t i = 0; i < n; i++)
+        {
+          if (buf[i] != '\n')
+            g_string_append_c (app->partial, buf[i]);
+          else
+            {
+              g_ptr_array_add (app->lines, g_strdup (app->partial->str));
+              g_string_truncate (app->partial, 0);
+            }
+        }
+    }
+  if (n == 0)
+    *eof = TRUE;
+}
+
+/* Reads what the app wrote, waiting at most timeout_ms for something to read. */
+static void
+app_pump (App *app,
+          int  timeout_ms)
+{
+  struct pollfd pfd[2] = {
+    { app->out_eof ? -1 : app->out_fd, POLLIN, 0 },
+    { app->err_eof ? -1 : app->err_fd, POLLIN, 0 },
+  };
+
+  if (app->out_eof && app->err_eof)
+    return;
+  if (poll (pfd, 2, timeout_ms) <= 0)
+    return;
+  if (pfd[0].revents)
+    take_output (app, app->out_fd, &app->out_eof);
+  if (pfd[1].revents)
+    take_output (app, app->err_fd, &app->err_eof);
+}
+
+static void
+app_dump (App *app)
+{
+  g_printerr ("---- the app's stdout ----\n");
+  for (guint i = 0; i < app->lines->len; i++)
+    g_printerr ("%s\n", (char *) g_ptr_array_index (app->lines, i));
+  g_printerr ("%s\n---- its stderr ----\n%s\n----\n", app->partial->str, app->err->str);
+}
+
+/* Waits until cond(data) holds, reading the app's output meanwhile. */
+static gboolean
+app_wait (App       *app,
+          gboolean (*cond) (gpointer data),
+          gpointer   data,
+          guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return cond (data);
+      app_pump (app, 5);
+    }
+  return TRUE;
+}
+
+/* Waits for a log line, from line *from on, that matches STAMP pattern $
+ * (the whole line); moves *from past it and returns the pattern's groups
+ * (0: its first). Fails the test after DEADLINE_MS. */
+static char **
+app_wait_line (App        *app,
+               guint      *from,
+               const char *pattern)
+{
+  g_autofree char *anchored = g_strdup_printf (STAMP "(%s)$", pattern);
+  g_autoptr(GRegex) regex = g_regex_new (anchored, 0, 0, NULL);
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_MS * 1000;
+
+  g_assert_nonnull (regex);
+  for (;;)
+    {
+      for (; *from < app->lines->len; (*from)++)
+        {
+          g_autoptr(GMatchInfo) match = NULL;
+
+          if (g_regex_match (regex, g_ptr_array_index (app->lines, *from), 0, &match))
+            {
+              g_auto(GStrv) all = g_match_info_fetch_all (match);
+
+              (*from)++;
+              /* [0] the whole line, [1] its text, then the pattern's groups */
+              return g_strdupv (all + 2);
+            }
+        }
+      if (g_get_monotonic_time () > deadline || app->out_eof)
+        {
+          app_dump (app);
+          g_error ("no log line matched /%s/ within %d ms", pattern, DEADLINE_MS);
+        }
+      app_pump (app, 20);
+    }
+}
+
+/* Like app_wait_line, when the groups do not matter. */
+static void
+expect_line (App        *app,
+             guint      *from,
+             const char *pattern)
+{
+  g_strfreev (app_wait_line (app, from, pattern));
+}
+
+/* A line whose text is exactly text. */
+static void
+expect_text (App        *app,
+             guint      *from,
+             const char *text)
+{
+  g_autofree char *escaped = g_regex_escape_string (text, -1);
+
+  expect_line (app, from, escaped);
+}
+
+/* Starts the binary with args and waits until it has mapped its source (the
+ * mmap line on its stdout) and owns APP_ID on the bus. */
+static App *
+app_start (const char * const *args)
+{
+  App *app = g_new0 (App, 1);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) mapped = NULL;
+  guint from = 0;
+
+  /* the previous test's instance is gone: this one must be the primary */
+  g_assert_true (ps_test_wait_until (app_id_free, NULL, DEADLINE_MS));
+
+  g_ptr_array_add (argv, (char *) g_getenv ("PAGESCOPE_BIN"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_nonnull (g_ptr_array_index (argv, 0));
+
+  app->partial = g_string_new (NULL);
+  app->lines = g_ptr_array_new_with_free_func (g_free);
+  app->err = g_string_new (NULL);
+  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, child_env, G_SPAWN_DO_NOT_REAP_CHILD,
+                            die_with_test, NULL, &app->pid, NULL, &app->out_fd, &app->err_fd, &error);
+  g_assert_no_error (error);
+  g_unix_set_fd_nonblocking (app->out_fd, TRUE, NULL);
+  g_unix_set_fd_nonblocking (app->err_fd, TRUE, NULL);
+
+  /* the object itself, mapped over the reservation: MAP_FIXED at its start */
+  mapped = app_wait_line (app, &from, "mmap\\((0x[0-9a-f]+), [0-9]+, PROT_[A-Z_|]+, MAP_(SHARED|PRIVATE)\\|MAP_FIXED, [0-9]+, 0\\) = (0x[0-9a-f]+)");
+  g_assert_cmpstr (mapped[0], ==, mapped[2]);
+  app->map_addr = g_strdup (mapped[0]);
+  app->map_type = g_strdup (mapped[1]);
+  g_assert_true (app_id_owned ());
+  return app;
+}
+
+static gboolean
+app_alive (App *app)
+{
+  int status;
+
+  if (app->reaped)
+    return FALSE;
+  if (waitpid (app->pid, &status, WNOHANG) == app->pid)
+    {
+      app->reaped = TRUE;
+      app->status = status;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+app_exited (gpointer data)
+{
+  return !app_alive (data);
+}
+
+static gboolean
+app_output_closed (gpointer data)
+{
+  App *app = data;
+  return app->out_eof && app->err_eof;
+}
+
+/* The app is gone (quit or killed): reap it, read its output to the end (no
+ * child of its may hold its stdout), and wait until APP_ID is free. */
+static void
+app_finish (App *app)
+{
+  if (!app_wait (app, app_exited, app, DEADLINE_MS))
+    {
+      app_dump (app);
+      kill (app->pid, SIGKILL);
+      g_error ("the app did not exit within %d ms", DEADLINE_MS);
+    }
+  if (!app_wait (app, app_output_closed, app, DEADLINE_MS))
+    {
+      app_dump (app);
+      g_error ("something still holds the app's stdout or stderr open");
+    }
+  g_assert_true (ps_test_wait_until (app_id_free, NULL, DEADLINE_MS));
+}
+
+/* Quits through D-Bus, as a script would; the app must exit 0. */
+static void
+app_quit (App *app)
+{
+  gapp_action ("quit", NULL);
+  app_finish (app);
+  if (!WIFEXITED (app->status) || WEXITSTATUS (app->status) != 0)
+    {
+      app_dump (app);
+      g_error ("the app ended with wait status 0x%x", app->status);
+    }
+  assert_no_stray_children ();
+}
+
+static void
+app_free (App *app)
+{
+  g_assert_true (app->reaped);
+  close (app->out_fd);
+  close (app->err_fd);
+  g_string_free (app->partial, TRUE);
+  g_ptr_array_unref (app->lines);
+  g_string_free (app->err, TRUE);
+  g_free (app->map_addr);
+  g_free (app->map_type);
+  g_free (app);
+}
+
+/* ---- the file ---------------------------------------------------------------- */
+
+static GBytes *
+file_read (const char *path,
+           off_t       offset,
+           gsize       len)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  guint8 *buf = g_malloc0 (MAX (len, 1));
+  ssize_t n;
+
+  g_assert_cmpint (fd, >=, 0);
+  n = pread (fd, buf, len, offset);
+  g_assert_cmpint (n, ==, (ssize_t) len);
+  close (fd);
+  return g_bytes_new_take (buf, len);
+}
+
+static void
+assert_file_bytes (const char *path,
+                   off_t       offset,
+                   const void *expected,
+                   gsize       len)
+{
+  g_autoptr(GBytes) got = file_read (path, offset, len);
+
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), len, expected, len);
+}
+
+static void
+assert_file_filled (const char *path,
+                    gsize       size,
+                    guint8      fill)
+{
+  g_autofree guint8 *expected = g_malloc (size);
+  struct stat st;
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, size);
+  memset (expected, fill, size);
+  assert_file_bytes (path, 0, expected, size);
+}
+
+/* What the disk holds, not the page cache: O_DIRECT. FALSE where the file
+ * system does not take O_DIRECT. */
+static gboolean
+disk_read (const char *path,
+           guint8     *page)
+{
+  void *buf = NULL;
+  int fd = open (path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  g_assert_cmpint (posix_memalign (&buf, PAGE, PAGE), ==, 0);
+  ok = pread (fd, buf, PAGE, 0) == PAGE;
+  if (ok)
+    memcpy (page, buf, PAGE);
+  free (buf);
+  close (fd);
+  return ok;
+}
+
+/* ---- write-bytes, undo and msync on a shared writable mapping ---------------- */
+
+static void
+test_write_msync (void)
+{
+  g_autofree char *path = ps_test_make_file ("act-write", 4 * PAGE, 'a');
+  const char *args[] = { "--writable", "--log", path, NULL };
+  g_autofree char *msync_re = NULL;
+  g_auto(GStrv) synced = NULL;
+  guint8 disk[PAGE];
+  guint from = 0;
+  App *app;
+
+  app = app_start (args);
+  gapp_action ("write-bytes", "0x10 de ad be ef");
+  expect_line (app, &from, "memcpy\\(0x[0-9a-f]+ \\+ 0x10, 4 bytes\\) = ok");
+  gapp_action ("msync", "sync");
+  /* msync(ADDR, LENGTH, FLAGS) = 0 (T ms): the whole mapping, from its start */
+  msync_re = g_strdup_printf ("msync\\(%s, 16384, MS_SYNC\\) = 0 \\(([0-9]+\\.[0-9]) ms\\)", app->map_addr);
+  synced = app_wait_line (app, &from, msync_re);
+  g_assert_cmpfloat (g_ascii_strtod (synced[0], NULL), >=, 0);
+  expect_line (app, &from, "smaps: Shared_Dirty [0-9]+ KiB → [0-9]+ KiB, Private_Dirty [0-9]+ → [0-9]+ KiB");
+
+  /* another process reads it, and msync put it on the disk */
+  assert_file_bytes (path, 0x10, "\xde\xad\xbe\xef", 4);
+  assert_file_bytes (path, 0x0c, "aaaa", 4);
+  assert_file_bytes (path, 0x14, "aaaa", 4);
+  if (disk_read (path, disk))
+    g_assert_cmpmem (disk + 0x10, 4, "\xde\xad\xbe\xef", 4);
+  else
+    g_test_message ("no O_DIRECT here: the disk itself was not checked");
+
+  /* the string form */
+  gapp_action ("write-bytes", "0 \"HELLO\"");
+  expect_line (app, &from, "memcpy\\(0x[0-9a-f]+ \\+ 0x0, 5 bytes\\) = ok");
+  gapp_action ("msync", "sync");
+  g_clear_pointer (&synced, g_strfreev);
+  synced = app_wait_line (app, &from, msync_re);
+  assert_file_bytes (path, 0, "HELLOaaaaaaaaaaa\xde\xad\xbe\xef", 20);
+  if (disk_read (path, disk))
+    g_assert_cmpmem (disk, 5, "HELLO", 5);
+
+  /* undo puts back what the last write replaced, through the same path */
+  gapp_action ("undo", NULL);
+  expect_line (app, &from, "memcpy\\(0x[0-9a-f]+ \\+ 0x0, 5 bytes\\) = ok");
+  gapp_action ("msync", "async,invalidate offset=0 length=100");
+  g_clear_pointer (&synced, g_strfreev);
+  synced = app_wait_line (app, &from, "msync\\(0x[0-9a-f]+, 4096, MS_ASYNC\\|MS_INVALIDATE\\) = 0 \\([0-9]+\\.[0-9] ms\\)");
+  assert_file_bytes (path, 0, "aaaaaaaaaaaaaaaa\xde\xad\xbe\xef", 20);
+
+  app_quit (app);
+  app_free (app);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+/* ---- MAP_PRIVATE: the write stays in the app's copy ---------------------------- */
+
+static void
+test_private_write (void)
+{
+  g_autofree char *path = ps_test_make_file ("act-private", 4 * PAGE, 'b');
+  const char *args[] = { "--private", "--writable", "--log", path, NULL };
+  guint from = 0;
+  App *app;
+
+  app = app_start (args);
+  g_assert_cmpstr (app->map_type, ==, "PRIVATE");
+  gapp_action ("write-bytes", "0x10 de ad be ef");
+  expect_line (app, &from, "memcpy\\(0x[0-9a-f]+ \\+ 0x10, 4 bytes\\) = ok");
+  gapp_action ("msync", "sync");
+  expect_line (app, &from, "msync\\(0x[0-9a-f]+, 16384, MS_SYNC\\) = 0 \\([0-9]+\\.[0-9] ms\\)");
+
+  /* the file never saw it */
+  assert_file_filled (path, 4 * PAGE, 'b');
+
+  /* the app's copy has it: a probe child forked from the app reads it there */
+  gapp_action ("probe", "0x10 read");
+  expect_line (app, &from, "probe\\(offset=0x10, read\\) = ok \\(read 0xde\\) \\([0-9]+\\.[0-9]{2} ms\\)");
+
+  app_quit (app);
+  assert_file_filled (path, 4 * PAGE, 'b');
+  app_free (app);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+/* ---- read-only: writes are refused, and say how to reopen ---------------------- */
+
+static void
+test_read_only_refused (void)
+{
+  g_autofree char *path = ps_test_make_file ("act-ro", 4 * PAGE, 'r');
+  const char *args[] = { "--log", path, NULL };
+  guint from = 0;
+  App *app;
+
+  app = app_start (args);
+  gapp_action ("write-bytes", "0x10 de ad be ef");
+  /* the call the core would not make, then the refused action */
+  expect_line (app, &from, "memcpy\\(0x[0-9a-f]+ \\+ 0x10, 4 bytes\\) not called: the mapping is read-only; "
+                             "reopen it writable \\(Writable in the open dialog, or --writable\\)");
+  expect_line (app, &from, "write-bytes: memcpy\\(0x[0-9a-f]+ \\+ 0x10, 4 bytes\\): the mapping is read-only; "
+                             "reopen it writable \\(Writable in the open dialog, or --writable\\)");
+
+  gapp_action ("spawn-writers", "2 counter 100");
+  expect_line (app, &from, "spawn-writers: fork\\(2 writers, counter, .*\\): the mapping is read-only; "
+                             "reopen it writable .*--writable\\)");
+  gapp_action ("probe", "0 write");
+  expect_line (app, &from, "probe: probe\\(offset=0x0, write\\): the mapping is read-only; .*--writable\\) to probe with a write");
+
+  /* nothing was written, nothing was forked, and the app runs on */
+  g_assert_true (app_alive (app));
+  assert_file_filled (path, 4 * PAGE, 'r');
+  {
+    g_autofree char *children = children_of (app->pid, 0);
+    g_assert_cmpstr (children, ==, "");
+  }
+
+  app_quit (app);
+  assert_file_filled (path, 4 * PAGE, 'r');
+  app_free (app);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+/* ---- malformed arguments: refused with the reason, and nothing happens ------------ */
+
+static void
+test_bad_arguments (void)
+{
+  g_autofree char *path = ps_test_make_file ("act-bad", 4 * PAGE, 'z');
+  const char *args[] = { "--writable", "--log", path, NULL };
+  static const char *cases[][3] = {
+    /* action, argument, the log line */
+    { "write-bytes", "0x10 zz", "write-bytes: column 6: 'z' is not a hex digit" },
+    { "write-bytes", "0x10 de ag", "write-bytes: column 10: 'g' is not a hex digit" },
+    { "write-bytes", "0x10 \"open", "write-bytes: column 6: unterminated string \\(opened at column 6\\)" },
+    { "write-bytes", "0x10", "write-bytes: column 5: the bytes to write are missing after the offset, e\\.g\\. 0x10 de ad" },
+    { "write-bytes", "0x4000 00", "write-bytes: memcpy\\(0x[0-9a-f]+ \\+ 0x4000, 1 bytes\\): offset 16384 is past the end of the mapping \\(length 16384\\)" },
+    { "msync", "sometimes", "msync: msync flags \"sometimes\": unknown flag \"sometimes\"; use sync or async, optionally with invalidate" },
+    { "msync", "sync,async", "msync: msync flags \"sync,async\": sync and async exclude each other" },
+    { "probe", "0 peek", "probe: probe \"0 peek\": \"peek\" is neither read nor write" },
+    { "probe", "0x10000 read", "probe: probe\\(offset=0x10000, read\\): offset 0x10000 lies beyond the guard page after the mapping .*" },
+    { "spawn-writers", "3 counter fast", "spawn-writers: rate \"fast\": expected writes per second \\(e\\.g\\. 100 or 2\\.5\\), or max" },
+    { "spawn-writers", "0 counter 10", "spawn-writers: writer count \"0\": must be 1 to 64" },
+    { "stop-writers", "abc", "stop-writers: pid \"abc\": expected a number" },
+    { "stop-writers", "12345", "stop-writers: 12345 is not one of this window's writer children" },
+  };
+  guint from = 0;
+  App *app;
+
+  app = app_start (args);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gapp_action (cases[i][0], cases[i][1]);
+      g_strfreev (app_wait_line (app, &from, cases[i][2]));
+      g_assert_true (app_alive (app));
+    }
+
+  /* nothing written, nothing forked */
+  assert_file_filled (path, 4 * PAGE, 'z');
+  {
+    g_autofree char *children = children_of (app->pid, 0);
+    g_assert_cmpstr (children, ==, "");
+  }
+
+  /* and it still does what it is asked */
+  gapp_action ("write-bytes", "0x10 00 01");
+  expect_line (app, &from, "memcpy\\(0x[0-9a-f]+ \\+ 0x10, 2 bytes\\) = ok");
+  assert_file_bytes (path, 0x0e, "zz\x00\x01zz", 6);
+
+  app_quit (app);
+  app_free (app);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+/* ---- writer children ----------------------------------------------------------------- */
+
+/* Waits for the n "fork() = PID" lines that follow a spawn; checks that each
+ * pid is a running child of the app. */
+static GArray *
+wait_forks (App   *app,
+            guint *from,
+            guint  n)
+{
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto(GStrv) fork_line = app_wait_line (app, from, "fork\\(\\) = ([0-9]+)");
+      pid_t pid = atoi (fork_line[0]);
+      ProcStat st;
+
+      g_assert_cmpint (pid, >, 0);
+      g_assert_true (proc_stat (pid, &st));
+      g_assert_cmpint (st.ppid, ==, app->pid);
+      g_assert_cmpint (st.state, !=, 'Z');
+      g_array_append_val (pids, pid);
+    }
+  return pids;
+}
+
+/* Waits for "waitpid(PID) = killed by SIGTERM" of each pid (in any order):
+ * the app reaped it. Then it is gone from /proc: no zombie. */
+static void
+wait_reaped (App    *app,
+             guint  *from,
+             GArray *pids)
+{
+  g_autoptr(GString) alternatives = g_string_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autofree char *pattern = NULL;
+
+  for (guint i = 0; i < pids->len; i++)
+    g_string_append_printf (alternatives, "%s%d", i ? "|" : "", (int) g_array_index (pids, pid_t, i));
+  pattern = g_strdup_printf ("waitpid\\((%s)\\) = killed by SIGTERM", alternatives->str);
+  while (g_hash_table_size (seen) < pids->len)
+    {
+      g_auto(GStrv) line = app_wait_line (app, from, pattern);
+
+      g_assert_true (g_hash_table_add (seen, GINT_TO_POINTER (atoi (line[0]))));
+    }
+  for (guint i = 0; i < pids->len; i++)
+    g_assert_true (pid_gone (g_array_index (pids, pid_t, i), app->pid));
+}
+
+typedef struct
+{
+  const volatile guint64 *slots;
+  guint64                 at_least[3];
+} Counters;
+
+static gboolean
+counters_reached (gpointer data)
+{
+  Counters *c = data;
+
+  for (guint i = 0; i < 3; i++)
+    if (c->slots[i] < c->at_least[i])
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_spawn_writers (void)
+{
+  g_autofree char *path = ps_test_make_file ("act-writers", 4 * PAGE, 0);
+  const char *args[] = { "--writable", "--log", path, NULL };
+  g_autoptr(GArray) pids = NULL;
+  g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  g_autoptr(GArray) rest = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  g_autoptr(GArray) last = NULL;
+  g_autofree char *stop_arg = NULL;
+  Counters counters = { 0 };
+  guint from = 0;
+  void *view;
+  int fd;
+  App *app;
+
+  /* this process's own view of the file: what the writers do shows here */
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  view = mmap (NULL, 4 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+  g_assert_true (view != MAP_FAILED);
+  close (fd);
+  counters.slots = view;
+
+  app = app_start (args);
+  gapp_action ("spawn-writers", "3 counter 100");
+  pids = wait_forks (app, &from, 3);
+
+  /* counter: writer i's count of writes, little-endian, at 8 * i; and it goes on */
+  for (guint i = 0; i < 3; i++)
+    counters.at_least[i] = 3;
+  g_assert_true (app_wait (app, counters_reached, &counters, DEADLINE_MS));
+  for (guint i = 0; i < 3; i++)
+    counters.at_least[i] = counters.slots[i] + 3;
+  g_assert_true (app_wait (app, counters_reached, &counters, DEADLINE_MS));
+  g_assert_cmpuint (counters.slots[3], ==, 0);   /* no fourth writer */
+
+  /* stop one by its pid: only that one dies */
+  g_array_append_val (first, g_array_index (pids, pid_t, 0));
+  g_array_append_vals (rest, &g_array_index (pids, pid_t, 1), 2);
+  stop_arg = g_strdup_printf ("%d", (int) g_array_index (first, pid_t, 0));
+  gapp_action ("stop-writers", stop_arg);
+  {
+    g_autofree char *kill_line = g_strdup_printf ("kill(%s, SIGTERM) = 0", stop_arg);
+    expect_text (app, &from, kill_line);
+  }
+  wait_reaped (app, &from, first);
+  for (guint i = 0; i < rest->len; i++)
+    {
+      ProcStat st;
+
+      g_assert_true (proc_stat (g_array_index (rest, pid_t, i), &st));
+      g_assert_cmpint (st.ppid, ==, app->pid);
+      g_assert_cmpint (st.state, !=, 'Z');
+    }
+
+  /* stop the rest */
+  gapp_action ("stop-writers", "");
+  wait_reaped (app, &from, rest);
+  {
+    g_autofree char *children = children_of (app->pid, 0);
+    g_assert_cmpstr (children, ==, "");
+  }
+
+  /* writers still running at quit die with the window and are reaped by the app */
+  gapp_action ("spawn-writers", "2 sweep 50");
+  last = wait_forks (app, &from, 2);
+  app_quit (app);
+  wait_reaped (app, &from, last);
+
+  munmap (view, 4 * PAGE);
+  app_free (app);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+/* ---- 100 start/stop cycles of 8 writers ------------------------------------------------ */
+
+static void
+test_writer_cycles (void)
+{
+  g_autofree char *path = ps_test_make_file ("act-cycles", 4 * PAGE, 0);
+  const char *args[] = { "--writable", "--log", path, NULL };
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  gint64 t0;
+  guint from = 0;
+  App *app;
+
+  app = app_start (args);
+  t0 = g_get_monotonic_time ();
+  for (guint cycle = 0; cycle < 100; cycle++)
+    {
+      g_autoptr(GArray) pids = NULL;
+
+      gapp_action ("spawn-writers", "8 counter 1000");
+      pids = wait_forks (app, &from, 8);
+      gapp_action ("stop-writers", "");
+      wait_reaped (app, &from, pids);
+      g_array_append_vals (all, pids->data, pids->len);
+    }
+  g_test_message ("100 cycles of 8 writers through gapplication: %.1f s",
+                  (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC);
+
+  /* no zombie, no writer: the app has no child at all */
+  {
+    g_autofree char *children = children_of (app->pid, 0);
+    g_assert_cmpstr (children, ==, "");
+  }
+  g_assert_cmpuint (all->len, ==, 800);
+
+  app_quit (app);
+  for (guint i = 0; i < all->len; i++)
+    g_assert_true (pid_gone (g_array_index (all, pid_t, i), app->pid));
+  app_free (app);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+/* ---- SIGKILL the app: its writers die of their PR_SET_PDEATHSIG ------------------------- */
+
+typedef struct
+{
+  GArray *pids;
+  GArray *statuses;
+  guint   reaped;
+} Orphans;
+
+/* Reaps each orphan (this process is their subreaper) as it dies. */
+static gboolean
+orphans_reaped (gpointer data)
+{
+  Orphans *o = data;
+
+  for (guint i = 0; i < o->pids->len; i++)
+    {
+      int *status = &g_array_index (o->statuses, int, i);
+      pid_t pid = g_array_index (o->pids, pid_t, i);
+
+      int got = 0;
+      pid_t r;
+
+      if (*status != -1)
+        continue;
+      r = waitpid (pid, &got, WNOHANG);
+      if (r < 0)
+        g_error ("waitpid(%d): %s: the writer is not this process's child", (int) pid, g_strerror (errno));
+      if (r == pid)
+        {
+          *status = got;
+          o->reaped++;
+        }
+    }
+  return o->reaped == o->pids->len;
+}
+
+static void
+test_sigkill (void)
+{
+  g_autofree char *path = ps_test_make_file ("act-kill", 4 * PAGE, 0);
+  const char *args[] = { "--writable", "--log", path, NULL };
+  Orphans orphans = { 0 };
+  guint from = 0;
+  App *app;
+
+  app = app_start (args);
+  gapp_action ("spawn-writers", "4 random 200");
+  orphans.pids = wait_forks (app, &from, 4);
+  orphans.statuses = g_array_new (FALSE, FALSE, sizeof (int));
+  for (guint i = 0; i < 4; i++)
+    {
+      int unset = -1;
+      g_array_append_val (orphans.statuses, unset);
+    }
+
+  g_assert_cmpint (kill (app->pid, SIGKILL), ==, 0);
+  /* app_finish also waits until the app's stdout reaches EOF: that takes
+   * the writers dying too, as they hold it */
+  g_assert_true (app_wait (app, app_exited, app, DEADLINE_MS));
+  g_assert_true (WIFSIGNALED (app->status));
+  g_assert_cmpint (WTERMSIG (app->status), ==, SIGKILL);
+
+  /* each writer was re-parented here and died of SIGTERM, its death signal */
+  if (!app_wait (app, orphans_reaped, &orphans, 5000))
+    {
+      g_autofree char *left = children_of (getpid (), bus_pid);
+
+      /* leave no writer running behind the failure */
+      for (guint i = 0; i < 4; i++)
+        if (g_array_index (orphans.statuses, int, i) == -1)
+          {
+            kill (g_array_index (orphans.pids, pid_t, i), SIGKILL);
+            waitpid (g_array_index (orphans.pids, pid_t, i), NULL, 0);
+          }
+      g_unlink (path);
+      g_error ("%u of 4 writers died within 5 s of the app's SIGKILL; our children:\n%s", orphans.reaped, left);
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      int status = g_array_index (orphans.statuses, int, i);
+
+      g_assert_true (WIFSIGNALED (status));
+      g_assert_cmpint (WTERMSIG (status), ==, SIGTERM);
+      g_assert_true (pid_gone (g_array_index (orphans.pids, pid_t, i), app->pid));
+    }
+  app_finish (app);
+  assert_no_stray_children ();
+
+  g_array_unref (orphans.pids);
+  g_array_unref (orphans.statuses);
+  app_free (app);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+/* ---- probe past EOF ------------------------------------------------------------------------ */
+
+static void
+test_probe (void)
+{
+  g_autofree char *path = ps_test_make_file ("act-probe", 100, 'p');
+  const char *ro_args[] = { "--length", "12288", "--log", path, NULL };
+  const char *rw_args[] = { "--writable", "--length", "12288", "--log", path, NULL };
+  guint from = 0;
+  App *app;
+
+  /* 100 bytes in a mapping of 3 pages */
+  app = app_start (ro_args);
+  gapp_action ("probe", "0 read");
+  expect_line (app, &from, "probe\\(offset=0x0, read\\) = ok \\(read 0x70\\) \\([0-9]+\\.[0-9]{2} ms\\)");
+  gapp_action ("probe", "100 read");
+  expect_line (app, &from, "probe\\(offset=0x64, read\\) = zero-tail \\(read 0x00\\) \\([0-9]+\\.[0-9]{2} ms\\)");
+  gapp_action ("probe", "4096 read");
+  expect_line (app, &from, "fork\\(\\) = [0-9]+");
+  expect_line (app, &from, "waitpid\\([0-9]+\\) = killed by SIGBUS");
+  expect_line (app, &from, "probe\\(offset=0x1000, read\\) = SIGBUS \\(BUS_ADRERR at \\+0x1000\\) \\([0-9]+\\.[0-9]{2} ms\\)");
+  gapp_action ("probe", "0x2fff read");
+  expect_line (app, &from, "probe\\(offset=0x2fff, read\\) = SIGBUS \\(BUS_ADRERR at \\+0x2fff\\) \\([0-9]+\\.[0-9]{2} ms\\)");
+  /* past the mapping: its guard page */
+  gapp_action ("probe", "12288 read");
+  expect_line (app, &from, "waitpid\\([0-9]+\\) = killed by SIGSEGV");
+  expect_line (app, &from, "probe\\(offset=0x3000, read\\) = SIGSEGV \\(SEGV_ACCERR at \\+0x3000\\) \\([0-9]+\\.[0-9]{2} ms\\)");
+  /* the probe children are the app's to reap: none is left */
+  {
+    g_autofree char *children = children_of (app->pid, 0);
+    g_assert_cmpstr (children, ==, "");
+  }
+  app_quit (app);
+  assert_file_filled (path, 100, 'p');
+  app_free (app);
+
+  /* a write into the zero tail of a shared mapping never reaches the file */
+  from = 0;
+  app = app_start (rw_args);
+  gapp_action ("probe", "100 write");
+  expect_line (app, &from, "probe\\(offset=0x64, write\\): a child will write one byte there \\(a shared mapping: the write is real\\)");
+  expect_line (app, &from, "probe\\(offset=0x64, write\\) = zero-tail \\(wrote 0x50\\) \\([0-9]+\\.[0-9]{2} ms\\)");
+  gapp_action ("msync", "sync");
+  expect_line (app, &from, "msync\\(0x[0-9a-f]+, 12288, MS_SYNC\\) = 0 \\([0-9]+\\.[0-9] ms\\)");
+  assert_file_filled (path, 100, 'p');
+  app_quit (app);
+  assert_file_filled (path, 100, 'p');
+  app_free (app);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_nonnull (g_getenv ("PAGESCOPE_BIN"));
+
+  /* orphans of the app come to us, not to PID 1 (which may never reap them) */
+  g_assert_cmpint (prctl (PR_SET_CHILD_SUBREAPER, 1), ==, 0);
+  bus_up ();
+
+  g_test_add_func ("/actions/write-msync", test_write_msync);
+  g_test_add_func ("/actions/private-write", test_private_write);
+  g_test_add_func ("/actions/read-only-refused", test_read_only_refused);
+  g_test_add_func ("/actions/bad-arguments", test_bad_arguments);
+  g_test_add_func ("/actions/spawn-writers", test_spawn_writers);
+  g_test_add_func ("/actions/writer-cycles", test_writer_cycles);
+  g_test_add_func ("/actions/sigkill", test_sigkill);
+  g_test_add_func ("/actions/probe", test_probe);
+  rc = g_test_run ();
+
+  bus_down ();
+  assert_no_stray_children ();
+  return rc;
+}
