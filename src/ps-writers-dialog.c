@@ -1,5 +1,731 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* STUB: to be replaced by the real dialog. */
+/* The writer children dialog: a form that starts children through the
+ * window's win.spawn-writers action, and a live list of the window's
+ * PsWriters (pid, pattern, rate, writes done, state) with a Stop button per
+ * child (win.stop-writers). The write counts live in a shared page the
+ * children update, and no signal says they changed, so the list re-reads
+ * them a few times a second while the dialog is on screen. */
 #include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ps-writer.h"
 #include "ps-writers-dialog.h"
-GtkWindow *ps_writers_dialog_new (PsWindow *window) { return GTK_WINDOW (adw_window_new ()); }
+
+#define REFRESH_MS 250
+
+#define PS_TYPE_WRITERS_DIALOG (ps_writers_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (PsWritersDialog, ps_writers_dialog, PS, WRITERS_DIALOG, AdwWindow)
+
+struct _PsWritersDialog
+{
+  AdwWindow        parent_instance;
+
+  /* template children */
+  GtkWidget       *notice_box;
+  GtkLabel        *notice_title;
+  GtkLabel        *notice_label;
+  GtkWidget       *spawn_group;
+  GtkSpinButton   *count_spin;
+  AdwComboRow     *pattern_row;
+  AdwEntryRow     *message_row;
+  AdwActionRow    *rate_row;
+  GtkSpinButton   *rate_spin;
+  GtkSwitch       *max_switch;
+  AdwActionRow    *selection_row;
+  GtkSwitch       *selection_switch;
+  AdwExpanderRow  *limit_row;
+  GtkSpinButton   *writes_spin;
+  GtkLabel        *error_label;
+  GtkButton       *start_button;
+  GtkWidget       *clear_button;
+  GtkWidget       *stop_all_button;
+  GtkStack        *list_stack;
+  GtkColumnView   *column_view;
+  GtkLabel        *summary_label;
+
+  PsWindow        *window;          /* weak */
+  PsWriters       *writers;         /* the window's, followed when it changes */
+  GtkNoSelection  *selection;
+  GHashTable      *bound_writes;    /* GtkListItem of the Writes column showing a child */
+  guint            refresh_id;
+  gboolean         range_known;     /* the fields below say what the row shows */
+  gboolean         have_range;      /* the window has a selection */
+  guint64          range_offset;
+  guint64          range_length;
+  guint64          last_total;      /* writes done by the listed children, at last_time */
+  gint64           last_time;
+  double           writes_per_s;
+};
+
+G_DEFINE_FINAL_TYPE (PsWritersDialog, ps_writers_dialog, ADW_TYPE_WINDOW)
+
+typedef enum
+{
+  PATTERN_COUNTER,
+  PATTERN_SWEEP,
+  PATTERN_RANDOM,
+  PATTERN_TEXT,
+} PatternChoice;
+
+static const char *const pattern_hints[] = {
+  [PATTERN_COUNTER] = N_("Each child counts its writes in its own 8-byte slot: child i at 8 × i"),
+  [PATTERN_SWEEP]   = N_("One byte per page, page after page across the range"),
+  [PATTERN_RANDOM]  = N_("A random byte at a random offset in the range"),
+  [PATTERN_TEXT]    = N_("The message, copied end to end across the range"),
+};
+
+/* ---- errors ---- */
+
+static void
+clear_error (PsWritersDialog *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->message_row), "error");
+  gtk_label_set_text (self->error_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+}
+
+static void
+show_error (PsWritersDialog *self,
+            const char      *message)
+{
+  gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+}
+
+/* Failures of the actions this dialog drives, whoever started them. */
+static void
+on_action_failed (PsWindow        *window,
+                  const char      *action,
+                  const GError    *error,
+                  PsWritersDialog *self)
+{
+  if (g_strcmp0 (action, "spawn-writers") == 0 || g_strcmp0 (action, "stop-writers") == 0)
+    show_error (self, error->message);
+}
+
+/* ---- the list ---- */
+
+typedef enum
+{
+  COL_PID,
+  COL_PATTERN,
+  COL_RATE,
+  COL_WRITES,
+  COL_STATE,
+  COL_STOP,
+} Column;
+
+typedef struct
+{
+  Column      column;
+  const char *title;
+  const char *name;      /* the cell's widget name */
+  gboolean    numeric;
+  gboolean    expand;
+} ColumnInfo;
+
+static const ColumnInfo columns[] = {
+  { COL_PID,     N_("PID"),     "writer-pid",     TRUE,  FALSE },
+  { COL_PATTERN, N_("Pattern"), "writer-pattern", FALSE, TRUE },
+  { COL_RATE,    N_("Rate"),    "writer-rate",    TRUE,  FALSE },
+  { COL_WRITES,  N_("Writes"),  "writer-writes",  TRUE,  FALSE },
+  { COL_STATE,   N_("State"),   "writer-state",   FALSE, FALSE },
+  { COL_STOP,    "",            "writer-stop",    FALSE, FALSE },
+};
+
+static char *
+writes_text (PsWriterChild *child)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, ps_writer_child_get_done (child));
+}
+
+static char *
+state_text (PsWriterChild *child)
+{
+  if (ps_writer_child_get_state (child) == PS_WRITER_RUNNING)
+    return g_strdup (_("running"));
+  return ps_writer_child_describe_exit (child);   /* "exited 0", "killed by SIGTERM" */
+}
+
+/* Why a child died, when it is not what stopping it does. */
+static const char *
+state_tooltip (PsWriterChild *child)
+{
+  if (ps_writer_child_get_state (child) != PS_WRITER_KILLED)
+    return NULL;
+  switch (ps_writer_child_get_term_signal (child))
+    {
+    case SIGTERM: return _("Ended by SIGTERM, as Stop sends");
+    case SIGBUS:  return _("It touched a page wholly past the end of the object (SIGBUS)");
+    case SIGSEGV: return _("It touched memory it may not write (SIGSEGV)");
+    default:      return NULL;
+    }
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            gpointer                  data)
+{
+  const ColumnInfo *info = g_object_get_data (G_OBJECT (factory), "column");
+  GtkWidget *widget;
+
+  if (info->column == COL_STOP)
+    {
+      widget = gtk_button_new_with_label (_("Stop"));
+      gtk_widget_add_css_class (widget, "flat");
+    }
+  else
+    {
+      widget = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (widget), info->numeric ? 1.0 : 0.0);
+      if (info->expand)
+        gtk_label_set_ellipsize (GTK_LABEL (widget), PANGO_ELLIPSIZE_END);
+      if (info->numeric)
+        gtk_widget_add_css_class (widget, "numeric");
+      if (info->column == COL_PATTERN)
+        gtk_widget_add_css_class (widget, "monospace");
+    }
+  gtk_widget_set_name (widget, info->name);
+  gtk_list_item_set_child (list_item, widget);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           PsWritersDialog          *self)
+{
+  const ColumnInfo *info = g_object_get_data (G_OBJECT (factory), "column");
+  PsWriterChild *child = gtk_list_item_get_item (list_item);
+  GtkWidget *widget = gtk_list_item_get_child (list_item);
+  gboolean running = ps_writer_child_get_state (child) == PS_WRITER_RUNNING;
+  g_autofree char *text = NULL;
+
+  switch (info->column)
+    {
+    case COL_PID:
+      text = g_strdup_printf ("%d", (int) ps_writer_child_get_pid (child));
+      break;
+    case COL_PATTERN:
+      text = ps_pattern_to_string (ps_writer_child_get_pattern (child));
+      gtk_widget_set_tooltip_text (widget, text);
+      break;
+    case COL_RATE:
+      if (ps_writer_child_get_rate (child) <= 0)
+        text = g_strdup (_("max"));
+      else
+        text = ps_writer_rate_to_string (ps_writer_child_get_rate (child));
+      break;
+    case COL_WRITES:
+      text = writes_text (child);
+      g_hash_table_add (self->bound_writes, list_item);
+      break;
+    case COL_STATE:
+      text = state_text (child);
+      gtk_widget_set_tooltip_text (widget, state_tooltip (child));
+      {
+        /* a child killed by anything but Stop's SIGTERM died of what it did */
+        gboolean failed = ps_writer_child_get_state (child) == PS_WRITER_KILLED &&
+                          ps_writer_child_get_term_signal (child) != SIGTERM;
+
+        if (!running && !failed)
+          gtk_widget_add_css_class (widget, "dim-label");
+        else
+          gtk_widget_remove_css_class (widget, "dim-label");
+        if (failed)
+          gtk_widget_add_css_class (widget, "error");
+        else
+          gtk_widget_remove_css_class (widget, "error");
+      }
+      break;
+    case COL_STOP:
+      {
+        g_autofree char *pid = g_strdup_printf ("%d", (int) ps_writer_child_get_pid (child));
+        g_autofree char *label = g_strdup_printf (_("Stop child %s"), pid);
+
+        /* the target first: the action takes a string */
+        gtk_actionable_set_action_target (GTK_ACTIONABLE (widget), "s", pid);
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), "writers.stop");
+        gtk_widget_set_sensitive (widget, running);
+        gtk_widget_set_tooltip_text (widget, running ? _("Send it SIGTERM") : NULL);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      }
+      return;
+    default:
+      g_return_if_reached ();
+    }
+  gtk_label_set_text (GTK_LABEL (widget), text);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             PsWritersDialog          *self)
+{
+  const ColumnInfo *info = g_object_get_data (G_OBJECT (factory), "column");
+
+  if (info->column == COL_WRITES && self->bound_writes != NULL)
+    g_hash_table_remove (self->bound_writes, list_item);
+}
+
+static void
+add_columns (PsWritersDialog *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_object_set_data (G_OBJECT (factory), "column", (gpointer) &columns[i]);
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+      g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell), self, 0);
+      g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cell), self, 0);
+      column = gtk_column_view_column_new (*columns[i].title ? _(columns[i].title) : "", factory);
+      gtk_column_view_column_set_expand (column, columns[i].expand);
+      gtk_column_view_column_set_resizable (column, columns[i].column != COL_STOP);
+      gtk_column_view_append_column (self->column_view, column);
+    }
+}
+
+/* The Writes cells on screen, re-read; and the total rate. */
+static void
+refresh_counts (PsWritersDialog *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+  guint64 total = 0;
+  gint64 now = g_get_monotonic_time ();
+  guint n = self->writers ? g_list_model_get_n_items (G_LIST_MODEL (self->writers)) : 0;
+
+  g_hash_table_iter_init (&iter, self->bound_writes);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      GtkListItem *list_item = key;
+      PsWriterChild *child = gtk_list_item_get_item (list_item);
+      g_autofree char *text = NULL;
+
+      if (child == NULL)
+        continue;
+      text = writes_text (child);
+      gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PsWriterChild) child = g_list_model_get_item (G_LIST_MODEL (self->writers), i);
+      total += ps_writer_child_get_done (child);
+    }
+  /* children cleared from the list take their counts with them: start over */
+  if (self->last_time != 0 && total >= self->last_total && now > self->last_time)
+    self->writes_per_s = (total - self->last_total) * (double) G_USEC_PER_SEC / (now - self->last_time);
+  else
+    self->writes_per_s = 0;
+  self->last_total = total;
+  self->last_time = now;
+}
+
+static void
+update_summary (PsWritersDialog *self)
+{
+  guint n = self->writers ? g_list_model_get_n_items (G_LIST_MODEL (self->writers)) : 0;
+  guint running = self->writers ? ps_writers_get_n_running (self->writers) : 0;
+  g_autofree char *children = NULL;
+  g_autofree char *text = NULL;
+
+  children = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u running, %u exited", "%u running, %u exited", running),
+                              running, n - running);
+  if (running > 0)
+    text = g_strdup_printf (_("%s · %.0f writes per second in all"), children, self->writes_per_s);
+  else
+    text = g_steal_pointer (&children);
+  gtk_label_set_text (self->summary_label, text);
+}
+
+/* ---- what may be done now ---- */
+
+static PsSource *
+window_source (PsWritersDialog *self)
+{
+  return self->window != NULL ? ps_window_get_source (self->window) : NULL;
+}
+
+static void
+update_actions (PsWritersDialog *self)
+{
+  PsSource *source = window_source (self);
+  guint n = self->writers ? g_list_model_get_n_items (G_LIST_MODEL (self->writers)) : 0;
+  guint running = self->writers ? ps_writers_get_n_running (self->writers) : 0;
+  gboolean writable = source != NULL && ps_source_is_writable (source);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writers.start", writable && running < PS_WRITERS_MAX);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writers.stop", running > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writers.stop-all", running > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writers.clear-exited", n > running);
+  gtk_widget_set_sensitive (self->spawn_group, writable);
+  /* no more than the limit allows */
+  gtk_spin_button_set_range (self->count_spin, 1, MAX (1, PS_WRITERS_MAX - (int) running));
+}
+
+static void
+update_list (PsWritersDialog *self)
+{
+  guint n = self->writers ? g_list_model_get_n_items (G_LIST_MODEL (self->writers)) : 0;
+
+  gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
+  update_summary (self);
+  update_actions (self);
+}
+
+/* Says plainly what the children cannot do on this mapping. */
+static void
+update_notice (PsWritersDialog *self)
+{
+  PsSource *source = window_source (self);
+
+  if (source != NULL && !ps_source_is_writable (source))
+    {
+      gtk_label_set_text (self->notice_title, _("This mapping is read-only, so children cannot write"));
+      gtk_label_set_text (self->notice_label,
+                          _("It was mapped with PROT_READ only. A forked child inherits the mapping as it is, so its first write "
+                            "would fault: no writer can be started. Reopen it writable (Writable in the open dialog, "
+                            "or --writable) to use writer children."));
+    }
+  else if (source != NULL && ps_source_is_private (source))
+    {
+      gtk_label_set_text (self->notice_title, _("MAP_PRIVATE: the children’s writes never show in this window"));
+      gtk_label_set_text (self->notice_label,
+                          _("After fork() a child shares this private mapping’s pages with this process only until one of "
+                            "them writes to a page: then the kernel gives the writer its own copy of that page "
+                            "(copy-on-write). So each child writes to its own private copies, which neither the object "
+                            "nor this window ever sees. Their write counts below still grow."));
+    }
+  gtk_widget_set_visible (self->notice_box, source != NULL && (!ps_source_is_writable (source) || ps_source_is_private (source)));
+}
+
+/* The range row: the window's selection, when there is one. */
+static void
+update_range (PsWritersDialog *self)
+{
+  guint64 offset = 0, length = 0;
+  gboolean have = self->window != NULL && ps_window_get_selection (self->window, &offset, &length);
+  g_autofree char *subtitle = NULL;
+
+  if (!have)
+    offset = length = 0;
+  if (self->range_known && have == self->have_range &&
+      offset == self->range_offset && length == self->range_length)
+    return;
+  self->range_known = TRUE;
+  self->have_range = have;
+  self->range_offset = offset;
+  self->range_length = length;
+  if (have)
+    subtitle = g_strdup_printf (_("0x%" G_GINT64_MODIFIER "x to 0x%" G_GINT64_MODIFIER "x (%" G_GUINT64_FORMAT " bytes), as selected in the window; otherwise the whole mapping"),
+                                offset, offset + length - 1, length);
+  else
+    subtitle = g_strdup (_("Nothing is selected in the window, so the children write over the whole mapping"));
+  adw_action_row_set_subtitle (self->selection_row, subtitle);
+  if (!have)
+    gtk_switch_set_active (self->selection_switch, FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->selection_switch), have);
+}
+
+static void
+on_items_changed (PsWritersDialog *self)
+{
+  update_list (self);
+}
+
+/* The window replaces its PsWriters when it shows another source. */
+static void
+follow_writers (PsWritersDialog *self)
+{
+  PsWriters *writers = self->window != NULL ? ps_window_get_writers (self->window) : NULL;
+
+  if (writers == self->writers)
+    return;
+  if (self->writers != NULL)
+    g_signal_handlers_disconnect_by_data (self->writers, self);
+  g_set_object (&self->writers, writers);
+  if (writers != NULL)
+    g_signal_connect_object (writers, "items-changed", G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
+  gtk_no_selection_set_model (self->selection, G_LIST_MODEL (writers));
+  self->last_time = 0;
+  update_notice (self);
+  update_list (self);
+}
+
+static gboolean
+refresh_tick (gpointer data)
+{
+  PsWritersDialog *self = data;
+
+  follow_writers (self);
+  update_range (self);
+  refresh_counts (self);
+  update_summary (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- the form ---- */
+
+static void
+on_form_changed (PsWritersDialog *self)
+{
+  clear_error (self);
+}
+
+static void
+on_pattern_changed (PsWritersDialog *self)
+{
+  guint choice = adw_combo_row_get_selected (self->pattern_row);
+
+  clear_error (self);
+  if (choice < G_N_ELEMENTS (pattern_hints))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->pattern_row), _(pattern_hints[choice]));
+  gtk_widget_set_visible (GTK_WIDGET (self->message_row), choice == PATTERN_TEXT);
+}
+
+static void
+on_max_toggled (PsWritersDialog *self)
+{
+  clear_error (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->rate_row), !gtk_switch_get_active (self->max_switch));
+}
+
+/* The pattern as the action reads it: a message double-quoted and escaped. */
+static char *
+pattern_argument (PsWritersDialog *self,
+                  GError         **error)
+{
+  static const char *const names[] = { "counter", "sweep", "random" };
+  guint choice = adw_combo_row_get_selected (self->pattern_row);
+  g_autofree char *spec = NULL;
+  PsPattern pattern;
+
+  if (choice < G_N_ELEMENTS (names))
+    return g_strdup (names[choice]);
+  spec = g_strconcat ("text:", gtk_editable_get_text (GTK_EDITABLE (self->message_row)), NULL);
+  if (!ps_pattern_parse (spec, &pattern, error))
+    return NULL;
+  return ps_pattern_to_string (&pattern);
+}
+
+/* "COUNT PATTERN RATE [count=N] offset=N length=N": the range always given,
+ * so that "whole mapping" holds even when the window has a selection. */
+static char *
+spawn_argument (PsWritersDialog *self,
+                GError         **error)
+{
+  g_autofree char *pattern = pattern_argument (self, error);
+  char rate[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *arg;
+
+  if (pattern == NULL)
+    return NULL;
+  gtk_spin_button_update (self->count_spin);
+  gtk_spin_button_update (self->rate_spin);
+  gtk_spin_button_update (self->writes_spin);
+  if (gtk_switch_get_active (self->max_switch))
+    g_strlcpy (rate, "max", sizeof rate);
+  else
+    g_ascii_formatd (rate, sizeof rate, "%g", gtk_spin_button_get_value (self->rate_spin));
+
+  arg = g_string_new (NULL);
+  g_string_append_printf (arg, "%d %s %s", gtk_spin_button_get_value_as_int (self->count_spin), pattern, rate);
+  if (adw_expander_row_get_enable_expansion (self->limit_row))
+    g_string_append_printf (arg, " count=%" G_GUINT64_FORMAT, (guint64) gtk_spin_button_get_value (self->writes_spin));
+  if (gtk_switch_get_active (self->selection_switch) && self->have_range)
+    g_string_append_printf (arg, " offset=%" G_GUINT64_FORMAT " length=%" G_GUINT64_FORMAT,
+                            self->range_offset, self->range_length);
+  else
+    g_string_append (arg, " offset=0 length=0");
+  return g_string_free (arg, FALSE);
+}
+
+static void
+action_start (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PsWritersDialog *self = PS_WRITERS_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *arg = NULL;
+
+  clear_error (self);
+  if (self->window == NULL)
+    return;
+  update_range (self);
+  arg = spawn_argument (self, &error);
+  if (arg == NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->message_row), "error");
+      gtk_widget_grab_focus (GTK_WIDGET (self->message_row));
+      show_error (self, error->message);
+      return;
+    }
+  /* a failure comes back through "action-failed" */
+  if (!gtk_widget_activate_action (GTK_WIDGET (self->window), "win.spawn-writers", "s", arg))
+    show_error (self, _("The window cannot start writers now"));
+  follow_writers (self);
+}
+
+static void
+action_stop (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PsWritersDialog *self = PS_WRITERS_DIALOG (widget);
+
+  clear_error (self);
+  if (self->window != NULL)
+    gtk_widget_activate_action_variant (GTK_WIDGET (self->window), "win.stop-writers", parameter);
+}
+
+static void
+action_stop_all (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PsWritersDialog *self = PS_WRITERS_DIALOG (widget);
+
+  clear_error (self);
+  if (self->window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->window), "win.stop-writers", "s", "");
+}
+
+static void
+action_clear_exited (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  PsWritersDialog *self = PS_WRITERS_DIALOG (widget);
+
+  clear_error (self);
+  if (self->writers != NULL)
+    ps_writers_clear_exited (self->writers);
+}
+
+/* ---- lifetime ---- */
+
+static void
+ps_writers_dialog_map (GtkWidget *widget)
+{
+  PsWritersDialog *self = PS_WRITERS_DIALOG (widget);
+
+  GTK_WIDGET_CLASS (ps_writers_dialog_parent_class)->map (widget);
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add (REFRESH_MS, refresh_tick, self);
+  refresh_tick (self);
+}
+
+static void
+ps_writers_dialog_unmap (GtkWidget *widget)
+{
+  PsWritersDialog *self = PS_WRITERS_DIALOG (widget);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  GTK_WIDGET_CLASS (ps_writers_dialog_parent_class)->unmap (widget);
+}
+
+static void
+ps_writers_dialog_dispose (GObject *object)
+{
+  PsWritersDialog *self = PS_WRITERS_DIALOG (object);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->selection != NULL)
+    gtk_no_selection_set_model (self->selection, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WRITERS_DIALOG);
+  g_clear_object (&self->selection);
+  if (self->writers != NULL)
+    g_signal_handlers_disconnect_by_data (self->writers, self);
+  g_clear_object (&self->writers);
+  g_clear_pointer (&self->bound_writes, g_hash_table_unref);
+  g_clear_weak_pointer (&self->window);
+  G_OBJECT_CLASS (ps_writers_dialog_parent_class)->dispose (object);
+}
+
+static void
+ps_writers_dialog_class_init (PsWritersDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ps_writers_dialog_dispose;
+  widget_class->map = ps_writers_dialog_map;
+  widget_class->unmap = ps_writers_dialog_unmap;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pagescope/Pagescope/ps-writers-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, notice_box);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, notice_title);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, spawn_group);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, count_spin);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, pattern_row);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, message_row);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, rate_row);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, rate_spin);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, max_switch);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, selection_row);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, selection_switch);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, limit_row);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, writes_spin);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, start_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, clear_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, stop_all_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, column_view);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, summary_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_form_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_pattern_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_max_toggled);
+
+  gtk_widget_class_install_action (widget_class, "writers.start", NULL, action_start);
+  gtk_widget_class_install_action (widget_class, "writers.stop", "s", action_stop);
+  gtk_widget_class_install_action (widget_class, "writers.stop-all", NULL, action_stop_all);
+  gtk_widget_class_install_action (widget_class, "writers.clear-exited", NULL, action_clear_exited);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+ps_writers_dialog_init (PsWritersDialog *self)
+{
+  GtkSpinButton *spins[3];
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->bound_writes = g_hash_table_new (NULL, NULL);
+  self->selection = gtk_no_selection_new (NULL);
+  add_columns (self);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  /* GTK 4.8 spin buttons have no activates-default: their text does */
+  spins[0] = self->count_spin;
+  spins[1] = self->rate_spin;
+  spins[2] = self->writes_spin;
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    gtk_text_set_activates_default (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (spins[i]))), TRUE);
+
+  on_pattern_changed (self);
+  update_list (self);
+}
+
+GtkWindow *
+ps_writers_dialog_new (PsWindow *window)
+{
+  PsWritersDialog *self;
+
+  g_return_val_if_fail (PS_IS_WINDOW (window), NULL);
+
+  self = g_object_new (PS_TYPE_WRITERS_DIALOG, "transient-for", window, NULL);
+  g_set_weak_pointer (&self->window, window);
+  g_signal_connect_object (window, "action-failed", G_CALLBACK (on_action_failed), self, 0);
+  follow_writers (self);
+  update_range (self);
+  update_notice (self);
+  update_actions (self);
+  return GTK_WINDOW (self);
+}

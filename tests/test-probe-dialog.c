@@ -1,4 +1,467 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: replaced by the dialog's tests */
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* The probe dialog, for real: a window on a 100-byte file mapped with a
+ * length of three pages, the dialog over it, offsets typed and Probe
+ * pressed. Each probe is a real forked child; the tests check the outcome
+ * the dialog shows, the words and colours of the geometry strip, the warning
+ * a write gives before it runs, and that a bad offset runs nothing. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ps-application.h"
+#include "ps-probe-dialog.h"
+#include "ps-probe.h"
+#include "ps-test-util.h"
+#include "ps-ui-test-util.h"
+#include "ps-window-private.h"
+
+#define PAGE 4096
+
+static PsApplication *app;
+
+#define assert_contains(haystack, needle) \
+  G_STMT_START { \
+    const char *h_ = (haystack), *n_ = (needle); \
+    if (h_ == NULL || strstr (h_, n_) == NULL) \
+      g_error ("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
+  } G_STMT_END
+
+typedef struct
+{
+  char      *path;
+  PsWindow  *window;
+  GtkWindow *dialog;
+  guint      probes;       /* "probe-finished" seen */
+  guint      failures;     /* "action-failed" seen */
+} Fixture;
+
+static void
+on_probe_finished (PsWindow            *window,
+                   const PsProbeResult *result,
+                   Fixture             *f)
+{
+  f->probes++;
+}
+
+static void
+on_action_failed (PsWindow     *window,
+                  const char   *action,
+                  const GError *error,
+                  Fixture      *f)
+{
+  f->failures++;
+}
+
+/* The 100-byte file of test-probe.c, mapped 3 pages long: data in page 0
+ * up to 100, the zero tail to 4096, SIGBUS to 12288, the guard page after. */
+static void
+fixture_open (Fixture    *f,
+              const char *tag,
+              PsMapFlags  flags)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PsSourceSpec) spec = { 0 };
+  char contents[100];
+
+  for (guint i = 0; i < sizeof contents; i++)
+    contents[i] = 'A' + i % 26;
+  f->path = ps_test_make_file (tag, sizeof contents, 0);
+  g_assert_true (g_file_set_contents (f->path, contents, sizeof contents, &error));
+
+  f->window = ps_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (f->window));
+  ps_ui_test_wait_drawn (GTK_WIDGET (f->window));
+
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (f->path);
+  spec.length = 3 * PAGE;
+  spec.flags = flags;
+  g_assert_true (ps_window_open_spec (f->window, &spec, &error));
+  g_assert_no_error (error);
+  g_signal_connect (f->window, "probe-finished", G_CALLBACK (on_probe_finished), f);
+  g_signal_connect (f->window, "action-failed", G_CALLBACK (on_action_failed), f);
+
+  /* as win.probe-dialog opens it: at the first byte past EOF */
+  f->dialog = ps_probe_dialog_new (f->window, ps_source_get_geometry (ps_window_get_source (f->window))->data_length);
+  g_assert_true (gtk_window_get_transient_for (f->dialog) == GTK_WINDOW (f->window));
+  gtk_window_present (f->dialog);
+  ps_ui_test_wait_drawn (GTK_WIDGET (f->dialog));
+}
+
+static void
+fixture_close (Fixture *f)
+{
+  GtkWidget *dialog = GTK_WIDGET (f->dialog);
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_null (dialog);     /* it goes with its window */
+  unlink (f->path);
+  g_free (f->path);
+}
+
+static GtkWidget *
+child (Fixture    *f,
+       const char *id)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (f->dialog), G_OBJECT_TYPE (f->dialog), id);
+
+  if (object == NULL)
+    g_error ("the dialog has no template child \"%s\"", id);
+  return GTK_WIDGET (object);
+}
+
+static const char *
+text_of (Fixture    *f,
+         const char *id)
+{
+  return gtk_label_get_text (GTK_LABEL (child (f, id)));
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+type_offset (Fixture    *f,
+             const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (f, "offset_row")), text);
+}
+
+/* Types the offset, presses Probe; expects exactly one probe. */
+static void
+probe (Fixture    *f,
+       const char *offset)
+{
+  guint probes = f->probes;
+
+  type_offset (f, offset);
+  click (child (f, "probe_button"));
+  g_assert_cmpuint (f->probes, ==, probes + 1);
+  g_assert_false (gtk_widget_get_visible (child (f, "error_label")));
+}
+
+/* The strip's accessible description says what its caption says. */
+static void
+assert_described (Fixture    *f,
+                  const char *needle)
+{
+  const char *caption = text_of (f, "caption_label");
+  g_autofree char *mismatch = NULL;
+
+  assert_contains (caption, needle);
+  mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (child (f, "strip")),
+                                                 GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, caption);
+  if (mismatch != NULL)
+    g_error ("the strip's description is not its caption: %s", mismatch);
+}
+
+/* With PS_TEST_SHOTS=DIR, saves what the widget shows as DIR/NAME.png (to
+ * look at the layout; the tests check nothing in it). */
+static void
+maybe_shoot (GtkWidget  *widget,
+             const char *name)
+{
+  const char *dir = g_getenv ("PS_TEST_SHOTS");
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  ps_ui_test_wait_drawn (widget);
+  texture = ps_ui_test_render (widget);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* ---- the strip's colours ---- */
+
+typedef enum
+{
+  HUE_GREEN,
+  HUE_YELLOW,
+  HUE_ORANGE,
+  HUE_RED,
+  N_HUES
+} Hue;
+
+/* argb is premultiplied: the strip alone is drawn on nothing */
+static int
+hue_of (guint32 argb)
+{
+  int a = argb >> 24;
+  int r, g, b;
+
+  if (a < 64)
+    return -1;
+  r = ((argb >> 16) & 0xff) * 255 / a;
+  g = ((argb >> 8) & 0xff) * 255 / a;
+  b = (argb & 0xff) * 255 / a;
+
+  if (g > r + 40 && g > b + 40)
+    return HUE_GREEN;
+  if (r > 150 && g > 120 && b < 140 && ABS (r - g) < 40 && r > b + 60)
+    return HUE_YELLOW;
+  if (r > g + 50 && g > b + 30)
+    return HUE_ORANGE;
+  if (r > g + 80 && r > b + 80 && ABS (g - b) < 40)
+    return HUE_RED;
+  return -1;
+}
+
+/* Every zone is drawn in its outcome's colour. */
+static void
+assert_strip_drawn (Fixture *f)
+{
+  GtkWidget *strip = child (f, "strip");
+  g_autoptr(GdkTexture) texture = NULL;
+  guint counts[N_HUES] = { 0 };
+  int width, height;
+
+  ps_ui_test_wait_drawn (strip);
+  texture = ps_ui_test_render (strip);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  g_assert_cmpint (width, >, 200);
+  g_assert_cmpint (height, >, 40);
+  {
+    g_autofree guint32 *pixels = g_new (guint32, (gsize) width * height);
+
+    gdk_texture_download (texture, (guchar *) pixels, width * 4);
+    for (gsize i = 0; i < (gsize) width * height; i++)
+      {
+        int hue = hue_of (pixels[i]);
+        if (hue >= 0)
+          counts[hue]++;
+      }
+  }
+  g_test_message ("strip %dx%d: green %u, yellow %u, orange %u, red %u",
+                  width, height, counts[HUE_GREEN], counts[HUE_YELLOW], counts[HUE_ORANGE], counts[HUE_RED]);
+  for (guint i = 0; i < N_HUES; i++)
+    g_assert_cmpuint (counts[i], >, 100);
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint    n;
+} ProbesWanted;
+
+static gboolean
+probes_reach (gpointer data)
+{
+  ProbesWanted *w = data;
+  return w->f->probes >= w->n;
+}
+
+/* ---- the four outcomes ---- */
+
+static void
+test_outcomes (void)
+{
+  static const struct
+  {
+    const char *offset;
+    const char *title;
+    const char *strip;
+    const char *explained;
+  } cases[] = {
+    { "0",      "ok",                    "Probed at 0x0 (0): ok.",             "inside the object" },
+    { "100",    "zero-tail",             "Probed at 0x64 (100): zero-tail.",   "reads as zeros" },
+    { "4096",   "SIGBUS (BUS_ADRERR)",   "Probed at 0x1000 (4096): SIGBUS.",   "wholly past the end of the file" },
+    { "0x3000", "SIGSEGV (SEGV_ACCERR)", "Probed at 0x3000 (12288): SIGSEGV.", "guard page" },
+  };
+  Fixture f = { 0 };
+
+  fixture_open (&f, "probe-dialog", PS_MAP_DEFAULT);
+
+  /* it opens at the first byte past EOF, with the geometry drawn and said */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (&f, "offset_row"))), ==, "0x64");
+  g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "Not probed yet");
+  assert_described (&f, "3 pages of 4096 bytes");
+  assert_described (&f, "Offsets 0 to 99: the file’s data");
+  assert_described (&f, "100 to 4095: the zero tail");
+  assert_described (&f, "4096 to 12287: pages wholly past EOF inside the mapping (SIGBUS)");
+  assert_described (&f, "12288 to 16383: the guard page past the mapping (SIGSEGV)");
+  assert_described (&f, "A probe at 0x64 (100) should give zero-tail.");
+  assert_strip_drawn (&f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      probe (&f, cases[i].offset);
+      g_assert_cmpstr (text_of (&f, "outcome_label"), ==, cases[i].title);
+      assert_contains (text_of (&f, "explanation_label"), cases[i].explained);
+      assert_contains (text_of (&f, "detail_label"), "child ");
+      assert_described (&f, cases[i].strip);
+      if (i == 2)
+        maybe_shoot (GTK_WIDGET (f.dialog), "probe-dialog");
+    }
+  g_assert_true (gtk_widget_has_css_class (child (&f, "outcome_label"), "error"));
+  assert_strip_drawn (&f);
+
+  /* typing another offset moves the marker, and the strip says what it
+   * should give; the old outcome is not claimed for it */
+  type_offset (&f, "0x2abc");
+  assert_described (&f, "A probe at 0x2abc (10940) should give SIGBUS.");
+  type_offset (&f, "0x4000");
+  assert_described (&f, "lies past the guard page");
+
+  /* Enter in the offset field presses the default button, Probe (which
+   * shows itself pressed for a moment before it clicks) */
+  {
+    ProbesWanted w = { &f, f.probes + 1 };
+
+    type_offset (&f, "50");
+    g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (child (&f, "offset_row"))), "activate");
+    g_assert_true (ps_ui_test_wait (probes_reach, &w, 5000));
+    g_assert_cmpuint (f.probes, ==, w.n);
+    g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "ok");
+    assert_contains (text_of (&f, "detail_label"), "read 0x59 at 0x32");   /* 'A' + 50 % 26 */
+  }
+
+  /* a read-only mapping: no write probe to choose */
+  g_assert_false (gtk_widget_is_sensitive (child (&f, "write_button")));
+  fixture_close (&f);
+}
+
+/* ---- a write says what it will do before it runs ---- */
+
+static gboolean
+child_revealed (gpointer data)
+{
+  return gtk_revealer_get_child_revealed (GTK_REVEALER (data));
+}
+
+static void
+test_write_warning (void)
+{
+  Fixture f = { 0 };
+  struct stat st;
+  const char *warning;
+
+  fixture_open (&f, "probe-dialog-write", PS_MAP_WRITABLE);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (child (&f, "write_revealer"))));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (&f, "write_button")), TRUE);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child (&f, "write_revealer"))));
+  warning = text_of (&f, "write_warning_label");
+  assert_contains (warning, "write one byte");
+  assert_contains (warning, "shared, so the write is real");
+  assert_contains (warning, "never becomes part of the object");
+  g_assert_cmpuint (f.probes, ==, 0);   /* nothing ran yet */
+  g_assert_true (ps_ui_test_wait (child_revealed, child (&f, "write_revealer"), 5000));
+  maybe_shoot (GTK_WIDGET (f.dialog), "probe-dialog-write");
+
+  /* the write in the zero tail: done, and the file keeps its size */
+  probe (&f, "200");
+  g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "zero-tail");
+  assert_contains (text_of (&f, "detail_label"), "wrote 0x");
+  g_assert_cmpint (stat (f.path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 100);
+
+  /* back to Read: the warning goes */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (&f, "read_button")), TRUE);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (child (&f, "write_revealer"))));
+  fixture_close (&f);
+
+  /* a private mapping: the child writes its own copy */
+  fixture_open (&f, "probe-dialog-private", PS_MAP_WRITABLE | PS_MAP_PRIVATE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (&f, "write_button")), TRUE);
+  assert_contains (text_of (&f, "write_warning_label"), "MAP_PRIVATE");
+  assert_contains (text_of (&f, "write_warning_label"), "its own copy");
+  probe (&f, "10");
+  g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "ok");
+  g_assert_cmpint (ps_source_get_data (ps_window_get_source (f.window))[10], ==, 'A' + 10);
+  fixture_close (&f);
+}
+
+/* ---- bad offsets run nothing ---- */
+
+static void
+test_bad_offset (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *log_before = NULL;
+  g_autofree char *log_after = NULL;
+
+  fixture_open (&f, "probe-dialog-bad", PS_MAP_DEFAULT);
+  log_before = ps_event_log_to_text (ps_window_get_log (f.window));
+
+  type_offset (&f, "12x");
+  click (child (&f, "probe_button"));
+  g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
+  assert_contains (text_of (&f, "error_label"), "12x");
+  g_assert_true (gtk_widget_has_css_class (child (&f, "offset_row"), "error"));
+  g_assert_cmpuint (f.probes, ==, 0);
+  log_after = ps_event_log_to_text (ps_window_get_log (f.window));
+  g_assert_cmpstr (log_after, ==, log_before);   /* no fork, no probe */
+  g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "Not probed yet");
+
+  /* typing clears the error */
+  type_offset (&f, "");
+  g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
+  click (child (&f, "probe_button"));
+  assert_contains (text_of (&f, "error_label"), "Type an offset");
+  g_assert_cmpuint (f.probes, ==, 0);
+
+  /* parsed, but past the guard page: the window refuses, the dialog shows why */
+  type_offset (&f, "0x100000");
+  click (child (&f, "probe_button"));
+  g_assert_cmpuint (f.probes, ==, 0);
+  g_assert_cmpuint (f.failures, ==, 1);
+  assert_contains (text_of (&f, "error_label"), "beyond the guard page");
+  fixture_close (&f);
+}
+
+/* ---- the sweep paints the grid ---- */
+
+static void
+test_sweep (void)
+{
+  Fixture f = { 0 };
+
+  fixture_open (&f, "probe-dialog-sweep", PS_MAP_DEFAULT);
+  click (child (&f, "sweep_button"));
+  g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
+  g_assert_cmpuint (f.failures, ==, 0);
+  g_assert_true (gtk_widget_get_visible (child (&f, "status_label")));
+  assert_contains (text_of (&f, "status_label"), "Probed 4 pages");
+  /* pages 0 (from EOF: zero-tail), 1 and 2 (SIGBUS), 3 (the guard: SIGSEGV) */
+  g_assert_nonnull (f.window->probe_marks);
+  g_assert_cmpuint (f.window->n_probe_marks, ==, 4);
+  g_assert_cmpint (f.window->probe_marks[0], ==, PS_PROBE_ZERO_TAIL + 1);
+  g_assert_cmpint (f.window->probe_marks[1], ==, PS_PROBE_SIGBUS + 1);
+  g_assert_cmpint (f.window->probe_marks[2], ==, PS_PROBE_SIGBUS + 1);
+  g_assert_cmpint (f.window->probe_marks[3], ==, PS_PROBE_SIGSEGV + 1);
+  fixture_close (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int rc;
+
+  ps_ui_test_init (&argc, &argv);
+  app = ps_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/probe-dialog/outcomes", test_outcomes);
+  g_test_add_func ("/probe-dialog/write-warning", test_write_warning);
+  g_test_add_func ("/probe-dialog/bad-offset", test_bad_offset);
+  g_test_add_func ("/probe-dialog/sweep", test_sweep);
+  rc = g_test_run ();
+  g_clear_object (&app);
+  return rc;
+}

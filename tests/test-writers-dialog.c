@@ -1,4 +1,642 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: replaced by the dialog's tests */
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* The writer children dialog, for real: a window on a real file mapping,
+ * the dialog over it, its form filled and its buttons pressed; the children
+ * are real forked processes, and the tests check their writes in the
+ * mapping and the file, and that every child stopped is reaped. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ps-application.h"
+#include "ps-test-util.h"
+#include "ps-ui-test-util.h"
+#include "ps-window.h"
+#include "ps-writer.h"
+#include "ps-writers-dialog.h"
+
+#define PAGE 4096
+#define DEADLINE_MS 10000
+
+static PsApplication *app;
+
+#define assert_contains(haystack, needle) \
+  G_STMT_START { \
+    const char *h_ = (haystack), *n_ = (needle); \
+    if (h_ == NULL || strstr (h_, n_) == NULL) \
+      g_error ("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
+  } G_STMT_END
+
+typedef struct
+{
+  char      *path;
+  PsWindow  *window;
+  GtkWindow *dialog;
+} Fixture;
+
+static void
+fixture_open (Fixture    *f,
+              const char *tag,
+              gsize       size,
+              guint8      fill,
+              PsMapFlags  flags)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PsSourceSpec) spec = { 0 };
+
+  f->path = ps_test_make_file (tag, size, fill);
+  f->window = ps_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (f->window));
+  ps_ui_test_wait_drawn (GTK_WIDGET (f->window));
+
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (f->path);
+  spec.flags = flags;
+  g_assert_true (ps_window_open_spec (f->window, &spec, &error));
+  g_assert_no_error (error);
+
+  f->dialog = ps_writers_dialog_new (f->window);
+  g_assert_true (gtk_window_get_transient_for (f->dialog) == GTK_WINDOW (f->window));
+  gtk_window_present (f->dialog);
+  ps_ui_test_wait_drawn (GTK_WIDGET (f->dialog));
+}
+
+static gboolean
+no_children (gpointer data)
+{
+  PsWriters *writers = data;
+  return ps_writers_get_n_running (writers) == 0;
+}
+
+/* Destroying the window destroys the dialog (destroy-with-parent) and reaps
+ * every child still running. */
+static void
+fixture_close (Fixture *f)
+{
+  GtkWidget *dialog = GTK_WIDGET (f->dialog);
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_null (dialog);
+  unlink (f->path);
+  g_free (f->path);
+}
+
+static GtkWidget *
+child (Fixture    *f,
+       const char *id)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (f->dialog), G_OBJECT_TYPE (f->dialog), id);
+
+  if (object == NULL)
+    g_error ("the dialog has no template child \"%s\"", id);
+  return GTK_WIDGET (object);
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* With PS_TEST_SHOTS=DIR, saves what the widget shows as DIR/NAME.png (to
+ * look at the layout; the tests check nothing in it). */
+static void
+maybe_shoot (GtkWidget  *widget,
+             const char *name)
+{
+  const char *dir = g_getenv ("PS_TEST_SHOTS");
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  ps_ui_test_wait_drawn (widget);
+  texture = ps_ui_test_render (widget);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* ---- the rows of the list, as shown ---- */
+
+typedef struct
+{
+  int        pid;
+  GtkLabel  *pattern;
+  GtkLabel  *writes;
+  GtkLabel  *state;
+  GtkWidget *stop;
+} Row;
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (g_strcmp0 (gtk_widget_get_name (c), name) == 0)
+        return c;
+      if ((found = find_named (c, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A column view row holds one cell per column, each holding the widget the
+ * dialog made: the pid label's grandparent is its row. */
+static void
+collect_rows (GtkWidget *widget,
+              GArray    *rows)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (g_strcmp0 (gtk_widget_get_name (c), "writer-pid") == 0 &&
+          gtk_widget_get_visible (c) && *gtk_label_get_text (GTK_LABEL (c)) != '\0')
+        {
+          GtkWidget *row = gtk_widget_get_parent (gtk_widget_get_parent (c));
+          Row r = { 0 };
+
+          r.pid = atoi (gtk_label_get_text (GTK_LABEL (c)));
+          r.pattern = GTK_LABEL (find_named (row, "writer-pattern"));
+          r.writes = GTK_LABEL (find_named (row, "writer-writes"));
+          r.state = GTK_LABEL (find_named (row, "writer-state"));
+          r.stop = find_named (row, "writer-stop");
+          g_assert_nonnull (r.pattern);
+          g_assert_nonnull (r.writes);
+          g_assert_nonnull (r.state);
+          g_assert_nonnull (r.stop);
+          g_array_append_val (rows, r);
+        }
+      else
+        collect_rows (c, rows);
+    }
+}
+
+static GArray *
+rows_of (Fixture *f)
+{
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (Row));
+
+  collect_rows (child (f, "column_view"), rows);
+  return rows;
+}
+
+static gboolean
+row_of_pid (Fixture *f,
+            int      pid,
+            Row     *out)
+{
+  g_autoptr(GArray) rows = rows_of (f);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_array_index (rows, Row, i).pid == pid)
+      {
+        *out = g_array_index (rows, Row, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static guint64
+writes_shown (const Row *r)
+{
+  return g_ascii_strtoull (gtk_label_get_text (r->writes), NULL, 10);
+}
+
+typedef struct
+{
+  Fixture    *f;
+  guint       n;
+  const char *state;    /* every row shows this state */
+  gboolean    writing;  /* and every row shows writes done > 0 */
+} RowsWanted;
+
+static gboolean
+rows_are (gpointer data)
+{
+  RowsWanted *w = data;
+  g_autoptr(GArray) rows = rows_of (w->f);
+
+  if (rows->len != w->n)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *r = &g_array_index (rows, Row, i);
+
+      if (w->state != NULL && g_strcmp0 (gtk_label_get_text (r->state), w->state) != 0)
+        return FALSE;
+      if (w->writing && writes_shown (r) == 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+wait_rows (Fixture    *f,
+           guint       n,
+           const char *state,
+           gboolean    writing)
+{
+  RowsWanted w = { f, n, state, writing };
+
+  if (!ps_ui_test_wait (rows_are, &w, DEADLINE_MS))
+    {
+      g_autoptr(GArray) rows = rows_of (f);
+
+      for (guint i = 0; i < rows->len; i++)
+        g_test_message ("row %u: pid %d, writes %s, state %s", i, g_array_index (rows, Row, i).pid,
+                        gtk_label_get_text (g_array_index (rows, Row, i).writes),
+                        gtk_label_get_text (g_array_index (rows, Row, i).state));
+      g_error ("expected %u rows (state %s%s), found %u", n, state ? state : "any",
+               writing ? ", writing" : "", rows->len);
+    }
+}
+
+/* A child stopped and reaped: no process, not even a zombie, and nothing
+ * left for anyone to wait for. */
+static void
+assert_reaped (int pid)
+{
+  g_autofree char *proc = g_strdup_printf ("/proc/%d", pid);
+  int status;
+
+  g_assert_false (g_file_test (proc, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (waitpid (pid, &status, WNOHANG), ==, -1);
+  g_assert_cmpint (errno, ==, ECHILD);
+}
+
+static guint64
+slot (const guint8 *data,
+      guint         index)
+{
+  guint64 value;
+
+  memcpy (&value, data + index * 8, 8);
+  return GUINT64_FROM_LE (value);
+}
+
+static guint64
+file_slot (const char *path,
+           guint       index)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  guint64 value = 0;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pread (fd, &value, 8, index * 8), ==, 8);
+  close (fd);
+  return GUINT64_FROM_LE (value);
+}
+
+typedef struct
+{
+  const guint8 *data;
+  guint         index;
+  guint64       above;
+} SlotWanted;
+
+static gboolean
+slot_grew (gpointer data)
+{
+  SlotWanted *w = data;
+  return slot (w->data, w->index) > w->above;
+}
+
+static void
+set_spin (Fixture    *f,
+          const char *id,
+          double      value)
+{
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (f, id)), value);
+}
+
+/* ---- shared: start three, watch them write, stop one, stop all ---- */
+
+static void
+test_shared (void)
+{
+  Fixture f = { 0 };
+  PsWriters *writers;
+  guint8 *data;
+  int stopped;
+
+  fixture_open (&f, "writers-shared", 4 * PAGE, 0, PS_MAP_WRITABLE);
+  writers = ps_window_get_writers (f.window);
+  data = ps_source_get_data (ps_window_get_source (f.window));
+
+  /* a shared writable mapping: nothing to warn about, no children yet */
+  g_assert_false (gtk_widget_get_visible (child (&f, "notice_box")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (&f, "list_stack"))), ==, "empty");
+  g_assert_false (gtk_widget_is_sensitive (child (&f, "stop_all_button")));
+
+  set_spin (&f, "count_spin", 3);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (&f, "pattern_row")), 0);   /* counter */
+  g_assert_false (gtk_widget_get_visible (child (&f, "message_row")));
+  set_spin (&f, "rate_spin", 200);
+  click (child (&f, "start_button"));
+  g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (writers)), ==, 3);
+
+  /* three rows, each counting, each running */
+  wait_rows (&f, 3, "running", TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (&f, "list_stack"))), ==, "list");
+  {
+    g_autoptr(GArray) rows = rows_of (&f);
+
+    for (guint i = 0; i < rows->len; i++)
+      g_assert_cmpstr (gtk_label_get_text (g_array_index (rows, Row, i).pattern), ==, "counter");
+  }
+
+  /* the parent sees the counters move in its own mapping, and in the file */
+  for (guint i = 0; i < 3; i++)
+    {
+      SlotWanted w = { data, i, slot (data, i) };
+
+      g_assert_true (ps_ui_test_wait (slot_grew, &w, DEADLINE_MS));
+      g_assert_cmpuint (file_slot (f.path, i), >, 0);
+    }
+
+  /* stop the second through its row's button */
+  {
+    g_autoptr(GArray) rows = rows_of (&f);
+    Row r = g_array_index (rows, Row, 1);
+
+    stopped = r.pid;
+    click (r.stop);
+  }
+  {
+    gint64 deadline = g_get_monotonic_time () + DEADLINE_MS * 1000;
+    Row r;
+
+    while (g_get_monotonic_time () < deadline &&
+           !(row_of_pid (&f, stopped, &r) && g_str_equal (gtk_label_get_text (r.state), "killed by SIGTERM")))
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (row_of_pid (&f, stopped, &r));
+    g_assert_cmpstr (gtk_label_get_text (r.state), ==, "killed by SIGTERM");
+    g_assert_false (gtk_widget_get_sensitive (r.stop));
+  }
+  assert_reaped (stopped);
+  g_assert_cmpuint (ps_writers_get_n_running (writers), ==, 2);
+  maybe_shoot (GTK_WIDGET (f.dialog), "writers-dialog");
+
+  /* Stop All */
+  click (child (&f, "stop_all_button"));
+  wait_rows (&f, 3, "killed by SIGTERM", FALSE);
+  g_assert_true (ps_ui_test_wait (no_children, writers, DEADLINE_MS));
+  {
+    g_autoptr(GArray) rows = rows_of (&f);
+
+    for (guint i = 0; i < rows->len; i++)
+      assert_reaped (g_array_index (rows, Row, i).pid);
+  }
+  g_assert_false (gtk_widget_is_sensitive (child (&f, "stop_all_button")));
+
+  /* Clear Exited empties the list */
+  click (child (&f, "clear_button"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (writers)), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (&f, "list_stack"))), ==, "empty");
+
+  fixture_close (&f);
+}
+
+/* ---- private: the children write their own copies ---- */
+
+static gboolean
+all_unchanged (const guint8 *data,
+               gsize         len,
+               guint8        fill)
+{
+  for (gsize i = 0; i < len; i++)
+    if (data[i] != fill)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_private (void)
+{
+  Fixture f = { 0 };
+  const char *notice;
+  g_autofree char *contents = NULL;
+  gsize len;
+  guint8 *data;
+
+  fixture_open (&f, "writers-private", 2 * PAGE, 'p', PS_MAP_WRITABLE | PS_MAP_PRIVATE);
+  data = ps_source_get_data (ps_window_get_source (f.window));
+
+  g_assert_true (gtk_widget_get_visible (child (&f, "notice_box")));
+  assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "notice_title"))), "MAP_PRIVATE");
+  notice = gtk_label_get_text (GTK_LABEL (child (&f, "notice_label")));
+  assert_contains (notice, "copy-on-write");
+  assert_contains (notice, "fork()");
+  g_assert_true (gtk_widget_is_sensitive (child (&f, "start_button")));
+
+  set_spin (&f, "count_spin", 2);
+  set_spin (&f, "rate_spin", 500);
+  click (child (&f, "start_button"));
+  wait_rows (&f, 2, "running", TRUE);
+  maybe_shoot (GTK_WIDGET (f.dialog), "writers-dialog-private");
+
+  /* they have written (their counts say so), and neither this process's
+   * view nor the file shows it */
+  g_assert_true (all_unchanged (data, 2 * PAGE, 'p'));
+  g_assert_true (g_file_get_contents (f.path, &contents, &len, NULL));
+  g_assert_cmpuint (len, ==, 2 * PAGE);
+  g_assert_true (all_unchanged ((guint8 *) contents, len, 'p'));
+
+  click (child (&f, "stop_all_button"));
+  wait_rows (&f, 2, "killed by SIGTERM", FALSE);
+  g_assert_true (all_unchanged (data, 2 * PAGE, 'p'));
+  fixture_close (&f);
+}
+
+/* ---- read-only: nothing can be started ---- */
+
+static void
+test_read_only (void)
+{
+  Fixture f = { 0 };
+  const char *error;
+
+  fixture_open (&f, "writers-ro", PAGE, 'r', PS_MAP_DEFAULT);
+
+  g_assert_true (gtk_widget_get_visible (child (&f, "notice_box")));
+  assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "notice_title"))), "read-only");
+  g_assert_false (gtk_widget_is_sensitive (child (&f, "start_button")));
+
+  /* the window refuses the same, and the dialog shows why */
+  gtk_widget_activate_action (GTK_WIDGET (f.window), "win.spawn-writers", "s", "1 counter 10");
+  g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
+  error = gtk_label_get_text (GTK_LABEL (child (&f, "error_label")));
+  assert_contains (error, "read-only");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ps_window_get_writers (f.window))), ==, 0);
+  fixture_close (&f);
+}
+
+/* ---- a text message, a count of writes, the selection, errors ---- */
+
+static gboolean
+file_starts_with (gpointer data)
+{
+  const char **args = data;
+  g_autofree char *contents = NULL;
+  gsize len;
+  gsize want = strlen (args[1]);
+
+  return g_file_get_contents (args[0], &contents, &len, NULL) && len >= want &&
+         memcmp (contents, args[1], want) == 0;
+}
+
+static void
+test_text_count_and_errors (void)
+{
+  Fixture f = { 0 };
+  PsWriters *writers;
+  const char *message = "hi, dad, \"this\" is son";
+  const char *file_args[2];
+  g_autofree char *quoted = NULL;
+  guint8 *data;
+
+  fixture_open (&f, "writers-text", 2 * PAGE, '.', PS_MAP_WRITABLE);
+  writers = ps_window_get_writers (f.window);
+  data = ps_source_get_data (ps_window_get_source (f.window));
+
+  /* a message with a quote and commas, 3 writes, as fast as possible */
+  set_spin (&f, "count_spin", 1);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (&f, "pattern_row")), 3);
+  g_assert_true (gtk_widget_get_visible (child (&f, "message_row")));
+  gtk_editable_set_text (GTK_EDITABLE (child (&f, "message_row")), message);
+  gtk_switch_set_active (GTK_SWITCH (child (&f, "max_switch")), TRUE);
+  g_assert_false (gtk_widget_is_sensitive (child (&f, "rate_row")));
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (child (&f, "limit_row")), TRUE);
+  set_spin (&f, "writes_spin", 3);
+  click (child (&f, "start_button"));
+  g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
+
+  /* it writes three copies end to end, then exits 0 */
+  wait_rows (&f, 1, "exited 0", FALSE);
+  {
+    g_autoptr(GArray) rows = rows_of (&f);
+    Row *r = &g_array_index (rows, Row, 0);
+
+    g_assert_cmpstr (gtk_label_get_text (r->writes), ==, "3");
+    quoted = g_strdup_printf ("\"%s\"", "hi, dad, \\\"this\\\" is son");
+    g_assert_cmpstr (gtk_label_get_text (r->pattern), ==, quoted);
+    g_assert_false (gtk_widget_get_sensitive (r->stop));
+    assert_reaped (r->pid);
+  }
+  g_assert_cmpmem (data, strlen (message), message, strlen (message));
+  g_assert_cmpmem (data + 2 * strlen (message), strlen (message), message, strlen (message));
+  g_assert_cmpint (data[3 * strlen (message)], ==, '.');
+  file_args[0] = f.path;
+  file_args[1] = message;
+  g_assert_true (file_starts_with (file_args));
+
+  /* an empty message is refused in place: nothing forked */
+  gtk_editable_set_text (GTK_EDITABLE (child (&f, "message_row")), "");
+  click (child (&f, "start_button"));
+  g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
+  assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), "empty");
+  g_assert_true (gtk_widget_has_css_class (child (&f, "message_row"), "error"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (writers)), ==, 1);
+  /* typing clears it */
+  gtk_editable_set_text (GTK_EDITABLE (child (&f, "message_row")), "x");
+  g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
+
+  /* the selection: only the second page, where the counter lands at its start */
+  g_assert_false (gtk_widget_get_sensitive (child (&f, "selection_switch")));
+  ps_page_grid_set_selection (ps_window_get_grid (f.window), 1, 1);
+  {
+    gint64 deadline = g_get_monotonic_time () + DEADLINE_MS * 1000;
+
+    while (!gtk_widget_get_sensitive (child (&f, "selection_switch")) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_true (gtk_widget_get_sensitive (child (&f, "selection_switch")));
+  assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (&f, "selection_row"))), "4096 bytes");
+  gtk_switch_set_active (GTK_SWITCH (child (&f, "selection_switch")), TRUE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (&f, "pattern_row")), 0);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (child (&f, "limit_row")), TRUE);
+  set_spin (&f, "writes_spin", 7);
+  click (child (&f, "start_button"));
+  g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
+  wait_rows (&f, 2, "exited 0", FALSE);
+  g_assert_cmpuint (slot (data + PAGE, 0), ==, 7);
+  g_assert_cmpint (data[PAGE - 1], ==, '.');
+
+  /* a failure of the action, whoever asked, shows in the dialog */
+  gtk_widget_activate_action (GTK_WIDGET (f.window), "win.stop-writers", "s", "12x");
+  g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
+  assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), "12x");
+
+  fixture_close (&f);
+}
+
+/* ---- Enter starts; closing the dialog leaves the children to the window ---- */
+
+static void
+test_close_dialog (void)
+{
+  Fixture f = { 0 };
+  PsWriters *writers;
+  GtkWidget *dialog;
+  g_autoptr(GArray) rows = NULL;
+  int pid;
+
+  fixture_open (&f, "writers-close", PAGE, 0, PS_MAP_WRITABLE);
+  writers = ps_window_get_writers (f.window);
+
+  /* Enter in a number field presses Start, the default button (which shows
+   * itself pressed for a moment before it clicks) */
+  set_spin (&f, "count_spin", 1);
+  g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (child (&f, "count_spin"))), "activate");
+  wait_rows (&f, 1, "running", TRUE);
+  rows = rows_of (&f);
+  pid = g_array_index (rows, Row, 0).pid;
+
+  /* Escape closes the dialog; the child keeps running */
+  dialog = GTK_WIDGET (f.dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gtk_widget_activate_action (dialog, "window.close", NULL);
+  g_assert_null (dialog);
+  g_assert_cmpuint (ps_writers_get_n_running (writers), ==, 1);
+
+  /* the window going reaps it */
+  gtk_window_destroy (GTK_WINDOW (f.window));
+  assert_reaped (pid);
+  unlink (f.path);
+  g_free (f.path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int rc;
+
+  ps_ui_test_init (&argc, &argv);
+  app = ps_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/writers-dialog/shared", test_shared);
+  g_test_add_func ("/writers-dialog/private", test_private);
+  g_test_add_func ("/writers-dialog/read-only", test_read_only);
+  g_test_add_func ("/writers-dialog/text-count-and-errors", test_text_count_and_errors);
+  g_test_add_func ("/writers-dialog/close-dialog", test_close_dialog);
+  rc = g_test_run ();
+  g_clear_object (&app);
+  return rc;
+}
