@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "ps-parse.h"
+#include "ps-probe-dialog.h"
 #include "ps-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -241,9 +242,25 @@ on_page_activated (PsPageGrid *grid,
                    guint64     page,
                    PsWindow   *self)
 {
+  PsFrame *frame = ps_page_grid_get_frame (grid);
+  const PsGeometry *g;
+
   if (self->source == NULL)
     return;
-  ps_hex_view_goto (self->hex, page * ps_source_get_geometry (self->source)->page_size);
+  /* the geometry as last scanned: the object may have changed size */
+  g = frame != NULL ? &frame->geometry : ps_source_get_geometry (self->source);
+
+  /* a page wholly past EOF, or the guard page past the mapping, has nothing
+   * to show: ask what touching it does */
+  if (page >= g->n_inside)
+    {
+      GtkWindow *dialog = ps_probe_dialog_new (self, page * g->page_size);
+
+      gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
+      gtk_window_present (dialog);
+      return;
+    }
+  ps_hex_view_goto (self->hex, page * g->page_size);
   gtk_widget_grab_focus (GTK_WIDGET (self->hex));
 }
 

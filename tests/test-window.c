@@ -132,6 +132,66 @@ test_help_overlay (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ---- a click on a page past EOF asks what touching it does ---- */
+
+static GtkWindow *
+find_toplevel (const char *type_name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (toplevel), type_name))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static void
+test_click_past_eof (void)
+{
+  g_autofree char *path = ps_test_make_file ("window-click", 100, 'c');
+  g_autoptr(GError) error = NULL;
+  g_auto(PsSourceSpec) spec = { 0 };
+  PsWindow *window = make_window ();
+  GtkWindow *dialog;
+  GObject *offset_row;
+
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (path);
+  spec.length = 3 * 4096;
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  g_assert_true (ps_ui_test_wait (has_frame, window, 5000));
+  for (int i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* the page holding EOF goes to the hex view */
+  g_signal_emit_by_name (window->grid, "page-activated", (guint64) 0);
+  g_assert_null (find_toplevel ("PsProbeDialog"));
+
+  /* a page wholly past EOF opens the probe dialog there */
+  g_signal_emit_by_name (window->grid, "page-activated", (guint64) 2);
+  dialog = find_toplevel ("PsProbeDialog");
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
+  offset_row = gtk_widget_get_template_child (GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), "offset_row");
+  g_assert_cmpuint (g_ascii_strtoull (gtk_editable_get_text (GTK_EDITABLE (offset_row)), NULL, 0), ==, 2 * 4096);
+  gtk_window_destroy (dialog);
+
+  /* and so does the guard page past the mapping */
+  g_signal_emit_by_name (window->grid, "page-activated", (guint64) 3);
+  dialog = find_toplevel ("PsProbeDialog");
+  g_assert_nonnull (dialog);
+  offset_row = gtk_widget_get_template_child (GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), "offset_row");
+  g_assert_cmpuint (g_ascii_strtoull (gtk_editable_get_text (GTK_EDITABLE (offset_row)), NULL, 0), ==, 3 * 4096);
+  gtk_window_destroy (dialog);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  unlink (path);
+}
+
 /* ---- actions on a real mapping ---- */
 
 static void
@@ -392,6 +452,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/posix-size", test_posix_size);
   g_test_add_func ("/window/open-error", test_open_error);
   g_test_add_func ("/window/help-overlay", test_help_overlay);
+  g_test_add_func ("/window/click-past-eof", test_click_past_eof);
   g_test_add_func ("/window/write-and-undo", test_write_and_undo);
   g_test_add_func ("/window/write-refused", test_write_refused);
   g_test_add_func ("/cli/malformed", test_cli_malformed);
