@@ -273,7 +273,10 @@ clear_source (PsWindow *self)
     ps_scanner_stop (self->scanner);
   g_signal_group_set_target (self->scanner_signals, NULL);
   g_clear_object (&self->scanner);
-  /* writers go first: their children die and are reaped */
+  /* writers go first: their children die and are reaped (stopped here, not
+   * left to dispose, in case a writers dialog still holds the list) */
+  if (self->writers != NULL)
+    ps_writers_stop_all (self->writers);
   g_clear_object (&self->writers);
   g_queue_clear_full (&self->undo, (GDestroyNotify) ps_undo_entry_free);
   g_clear_pointer (&self->probe_marks, g_free);
