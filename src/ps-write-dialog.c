@@ -1,5 +1,587 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* STUB: to be replaced by the real dialog. */
+/* Write bytes: the data (hex or a quoted string), where, and how often or
+ * "fill the selection". Every field is checked as the user types, with the
+ * offending character pointed at; the write itself is the window's
+ * win.write-bytes action, whose failure ("action-failed") shows here. */
 #include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "ps-bytes.h"
+#include "ps-parse.h"
 #include "ps-write-dialog.h"
-GtkWindow *ps_write_dialog_new (PsWindow *window) { return GTK_WINDOW (adw_window_new ()); }
+
+/* What one write may carry (ps-bytes refuses more). */
+#define MAX_WRITE ((guint64) 16 * 1024 * 1024)
+/* Characters shown either side of the one an error points at. */
+#define ERROR_CONTEXT 30
+/* Bytes the preview shows before "…". */
+#define PREVIEW_BYTES 16
+
+#define PS_TYPE_WRITE_DIALOG (ps_write_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (PsWriteDialog, ps_write_dialog, PS, WRITE_DIALOG, AdwWindow)
+
+struct _PsWriteDialog
+{
+  AdwWindow      parent_instance;
+
+  /* template children */
+  GtkWidget     *notice_box;
+  GtkImage      *notice_icon;
+  GtkLabel      *notice_label;
+  AdwEntryRow   *data_row;
+  GtkLabel      *data_error_label;
+  AdwEntryRow   *offset_row;
+  AdwEntryRow   *repeat_row;
+  AdwActionRow  *fill_row;
+  GtkSwitch     *fill_switch;
+  GtkLabel      *range_error_label;
+  GtkLabel      *preview_label;
+  GtkLabel      *result_label;
+  GtkWidget     *undo_button;
+
+  PsWindow      *window;           /* weak */
+  gboolean       has_selection;    /* the window's selection when the dialog opened */
+  guint64        sel_offset;
+  guint64        sel_length;
+
+  /* what Write would write, when valid */
+  GBytes        *pattern;
+  guint64        offset;
+  guint64        length;
+  gboolean       valid;
+
+  guint64        written_offset;   /* the last write, for Undo */
+  guint64        written_length;
+
+  gboolean       failed;           /* an action reported failure just now */
+  gboolean       setting_offset;   /* the dialog itself sets the offset */
+};
+
+G_DEFINE_FINAL_TYPE (PsWriteDialog, ps_write_dialog, ADW_TYPE_WINDOW)
+
+static PsSource *
+current_source (PsWriteDialog *self)
+{
+  return self->window != NULL ? ps_window_get_source (self->window) : NULL;
+}
+
+static char *
+format_range (guint64 offset,
+              guint64 length)
+{
+  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " byte", "%" PRIu64 " bytes", length), length);
+
+  /* TRANSLATORS: a byte range and its size, e.g. "0x10–0x13 (4 bytes)" */
+  return g_strdup_printf (_("0x%" PRIx64 "–0x%" PRIx64 " (%s)"), offset, offset + length - 1, count);
+}
+
+/* ---- errors in place ---- */
+
+static void
+mark_row (GtkWidget *row,
+          gboolean   bad)
+{
+  if (bad)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+}
+
+static void
+show_label (GtkLabel   *label,
+            const char *text)
+{
+  gtk_label_set_text (label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
+}
+
+/* The column a ps-bytes error names ("column 5: …"), or 0. The number is
+ * the first one in the message, before its first colon. */
+static int
+error_column (const char *message)
+{
+  const char *colon = strchr (message, ':');
+
+  for (const char *p = message; *p != '\0' && (colon == NULL || p < colon); p++)
+    if (g_ascii_isdigit (*p))
+      return (int) g_ascii_strtoull (p, NULL, 10);
+  return 0;
+}
+
+/* The typed text around the offending character, a caret under it, and the
+ * message:
+ *     de ad bg ef
+ *            ^
+ *     column 8: 'g' is not a hex digit */
+static char *
+point_at (const char *text,
+          const char *message)
+{
+  glong n = g_utf8_strlen (text, -1);
+  glong at = error_column (message) - 1;
+  glong first, last;
+  GString *out;
+
+  if (at < 0 || at > n)
+    return g_strdup (message);
+
+  first = MAX (0, at - ERROR_CONTEXT);
+  last = MIN (n, at + ERROR_CONTEXT);
+  out = g_string_new (first > 0 ? "…" : "");
+  for (glong i = first; i < last; i++)
+    {
+      gunichar c = g_utf8_get_char (g_utf8_offset_to_pointer (text, i));
+      g_string_append_unichar (out, g_unichar_isprint (c) ? c : ' ');
+    }
+  if (last < n)
+    g_string_append (out, "…");
+  g_string_append_c (out, '\n');
+  if (first > 0)
+    g_string_append_c (out, ' ');
+  for (glong i = first; i < at; i++)
+    {
+      gunichar c = g_utf8_get_char (g_utf8_offset_to_pointer (text, i));
+      g_string_append (out, g_unichar_iswide (c) ? "  " : " ");
+    }
+  g_string_append_printf (out, "^\n%s", message);
+  return g_string_free (out, FALSE);
+}
+
+/* ---- checking what the user typed ---- */
+
+static gboolean
+data_is_blank (PsWriteDialog *self)
+{
+  const char *p = gtk_editable_get_text (GTK_EDITABLE (self->data_row));
+
+  while (g_ascii_isspace (*p))
+    p++;
+  return *p == '\0';
+}
+
+/* The data as bytes, or NULL (an error shown, unless the field is blank). */
+static GBytes *
+check_data (PsWriteDialog *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->data_row));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown = NULL;
+  GBytes *bytes;
+
+  if (data_is_blank (self))
+    {
+      mark_row (GTK_WIDGET (self->data_row), FALSE);
+      show_label (self->data_error_label, NULL);
+      return NULL;
+    }
+  bytes = ps_bytes_parse (text, &error);
+  mark_row (GTK_WIDGET (self->data_row), bytes == NULL);
+  if (bytes == NULL)
+    shown = point_at (text, error->message);
+  show_label (self->data_error_label, shown);
+  return bytes;
+}
+
+/* Offset and length; FALSE with *problem and the row at fault marked. */
+static gboolean
+check_range (PsWriteDialog  *self,
+             gsize           pattern_len,
+             char          **problem)
+{
+  gboolean fill = gtk_switch_get_active (self->fill_switch);
+  PsSource *source = current_source (self);
+  const PsGeometry *g = source != NULL ? ps_source_get_geometry (source) : NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->offset_row));
+  g_autoptr(GError) error = NULL;
+  guint64 repeat = 1;
+
+  mark_row (GTK_WIDGET (self->offset_row), FALSE);
+  mark_row (GTK_WIDGET (self->repeat_row), FALSE);
+  mark_row (GTK_WIDGET (self->fill_row), FALSE);
+
+  if (fill)
+    {
+      self->offset = self->sel_offset;
+      self->length = self->sel_length;
+      if (self->length > MAX_WRITE)
+        {
+          g_autofree char *size = g_strdup_printf ("%" PRIu64, self->length);
+
+          mark_row (GTK_WIDGET (self->fill_row), TRUE);
+          *problem = g_strdup_printf (_("The selection is %s bytes; one write carries at most 16 MiB. Select less, or write it in parts."), size);
+          return FALSE;
+        }
+    }
+  else
+    {
+      if (!ps_parse_offset (text, _("offset"), &self->offset, &error))
+        {
+          mark_row (GTK_WIDGET (self->offset_row), TRUE);
+          *problem = g_strdup (error->message);
+          return FALSE;
+        }
+      text = gtk_editable_get_text (GTK_EDITABLE (self->repeat_row));
+      if (!ps_parse_offset (text, _("repeat count"), &repeat, &error) || repeat == 0)
+        {
+          mark_row (GTK_WIDGET (self->repeat_row), TRUE);
+          *problem = error != NULL ? g_strdup (error->message)
+                                   : g_strdup (_("The repeat count must be at least 1"));
+          return FALSE;
+        }
+      if (pattern_len > 0 && repeat > MAX_WRITE / pattern_len)
+        {
+          mark_row (GTK_WIDGET (self->repeat_row), TRUE);
+          *problem = g_strdup_printf (_("%zu bytes repeated %" PRIu64 " times is more than 16 MiB, the most one write carries"),
+                                      pattern_len, repeat);
+          return FALSE;
+        }
+      self->length = pattern_len * repeat;
+    }
+
+  if (g == NULL)
+    {
+      *problem = g_strdup (_("Nothing is open in the window any more"));
+      return FALSE;
+    }
+  if (self->offset >= g->length)
+    {
+      mark_row (GTK_WIDGET (self->offset_row), !fill);
+      *problem = g_strdup_printf (_("Offset 0x%" PRIx64 " is past the end of the mapping, which is 0x%" PRIx64 " bytes long"),
+                                  self->offset, g->length);
+      return FALSE;
+    }
+  if (self->length > g->length - self->offset)
+    {
+      mark_row (fill ? GTK_WIDGET (self->fill_row) : GTK_WIDGET (self->repeat_row), TRUE);
+      *problem = g_strdup_printf (_("%" PRIu64 " bytes at 0x%" PRIx64 " run past the end of the mapping, which is 0x%" PRIx64 " bytes long"),
+                                  self->length, self->offset, g->length);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+preview_text (PsWriteDialog *self)
+{
+  PsSource *source = current_source (self);
+  const PsGeometry *g = ps_source_get_geometry (source);
+  g_autoptr(GBytes) head = ps_bytes_fill (self->pattern, MIN (self->length, PREVIEW_BYTES + 1));
+  g_autofree char *hex = ps_bytes_to_hex (g_bytes_get_data (head, NULL), g_bytes_get_size (head), PREVIEW_BYTES);
+  g_autofree char *range = format_range (self->offset, self->length);
+  GString *text = g_string_new (NULL);
+
+  /* TRANSLATORS: "Writes 0x10–0x13 (4 bytes): de ad be ef" */
+  g_string_printf (text, _("Writes %s: %s"), range, hex);
+  if (self->offset + self->length > g->data_length)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append (text, _("Part of it lies past the end of the object: bytes there never reach it, and in a page wholly past the end the write fails with SIGBUS."));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+update (PsWriteDialog *self)
+{
+  PsSource *source = current_source (self);
+  g_autofree char *problem = NULL;
+  g_autofree char *preview = NULL;
+  gboolean range_ok;
+
+  g_clear_pointer (&self->pattern, g_bytes_unref);
+  self->pattern = check_data (self);
+  range_ok = check_range (self, self->pattern != NULL ? g_bytes_get_size (self->pattern) : 0, &problem);
+  show_label (self->range_error_label, problem);
+  self->valid = self->pattern != NULL && range_ok;
+
+  if (self->valid)
+    preview = preview_text (self);
+  else if (data_is_blank (self))
+    preview = g_strdup (_("Type the bytes to write."));
+  else
+    preview = g_strdup (_("Nothing to write until the marked field is fixed."));
+  gtk_label_set_text (self->preview_label, preview);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.write",
+                                 self->valid && source != NULL && ps_source_is_writable (source));
+}
+
+/* ---- the outcome ---- */
+
+static void
+show_result (PsWriteDialog *self,
+             const char    *message,
+             gboolean       error)
+{
+  GtkWidget *label = GTK_WIDGET (self->result_label);
+
+  gtk_widget_remove_css_class (label, error ? "success" : "error");
+  gtk_widget_add_css_class (label, error ? "error" : "success");
+  show_label (self->result_label, message);
+}
+
+static void
+on_action_failed (PsWindow      *window,
+                  const char    *action,
+                  const GError  *error,
+                  PsWriteDialog *self)
+{
+  if (!g_str_equal (action, "write-bytes") && !g_str_equal (action, "undo"))
+    return;
+  self->failed = TRUE;
+  show_result (self, error->message, TRUE);
+}
+
+/* Runs a window action; FALSE if it failed (the failure is shown). */
+static gboolean
+run_window_action (PsWriteDialog *self,
+                   const char    *action,
+                   const char    *argument)
+{
+  gboolean found;
+
+  if (self->window == NULL)
+    {
+      show_result (self, _("The window this dialog belongs to is gone"), TRUE);
+      return FALSE;
+    }
+  self->failed = FALSE;
+  found = argument != NULL ? gtk_widget_activate_action (GTK_WIDGET (self->window), action, "s", argument)
+                           : gtk_widget_activate_action (GTK_WIDGET (self->window), action, NULL);
+  if (!found)
+    show_result (self, _("The window refused the action: is its source still open?"), TRUE);
+  return found && !self->failed;
+}
+
+/* Two hex digits per byte, no separators: what ps_bytes_parse reads back. */
+static char *
+compact_hex (GBytes *bytes)
+{
+  static const char digits[] = "0123456789abcdef";
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  char *hex = g_malloc (len * 2 + 1);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      hex[2 * i] = digits[data[i] >> 4];
+      hex[2 * i + 1] = digits[data[i] & 0xf];
+    }
+  hex[len * 2] = '\0';
+  return hex;
+}
+
+/* The win.write-bytes argument: "OFFSET PATTERN * N" when the bytes are the
+ * pattern repeated whole, else every byte (a fill that cuts the pattern). */
+static char *
+write_argument (PsWriteDialog *self)
+{
+  gsize plen = g_bytes_get_size (self->pattern);
+
+  if (self->length % plen == 0)
+    {
+      g_autofree char *hex = compact_hex (self->pattern);
+      return g_strdup_printf ("0x%" PRIx64 " %s * %" PRIu64, self->offset, hex, self->length / plen);
+    }
+  else
+    {
+      g_autoptr(GBytes) filled = ps_bytes_fill (self->pattern, self->length);
+      g_autofree char *hex = compact_hex (filled);
+      return g_strdup_printf ("0x%" PRIx64 " %s", self->offset, hex);
+    }
+}
+
+static void
+action_write (GtkWidget  *widget,
+              const char *name,
+              GVariant   *parameter)
+{
+  PsWriteDialog *self = PS_WRITE_DIALOG (widget);
+  g_autofree char *argument = NULL;
+  g_autofree char *range = NULL;
+  g_autofree char *message = NULL;
+  PsSource *source;
+
+  update (self);
+  source = current_source (self);
+  if (!self->valid || source == NULL || !ps_source_is_writable (source))
+    return;
+
+  argument = write_argument (self);
+  if (!run_window_action (self, "win.write-bytes", argument))
+    return;
+
+  range = format_range (self->offset, self->length);
+  if (ps_source_is_private (source))
+    message = g_strdup_printf (ps_source_get_kind (source) == PS_SOURCE_FILE
+                                 ? _("Wrote %s to this process’s private copy; the file is unchanged. Undo puts the old bytes back (so does Ctrl+Z in the window).")
+                                 : _("Wrote %s to this process’s private copy; the segment is unchanged. Undo puts the old bytes back (so does Ctrl+Z in the window)."),
+                               range);
+  else
+    message = g_strdup_printf (_("Wrote %s. Undo puts the old bytes back (so does Ctrl+Z in the window)."), range);
+  show_result (self, message, FALSE);
+  self->written_offset = self->offset;
+  self->written_length = self->length;
+  gtk_widget_set_visible (self->undo_button, TRUE);
+  gtk_widget_action_set_enabled (widget, "dialog.undo", TRUE);
+}
+
+static void
+action_undo (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  PsWriteDialog *self = PS_WRITE_DIALOG (widget);
+
+  /* one undo per write: a second would undo an earlier write */
+  gtk_widget_action_set_enabled (widget, "dialog.undo", FALSE);
+  gtk_widget_set_visible (self->undo_button, FALSE);
+  if (run_window_action (self, "win.undo", NULL))
+    {
+      g_autofree char *range = format_range (self->written_offset, self->written_length);
+      g_autofree char *message = g_strdup_printf (_("Put back the bytes %s held before the write."), range);
+
+      show_result (self, message, FALSE);
+    }
+}
+
+/* ---- fields ---- */
+
+static void
+set_offset_text (PsWriteDialog *self,
+                 guint64        offset)
+{
+  g_autofree char *text = g_strdup_printf ("0x%" PRIx64, offset);
+
+  self->setting_offset = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->offset_row), text);
+  self->setting_offset = FALSE;
+}
+
+static void
+on_field_changed (PsWriteDialog *self)
+{
+  gboolean fill = gtk_switch_get_active (self->fill_switch);
+
+  if (self->setting_offset)
+    return;
+  if (fill)
+    set_offset_text (self, self->sel_offset);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->offset_row), !fill);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->repeat_row), !fill);
+  update (self);
+}
+
+static void
+setup_notice (PsWriteDialog *self,
+              PsSource      *source)
+{
+  gboolean file = ps_source_get_kind (source) == PS_SOURCE_FILE;
+  const char *text;
+
+  if (!ps_source_is_writable (source))
+    text = _("This mapping is read-only, so nothing can be written to it. To write, open it again writable: "
+             "tick Writable in the open dialog, or start Pagescope with --writable.");
+  else if (ps_source_is_private (source))
+    text = file ? _("This is a private mapping (MAP_PRIVATE): a write goes to this process’s own copy of the page, and the file stays unchanged.")
+                : _("This is a private mapping (MAP_PRIVATE): a write goes to this process’s own copy of the page, and the segment stays unchanged.");
+  else
+    return;
+  gtk_image_set_from_icon_name (self->notice_icon, ps_source_is_writable (source) ? "dialog-information-symbolic"
+                                                                                  : "dialog-warning-symbolic");
+  gtk_label_set_text (self->notice_label, text);
+  gtk_widget_set_visible (self->notice_box, TRUE);
+}
+
+static void
+setup_fill (PsWriteDialog *self)
+{
+  g_autofree char *subtitle = NULL;
+
+  if (self->has_selection)
+    {
+      g_autofree char *range = format_range (self->sel_offset, self->sel_length);
+      subtitle = g_strdup_printf (_("The selection, %s: the data repeats, and is cut at its end, to fill it exactly"), range);
+    }
+  else
+    subtitle = g_strdup (_("Nothing is selected: select bytes in the hex view or pages in the grid first"));
+  adw_action_row_set_subtitle (self->fill_row, subtitle);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->fill_row), self->has_selection);
+}
+
+/* ---- lifetime ---- */
+
+static void
+ps_write_dialog_dispose (GObject *object)
+{
+  PsWriteDialog *self = PS_WRITE_DIALOG (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WRITE_DIALOG);
+  g_clear_weak_pointer (&self->window);
+  g_clear_pointer (&self->pattern, g_bytes_unref);
+  G_OBJECT_CLASS (ps_write_dialog_parent_class)->dispose (object);
+}
+
+static void
+ps_write_dialog_class_init (PsWriteDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ps_write_dialog_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pagescope/Pagescope/ps-write-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, notice_box);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, notice_icon);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, data_row);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, data_error_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, offset_row);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, repeat_row);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, fill_row);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, fill_switch);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, range_error_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, preview_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, result_label);
+  gtk_widget_class_bind_template_child (widget_class, PsWriteDialog, undo_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+
+  gtk_widget_class_install_action (widget_class, "dialog.write", NULL, action_write);
+  gtk_widget_class_install_action (widget_class, "dialog.undo", NULL, action_undo);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+ps_write_dialog_init (PsWriteDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.write", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.undo", FALSE);
+}
+
+GtkWindow *
+ps_write_dialog_new (PsWindow *window)
+{
+  PsWriteDialog *self;
+  PsSource *source;
+
+  g_return_val_if_fail (PS_IS_WINDOW (window), NULL);
+
+  self = g_object_new (PS_TYPE_WRITE_DIALOG, "transient-for", window, NULL);
+  g_set_weak_pointer (&self->window, window);
+  g_signal_connect_object (window, "action-failed", G_CALLBACK (on_action_failed), self, 0);
+
+  source = ps_window_get_source (window);
+  self->has_selection = ps_window_get_selection (window, &self->sel_offset, &self->sel_length);
+  if (source != NULL)
+    setup_notice (self, source);
+  setup_fill (self);
+  set_offset_text (self, self->has_selection ? self->sel_offset
+                                             : ps_hex_view_get_cursor (ps_window_get_hex_view (window)));
+  update (self);
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->data_row));
+  return GTK_WINDOW (self);
+}

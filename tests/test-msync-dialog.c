@@ -1,4 +1,418 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: replaced by the dialog's tests */
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* The msync dialog, for real: a window on a temporary file under Xvfb, the
+ * dialog opened through win.msync-dialog, its choices made and Run pressed;
+ * each test checks the result the dialog shows against the mapping. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pagescope-resources.h"
+#include "ps-application.h"
+#include "ps-test-util.h"
+#include "ps-ui-test-util.h"
+#include "ps-window.h"
+
+#define PAGE 4096
+#define WAIT_MS 5000
+
+static PsApplication *app;
+
+#define assert_contains(haystack, needle) \
+  G_STMT_START { \
+    const char *h_ = (haystack), *n_ = (needle); \
+    if (h_ == NULL || strstr (h_, n_) == NULL) \
+      g_error ("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
+  } G_STMT_END
+
+/* ---- a window on a file ---- */
+
+static PsWindow *
+open_window (const char *path)
+{
+  PsWindow *window = ps_window_new (app);
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  ps_ui_test_wait_drawn (GTK_WIDGET (window));
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (path);
+  spec.flags = PS_MAP_WRITABLE;
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  g_assert_no_error (error);
+  return window;
+}
+
+static guint8 *
+mapping (PsWindow *window)
+{
+  return ps_source_get_data (ps_window_get_source (window));
+}
+
+/* ---- the dialog ---- */
+
+static GtkWindow *
+open_dialog (PsWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *dialog = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.msync-dialog", NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (toplevel), "PsMsyncDialog") &&
+          gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window))
+        dialog = toplevel;
+    }
+  g_assert_nonnull (dialog);
+  ps_ui_test_wait_drawn (GTK_WIDGET (dialog));
+  return dialog;
+}
+
+static gpointer
+child (GtkWindow  *dialog,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), name);
+
+  if (object == NULL)
+    g_error ("%s has no template child %s", G_OBJECT_TYPE_NAME (dialog), name);
+  return object;
+}
+
+static const char *
+label_text (GtkWindow  *dialog,
+            const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (child (dialog, name)));
+}
+
+static gboolean
+is_shown (gpointer data)
+{
+  GtkWidget *widget = data;
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+static gboolean
+is_gone (gpointer data)
+{
+  return *(GtkWindow **) data == NULL;
+}
+
+static void
+close_dialog (GtkWindow *dialog)
+{
+  GtkWindow *watch = dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watch);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
+  g_assert_true (ps_ui_test_wait (is_gone, &watch, WAIT_MS));
+}
+
+static gboolean
+call_shown (gpointer data)
+{
+  GtkWidget *label = child (data, "call_label");
+
+  return is_shown (label) && *gtk_label_get_text (GTK_LABEL (label)) != '\0';
+}
+
+/* Presses Run and waits for the result; returns the call line. The label is
+ * emptied first, so even an identical call has to show anew. */
+static const char *
+run (GtkWindow *dialog)
+{
+  gtk_label_set_text (GTK_LABEL (child (dialog, "call_label")), "");
+  g_signal_emit_by_name (gtk_window_get_default_widget (dialog), "clicked");
+  if (!ps_ui_test_wait (call_shown, dialog, WAIT_MS))
+    g_error ("no result; error shown: %s", label_text (dialog, "error_label"));
+  g_assert_false (gtk_widget_get_visible (child (dialog, "error_label")));
+  return label_text (dialog, "call_label");
+}
+
+static char *
+expected_call (PsWindow   *window,
+               guint64     offset,
+               guint64     length,
+               const char *flags)
+{
+  return g_strdup_printf ("msync(%p, %" G_GUINT64_FORMAT ", %s) = 0",
+                          (void *) (mapping (window) + offset), length, flags);
+}
+
+/* "12 KiB → 0 KiB", or "?" for an unknown value */
+static void
+assert_dirty_text (const char *text)
+{
+  g_assert_true (g_regex_match_simple ("^([0-9]+ KiB|\\?) → ([0-9]+ KiB|\\?)$", text, 0, 0));
+}
+
+/* ---- run over the whole mapping, and again with other flags ---- */
+
+static void
+test_run (void)
+{
+  g_autofree char *path = ps_test_make_file ("msync-dlg-run", 2 * PAGE, 'a');
+  PsWindow *window = open_window (path);
+  g_autofree char *call = NULL;
+  GtkWindow *dialog;
+  char buf[4];
+  int fd;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.write-bytes", "s", "0x1ffc \"SYNC\"");
+  dialog = open_dialog (window);
+  g_assert_false (gtk_widget_is_sensitive (child (dialog, "selection_row")));
+  assert_contains (adw_action_row_get_subtitle (child (dialog, "selection_row")), "Nothing is selected");
+  assert_contains (adw_action_row_get_subtitle (child (dialog, "whole_row")), "0x0–0x1fff, 8192 bytes (2 pages)");
+  g_assert_cmpstr (label_text (dialog, "call_label"), ==, "Not run yet");
+  g_assert_true (gtk_check_button_get_active (child (dialog, "sync_check")));
+
+  call = expected_call (window, 0, 2 * PAGE, "MS_SYNC");
+  g_assert_cmpstr (run (dialog), ==, call);
+  g_assert_true (gtk_widget_get_mapped (child (dialog, "result_group")));
+  g_test_message ("time %s, shared %s, private %s", label_text (dialog, "time_label"),
+                  label_text (dialog, "shared_label"), label_text (dialog, "private_label"));
+  g_assert_true (g_regex_match_simple ("^[0-9.]+ (µs|ms), at [0-9]{2}:[0-9]{2}:[0-9]{2}$",
+                                       label_text (dialog, "time_label"), 0, 0));
+  assert_dirty_text (label_text (dialog, "shared_label"));
+  assert_dirty_text (label_text (dialog, "private_label"));
+  /* smaps is readable here: the values are known */
+  g_assert_null (strchr (label_text (dialog, "private_label"), '?'));
+
+  /* another process reading the file has the bytes */
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (pread (fd, buf, 4, 0x1ffc), ==, 4);
+  close (fd);
+  g_assert_cmpmem (buf, 4, "SYNC", 4);
+
+  /* the dialog stays open: run it again, asynchronously and invalidating */
+  gtk_check_button_set_active (child (dialog, "async_check"), TRUE);
+  gtk_switch_set_active (child (dialog, "invalidate_switch"), TRUE);
+  g_clear_pointer (&call, g_free);
+  call = expected_call (window, 0, 2 * PAGE, "MS_ASYNC|MS_INVALIDATE");
+  g_assert_cmpstr (run (dialog), ==, call);
+
+  close_dialog (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- the selection, rounded out to whole pages ---- */
+
+static void
+test_selection (void)
+{
+  /* three pages and 100 bytes: the last page is partly mapped */
+  g_autofree char *path = ps_test_make_file ("msync-dlg-sel", 3 * PAGE + 100, 's');
+  PsWindow *window = open_window (path);
+  PsHexView *hex = ps_window_get_hex_view (window);
+  g_autofree char *call = NULL;
+  GtkWindow *dialog;
+  const char *subtitle;
+
+  ps_hex_view_set_selection (hex, 0x1010, 0x1000);   /* 0x1010–0x200f */
+  dialog = open_dialog (window);
+  g_assert_true (gtk_widget_is_sensitive (child (dialog, "selection_row")));
+  g_assert_true (gtk_check_button_get_active (child (dialog, "selection_check")));
+  subtitle = adw_action_row_get_subtitle (child (dialog, "selection_row"));
+  g_test_message ("selection: %s", subtitle);
+  assert_contains (subtitle, "0x1000–0x2fff, 8192 bytes (2 pages)");
+  assert_contains (subtitle, "0x1010–0x200f");
+  call = expected_call (window, 0x1000, 2 * PAGE, "MS_SYNC");
+  g_assert_cmpstr (run (dialog), ==, call);
+
+  /* back to the whole mapping: four pages, the last one partly */
+  gtk_check_button_set_active (child (dialog, "whole_check"), TRUE);
+  g_clear_pointer (&call, g_free);
+  call = expected_call (window, 0, 4 * PAGE, "MS_SYNC");
+  g_assert_cmpstr (run (dialog), ==, call);
+  close_dialog (dialog);
+
+  /* a selection in the partly mapped last page: the whole page */
+  ps_hex_view_set_selection (hex, 3 * PAGE + 10, 20);
+  dialog = open_dialog (window);
+  assert_contains (adw_action_row_get_subtitle (child (dialog, "selection_row")),
+                   "0x3000–0x3fff, 4096 bytes (1 page)");
+  g_clear_pointer (&call, g_free);
+  call = expected_call (window, 3 * PAGE, PAGE, "MS_SYNC");
+  g_assert_cmpstr (run (dialog), ==, call);
+  close_dialog (dialog);
+
+  /* pages selected in the grid are aligned already */
+  ps_hex_view_set_selection (hex, 0, 0);
+  ps_page_grid_set_selection (ps_window_get_grid (window), 1, 2);
+  dialog = open_dialog (window);
+  assert_contains (adw_action_row_get_subtitle (child (dialog, "selection_row")),
+                   "0x1000–0x2fff, 8192 bytes (2 pages)");
+  gtk_switch_set_active (child (dialog, "invalidate_switch"), TRUE);
+  g_clear_pointer (&call, g_free);
+  call = expected_call (window, PAGE, 2 * PAGE, "MS_SYNC|MS_INVALIDATE");
+  g_assert_cmpstr (run (dialog), ==, call);
+  close_dialog (dialog);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- a refused msync shows its error: MS_INVALIDATE over locked pages ---- */
+
+static gboolean
+error_shown (gpointer data)
+{
+  return is_shown (child (data, "error_label"));
+}
+
+static void
+test_error (void)
+{
+  g_autofree char *path = ps_test_make_file ("msync-dlg-busy", 2 * PAGE, 'b');
+  PsWindow *window = open_window (path);
+  g_autofree char *call = NULL;
+  GtkWindow *dialog;
+  const char *text;
+
+  if (mlock (mapping (window), PAGE) != 0)
+    {
+      g_autofree char *why = g_strdup_printf ("mlock: %s", g_strerror (errno));
+
+      g_test_skip (why);
+      gtk_window_destroy (GTK_WINDOW (window));
+      g_assert_cmpint (unlink (path), ==, 0);
+      return;
+    }
+  dialog = open_dialog (window);
+  run (dialog);   /* a result first: the error must replace it */
+  gtk_switch_set_active (child (dialog, "invalidate_switch"), TRUE);
+  g_signal_emit_by_name (gtk_window_get_default_widget (dialog), "clicked");
+  g_assert_true (ps_ui_test_wait (error_shown, dialog, WAIT_MS));
+  text = label_text (dialog, "error_label");
+  g_test_message ("error shown: %s", text);
+  assert_contains (text, "MS_SYNC|MS_INVALIDATE");
+  assert_contains (text, g_strerror (EBUSY));
+  assert_contains (text, "locked");
+  g_assert_false (gtk_widget_get_visible (child (dialog, "result_group")));
+
+  /* unlocked, the same run succeeds and the error goes */
+  g_assert_cmpint (munlock (mapping (window), PAGE), ==, 0);
+  call = expected_call (window, 0, 2 * PAGE, "MS_SYNC|MS_INVALIDATE");
+  g_assert_cmpstr (run (dialog), ==, call);
+  g_assert_false (gtk_widget_get_visible (child (dialog, "error_label")));
+
+  close_dialog (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- nothing dangles: a closed dialog hears nothing, a closed window takes it along ---- */
+
+static void
+test_lifetime (void)
+{
+  g_autofree char *path = ps_test_make_file ("msync-dlg-life", PAGE, 'l');
+  PsWindow *window = open_window (path);
+  GtkWindow *dialog = open_dialog (window);
+  GtkWindow *watch;
+
+  close_dialog (dialog);
+  /* the window still reports to whoever listens, and the dialog is gone */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.msync", "s", "sync");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.msync", "s", "bogus");
+
+  dialog = open_dialog (window);
+  watch = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watch);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (ps_ui_test_wait (is_gone, &watch, WAIT_MS));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- screenshots (PAGESCOPE_SCREENSHOTS=DIR) ---- */
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () > *(gint64 *) data;
+}
+
+static void
+save_dialog (GtkWindow  *dialog,
+             const char *dir,
+             const char *file)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  GtkWidget *content = adw_window_get_content (ADW_WINDOW (dialog));
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (content);
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (dialog));
+  int width = gtk_widget_get_width (content), height = gtk_widget_get_height (content);
+  gint64 until = g_get_monotonic_time () + 600 * 1000;
+
+  ps_ui_test_wait (time_passed, &until, 1000);
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.98, 0.98, 0.98, 1 },
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static void
+test_screenshots (void)
+{
+  const char *dir = g_getenv ("PAGESCOPE_SCREENSHOTS");
+  g_autofree char *path = NULL;
+  PsWindow *window;
+  GtkWindow *dialog;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("set PAGESCOPE_SCREENSHOTS=DIR to save screenshots");
+      return;
+    }
+  path = ps_test_make_file ("msync-dlg-shot", 16 * PAGE, '.');
+  window = open_window (path);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.write-bytes", "s", "0x1800 \"dirty\" * 2000");
+  ps_hex_view_set_selection (ps_window_get_hex_view (window), 0x1810, 0x2000);
+  dialog = open_dialog (window);
+  run (dialog);
+  save_dialog (dialog, dir, "msync-dialog.png");
+  close_dialog (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  ps_ui_test_init (&argc, &argv);
+  g_assert_nonnull (pagescope_get_resource ());
+  app = ps_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/msync-dialog/run", test_run);
+  g_test_add_func ("/msync-dialog/selection", test_selection);
+  g_test_add_func ("/msync-dialog/error", test_error);
+  g_test_add_func ("/msync-dialog/lifetime", test_lifetime);
+  g_test_add_func ("/msync-dialog/screenshots", test_screenshots);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}

@@ -1,4 +1,641 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: replaced by the dialog's tests */
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* The write dialog, for real: a window on a temporary file under Xvfb, the
+ * dialog opened through win.write-dialog, its fields typed into and Write
+ * pressed; each test reads the file back through a separate descriptor. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pagescope-resources.h"
+#include "ps-application.h"
+#include "ps-test-util.h"
+#include "ps-ui-test-util.h"
+#include "ps-window.h"
+
+#define PAGE 4096
+#define WAIT_MS 5000
+
+static PsApplication *app;
+
+#define assert_contains(haystack, needle) \
+  G_STMT_START { \
+    const char *h_ = (haystack), *n_ = (needle); \
+    if (h_ == NULL || strstr (h_, n_) == NULL) \
+      g_error ("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
+  } G_STMT_END
+
+/* ---- a window on a file ---- */
+
+static PsWindow *
+open_window (const char *path,
+             PsMapFlags  flags,
+             guint64     length)
+{
+  PsWindow *window = ps_window_new (app);
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  ps_ui_test_wait_drawn (GTK_WIDGET (window));
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (path);
+  spec.flags = flags;
+  spec.length = length;
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  g_assert_no_error (error);
+  return window;
+}
+
+/* The file's bytes as another process would read them. */
+static void
+read_file (const char *path,
+           guint64     offset,
+           guint8     *buf,
+           gsize       len)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pread (fd, buf, len, offset), ==, (gssize) len);
+  close (fd);
+}
+
+static void
+assert_file_bytes (const char *path,
+                   guint64     offset,
+                   const char *expected,
+                   gsize       len)
+{
+  g_autofree guint8 *buf = g_malloc (len);
+
+  read_file (path, offset, buf, len);
+  g_assert_cmpmem (buf, len, expected, len);
+}
+
+typedef struct
+{
+  const char *path;
+  guint64     offset;
+  const char *expected;
+  gsize       len;
+} FileBytes;
+
+static gboolean
+file_has_bytes (gpointer data)
+{
+  FileBytes *f = data;
+  g_autofree guint8 *buf = g_malloc (f->len);
+
+  read_file (f->path, f->offset, buf, f->len);
+  return memcmp (buf, f->expected, f->len) == 0;
+}
+
+/* Enter presses the default button, which clicks a moment later. */
+static void
+wait_file_bytes (const char *path,
+                 guint64     offset,
+                 const char *expected,
+                 gsize       len)
+{
+  FileBytes f = { path, offset, expected, len };
+
+  if (!ps_ui_test_wait (file_has_bytes, &f, WAIT_MS))
+    assert_file_bytes (path, offset, expected, len);
+}
+
+/* ---- the dialog ---- */
+
+static GtkWindow *
+find_dialog (PsWindow   *window,
+             const char *type_name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (toplevel), type_name) &&
+          gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static GtkWindow *
+open_dialog (PsWindow   *window,
+             const char *action,
+             const char *type_name)
+{
+  GtkWindow *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  dialog = find_dialog (window, type_name);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_modal (dialog));
+  ps_ui_test_wait_drawn (GTK_WIDGET (dialog));
+  return dialog;
+}
+
+static gpointer
+child (GtkWindow  *dialog,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), name);
+
+  if (object == NULL)
+    g_error ("%s has no template child %s", G_OBJECT_TYPE_NAME (dialog), name);
+  return object;
+}
+
+static void
+type (GtkWindow  *dialog,
+      const char *row,
+      const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, row)), text);
+}
+
+/* Enter in a row: its text's "activate", which activates the default widget. */
+static void
+press_enter (GtkWindow  *dialog,
+             const char *row)
+{
+  GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (child (dialog, row)));
+
+  g_signal_emit_by_name (text, "activate");
+}
+
+static const char *
+label_text (GtkWindow  *dialog,
+            const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (child (dialog, name)));
+}
+
+/* Visible and laid out on screen. */
+static gboolean
+is_shown (gpointer data)
+{
+  GtkWidget *widget = data;
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+static void
+wait_shown (GtkWindow  *dialog,
+            const char *name)
+{
+  if (!ps_ui_test_wait (is_shown, child (dialog, name), WAIT_MS))
+    g_error ("%s is not shown", name);
+}
+
+static gboolean
+is_sensitive (GtkWindow  *dialog,
+              const char *name)
+{
+  return gtk_widget_is_sensitive (GTK_WIDGET (child (dialog, name)));
+}
+
+static gboolean
+is_gone (gpointer data)
+{
+  return *(GtkWindow **) data == NULL;
+}
+
+/* Closes as Escape and the Close button do, and waits until it is gone. */
+static void
+close_dialog (GtkWindow *dialog)
+{
+  GtkWindow *watch = dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watch);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
+  g_assert_true (ps_ui_test_wait (is_gone, &watch, WAIT_MS));
+}
+
+/* ---- bad data: the column, no Write, nothing written ---- */
+
+static void
+test_bad_data (void)
+{
+  g_autofree char *path = ps_test_make_file ("write-dlg-bad", 4 * PAGE, 'a');
+  PsWindow *window = open_window (path, PS_MAP_WRITABLE, 0);
+  guint8 *data = ps_source_get_data (ps_window_get_source (window));
+  GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  const char *text;
+
+  /* empty: no error yet, but nothing to write */
+  g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
+  g_assert_false (gtk_widget_get_visible (child (dialog, "data_error_label")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "offset_row"))), ==, "0x0");
+
+  type (dialog, "data_row", "de ad bg ef");
+  wait_shown (dialog, "data_error_label");
+  text = label_text (dialog, "data_error_label");
+  g_test_message ("error shown:\n%s", text);
+  /* the text, a caret under the 'g' (column 8), and the reason */
+  assert_contains (text, "de ad bg ef\n       ^\n");
+  assert_contains (text, "column 8");
+  assert_contains (text, "'g' is not a hex digit");
+  g_assert_true (gtk_widget_has_css_class (child (dialog, "data_row"), "error"));
+  g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
+  assert_contains (label_text (dialog, "preview_label"), "Nothing to write");
+
+  /* Enter, a click and the action itself do nothing; whether Enter did is
+   * known at the end, when a later Enter has written */
+  press_enter (dialog, "data_row");
+  g_signal_emit_by_name (gtk_window_get_default_widget (dialog), "clicked");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.write", NULL);
+  g_assert_false (gtk_widget_get_visible (child (dialog, "result_label")));
+  g_assert_cmpint (data[0], ==, 'a');
+
+  /* an unterminated string points at its opening quote */
+  type (dialog, "data_row", "00 \"abc");
+  assert_contains (label_text (dialog, "data_error_label"), "00 \"abc\n   ^\n");
+  assert_contains (label_text (dialog, "data_error_label"), "unterminated");
+
+  /* fixed: the error goes, the preview says what would be written */
+  type (dialog, "data_row", "de ad be ef");
+  g_assert_false (gtk_widget_get_visible (child (dialog, "data_error_label")));
+  g_assert_false (gtk_widget_has_css_class (child (dialog, "data_row"), "error"));
+  g_assert_true (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
+  assert_contains (label_text (dialog, "preview_label"), "0x0–0x3 (4 bytes): de ad be ef");
+
+  /* a bad offset, and one past the mapping, are marked too */
+  type (dialog, "offset_row", "0xZZ");
+  wait_shown (dialog, "range_error_label");
+  assert_contains (label_text (dialog, "range_error_label"), "0xZZ");
+  g_assert_true (gtk_widget_has_css_class (child (dialog, "offset_row"), "error"));
+  g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
+  type (dialog, "offset_row", "0x3ffe");
+  assert_contains (label_text (dialog, "range_error_label"), "past the end of the mapping");
+  g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
+  type (dialog, "offset_row", "16384");
+  assert_contains (label_text (dialog, "range_error_label"), "past the end of the mapping");
+  type (dialog, "offset_row", "0");
+  type (dialog, "repeat_row", "0");
+  g_assert_true (gtk_widget_has_css_class (child (dialog, "repeat_row"), "error"));
+  g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
+  type (dialog, "repeat_row", "1");
+  g_assert_true (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
+
+  /* a good write, by Enter as well: it lands, and the bad ones never did */
+  type (dialog, "offset_row", "0x20");
+  type (dialog, "data_row", "\"ok\"");
+  press_enter (dialog, "data_row");
+  wait_file_bytes (path, 0x1f, "aoka", 4);
+  assert_file_bytes (path, 0, "aaaaaaaa", 8);
+  close_dialog (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- a good write reaches the file (after msync from the msync dialog) ---- */
+
+/* The msync dialog shows the call it made. */
+static gboolean
+msync_ran (gpointer data)
+{
+  return g_str_has_prefix (label_text (data, "call_label"), "msync(");
+}
+
+static void
+test_write (void)
+{
+  g_autofree char *path = ps_test_make_file ("write-dlg-ok", 4 * PAGE, 'a');
+  PsWindow *window = open_window (path, PS_MAP_WRITABLE, 0);
+  guint8 *data = ps_source_get_data (ps_window_get_source (window));
+  GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  GtkWindow *msync;
+
+  g_assert_false (gtk_widget_get_visible (child (dialog, "notice_box")));
+  type (dialog, "offset_row", "0x1010");
+  type (dialog, "data_row", "de ad \"HI\\n\"");
+  assert_contains (label_text (dialog, "preview_label"), "0x1010–0x1014 (5 bytes): de ad 48 49 0a");
+  press_enter (dialog, "data_row");
+  wait_shown (dialog, "result_label");
+  assert_contains (label_text (dialog, "result_label"), "Wrote 0x1010–0x1014 (5 bytes)");
+  assert_contains (label_text (dialog, "result_label"), "Ctrl+Z");
+  g_assert_true (gtk_widget_has_css_class (child (dialog, "result_label"), "success"));
+  g_assert_cmpmem (data + 0x100f, 7, "a\xde\xad" "HI\na", 7);
+  close_dialog (dialog);
+
+  msync = open_dialog (window, "win.msync-dialog", "PsMsyncDialog");
+  gtk_widget_activate (gtk_window_get_default_widget (msync));
+  g_assert_true (ps_ui_test_wait (msync_ran, msync, WAIT_MS));
+  assert_contains (label_text (msync, "call_label"), "MS_SYNC) = 0");
+  close_dialog (msync);
+  assert_file_bytes (path, 0x100f, "a\xde\xad" "HI\na", 7);
+
+  /* the dialog's Undo is the window's: the old bytes come back */
+  dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  type (dialog, "offset_row", "2");
+  type (dialog, "data_row", "0x7a");
+  g_signal_emit_by_name (gtk_window_get_default_widget (dialog), "clicked");
+  wait_shown (dialog, "undo_button");
+  g_assert_cmpint (data[2], ==, 'z');
+  g_signal_emit_by_name (child (dialog, "undo_button"), "clicked");
+  g_assert_cmpint (data[2], ==, 'a');
+  assert_contains (label_text (dialog, "result_label"), "Put back");
+  g_assert_false (gtk_widget_get_visible (child (dialog, "undo_button")));
+  /* the earlier write stays */
+  g_assert_cmpmem (data + 0x1010, 2, "\xde\xad", 2);
+  close_dialog (dialog);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- a repeat count writes the pattern exactly N times ---- */
+
+static void
+test_repeat (void)
+{
+  g_autofree char *path = ps_test_make_file ("write-dlg-repeat", 2 * PAGE, '.');
+  PsWindow *window = open_window (path, PS_MAP_WRITABLE, 0);
+  GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+
+  type (dialog, "offset_row", "0x100");
+  type (dialog, "data_row", "ab cd");
+  type (dialog, "repeat_row", "3");
+  assert_contains (label_text (dialog, "preview_label"), "0x100–0x105 (6 bytes): ab cd ab cd ab cd");
+  press_enter (dialog, "repeat_row");
+  wait_shown (dialog, "result_label");
+  assert_file_bytes (path, 0xff, ".\xab\xcd\xab\xcd\xab\xcd.", 8);
+
+  /* a repeat inside the data multiplies with the count */
+  type (dialog, "offset_row", "0x200");
+  type (dialog, "data_row", "\"xy\" * 2");
+  type (dialog, "repeat_row", "0x2");
+  assert_contains (label_text (dialog, "preview_label"), "(8 bytes)");
+  press_enter (dialog, "data_row");
+  wait_file_bytes (path, 0x1ff, ".xyxyxyxy.", 10);
+
+  /* more than 16 MiB is refused before anything is written */
+  type (dialog, "repeat_row", "5000000");
+  assert_contains (label_text (dialog, "range_error_label"), "16 MiB");
+  g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
+
+  close_dialog (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- "fill the selection": the selected range exactly, pattern cut at the end ---- */
+
+static void
+test_fill_selection (void)
+{
+  g_autofree char *path = ps_test_make_file ("write-dlg-fill", 4 * PAGE, '.');
+  PsWindow *window = open_window (path, PS_MAP_WRITABLE, 0);
+  PsHexView *hex = ps_window_get_hex_view (window);
+  GtkWindow *dialog;
+
+  /* no selection: the switch cannot be turned on */
+  dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  g_assert_false (is_sensitive (dialog, "fill_row"));
+  close_dialog (dialog);
+
+  /* 7 bytes with a 3-byte pattern: it does not divide, the end is cut */
+  ps_hex_view_set_selection (hex, 0x200, 7);
+  dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  g_assert_true (is_sensitive (dialog, "fill_row"));
+  assert_contains (adw_action_row_get_subtitle (child (dialog, "fill_row")), "0x200–0x206 (7 bytes)");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "offset_row"))), ==, "0x200");
+  type (dialog, "data_row", "01 02 03");
+  gtk_switch_set_active (child (dialog, "fill_switch"), TRUE);
+  g_assert_false (is_sensitive (dialog, "offset_row"));
+  g_assert_false (is_sensitive (dialog, "repeat_row"));
+  assert_contains (label_text (dialog, "preview_label"), "0x200–0x206 (7 bytes): 01 02 03 01 02 03 01");
+  press_enter (dialog, "data_row");
+  wait_shown (dialog, "result_label");
+  assert_file_bytes (path, 0x1ff, ".\x01\x02\x03\x01\x02\x03\x01.", 9);
+  close_dialog (dialog);
+
+  /* a page selected in the grid: the pattern repeats whole, 4096 / 2 times */
+  ps_hex_view_set_selection (hex, 0, 0);
+  ps_page_grid_set_selection (ps_window_get_grid (window), 2, 1);
+  dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "offset_row"))), ==, "0x2000");
+  gtk_switch_set_active (child (dialog, "fill_switch"), TRUE);
+  type (dialog, "data_row", "\"ok\"");
+  assert_contains (label_text (dialog, "preview_label"), "0x2000–0x2fff (4096 bytes)");
+  g_signal_emit_by_name (gtk_window_get_default_widget (dialog), "clicked");
+  wait_shown (dialog, "result_label");
+  {
+    g_autofree guint8 *page = g_malloc (PAGE + 2);
+
+    read_file (path, 0x2000 - 1, page, PAGE + 2);
+    g_assert_cmpint (page[0], ==, '.');
+    for (guint i = 0; i < PAGE; i += 2)
+      g_assert_cmpmem (page + 1 + i, 2, "ok", 2);
+    g_assert_cmpint (page[PAGE + 1], ==, '.');
+  }
+  close_dialog (dialog);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- a read-only mapping: said plainly, and Write stays off ---- */
+
+static void
+test_read_only (void)
+{
+  g_autofree char *path = ps_test_make_file ("write-dlg-ro", PAGE, 'r');
+  PsWindow *window = open_window (path, PS_MAP_DEFAULT, 0);
+  GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+
+  wait_shown (dialog, "notice_box");
+  assert_contains (label_text (dialog, "notice_label"), "read-only");
+  assert_contains (label_text (dialog, "notice_label"), "--writable");
+  assert_contains (label_text (dialog, "notice_label"), "Writable in the open dialog");
+  type (dialog, "data_row", "41 42");
+  assert_contains (label_text (dialog, "preview_label"), "41 42");
+  g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
+  press_enter (dialog, "data_row");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.write", NULL);
+  g_assert_false (gtk_widget_get_visible (child (dialog, "result_label")));
+  close_dialog (dialog);
+  assert_file_bytes (path, 0, "rr", 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- a private mapping: the write is this process's, the file unchanged ---- */
+
+static void
+test_private (void)
+{
+  g_autofree char *path = ps_test_make_file ("write-dlg-private", 2 * PAGE, 'p');
+  PsWindow *window = open_window (path, PS_MAP_WRITABLE | PS_MAP_PRIVATE, 0);
+  guint8 *data = ps_source_get_data (ps_window_get_source (window));
+  GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  GtkWindow *msync;
+
+  wait_shown (dialog, "notice_box");
+  assert_contains (label_text (dialog, "notice_label"), "MAP_PRIVATE");
+  assert_contains (label_text (dialog, "notice_label"), "the file stays unchanged");
+  type (dialog, "offset_row", "0x10");
+  type (dialog, "data_row", "\"COW\"");
+  press_enter (dialog, "data_row");
+  wait_shown (dialog, "result_label");
+  assert_contains (label_text (dialog, "result_label"), "private copy");
+  g_assert_cmpmem (data + 0x10, 3, "COW", 3);
+  close_dialog (dialog);
+
+  /* not even msync carries a private page to the file */
+  msync = open_dialog (window, "win.msync-dialog", "PsMsyncDialog");
+  assert_contains (adw_preferences_group_get_description (child (msync, "flags_group")), "never carries them to the file");
+  gtk_widget_activate (gtk_window_get_default_widget (msync));
+  g_assert_true (ps_ui_test_wait (msync_ran, msync, WAIT_MS));
+  close_dialog (msync);
+  assert_file_bytes (path, 0x10, "ppp", 3);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- a failure from the kernel side shows in the dialog ---- */
+
+static void
+test_failure_shown (void)
+{
+  g_autofree char *path = ps_test_make_file ("write-dlg-sigbus", PAGE, 's');
+  /* three pages mapped over a one-page file: pages 1 and 2 lie past EOF */
+  PsWindow *window = open_window (path, PS_MAP_WRITABLE, 3 * PAGE);
+  GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  struct stat st;
+
+  type (dialog, "offset_row", "0x2000");
+  type (dialog, "data_row", "41");
+  assert_contains (label_text (dialog, "preview_label"), "SIGBUS");
+  g_assert_true (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
+  press_enter (dialog, "data_row");
+  wait_shown (dialog, "result_label");
+  g_test_message ("failure shown: %s", label_text (dialog, "result_label"));
+  assert_contains (label_text (dialog, "result_label"), "SIGBUS");
+  g_assert_true (gtk_widget_has_css_class (child (dialog, "result_label"), "error"));
+  g_assert_false (gtk_widget_get_visible (child (dialog, "undo_button")));
+  close_dialog (dialog);
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, PAGE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- the dialog outlives nothing: closing the window takes it along ---- */
+
+static void
+test_window_closes (void)
+{
+  g_autofree char *path = ps_test_make_file ("write-dlg-close", PAGE, 'c');
+  PsWindow *window = open_window (path, PS_MAP_WRITABLE, 0);
+  GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  GtkWindow *watch = dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watch);
+  type (dialog, "data_row", "00");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (ps_ui_test_wait (is_gone, &watch, WAIT_MS));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- screenshots (PAGESCOPE_SCREENSHOTS=DIR) ---- */
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () > *(gint64 *) data;
+}
+
+static void
+save_dialog (GtkWindow  *dialog,
+             const char *dir,
+             const char *file)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  GtkWidget *content = adw_window_get_content (ADW_WINDOW (dialog));
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (content);
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (dialog));
+  int width = gtk_widget_get_width (content), height = gtk_widget_get_height (content);
+  gint64 until = g_get_monotonic_time () + 600 * 1000;
+
+  /* the entry rows' title animations */
+  ps_ui_test_wait (time_passed, &until, 1000);
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.98, 0.98, 0.98, 1 },
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static void
+test_screenshots (void)
+{
+  const char *dir = g_getenv ("PAGESCOPE_SCREENSHOTS");
+  g_autofree char *path = NULL;
+  PsWindow *window;
+  GtkWindow *dialog;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("set PAGESCOPE_SCREENSHOTS=DIR to save screenshots");
+      return;
+    }
+  path = ps_test_make_file ("write-dlg-shot", 4 * PAGE, '.');
+  window = open_window (path, PS_MAP_WRITABLE | PS_MAP_PRIVATE, 0);
+  ps_hex_view_set_selection (ps_window_get_hex_view (window), 0x40, 0x20);
+  dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  type (dialog, "data_row", "de ad \"HI\\n\" * 2");
+  type (dialog, "repeat_row", "3");
+  press_enter (dialog, "data_row");
+  wait_shown (dialog, "result_label");
+  save_dialog (dialog, dir, "write-dialog.png");
+  type (dialog, "data_row", "de ad \"HI\\q\"");
+  wait_shown (dialog, "data_error_label");
+  save_dialog (dialog, dir, "write-dialog-error.png");
+  close_dialog (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  ps_ui_test_init (&argc, &argv);
+  g_assert_nonnull (pagescope_get_resource ());
+  app = ps_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/write-dialog/bad-data", test_bad_data);
+  g_test_add_func ("/write-dialog/write", test_write);
+  g_test_add_func ("/write-dialog/repeat", test_repeat);
+  g_test_add_func ("/write-dialog/fill-selection", test_fill_selection);
+  g_test_add_func ("/write-dialog/read-only", test_read_only);
+  g_test_add_func ("/write-dialog/private", test_private);
+  g_test_add_func ("/write-dialog/failure-shown", test_failure_shown);
+  g_test_add_func ("/write-dialog/window-closes", test_window_closes);
+  g_test_add_func ("/write-dialog/screenshots", test_screenshots);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
