@@ -7,6 +7,8 @@
  * past the mapping (SIGSEGV), and where the probe lands. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -314,10 +316,10 @@ draw_ticks (PsProbeStrip *self,
 
   ticks[n++] = (Tick) { 0, g_strdup ("0") };
   if (g->data_length < mapping_end)
-    ticks[n++] = (Tick) { g->data_length, g_strdup_printf (_("EOF %" G_GUINT64_FORMAT), g->data_length) };
+    ticks[n++] = (Tick) { g->data_length, g_strdup_printf (_("EOF %" PRIu64), g->data_length) };
   if (inside_end > g->data_length && inside_end < mapping_end)
-    ticks[n++] = (Tick) { inside_end, g_strdup_printf (_("EOF rounded up %" G_GUINT64_FORMAT), inside_end) };
-  ticks[n++] = (Tick) { mapping_end, g_strdup_printf (_("end of mapping %" G_GUINT64_FORMAT), mapping_end) };
+    ticks[n++] = (Tick) { inside_end, g_strdup_printf (_("EOF rounded up %" PRIu64), inside_end) };
+  ticks[n++] = (Tick) { mapping_end, g_strdup_printf (_("end of mapping %" PRIu64), mapping_end) };
 
   for (guint r = 0; r < TICK_ROWS; r++)
     right[r] = -G_MAXDOUBLE;
@@ -369,9 +371,9 @@ draw_marker (PsProbeStrip *self,
   if (self->have_outcome)
     text = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x: %s", self->probe, ps_probe_outcome_to_string (self->outcome));
   else if (self->probe >= limit)
-    text = g_strdup_printf (_("0x%" G_GINT64_MODIFIER "x: past the guard page"), self->probe);
+    text = g_strdup_printf (_("0x%" PRIx64 ": past the guard page"), self->probe);
   else
-    text = g_strdup_printf (_("probe at 0x%" G_GINT64_MODIFIER "x"), self->probe);
+    text = g_strdup_printf (_("probe at 0x%" PRIx64 ""), self->probe);
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
 
   /* the line through the bar, in the outcome's colour once there is one */
@@ -574,35 +576,35 @@ ps_probe_strip_describe (PsProbeStrip *self)
     return g_string_free (text, FALSE);
   zone_bounds (g, start, end);
   add_sentence (text, g_dngettext (GETTEXT_PACKAGE,
-                                   "The mapping is %" G_GUINT64_FORMAT " bytes: %" G_GUINT64_FORMAT " page of %" G_GUINT64_FORMAT " bytes.",
-                                   "The mapping is %" G_GUINT64_FORMAT " bytes: %" G_GUINT64_FORMAT " pages of %" G_GUINT64_FORMAT " bytes.",
+                                   "The mapping is %" PRIu64 " bytes: %" PRIu64 " page of %" PRIu64 " bytes.",
+                                   "The mapping is %" PRIu64 " bytes: %" PRIu64 " pages of %" PRIu64 " bytes.",
                                    g->n_pages),
                 g->length, g->n_pages, g->page_size);
   if (g->offset > 0)
-    add_sentence (text, _("It starts at offset %" G_GUINT64_FORMAT " of the object; the offsets here are into the mapping."),
+    add_sentence (text, _("It starts at offset %" PRIu64 " of the object; the offsets here are into the mapping."),
                   g->offset);
   if (end[ZONE_DATA] > start[ZONE_DATA])
     add_sentence (text, self->kind == PS_SOURCE_FILE
-                        ? _("Offsets 0 to %" G_GUINT64_FORMAT ": the file’s data (ok).")
-                        : _("Offsets 0 to %" G_GUINT64_FORMAT ": the object’s data (ok)."),
+                        ? _("Offsets 0 to %" PRIu64 ": the file’s data (ok).")
+                        : _("Offsets 0 to %" PRIu64 ": the object’s data (ok)."),
                   end[ZONE_DATA] - 1);
   if (end[ZONE_TAIL] > start[ZONE_TAIL])
-    add_sentence (text, _("%" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT ": the zero tail, past EOF on its last page (reads 0; writes never reach the object)."),
+    add_sentence (text, _("%" PRIu64 " to %" PRIu64 ": the zero tail, past EOF on its last page (reads 0; writes never reach the object)."),
                   start[ZONE_TAIL], end[ZONE_TAIL] - 1);
   if (end[ZONE_BUS] > start[ZONE_BUS])
-    add_sentence (text, _("%" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT ": pages wholly past EOF inside the mapping (SIGBUS)."),
+    add_sentence (text, _("%" PRIu64 " to %" PRIu64 ": pages wholly past EOF inside the mapping (SIGBUS)."),
                   start[ZONE_BUS], end[ZONE_BUS] - 1);
-  add_sentence (text, _("%" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT ": the guard page past the mapping (SIGSEGV)."),
+  add_sentence (text, _("%" PRIu64 " to %" PRIu64 ": the guard page past the mapping (SIGSEGV)."),
                 start[ZONE_GUARD], end[ZONE_GUARD] - 1);
 
   if (self->have_outcome)
-    add_sentence (text, _("Probed at 0x%" G_GINT64_MODIFIER "x (%" G_GUINT64_FORMAT "): %s."),
+    add_sentence (text, _("Probed at 0x%" PRIx64 " (%" PRIu64 "): %s."),
                   self->probe, self->probe, ps_probe_outcome_to_string (self->outcome));
   else if (self->have_probe && ps_probe_expected (g, self->probe) == PS_PROBE_OTHER)
-    add_sentence (text, _("Offset 0x%" G_GINT64_MODIFIER "x (%" G_GUINT64_FORMAT ") lies past the guard page: it cannot be probed."),
+    add_sentence (text, _("Offset 0x%" PRIx64 " (%" PRIu64 ") lies past the guard page: it cannot be probed."),
                   self->probe, self->probe);
   else if (self->have_probe)
-    add_sentence (text, _("A probe at 0x%" G_GINT64_MODIFIER "x (%" G_GUINT64_FORMAT ") should give %s."),
+    add_sentence (text, _("A probe at 0x%" PRIx64 " (%" PRIu64 ") should give %s."),
                   self->probe, self->probe, ps_probe_outcome_to_string (ps_probe_expected (g, self->probe)));
   return g_string_free (text, FALSE);
 }
@@ -783,14 +785,14 @@ outcome_detail (const PsProbeResult *r)
   g_autofree char *what = NULL;
 
   if (r->outcome == PS_PROBE_OK || r->outcome == PS_PROBE_ZERO_TAIL)
-    what = g_strdup_printf (r->write ? _("wrote 0x%02x at 0x%" G_GINT64_MODIFIER "x") : _("read 0x%02x at 0x%" G_GINT64_MODIFIER "x"),
+    what = g_strdup_printf (r->write ? _("wrote 0x%02x at 0x%" PRIx64 "") : _("read 0x%02x at 0x%" PRIx64 ""),
                             r->value, r->offset);
   else if (r->have_fault)
-    what = g_strdup_printf (r->write ? _("a write at 0x%" G_GINT64_MODIFIER "x faulted at +0x%" G_GINT64_MODIFIER "x")
-                                     : _("a read at 0x%" G_GINT64_MODIFIER "x faulted at +0x%" G_GINT64_MODIFIER "x"),
+    what = g_strdup_printf (r->write ? _("a write at 0x%" PRIx64 " faulted at +0x%" PRIx64 "")
+                                     : _("a read at 0x%" PRIx64 " faulted at +0x%" PRIx64 ""),
                             r->offset, r->fault_offset);
   else
-    what = g_strdup_printf (r->write ? _("a write at 0x%" G_GINT64_MODIFIER "x") : _("a read at 0x%" G_GINT64_MODIFIER "x"), r->offset);
+    what = g_strdup_printf (r->write ? _("a write at 0x%" PRIx64 "") : _("a read at 0x%" PRIx64 ""), r->offset);
   return g_strdup_printf (_("%s · child %d · %.2f ms"), what, (int) r->pid, r->elapsed_us / 1000.0);
 }
 
@@ -876,8 +878,8 @@ action_sweep (GtkWidget  *widget,
       /* as the sweep goes: from the page holding EOF to the guard page */
       guint64 n = g.n_pages + 1 - (g.n_inside > 0 ? g.n_inside - 1 : 0);
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "Probed %" G_GUINT64_FORMAT " page, from the one holding EOF to the guard page: its outcome is painted on the grid.",
-                                                            "Probed %" G_GUINT64_FORMAT " pages, from the one holding EOF to the guard page: their outcomes are painted on the grid.",
+                                                            "Probed %" PRIu64 " page, from the one holding EOF to the guard page: its outcome is painted on the grid.",
+                                                            "Probed %" PRIu64 " pages, from the one holding EOF to the guard page: their outcomes are painted on the grid.",
                                                             n),
                                                n);
 

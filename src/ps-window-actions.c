@@ -542,10 +542,17 @@ action_msync (GtkWidget  *widget,
 
   {
     g_autofree char *sd0 = dirty_text (report.shared_dirty_before), *sd1 = dirty_text (report.shared_dirty_after);
-    g_autofree char *message = g_strdup_printf (_("msync of %" PRIu64 " bytes took %.2f ms; dirty shared pages %s → %s"),
-                                                report.length, report.elapsed_us / 1000.0, sd0, sd1);
-    ps_event_log_add (self->log, FALSE, "smaps: Shared_Dirty %s → %s, Private_Dirty %" G_GINT64_FORMAT " → %" G_GINT64_FORMAT " KiB",
-                      sd0, sd1, report.private_dirty_before / 1024, report.private_dirty_after / 1024);
+    g_autofree char *pd0 = dirty_text (report.private_dirty_before), *pd1 = dirty_text (report.private_dirty_after);
+    /* a page only this process maps counts as Private_Dirty even in a shared
+     * mapping, so the toast says both */
+    g_autofree char *d0 = dirty_text (report.shared_dirty_before < 0 || report.private_dirty_before < 0
+                                      ? -1 : report.shared_dirty_before + report.private_dirty_before);
+    g_autofree char *d1 = dirty_text (report.shared_dirty_after < 0 || report.private_dirty_after < 0
+                                      ? -1 : report.shared_dirty_after + report.private_dirty_after);
+    g_autofree char *message = g_strdup_printf (_("msync of %" PRIu64 " bytes took %.2f ms; dirty pages %s → %s"),
+                                                report.length, report.elapsed_us / 1000.0, d0, d1);
+    ps_event_log_add (self->log, FALSE, "smaps: Shared_Dirty %s → %s, Private_Dirty %s → %s",
+                      sd0, sd1, pd0, pd1);
     ps_window_show_toast (self, message);
   }
   g_signal_emit (self, signals[SIGNAL_MSYNC_FINISHED], 0, &report);

@@ -7,6 +7,8 @@
  * them a few times a second while the dialog is on screen. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "ps-writer.h"
@@ -421,7 +423,7 @@ update_range (PsWritersDialog *self)
   self->range_offset = offset;
   self->range_length = length;
   if (have)
-    subtitle = g_strdup_printf (_("0x%" G_GINT64_MODIFIER "x to 0x%" G_GINT64_MODIFIER "x (%" G_GUINT64_FORMAT " bytes), as selected in the window; otherwise the whole mapping"),
+    subtitle = g_strdup_printf (_("0x%" PRIx64 " to 0x%" PRIx64 " (%" PRIu64 " bytes), as selected in the window; otherwise the whole mapping"),
                                 offset, offset + length - 1, length);
   else
     subtitle = g_strdup (_("Nothing is selected in the window, so the children write over the whole mapping"));

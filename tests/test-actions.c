@@ -561,7 +561,7 @@ test_write_msync (void)
   msync_re = g_strdup_printf ("msync\\(%s, 16384, MS_SYNC\\) = 0 \\(([0-9]+\\.[0-9]) ms\\)", app->map_addr);
   synced = app_wait_line (app, &from, msync_re);
   g_assert_cmpfloat (g_ascii_strtod (synced[0], NULL), >=, 0);
-  expect_line (app, &from, "smaps: Shared_Dirty [0-9]+ KiB → [0-9]+ KiB, Private_Dirty [0-9]+ → [0-9]+ KiB");
+  expect_line (app, &from, "smaps: Shared_Dirty [0-9]+ KiB → [0-9]+ KiB, Private_Dirty [0-9]+ KiB → [0-9]+ KiB");
 
   /* another process reads it, and msync put it on the disk */
   assert_file_bytes (path, 0x10, "\xde\xad\xbe\xef", 4);
