@@ -737,39 +737,6 @@ test_tables_refresh (void)
 
 /* ---- screenshots (PAGESCOPE_SCREENSHOTS=DIR) ---- */
 
-static gboolean
-time_passed (gpointer data)
-{
-  return g_get_monotonic_time () > *(gint64 *) data;
-}
-
-/* The dialog's content over the window background, once its animations
- * (the entry rows' titles, the view switcher) have finished. */
-static void
-save_page (Dialog     *d,
-           const char *dir,
-           const char *file)
-{
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  GtkWidget *content = adw_window_get_content (ADW_WINDOW (d->dialog));
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (content);
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (d->dialog));
-  int width = gtk_widget_get_width (content), height = gtk_widget_get_height (content);
-  gint64 until = g_get_monotonic_time () + 600 * 1000;
-
-  ps_ui_test_wait (time_passed, &until, 1000);
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.98, 0.98, 0.98, 1 },
-                             &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-}
-
 static void
 test_screenshots (void)
 {
@@ -797,21 +764,21 @@ test_screenshots (void)
   dialog_open (&d, PS_SOURCE_FILE);
   set (&d, "path", path);
   set (&d, "offset", "0x1000");
-  save_page (&d, dir, "open-dialog-file.png");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-file");
   set (&d, "offset", "100");
   ps_open_dialog_activate_open (d.dialog);
-  save_page (&d, dir, "open-dialog-file-error.png");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-file-error");
   g_assert_true (ps_open_dialog_select_sysv_shmid (d.dialog, shmid));
-  save_page (&d, dir, "open-dialog-sysv.png");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-sysv");
   set (&d, "sysv-create", "true");
-  save_page (&d, dir, "open-dialog-sysv-create.png");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-sysv-create");
   set (&d, "sysv-create-size", "0");
   ps_open_dialog_activate_open (d.dialog);
-  save_page (&d, dir, "open-dialog-sysv-create-error.png");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-sysv-create-error");
   g_assert_true (ps_open_dialog_select_posix_name (d.dialog, name));
-  save_page (&d, dir, "open-dialog-posix.png");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-posix");
   ps_open_dialog_set_kind (d.dialog, PS_SOURCE_ANON);
-  save_page (&d, dir, "open-dialog-anon.png");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-anon");
   dialog_close (&d);
 
   g_assert_cmpint (shmdt (addr), ==, 0);

@@ -163,26 +163,6 @@ assert_described (Fixture    *f,
     g_error ("the strip's description is not its caption: %s", mismatch);
 }
 
-/* With PS_TEST_SHOTS=DIR, saves what the widget shows as DIR/NAME.png (to
- * look at the layout; the tests check nothing in it). */
-static void
-maybe_shoot (GtkWidget  *widget,
-             const char *name)
-{
-  const char *dir = g_getenv ("PS_TEST_SHOTS");
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    return;
-  ps_ui_test_wait_drawn (widget);
-  texture = ps_ui_test_render (widget);
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 /* ---- the strip's colours ---- */
 
 typedef enum
@@ -303,7 +283,7 @@ test_outcomes (void)
       assert_contains (text_of (&f, "detail_label"), "child ");
       assert_described (&f, cases[i].strip);
       if (i == 2)
-        maybe_shoot (GTK_WIDGET (f.dialog), "probe-dialog");
+        ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "probe-dialog");
     }
   g_assert_true (gtk_widget_has_css_class (child (&f, "outcome_label"), "error"));
   assert_strip_drawn (&f);
@@ -359,7 +339,7 @@ test_write_warning (void)
   assert_contains (warning, "never becomes part of the object");
   g_assert_cmpuint (f.probes, ==, 0);   /* nothing ran yet */
   g_assert_true (ps_ui_test_wait (child_revealed, child (&f, "write_revealer"), 5000));
-  maybe_shoot (GTK_WIDGET (f.dialog), "probe-dialog-write");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "probe-dialog-write");
 
   /* the write in the zero tail: done, and the file keeps its size */
   probe (&f, "200");

@@ -550,38 +550,6 @@ test_window_closes (void)
 
 /* ---- screenshots (PAGESCOPE_SCREENSHOTS=DIR) ---- */
 
-static gboolean
-time_passed (gpointer data)
-{
-  return g_get_monotonic_time () > *(gint64 *) data;
-}
-
-static void
-save_dialog (GtkWindow  *dialog,
-             const char *dir,
-             const char *file)
-{
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  GtkWidget *content = adw_window_get_content (ADW_WINDOW (dialog));
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (content);
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (dialog));
-  int width = gtk_widget_get_width (content), height = gtk_widget_get_height (content);
-  gint64 until = g_get_monotonic_time () + 600 * 1000;
-
-  /* the entry rows' title animations */
-  ps_ui_test_wait (time_passed, &until, 1000);
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.98, 0.98, 0.98, 1 },
-                             &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-}
-
 static void
 test_screenshots (void)
 {
@@ -603,10 +571,10 @@ test_screenshots (void)
   type (dialog, "repeat_row", "3");
   press_enter (dialog, "data_row");
   wait_shown (dialog, "result_label");
-  save_dialog (dialog, dir, "write-dialog.png");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (dialog)), "write-dialog");
   type (dialog, "data_row", "de ad \"HI\\q\"");
   wait_shown (dialog, "data_error_label");
-  save_dialog (dialog, dir, "write-dialog-error.png");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (dialog)), "write-dialog-error");
   close_dialog (dialog);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_cmpint (unlink (path), ==, 0);

@@ -106,26 +106,6 @@ click (GtkWidget *button)
   g_signal_emit_by_name (button, "clicked");
 }
 
-/* With PS_TEST_SHOTS=DIR, saves what the widget shows as DIR/NAME.png (to
- * look at the layout; the tests check nothing in it). */
-static void
-maybe_shoot (GtkWidget  *widget,
-             const char *name)
-{
-  const char *dir = g_getenv ("PS_TEST_SHOTS");
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    return;
-  ps_ui_test_wait_drawn (widget);
-  texture = ps_ui_test_render (widget);
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 /* ---- the rows of the list, as shown ---- */
 
 typedef struct
@@ -388,7 +368,7 @@ test_shared (void)
   }
   assert_reaped (stopped);
   g_assert_cmpuint (ps_writers_get_n_running (writers), ==, 2);
-  maybe_shoot (GTK_WIDGET (f.dialog), "writers-dialog");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "writers-dialog");
 
   /* Stop All */
   click (child (&f, "stop_all_button"));
@@ -446,7 +426,7 @@ test_private (void)
   set_spin (&f, "rate_spin", 500);
   click (child (&f, "start_button"));
   wait_rows (&f, 2, "running", TRUE);
-  maybe_shoot (GTK_WIDGET (f.dialog), "writers-dialog-private");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "writers-dialog-private");
 
   /* they have written (their counts say so), and neither this process's
    * view nor the file shows it */
