@@ -310,7 +310,7 @@ run_binary (const char * const *args,
 static void
 test_cli_malformed (void)
 {
-  static const char *cases[][4] = {
+  static const char *cases[][5] = {
     { "--offset", "abc", "/etc/hostname", NULL },
     { "--sysv", "0xZZ", NULL },
     { "--anon", "12Q", NULL },
