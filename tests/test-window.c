@@ -307,6 +307,41 @@ run_binary (const char * const *args,
   return out;
 }
 
+/* The zh_CN catalogue is built and the app finds it ($PAGESCOPE_LOCALEDIR):
+ * --help in Chinese, and a malformed argument's error too. */
+static void
+test_cli_zh_cn (void)
+{
+  const char *help[] = { "--help", NULL };
+  const char *bad[] = { "--anon", "12Q", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  out = run_binary (help, TRUE, &status, &err);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_nonnull (strstr (out, "共享内存"));
+  g_assert_null (strstr (out, "shared-memory segment"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  out = run_binary (bad, TRUE, &status, &err);
+  g_unsetenv ("LANGUAGE");
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
+  g_assert_true (g_str_has_prefix (err, "pagescope: "));
+  g_assert_true (g_utf8_validate (err, -1, NULL));
+  /* the first CJK character the message has: it is translated */
+  {
+    gboolean cjk = FALSE;
+
+    for (const char *p = err; *p != '\0'; p = g_utf8_next_char (p))
+      cjk |= g_unichar_get_script (g_utf8_get_char (p)) == G_UNICODE_SCRIPT_HAN;
+    g_test_message ("%s", err);
+    g_assert_true (cjk);
+  }
+}
+
 static void
 test_cli_malformed (void)
 {
@@ -456,6 +491,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/write-and-undo", test_write_and_undo);
   g_test_add_func ("/window/write-refused", test_write_refused);
   g_test_add_func ("/cli/malformed", test_cli_malformed);
+  g_test_add_func ("/cli/zh-cn", test_cli_zh_cn);
   g_test_add_func ("/cli/list-no-display", test_cli_list_no_display);
   g_test_add_func ("/cli/second-instance", test_cli_second_instance);
   rc = g_test_run ();

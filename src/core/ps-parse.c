@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/ipc.h>
 
+#include <glib/gi18n.h>
+
 #include "ps-parse.h"
 
 static gboolean
@@ -34,24 +36,24 @@ parse_number (const char *text,
   while (g_ascii_isspace (*p))
     p++;
   if (*p == '\0')
-    return invalid (error, what, text, "empty; expected a number");
+    return invalid (error, what, text, _("empty; expected a number"));
   if (*p == '-')
-    return invalid (error, what, text, "must not be negative");
+    return invalid (error, what, text, _("must not be negative"));
   if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
     {
       base = 16;
       p += 2;
       /* strtoull would skip a second 0x itself */
       if (!g_ascii_isxdigit (*p) || (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')))
-        return invalid (error, what, text, "expected hex digits after 0x");
+        return invalid (error, what, text, _("expected hex digits after 0x"));
     }
   else if (!g_ascii_isdigit (*p))
-    return invalid (error, what, text, "expected a number");
+    return invalid (error, what, text, _("expected a number"));
 
   errno = 0;
   value = g_ascii_strtoull (p, &end, base);
   if (errno == ERANGE)
-    return invalid (error, what, text, "too large");
+    return invalid (error, what, text, _("too large"));
 
   if (suffixes && base == 10 && *end != '\0' && !g_ascii_isspace (*end))
     {
@@ -60,7 +62,7 @@ parse_number (const char *text,
       guint shift;
 
       if (u == NULL)
-        return invalid (error, what, text, "unknown suffix; use K, M, G or T");
+        return invalid (error, what, text, _("unknown suffix; use K, M, G or T"));
       shift = 10 * (guint) (u - units + 1);
       end++;
       if (*end == 'i' && end[1] == 'B')
@@ -68,14 +70,14 @@ parse_number (const char *text,
       else if (*end == 'B' || *end == 'b')
         end++;
       if (value > (G_MAXUINT64 >> shift))
-        return invalid (error, what, text, "too large");
+        return invalid (error, what, text, _("too large"));
       value <<= shift;
     }
 
   while (g_ascii_isspace (*end))
     end++;
   if (*end != '\0')
-    return invalid (error, what, text, "unexpected characters after the number");
+    return invalid (error, what, text, _("unexpected characters after the number"));
 
   *out = value;
   return TRUE;
@@ -124,7 +126,7 @@ ps_parse_sysv_key (const char *text,
       else if (!parse_number (id_text, "ftok id", FALSE, &id, error))
         return FALSE;
       if (id == 0 || id > 255)
-        return invalid (error, "ftok id", id_text, "must be 1..255 (ftok uses its low 8 bits, and 0 is reserved)");
+        return invalid (error, "ftok id", id_text, _("must be 1..255 (ftok uses its low 8 bits, and 0 is reserved)"));
       key = ftok (path, (int) id);
       if (key == (key_t) -1)
         {
@@ -146,7 +148,7 @@ ps_parse_sysv_key (const char *text,
       errno = 0;
       signed_value = g_ascii_strtoll (text, &end, 10);
       if (errno != 0 || end == text + 1 || *end != '\0' || signed_value < G_MININT32)
-        return invalid (error, "SysV key", text, "expected a decimal or 0x hex number, or PATH:ID for ftok");
+        return invalid (error, "SysV key", text, _("expected a decimal or 0x hex number, or PATH:ID for ftok"));
       *out = (key_t) signed_value;
       return TRUE;
     }
@@ -154,7 +156,7 @@ ps_parse_sysv_key (const char *text,
   if (!parse_number (text, "SysV key", FALSE, &value, error))
     return FALSE;
   if (value > G_MAXUINT32)
-    return invalid (error, "SysV key", text, "does not fit in 32 bits");
+    return invalid (error, "SysV key", text, _("does not fit in 32 bits"));
   *out = (key_t) (guint32) value;
   return TRUE;
 }
@@ -171,7 +173,7 @@ ps_parse_shmid (const char *text,
   if (!parse_number (text, "shmid", FALSE, &value, error))
     return FALSE;
   if (value > G_MAXINT)
-    return invalid (error, "shmid", text, "too large");
+    return invalid (error, "shmid", text, _("too large"));
   *out = (int) value;
   return TRUE;
 }
@@ -189,9 +191,9 @@ ps_parse_mode (const char *text,
   errno = 0;
   value = g_ascii_strtoull (text, &end, 8);
   if (end == text || *end != '\0' || errno != 0)
-    return invalid (error, "mode", text, "expected octal permission bits such as 600 or 0644");
+    return invalid (error, "mode", text, _("expected octal permission bits such as 600 or 0644"));
   if (value > 0777)
-    return invalid (error, "mode", text, "only permission bits (at most 0777) are allowed");
+    return invalid (error, "mode", text, _("only permission bits (at most 0777) are allowed"));
   *out = (guint) value;
   return TRUE;
 }
@@ -211,25 +213,25 @@ ps_posix_name_normalize (const char *name,
   if (*bare == '\0')
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "shm_open(\"%s\"): Invalid argument: the name is empty", name);
+                   _("shm_open(\"%s\"): Invalid argument: the name is empty"), name);
       return NULL;
     }
   if (strchr (bare, '/') != NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "shm_open(\"%s\"): Invalid argument: a name may contain '/' only at its start", name);
+                   _("shm_open(\"%s\"): Invalid argument: a name may contain '/' only at its start"), name);
       return NULL;
     }
   if (strcmp (bare, ".") == 0 || strcmp (bare, "..") == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "shm_open(\"%s\"): Invalid argument: \".\" and \"..\" are not names", name);
+                   _("shm_open(\"%s\"): Invalid argument: \".\" and \"..\" are not names"), name);
       return NULL;
     }
   if (strlen (bare) > NAME_MAX)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG,
-                   "shm_open(\"%s\"): File name too long: at most %d bytes", name, NAME_MAX);
+                   _("shm_open(\"%s\"): File name too long: at most %d bytes"), name, NAME_MAX);
       return NULL;
     }
   return g_strconcat ("/", bare, NULL);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "ps-parse.h"
@@ -202,7 +203,7 @@ parse_options (const char   *kind,
   guint seen = 0;
 
   if (*query == '\0')   /* g_strsplit gives no items at all */
-    return malformed (error, "an empty option (a stray '?' or '&')");
+    return malformed (error, _("an empty option (a stray '?' or '&')"));
 
   for (guint i = 0; items[i] != NULL; i++)
     {
@@ -213,7 +214,7 @@ parse_options (const char   *kind,
       if (value != NULL)
         *value++ = '\0';
       if (*item == '\0')
-        return malformed (error, "an empty option (a stray '?' or '&')");
+        return malformed (error, _("an empty option (a stray '?' or '&')"));
 
       for (k = 0; k < G_N_ELEMENTS (options); k++)
         if (g_str_equal (item, options[k].name))
@@ -222,16 +223,16 @@ parse_options (const char   *kind,
         {
           g_autofree char *list = allowed_list (allowed);
           if (k == G_N_ELEMENTS (options))
-            return malformed (error, "unknown option \"%s\" (%s takes: %s)", item, kind, list);
-          return malformed (error, "option \"%s\" does not apply to %s (it takes: %s)", item, kind, list);
+            return malformed (error, _("unknown option \"%s\" (%s takes: %s)"), item, kind, list);
+          return malformed (error, _("option \"%s\" does not apply to %s (it takes: %s)"), item, kind, list);
         }
       if (seen & options[k].bit)
-        return malformed (error, "option \"%s\" is given twice", item);
+        return malformed (error, _("option \"%s\" is given twice"), item);
       seen |= options[k].bit;
       if (options[k].has_value && (value == NULL || *value == '\0'))
-        return malformed (error, "option \"%s\" needs a value (%s=N)", item, item);
+        return malformed (error, _("option \"%s\" needs a value (%s=N)"), item, item);
       if (!options[k].has_value && value != NULL)
-        return malformed (error, "option \"%s\" takes no value", item);
+        return malformed (error, _("option \"%s\" takes no value"), item);
 
       switch (options[k].bit)
         {
@@ -260,13 +261,13 @@ parse_options (const char   *kind,
     }
 
   if ((seen & (OPT_SIZE | OPT_MODE)) && !(seen & OPT_CREATE))
-    return malformed (error, "size and mode apply only with create");
+    return malformed (error, _("size and mode apply only with create"));
   if ((seen & OPT_CREATE) && !(seen & OPT_SIZE))
-    return malformed (error, "create needs a size (create&size=N)");
+    return malformed (error, _("create needs a size (create&size=N)"));
   if ((seen & OPT_CREATE) && spec->size == 0)
-    return malformed (error, "create needs a size that is not zero");
+    return malformed (error, _("create needs a size that is not zero"));
   if ((seen & OPT_CREATE) && (seen & (OPT_PRIVATE | OPT_OFFSET | OPT_LENGTH)))
-    return malformed (error, "private, offset and length do not apply with create (a new segment is mapped whole and writable)");
+    return malformed (error, _("private, offset and length do not apply with create (a new segment is mapped whole and writable)"));
   return TRUE;
 }
 
@@ -278,10 +279,10 @@ unescape (const char *what,
   char *result = g_uri_unescape_string (body, NULL);
 
   if (result == NULL)
-    malformed (error, "the %s has a bad %%-escape (%%XX with two hex digits; no %%00)", what);
+    malformed (error, _("the %s has a bad %%-escape (%%XX with two hex digits; no %%00)"), what);
   else if (*result == '\0')
     {
-      malformed (error, "the %s is empty", what);
+      malformed (error, _("the %s is empty"), what);
       g_clear_pointer (&result, g_free);
     }
   return result;
@@ -299,7 +300,7 @@ parse_spec (const char   *text,
 
   colon = strchr (text, ':');
   if (colon == NULL)
-    return malformed (error, "expected KIND:WHAT, where KIND is file, posix, sysv, shmid or anon");
+    return malformed (error, _("expected KIND:WHAT, where KIND is file, posix, sysv, shmid or anon"));
   kind = g_strndup (text, colon - text);
   query = strchr (colon + 1, '?');
   body = query != NULL ? g_strndup (colon + 1, query - (colon + 1)) : g_strdup (colon + 1);
@@ -330,7 +331,7 @@ parse_spec (const char   *text,
     {
       parsed.kind = PS_SOURCE_SYSV;
       if (*body == '\0')
-        return malformed (error, "the key is empty; expected sysv:0xKEY");
+        return malformed (error, _("the key is empty; expected sysv:0xKEY"));
       if (!ps_parse_sysv_key (body, &parsed.key, error))
         return FALSE;
       if (query != NULL && !parse_options ("sysv", query, OPT_WRITABLE | OPTS_CREATE, &parsed, error))
@@ -349,14 +350,14 @@ parse_spec (const char   *text,
     {
       parsed.kind = PS_SOURCE_ANON;
       if (query != NULL)
-        return malformed (error, "anon takes no options; expected anon:SIZE");
+        return malformed (error, _("anon takes no options; expected anon:SIZE"));
       if (!ps_parse_size (body, "size", &parsed.size, error))
         return FALSE;
       if (parsed.size == 0)
-        return malformed (error, "the size must not be zero");
+        return malformed (error, _("the size must not be zero"));
     }
   else
-    return malformed (error, "unknown kind \"%s\"; expected file, posix, sysv, shmid or anon", kind);
+    return malformed (error, _("unknown kind \"%s\"; expected file, posix, sysv, shmid or anon"), kind);
 
   /* an out parameter: whatever spec held is not freed */
   *spec = parsed;

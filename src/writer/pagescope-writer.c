@@ -5,12 +5,12 @@
 
 #include <inttypes.h>
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ps-i18n.h"
 #include "ps-parse.h"
 #include "ps-probe.h"
 #include "ps-source.h"
@@ -285,10 +285,7 @@ main (int   argc,
     { NULL }
   };
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  ps_i18n_init ();
 
   context = g_option_context_new (_("(FILE | --sysv KEY | --shmid ID | --posix NAME)"));
   g_option_context_set_summary (context, _("Write a pattern into mapped memory, as Pagescope's writer children do."));
