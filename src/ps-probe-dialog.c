@@ -707,7 +707,7 @@ typed_offset (PsProbeDialog *self,
                            _("Type an offset into the mapping, e.g. 4096 or 0x1000"));
       return FALSE;
     }
-  return ps_parse_offset (text, "offset", offset, error);
+  return ps_parse_offset (text, _("offset"), offset, error);
 }
 
 /* The marker follows what is typed; it keeps the last outcome while the

@@ -13,8 +13,6 @@
 #include "ps-parse.h"
 #include "ps-write-dialog.h"
 
-/* What one write may carry (ps-bytes refuses more). */
-#define MAX_WRITE ((guint64) 16 * 1024 * 1024)
 /* Characters shown either side of the one an error points at. */
 #define ERROR_CONTEXT 30
 /* Bytes the preview shows before "…". */
@@ -47,11 +45,10 @@ struct _PsWriteDialog
   guint64        sel_offset;
   guint64        sel_length;
 
-  /* what Write would write, when valid */
+  /* what Write would write, when update() says it is valid */
   GBytes        *pattern;
   guint64        offset;
   guint64        length;
-  gboolean       valid;
 
   guint64        written_offset;   /* the last write, for Undo */
   guint64        written_length;
@@ -98,19 +95,6 @@ show_label (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
 }
 
-/* The column a ps-bytes error names ("column 5: …"), or 0. The number is
- * the first one in the message, before its first colon. */
-static int
-error_column (const char *message)
-{
-  const char *colon = strchr (message, ':');
-
-  for (const char *p = message; *p != '\0' && (colon == NULL || p < colon); p++)
-    if (g_ascii_isdigit (*p))
-      return (int) g_ascii_strtoull (p, NULL, 10);
-  return 0;
-}
-
 /* The typed text around the offending character, a caret under it, and the
  * message:
  *     de ad bg ef
@@ -118,10 +102,11 @@ error_column (const char *message)
  *     column 8: 'g' is not a hex digit */
 static char *
 point_at (const char *text,
+          int         column,
           const char *message)
 {
   glong n = g_utf8_strlen (text, -1);
-  glong at = error_column (message) - 1;
+  glong at = column - 1;
   glong first, last;
   GString *out;
 
@@ -170,6 +155,7 @@ check_data (PsWriteDialog *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *shown = NULL;
   GBytes *bytes;
+  int column;
 
   if (data_is_blank (self))
     {
@@ -177,10 +163,10 @@ check_data (PsWriteDialog *self)
       show_label (self->data_error_label, NULL);
       return NULL;
     }
-  bytes = ps_bytes_parse (text, &error);
+  bytes = ps_bytes_parse_at (text, &column, &error);
   mark_row (GTK_WIDGET (self->data_row), bytes == NULL);
   if (bytes == NULL)
-    shown = point_at (text, error->message);
+    shown = point_at (text, column, error->message);
   show_label (self->data_error_label, shown);
   return bytes;
 }
@@ -206,7 +192,7 @@ check_range (PsWriteDialog  *self,
     {
       self->offset = self->sel_offset;
       self->length = self->sel_length;
-      if (self->length > MAX_WRITE)
+      if (self->length > PS_BYTES_MAX)
         {
           g_autofree char *size = g_strdup_printf ("%" PRIu64, self->length);
 
@@ -231,7 +217,7 @@ check_range (PsWriteDialog  *self,
                                    : g_strdup (_("The repeat count must be at least 1"));
           return FALSE;
         }
-      if (pattern_len > 0 && repeat > MAX_WRITE / pattern_len)
+      if (pattern_len > 0 && repeat > PS_BYTES_MAX / pattern_len)
         {
           mark_row (GTK_WIDGET (self->repeat_row), TRUE);
           *problem = g_strdup_printf (_("%zu bytes repeated %" PRIu64 " times is more than 16 MiB, the most one write carries"),
@@ -283,21 +269,24 @@ preview_text (PsWriteDialog *self)
   return g_string_free (text, FALSE);
 }
 
-static void
+/* Checks the fields and shows what is wrong or what would be written;
+ * TRUE if pattern, offset and length say what Write would write. */
+static gboolean
 update (PsWriteDialog *self)
 {
   PsSource *source = current_source (self);
   g_autofree char *problem = NULL;
   g_autofree char *preview = NULL;
   gboolean range_ok;
+  gboolean valid;
 
   g_clear_pointer (&self->pattern, g_bytes_unref);
   self->pattern = check_data (self);
   range_ok = check_range (self, self->pattern != NULL ? g_bytes_get_size (self->pattern) : 0, &problem);
   show_label (self->range_error_label, problem);
-  self->valid = self->pattern != NULL && range_ok;
+  valid = self->pattern != NULL && range_ok;
 
-  if (self->valid)
+  if (valid)
     preview = preview_text (self);
   else if (data_is_blank (self))
     preview = g_strdup (_("Type the bytes to write."));
@@ -306,7 +295,8 @@ update (PsWriteDialog *self)
   gtk_label_set_text (self->preview_label, preview);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.write",
-                                 self->valid && source != NULL && ps_source_is_writable (source));
+                                 valid && source != NULL && ps_source_is_writable (source));
+  return valid;
 }
 
 /* ---- the outcome ---- */
@@ -405,9 +395,8 @@ action_write (GtkWidget  *widget,
   g_autofree char *message = NULL;
   PsSource *source;
 
-  update (self);
   source = current_source (self);
-  if (!self->valid || source == NULL || !ps_source_is_writable (source))
+  if (!update (self) || source == NULL || !ps_source_is_writable (source))
     return;
 
   argument = write_argument (self);

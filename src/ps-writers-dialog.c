@@ -48,6 +48,7 @@ struct _PsWritersDialog
 
   PsWindow        *window;          /* weak */
   PsWriters       *writers;         /* the window's, followed when it changes */
+  GSignalGroup    *writers_signals;
   GtkNoSelection  *selection;
   GHashTable      *bound_writes;    /* GtkListItem of the Writes column showing a child */
   guint            refresh_id;
@@ -445,13 +446,9 @@ follow_writers (PsWritersDialog *self)
 {
   PsWriters *writers = self->window != NULL ? ps_window_get_writers (self->window) : NULL;
 
-  if (writers == self->writers)
+  if (!g_set_object (&self->writers, writers))
     return;
-  if (self->writers != NULL)
-    g_signal_handlers_disconnect_by_data (self->writers, self);
-  g_set_object (&self->writers, writers);
-  if (writers != NULL)
-    g_signal_connect_object (writers, "items-changed", G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_set_target (self->writers_signals, writers);
   gtk_no_selection_set_model (self->selection, G_LIST_MODEL (writers));
   self->last_time = 0;
   update_notice (self);
@@ -641,8 +638,7 @@ ps_writers_dialog_dispose (GObject *object)
     gtk_no_selection_set_model (self->selection, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WRITERS_DIALOG);
   g_clear_object (&self->selection);
-  if (self->writers != NULL)
-    g_signal_handlers_disconnect_by_data (self->writers, self);
+  g_clear_object (&self->writers_signals);
   g_clear_object (&self->writers);
   g_clear_pointer (&self->bound_writes, g_hash_table_unref);
   g_clear_weak_pointer (&self->window);
@@ -700,6 +696,9 @@ ps_writers_dialog_init (PsWritersDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->bound_writes = g_hash_table_new (NULL, NULL);
+  self->writers_signals = g_signal_group_new (PS_TYPE_WRITERS);
+  g_signal_group_connect_object (self->writers_signals, "items-changed", G_CALLBACK (on_items_changed),
+                                 self, G_CONNECT_SWAPPED);
   self->selection = gtk_no_selection_new (NULL);
   add_columns (self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));

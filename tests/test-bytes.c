@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ps-bytes.h"
@@ -35,11 +36,19 @@ assert_fails (const char *text,
               const char *expected_message)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = ps_bytes_parse (text, &error);
+  int column = -1;
+  int named = 0;
+  g_autoptr(GBytes) bytes = ps_bytes_parse_at (text, &column, &error);
 
   g_assert_null (bytes);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_cmpstr (error->message, ==, expected_message);
+  /* the column given is the one the message names, or 0 when it names none */
+  if (sscanf (expected_message, "column %d:", &named) != 1)
+    named = 0;
+  if (g_str_has_prefix (expected_message, "unterminated string (opened at column "))
+    sscanf (expected_message, "unterminated string (opened at column %d)", &named);
+  g_assert_cmpint (column, ==, named);
 }
 
 static void

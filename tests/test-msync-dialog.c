@@ -157,6 +157,40 @@ assert_dirty_text (const char *text)
   g_assert_true (g_regex_match_simple ("^([0-9]+ KiB|\\?) → ([0-9]+ KiB|\\?)$", text, 0, 0));
 }
 
+/* Alt+key on a mnemonic two widgets share only moves the focus between
+ * them: every mnemonic on screen must be its own. Two labels with the same
+ * text are one row's (an entry row has a second title label). */
+static void
+collect_mnemonics (GtkWidget  *widget,
+                   GHashTable *seen)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (!gtk_widget_get_mapped (c))
+        continue;
+      if (GTK_IS_LABEL (c) && gtk_label_get_mnemonic_keyval (GTK_LABEL (c)) != GDK_KEY_VoidSymbol)
+        {
+          gpointer key = GUINT_TO_POINTER (gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (c))));
+          const char *text = gtk_label_get_label (GTK_LABEL (c));
+          const char *other = g_hash_table_lookup (seen, key);
+
+          if (other != NULL && !g_str_equal (other, text))
+            g_error ("\"%s\" and \"%s\" share a mnemonic", other, text);
+          g_hash_table_insert (seen, key, (gpointer) text);
+        }
+      collect_mnemonics (c, seen);
+    }
+}
+
+static void
+assert_mnemonics_unique (GtkWindow *dialog)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  collect_mnemonics (GTK_WIDGET (dialog), seen);
+  g_assert_cmpuint (g_hash_table_size (seen), >, 0);
+}
+
 /* ---- run over the whole mapping, and again with other flags ---- */
 
 static void
@@ -176,6 +210,7 @@ test_run (void)
   assert_contains (adw_action_row_get_subtitle (child (dialog, "whole_row")), "0x0–0x1fff, 8192 bytes (2 pages)");
   g_assert_cmpstr (label_text (dialog, "call_label"), ==, "Not run yet");
   g_assert_true (gtk_check_button_get_active (child (dialog, "sync_check")));
+  assert_mnemonics_unique (dialog);
 
   call = expected_call (window, 0, 2 * PAGE, "MS_SYNC");
   g_assert_cmpstr (run (dialog), ==, call);

@@ -7,8 +7,7 @@
 #include "ps-bytes.h"
 #include "ps-parse.h"
 
-/* The most one write may carry, repeat included. */
-#define MAX_BYTES ((gsize) 16 * 1024 * 1024)
+#define MAX_BYTES PS_BYTES_MAX
 
 typedef struct
 {
@@ -16,6 +15,7 @@ typedef struct
   const char  *p;
   GByteArray  *out;
   GError     **error;
+  int          column; /* of the error, once there is one */
 } Parser;
 
 static int
@@ -37,8 +37,9 @@ fail_at (Parser     *self,
   va_start (args, format);
   reason = g_strdup_vprintf (format, args);
   va_end (args);
+  self->column = column_of (self->text, at);
   g_set_error (self->error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               _("column %d: %s"), column_of (self->text, at), reason);
+               _("column %d: %s"), self->column, reason);
   return FALSE;
 }
 
@@ -52,14 +53,16 @@ fail_empty (GError **error)
 
 static gboolean
 check_utf8 (const char  *text,
+            int         *column,
             GError     **error)
 {
   const char *end = NULL;
 
   if (g_utf8_validate (text, -1, &end))
     return TRUE;
+  *column = column_of (text, end);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               _("column %d: the text is not valid UTF-8"), column_of (text, end));
+               _("column %d: the text is not valid UTF-8"), *column);
   return FALSE;
 }
 
@@ -316,17 +319,21 @@ parse_item (Parser *self)
 static GBytes *
 parse_data (const char  *text,
             const char  *start,
+            int         *column,
             GError     **error)
 {
   g_autoptr(GByteArray) out = g_byte_array_new ();
-  Parser self = { text, start, out, error };
+  Parser self = { text, start, out, error, 0 };
 
   while (*self.p != '\0')
     {
       if (is_separator (*self.p))
         self.p++;
       else if (!parse_item (&self))
-        return NULL;
+        {
+          *column = self.column;
+          return NULL;
+        }
     }
 
   if (out->len == 0)
@@ -347,12 +354,24 @@ GBytes *
 ps_bytes_parse (const char  *text,
                 GError     **error)
 {
+  return ps_bytes_parse_at (text, NULL, error);
+}
+
+GBytes *
+ps_bytes_parse_at (const char  *text,
+                   int         *column,
+                   GError     **error)
+{
+  int at = 0;
+  GBytes *bytes;
+
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_utf8 (text, error))
-    return NULL;
-  return parse_data (text, text, error);
+  bytes = check_utf8 (text, &at, error) ? parse_data (text, text, &at, error) : NULL;
+  if (column != NULL)
+    *column = bytes != NULL ? 0 : at;
+  return bytes;
 }
 
 GBytes *
@@ -386,12 +405,13 @@ ps_bytes_parse_write (const char  *text,
   const char *p = text;
   guint64 value;
   GBytes *bytes;
+  int column;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (offset != NULL, FALSE);
   g_return_val_if_fail (data != NULL, FALSE);
 
-  if (!check_utf8 (text, error))
+  if (!check_utf8 (text, &column, error))
     return FALSE;
 
   for (; g_ascii_isspace (*p); p++)
@@ -422,7 +442,7 @@ ps_bytes_parse_write (const char  *text,
       return FALSE;
     }
 
-  bytes = parse_data (text, p, error);
+  bytes = parse_data (text, p, &column, error);
   if (bytes == NULL)
     return FALSE;
   *offset = value;

@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* The most one write may carry, repeat included. */
+#define PS_BYTES_MAX ((gsize) 16 * 1024 * 1024)
+
 /* What the user types as bytes:
  *   hex in any common spelling: "de ad be ef", "deadbeef", "0xde,0xad", "DE:AD", "\xde\xad"
  *   a quoted C string with escapes: "hi, dad\n" (\n \t \r \0 \\ \" \xHH \NNN octal)
@@ -16,6 +19,11 @@ G_BEGIN_DECLS
  * Separators between hex bytes: whitespace, ',', ':' or '-'. A run of hex
  * digits is read two per byte; "0xA" and "0xAB" are one byte each. */
 GBytes   *ps_bytes_parse        (const char   *text,
+                                 GError      **error);
+/* The same; on error *column (if not NULL) is the 1-based column of the
+ * offending character, 0 when the error names none (empty, too large). */
+GBytes   *ps_bytes_parse_at     (const char   *text,
+                                 int          *column,
                                  GError      **error);
 
 /* Repeats (or truncates) pattern to fill exactly length bytes. */
