@@ -756,60 +756,59 @@ action_probe_sweep (GtkWidget  *widget,
 
 /* ---- dialogs ------------------------------------------------------------- */
 
-static void
-present_dialog (PsWindow  *self,
-                GtkWindow *dialog)
+/* One dialog of each kind per window: asking again presents the open one. */
+void
+ps_window_present_dialog (PsWindow     *self,
+                          PsDialogKind  kind,
+                          guint64       probe_offset)
 {
-  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
-  gtk_window_present (dialog);
+  GtkWindow **slot = &self->dialogs[kind];
+
+  /* a probe asked for at an offset starts again there */
+  if (*slot != NULL && kind == PS_DIALOG_PROBE && probe_offset != G_MAXUINT64)
+    gtk_window_destroy (*slot);
+  if (*slot == NULL)
+    {
+      switch (kind)
+        {
+        case PS_DIALOG_WRITE:
+          *slot = ps_write_dialog_new (self);
+          break;
+        case PS_DIALOG_MSYNC:
+          *slot = ps_msync_dialog_new (self);
+          break;
+        case PS_DIALOG_WRITERS:
+          *slot = ps_writers_dialog_new (self);
+          break;
+        case PS_DIALOG_PROBE:
+        default:
+          /* start where it is interesting: the first byte past EOF */
+          *slot = ps_probe_dialog_new (self, probe_offset != G_MAXUINT64 ? probe_offset
+                                                                         : ps_source_get_geometry (self->source)->data_length);
+          break;
+        }
+      g_object_add_weak_pointer (G_OBJECT (*slot), (gpointer *) slot);
+      gtk_window_set_transient_for (*slot, GTK_WINDOW (self));
+    }
+  gtk_window_present (*slot);
 }
 
 static void
-action_write_dialog (GtkWidget  *widget,
-                     const char *name,
-                     GVariant   *parameter)
+action_dialog (GtkWidget  *widget,
+               const char *name,
+               GVariant   *parameter)
 {
   PsWindow *self = PS_WINDOW (widget);
+  static const char *names[PS_N_DIALOGS] = {
+    [PS_DIALOG_WRITE] = "write-dialog",
+    [PS_DIALOG_MSYNC] = "msync-dialog",
+    [PS_DIALOG_WRITERS] = "writers-dialog",
+    [PS_DIALOG_PROBE] = "probe-dialog",
+  };
 
-  if (need_source (self, "write-dialog"))
-    present_dialog (self, ps_write_dialog_new (self));
-}
-
-static void
-action_msync_dialog (GtkWidget  *widget,
-                     const char *name,
-                     GVariant   *parameter)
-{
-  PsWindow *self = PS_WINDOW (widget);
-
-  if (need_source (self, "msync-dialog"))
-    present_dialog (self, ps_msync_dialog_new (self));
-}
-
-static void
-action_writers_dialog (GtkWidget  *widget,
-                       const char *name,
-                       GVariant   *parameter)
-{
-  PsWindow *self = PS_WINDOW (widget);
-
-  if (need_source (self, "writers-dialog"))
-    present_dialog (self, ps_writers_dialog_new (self));
-}
-
-static void
-action_probe_dialog (GtkWidget  *widget,
-                     const char *name,
-                     GVariant   *parameter)
-{
-  PsWindow *self = PS_WINDOW (widget);
-  const PsGeometry *g;
-
-  if (!need_source (self, "probe-dialog"))
-    return;
-  /* start where it is interesting: the first byte past EOF */
-  g = ps_source_get_geometry (self->source);
-  present_dialog (self, ps_probe_dialog_new (self, g->data_length));
+  for (guint kind = 0; kind < PS_N_DIALOGS; kind++)
+    if (g_str_equal (name + strlen ("win."), names[kind]) && need_source (self, names[kind]))
+      ps_window_present_dialog (self, kind, G_MAXUINT64);
 }
 
 /* ---- keyboard shortcuts -------------------------------------------------- */
@@ -929,9 +928,9 @@ ps_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.stop-writers", "s", action_stop_writers);
   gtk_widget_class_install_action (widget_class, "win.probe", "s", action_probe);
   gtk_widget_class_install_action (widget_class, "win.probe-sweep", "s", action_probe_sweep);
-  gtk_widget_class_install_action (widget_class, "win.write-dialog", NULL, action_write_dialog);
-  gtk_widget_class_install_action (widget_class, "win.msync-dialog", NULL, action_msync_dialog);
-  gtk_widget_class_install_action (widget_class, "win.writers-dialog", NULL, action_writers_dialog);
-  gtk_widget_class_install_action (widget_class, "win.probe-dialog", NULL, action_probe_dialog);
+  gtk_widget_class_install_action (widget_class, "win.write-dialog", NULL, action_dialog);
+  gtk_widget_class_install_action (widget_class, "win.msync-dialog", NULL, action_dialog);
+  gtk_widget_class_install_action (widget_class, "win.writers-dialog", NULL, action_dialog);
+  gtk_widget_class_install_action (widget_class, "win.probe-dialog", NULL, action_dialog);
   gtk_widget_class_install_action (widget_class, "win.remove-segment", NULL, action_remove_segment);
 }

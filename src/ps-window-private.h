@@ -7,6 +7,15 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  PS_DIALOG_WRITE,
+  PS_DIALOG_MSYNC,
+  PS_DIALOG_WRITERS,
+  PS_DIALOG_PROBE,
+  PS_N_DIALOGS
+} PsDialogKind;
+
 typedef struct
 {
   guint64  offset;
@@ -61,11 +70,17 @@ struct _PsWindow
   double                changes_per_s;
   guint                 frame_seen;    /* frames shown since the source was set */
   guint64               details_size;  /* the object size the details show */
+  GtkWindow            *dialogs[PS_N_DIALOGS];   /* weak: the one of each kind open */
   guint8               *probe_marks;   /* PsProbeOutcome + 1 per page, from a sweep */
   guint64               n_probe_marks;
 };
 
 void     ps_window_class_install_actions (GtkWidgetClass *widget_class);
+/* Presents this window's dialog of the kind, made if none is open; a probe
+ * dialog asked for at an offset (G_MAXUINT64: none) starts again there. */
+void     ps_window_present_dialog        (PsWindow       *self,
+                                          PsDialogKind    kind,
+                                          guint64         probe_offset);
 void     ps_window_update_actions        (PsWindow       *self);
 void     ps_window_refresh_recent        (PsWindow       *self);
 void     ps_undo_entry_free              (PsUndoEntry    *entry);

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "ps-parse.h"
-#include "ps-probe-dialog.h"
 #include "ps-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -254,10 +253,7 @@ on_page_activated (PsPageGrid *grid,
    * to show: ask what touching it does */
   if (page >= g->n_inside)
     {
-      GtkWindow *dialog = ps_probe_dialog_new (self, page * g->page_size);
-
-      gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
-      gtk_window_present (dialog);
+      ps_window_present_dialog (self, PS_DIALOG_PROBE, page * g->page_size);
       return;
     }
   ps_hex_view_goto (self->hex, page * g->page_size);
@@ -494,6 +490,15 @@ ps_window_dispose (GObject *object)
   /* the last log lines (munmap, close) need no view any more */
   g_signal_group_set_target (self->log_signals, NULL);
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  for (guint kind = 0; kind < PS_N_DIALOGS; kind++)
+    if (self->dialogs[kind] != NULL)
+      {
+        GtkWindow *dialog = self->dialogs[kind];
+
+        g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->dialogs[kind]);
+        self->dialogs[kind] = NULL;
+        gtk_window_destroy (dialog);
+      }
   clear_source (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WINDOW);
   G_OBJECT_CLASS (ps_window_parent_class)->dispose (object);

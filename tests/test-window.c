@@ -134,6 +134,21 @@ test_help_overlay (void)
 
 /* ---- a click on a page past EOF asks what touching it does ---- */
 
+static guint
+count_toplevels (const char *type_name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      n += g_str_equal (G_OBJECT_TYPE_NAME (toplevel), type_name);
+    }
+  return n;
+}
+
 static GtkWindow *
 find_toplevel (const char *type_name)
 {
@@ -178,17 +193,37 @@ test_click_past_eof (void)
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
   offset_row = gtk_widget_get_template_child (GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), "offset_row");
   g_assert_cmpuint (g_ascii_strtoull (gtk_editable_get_text (GTK_EDITABLE (offset_row)), NULL, 0), ==, 2 * 4096);
-  gtk_window_destroy (dialog);
 
-  /* and so does the guard page past the mapping */
+  /* and so does the guard page past the mapping: the one dialog, there */
   g_signal_emit_by_name (window->grid, "page-activated", (guint64) 3);
+  g_assert_cmpuint (count_toplevels ("PsProbeDialog"), ==, 1);
   dialog = find_toplevel ("PsProbeDialog");
-  g_assert_nonnull (dialog);
   offset_row = gtk_widget_get_template_child (GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), "offset_row");
   g_assert_cmpuint (g_ascii_strtoull (gtk_editable_get_text (GTK_EDITABLE (offset_row)), NULL, 0), ==, 3 * 4096);
-  gtk_window_destroy (dialog);
 
+  /* asking again for a dialog presents the open one */
+  for (int i = 0; i < 2; i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.probe-dialog", NULL));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.writers-dialog", NULL));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.msync-dialog", NULL));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.write-dialog", NULL));
+    }
+  g_assert_cmpuint (count_toplevels ("PsProbeDialog"), ==, 1);
+  g_assert_cmpuint (count_toplevels ("PsWritersDialog"), ==, 1);
+  g_assert_cmpuint (count_toplevels ("PsMsyncDialog"), ==, 1);
+  g_assert_cmpuint (count_toplevels ("PsWriteDialog"), ==, 1);
+
+  /* a closed one is made again */
+  gtk_window_destroy (find_toplevel ("PsMsyncDialog"));
+  g_assert_cmpuint (count_toplevels ("PsMsyncDialog"), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.msync-dialog", NULL));
+  g_assert_cmpuint (count_toplevels ("PsMsyncDialog"), ==, 1);
+
+  /* and the window takes them all along */
   gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpuint (count_toplevels ("PsProbeDialog") + count_toplevels ("PsWritersDialog") +
+                    count_toplevels ("PsMsyncDialog") + count_toplevels ("PsWriteDialog"), ==, 0);
   unlink (path);
 }
 
