@@ -147,6 +147,25 @@ typedef struct
   gint64  hwm_kb;
 } Launch;
 
+/* The 1 GiB file, removed whatever happens. */
+static char bench_path[] = "/tmp/pagescope-bench-XXXXXX";
+static gboolean bench_path_made;
+
+static void G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN
+die (const char *format,
+     ...)
+{
+  va_list args;
+
+  if (bench_path_made)
+    unlink (bench_path);
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fputc ('\n', stderr);
+  exit (1);
+}
+
 static gint64
 status_kb (const char *text,
            const char *key)
@@ -174,7 +193,7 @@ launch (const char * const *argv,
   t0 = g_get_monotonic_time ();
   if (!g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                                  &pid, NULL, &fd, NULL, &error))
-    g_error ("%s", error->message);
+    die ("%s", error->message);
   deadline = t0 + 60 * G_USEC_PER_SEC;
   while (strstr (out->str, "first-frame") == NULL && g_get_monotonic_time () < deadline)
     {
@@ -199,7 +218,7 @@ launch (const char * const *argv,
   close (fd);
   waitpid (pid, &status, 0);
   if (strstr (out->str, "first-frame") == NULL)
-    g_error ("%s never drew its first frame:\n%s", argv[0], out->str);
+    die ("%s never drew its first frame:\n%s", argv[0], out->str);
   result.rss_anon_kb = status_kb (out->str, "RssAnon:");
   result.rss_file_kb = status_kb (out->str, "RssFile:");
   result.rss_shmem_kb = status_kb (out->str, "RssShmem:");
@@ -222,21 +241,25 @@ bench_launch (const char *empty_bin,
               double     *overhead_mb,
               double     *budget_mb)
 {
-  char path[] = "/tmp/pagescope-bench-XXXXXX";
+  const char *path = bench_path;
   const char *no_env[] = { NULL };
   const char *ps_env[] = { "PAGESCOPE_BENCH_FIRST_FRAME", "1", NULL };
   const char *empty_argv[] = { empty_bin, NULL };
   const char *ps_argv[] = { pagescope_bin, path, NULL };
   g_autofree guint8 *block = g_malloc (1 << 20);
   Launch empty[5], ps[5];
-  int fd = mkstemp (path);
+  int fd = mkstemp (bench_path);
+
+  if (fd < 0)
+    die ("mkstemp %s: %s", bench_path, g_strerror (errno));
+  bench_path_made = TRUE;
 
   /* a 1 GiB file, in the page cache as a file just written is */
   for (gsize i = 0; i < (1 << 20); i++)
     block[i] = (guint8) (i * 7 + i / 4096);
   for (int i = 0; i < 1024; i++)
     if (write (fd, block, 1 << 20) != 1 << 20)
-      g_error ("write %s: %s", path, g_strerror (errno));
+      die ("write %s: %s", path, g_strerror (errno));
   close (fd);
 
   /* alternate, so both see the same machine */
@@ -246,6 +269,7 @@ bench_launch (const char *empty_bin,
       ps[r] = launch (ps_argv, ps_env);
     }
   unlink (path);
+  bench_path_made = FALSE;
   qsort (empty, 5, sizeof *empty, cmp_launch);
   qsort (ps, 5, sizeof *ps, cmp_launch);
 
