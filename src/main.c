@@ -13,5 +13,6 @@ main (int   argc,
   ps_i18n_init ();
 
   app = ps_application_new ();
+  ps_application_quit_on_signals (app);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

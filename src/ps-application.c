@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -332,6 +334,26 @@ action_quit (GSimpleAction *action,
    * and children; the application ends with the last one */
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (l->data);
+}
+
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  /* as app.quit: each window releases its source (the demo file goes),
+   * its writer children are stopped and reaped */
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+ps_application_quit_on_signals (PsApplication *self)
+{
+  static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+  g_return_if_fail (PS_IS_APPLICATION (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    g_unix_signal_add_full (G_PRIORITY_HIGH, signals[i], on_quit_signal, self, NULL);
 }
 
 static const GActionEntry app_actions[] = {

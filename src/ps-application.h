@@ -21,6 +21,11 @@ void           ps_application_add_recent     (PsApplication      *self,
  * FILE, --sysv, --shmid, --posix, --anon, --demo with --private, --writable,
  * --offset, --length. Returns FALSE with an error for malformed arguments;
  * *has_source is FALSE when none was named. */
+/* SIGINT, SIGTERM and SIGHUP quit as app.quit does: every window releases
+ * what it opened (the demo file is removed) and its writer children are
+ * stopped and reaped. For the program, not for tests. The application must
+ * outlive its main loop. */
+void           ps_application_quit_on_signals (PsApplication *self);
 gboolean       ps_application_parse_options  (GVariantDict  *options,
                                               PsSourceSpec  *spec,
                                               gboolean      *has_source,

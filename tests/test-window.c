@@ -507,6 +507,48 @@ test_cli_second_instance (void)
   g_object_unref (made);
 }
 
+/* SIGTERM, as a session ending sends: the app quits as app.quit does, and the
+ * demo file goes with it, so do its writer children. */
+static void
+test_cli_sigterm (void)
+{
+  const char *argv[] = { g_getenv ("PAGESCOPE_BIN"), "--log", "--demo", NULL };
+  const char *spawn_argv[] = { "gapplication", "action", APP_ID, "spawn-writers", "'2 counter 50'", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo = NULL;
+  Reader reader = { g_string_new (NULL), -1 };
+  const char *at, *end;
+  GPid pid;
+  int status;
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &pid, NULL, &reader.fd, NULL, &error);
+  g_assert_no_error (error);
+  g_unix_set_fd_nonblocking (reader.fd, TRUE, NULL);
+  g_assert_true (primary_says (&reader, "madvise(", 20000));
+  at = strstr (reader.out->str, "open(\"");
+  g_assert_nonnull (at);
+  at += strlen ("open(\"");
+  end = strchr (at, '"');
+  demo = g_strndup (at, end - at);
+  g_assert_true (g_file_test (demo, G_FILE_TEST_EXISTS));
+  g_spawn_sync (NULL, (char **) spawn_argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (primary_says (&reader, "fork() = ", 10000));
+
+  kill (pid, SIGTERM);
+  status = ps_test_reap (pid, 10000);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  read_more (&reader);
+  /* the writers were stopped and reaped before the app ended */
+  g_assert_nonnull (strstr (reader.out->str, "= killed by SIGTERM"));
+  g_assert_false (g_file_test (demo, G_FILE_TEST_EXISTS));
+
+  close (reader.fd);
+  g_string_free (reader.out, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -527,6 +569,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/write-refused", test_write_refused);
   g_test_add_func ("/cli/malformed", test_cli_malformed);
   g_test_add_func ("/cli/zh-cn", test_cli_zh_cn);
+  g_test_add_func ("/cli/sigterm", test_cli_sigterm);
   g_test_add_func ("/cli/list-no-display", test_cli_list_no_display);
   g_test_add_func ("/cli/second-instance", test_cli_second_instance);
   rc = g_test_run ();
