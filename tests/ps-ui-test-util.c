@@ -133,3 +133,38 @@ ps_ui_test_screenshot (GtkWidget  *widget,
   g_test_message ("saved %s", path);
   return TRUE;
 }
+
+typedef struct
+{
+  GtkWidget *widget;
+  guint      painted;
+} FrameWait;
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                FrameWait     *wait)
+{
+  /* the first frame may have begun before the change: ask for another */
+  if (++wait->painted == 1)
+    gtk_widget_queue_draw (wait->widget);
+}
+
+static gboolean
+painted_twice (gpointer data)
+{
+  return ((FrameWait *) data)->painted >= 2;
+}
+
+void
+ps_ui_test_wait_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  FrameWait wait = { widget, 0 };
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &wait);
+  gtk_widget_queue_draw (widget);
+  g_assert_true (ps_ui_test_wait (painted_twice, &wait, 10000));
+  g_signal_handler_disconnect (clock, id);
+}

@@ -21,6 +21,9 @@ gboolean    ps_ui_test_wait          (gboolean  (*func) (gpointer data),
                                       guint       timeout_ms);
 /* Iterates until the widget is mapped and has drawn a frame. */
 void        ps_ui_test_wait_drawn    (GtkWidget  *widget);
+/* Iterates until the widget's frame clock has painted a frame that started
+ * after this call: layout and drawing have caught up with what was changed. */
+void        ps_ui_test_wait_frame    (GtkWidget  *widget);
 /* With $PAGESCOPE_SCREENSHOTS=DIR, saves what the widget shows, over an
  * opaque background once its animations have run, as DIR/NAME.png, to look
  * at the layout (no test checks it). Returns FALSE without the variable. */

@@ -569,7 +569,7 @@ test_fit (void)
 
   ps_page_grid_set_fit (shown.grid, TRUE);
   ps_page_grid_set_frame (shown.grid, small);
-  settle (50);
+  ps_ui_test_wait_frame (GTK_WIDGET (shown.grid));
 
   /* 1000 pages and the guard page fit, no scrolling; a pixel more would not */
   cell = ps_page_grid_get_cell_size (shown.grid);
@@ -581,20 +581,21 @@ test_fit (void)
 
   /* a larger mapping shrinks the cells: 1 GiB at one pixel a page */
   ps_page_grid_set_frame (shown.grid, large);
-  settle (50);
+  ps_ui_test_wait_frame (GTK_WIDGET (shown.grid));
   g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), ==, 1);
 
   /* a new size refits */
   ps_page_grid_set_frame (shown.grid, small);
   gtk_widget_set_size_request (gtk_widget_get_parent (GTK_WIDGET (shown.grid)), 700, 500);
-  settle (50);
+  ps_ui_test_wait_frame (GTK_WIDGET (shown.grid));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (shown.grid)), ==, 700);
   g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), >, cell);
 
   /* choosing a cell size ends fitting */
   ps_page_grid_set_cell_size (shown.grid, 4);
   g_assert_false (ps_page_grid_get_fit (shown.grid));
   ps_page_grid_set_frame (shown.grid, large);
-  settle (50);
+  ps_ui_test_wait_frame (GTK_WIDGET (shown.grid));
   g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), ==, 4);
   hide_grid (&shown);
 }
