@@ -54,17 +54,6 @@ set_changed (PsFrame *frame,
   frame->pages[p].changes = changes;
 }
 
-/* Iterates the main loop for a while, so layout and frames happen. */
-static void
-settle (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 typedef struct
 {
   GtkWidget  *window;
@@ -97,7 +86,8 @@ static void
 hide_grid (Shown *shown)
 {
   gtk_window_destroy (GTK_WINDOW (shown->window));
-  settle (10);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 }
 
 /* The widget as drawn now: 0xAARRGGBB words, width * height. */
@@ -144,7 +134,7 @@ shoot (PsPageGrid *grid)
   g_autoptr(GdkTexture) texture = NULL;
   Shot shot;
 
-  settle (20);
+  ps_ui_test_wait_frame (GTK_WIDGET (grid));
   texture = render_painted (grid);
   shot.width = gdk_texture_get_width (texture);
   shot.height = gdk_texture_get_height (texture);
@@ -434,6 +424,25 @@ test_activity_fades (void)
   g_assert_cmphex (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now + 3100 * 1000, 0), ==, cold);
 }
 
+
+typedef struct
+{
+  PsPageGrid *grid;
+  guint32     hot;
+} Cooling;
+
+/* Page 3 as painted now is darker than it was when hot. */
+static gboolean
+has_cooled (gpointer data)
+{
+  Cooling *cooling = data;
+  g_autoptr(GdkTexture) texture = ps_ui_test_render (GTK_WIDGET (cooling->grid));
+  GdkRectangle area;
+
+  g_assert_true (ps_page_grid_get_page_area (cooling->grid, 3, &area));
+  return luminance (ps_ui_test_pixel (texture, area.x + 8, area.y + 9)) < luminance (cooling->hot);
+}
+
 static void
 test_activity_widget_cools (void)
 {
@@ -455,7 +464,11 @@ test_activity_widget_cools (void)
   g_assert_cmphex (hot, !=, cold);
   /* no new frame, no redraw asked for: the grid's own clock cools the page
    * (what was painted last, so not render_painted) */
-  settle (600);
+  {
+    Cooling cooling = { shown.grid, hot };
+
+    g_assert_true (ps_ui_test_wait (has_cooled, &cooling, 3000));
+  }
   {
     g_autoptr(GdkTexture) texture = ps_ui_test_render (GTK_WIDGET (shown.grid));
     GdkRectangle area;
@@ -620,7 +633,7 @@ test_zoom (void)
   ps_page_grid_set_cell_size (shown.grid, 0);
   g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), ==, PS_GRID_MIN_CELL);
   ps_page_grid_set_frame (shown.grid, frame);
-  settle (50);
+  ps_ui_test_wait_frame (GTK_WIDGET (shown.grid));
 
   /* every page on screen: no scrolling */
   g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), ==, 512);
@@ -637,7 +650,7 @@ test_zoom (void)
   ps_page_grid_set_cursor (shown.grid, 200000);
   ps_page_grid_set_cell_size (shown.grid, 1000);
   g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), ==, PS_GRID_MAX_CELL);
-  settle (50);
+  ps_ui_test_wait_frame (GTK_WIDGET (shown.grid));
   g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), ==, (double) n / 16 * 32);
   g_assert_true (ps_page_grid_get_page_area (shown.grid, 200000, &area));
   g_assert_cmpint (area.y, >=, 0);
@@ -723,7 +736,7 @@ test_tooltip (void)
   ps_page_grid_set_frame (shown.grid, frame);
   marks[21] = PS_PROBE_SIGBUS + 1;
   ps_page_grid_set_marks (shown.grid, marks, G_N_ELEMENTS (marks));
-  settle (20);
+  ps_ui_test_wait_frame (GTK_WIDGET (shown.grid));
 
   text = ps_page_grid_describe_page (shown.grid, 6);
   g_test_message ("%s", text);
@@ -790,7 +803,7 @@ test_click_and_drag (void)
   ps_page_grid_set_frame (shown.grid, frame);
   g_signal_connect (shown.grid, "page-activated", G_CALLBACK (on_activated), activated);
   g_signal_connect (shown.grid, "selection-changed", G_CALLBACK (on_selection_changed), &selection_changes);
-  settle (20);
+  ps_ui_test_wait_frame (GTK_WIDGET (shown.grid));
 
   /* where pages are */
   g_assert_true (ps_page_grid_page_at (shown.grid, 0, 0, &page));
@@ -884,7 +897,7 @@ test_keyboard (void)
   ps_page_grid_set_frame (shown.grid, frame);
   g_signal_connect (shown.grid, "page-activated", G_CALLBACK (on_activated), activated);
   g_signal_connect (shown.grid, "notify::cursor", G_CALLBACK (on_notify), &notified);
-  settle (20);
+  ps_ui_test_wait_frame (GTK_WIDGET (shown.grid));
   g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (shown.grid)));
   gtk_widget_grab_focus (GTK_WIDGET (shown.grid));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (shown.grid)));
@@ -902,7 +915,7 @@ test_keyboard (void)
   move (shown.grid, "edge", 1, FALSE);
   g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 199);
   /* the cursor stays on screen */
-  settle (20);
+  ps_ui_test_wait_frame (GTK_WIDGET (shown.grid));
   g_assert_cmpfloat (gtk_adjustment_get_value (vadj), >, 0);
   g_assert_true (ps_page_grid_get_page_area (shown.grid, 199, &area));
   g_assert_cmpint (area.y, >=, 0);
@@ -1034,7 +1047,7 @@ test_legend (void)
       gboolean found_first = FALSE;
 
       ps_grid_legend_set_mode (PS_GRID_LEGEND (legend), mode);
-      settle (20);
+      ps_ui_test_wait_frame (legend);
       for (GtkWidget *child = gtk_widget_get_first_child (flow); child != NULL; child = gtk_widget_get_next_sibling (child))
         {
           GtkWidget *label = find_descendant (child, GTK_TYPE_LABEL);
@@ -1287,13 +1300,13 @@ test_screenshots (void)
         ps_ui_test_wait_drawn (GTK_WIDGET (grid));
         gtk_widget_grab_focus (GTK_WIDGET (grid));
         ps_page_grid_set_cursor (grid, inside - 10);
-        settle (50);
+        ps_ui_test_wait_frame (GTK_WIDGET (grid));
         {
           GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid));
 
           gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj));
         }
-        settle (50);
+        ps_ui_test_wait_frame (GTK_WIDGET (grid));
         texture = render_painted (grid);
         g_clear_object (&texture);
         texture = ps_ui_test_render (window);
