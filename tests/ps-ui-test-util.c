@@ -84,9 +84,8 @@ void
 ps_ui_test_wait_drawn (GtkWidget *widget)
 {
   g_assert_true (ps_ui_test_wait (is_drawn, widget, 10000));
-  /* let the frame clock run a frame so layout and snapshot happened */
-  for (int i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
+  /* a whole frame, so layout and snapshot happened */
+  ps_ui_test_wait_frame (widget);
 }
 
 static gboolean
