@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ps-probe.h"
 #include "ps-writer.h"
 #include "ps-writers-dialog.h"
 
@@ -143,12 +144,26 @@ writes_text (PsWriterChild *child)
   return g_strdup_printf ("%" G_GUINT64_FORMAT, ps_writer_child_get_done (child));
 }
 
+/* As ps_writer_child_describe_exit (which the log keeps in English, as the
+ * calls are), in the user's language. */
 static char *
 state_text (PsWriterChild *child)
 {
-  if (ps_writer_child_get_state (child) == PS_WRITER_RUNNING)
-    return g_strdup (_("running"));
-  return ps_writer_child_describe_exit (child);   /* "exited 0", "killed by SIGTERM" */
+  g_autofree char *signal = NULL;
+
+  switch (ps_writer_child_get_state (child))
+    {
+    case PS_WRITER_RUNNING:
+      return g_strdup (_("running"));
+    case PS_WRITER_EXITED:
+      if (ps_writer_child_get_exit_status (child) < 0)
+        return g_strdup (_("reaped elsewhere"));
+      return g_strdup_printf (_("exited %d"), ps_writer_child_get_exit_status (child));
+    case PS_WRITER_KILLED:
+    default:
+      signal = ps_signal_name (ps_writer_child_get_term_signal (child));
+      return g_strdup_printf (_("killed by %s"), signal);
+    }
 }
 
 /* Why a child died, when it is not what stopping it does. */
