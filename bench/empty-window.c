@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The baseline for launch time and memory: an empty GTK 4 window that says
- * "first-frame" on stdout after its first paint, then quits. */
-#include <gtk/gtk.h>
+ * "first-frame" on stdout after its first paint, then quits. With --adw, an
+ * empty libadwaita window instead: the toolkit's own share of a launch. */
+#include <adwaita.h>
 #include <stdio.h>
 
 static void
@@ -40,7 +41,7 @@ on_map (GtkWidget *widget)
 static void
 activate (GtkApplication *app)
 {
-  GtkWidget *window = gtk_application_window_new (app);
+  GtkWidget *window = ADW_IS_APPLICATION (app) ? adw_application_window_new (app) : gtk_application_window_new (app);
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   g_signal_connect_after (window, "map", G_CALLBACK (on_map), NULL);
@@ -50,8 +51,10 @@ activate (GtkApplication *app)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GtkApplication) app = gtk_application_new ("io.github.pagescope.EmptyWindow", G_APPLICATION_NON_UNIQUE);
+  gboolean adw = argc > 1 && g_str_equal (argv[1], "--adw");
+  g_autoptr(GtkApplication) app = adw ? GTK_APPLICATION (adw_application_new ("io.github.pagescope.EmptyAdwWindow", G_APPLICATION_NON_UNIQUE))
+                                      : gtk_application_new ("io.github.pagescope.EmptyWindow", G_APPLICATION_NON_UNIQUE);
 
   g_signal_connect (app, "activate", G_CALLBACK (activate), NULL);
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  return g_application_run (G_APPLICATION (app), 1, argv);
 }

@@ -238,6 +238,7 @@ static void
 bench_launch (const char *empty_bin,
               const char *pagescope_bin,
               double     *ratio,
+              double     *ratio_adw,
               double     *overhead_mb,
               double     *budget_mb)
 {
@@ -245,9 +246,10 @@ bench_launch (const char *empty_bin,
   const char *no_env[] = { NULL };
   const char *ps_env[] = { "PAGESCOPE_BENCH_FIRST_FRAME", "1", NULL };
   const char *empty_argv[] = { empty_bin, NULL };
+  const char *adw_argv[] = { empty_bin, "--adw", NULL };
   const char *ps_argv[] = { pagescope_bin, path, NULL };
   g_autofree guint8 *block = g_malloc (1 << 20);
-  Launch empty[5], ps[5];
+  Launch empty[5], adw[5], ps[5];
   int fd = mkstemp (bench_path);
 
   if (fd < 0)
@@ -266,14 +268,17 @@ bench_launch (const char *empty_bin,
   for (int r = 0; r < 5; r++)
     {
       empty[r] = launch (empty_argv, no_env);
+      adw[r] = launch (adw_argv, no_env);
       ps[r] = launch (ps_argv, ps_env);
     }
   unlink (path);
   bench_path_made = FALSE;
   qsort (empty, 5, sizeof *empty, cmp_launch);
+  qsort (adw, 5, sizeof *adw, cmp_launch);
   qsort (ps, 5, sizeof *ps, cmp_launch);
 
   *ratio = ps[2].seconds / empty[2].seconds;
+  *ratio_adw = ps[2].seconds / adw[2].seconds;
   /* the file's pages are the shared page cache (RssFile), not our memory */
   *overhead_mb = ((ps[2].rss_anon_kb + ps[2].rss_shmem_kb) - (empty[2].rss_anon_kb + empty[2].rss_shmem_kb)) / 1024.0;
   *budget_mb = 0.02 * GIB / (1024.0 * 1024.0) + 60;
@@ -281,9 +286,12 @@ bench_launch (const char *empty_bin,
   printf ("Launch to first frame (median of 5, alternated):\n");
   printf ("  %-46s %7.3f s   RssAnon %6.1f MB  RssFile %7.1f MB  VmHWM %7.1f MB\n", "empty GTK 4 window",
           empty[2].seconds, empty[2].rss_anon_kb / 1024.0, empty[2].rss_file_kb / 1024.0, empty[2].hwm_kb / 1024.0);
+  printf ("  %-46s %7.3f s   RssAnon %6.1f MB  RssFile %7.1f MB  VmHWM %7.1f MB\n", "empty libadwaita window (for reference)",
+          adw[2].seconds, adw[2].rss_anon_kb / 1024.0, adw[2].rss_file_kb / 1024.0, adw[2].hwm_kb / 1024.0);
   printf ("  %-46s %7.3f s   RssAnon %6.1f MB  RssFile %7.1f MB  VmHWM %7.1f MB\n", "pagescope on a 1 GiB file (grid drawn)",
           ps[2].seconds, ps[2].rss_anon_kb / 1024.0, ps[2].rss_file_kb / 1024.0, ps[2].hwm_kb / 1024.0);
   printf ("  %-46s %7.2f (target <= 1.2)\n", "launch ratio", *ratio);
+  printf ("  %-46s %7.2f\n", "launch ratio to the empty libadwaita window", *ratio_adw);
   printf ("  %-46s %7.1f MB (budget 2 %% of 1 GiB + 60 MB = %.1f MB)\n", "memory overhead (anon + shmem RSS over empty)",
           *overhead_mb, *budget_mb);
 }
@@ -294,7 +302,7 @@ main (int argc, char **argv)
   g_autofree char *dir = g_path_get_dirname (argv[0]);
   g_autofree char *empty_bin = g_build_filename (dir, "empty-window", NULL);
   g_autofree char *pagescope_bin = g_build_filename (dir, "..", "src", "pagescope", NULL);
-  double grid_ms, hex_ms, ratio, overhead_mb, budget_mb;
+  double grid_ms, hex_ms, ratio, ratio_adw, overhead_mb, budget_mb;
   guint rows;
 
   setvbuf (stdout, NULL, _IOLBF, 0);
@@ -311,9 +319,9 @@ main (int argc, char **argv)
   hex_ms = bench_hex (&rows);
   printf ("Hex view, one screen (%u rows, every byte glowing; half of them just scrolled), median of 50:\n", rows);
   printf ("  %-46s %7.3f ms (target <= 4)\n", "snapshot of the widget", hex_ms);
-  bench_launch (empty_bin, pagescope_bin, &ratio, &overhead_mb, &budget_mb);
+  bench_launch (empty_bin, pagescope_bin, &ratio, &ratio_adw, &overhead_mb, &budget_mb);
 
-  printf ("ui-ratios: grid_frame_ms=%.3f hex_screen_ms=%.3f launch_vs_empty=%.2f overhead_mb=%.1f overhead_budget_mb=%.1f\n",
-          grid_ms, hex_ms, ratio, overhead_mb, budget_mb);
+  printf ("ui-ratios: grid_frame_ms=%.3f hex_screen_ms=%.3f launch_vs_empty=%.2f launch_vs_empty_adw=%.2f overhead_mb=%.1f overhead_budget_mb=%.1f\n",
+          grid_ms, hex_ms, ratio, ratio_adw, overhead_mb, budget_mb);
   return 0;
 }
