@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 #include <sys/types.h>
 
 G_BEGIN_DECLS
@@ -14,6 +15,14 @@ char     *ps_test_make_file    (const char *tag,
                                 guint8      fill);
 /* A SysV key no other test process uses: 0x5053xxxx ("PS"). */
 int       ps_test_sysv_key     (guint       n);
+
+/* Fails the test, saying both, unless haystack contains needle. */
+#define ps_assert_contains(haystack, needle) \
+  G_STMT_START { \
+    const char *h_ = (haystack), *n_ = (needle); \
+    if (h_ == NULL || strstr (h_, n_) == NULL) \
+      g_error ("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
+  } G_STMT_END
 
 /* Waits until func returns TRUE, iterating the default main context, for at
  * most timeout_ms. Returns whether it became true. */

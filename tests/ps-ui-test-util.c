@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "ps-test-util.h"
 #include "ps-ui-test-util.h"
 
 void
@@ -54,24 +55,6 @@ ps_ui_test_pixel (GdkTexture *texture,
   return data[(gsize) y * width + x];
 }
 
-gboolean
-ps_ui_test_wait (gboolean (*func) (gpointer data),
-                 gpointer   data,
-                 guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!func (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return func (data);
-      g_main_context_iteration (NULL, FALSE);
-      if (!g_main_context_pending (NULL))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
 static gboolean
 is_drawn (gpointer data)
 {
@@ -83,7 +66,7 @@ is_drawn (gpointer data)
 void
 ps_ui_test_wait_drawn (GtkWidget *widget)
 {
-  g_assert_true (ps_ui_test_wait (is_drawn, widget, 10000));
+  g_assert_true (ps_test_wait_until (is_drawn, widget, 10000));
   /* a whole frame, so layout and snapshot happened */
   ps_ui_test_wait_frame (widget);
 }
@@ -114,7 +97,7 @@ ps_ui_test_screenshot (GtkWidget  *widget,
   ps_ui_test_wait_drawn (widget);
   /* entry rows' titles and view switchers animate for a moment */
   until = g_get_monotonic_time () + 600 * 1000;
-  ps_ui_test_wait (time_passed, &until, 1000);
+  ps_test_wait_until (time_passed, &until, 1000);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   width = gtk_widget_get_width (widget);
@@ -164,6 +147,6 @@ ps_ui_test_wait_frame (GtkWidget *widget)
   g_assert_nonnull (clock);
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &wait);
   gtk_widget_queue_draw (widget);
-  g_assert_true (ps_ui_test_wait (painted_twice, &wait, 10000));
+  g_assert_true (ps_test_wait_until (painted_twice, &wait, 10000));
   g_signal_handler_disconnect (clock, id);
 }

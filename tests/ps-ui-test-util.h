@@ -15,10 +15,6 @@ GdkTexture *ps_ui_test_render        (GtkWidget  *widget);
 guint32     ps_ui_test_pixel         (GdkTexture *texture,
                                       int         x,
                                       int         y);
-/* Iterates the main context until func returns TRUE, for at most timeout_ms. */
-gboolean    ps_ui_test_wait          (gboolean  (*func) (gpointer data),
-                                      gpointer    data,
-                                      guint       timeout_ms);
 /* Iterates until the widget is mapped and has drawn a frame. */
 void        ps_ui_test_wait_drawn    (GtkWidget  *widget);
 /* Iterates until the widget's frame clock has painted a frame that started

@@ -93,7 +93,7 @@ render_now (PsHexView *view)
   gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &r);
 
   gtk_widget_queue_draw (GTK_WIDGET (view));
-  g_assert_true (ps_ui_test_wait (rendered, &r, 5000));
+  g_assert_true (ps_test_wait_until (rendered, &r, 5000));
   g_signal_handler_disconnect (clock, id);
   return r.texture;
 }
@@ -273,7 +273,7 @@ test_glow_and_fade (void)
   ps_scanner_start (scanner);
 
   check = (GlowCheck) { scanner, s.view, write_cmd.offset, write_cmd.value, write_cmd.offset + 1 };
-  g_assert_true (ps_ui_test_wait (focus_covers_screen, &check, 5000));
+  g_assert_true (ps_test_wait_until (focus_covers_screen, &check, 5000));
   g_assert_true (ps_hex_view_get_byte (s.view, write_cmd.offset, &value));
   g_assert_cmpuint (value, ==, 0);
 
@@ -289,7 +289,7 @@ test_glow_and_fade (void)
   written_us = g_get_monotonic_time ();
 
   /* within a second the view shows the new value, glowing */
-  g_assert_true (ps_ui_test_wait (shows_value, &check, 1000));
+  g_assert_true (ps_test_wait_until (shows_value, &check, 1000));
   shown_us = g_get_monotonic_time ();
   g_test_message ("the new value showed after %.0f ms", (shown_us - written_us) / 1e3);
   g_assert_cmpfloat (ps_hex_view_get_glow (s.view, write_cmd.offset), >, 0.5);
@@ -302,7 +302,7 @@ test_glow_and_fade (void)
   g_assert_false (glow_gone (&check));
 
   /* after the fade the cell is back to the plain background; the value stays */
-  g_assert_true (ps_ui_test_wait (glow_gone, &check, 8000));
+  g_assert_true (ps_test_wait_until (glow_gone, &check, 8000));
   faded_us = g_get_monotonic_time ();
   g_test_message ("the glow faded after %.1f s", (faded_us - written_us) / 1e6);
   g_assert_cmpint (faded_us - written_us, >, G_USEC_PER_SEC);
@@ -587,7 +587,7 @@ clipboard_text (PsHexView *view)
   ClipboardRead read = { NULL, FALSE };
 
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (view)), NULL, on_clipboard_read, &read);
-  g_assert_true (ps_ui_test_wait (read_done, &read, 5000));
+  g_assert_true (ps_test_wait_until (read_done, &read, 5000));
   return read.text;
 }
 

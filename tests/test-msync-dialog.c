@@ -15,20 +15,13 @@
 #include "pagescope-resources.h"
 #include "ps-application.h"
 #include "ps-test-util.h"
-#include "ps-ui-test-util.h"
+#include "ps-ui-test-app.h"
 #include "ps-window.h"
 
 #define PAGE 4096
 #define WAIT_MS 5000
 
 static PsApplication *app;
-
-#define assert_contains(haystack, needle) \
-  G_STMT_START { \
-    const char *h_ = (haystack), *n_ = (needle); \
-    if (h_ == NULL || strstr (h_, n_) == NULL) \
-      g_error ("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
-  } G_STMT_END
 
 /* ---- a window on a file ---- */
 
@@ -116,7 +109,7 @@ close_dialog (GtkWindow *dialog)
 
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watch);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
-  g_assert_true (ps_ui_test_wait (is_gone, &watch, WAIT_MS));
+  g_assert_true (ps_test_wait_until (is_gone, &watch, WAIT_MS));
 }
 
 static gboolean
@@ -134,7 +127,7 @@ run (GtkWindow *dialog)
 {
   gtk_label_set_text (GTK_LABEL (child (dialog, "call_label")), "");
   g_signal_emit_by_name (gtk_window_get_default_widget (dialog), "clicked");
-  if (!ps_ui_test_wait (call_shown, dialog, WAIT_MS))
+  if (!ps_test_wait_until (call_shown, dialog, WAIT_MS))
     g_error ("no result; error shown: %s", label_text (dialog, "error_label"));
   g_assert_false (gtk_widget_get_visible (child (dialog, "error_label")));
   return label_text (dialog, "call_label");
@@ -206,8 +199,8 @@ test_run (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.write-bytes", "s", "0x1ffc \"SYNC\"");
   dialog = open_dialog (window);
   g_assert_false (gtk_widget_is_sensitive (child (dialog, "selection_row")));
-  assert_contains (adw_action_row_get_subtitle (child (dialog, "selection_row")), "Nothing is selected");
-  assert_contains (adw_action_row_get_subtitle (child (dialog, "whole_row")), "0x0–0x1fff, 8192 bytes (2 pages)");
+  ps_assert_contains (adw_action_row_get_subtitle (child (dialog, "selection_row")), "Nothing is selected");
+  ps_assert_contains (adw_action_row_get_subtitle (child (dialog, "whole_row")), "0x0–0x1fff, 8192 bytes (2 pages)");
   g_assert_cmpstr (label_text (dialog, "call_label"), ==, "Not run yet");
   g_assert_true (gtk_check_button_get_active (child (dialog, "sync_check")));
   assert_mnemonics_unique (dialog);
@@ -261,8 +254,8 @@ test_selection (void)
   g_assert_true (gtk_check_button_get_active (child (dialog, "selection_check")));
   subtitle = adw_action_row_get_subtitle (child (dialog, "selection_row"));
   g_test_message ("selection: %s", subtitle);
-  assert_contains (subtitle, "0x1000–0x2fff, 8192 bytes (2 pages)");
-  assert_contains (subtitle, "0x1010–0x200f");
+  ps_assert_contains (subtitle, "0x1000–0x2fff, 8192 bytes (2 pages)");
+  ps_assert_contains (subtitle, "0x1010–0x200f");
   call = expected_call (window, 0x1000, 2 * PAGE, "MS_SYNC");
   g_assert_cmpstr (run (dialog), ==, call);
 
@@ -276,7 +269,7 @@ test_selection (void)
   /* a selection in the partly mapped last page: the whole page */
   ps_hex_view_set_selection (hex, 3 * PAGE + 10, 20);
   dialog = open_dialog (window);
-  assert_contains (adw_action_row_get_subtitle (child (dialog, "selection_row")),
+  ps_assert_contains (adw_action_row_get_subtitle (child (dialog, "selection_row")),
                    "0x3000–0x3fff, 4096 bytes (1 page)");
   g_clear_pointer (&call, g_free);
   call = expected_call (window, 3 * PAGE, PAGE, "MS_SYNC");
@@ -287,7 +280,7 @@ test_selection (void)
   ps_hex_view_set_selection (hex, 0, 0);
   ps_page_grid_set_selection (ps_window_get_grid (window), 1, 2);
   dialog = open_dialog (window);
-  assert_contains (adw_action_row_get_subtitle (child (dialog, "selection_row")),
+  ps_assert_contains (adw_action_row_get_subtitle (child (dialog, "selection_row")),
                    "0x1000–0x2fff, 8192 bytes (2 pages)");
   gtk_switch_set_active (child (dialog, "invalidate_switch"), TRUE);
   g_clear_pointer (&call, g_free);
@@ -330,12 +323,12 @@ test_error (void)
   run (dialog);   /* a result first: the error must replace it */
   gtk_switch_set_active (child (dialog, "invalidate_switch"), TRUE);
   g_signal_emit_by_name (gtk_window_get_default_widget (dialog), "clicked");
-  g_assert_true (ps_ui_test_wait (error_shown, dialog, WAIT_MS));
+  g_assert_true (ps_test_wait_until (error_shown, dialog, WAIT_MS));
   text = label_text (dialog, "error_label");
   g_test_message ("error shown: %s", text);
-  assert_contains (text, "MS_SYNC|MS_INVALIDATE");
-  assert_contains (text, g_strerror (EBUSY));
-  assert_contains (text, "locked");
+  ps_assert_contains (text, "MS_SYNC|MS_INVALIDATE");
+  ps_assert_contains (text, g_strerror (EBUSY));
+  ps_assert_contains (text, "locked");
   g_assert_false (gtk_widget_get_visible (child (dialog, "result_group")));
 
   /* unlocked, the same run succeeds and the error goes */
@@ -368,7 +361,7 @@ test_lifetime (void)
   watch = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watch);
   gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (ps_ui_test_wait (is_gone, &watch, WAIT_MS));
+  g_assert_true (ps_test_wait_until (is_gone, &watch, WAIT_MS));
   g_assert_cmpint (unlink (path), ==, 0);
 }
 
@@ -403,15 +396,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  ps_ui_test_init (&argc, &argv);
-  g_assert_nonnull (pagescope_get_resource ());
-  app = ps_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = ps_ui_test_app_new (&argc, &argv);
 
   g_test_add_func ("/msync-dialog/run", test_run);
   g_test_add_func ("/msync-dialog/selection", test_selection);

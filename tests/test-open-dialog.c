@@ -146,13 +146,6 @@ row_text (PsOpenDialog *dialog,
   return parts ? g_strjoinv (" ", parts) : NULL;
 }
 
-#define assert_contains(haystack, needle) \
-  G_STMT_START { \
-    const char *h_ = (haystack), *n_ = (needle); \
-    if (h_ == NULL || strstr (h_, n_) == NULL) \
-      g_error ("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
-  } G_STMT_END
-
 static int
 make_sysv (key_t  key,
            gsize  size)
@@ -256,9 +249,9 @@ test_file_chooser (void)
   dialog_open (&d, PS_SOURCE_FILE);
   set (&d, "path", g_get_tmp_dir ());
   gtk_widget_activate_action (GTK_WIDGET (d.dialog), "dialog.choose-file", NULL);
-  g_assert_true (ps_ui_test_wait (chooser_shown, NULL, 10000));
+  g_assert_true (ps_test_wait_until (chooser_shown, NULL, 10000));
   dialog_close (&d);
-  g_assert_true (ps_ui_test_wait (chooser_gone, NULL, 10000));
+  g_assert_true (ps_test_wait_until (chooser_gone, NULL, 10000));
 }
 
 static void
@@ -273,36 +266,36 @@ test_file_errors (void)
 
   set (&d, "path", missing);
   text = open_fails (&d, TRUE);
-  assert_contains (text, "No such file or directory");
-  assert_contains (text, missing);
+  ps_assert_contains (text, "No such file or directory");
+  ps_assert_contains (text, missing);
   g_assert_cmpstr (error_row_title (&d), ==, "Path");
 
   /* editing a field clears the error */
   set (&d, "path", g_get_tmp_dir ());
   g_assert_null (ps_open_dialog_get_error_text (d.dialog));
   text = open_fails (&d, TRUE);
-  assert_contains (text, "directory");
+  ps_assert_contains (text, "directory");
 
   set (&d, "path", path);
   set (&d, "offset", "100");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "page size");
+  ps_assert_contains (text, "page size");
   g_assert_cmpstr (error_row_title (&d), ==, "Offset");
 
   set (&d, "offset", "abc");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "offset \"abc\"");
+  ps_assert_contains (text, "offset \"abc\"");
   g_assert_cmpstr (error_row_title (&d), ==, "Offset");
 
   set (&d, "offset", "0");
   set (&d, "length", "12Q");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "length \"12Q\"");
+  ps_assert_contains (text, "length \"12Q\"");
 
   set (&d, "length", "");
   set (&d, "path", "   ");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "path");
+  ps_assert_contains (text, "path");
   g_assert_cmpstr (error_row_title (&d), ==, "Path");
 
   dialog_close (&d);
@@ -326,9 +319,9 @@ test_sysv_by_row (void)
   row = row_text (d.dialog, PS_SOURCE_SYSV, id);
   g_assert_nonnull (row);
   g_test_message ("row: %s", row);
-  assert_contains (row, key_text);
-  assert_contains (row, "| 600 |");
-  assert_contains (row, "12.0 KiB");
+  ps_assert_contains (row, key_text);
+  ps_assert_contains (row, "| 600 |");
+  ps_assert_contains (row, "12.0 KiB");
 
   g_assert_true (ps_open_dialog_select_sysv_shmid (d.dialog, shmid));
   source = open_ok (&d);
@@ -443,11 +436,11 @@ test_sysv_errors (void)
 
   set (&d, "sysv-key", "");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "Choose a segment in the table");
+  ps_assert_contains (text, "Choose a segment in the table");
 
   set (&d, "sysv-key", "0xZZ");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "SysV key \"0xZZ\"");
+  ps_assert_contains (text, "SysV key \"0xZZ\"");
   g_assert_cmpstr (error_row_title (&d), ==, "Key, shmid or PATH:ID");
 
   set (&d, "sysv-key", missing_text);
@@ -457,28 +450,28 @@ test_sysv_errors (void)
 
   set (&d, "sysv-key", "/nonexistent/pagescope:1");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "ftok(\"/nonexistent/pagescope\", 1): No such file or directory");
+  ps_assert_contains (text, "ftok(\"/nonexistent/pagescope\", 1): No such file or directory");
 
   set (&d, "sysv-by-shmid", "true");
   set (&d, "sysv-key", "abc");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "shmid \"abc\"");
+  ps_assert_contains (text, "shmid \"abc\"");
 
   set (&d, "sysv-create", "true");
   set (&d, "sysv-create-key", taken_text);
   set (&d, "sysv-create-size", "0");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "must not be zero");
+  ps_assert_contains (text, "must not be zero");
   g_assert_cmpstr (error_row_title (&d), ==, "Size");
 
   set (&d, "sysv-create-size", "4K");
   set (&d, "sysv-create-mode", "999");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "mode \"999\"");
+  ps_assert_contains (text, "mode \"999\"");
 
   set (&d, "sysv-create-mode", "600");
   text = open_fails (&d, TRUE);
-  assert_contains (text, "File exists");
+  ps_assert_contains (text, "File exists");
 
   dialog_close (&d);
   g_assert_cmpint (shmctl (shmid, IPC_RMID, NULL), ==, 0);
@@ -502,8 +495,8 @@ test_posix (void)
   row = row_text (d.dialog, PS_SOURCE_POSIX, name);
   g_assert_nonnull (row);
   g_test_message ("row: %s", row);
-  assert_contains (row, name);
-  assert_contains (row, "| 600 | 20.0 KiB |");
+  ps_assert_contains (row, name);
+  ps_assert_contains (row, "| 600 | 20.0 KiB |");
   g_assert_true (ps_open_dialog_select_posix_name (d.dialog, name));
   source = open_ok (&d);
   g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_POSIX);
@@ -572,11 +565,11 @@ test_posix_errors (void)
 
   set (&d, "posix-name", "");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "Choose a segment in the table");
+  ps_assert_contains (text, "Choose a segment in the table");
 
   set (&d, "posix-name", "a/b");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "shm_open(\"a/b\"): Invalid argument");
+  ps_assert_contains (text, "shm_open(\"a/b\"): Invalid argument");
   g_assert_cmpstr (error_row_title (&d), ==, "Name, e.g. /myseg");
 
   set (&d, "posix-name", missing);
@@ -587,19 +580,19 @@ test_posix_errors (void)
   set (&d, "posix-name", taken);
   set (&d, "posix-offset", "4097");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "page size");
+  ps_assert_contains (text, "page size");
 
   set (&d, "posix-offset", "");
   set (&d, "posix-create", "true");
   set (&d, "posix-create-name", taken);
   set (&d, "posix-create-size", "4K");
   text = open_fails (&d, TRUE);
-  assert_contains (text, "File exists");
+  ps_assert_contains (text, "File exists");
   g_assert_cmpstr (error_row_title (&d), ==, "Name");
 
   set (&d, "posix-create-name", "");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "Type a name");
+  ps_assert_contains (text, "Type a name");
 
   dialog_close (&d);
   g_assert_cmpint (shm_unlink (taken), ==, 0);
@@ -631,16 +624,16 @@ test_anon (void)
   dialog_open (&d, PS_SOURCE_ANON);
   set (&d, "anon-size", "0");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "must not be zero");
+  ps_assert_contains (text, "must not be zero");
   g_assert_cmpstr (error_row_title (&d), ==, "Size, e.g. 64K or 1M");
 
   set (&d, "anon-size", "12Q");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "size \"12Q\": unknown suffix");
+  ps_assert_contains (text, "size \"12Q\": unknown suffix");
 
   set (&d, "anon-size", "");
   text = open_fails (&d, FALSE);
-  assert_contains (text, "Give a size");
+  ps_assert_contains (text, "Give a size");
 
   /* Enter in the field that has the focus presses the default button */
   set (&d, "anon-size", "8K");
@@ -649,7 +642,7 @@ test_anon (void)
   g_assert_true (GTK_IS_TEXT (gtk_window_get_focus (GTK_WINDOW (d.dialog))));
   g_signal_emit_by_name (gtk_window_get_focus (GTK_WINDOW (d.dialog)), "activate");   /* what Enter does */
   /* a button pressed from the keyboard clicks when its press animation ends */
-  g_assert_true (ps_ui_test_wait (is_true, &d.destroyed, 5000));
+  g_assert_true (ps_test_wait_until (is_true, &d.destroyed, 5000));
   g_assert_nonnull (opened.source);
   g_assert_cmpuint (ps_source_get_geometry (opened.source)->object_size, ==, 8192);
   g_clear_object (&opened.source);
@@ -705,14 +698,14 @@ test_tables_refresh (void)
   shmid = make_sysv (key, 4096);
   id = g_strdup_printf ("%d", shmid);
   w = (RowWait) { d.dialog, PS_SOURCE_SYSV, id, "| 4.0 KiB | 0 |" };
-  g_assert_true (ps_ui_test_wait (row_matches, &w, 6000));
+  g_assert_true (ps_test_wait_until (row_matches, &w, 6000));
 
   /* attached, then marked for removal: the key reads 0 */
   addr = shmat (shmid, NULL, SHM_RDONLY);
   g_assert_true (addr != (void *) -1);
   g_assert_cmpint (shmctl (shmid, IPC_RMID, NULL), ==, 0);
   w.needle = "0x00000000 |";
-  g_assert_true (ps_ui_test_wait (row_matches, &w, 6000));
+  g_assert_true (ps_test_wait_until (row_matches, &w, 6000));
   w.needle = "| 1 |";
   g_assert_true (row_matches (&w));
   w.needle = "marked for removal";
@@ -721,16 +714,16 @@ test_tables_refresh (void)
   /* gone after the last detach */
   g_assert_cmpint (shmdt (addr), ==, 0);
   w.needle = NULL;
-  g_assert_true (ps_ui_test_wait (row_matches, &w, 6000));
+  g_assert_true (ps_test_wait_until (row_matches, &w, 6000));
 
   /* POSIX: appears, then goes */
   ps_open_dialog_set_kind (d.dialog, PS_SOURCE_POSIX);
   make_posix (name, 3 * 4096);
   w = (RowWait) { d.dialog, PS_SOURCE_POSIX, name, "| 12.0 KiB |" };
-  g_assert_true (ps_ui_test_wait (row_matches, &w, 6000));
+  g_assert_true (ps_test_wait_until (row_matches, &w, 6000));
   g_assert_cmpint (shm_unlink (name), ==, 0);
   w.needle = NULL;
-  g_assert_true (ps_ui_test_wait (row_matches, &w, 6000));
+  g_assert_true (ps_test_wait_until (row_matches, &w, 6000));
 
   dialog_close (&d);
 }

@@ -129,7 +129,7 @@ render_painted (PsPageGrid *grid)
   g_assert_nonnull (clock);
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
   gtk_widget_queue_draw (GTK_WIDGET (grid));
-  g_assert_true (ps_ui_test_wait (is_nonzero, &painted, 5000));
+  g_assert_true (ps_test_wait_until (is_nonzero, &painted, 5000));
   g_signal_handler_disconnect (clock, id);
   return ps_ui_test_render (GTK_WIDGET (grid));
 }
@@ -473,7 +473,7 @@ test_activity_widget_cools (void)
   {
     Cooling cooling = { shown.grid, hot };
 
-    g_assert_true (ps_ui_test_wait (has_cooled, &cooling, 3000));
+    g_assert_true (ps_test_wait_until (has_cooled, &cooling, 3000));
   }
   {
     g_autoptr(GdkTexture) texture = ps_ui_test_render (GTK_WIDGET (shown.grid));
@@ -907,7 +907,7 @@ test_keyboard (void)
   g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (shown.grid)));
   gtk_widget_grab_focus (GTK_WIDGET (shown.grid));
   /* focus needs the window active: the X server says so a moment later */
-  g_assert_true (ps_ui_test_wait (has_focus, shown.grid, 5000));
+  g_assert_true (ps_test_wait_until (has_focus, shown.grid, 5000));
 
   g_assert_cmpuint (ps_page_grid_get_cursor (shown.grid), ==, 0);
   move (shown.grid, "page", 1, FALSE);
@@ -1189,7 +1189,7 @@ test_live_other_process (void)
 
   /* a few passes in: the baseline is taken and the grid shows it */
   watch.min_serial = 3;
-  g_assert_true (ps_ui_test_wait (has_frames, &watch, 5000));
+  g_assert_true (ps_test_wait_until (has_frames, &watch, 5000));
   {
     Shot shot = shoot (shown.grid);
 
@@ -1202,7 +1202,7 @@ test_live_other_process (void)
   /* write one page; within 1 s its cell changes, and no other */
   t0 = g_get_monotonic_time ();
   g_assert_cmpint (write (go[1], "w", 1), ==, 1);
-  g_assert_true (ps_ui_test_wait (target_changed, &watch, 1000));
+  g_assert_true (ps_test_wait_until (target_changed, &watch, 1000));
   g_test_message ("page %d changed on screen after %.0f ms: %08x -> %08x", LIVE_TARGET,
                   (g_get_monotonic_time () - t0) / 1000.0, watch.before, watch.now);
   {

@@ -14,19 +14,12 @@
 #include "ps-probe-dialog.h"
 #include "ps-probe.h"
 #include "ps-test-util.h"
-#include "ps-ui-test-util.h"
+#include "ps-ui-test-app.h"
 #include "ps-window-private.h"
 
 #define PAGE 4096
 
 static PsApplication *app;
-
-#define assert_contains(haystack, needle) \
-  G_STMT_START { \
-    const char *h_ = (haystack), *n_ = (needle); \
-    if (h_ == NULL || strstr (h_, n_) == NULL) \
-      g_error ("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
-  } G_STMT_END
 
 typedef struct
 {
@@ -156,7 +149,7 @@ assert_described (Fixture    *f,
   const char *caption = text_of (f, "caption_label");
   g_autofree char *mismatch = NULL;
 
-  assert_contains (caption, needle);
+  ps_assert_contains (caption, needle);
   mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (child (f, "strip")),
                                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, caption);
   if (mismatch != NULL)
@@ -279,8 +272,8 @@ test_outcomes (void)
     {
       probe (&f, cases[i].offset);
       g_assert_cmpstr (text_of (&f, "outcome_label"), ==, cases[i].title);
-      assert_contains (text_of (&f, "explanation_label"), cases[i].explained);
-      assert_contains (text_of (&f, "detail_label"), "child ");
+      ps_assert_contains (text_of (&f, "explanation_label"), cases[i].explained);
+      ps_assert_contains (text_of (&f, "detail_label"), "child ");
       assert_described (&f, cases[i].strip);
       if (i == 2)
         ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "probe-dialog");
@@ -302,10 +295,10 @@ test_outcomes (void)
 
     type_offset (&f, "50");
     g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (child (&f, "offset_row"))), "activate");
-    g_assert_true (ps_ui_test_wait (probes_reach, &w, 5000));
+    g_assert_true (ps_test_wait_until (probes_reach, &w, 5000));
     g_assert_cmpuint (f.probes, ==, w.n);
     g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "ok");
-    assert_contains (text_of (&f, "detail_label"), "read 0x59 at 0x32");   /* 'A' + 50 % 26 */
+    ps_assert_contains (text_of (&f, "detail_label"), "read 0x59 at 0x32");   /* 'A' + 50 % 26 */
   }
 
   /* a read-only mapping: no write probe to choose */
@@ -334,17 +327,17 @@ test_write_warning (void)
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (&f, "write_button")), TRUE);
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child (&f, "write_revealer"))));
   warning = text_of (&f, "write_warning_label");
-  assert_contains (warning, "write one byte");
-  assert_contains (warning, "shared, so the write is real");
-  assert_contains (warning, "never becomes part of the object");
+  ps_assert_contains (warning, "write one byte");
+  ps_assert_contains (warning, "shared, so the write is real");
+  ps_assert_contains (warning, "never becomes part of the object");
   g_assert_cmpuint (f.probes, ==, 0);   /* nothing ran yet */
-  g_assert_true (ps_ui_test_wait (child_revealed, child (&f, "write_revealer"), 5000));
+  g_assert_true (ps_test_wait_until (child_revealed, child (&f, "write_revealer"), 5000));
   ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "probe-dialog-write");
 
   /* the write in the zero tail: done, and the file keeps its size */
   probe (&f, "200");
   g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "zero-tail");
-  assert_contains (text_of (&f, "detail_label"), "wrote 0x");
+  ps_assert_contains (text_of (&f, "detail_label"), "wrote 0x");
   g_assert_cmpint (stat (f.path, &st), ==, 0);
   g_assert_cmpint (st.st_size, ==, 100);
 
@@ -356,8 +349,8 @@ test_write_warning (void)
   /* a private mapping: the child writes its own copy */
   fixture_open (&f, "probe-dialog-private", PS_MAP_WRITABLE | PS_MAP_PRIVATE);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (&f, "write_button")), TRUE);
-  assert_contains (text_of (&f, "write_warning_label"), "MAP_PRIVATE");
-  assert_contains (text_of (&f, "write_warning_label"), "its own copy");
+  ps_assert_contains (text_of (&f, "write_warning_label"), "MAP_PRIVATE");
+  ps_assert_contains (text_of (&f, "write_warning_label"), "its own copy");
   probe (&f, "10");
   g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "ok");
   g_assert_cmpint (ps_source_get_data (ps_window_get_source (f.window))[10], ==, 'A' + 10);
@@ -379,7 +372,7 @@ test_bad_offset (void)
   type_offset (&f, "12x");
   click (child (&f, "probe_button"));
   g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
-  assert_contains (text_of (&f, "error_label"), "12x");
+  ps_assert_contains (text_of (&f, "error_label"), "12x");
   g_assert_true (gtk_widget_has_css_class (child (&f, "offset_row"), "error"));
   g_assert_cmpuint (f.probes, ==, 0);
   log_after = ps_event_log_to_text (ps_window_get_log (f.window));
@@ -390,7 +383,7 @@ test_bad_offset (void)
   type_offset (&f, "");
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
   click (child (&f, "probe_button"));
-  assert_contains (text_of (&f, "error_label"), "Type an offset");
+  ps_assert_contains (text_of (&f, "error_label"), "Type an offset");
   g_assert_cmpuint (f.probes, ==, 0);
 
   /* parsed, but past the guard page: the window refuses, the dialog shows why */
@@ -398,7 +391,7 @@ test_bad_offset (void)
   click (child (&f, "probe_button"));
   g_assert_cmpuint (f.probes, ==, 0);
   g_assert_cmpuint (f.failures, ==, 1);
-  assert_contains (text_of (&f, "error_label"), "beyond the guard page");
+  ps_assert_contains (text_of (&f, "error_label"), "beyond the guard page");
   fixture_close (&f);
 }
 
@@ -414,7 +407,7 @@ test_sweep (void)
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
   g_assert_cmpuint (f.failures, ==, 0);
   g_assert_true (gtk_widget_get_visible (child (&f, "status_label")));
-  assert_contains (text_of (&f, "status_label"), "Probed 4 pages");
+  ps_assert_contains (text_of (&f, "status_label"), "Probed 4 pages");
   /* pages 0 (from EOF: zero-tail), 1 and 2 (SIGBUS), 3 (the guard: SIGSEGV) */
   g_assert_nonnull (f.window->probe_marks);
   g_assert_cmpuint (f.window->n_probe_marks, ==, 4);
@@ -428,14 +421,9 @@ test_sweep (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int rc;
 
-  ps_ui_test_init (&argc, &argv);
-  app = ps_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = ps_ui_test_app_new (&argc, &argv);
 
   g_test_add_func ("/probe-dialog/outcomes", test_outcomes);
   g_test_add_func ("/probe-dialog/write-warning", test_write_warning);

@@ -13,7 +13,7 @@
 
 #include "ps-application.h"
 #include "ps-test-util.h"
-#include "ps-ui-test-util.h"
+#include "ps-ui-test-app.h"
 #include "ps-window-private.h"
 
 static PsApplication *app;
@@ -58,7 +58,7 @@ test_posix_size (void)
   g_assert_true (ps_window_open_spec (window, &spec, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->stack), ==, "main");
-  g_assert_true (ps_ui_test_wait (has_frame, window, 5000));
+  g_assert_true (ps_test_wait_until (has_frame, window, 5000));
   for (int i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
 
@@ -178,7 +178,7 @@ test_click_past_eof (void)
   spec.path = g_strdup (path);
   spec.length = 3 * 4096;
   g_assert_true (ps_window_open_spec (window, &spec, &error));
-  g_assert_true (ps_ui_test_wait (has_frame, window, 5000));
+  g_assert_true (ps_test_wait_until (has_frame, window, 5000));
   for (int i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
 
@@ -552,14 +552,9 @@ test_cli_sigterm (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int rc;
 
-  ps_ui_test_init (&argc, &argv);
-  app = ps_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = ps_ui_test_app_new (&argc, &argv);
 
   g_test_add_func ("/window/posix-size", test_posix_size);
   g_test_add_func ("/window/open-error", test_open_error);

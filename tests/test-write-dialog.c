@@ -13,20 +13,13 @@
 #include "pagescope-resources.h"
 #include "ps-application.h"
 #include "ps-test-util.h"
-#include "ps-ui-test-util.h"
+#include "ps-ui-test-app.h"
 #include "ps-window.h"
 
 #define PAGE 4096
 #define WAIT_MS 5000
 
 static PsApplication *app;
-
-#define assert_contains(haystack, needle) \
-  G_STMT_START { \
-    const char *h_ = (haystack), *n_ = (needle); \
-    if (h_ == NULL || strstr (h_, n_) == NULL) \
-      g_error ("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
-  } G_STMT_END
 
 /* ---- a window on a file ---- */
 
@@ -104,7 +97,7 @@ wait_file_bytes (const char *path,
 {
   FileBytes f = { path, offset, expected, len };
 
-  if (!ps_ui_test_wait (file_has_bytes, &f, WAIT_MS))
+  if (!ps_test_wait_until (file_has_bytes, &f, WAIT_MS))
     assert_file_bytes (path, offset, expected, len);
 }
 
@@ -190,7 +183,7 @@ static void
 wait_shown (GtkWindow  *dialog,
             const char *name)
 {
-  if (!ps_ui_test_wait (is_shown, child (dialog, name), WAIT_MS))
+  if (!ps_test_wait_until (is_shown, child (dialog, name), WAIT_MS))
     g_error ("%s is not shown", name);
 }
 
@@ -215,7 +208,7 @@ close_dialog (GtkWindow *dialog)
 
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watch);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
-  g_assert_true (ps_ui_test_wait (is_gone, &watch, WAIT_MS));
+  g_assert_true (ps_test_wait_until (is_gone, &watch, WAIT_MS));
 }
 
 /* ---- bad data: the column, no Write, nothing written ---- */
@@ -239,12 +232,12 @@ test_bad_data (void)
   text = label_text (dialog, "data_error_label");
   g_test_message ("error shown:\n%s", text);
   /* the text, a caret under the 'g' (column 8), and the reason */
-  assert_contains (text, "de ad bg ef\n       ^\n");
-  assert_contains (text, "column 8");
-  assert_contains (text, "'g' is not a hex digit");
+  ps_assert_contains (text, "de ad bg ef\n       ^\n");
+  ps_assert_contains (text, "column 8");
+  ps_assert_contains (text, "'g' is not a hex digit");
   g_assert_true (gtk_widget_has_css_class (child (dialog, "data_row"), "error"));
   g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
-  assert_contains (label_text (dialog, "preview_label"), "Nothing to write");
+  ps_assert_contains (label_text (dialog, "preview_label"), "Nothing to write");
 
   /* Enter, a click and the action itself do nothing; whether Enter did is
    * known at the end, when a later Enter has written */
@@ -256,27 +249,27 @@ test_bad_data (void)
 
   /* an unterminated string points at its opening quote */
   type (dialog, "data_row", "00 \"abc");
-  assert_contains (label_text (dialog, "data_error_label"), "00 \"abc\n   ^\n");
-  assert_contains (label_text (dialog, "data_error_label"), "unterminated");
+  ps_assert_contains (label_text (dialog, "data_error_label"), "00 \"abc\n   ^\n");
+  ps_assert_contains (label_text (dialog, "data_error_label"), "unterminated");
 
   /* fixed: the error goes, the preview says what would be written */
   type (dialog, "data_row", "de ad be ef");
   g_assert_false (gtk_widget_get_visible (child (dialog, "data_error_label")));
   g_assert_false (gtk_widget_has_css_class (child (dialog, "data_row"), "error"));
   g_assert_true (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
-  assert_contains (label_text (dialog, "preview_label"), "0x0–0x3 (4 bytes): de ad be ef");
+  ps_assert_contains (label_text (dialog, "preview_label"), "0x0–0x3 (4 bytes): de ad be ef");
 
   /* a bad offset, and one past the mapping, are marked too */
   type (dialog, "offset_row", "0xZZ");
   wait_shown (dialog, "range_error_label");
-  assert_contains (label_text (dialog, "range_error_label"), "0xZZ");
+  ps_assert_contains (label_text (dialog, "range_error_label"), "0xZZ");
   g_assert_true (gtk_widget_has_css_class (child (dialog, "offset_row"), "error"));
   g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
   type (dialog, "offset_row", "0x3ffe");
-  assert_contains (label_text (dialog, "range_error_label"), "past the end of the mapping");
+  ps_assert_contains (label_text (dialog, "range_error_label"), "past the end of the mapping");
   g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
   type (dialog, "offset_row", "16384");
-  assert_contains (label_text (dialog, "range_error_label"), "past the end of the mapping");
+  ps_assert_contains (label_text (dialog, "range_error_label"), "past the end of the mapping");
   type (dialog, "offset_row", "0");
   type (dialog, "repeat_row", "0");
   g_assert_true (gtk_widget_has_css_class (child (dialog, "repeat_row"), "error"));
@@ -316,19 +309,19 @@ test_write (void)
   g_assert_false (gtk_widget_get_visible (child (dialog, "notice_box")));
   type (dialog, "offset_row", "0x1010");
   type (dialog, "data_row", "de ad \"HI\\n\"");
-  assert_contains (label_text (dialog, "preview_label"), "0x1010–0x1014 (5 bytes): de ad 48 49 0a");
+  ps_assert_contains (label_text (dialog, "preview_label"), "0x1010–0x1014 (5 bytes): de ad 48 49 0a");
   press_enter (dialog, "data_row");
   wait_shown (dialog, "result_label");
-  assert_contains (label_text (dialog, "result_label"), "Wrote 0x1010–0x1014 (5 bytes)");
-  assert_contains (label_text (dialog, "result_label"), "Ctrl+Z");
+  ps_assert_contains (label_text (dialog, "result_label"), "Wrote 0x1010–0x1014 (5 bytes)");
+  ps_assert_contains (label_text (dialog, "result_label"), "Ctrl+Z");
   g_assert_true (gtk_widget_has_css_class (child (dialog, "result_label"), "success"));
   g_assert_cmpmem (data + 0x100f, 7, "a\xde\xad" "HI\na", 7);
   close_dialog (dialog);
 
   msync = open_dialog (window, "win.msync-dialog", "PsMsyncDialog");
   gtk_widget_activate (gtk_window_get_default_widget (msync));
-  g_assert_true (ps_ui_test_wait (msync_ran, msync, WAIT_MS));
-  assert_contains (label_text (msync, "call_label"), "MS_SYNC) = 0");
+  g_assert_true (ps_test_wait_until (msync_ran, msync, WAIT_MS));
+  ps_assert_contains (label_text (msync, "call_label"), "MS_SYNC) = 0");
   close_dialog (msync);
   assert_file_bytes (path, 0x100f, "a\xde\xad" "HI\na", 7);
 
@@ -341,7 +334,7 @@ test_write (void)
   g_assert_cmpint (data[2], ==, 'z');
   g_signal_emit_by_name (child (dialog, "undo_button"), "clicked");
   g_assert_cmpint (data[2], ==, 'a');
-  assert_contains (label_text (dialog, "result_label"), "Put back");
+  ps_assert_contains (label_text (dialog, "result_label"), "Put back");
   g_assert_false (gtk_widget_get_visible (child (dialog, "undo_button")));
   /* the earlier write stays */
   g_assert_cmpmem (data + 0x1010, 2, "\xde\xad", 2);
@@ -363,7 +356,7 @@ test_repeat (void)
   type (dialog, "offset_row", "0x100");
   type (dialog, "data_row", "ab cd");
   type (dialog, "repeat_row", "3");
-  assert_contains (label_text (dialog, "preview_label"), "0x100–0x105 (6 bytes): ab cd ab cd ab cd");
+  ps_assert_contains (label_text (dialog, "preview_label"), "0x100–0x105 (6 bytes): ab cd ab cd ab cd");
   press_enter (dialog, "repeat_row");
   wait_shown (dialog, "result_label");
   assert_file_bytes (path, 0xff, ".\xab\xcd\xab\xcd\xab\xcd.", 8);
@@ -372,13 +365,13 @@ test_repeat (void)
   type (dialog, "offset_row", "0x200");
   type (dialog, "data_row", "\"xy\" * 2");
   type (dialog, "repeat_row", "0x2");
-  assert_contains (label_text (dialog, "preview_label"), "(8 bytes)");
+  ps_assert_contains (label_text (dialog, "preview_label"), "(8 bytes)");
   press_enter (dialog, "data_row");
   wait_file_bytes (path, 0x1ff, ".xyxyxyxy.", 10);
 
   /* more than 16 MiB is refused before anything is written */
   type (dialog, "repeat_row", "5000000");
-  assert_contains (label_text (dialog, "range_error_label"), "16 MiB");
+  ps_assert_contains (label_text (dialog, "range_error_label"), "16 MiB");
   g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
 
   close_dialog (dialog);
@@ -405,13 +398,13 @@ test_fill_selection (void)
   ps_hex_view_set_selection (hex, 0x200, 7);
   dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
   g_assert_true (is_sensitive (dialog, "fill_row"));
-  assert_contains (adw_action_row_get_subtitle (child (dialog, "fill_row")), "0x200–0x206 (7 bytes)");
+  ps_assert_contains (adw_action_row_get_subtitle (child (dialog, "fill_row")), "0x200–0x206 (7 bytes)");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "offset_row"))), ==, "0x200");
   type (dialog, "data_row", "01 02 03");
   gtk_switch_set_active (child (dialog, "fill_switch"), TRUE);
   g_assert_false (is_sensitive (dialog, "offset_row"));
   g_assert_false (is_sensitive (dialog, "repeat_row"));
-  assert_contains (label_text (dialog, "preview_label"), "0x200–0x206 (7 bytes): 01 02 03 01 02 03 01");
+  ps_assert_contains (label_text (dialog, "preview_label"), "0x200–0x206 (7 bytes): 01 02 03 01 02 03 01");
   press_enter (dialog, "data_row");
   wait_shown (dialog, "result_label");
   assert_file_bytes (path, 0x1ff, ".\x01\x02\x03\x01\x02\x03\x01.", 9);
@@ -424,7 +417,7 @@ test_fill_selection (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "offset_row"))), ==, "0x2000");
   gtk_switch_set_active (child (dialog, "fill_switch"), TRUE);
   type (dialog, "data_row", "\"ok\"");
-  assert_contains (label_text (dialog, "preview_label"), "0x2000–0x2fff (4096 bytes)");
+  ps_assert_contains (label_text (dialog, "preview_label"), "0x2000–0x2fff (4096 bytes)");
   g_signal_emit_by_name (gtk_window_get_default_widget (dialog), "clicked");
   wait_shown (dialog, "result_label");
   {
@@ -452,11 +445,11 @@ test_read_only (void)
   GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
 
   wait_shown (dialog, "notice_box");
-  assert_contains (label_text (dialog, "notice_label"), "read-only");
-  assert_contains (label_text (dialog, "notice_label"), "--writable");
-  assert_contains (label_text (dialog, "notice_label"), "Writable in the open dialog");
+  ps_assert_contains (label_text (dialog, "notice_label"), "read-only");
+  ps_assert_contains (label_text (dialog, "notice_label"), "--writable");
+  ps_assert_contains (label_text (dialog, "notice_label"), "Writable in the open dialog");
   type (dialog, "data_row", "41 42");
-  assert_contains (label_text (dialog, "preview_label"), "41 42");
+  ps_assert_contains (label_text (dialog, "preview_label"), "41 42");
   g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
   press_enter (dialog, "data_row");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.write", NULL);
@@ -480,21 +473,21 @@ test_private (void)
   GtkWindow *msync;
 
   wait_shown (dialog, "notice_box");
-  assert_contains (label_text (dialog, "notice_label"), "MAP_PRIVATE");
-  assert_contains (label_text (dialog, "notice_label"), "the file stays unchanged");
+  ps_assert_contains (label_text (dialog, "notice_label"), "MAP_PRIVATE");
+  ps_assert_contains (label_text (dialog, "notice_label"), "the file stays unchanged");
   type (dialog, "offset_row", "0x10");
   type (dialog, "data_row", "\"COW\"");
   press_enter (dialog, "data_row");
   wait_shown (dialog, "result_label");
-  assert_contains (label_text (dialog, "result_label"), "private copy");
+  ps_assert_contains (label_text (dialog, "result_label"), "private copy");
   g_assert_cmpmem (data + 0x10, 3, "COW", 3);
   close_dialog (dialog);
 
   /* not even msync carries a private page to the file */
   msync = open_dialog (window, "win.msync-dialog", "PsMsyncDialog");
-  assert_contains (adw_preferences_group_get_description (child (msync, "flags_group")), "never carries them to the file");
+  ps_assert_contains (adw_preferences_group_get_description (child (msync, "flags_group")), "never carries them to the file");
   gtk_widget_activate (gtk_window_get_default_widget (msync));
-  g_assert_true (ps_ui_test_wait (msync_ran, msync, WAIT_MS));
+  g_assert_true (ps_test_wait_until (msync_ran, msync, WAIT_MS));
   close_dialog (msync);
   assert_file_bytes (path, 0x10, "ppp", 3);
 
@@ -515,12 +508,12 @@ test_failure_shown (void)
 
   type (dialog, "offset_row", "0x2000");
   type (dialog, "data_row", "41");
-  assert_contains (label_text (dialog, "preview_label"), "SIGBUS");
+  ps_assert_contains (label_text (dialog, "preview_label"), "SIGBUS");
   g_assert_true (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
   press_enter (dialog, "data_row");
   wait_shown (dialog, "result_label");
   g_test_message ("failure shown: %s", label_text (dialog, "result_label"));
-  assert_contains (label_text (dialog, "result_label"), "SIGBUS");
+  ps_assert_contains (label_text (dialog, "result_label"), "SIGBUS");
   g_assert_true (gtk_widget_has_css_class (child (dialog, "result_label"), "error"));
   g_assert_false (gtk_widget_get_visible (child (dialog, "undo_button")));
   close_dialog (dialog);
@@ -544,7 +537,7 @@ test_window_closes (void)
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watch);
   type (dialog, "data_row", "00");
   gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (ps_ui_test_wait (is_gone, &watch, WAIT_MS));
+  g_assert_true (ps_test_wait_until (is_gone, &watch, WAIT_MS));
   g_assert_cmpint (unlink (path), ==, 0);
 }
 
@@ -584,15 +577,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  ps_ui_test_init (&argc, &argv);
-  g_assert_nonnull (pagescope_get_resource ());
-  app = ps_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = ps_ui_test_app_new (&argc, &argv);
 
   g_test_add_func ("/write-dialog/bad-data", test_bad_data);
   g_test_add_func ("/write-dialog/write", test_write);

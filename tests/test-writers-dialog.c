@@ -14,7 +14,7 @@
 
 #include "ps-application.h"
 #include "ps-test-util.h"
-#include "ps-ui-test-util.h"
+#include "ps-ui-test-app.h"
 #include "ps-window.h"
 #include "ps-writer.h"
 #include "ps-writers-dialog.h"
@@ -23,13 +23,6 @@
 #define DEADLINE_MS 10000
 
 static PsApplication *app;
-
-#define assert_contains(haystack, needle) \
-  G_STMT_START { \
-    const char *h_ = (haystack), *n_ = (needle); \
-    if (h_ == NULL || strstr (h_, n_) == NULL) \
-      g_error ("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
-  } G_STMT_END
 
 typedef struct
 {
@@ -230,7 +223,7 @@ wait_rows (Fixture    *f,
 {
   RowsWanted w = { f, n, state, writing };
 
-  if (!ps_ui_test_wait (rows_are, &w, DEADLINE_MS))
+  if (!ps_test_wait_until (rows_are, &w, DEADLINE_MS))
     {
       g_autoptr(GArray) rows = rows_of (f);
 
@@ -343,7 +336,7 @@ test_shared (void)
     {
       SlotWanted w = { data, i, slot (data, i) };
 
-      g_assert_true (ps_ui_test_wait (slot_grew, &w, DEADLINE_MS));
+      g_assert_true (ps_test_wait_until (slot_grew, &w, DEADLINE_MS));
       g_assert_cmpuint (file_slot (f.path, i), >, 0);
     }
 
@@ -373,7 +366,7 @@ test_shared (void)
   /* Stop All */
   click (child (&f, "stop_all_button"));
   wait_rows (&f, 3, "killed by SIGTERM", FALSE);
-  g_assert_true (ps_ui_test_wait (no_children, writers, DEADLINE_MS));
+  g_assert_true (ps_test_wait_until (no_children, writers, DEADLINE_MS));
   {
     g_autoptr(GArray) rows = rows_of (&f);
 
@@ -416,10 +409,10 @@ test_private (void)
   data = ps_source_get_data (ps_window_get_source (f.window));
 
   g_assert_true (gtk_widget_get_visible (child (&f, "notice_box")));
-  assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "notice_title"))), "MAP_PRIVATE");
+  ps_assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "notice_title"))), "MAP_PRIVATE");
   notice = gtk_label_get_text (GTK_LABEL (child (&f, "notice_label")));
-  assert_contains (notice, "copy-on-write");
-  assert_contains (notice, "fork()");
+  ps_assert_contains (notice, "copy-on-write");
+  ps_assert_contains (notice, "fork()");
   g_assert_true (gtk_widget_is_sensitive (child (&f, "start_button")));
 
   set_spin (&f, "count_spin", 2);
@@ -452,14 +445,14 @@ test_read_only (void)
   fixture_open (&f, "writers-ro", PAGE, 'r', PS_MAP_DEFAULT);
 
   g_assert_true (gtk_widget_get_visible (child (&f, "notice_box")));
-  assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "notice_title"))), "read-only");
+  ps_assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "notice_title"))), "read-only");
   g_assert_false (gtk_widget_is_sensitive (child (&f, "start_button")));
 
   /* the window refuses the same, and the dialog shows why */
   gtk_widget_activate_action (GTK_WIDGET (f.window), "win.spawn-writers", "s", "1 counter 10");
   g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
   error = gtk_label_get_text (GTK_LABEL (child (&f, "error_label")));
-  assert_contains (error, "read-only");
+  ps_assert_contains (error, "read-only");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ps_window_get_writers (f.window))), ==, 0);
   fixture_close (&f);
 }
@@ -527,7 +520,7 @@ test_text_count_and_errors (void)
   gtk_editable_set_text (GTK_EDITABLE (child (&f, "message_row")), "");
   click (child (&f, "start_button"));
   g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
-  assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), "empty");
+  ps_assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), "empty");
   g_assert_true (gtk_widget_has_css_class (child (&f, "message_row"), "error"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (writers)), ==, 1);
   /* typing clears it */
@@ -544,7 +537,7 @@ test_text_count_and_errors (void)
       g_main_context_iteration (NULL, TRUE);
   }
   g_assert_true (gtk_widget_get_sensitive (child (&f, "selection_switch")));
-  assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (&f, "selection_row"))), "4096 bytes");
+  ps_assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (&f, "selection_row"))), "4096 bytes");
   gtk_switch_set_active (GTK_SWITCH (child (&f, "selection_switch")), TRUE);
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (&f, "pattern_row")), 0);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (child (&f, "limit_row")), TRUE);
@@ -558,7 +551,7 @@ test_text_count_and_errors (void)
   /* a failure of the action, whoever asked, shows in the dialog */
   gtk_widget_activate_action (GTK_WIDGET (f.window), "win.stop-writers", "s", "12x");
   g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
-  assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), "12x");
+  ps_assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), "12x");
 
   fixture_close (&f);
 }
@@ -602,14 +595,9 @@ test_close_dialog (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int rc;
 
-  ps_ui_test_init (&argc, &argv);
-  app = ps_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = ps_ui_test_app_new (&argc, &argv);
 
   g_test_add_func ("/writers-dialog/shared", test_shared);
   g_test_add_func ("/writers-dialog/private", test_private);
