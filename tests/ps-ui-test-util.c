@@ -164,3 +164,38 @@ ps_ui_test_wait_frame (GtkWidget *widget)
   g_assert_true (ps_test_wait_until (painted_twice, &wait, 10000));
   g_signal_handler_disconnect (clock, id);
 }
+
+gpointer
+ps_ui_test_child (gpointer    templated,
+                  const char *id)
+{
+  GObject *object = gtk_widget_get_template_child (templated, G_OBJECT_TYPE (templated), id);
+
+  if (object == NULL)
+    g_error ("%s has no template child \"%s\"", G_OBJECT_TYPE_NAME (templated), id);
+  return object;
+}
+
+void
+ps_ui_test_click (GtkWidget *button)
+{
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+is_gone (gpointer data)
+{
+  return *(GtkWindow **) data == NULL;
+}
+
+void
+ps_ui_test_close (GtkWindow *window)
+{
+  GtkWindow *watch = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &watch);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.close", NULL));
+  g_assert_true (ps_test_wait_until (is_gone, &watch, 10000));
+}

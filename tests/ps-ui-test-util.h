@@ -15,6 +15,15 @@ GdkTexture *ps_ui_test_render        (GtkWidget  *widget);
 guint32     ps_ui_test_pixel         (GdkTexture *texture,
                                       int         x,
                                       int         y);
+/* The template child id of a widget built from a template (a dialog);
+ * fails the test if there is none. */
+gpointer    ps_ui_test_child         (gpointer    templated,
+                                      const char *id);
+/* Clicks a button as the user would: it must be sensitive. */
+void        ps_ui_test_click         (GtkWidget  *button);
+/* Closes the window as Escape or its close button does, and waits until it
+ * is destroyed. */
+void        ps_ui_test_close         (GtkWindow  *window);
 /* Iterates until the widget is mapped and has drawn a frame. */
 void        ps_ui_test_wait_drawn    (GtkWidget  *widget);
 /* Iterates until the widget's frame clock has painted a frame that started

@@ -100,11 +100,7 @@ static GtkWidget *
 child (Fixture    *f,
        const char *id)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (f->dialog), G_OBJECT_TYPE (f->dialog), id);
-
-  if (object == NULL)
-    g_error ("the dialog has no template child \"%s\"", id);
-  return GTK_WIDGET (object);
+  return GTK_WIDGET (ps_ui_test_child (f->dialog, id));
 }
 
 static const char *
@@ -112,13 +108,6 @@ text_of (Fixture    *f,
          const char *id)
 {
   return gtk_label_get_text (GTK_LABEL (child (f, id)));
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
 }
 
 static void
@@ -136,7 +125,7 @@ probe (Fixture    *f,
   guint probes = f->probes;
 
   type_offset (f, offset);
-  click (child (f, "probe_button"));
+  ps_ui_test_click (child (f, "probe_button"));
   g_assert_cmpuint (f->probes, ==, probes + 1);
   g_assert_false (gtk_widget_get_visible (child (f, "error_label")));
 }
@@ -370,7 +359,7 @@ test_bad_offset (void)
   log_before = ps_event_log_to_text (ps_window_get_log (f.window));
 
   type_offset (&f, "12x");
-  click (child (&f, "probe_button"));
+  ps_ui_test_click (child (&f, "probe_button"));
   g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
   ps_assert_contains (text_of (&f, "error_label"), "12x");
   g_assert_true (gtk_widget_has_css_class (child (&f, "offset_row"), "error"));
@@ -382,13 +371,13 @@ test_bad_offset (void)
   /* typing clears the error */
   type_offset (&f, "");
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
-  click (child (&f, "probe_button"));
+  ps_ui_test_click (child (&f, "probe_button"));
   ps_assert_contains (text_of (&f, "error_label"), "Type an offset");
   g_assert_cmpuint (f.probes, ==, 0);
 
   /* parsed, but past the guard page: the window refuses, the dialog shows why */
   type_offset (&f, "0x100000");
-  click (child (&f, "probe_button"));
+  ps_ui_test_click (child (&f, "probe_button"));
   g_assert_cmpuint (f.probes, ==, 0);
   g_assert_cmpuint (f.failures, ==, 1);
   ps_assert_contains (text_of (&f, "error_label"), "beyond the guard page");
@@ -403,7 +392,7 @@ test_sweep (void)
   Fixture f = { 0 };
 
   fixture_open (&f, "probe-dialog-sweep", PS_MAP_DEFAULT);
-  click (child (&f, "sweep_button"));
+  ps_ui_test_click (child (&f, "sweep_button"));
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
   g_assert_cmpuint (f.failures, ==, 0);
   g_assert_true (gtk_widget_get_visible (child (&f, "status_label")));

@@ -139,11 +139,7 @@ static gpointer
 child (GtkWindow  *dialog,
        const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), name);
-
-  if (object == NULL)
-    g_error ("%s has no template child %s", G_OBJECT_TYPE_NAME (dialog), name);
-  return object;
+  return ps_ui_test_child (dialog, name);
 }
 
 static void
@@ -204,11 +200,7 @@ is_gone (gpointer data)
 static void
 close_dialog (GtkWindow *dialog)
 {
-  GtkWindow *watch = dialog;
-
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watch);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
-  g_assert_true (ps_test_wait_until (is_gone, &watch, WAIT_MS));
+  ps_ui_test_close (dialog);
 }
 
 /* ---- bad data: the column, no Write, nothing written ---- */

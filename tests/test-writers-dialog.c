@@ -84,19 +84,7 @@ static GtkWidget *
 child (Fixture    *f,
        const char *id)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (f->dialog), G_OBJECT_TYPE (f->dialog), id);
-
-  if (object == NULL)
-    g_error ("the dialog has no template child \"%s\"", id);
-  return GTK_WIDGET (object);
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (GTK_IS_BUTTON (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
+  return GTK_WIDGET (ps_ui_test_child (f->dialog, id));
 }
 
 /* ---- the rows of the list, as shown ---- */
@@ -317,7 +305,7 @@ test_shared (void)
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (&f, "pattern_row")), 0);   /* counter */
   g_assert_false (gtk_widget_get_visible (child (&f, "message_row")));
   set_spin (&f, "rate_spin", 200);
-  click (child (&f, "start_button"));
+  ps_ui_test_click (child (&f, "start_button"));
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (writers)), ==, 3);
 
@@ -346,7 +334,7 @@ test_shared (void)
     Row r = g_array_index (rows, Row, 1);
 
     stopped = r.pid;
-    click (r.stop);
+    ps_ui_test_click (r.stop);
   }
   {
     gint64 deadline = g_get_monotonic_time () + DEADLINE_MS * 1000;
@@ -364,7 +352,7 @@ test_shared (void)
   ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "writers-dialog");
 
   /* Stop All */
-  click (child (&f, "stop_all_button"));
+  ps_ui_test_click (child (&f, "stop_all_button"));
   wait_rows (&f, 3, "killed by SIGTERM", FALSE);
   g_assert_true (ps_test_wait_until (no_children, writers, DEADLINE_MS));
   {
@@ -376,7 +364,7 @@ test_shared (void)
   g_assert_false (gtk_widget_is_sensitive (child (&f, "stop_all_button")));
 
   /* Clear Exited empties the list */
-  click (child (&f, "clear_button"));
+  ps_ui_test_click (child (&f, "clear_button"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (writers)), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (&f, "list_stack"))), ==, "empty");
 
@@ -417,7 +405,7 @@ test_private (void)
 
   set_spin (&f, "count_spin", 2);
   set_spin (&f, "rate_spin", 500);
-  click (child (&f, "start_button"));
+  ps_ui_test_click (child (&f, "start_button"));
   wait_rows (&f, 2, "running", TRUE);
   ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "writers-dialog-private");
 
@@ -428,7 +416,7 @@ test_private (void)
   g_assert_cmpuint (len, ==, 2 * PAGE);
   g_assert_true (all_unchanged ((guint8 *) contents, len, 'p'));
 
-  click (child (&f, "stop_all_button"));
+  ps_ui_test_click (child (&f, "stop_all_button"));
   wait_rows (&f, 2, "killed by SIGTERM", FALSE);
   g_assert_true (all_unchanged (data, 2 * PAGE, 'p'));
   fixture_close (&f);
@@ -494,7 +482,7 @@ test_text_count_and_errors (void)
   g_assert_false (gtk_widget_is_sensitive (child (&f, "rate_row")));
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (child (&f, "limit_row")), TRUE);
   set_spin (&f, "writes_spin", 3);
-  click (child (&f, "start_button"));
+  ps_ui_test_click (child (&f, "start_button"));
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
 
   /* it writes three copies end to end, then exits 0 */
@@ -518,7 +506,7 @@ test_text_count_and_errors (void)
 
   /* an empty message is refused in place: nothing forked */
   gtk_editable_set_text (GTK_EDITABLE (child (&f, "message_row")), "");
-  click (child (&f, "start_button"));
+  ps_ui_test_click (child (&f, "start_button"));
   g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
   ps_assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), "empty");
   g_assert_true (gtk_widget_has_css_class (child (&f, "message_row"), "error"));
@@ -542,7 +530,7 @@ test_text_count_and_errors (void)
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (&f, "pattern_row")), 0);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (child (&f, "limit_row")), TRUE);
   set_spin (&f, "writes_spin", 7);
-  click (child (&f, "start_button"));
+  ps_ui_test_click (child (&f, "start_button"));
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
   wait_rows (&f, 2, "exited 0", FALSE);
   g_assert_cmpuint (slot (data + PAGE, 0), ==, 7);
