@@ -787,8 +787,7 @@ ps_window_present_dialog (PsWindow     *self,
                                                                          : ps_source_get_geometry (self->source)->data_length);
           break;
         }
-      g_object_add_weak_pointer (G_OBJECT (*slot), (gpointer *) slot);
-      gtk_window_set_transient_for (*slot, GTK_WINDOW (self));
+      g_object_add_weak_pointer (G_OBJECT (*slot), (gpointer *) slot);   /* each is transient for us */
     }
   gtk_window_present (*slot);
 }
