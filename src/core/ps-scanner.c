@@ -806,7 +806,9 @@ ps_scanner_new (PsSource *source)
 
   self->delivery = g_source_new (&delivery_funcs, sizeof (GSource));
   g_source_set_callback (self->delivery, deliver, self, NULL);
-  g_source_set_priority (self->delivery, G_PRIORITY_HIGH_IDLE);
+  /* the priority of events, above GTK's redraw: a frame published while the
+   * window is being built is applied before its first paint, not after it */
+  g_source_set_priority (self->delivery, G_PRIORITY_DEFAULT);
   g_source_set_static_name (self->delivery, "[pagescope] frame delivery");
   g_source_attach (self->delivery, self->context);
   ps_guard_install ();
