@@ -234,7 +234,7 @@ bind_cell (GtkSignalListItemFactory *factory,
                       : item->sysv ? item->sysv->size : item->posix->size;
       g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
 
-      tooltip = g_strdup_printf (_("%s bytes"), number);
+      tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes", bytes), number);
     }
   else if (info->column == COL_NAME)
     tooltip = g_strdup (text);

@@ -473,10 +473,22 @@ action_write_bytes (GtkWidget  *widget,
       return;
     }
   hex = ps_bytes_to_hex (g_bytes_get_data (data, &len), g_bytes_get_size (data), 8);
-  message = ps_source_is_private (self->source)
-    ? g_strdup_printf (_("Wrote %zu bytes at 0x%" PRIx64 " (%s) to this process's private copy: the file is unchanged"),
-                       len, offset, hex)
-    : g_strdup_printf (_("Wrote %zu bytes at 0x%" PRIx64 " (%s)"), len, offset, hex);
+  if (!ps_source_is_private (self->source))
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Wrote %zu byte at 0x%" PRIx64 " (%s)",
+                                            "Wrote %zu bytes at 0x%" PRIx64 " (%s)", len),
+                               len, offset, hex);
+  else if (ps_source_get_kind (self->source) == PS_SOURCE_FILE)
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Wrote %zu byte at 0x%" PRIx64 " (%s) to this process's private copy: the file is unchanged",
+                                            "Wrote %zu bytes at 0x%" PRIx64 " (%s) to this process's private copy: the file is unchanged",
+                                            len),
+                               len, offset, hex);
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Wrote %zu byte at 0x%" PRIx64 " (%s) to this process's private copy: the segment is unchanged",
+                                            "Wrote %zu bytes at 0x%" PRIx64 " (%s) to this process's private copy: the segment is unchanged",
+                                            len),
+                               len, offset, hex);
   ps_window_show_toast (self, message);
   ps_hex_view_goto (self->hex, offset);
 }
@@ -499,8 +511,10 @@ action_undo (GtkWidget  *widget,
     }
   else
     {
-      g_autofree char *message = g_strdup_printf (_("Restored %zu bytes at 0x%" PRIx64 ""),
-                                                  g_bytes_get_size (entry->previous), entry->offset);
+      gsize len = g_bytes_get_size (entry->previous);
+      g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Restored %zu byte at 0x%" PRIx64,
+                                                               "Restored %zu bytes at 0x%" PRIx64, len),
+                                                  len, entry->offset);
       ps_window_show_toast (self, message);
     }
   ps_undo_entry_free (entry);
