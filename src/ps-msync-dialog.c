@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <glib/gi18n.h>
 
+#include "ps-label.h"
 #include "ps-msync-dialog.h"
 
 #define PS_TYPE_MSYNC_DIALOG (ps_msync_dialog_get_type ())
@@ -170,12 +171,9 @@ action_run (GtkWidget  *widget,
   if (current_source (self) == NULL)
     return;
   argument = msync_argument (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  ps_label_show (self->error_label, NULL);
   if (!gtk_widget_activate_action (GTK_WIDGET (self->window), "win.msync", "s", argument))
-    {
-      gtk_label_set_text (self->error_label, _("The window refused msync: is its source still open?"));
-      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
-    }
+    ps_label_show (self->error_label, _("The window refused msync: is its source still open?"));
 }
 
 static void
@@ -209,7 +207,7 @@ on_msync_finished (PsWindow            *window,
   gtk_label_set_text (self->time_label, time);
   gtk_label_set_text (self->shared_label, shared);
   gtk_label_set_text (self->private_label, private);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  ps_label_show (self->error_label, NULL);
   gtk_widget_set_visible (self->result_group, TRUE);
 }
 
@@ -223,8 +221,7 @@ on_action_failed (PsWindow      *window,
     return;
   /* the message names the call, the errno and why, e.g. EBUSY for
    * MS_INVALIDATE on locked pages */
-  gtk_label_set_text (self->error_label, error->message);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  ps_label_show (self->error_label, error->message);
   gtk_widget_set_visible (self->result_group, FALSE);
 }
 

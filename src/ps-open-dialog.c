@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ps-label.h"
 #include "ps-open-dialog.h"
 #include "ps-parse.h"
 #include "ps-segments.h"
@@ -372,8 +373,7 @@ clear_error (PsOpenDialog *self)
   if (self->error_row != NULL)
     gtk_widget_remove_css_class (self->error_row, "error");
   self->error_row = NULL;
-  gtk_label_set_text (self->error_label, "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  ps_label_show (self->error_label, NULL);
 }
 
 /* GTK 4.8 scrolls to the focus only when the focus enters the scrolled
@@ -418,8 +418,7 @@ show_error (PsOpenDialog *self,
             const char   *message)
 {
   clear_error (self);
-  gtk_label_set_text (self->error_label, message);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  ps_label_show (self->error_label, message);
   if (row == NULL)
     return;
   {

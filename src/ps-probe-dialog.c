@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "ps-label.h"
 #include "ps-parse.h"
 #include "ps-probe-dialog.h"
 #include "ps-probe.h"
@@ -656,18 +657,9 @@ window_source (PsProbeDialog *self)
 static void
 clear_error (PsProbeDialog *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->status_label), FALSE);
+  ps_label_show (self->status_label, NULL);
   gtk_widget_remove_css_class (GTK_WIDGET (self->offset_row), "error");
-  gtk_label_set_text (self->error_label, "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-}
-
-static void
-show_error (PsProbeDialog *self,
-            const char    *message)
-{
-  gtk_label_set_text (self->error_label, message);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  ps_label_show (self->error_label, NULL);
 }
 
 static void
@@ -679,7 +671,7 @@ on_action_failed (PsWindow      *window,
   if (g_strcmp0 (action, "probe") == 0 || g_strcmp0 (action, "probe-sweep") == 0)
     {
       self->failed = TRUE;
-      show_error (self, error->message);
+      ps_label_show (self->error_label, error->message);
     }
 }
 
@@ -848,14 +840,14 @@ action_run (GtkWidget  *widget,
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->offset_row), "error");
       gtk_widget_grab_focus (GTK_WIDGET (self->offset_row));
-      show_error (self, error->message);
+      ps_label_show (self->error_label, error->message);
       return;
     }
   arg = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x %s", offset, writing (self) ? "write" : "read");
   /* the outcome comes back through "probe-finished", a failure through "action-failed" */
   self->failed = FALSE;
   if (!gtk_widget_activate_action (GTK_WIDGET (self->window), "win.probe", "s", arg))
-    show_error (self, _("The window cannot probe now"));
+    ps_label_show (self->error_label, _("The window cannot probe now"));
 }
 
 static void
@@ -872,7 +864,7 @@ action_sweep (GtkWidget  *widget,
     return;
   self->failed = FALSE;
   if (!gtk_widget_activate_action (GTK_WIDGET (self->window), "win.probe-sweep", "s", writing (self) ? "write" : "read"))
-    show_error (self, _("The window cannot probe now"));
+    ps_label_show (self->error_label, _("The window cannot probe now"));
   else if (!self->failed && ps_source_restat (source, &g, NULL, NULL))
     {
       /* as the sweep goes: from the page holding EOF to the guard page */
@@ -883,8 +875,7 @@ action_sweep (GtkWidget  *widget,
                                                             n),
                                                n);
 
-      gtk_label_set_text (self->status_label, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+      ps_label_show (self->status_label, text);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ps-bytes.h"
+#include "ps-label.h"
 #include "ps-parse.h"
 #include "ps-write-dialog.h"
 
@@ -87,14 +88,6 @@ mark_row (GtkWidget *row,
     gtk_widget_remove_css_class (row, "error");
 }
 
-static void
-show_label (GtkLabel   *label,
-            const char *text)
-{
-  gtk_label_set_text (label, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
-}
-
 /* The typed text around the offending character, a caret under it, and the
  * message:
  *     de ad bg ef
@@ -160,14 +153,14 @@ check_data (PsWriteDialog *self)
   if (data_is_blank (self))
     {
       mark_row (GTK_WIDGET (self->data_row), FALSE);
-      show_label (self->data_error_label, NULL);
+      ps_label_show (self->data_error_label, NULL);
       return NULL;
     }
   bytes = ps_bytes_parse_at (text, &column, &error);
   mark_row (GTK_WIDGET (self->data_row), bytes == NULL);
   if (bytes == NULL)
     shown = point_at (text, column, error->message);
-  show_label (self->data_error_label, shown);
+  ps_label_show (self->data_error_label, shown);
   return bytes;
 }
 
@@ -283,7 +276,7 @@ update (PsWriteDialog *self)
   g_clear_pointer (&self->pattern, g_bytes_unref);
   self->pattern = check_data (self);
   range_ok = check_range (self, self->pattern != NULL ? g_bytes_get_size (self->pattern) : 0, &problem);
-  show_label (self->range_error_label, problem);
+  ps_label_show (self->range_error_label, problem);
   valid = self->pattern != NULL && range_ok;
 
   if (valid)
@@ -310,7 +303,7 @@ show_result (PsWriteDialog *self,
 
   gtk_widget_remove_css_class (label, error ? "success" : "error");
   gtk_widget_add_css_class (label, error ? "error" : "success");
-  show_label (self->result_label, message);
+  ps_label_show (self->result_label, message);
 }
 
 static void

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ps-label.h"
 #include "ps-probe.h"
 #include "ps-writer.h"
 #include "ps-writers-dialog.h"
@@ -85,16 +86,7 @@ static void
 clear_error (PsWritersDialog *self)
 {
   gtk_widget_remove_css_class (GTK_WIDGET (self->message_row), "error");
-  gtk_label_set_text (self->error_label, "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-}
-
-static void
-show_error (PsWritersDialog *self,
-            const char      *message)
-{
-  gtk_label_set_text (self->error_label, message);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  ps_label_show (self->error_label, NULL);
 }
 
 /* Failures of the actions this dialog drives, whoever started them. */
@@ -105,7 +97,7 @@ on_action_failed (PsWindow        *window,
                   PsWritersDialog *self)
 {
   if (g_strcmp0 (action, "spawn-writers") == 0 || g_strcmp0 (action, "stop-writers") == 0)
-    show_error (self, error->message);
+    ps_label_show (self->error_label, error->message);
 }
 
 /* ---- the list ---- */
@@ -576,12 +568,12 @@ action_start (GtkWidget  *widget,
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->message_row), "error");
       gtk_widget_grab_focus (GTK_WIDGET (self->message_row));
-      show_error (self, error->message);
+      ps_label_show (self->error_label, error->message);
       return;
     }
   /* a failure comes back through "action-failed" */
   if (!gtk_widget_activate_action (GTK_WIDGET (self->window), "win.spawn-writers", "s", arg))
-    show_error (self, _("The window cannot start writers now"));
+    ps_label_show (self->error_label, _("The window cannot start writers now"));
   follow_writers (self);
 }
 
