@@ -678,13 +678,17 @@ sync_store (PsOpenDialog       *self,
   self->filling = FALSE;
 }
 
+/* Re-reads one table, SysV or POSIX, keeping the selection where it can. */
 static void
-refresh_sysv (PsOpenDialog *self)
+refresh_table (PsOpenDialog *self,
+               PsSourceKind  kind)
 {
+  gboolean sysv = kind == PS_SOURCE_SYSV;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) segments = ps_segments_list_sysv (&error);
+  g_autoptr(GPtrArray) segments = sysv ? ps_segments_list_sysv (&error) : ps_segments_list_posix (&error);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree gpointer *owned = NULL;
+  GtkLabel *empty_label = sysv ? self->sysv_empty_label : self->posix_empty_label;
   gsize n = 0;
 
   /* the items own the segments */
@@ -694,40 +698,27 @@ refresh_sysv (PsOpenDialog *self)
     {
       PsOpenItem *item = g_object_new (PS_TYPE_OPEN_ITEM, NULL);
 
-      item->sysv = owned[i];
-      item->id = g_strdup_printf ("%d", item->sysv->shmid);
-      item->owner = g_strdup (user_name (self, item->sysv->uid));
+      if (sysv)
+        {
+          item->sysv = owned[i];
+          item->id = g_strdup_printf ("%d", item->sysv->shmid);
+          item->owner = g_strdup (user_name (self, item->sysv->uid));
+        }
+      else
+        {
+          item->posix = owned[i];
+          item->id = g_strdup (item->posix->name);
+          item->owner = g_strdup (user_name (self, item->posix->uid));
+        }
       g_ptr_array_add (items, item);
     }
-  sync_store (self, self->sysv_store, self->sysv_selection, items);
-  gtk_label_set_text (self->sysv_empty_label, error ? error->message : _("No SysV segments"));
-  gtk_widget_set_visible (GTK_WIDGET (self->sysv_empty_label), items->len == 0);
-}
-
-static void
-refresh_posix (PsOpenDialog *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) segments = ps_segments_list_posix (&error);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree gpointer *owned = NULL;
-  gsize n = 0;
-
-  /* the items own the segments */
-  if (segments != NULL)
-    owned = g_ptr_array_steal (segments, &n);
-  for (gsize i = 0; i < n; i++)
-    {
-      PsOpenItem *item = g_object_new (PS_TYPE_OPEN_ITEM, NULL);
-
-      item->posix = owned[i];
-      item->id = g_strdup (item->posix->name);
-      item->owner = g_strdup (user_name (self, item->posix->uid));
-      g_ptr_array_add (items, item);
-    }
-  sync_store (self, self->posix_store, self->posix_selection, items);
-  gtk_label_set_text (self->posix_empty_label, error ? error->message : _("No POSIX segments in /dev/shm"));
-  gtk_widget_set_visible (GTK_WIDGET (self->posix_empty_label), items->len == 0);
+  if (sysv)
+    sync_store (self, self->sysv_store, self->sysv_selection, items);
+  else
+    sync_store (self, self->posix_store, self->posix_selection, items);
+  gtk_label_set_text (empty_label, error != NULL ? error->message
+                                   : sysv ? _("No SysV segments") : _("No POSIX segments in /dev/shm"));
+  gtk_widget_set_visible (GTK_WIDGET (empty_label), items->len == 0);
 }
 
 void
@@ -735,23 +726,18 @@ ps_open_dialog_refresh (PsOpenDialog *self)
 {
   g_return_if_fail (PS_IS_OPEN_DIALOG (self));
 
-  refresh_sysv (self);
-  refresh_posix (self);
+  refresh_table (self, PS_SOURCE_SYSV);
+  refresh_table (self, PS_SOURCE_POSIX);
 }
 
 static gboolean
 refresh_tick (gpointer data)
 {
   PsOpenDialog *self = data;
+  PsSourceKind kind = ps_open_dialog_get_kind (self);
 
-  switch (ps_open_dialog_get_kind (self))
-    {
-    case PS_SOURCE_SYSV: refresh_sysv (self); break;
-    case PS_SOURCE_POSIX: refresh_posix (self); break;
-    case PS_SOURCE_FILE:
-    case PS_SOURCE_ANON:
-    default: break;
-    }
+  if (kind == PS_SOURCE_SYSV || kind == PS_SOURCE_POSIX)
+    refresh_table (self, kind);
   return G_SOURCE_CONTINUE;
 }
 
