@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,6 +49,50 @@ lookup_string (GVariantDict  *options,
                const char   **value)
 {
   return g_variant_dict_lookup (options, name, "&s", value);
+}
+
+/* The mapping options each kind takes, as in the text form of a source
+ * (ps-source-spec.c): refused here, before anything is opened, so a
+ * malformed command line exits 2 and never shows a window. */
+static gboolean
+check_mapping_options (GVariantDict  *options,
+                       PsSourceSpec  *spec,
+                       gboolean       demo,
+                       GError       **error)
+{
+  static const char *mapping[] = { "private", "writable", "offset", "length" };
+  const char *source = NULL, *why = NULL;
+  guint64 page = (guint64) sysconf (_SC_PAGESIZE);
+
+  if (demo)
+    source = "--demo", why = _("the demo maps its own file, shared and writable");
+  else if (spec->kind == PS_SOURCE_ANON)
+    source = "--anon", why = _("an anonymous mapping is made shared and writable, whole");
+  else if (spec->kind == PS_SOURCE_SYSV)
+    source = spec->by_shmid ? "--shmid" : "--sysv", why = _("a SysV segment is attached whole and shared (shmat has no MAP_PRIVATE, offset or length)");
+
+  for (guint i = 0; source != NULL && i < G_N_ELEMENTS (mapping); i++)
+    {
+      /* a SysV segment can be attached writable: it takes --writable */
+      if (spec->kind == PS_SOURCE_SYSV && !demo && g_str_equal (mapping[i], "writable"))
+        continue;
+      if (g_variant_dict_contains (options, mapping[i]))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("--%s does not apply to %s: %s"), mapping[i], source, why);
+          return FALSE;
+        }
+    }
+
+  if (spec->offset % page != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("--offset %" PRIu64 " (0x%" PRIx64 "): must be a multiple of the page size, %" PRIu64
+                     " (the nearest are %" PRIu64 " and %" PRIu64 ")"),
+                   spec->offset, spec->offset, page, spec->offset / page * page, (spec->offset / page + 1) * page);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -131,12 +176,20 @@ ps_application_parse_options (GVariantDict  *options,
   if (lookup_string (options, "length", &text) && !ps_parse_size (text, "--length", &spec->length, error))
     return FALSE;
 
+  if (lookup_string (options, "length", &text) && spec->length == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("--length \"%s\": must not be zero; leave --length out to map the whole object"), text);
+      return FALSE;
+    }
   if (named == 0 && (spec->flags != 0 || spec->offset != 0 || spec->length != 0))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _("--private, --writable, --offset and --length need a source to apply to"));
       return FALSE;
     }
+  if (!check_mapping_options (options, spec, *demo, error))
+    return FALSE;
   *has_source = named > 0 && !*demo;
   return TRUE;
 }
@@ -184,7 +237,18 @@ ps_application_handle_local_options (GApplication *app,
       return 0;
     }
   if (g_variant_dict_contains (options, "list"))
-    return print_list (g_variant_dict_contains (options, "json"));
+    {
+      static const char *others[] = { "sysv", "shmid", "posix", "anon", "demo", "private", "writable",
+                                      "offset", "length", "log", G_OPTION_REMAINING };
+
+      for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+        if (g_variant_dict_contains (options, others[i]))
+          {
+            g_printerr ("pagescope: %s\n", _("--list prints the segment tables and exits: it takes only --json"));
+            return 2;
+          }
+      return print_list (g_variant_dict_contains (options, "json"));
+    }
   if (g_variant_dict_contains (options, "json"))
     {
       g_printerr ("pagescope: --json goes with --list\n");

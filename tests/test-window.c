@@ -377,17 +377,28 @@ test_cli_zh_cn (void)
   }
 }
 
+/* Each exits 2 with one line naming the option and the reason, before
+ * anything is opened (no display is needed to say so). */
 static void
 test_cli_malformed (void)
 {
-  static const char *cases[][5] = {
-    { "--offset", "abc", "/etc/hostname", NULL },
-    { "--sysv", "0xZZ", NULL },
-    { "--anon", "12Q", NULL },
-    { "--posix", "a/b", NULL },
-    { "--shmid", "-3", NULL },
-    { "--writable", NULL },
-    { "--anon", "1M", "--posix", "x" },
+  static const struct { const char *args[6]; const char *says; } cases[] = {
+    { { "--offset", "abc", "/etc/hostname", NULL }, "--offset" },
+    { { "--sysv", "0xZZ", NULL }, "0xZZ" },
+    { { "--anon", "12Q", NULL }, "12Q" },
+    { { "--posix", "a/b", NULL }, "a/b" },
+    { { "--shmid", "-3", NULL }, "-3" },
+    { { "--writable", NULL }, "need a source" },
+    { { "--anon", "1M", "--posix", "x", NULL }, "name one source" },
+    { { "--offset", "123", "/etc/hostname", NULL }, "multiple of the page size" },
+    { { "--length", "0", "/etc/hostname", NULL }, "--length \"0\": must not be zero" },
+    { { "--sysv", "0x1234", "--length", "8K", NULL }, "--length does not apply to --sysv" },
+    { { "--shmid", "1", "--private", NULL }, "--private does not apply to --shmid" },
+    { { "--anon", "64K", "--private", NULL }, "--private does not apply to --anon" },
+    { { "--anon", "64K", "--offset", "4K", NULL }, "--offset does not apply to --anon" },
+    { { "--demo", "--length", "4K", NULL }, "--length does not apply to --demo" },
+    { { "--list", "--writable", NULL }, "--list" },
+    { { "--list", "/etc/hostname", NULL }, "--list" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -396,10 +407,12 @@ test_cli_malformed (void)
       g_autofree char *err = NULL;
       int status;
 
-      out = run_binary (cases[i], TRUE, &status, &err);
+      out = run_binary (cases[i].args, TRUE, &status, &err);
+      g_test_message ("%s", err);
       g_assert_true (WIFEXITED (status));
       g_assert_cmpint (WEXITSTATUS (status), ==, 2);
       g_assert_true (g_str_has_prefix (err, "pagescope: "));
+      ps_assert_contains (err, cases[i].says);
       g_assert_nonnull (strchr (err, '\n'));
       g_assert_cmpstr (strchr (err, '\n') + 1, ==, "");   /* one line */
     }
