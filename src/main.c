@@ -9,10 +9,12 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(PsApplication) app = NULL;
+  int status;
 
   ps_i18n_init ();
 
   app = ps_application_new ();
   ps_application_quit_on_signals (app);
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  return status != 0 ? status : ps_application_get_exit_status (app);
 }

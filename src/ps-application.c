@@ -21,6 +21,7 @@ struct _PsApplication
 
   GSettings      *settings;
   gboolean        echo_log;
+  int             exit_status;   /* 1 once a source named on the command line failed to open */
 };
 
 G_DEFINE_FINAL_TYPE (PsApplication, ps_application, ADW_TYPE_APPLICATION)
@@ -311,6 +312,8 @@ ps_application_command_line (GApplication            *app,
   gtk_window_present (GTK_WINDOW (window));
 
   ps_source_spec_clear (&spec);
+  if (error != NULL && !g_application_command_line_get_is_remote (cmdline))
+    self->exit_status = 1;
   return error != NULL ? 1 : 0;
 }
 
@@ -522,6 +525,15 @@ ps_application_get_settings (PsApplication *self)
   if (self->settings == NULL)
     self->settings = g_settings_new (BASE_APP_ID);
   return self->settings;
+}
+
+/* What the process should exit with once the windows are closed: GApplication
+ * forgets what the first command line returned when it runs its loop. */
+int
+ps_application_get_exit_status (PsApplication *self)
+{
+  g_return_val_if_fail (PS_IS_APPLICATION (self), 0);
+  return self->exit_status;
 }
 
 gboolean

@@ -13,6 +13,7 @@ G_DECLARE_FINAL_TYPE (PsApplication, ps_application, PS, APPLICATION, AdwApplica
 PsApplication *ps_application_new            (void);
 GSettings     *ps_application_get_settings   (PsApplication *self);
 /* Whether --log was given: every window's event log is echoed to stdout. */
+int            ps_application_get_exit_status (PsApplication *self);
 gboolean       ps_application_get_echo_log   (PsApplication *self);
 void           ps_application_add_recent     (PsApplication      *self,
                                               const PsSourceSpec *spec);

@@ -522,6 +522,32 @@ test_cli_second_instance (void)
 
 /* SIGTERM, as a session ending sends: the app quits as app.quit does, and the
  * demo file goes with it, so do its writer children. */
+/* A source named on the command line that cannot be opened: the error is on
+ * stderr and in the window, and the process exits 1 once it is closed. */
+static void
+test_cli_open_failed_status (void)
+{
+  g_autofree char *missing = g_strdup_printf ("/tmp/pagescope-missing-%d", getpid ());
+  const char *argv[] = { g_getenv ("PAGESCOPE_BIN"), missing, NULL };
+  g_autoptr(GError) error = NULL;
+  Reader reader = { g_string_new (NULL), -1 };
+  GPid pid;
+  int status;
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &pid, NULL, NULL, &reader.fd, &error);
+  g_assert_no_error (error);
+  g_unix_set_fd_nonblocking (reader.fd, TRUE, NULL);
+  g_assert_true (primary_says (&reader, "No such file or directory", 20000));
+
+  kill (pid, SIGTERM);
+  status = ps_test_reap (pid, 10000);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+  close (reader.fd);
+  g_string_free (reader.out, TRUE);
+}
+
 static void
 test_cli_sigterm (void)
 {
@@ -578,6 +604,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/malformed", test_cli_malformed);
   g_test_add_func ("/cli/zh-cn", test_cli_zh_cn);
   g_test_add_func ("/cli/sigterm", test_cli_sigterm);
+  g_test_add_func ("/cli/open-failed-status", test_cli_open_failed_status);
   g_test_add_func ("/cli/list-no-display", test_cli_list_no_display);
   g_test_add_func ("/cli/second-instance", test_cli_second_instance);
   rc = g_test_run ();
