@@ -3,6 +3,7 @@
  * real segments and files. */
 #include "config.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -198,13 +199,37 @@ test_usage_errors (void)
   assert_usage_error ("rate \"fast\"", "--rate", "fast", "--posix", name, NULL);
   assert_usage_error ("pattern \"zigzag\"", "--pattern", "zigzag", "--posix", name, NULL);
   assert_usage_error ("--count \"-3\"", "--count", "-3", "--posix", name, NULL);
-  assert_usage_error ("key", "--sysv", "nonsense", NULL);
+  assert_usage_error ("--sysv: SysV key", "--sysv", "nonsense", NULL);
+  assert_usage_error ("--shmid: shmid", "--shmid", "-1", NULL);
   /* a range past the mapping is a bad argument too */
   assert_usage_error ("past the end of the mapping", "--offset", "8K", "--posix", name, NULL);
   assert_usage_error ("runs past the end", "--offset", "4000", "--length", "100", "--posix", name, NULL);
 
   g_assert_true (ps_source_remove (source, &error));
   ps_source_close (source);
+}
+
+/* A malformed name or path is a bad argument (2), not a failure to open (1). */
+static void
+test_malformed_source (void)
+{
+  g_autofree char *long_name = g_strnfill (NAME_MAX + 1, 'n');
+  g_autofree char *long_component = g_strconcat (g_get_tmp_dir (), "/", long_name, NULL);
+  g_autofree char *long_path = g_strnfill (PATH_MAX, 'p');
+
+  assert_usage_error ("--posix: shm_open(\"\"): Invalid argument: the name is empty",
+                      "--posix", "", "-c", "1", NULL);
+  assert_usage_error ("--posix: shm_open(\"/\"): Invalid argument: the name is empty",
+                      "--posix", "/", "-c", "1", NULL);
+  assert_usage_error ("--posix: shm_open(\"a/b\"): Invalid argument: a name may contain '/' only at its start",
+                      "--posix", "a/b", "-c", "1", NULL);
+  assert_usage_error ("\"..\" are not names", "--posix", "/..", "-c", "1", NULL);
+  assert_usage_error ("--posix: shm_open(\"nnn", "--posix", long_name, "-c", "1", NULL);
+  assert_usage_error ("File name too long: at most 255 bytes", "--posix", long_name, "-c", "1", NULL);
+  assert_usage_error ("FILE: the path is empty", "", "-c", "1", NULL);
+  assert_usage_error ("FILE: a part of the path is 256 bytes; at most 255", long_component, "-c", "1", NULL);
+  assert_usage_error ("FILE: the path is 4096 bytes; at most 4095", long_path, "-c", "1", NULL);
+  g_assert_false (g_file_test (long_component, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -424,6 +449,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/writer-cli/help", test_help);
   g_test_add_func ("/writer-cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/writer-cli/malformed-source", test_malformed_source);
   g_test_add_func ("/writer-cli/open-error", test_open_error);
   g_test_add_func ("/writer-cli/posix", test_posix_text);
   g_test_add_func ("/writer-cli/sysv", test_sysv_counter);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <glib/gi18n.h>
 #include <signal.h>
 #include <stdio.h>
@@ -108,6 +109,73 @@ parse_number (const char *text,
   return ps_parse_size (text, what, out, error);
 }
 
+/* Refuses a path open() would refuse for its form alone: empty or too long. */
+static gboolean
+check_path (const char *path,
+            GError    **error)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (path[0] == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("FILE: the path is empty"));
+      return FALSE;
+    }
+  if (strlen (path) >= PATH_MAX)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG, _("FILE: the path is %zu bytes; at most %d"),
+                   strlen (path), PATH_MAX - 1);
+      return FALSE;
+    }
+  parts = g_strsplit (path, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (strlen (parts[i]) > NAME_MAX)
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG, _("FILE: a part of the path is %zu bytes; at most %d"),
+                     strlen (parts[i]), NAME_MAX);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* A malformed key, name or path is a bad argument: the error names the option. */
+static gboolean
+parse_source (Options      *o,
+              PsSourceSpec *spec,
+              GError      **error)
+{
+  spec->flags = PS_MAP_WRITABLE;
+  if (o->sysv != NULL)
+    {
+      spec->kind = PS_SOURCE_SYSV;
+      if (ps_parse_sysv_key (o->sysv, &spec->key, error))
+        return TRUE;
+      g_prefix_error (error, "--sysv: ");
+      return FALSE;
+    }
+  if (o->shmid != NULL)
+    {
+      spec->kind = PS_SOURCE_SYSV;
+      spec->by_shmid = TRUE;
+      if (ps_parse_shmid (o->shmid, &spec->shmid, error))
+        return TRUE;
+      g_prefix_error (error, "--shmid: ");
+      return FALSE;
+    }
+  if (o->posix != NULL)
+    {
+      spec->kind = PS_SOURCE_POSIX;
+      spec->name = ps_posix_name_normalize (o->posix, error);
+      if (spec->name != NULL)
+        return TRUE;
+      g_prefix_error (error, "--posix: ");
+      return FALSE;
+    }
+  spec->kind = PS_SOURCE_FILE;
+  spec->path = g_strdup (o->files[0]);
+  return check_path (spec->path, error);
+}
+
 static gboolean
 parse_options (Options     *o,
                PsSourceSpec *spec,
@@ -147,27 +215,7 @@ parse_options (Options     *o,
   else
     job->seed = ((guint64) g_random_int () << 32) | g_random_int ();
 
-  spec->flags = PS_MAP_WRITABLE;
-  if (o->sysv != NULL)
-    {
-      spec->kind = PS_SOURCE_SYSV;
-      return ps_parse_sysv_key (o->sysv, &spec->key, error);
-    }
-  if (o->shmid != NULL)
-    {
-      spec->kind = PS_SOURCE_SYSV;
-      spec->by_shmid = TRUE;
-      return ps_parse_shmid (o->shmid, &spec->shmid, error);
-    }
-  if (o->posix != NULL)
-    {
-      spec->kind = PS_SOURCE_POSIX;
-      spec->name = g_strdup (o->posix);
-      return TRUE;
-    }
-  spec->kind = PS_SOURCE_FILE;
-  spec->path = g_strdup (o->files[0]);
-  return TRUE;
+  return parse_source (o, spec, error);
 }
 
 /* Fits the range to the mapping; an empty length means the rest of it. */
