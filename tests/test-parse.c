@@ -453,6 +453,31 @@ test_posix_name_length (void)
     }
 }
 
+/* Any bytes in, printable UTF-8 out, every odd byte visible. */
+static void
+test_text_for_display (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "/plain", "/plain" },
+    { "/tab\there", "/tab\\there" },
+    { "/nl\n", "/nl\\n" },
+    { "/esc\x1b[0m", "/esc\\x1b[0m" },
+    { "/bad\xff\xfe", "/bad\\xff\\xfe" },
+    { "/back\\slash", "/back\\\\slash" },
+    { "/中文", "/中文" },
+    { "/c1\xc2\x85", "/c1\\u0085" },
+    { "/cut\xe4\xb8", "/cut\\xe4\\xb8" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown = ps_text_for_display (cases[i].in);
+
+      g_assert_cmpstr (shown, ==, cases[i].out);
+      g_assert_true (g_utf8_validate (shown, -1, NULL));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -467,5 +492,6 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/posix-name/valid", test_posix_name_valid);
   g_test_add_func ("/parse/posix-name/invalid", test_posix_name_invalid);
   g_test_add_func ("/parse/posix-name/length", test_posix_name_length);
+  g_test_add_func ("/parse/text-for-display", test_text_for_display);
   return g_test_run ();
 }

@@ -1121,14 +1121,15 @@ line_with (GStrv       lines,
   g_error ("no line with \"%s\"", text);
 }
 
-/* ODD_TAG's name as a table cell: backslash and control characters escaped, invalid UTF-8 replaced. */
+/* ODD_TAG's name as a table cell: backslash, control characters and bytes
+ * that are not UTF-8 escaped, so the cell tells exactly which bytes it has. */
 static char *
 shown_in_table (const char *name)
 {
-  g_autofree char *valid = g_utf8_make_valid (name, -1);
-  g_autoptr(GString) shown = g_string_new (valid);
+  g_autoptr(GString) shown = g_string_new (name);
 
   g_string_replace (shown, "\\", "\\\\", 0);
+  g_string_replace (shown, "\xff", "\\xff", 0);
   g_string_replace (shown, "\n", "\\n", 0);
   g_string_replace (shown, "\t", "\\t", 0);
   g_string_replace (shown, "\001", "\\x01", 0);

@@ -1883,6 +1883,39 @@ test_sysv_residency (void)
 
 /* ---- POSIX -------------------------------------------------------------- */
 
+/* A name with bytes that are not UTF-8 and a newline: every text made of it
+ * (the title, the details, the log, an error) is printable UTF-8 and shows
+ * the bytes escaped; the segment itself is the one with the raw name. */
+static void
+test_posix_name_bytes (void)
+{
+  g_autofree char *base = ps_test_posix_name ("bytes");
+  g_autofree char *name = g_strconcat (base, "-\xff\n", NULL);
+  g_autofree char *missing = g_strconcat (base, "-missing-\xfe", NULL);
+  g_autoptr(PsEventLog) log = ps_event_log_new ();
+  g_autoptr(PsSource) source = create_posix (name, PAGE, 0, log);
+  g_autoptr(GPtrArray) fields = ps_source_describe (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(PsSource) none = NULL;
+
+  g_assert_cmpstr (ps_source_get_posix_name (source), ==, name);
+  g_assert_true (g_utf8_validate (ps_source_get_display_name (source), -1, NULL));
+  ps_assert_contains (ps_source_get_display_name (source), "-\\xff\\n");
+  for (guint i = 0; i < fields->len; i++)
+    g_assert_true (g_utf8_validate (((PsField *) g_ptr_array_index (fields, i))->value, -1, NULL));
+
+  none = ps_source_open_posix (missing, 0, 0, 0, log, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  ps_assert_contains (error->message, "-missing-\\xfe");
+
+  text = ps_event_log_to_text (log);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  ps_assert_contains (text, "-\\xff\\n");
+}
+
 static void
 test_posix_create (void)
 {
@@ -3223,6 +3256,7 @@ main (int argc, char **argv)
   g_test_add_func ("/source/sysv/residency-nobody", test_residency_nobody_sysv);
 
   g_test_add_func ("/source/posix/create", test_posix_create);
+  g_test_add_func ("/source/posix/name-bytes", test_posix_name_bytes);
   g_test_add_func ("/source/posix/create-mode", test_posix_create_mode);
   g_test_add_func ("/source/posix/names", test_posix_names);
   g_test_add_func ("/source/posix/long-name", test_posix_long_name);

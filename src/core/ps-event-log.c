@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "ps-event-log.h"
+#include "ps-parse.h"
 
 #define MAX_ENTRIES 5000
 
@@ -220,6 +221,28 @@ echo_entry (int         fd,
   (void) !write (fd, "\n", 1);
 }
 
+/* A line or message the way a label, a title or a terminal can show it: a
+ * call's arguments may hold any bytes a path or a segment name may have.
+ * Takes text; text that is already printable UTF-8 comes back as is. */
+static char *
+printable (char *text)
+{
+  char *shown;
+
+  if (g_utf8_validate (text, -1, NULL))
+    {
+      const char *p;
+
+      for (p = text; *p != '\0' && ((guchar) *p >= 0x20 && *p != 0x7f); p++)
+        ;
+      if (*p == '\0')
+        return text;
+    }
+  shown = ps_text_for_display (text);
+  g_free (text);
+  return shown;
+}
+
 void
 ps_event_log_add (PsEventLog *self,
                   gboolean    is_error,
@@ -237,7 +260,7 @@ ps_event_log_add (PsEventLog *self,
   entry->time = g_get_real_time ();
   entry->is_error = is_error;
   va_start (args, format);
-  entry->text = g_strdup_vprintf (format, args);
+  entry->text = printable (g_strdup_vprintf (format, args));
   va_end (args);
 
   g_mutex_lock (&self->lock);
@@ -340,7 +363,7 @@ ps_call_fail (PsEventLog *log,
   va_list args;
 
   va_start (args, call_format);
-  call = g_strdup_vprintf (call_format, args);
+  call = printable (g_strdup_vprintf (call_format, args));
   va_end (args);
 
   ps_event_log_add (log, TRUE, "%s = -1 %s (%s)", call, ps_errno_name (errsv), g_strerror (errsv));
@@ -358,13 +381,15 @@ ps_call_refuse (PsEventLog  *log,
                 ...)
 {
   g_autofree char *reason = NULL;
+  g_autofree char *shown_call = NULL;
   va_list args;
 
   va_start (args, reason_format);
-  reason = g_strdup_vprintf (reason_format, args);
+  reason = printable (g_strdup_vprintf (reason_format, args));
+  shown_call = printable (g_strdup (call));
   va_end (args);
 
-  ps_event_log_add (log, TRUE, "%s not called: %s", call, reason);
-  g_set_error (error, G_IO_ERROR, code, "%s: %s", call, reason);
+  ps_event_log_add (log, TRUE, "%s not called: %s", shown_call, reason);
+  g_set_error (error, G_IO_ERROR, code, "%s: %s", shown_call, reason);
   return FALSE;
 }

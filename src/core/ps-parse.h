@@ -34,4 +34,10 @@ char    *ps_posix_name_normalize (const char *name,
 
 char    *ps_format_size    (guint64     bytes);
 
+/* A path or segment name as it may be shown: valid UTF-8 with no control
+ * characters. Bytes that are not UTF-8 and control characters become \xHH
+ * (\n, \t), a backslash \\, so a label, a title or a table row shows
+ * exactly which bytes the name has. */
+char    *ps_text_for_display (const char *text);
+
 G_END_DECLS

@@ -626,32 +626,6 @@ owner_name (GHashTable *cache,
 
 /* ---- the table ----------------------------------------------------------- */
 
-/* Control characters as \n, \t or \xNN, a backslash as \\ (so the escapes
- * are unambiguous) and invalid UTF-8 as U+FFFD: a name cannot break the table. */
-static char *
-cell_text (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *cell = g_string_new (NULL);
-
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '\\')
-        g_string_append (cell, "\\\\");
-      else if (c == '\n')
-        g_string_append (cell, "\\n");
-      else if (c == '\t')
-        g_string_append (cell, "\\t");
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (cell, "\\x%02x", c);
-      else
-        g_string_append_c (cell, (char) c);
-    }
-  return g_string_free (cell, FALSE);
-}
-
 /* Terminal columns a valid UTF-8 string takes. */
 static guint
 display_width (const char *text)
@@ -685,7 +659,7 @@ table_add_row (Table *table,
 
   va_start (args, table);
   for (guint i = 0; i < table->n_columns; i++)
-    row[i] = cell_text (va_arg (args, const char *));
+    row[i] = ps_text_for_display (va_arg (args, const char *));
   va_end (args);
   g_ptr_array_add (table->rows, row);
 }

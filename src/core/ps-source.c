@@ -373,7 +373,7 @@ ps_source_open_file (const char  *path,
   if (!map_fd (self, what, offset, length, error))
     return NULL;
 
-  self->display_name = g_strdup (path);
+  self->display_name = ps_text_for_display (path);
   return g_steal_pointer (&self);
 }
 
@@ -619,7 +619,10 @@ open_posix (const char  *name,
         ps_source_remove (self, NULL);
       return NULL;
     }
-  self->display_name = g_strdup_printf (_("POSIX %s"), self->name);
+  {
+    g_autofree char *shown = ps_text_for_display (self->name);
+    self->display_name = g_strdup_printf (_("POSIX %s"), shown);
+  }
   return g_steal_pointer (&self);
 }
 
@@ -691,7 +694,10 @@ ps_source_new_demo (PsEventLog  *log,
   self->delete_on_close = TRUE;
   self->created = TRUE;
   g_free (self->display_name);
-  self->display_name = g_strdup_printf (_("Demo file %s"), path);
+  {
+    g_autofree char *shown = ps_text_for_display (path);
+    self->display_name = g_strdup_printf (_("Demo file %s"), shown);
+  }
   return self;
 }
 
@@ -1410,9 +1416,9 @@ ps_source_describe (PsSource *self)
 
   add_field (fields, _("Kind"), g_strdup (_(kinds[self->kind])));
   if (self->path != NULL)
-    add_field (fields, _("Path"), g_strdup (self->path));
+    add_field (fields, _("Path"), ps_text_for_display (self->path));
   if (self->name != NULL)
-    add_field (fields, _("Name"), g_strdup (self->name));
+    add_field (fields, _("Name"), ps_text_for_display (self->name));
   if (self->kind == PS_SOURCE_SYSV)
     {
       struct shmid_ds ds;
