@@ -232,6 +232,25 @@ test_malformed_source (void)
   g_assert_false (g_file_test (long_component, G_FILE_TEST_EXISTS));
 }
 
+/* --count 0 used to mean "until stopped"; it is refused, and writes nothing. */
+static void
+test_count_zero (void)
+{
+  g_autofree char *name = ps_test_posix_name ("cli-count0");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = ps_source_create_posix (name, PAGE, 0600, NULL, &error);
+  static const guint8 zeros[PAGE];
+
+  g_assert_no_error (error);
+  assert_usage_error ("--count 0: give at least 1, or leave --count out to write until stopped",
+                      "--posix", name, "--count", "0", "--rate", "0", NULL);
+  assert_usage_error ("--count 0x0: give at least 1", "--posix", name, "-c", "0x0", NULL);
+  g_assert_cmpmem (ps_source_get_data (source), PAGE, zeros, PAGE);
+
+  g_assert_true (ps_source_remove (source, &error));
+  ps_source_close (source);
+}
+
 static void
 test_open_error (void)
 {
@@ -450,6 +469,7 @@ main (int argc, char **argv)
   g_test_add_func ("/writer-cli/help", test_help);
   g_test_add_func ("/writer-cli/usage-errors", test_usage_errors);
   g_test_add_func ("/writer-cli/malformed-source", test_malformed_source);
+  g_test_add_func ("/writer-cli/count-zero", test_count_zero);
   g_test_add_func ("/writer-cli/open-error", test_open_error);
   g_test_add_func ("/writer-cli/posix", test_posix_text);
   g_test_add_func ("/writer-cli/sysv", test_sysv_counter);

@@ -201,6 +201,12 @@ parse_options (Options     *o,
       !parse_number (o->length, "--length", 0, &job->range_length, error) ||
       !parse_number (o->index, "--index", 0, &index, error))
     return FALSE;
+  if (o->count != NULL && job->count == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("--count %s: give at least 1, or leave --count out to write until stopped"), o->count);
+      return FALSE;
+    }
   if (index > G_MAXUINT32)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("--index \"%s\": too large"), o->index);
