@@ -156,6 +156,12 @@ test_errors (void)
   assert_fails ("abc", "column 1: \"abc\" has an odd number of hex digits; write each byte as two digits, e.g. 0a");
   assert_fails ("de adb", "column 4: \"adb\" has an odd number of hex digits; write each byte as two digits, e.g. 0a");
   assert_fails ("0xabc", "column 1: \"0xabc\" has an odd number of hex digits; write each byte as two digits, e.g. 0a");
+  /* a long run is quoted by its start, with the count */
+  {
+    g_autofree char *run = g_strnfill (201, 'a');
+
+    assert_fails (run, "column 1: \"aaaaaaaaaaaa…\" has an odd number of hex digits (201); write each byte as two digits, e.g. 0a");
+  }
   assert_fails ("0x", "column 1: \"0x\" needs hex digits after it, e.g. 0x0a");
   assert_fails ("00 0x,", "column 4: \"0x\" needs hex digits after it, e.g. 0x0a");
   assert_fails ("0xzz", "column 3: 'z' is not a hex digit");

@@ -213,9 +213,13 @@ parse_hex_run (Parser     *self,
                                 : g_ascii_xdigit_value (run[0]) * 16 + g_ascii_xdigit_value (run[1]));
       return TRUE;
     }
-  if (n % 2 != 0)
+  /* a long run is quoted by its start: the message must fit a dialog */
+  if (n % 2 != 0 && self->p - token <= 16)
     return fail_at (self, token, _("\"%.*s\" has an odd number of hex digits; write each byte as two digits, e.g. 0a"),
                     (int) (self->p - token), token);
+  if (n % 2 != 0)
+    return fail_at (self, token, _("\"%.*s…\" has an odd number of hex digits (%zu); write each byte as two digits, e.g. 0a"),
+                    12, token, n);
 
   for (const char *d = run; d < self->p; d += 2)
     append_byte (self, g_ascii_xdigit_value (d[0]) * 16 + g_ascii_xdigit_value (d[1]));
