@@ -384,6 +384,45 @@ test_file (void)
   unlink (path);
 }
 
+static void
+assert_file_is (const char *path,
+                const char *expected,
+                gsize       expected_len)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (contents, len, expected, expected_len);
+}
+
+/* A message longer than the range is refused, not cut short; the file is untouched. */
+static void
+test_text_too_long (void)
+{
+  g_autofree char *path = ps_test_make_file ("cli-long-text", 3 * PAGE, '.');
+  g_autofree char *dots = g_strnfill (3 * PAGE, '.');
+
+  assert_usage_error ("--pattern: the message is 16 bytes and the range only 8",
+                      "--pattern", "text:0123456789abcdef", "--length", "8", path, "-c", "1", NULL);
+  /* the default range, the rest of the mapping, is too short as well */
+  assert_usage_error ("--pattern: the message is 16 bytes and the range only 7",
+                      "--pattern", "text:0123456789abcdef", "--offset", "12281", path, "-c", "1", NULL);
+  assert_file_is (path, dots, 3 * PAGE);
+
+  /* a range just as long as the message takes it whole */
+  {
+    g_auto(Result) r = run ("--pattern", "text:0123456789abcdef", "--offset", "4", "--length", "16", path, "-c", "1", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    memcpy (dots + 4, "0123456789abcdef", 16);
+    assert_file_is (path, dots, 3 * PAGE);
+  }
+  unlink (path);
+}
+
 static gboolean
 counter_started (gpointer data)
 {
@@ -474,6 +513,7 @@ main (int argc, char **argv)
   g_test_add_func ("/writer-cli/posix", test_posix_text);
   g_test_add_func ("/writer-cli/sysv", test_sysv_counter);
   g_test_add_func ("/writer-cli/file", test_file);
+  g_test_add_func ("/writer-cli/text-too-long", test_text_too_long);
   g_test_add_func ("/writer-cli/sigterm", test_sigterm);
   g_test_add_func ("/writer-cli/sigint", test_sigint);
   return g_test_run ();

@@ -224,7 +224,8 @@ parse_options (Options     *o,
   return parse_source (o, spec, error);
 }
 
-/* Fits the range to the mapping; an empty length means the rest of it. */
+/* Fits the range to the mapping; an empty length means the rest of it.
+ * A text message must fit the range whole. */
 static gboolean
 fit_range (PsWriterJob      *job,
            const PsGeometry *geometry,
@@ -244,6 +245,14 @@ fit_range (PsWriterJob      *job,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("--length %" PRIu64 " at --offset %" PRIu64 ": runs past the end of the mapping (%" PRIu64 " bytes)"),
                    job->range_length, job->range_offset, geometry->length);
+      return FALSE;
+    }
+  /* ps_writer_step would write only the message's first range_length bytes */
+  if (job->pattern.kind == PS_PATTERN_TEXT && job->pattern.text_len > job->range_length)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("--pattern: the message is %zu bytes and the range only %" PRIu64 "; shorten the message or widen the range (--offset, --length)"),
+                   job->pattern.text_len, job->range_length);
       return FALSE;
     }
   return TRUE;
@@ -297,7 +306,7 @@ static const char description[] =
   "  counter        the 64-bit little-endian count n+1 at O + (i % (L/8))*8\n"
   "  sweep          the byte n & 0xff at O + (n*PAGE + i*64) % L\n"
   "  random         a random byte at a random offset (xorshift64*, seed ^ i)\n"
-  "  text:MESSAGE   the message at O + (n*len) % (L - len + 1)\n"
+  "  text:MESSAGE   the message at O + (n*len) % (L - len + 1); L must be >= len\n"
   "  \"MESSAGE\"      the same, with C escapes such as \\n and \\x41\n"
   "\n"
   "Numbers take 0x for hex and K, M, G, T suffixes (1K = 1024).\n"
