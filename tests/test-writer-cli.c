@@ -157,6 +157,7 @@ test_help (void)
   g_assert_nonnull (strstr (r.out, "--posix"));
   g_assert_nonnull (strstr (r.out, "Examples:"));
   g_assert_nonnull (strstr (r.out, "text:MESSAGE"));
+  g_assert_nonnull (strstr (r.out, "SIGINT, SIGTERM or SIGHUP stops the writer"));
 }
 
 static void
@@ -444,23 +445,50 @@ on_waited (GObject      *source,
   *(gboolean *) data = TRUE;
 }
 
-/* SIGTERM and SIGINT stop a running writer cleanly: status 0, the total printed. */
+/* In the child, between fork and exec: the writer starts with SIGHUP at its
+ * default disposition, or ignored as under nohup, whatever the test runner has. */
 static void
-check_stop_signal (int signo)
+sighup_default (gpointer data)
 {
-  g_autofree char *name = ps_test_posix_name ("cli-stop");
+  signal (SIGHUP, SIG_DFL);
+}
+
+static void
+sighup_ignored (gpointer data)
+{
+  signal (SIGHUP, SIG_IGN);
+}
+
+/* pagescope-writer --posix NAME --rate 50, its stdout piped, once it has written 3 times. */
+static GSubprocess *
+start_counter (const char           *name,
+               GSpawnChildSetupFunc  child_setup,
+               const guint8         *data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PsSource) source = ps_source_create_posix (name, PAGE, 0600, NULL, &error);
-  g_autoptr(GSubprocess) process = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, writer_path (), "--posix", name, "--rate", "50", NULL);
+  g_assert_no_error (error);
+  g_assert_true (ps_test_wait_until (counter_started, (gpointer) data, 5000));
+  return process;
+}
+
+/* Sends signo and waits for the writer to exit 0, saying it was stopped by it and detached. */
+static void
+stop_and_check (GSubprocess *process,
+                int          signo,
+                const char  *signame)
+{
   g_autoptr(GBytes) out = NULL;
-  const char *args[] = { "--posix", name, "--rate", "50", NULL };
-  const char *text;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *stopped = g_strdup_printf ("stopped by %s:", signame);
   gboolean ended = FALSE;
   gsize len;
-
-  g_assert_no_error (error);
-  process = start (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, args);
-  g_assert_true (ps_test_wait_until (counter_started, ps_source_get_data (source), 5000));
 
   g_subprocess_send_signal (process, signo);
   g_subprocess_wait_async (process, NULL, on_waited, &ended);
@@ -468,22 +496,33 @@ check_stop_signal (int signo)
     {
       g_subprocess_force_exit (process);
       g_subprocess_wait (process, NULL, NULL);
-      g_error ("pagescope-writer ignored signal %d", signo);
+      g_error ("pagescope-writer ignored %s", signame);
     }
-  g_assert_true (g_subprocess_get_if_exited (process));
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("pagescope-writer was killed by signal %d", g_subprocess_get_term_sig (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 
   out = g_input_stream_read_bytes (g_subprocess_get_stdout_pipe (process), 65536, NULL, &error);
   g_assert_no_error (error);
-  text = g_bytes_get_data (out, &len);
-  {
-    g_autofree char *copy = g_strndup (text, len);
-    g_autofree char *stopped = g_strdup_printf ("stopped by %s:", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+  text = g_strndup (g_bytes_get_data (out, &len), g_bytes_get_size (out));
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, stopped));
+  g_assert_nonnull (strstr (text, "detached"));
+}
 
-    g_test_message ("%s", copy);
-    g_assert_nonnull (strstr (copy, stopped));
-    g_assert_nonnull (strstr (copy, "detached"));
-  }
+/* SIGTERM, SIGINT and SIGHUP stop a running writer cleanly: status 0, the total printed. */
+static void
+check_stop_signal (int         signo,
+                   const char *signame)
+{
+  g_autofree char *name = ps_test_posix_name ("cli-stop");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = ps_source_create_posix (name, PAGE, 0600, NULL, &error);
+  g_autoptr(GSubprocess) process = NULL;
+
+  g_assert_no_error (error);
+  process = start_counter (name, sighup_default, ps_source_get_data (source));
+  stop_and_check (process, signo, signame);
 
   g_assert_true (ps_source_remove (source, &error));
   ps_source_close (source);
@@ -492,13 +531,66 @@ check_stop_signal (int signo)
 static void
 test_sigterm (void)
 {
-  check_stop_signal (SIGTERM);
+  check_stop_signal (SIGTERM, "SIGTERM");
 }
 
 static void
 test_sigint (void)
 {
-  check_stop_signal (SIGINT);
+  check_stop_signal (SIGINT, "SIGINT");
+}
+
+static void
+test_sighup (void)
+{
+  check_stop_signal (SIGHUP, "SIGHUP");
+}
+
+typedef struct
+{
+  const guint8 *data;
+  guint64       target;
+} CounterTarget;
+
+static gboolean
+counter_reached (gpointer data)
+{
+  CounterTarget *t = data;
+  guint64 value;
+
+  memcpy (&value, t->data, sizeof value);
+  return GUINT64_FROM_LE (value) >= t->target;
+}
+
+/* Started under nohup (SIGHUP ignored), the writer keeps SIGHUP ignored. */
+static void
+test_nohup (void)
+{
+  g_autofree char *name = ps_test_posix_name ("cli-nohup");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = ps_source_create_posix (name, PAGE, 0600, NULL, &error);
+  g_autoptr(GSubprocess) process = NULL;
+  CounterTarget t = { 0 };
+  guint64 value;
+
+  g_assert_no_error (error);
+  t.data = ps_source_get_data (source);
+  process = start_counter (name, sighup_ignored, t.data);
+
+  g_subprocess_send_signal (process, SIGHUP);
+  /* stopped, it would write at most one more time; ignoring SIGHUP, it goes on */
+  memcpy (&value, t.data, sizeof value);
+  t.target = GUINT64_FROM_LE (value) + 5;
+  if (!ps_test_wait_until (counter_reached, &t, 5000))
+    {
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
+      g_error ("pagescope-writer stopped on SIGHUP under nohup");
+    }
+  stop_and_check (process, SIGTERM, "SIGTERM");
+
+  g_assert_true (ps_source_remove (source, &error));
+  ps_source_close (source);
 }
 
 int
@@ -516,5 +608,7 @@ main (int argc, char **argv)
   g_test_add_func ("/writer-cli/text-too-long", test_text_too_long);
   g_test_add_func ("/writer-cli/sigterm", test_sigterm);
   g_test_add_func ("/writer-cli/sigint", test_sigint);
+  g_test_add_func ("/writer-cli/sighup", test_sighup);
+  g_test_add_func ("/writer-cli/nohup", test_nohup);
   return g_test_run ();
 }

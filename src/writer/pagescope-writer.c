@@ -77,7 +77,7 @@ on_stop_signal (int signo)
 static void
 install_stop_handlers (void)
 {
-  struct sigaction action;
+  struct sigaction action, hup;
 
   /* no SA_RESTART: the writer's sleep returns at once */
   memset (&action, 0, sizeof action);
@@ -85,6 +85,9 @@ install_stop_handlers (void)
   sigemptyset (&action.sa_mask);
   sigaction (SIGINT, &action, NULL);
   sigaction (SIGTERM, &action, NULL);
+  /* a closed terminal stops it as Ctrl+C does; under nohup SIGHUP stays ignored */
+  if (sigaction (SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
+    sigaction (SIGHUP, &action, NULL);
 }
 
 static int
@@ -310,7 +313,8 @@ static const char description[] =
   "  \"MESSAGE\"      the same, with C escapes such as \\n and \\x41\n"
   "\n"
   "Numbers take 0x for hex and K, M, G, T suffixes (1K = 1024).\n"
-  "SIGINT or SIGTERM stops the writer; it detaches and prints the total.\n"
+  "SIGINT, SIGTERM or SIGHUP stops the writer; it detaches and prints the total\n"
+  "(SIGHUP stays ignored under nohup).\n"
   "Exit status: 0 done or stopped, 1 could not open, 2 bad arguments.\n"
   "\n"
   "Examples:\n"
