@@ -122,30 +122,59 @@ split_options (const char  *text,
   return g_strstrip (g_string_free (head, FALSE));
 }
 
-/* offset= and length= options, else the selection, else the whole mapping. */
+/* Refuses any option that is not one of allowed (NULL-terminated): a typo
+ * such as lenght=4K must not quietly act on the whole mapping. */
+static gboolean
+check_option_names (GHashTable         *options,
+                    const char * const *allowed,
+                    GError            **error)
+{
+  GHashTableIter iter;
+  const char *key;
+
+  g_hash_table_iter_init (&iter, options);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+    if (!g_strv_contains (allowed, key))
+      {
+        g_autofree char *list = g_strjoinv ("=, ", (char **) allowed);
+
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("unknown option \"%s=\" (this action takes %s=)"), key, list);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* offset= and length= options (either alone: from 0, or to the end), else
+ * the selection, else the whole mapping. */
 static gboolean
 option_range (PsWindow    *self,
               GHashTable  *options,
-              const char  *action,
               guint64     *offset,
               guint64     *length,
               GError     **error)
 {
-  const char *text;
+  const char *offset_text = g_hash_table_lookup (options, "offset");
+  const char *length_text = g_hash_table_lookup (options, "length");
 
   *offset = 0;
   *length = 0;
-  if ((text = g_hash_table_lookup (options, "offset")) != NULL)
+  if (offset_text == NULL && length_text == NULL)
     {
-      if (!ps_parse_size (text, "offset", offset, error))
-        return FALSE;
-      if ((text = g_hash_table_lookup (options, "length")) != NULL &&
-          !ps_parse_size (text, "length", length, error))
-        return FALSE;
+      if (!ps_window_get_selection (self, offset, length))
+        *offset = *length = 0;
       return TRUE;
     }
-  if (!ps_window_get_selection (self, offset, length))
-    *offset = *length = 0;
+  if (offset_text != NULL && !ps_parse_size (offset_text, "offset", offset, error))
+    return FALSE;
+  if (length_text != NULL && !ps_parse_size (length_text, "length", length, error))
+    return FALSE;
+  if (length_text != NULL && *length == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("length=0: give at least 1 byte, or leave length out to go to the end"));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -252,8 +281,13 @@ ps_window_refresh_recent (PsWindow *self)
         continue;
       switch (spec.kind)
         {
-        case PS_SOURCE_FILE: label = g_strdup (spec.path); break;
-        case PS_SOURCE_POSIX: label = g_strdup_printf ("POSIX %s", spec.name); break;
+        case PS_SOURCE_FILE: label = ps_text_for_display (spec.path); break;
+        case PS_SOURCE_POSIX:
+          {
+            g_autofree char *shown = ps_text_for_display (spec.name);
+            label = g_strdup_printf ("POSIX %s", shown);
+          }
+          break;
         case PS_SOURCE_SYSV:
           label = spec.by_shmid ? g_strdup_printf ("SysV shmid %d", spec.shmid)
                                 : g_strdup_printf ("SysV key 0x%08x", (guint32) spec.key);
@@ -523,6 +557,8 @@ action_undo (GtkWidget  *widget,
 
 /* ---- msync -------------------------------------------------------------- */
 
+static const char * const range_options[] = { "offset", "length", NULL };
+
 static char *
 dirty_text (gint64 bytes)
 {
@@ -546,7 +582,8 @@ action_msync (GtkWidget  *widget,
     return;
   flags_text = split_options (g_variant_get_string (parameter, NULL), &options);
   if (!ps_msync_flags_parse (flags_text, &flags, &error) ||
-      !option_range (self, options, "msync", &offset, &length, &error) ||
+      !check_option_names (options, range_options, &error) ||
+      !option_range (self, options, &offset, &length, &error) ||
       !ps_source_msync (self->source, offset, length, flags, &report, &error))
     {
       g_prefix_error (&error, "msync: ");
@@ -574,6 +611,26 @@ action_msync (GtkWidget  *widget,
 
 /* ---- writer children ---------------------------------------------------- */
 
+static const char * const writer_options[] = { "offset", "length", "count", NULL };
+
+/* count=N: each child exits after N writes; 0 would mean never, which is
+ * what leaving count out says. */
+static gboolean
+parse_count (const char  *text,
+             guint64     *count,
+             GError     **error)
+{
+  if (!ps_parse_size (text, "count", count, error))
+    return FALSE;
+  if (*count == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("count=0: give at least 1, or leave count out to write until stopped"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 action_spawn_writers (GtkWidget  *widget,
                       const char *name,
@@ -593,8 +650,9 @@ action_spawn_writers (GtkWidget  *widget,
     return;
   head = split_options (g_variant_get_string (parameter, NULL), &options);
   if (!ps_writers_parse_spawn_arg (head, &n, &pattern, &rate, &error) ||
-      !option_range (self, options, "spawn-writers", &offset, &length, &error) ||
-      ((text = g_hash_table_lookup (options, "count")) != NULL && !ps_parse_size (text, "count", &count, &error)) ||
+      !check_option_names (options, writer_options, &error) ||
+      !option_range (self, options, &offset, &length, &error) ||
+      ((text = g_hash_table_lookup (options, "count")) != NULL && !parse_count (text, &count, &error)) ||
       !ps_writers_spawn (self->writers, n, &pattern, rate, offset, length, count, &error))
     {
       g_prefix_error (&error, "spawn-writers: ");

@@ -38,6 +38,36 @@ has_frame (gpointer data)
 
 /* ---- the window on a POSIX segment shows its size ---- */
 
+/* A segment whose name is not UTF-8 (it crashed the window once): the title
+ * shows the byte escaped, and the window draws. */
+static void
+test_posix_name_bytes (void)
+{
+  g_autofree char *base = ps_test_posix_name ("window");
+  g_autofree char *name = g_strconcat (base, "-\xff", NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(PsSourceSpec) spec = { 0 };
+  PsSource *made;
+  PsWindow *window;
+
+  made = ps_source_create_posix (name, 4096, 0600, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (made);
+
+  window = make_window ();
+  spec.kind = PS_SOURCE_POSIX;
+  spec.name = g_strdup (name);
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ps_test_wait_until (has_frame, window, 5000));
+  ps_ui_test_wait_frame (GTK_WIDGET (window));
+  g_assert_true (g_utf8_validate (gtk_window_get_title (GTK_WINDOW (window)), -1, NULL));
+  ps_assert_contains (adw_window_title_get_title (window->title), "-\\xff");
+  gtk_window_destroy (GTK_WINDOW (window));
+  shm_unlink (name);
+}
+
 static void
 test_posix_size (void)
 {
@@ -281,6 +311,56 @@ on_action_failed (PsWindow     *window,
   g_clear_error (&failure->error);
   failure->action = g_strdup (action);
   failure->error = g_error_copy (error);
+}
+
+/* A typo in an option is refused, not taken as "the whole mapping"; length=
+ * alone counts from 0; count=0 starts nothing. */
+static void
+test_action_options (void)
+{
+  g_autofree char *path = ps_test_make_file ("window-options", 3 * 4096, 'o');
+  g_autoptr(GError) error = NULL;
+  g_auto(PsSourceSpec) spec = { 0 };
+  PsWindow *window = make_window ();
+  Failure failure = { 0 };
+  g_autofree char *log = NULL;
+  static const struct { const char *action, *argument, *says; } refused[] = {
+    { "msync", "sync lenght=4K", "unknown option \"lenght=\"" },
+    { "msync", "sync offset=4K lenght=4K", "unknown option \"lenght=\"" },
+    { "msync", "sync length=0", "length=0" },
+    { "spawn-writers", "1 counter 10 bogus=1", "unknown option \"bogus=\"" },
+    { "spawn-writers", "1 counter 10 count=0", "count=0" },
+  };
+
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (path);
+  spec.flags = PS_MAP_WRITABLE;
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  g_signal_connect (window, "action-failed", G_CALLBACK (on_action_failed), &failure);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *action = g_strconcat ("win.", refused[i].action, NULL);
+
+      g_clear_error (&failure.error);
+      g_clear_pointer (&failure.action, g_free);
+      gtk_widget_activate_action (GTK_WIDGET (window), action, "s", refused[i].argument);
+      g_assert_cmpstr (failure.action, ==, refused[i].action);
+      ps_assert_contains (failure.error->message, refused[i].says);
+    }
+  /* nothing was started */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ps_window_get_writers (window))), ==, 0);
+
+  /* length= alone: from offset 0 */
+  ps_event_log_clear (ps_window_get_log (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.msync", "s", "sync length=4K");
+  log = ps_event_log_to_text (ps_window_get_log (window));
+  ps_assert_contains (log, ", 4096, MS_SYNC) = 0");
+
+  g_clear_error (&failure.error);
+  g_free (failure.action);
+  gtk_window_destroy (GTK_WINDOW (window));
+  unlink (path);
 }
 
 static void
@@ -596,11 +676,13 @@ main (int argc, char **argv)
   app = ps_ui_test_app_new (&argc, &argv);
 
   g_test_add_func ("/window/posix-size", test_posix_size);
+  g_test_add_func ("/window/posix-name-bytes", test_posix_name_bytes);
   g_test_add_func ("/window/open-error", test_open_error);
   g_test_add_func ("/window/help-overlay", test_help_overlay);
   g_test_add_func ("/window/click-past-eof", test_click_past_eof);
   g_test_add_func ("/window/write-and-undo", test_write_and_undo);
   g_test_add_func ("/window/write-refused", test_write_refused);
+  g_test_add_func ("/window/action-options", test_action_options);
   g_test_add_func ("/cli/malformed", test_cli_malformed);
   g_test_add_func ("/cli/zh-cn", test_cli_zh_cn);
   g_test_add_func ("/cli/sigterm", test_cli_sigterm);
