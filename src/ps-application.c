@@ -365,10 +365,21 @@ action_open (GSimpleAction *action,
   g_autoptr(GError) error = NULL;
   PsWindow *window;
 
+  /* a malformed source opens no window: the refusal goes to stderr and to
+   * the log of the window scripting acts on */
+  if (!ps_source_spec_parse (g_variant_get_string (parameter, NULL), &spec, &error))
+    {
+      GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+      g_printerr ("pagescope: app.open: %s\n", error->message);
+      if (PS_IS_WINDOW (active))
+        ps_event_log_add (ps_window_get_log (PS_WINDOW (active)), TRUE, "app.open refused: %s", error->message);
+      return;
+    }
+  /* one that cannot be opened gets a window saying why, as on the command line */
   window = new_window (self);
-  if (!ps_source_spec_parse (g_variant_get_string (parameter, NULL), &spec, &error) ||
-      !ps_window_open_spec (window, &spec, &error))
-    g_warning ("app.open: %s", error->message);
+  if (!ps_window_open_spec (window, &spec, &error))
+    g_printerr ("pagescope: app.open: %s\n", error->message);
 }
 
 static void

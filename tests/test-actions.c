@@ -685,6 +685,10 @@ test_bad_arguments (void)
     { "spawn-writers", "0 counter 10", "spawn-writers: writer count \"0\": must be 1 to 64" },
     { "stop-writers", "abc", "stop-writers: pid \"abc\": expected a number" },
     { "stop-writers", "12345", "stop-writers: 12345 is not one of this window's writer children" },
+    { "msync", "sync lenght=4K", "msync: unknown option \"lenght=\" \\(this action takes offset=, length=\\)" },
+    { "spawn-writers", "1 counter 10 count=0", "spawn-writers: count=0: give at least 1, or leave count out to write until stopped" },
+    /* no window for a malformed source: scripting still acts on this one */
+    { "open", "bogus:1", "app.open refused: source \"bogus:1\": unknown kind \"bogus\".*" },
   };
   guint from = 0;
   App *app;
