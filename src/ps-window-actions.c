@@ -494,7 +494,7 @@ action_write_bytes (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   g_autofree char *hex = NULL;
   g_autofree char *message = NULL;
-  guint64 offset;
+  guint64 offset, past;
   gsize len;
 
   if (!need_source (self, "write-bytes"))
@@ -523,6 +523,17 @@ action_write_bytes (GtkWidget  *widget,
                                             "Wrote %zu bytes at 0x%" PRIx64 " (%s) to this process's private copy: the segment is unchanged",
                                             len),
                                len, offset, hex);
+  past = ps_source_bytes_past_eof (self->source, offset, len);
+  if (past > 0 && !ps_source_is_private (self->source))
+    {
+      g_autofree char *note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%s; %" PRIu64 " byte lies past EOF and never reaches the file",
+                                                            "%s; %" PRIu64 " bytes lie past EOF and never reach the file",
+                                                            past),
+                                               message, past);
+      g_free (message);
+      message = g_steal_pointer (&note);
+    }
   ps_window_show_toast (self, message);
   ps_hex_view_goto (self->hex, offset);
 }

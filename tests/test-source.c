@@ -1214,6 +1214,44 @@ test_file_sigbus_write (void)
   g_assert_cmpmem (buf, 4, "head", 4);
 }
 
+/* Bytes written in the last page past EOF: written and counted, and the
+ * log says they never reach the file; the file keeps its size and gets the
+ * bytes before EOF. */
+static void
+test_file_write_past_eof (void)
+{
+  g_autofree char *path = ps_test_make_file ("src-tail", 100, 't');
+  g_autoptr(PsEventLog) log = ps_event_log_new ();
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  source = ps_source_open_file (path, PS_MAP_WRITABLE, 0, 3 * PAGE, log, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ps_source_bytes_past_eof (source, 0, 100), ==, 0);
+  g_assert_cmpuint (ps_source_bytes_past_eof (source, 0x60, 8), ==, 4);
+  g_assert_cmpuint (ps_source_bytes_past_eof (source, 0x64, 4), ==, 4);
+
+  g_assert_true (ps_source_write (source, 0x60, (const guint8 *) "ABCDEFGH", 8, NULL, &error));
+  g_assert_no_error (error);
+  assert_log (log, "note: 4 of these bytes lie past EOF (the object is 100 bytes)", "never reach the file");
+  g_assert_true (ps_source_msync (source, 0, 0, MS_SYNC, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, ==, 100);
+  g_assert_cmpmem (contents + 0x60, 4, "ABCD", 4);
+
+  /* a write inside the file says nothing more */
+  ps_event_log_clear (log);
+  g_assert_true (ps_source_write (source, 0, (const guint8 *) "x", 1, NULL, &error));
+  {
+    g_autofree char *text = ps_event_log_to_text (log);
+    g_assert_null (strstr (text, "past EOF"));
+  }
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
 static void
 test_file_write_checks (void)
 {
@@ -3236,6 +3274,7 @@ main (int argc, char **argv)
   g_test_add_func ("/source/file/restat", test_file_restat);
   g_test_add_func ("/source/file/sigbus-write", test_file_sigbus_write);
   g_test_add_func ("/source/file/write-checks", test_file_write_checks);
+  g_test_add_func ("/source/file/write-past-eof", test_file_write_past_eof);
   g_test_add_func ("/source/file/close", test_file_close);
   g_test_add_func ("/source/file/residency", test_file_residency);
   g_test_add_func ("/source/file/describe", test_file_describe);

@@ -1121,6 +1121,7 @@ ps_source_write (PsSource      *self,
 {
   g_autofree char *call = NULL;
   g_autofree guint8 *old = NULL;
+  guint64 past;
   PsFault fault;
 
   g_return_val_if_fail (PS_IS_SOURCE (self), FALSE);
@@ -1151,9 +1152,36 @@ ps_source_write (PsSource      *self,
       return FALSE;
     }
   ps_call_ok (self->log, "ok", "%s", call);
+  past = ps_source_bytes_past_eof (self, offset, len);
+  if (past > 0)
+    ps_event_log_add (self->log, FALSE,
+                      "note: %" G_GUINT64_FORMAT " of these bytes lie past EOF (the object is %" G_GUINT64_FORMAT
+                      " bytes): they stay in the page and never reach the file",
+                      past, self->geometry.object_size);
   if (previous != NULL)
     *previous = g_bytes_new_take (g_steal_pointer (&old), len);
   return TRUE;
+}
+
+guint64
+ps_source_bytes_past_eof (PsSource *self,
+                          guint64   offset,
+                          gsize     len)
+{
+  guint64 eof;
+
+  g_return_val_if_fail (PS_IS_SOURCE (self), 0);
+
+  /* an object with a size a reader of the file sees: a file, a POSIX segment */
+  if (self->kind != PS_SOURCE_FILE && self->kind != PS_SOURCE_POSIX)
+    return 0;
+  eof = self->geometry.object_size;
+  if (self->geometry.offset >= eof)
+    return len;
+  eof -= self->geometry.offset;   /* in mapping offsets */
+  if (offset + len <= eof)
+    return 0;
+  return offset >= eof ? len : offset + len - eof;
 }
 
 char *

@@ -191,6 +191,11 @@ gboolean      ps_source_write             (PsSource      *self,
                                            gsize          len,
                                            GBytes       **previous,
                                            GError       **error);
+/* How many of len bytes at offset (in the mapping) lie past the end of a
+ * file or POSIX segment, in its last page: written, but never in the file. */
+guint64       ps_source_bytes_past_eof    (PsSource      *self,
+                                           guint64        offset,
+                                           gsize          len);
 
 typedef struct
 {
