@@ -8,15 +8,19 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "ps-label.h"
+#include "ps-parse.h"
 #include "ps-probe.h"
 #include "ps-writer.h"
 #include "ps-writers-dialog.h"
 
 #define REFRESH_MS 250
+#define RATE_MAX   1000000   /* writes per second; beyond, As fast as possible */
 
 #define PS_TYPE_WRITERS_DIALOG (ps_writers_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (PsWritersDialog, ps_writers_dialog, PS, WRITERS_DIALOG, AdwWindow)
@@ -30,16 +34,15 @@ struct _PsWritersDialog
   GtkLabel        *notice_title;
   GtkLabel        *notice_label;
   GtkWidget       *spawn_group;
-  GtkSpinButton   *count_spin;
+  AdwEntryRow     *count_row;
   AdwComboRow     *pattern_row;
   AdwEntryRow     *message_row;
-  AdwActionRow    *rate_row;
-  GtkSpinButton   *rate_spin;
+  AdwEntryRow     *rate_row;
   GtkSwitch       *max_switch;
   AdwActionRow    *selection_row;
   GtkSwitch       *selection_switch;
   AdwExpanderRow  *limit_row;
-  GtkSpinButton   *writes_spin;
+  AdwEntryRow     *writes_row;
   GtkLabel        *error_label;
   GtkButton       *start_button;
   GtkWidget       *clear_button;
@@ -49,6 +52,7 @@ struct _PsWritersDialog
   GtkLabel        *summary_label;
 
   PsWindow        *window;          /* weak */
+  char            *failure;         /* the last failure of an action this dialog drives */
   PsWriters       *writers;         /* the window's, followed when it changes */
   GSignalGroup    *writers_signals;
   GtkNoSelection  *selection;
@@ -80,13 +84,15 @@ static const char *const pattern_hints[] = {
   [PATTERN_TEXT]    = N_("The message, copied end to end across the range"),
 };
 
+static void update_form (PsWritersDialog *self);
+
 /* ---- errors ---- */
 
 static void
 clear_error (PsWritersDialog *self)
 {
-  gtk_widget_remove_css_class (GTK_WIDGET (self->message_row), "error");
-  ps_label_show (self->error_label, NULL);
+  g_clear_pointer (&self->failure, g_free);
+  update_form (self);
 }
 
 /* Failures of the actions this dialog drives, whoever started them. */
@@ -97,7 +103,11 @@ on_action_failed (PsWindow        *window,
                   PsWritersDialog *self)
 {
   if (g_strcmp0 (action, "spawn-writers") == 0 || g_strcmp0 (action, "stop-writers") == 0)
-    ps_label_show (self->error_label, error->message);
+    {
+      g_free (self->failure);
+      self->failure = g_strdup (error->message);
+      update_form (self);
+    }
 }
 
 /* ---- the list ---- */
@@ -368,13 +378,12 @@ update_actions (PsWritersDialog *self)
   guint running = self->writers ? ps_writers_get_n_running (self->writers) : 0;
   gboolean writable = source != NULL && ps_source_is_writable (source);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writers.start", writable && running < PS_WRITERS_MAX);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writers.stop", running > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writers.stop-all", running > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writers.clear-exited", n > running);
   gtk_widget_set_sensitive (self->spawn_group, writable);
-  /* no more than the limit allows */
-  gtk_spin_button_set_range (self->count_spin, 1, MAX (1, PS_WRITERS_MAX - (int) running));
+  /* how many more may start changes with the children running */
+  update_form (self);
 }
 
 static void
@@ -474,7 +483,152 @@ refresh_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* ---- the form ---- */
+/* ---- the form, checked as it is filled in ---- */
+
+/* What Start asks the window for. */
+typedef struct
+{
+  guint   count;
+  double  rate;      /* 0: as fast as possible */
+  guint64 writes;    /* 0: until stopped */
+} Form;
+
+static char *
+row_text (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static char *
+check_count (PsWritersDialog *self,
+             guint            running,
+             guint           *count)
+{
+  g_autofree char *text = row_text (self->count_row);
+  guint64 n;
+
+  if (*text == '\0')
+    return g_strdup_printf (_("Type how many children to start, 1 to %d"), PS_WRITERS_MAX);
+  if (!ps_parse_offset (text, "count", &n, NULL))
+    return g_strdup_printf (_("Children: “%s” is not a whole number; type 1 to %d"), text, PS_WRITERS_MAX);
+  if (n == 0)
+    return g_strdup (_("Children: start at least 1"));
+  if (n > PS_WRITERS_MAX)
+    return g_strdup_printf (_("Children: at most %d writer children run at once"), PS_WRITERS_MAX);
+  if (n > PS_WRITERS_MAX - running)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Children: %u is running and at most %d run at once, so start at most %u more, or stop some first",
+                                         "Children: %u are running and at most %d run at once, so start at most %u more, or stop some first",
+                                         running),
+                            running, PS_WRITERS_MAX, PS_WRITERS_MAX - running);
+  *count = (guint) n;
+  return NULL;
+}
+
+static char *
+check_message (PsWritersDialog *self)
+{
+  gsize len = strlen (gtk_editable_get_text (GTK_EDITABLE (self->message_row)));
+
+  if (len == 0)
+    return g_strdup (_("The message is empty: type the text the children should write"));
+  if (len >= PS_PATTERN_TEXT_MAX)
+    return g_strdup_printf (_("The message is %zu bytes; at most %d fit"), len, PS_PATTERN_TEXT_MAX - 1);
+  return NULL;
+}
+
+static char *
+check_rate (PsWritersDialog *self,
+            double          *rate)
+{
+  g_autofree char *text = row_text (self->rate_row);
+  char *end = NULL;
+  double value;
+
+  if (*text == '\0')
+    return g_strdup (_("Type how many writes per second each child makes, e.g. 100 or 2.5"));
+  value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (value))
+    return g_strdup_printf (_("Writes per second: “%s” is not a number; type e.g. 100 or 2.5"), text);
+  /* below one write in 10 s the children's schedule loses its meaning */
+  if (value < 0.1)
+    return g_strdup (_("Writes per second: at least 0.1 (one write every 10 seconds); for no pause at all, turn on As fast as possible"));
+  if (value > RATE_MAX)
+    return g_strdup_printf (_("Writes per second: at most %d; for more, turn on As fast as possible"), RATE_MAX);
+  *rate = value;
+  return NULL;
+}
+
+static char *
+check_writes (PsWritersDialog *self,
+              guint64         *writes)
+{
+  g_autofree char *text = row_text (self->writes_row);
+
+  if (*text == '\0')
+    return g_strdup (_("Type how many writes each child makes before it exits"));
+  if (!ps_parse_offset (text, "count", writes, NULL))
+    return g_strdup_printf (_("Number of writes: “%s” is not a whole number"), text);
+  if (*writes == 0)
+    return g_strdup (_("Number of writes: at least 1 (or turn off Stop after a number of writes)"));
+  return NULL;
+}
+
+/* The form as Start would send it; NULL, or what is wrong and in *row the
+ * row at fault (NULL when it is none of them). */
+static char *
+check_form (PsWritersDialog *self,
+            Form            *form,
+            GtkWidget      **row)
+{
+  guint running = self->writers ? ps_writers_get_n_running (self->writers) : 0;
+  char *problem = NULL;
+
+  *row = NULL;
+  *form = (Form) { 0 };
+  if (running >= PS_WRITERS_MAX)
+    return g_strdup_printf (_("At most %d writer children run at once, and %u are running: stop some to start more"),
+                            PS_WRITERS_MAX, running);
+  if ((problem = check_count (self, running, &form->count)) != NULL)
+    *row = GTK_WIDGET (self->count_row);
+  else if (adw_combo_row_get_selected (self->pattern_row) == PATTERN_TEXT &&
+           (problem = check_message (self)) != NULL)
+    *row = GTK_WIDGET (self->message_row);
+  else if (!gtk_switch_get_active (self->max_switch) &&
+           (problem = check_rate (self, &form->rate)) != NULL)
+    *row = GTK_WIDGET (self->rate_row);
+  else if (adw_expander_row_get_enable_expansion (self->limit_row) &&
+           (problem = check_writes (self, &form->writes)) != NULL)
+    *row = GTK_WIDGET (self->writes_row);
+  return problem;
+}
+
+/* Start only for a form that can start, the row at fault marked, and why
+ * in the error line; else the last failure of an action, if any. */
+static void
+update_form (PsWritersDialog *self)
+{
+  PsSource *source = window_source (self);
+  GtkWidget *rows[] = {
+    GTK_WIDGET (self->count_row), GTK_WIDGET (self->message_row),
+    GTK_WIDGET (self->rate_row), GTK_WIDGET (self->writes_row),
+  };
+  GtkWidget *bad = NULL;
+  g_autofree char *problem = NULL;
+  Form form;
+
+  /* on a read-only mapping the notice says why nothing can start */
+  if (source != NULL && ps_source_is_writable (source))
+    problem = check_form (self, &form, &bad);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (rows[i] == bad)
+      gtk_widget_add_css_class (rows[i], "error");
+    else
+      gtk_widget_remove_css_class (rows[i], "error");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writers.start",
+                                 source != NULL && ps_source_is_writable (source) && problem == NULL);
+  ps_label_show (self->error_label, problem != NULL ? problem : self->failure);
+}
 
 static void
 on_form_changed (PsWritersDialog *self)
@@ -487,17 +641,17 @@ on_pattern_changed (PsWritersDialog *self)
 {
   guint choice = adw_combo_row_get_selected (self->pattern_row);
 
-  clear_error (self);
   if (choice < G_N_ELEMENTS (pattern_hints))
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->pattern_row), _(pattern_hints[choice]));
   gtk_widget_set_visible (GTK_WIDGET (self->message_row), choice == PATTERN_TEXT);
+  clear_error (self);
 }
 
 static void
 on_max_toggled (PsWritersDialog *self)
 {
-  clear_error (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->rate_row), !gtk_switch_get_active (self->max_switch));
+  clear_error (self);
 }
 
 /* The pattern as the action reads it: a message double-quoted and escaped. */
@@ -518,10 +672,12 @@ pattern_argument (PsWritersDialog *self,
   return ps_pattern_to_string (&pattern);
 }
 
-/* "COUNT PATTERN RATE [count=N] offset=N length=N": the range always given,
- * so that "whole mapping" holds even when the window has a selection. */
+/* "COUNT PATTERN RATE [count=N] offset=N [length=N]": the offset always
+ * given (offset=0 alone: to the end), so that "whole mapping" holds even
+ * when the window has a selection. */
 static char *
 spawn_argument (PsWritersDialog *self,
+                const Form      *form,
                 GError         **error)
 {
   g_autofree char *pattern = pattern_argument (self, error);
@@ -530,23 +686,20 @@ spawn_argument (PsWritersDialog *self,
 
   if (pattern == NULL)
     return NULL;
-  gtk_spin_button_update (self->count_spin);
-  gtk_spin_button_update (self->rate_spin);
-  gtk_spin_button_update (self->writes_spin);
-  if (gtk_switch_get_active (self->max_switch))
+  if (form->rate <= 0)
     g_strlcpy (rate, "max", sizeof rate);
   else
-    g_ascii_formatd (rate, sizeof rate, "%g", gtk_spin_button_get_value (self->rate_spin));
+    g_ascii_formatd (rate, sizeof rate, "%.17g", form->rate);
 
   arg = g_string_new (NULL);
-  g_string_append_printf (arg, "%d %s %s", gtk_spin_button_get_value_as_int (self->count_spin), pattern, rate);
-  if (adw_expander_row_get_enable_expansion (self->limit_row))
-    g_string_append_printf (arg, " count=%" G_GUINT64_FORMAT, (guint64) gtk_spin_button_get_value (self->writes_spin));
+  g_string_append_printf (arg, "%u %s %s", form->count, pattern, rate);
+  if (form->writes > 0)
+    g_string_append_printf (arg, " count=%" G_GUINT64_FORMAT, form->writes);
   if (gtk_switch_get_active (self->selection_switch) && self->have_range)
     g_string_append_printf (arg, " offset=%" G_GUINT64_FORMAT " length=%" G_GUINT64_FORMAT,
                             self->range_offset, self->range_length);
   else
-    g_string_append (arg, " offset=0 length=0");
+    g_string_append (arg, " offset=0");
   return g_string_free (arg, FALSE);
 }
 
@@ -557,13 +710,24 @@ action_start (GtkWidget  *widget,
 {
   PsWritersDialog *self = PS_WRITERS_DIALOG (widget);
   g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
   g_autofree char *arg = NULL;
+  GtkWidget *row;
+  Form form;
 
   clear_error (self);
   if (self->window == NULL)
     return;
   update_range (self);
-  arg = spawn_argument (self, &error);
+  /* Start is off for a form that cannot start: this is for a form changed
+   * since, and says nothing new */
+  if ((problem = check_form (self, &form, &row)) != NULL)
+    {
+      if (row != NULL)
+        gtk_widget_grab_focus (row);
+      return;
+    }
+  arg = spawn_argument (self, &form, &error);
   if (arg == NULL)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->message_row), "error");
@@ -573,7 +737,10 @@ action_start (GtkWidget  *widget,
     }
   /* a failure comes back through "action-failed" */
   if (!gtk_widget_activate_action (GTK_WIDGET (self->window), "win.spawn-writers", "s", arg))
-    ps_label_show (self->error_label, _("The window cannot start writers now"));
+    {
+      self->failure = g_strdup (_("The window cannot start writers now"));
+      update_form (self);
+    }
   follow_writers (self);
 }
 
@@ -648,6 +815,7 @@ ps_writers_dialog_dispose (GObject *object)
   g_clear_object (&self->writers_signals);
   g_clear_object (&self->writers);
   g_clear_pointer (&self->bound_writes, g_hash_table_unref);
+  g_clear_pointer (&self->failure, g_free);
   g_clear_weak_pointer (&self->window);
   G_OBJECT_CLASS (ps_writers_dialog_parent_class)->dispose (object);
 }
@@ -667,16 +835,15 @@ ps_writers_dialog_class_init (PsWritersDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, notice_title);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, notice_label);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, spawn_group);
-  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, count_spin);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, count_row);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, pattern_row);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, message_row);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, rate_row);
-  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, rate_spin);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, max_switch);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, selection_row);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, selection_switch);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, limit_row);
-  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, writes_spin);
+  gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, writes_row);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, start_button);
   gtk_widget_class_bind_template_child (widget_class, PsWritersDialog, clear_button);
@@ -698,8 +865,6 @@ ps_writers_dialog_class_init (PsWritersDialogClass *klass)
 static void
 ps_writers_dialog_init (PsWritersDialog *self)
 {
-  GtkSpinButton *spins[3];
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->bound_writes = g_hash_table_new (NULL, NULL);
@@ -709,13 +874,6 @@ ps_writers_dialog_init (PsWritersDialog *self)
   self->selection = gtk_no_selection_new (NULL);
   add_columns (self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-
-  /* GTK 4.8 spin buttons have no activates-default: their text does */
-  spins[0] = self->count_spin;
-  spins[1] = self->rate_spin;
-  spins[2] = self->writes_spin;
-  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
-    gtk_text_set_activates_default (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (spins[i]))), TRUE);
 
   on_pattern_changed (self);
   update_list (self);

@@ -274,12 +274,13 @@ slot_grew (gpointer data)
   return slot (w->data, w->index) > w->above;
 }
 
+/* Types text into a field of the form, as the user would. */
 static void
-set_spin (Fixture    *f,
-          const char *id,
-          double      value)
+set_field (Fixture    *f,
+           const char *id,
+           const char *text)
 {
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (f, id)), value);
+  gtk_editable_set_text (GTK_EDITABLE (child (f, id)), text);
 }
 
 /* ---- shared: start three, watch them write, stop one, stop all ---- */
@@ -301,10 +302,10 @@ test_shared (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (&f, "list_stack"))), ==, "empty");
   g_assert_false (gtk_widget_is_sensitive (child (&f, "stop_all_button")));
 
-  set_spin (&f, "count_spin", 3);
+  set_field (&f, "count_row", "3");
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (&f, "pattern_row")), 0);   /* counter */
   g_assert_false (gtk_widget_get_visible (child (&f, "message_row")));
-  set_spin (&f, "rate_spin", 200);
+  set_field (&f, "rate_row", "200");
   ps_ui_test_click (child (&f, "start_button"));
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (writers)), ==, 3);
@@ -403,8 +404,8 @@ test_private (void)
   ps_assert_contains (notice, "fork()");
   g_assert_true (gtk_widget_is_sensitive (child (&f, "start_button")));
 
-  set_spin (&f, "count_spin", 2);
-  set_spin (&f, "rate_spin", 500);
+  set_field (&f, "count_row", "2");
+  set_field (&f, "rate_row", "500");
   ps_ui_test_click (child (&f, "start_button"));
   wait_rows (&f, 2, "running", TRUE);
   ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "writers-dialog-private");
@@ -474,14 +475,14 @@ test_text_count_and_errors (void)
   data = ps_source_get_data (ps_window_get_source (f.window));
 
   /* a message with a quote and commas, 3 writes, as fast as possible */
-  set_spin (&f, "count_spin", 1);
+  set_field (&f, "count_row", "1");
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (&f, "pattern_row")), 3);
   g_assert_true (gtk_widget_get_visible (child (&f, "message_row")));
   gtk_editable_set_text (GTK_EDITABLE (child (&f, "message_row")), message);
   gtk_switch_set_active (GTK_SWITCH (child (&f, "max_switch")), TRUE);
   g_assert_false (gtk_widget_is_sensitive (child (&f, "rate_row")));
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (child (&f, "limit_row")), TRUE);
-  set_spin (&f, "writes_spin", 3);
+  set_field (&f, "writes_row", "3");
   ps_ui_test_click (child (&f, "start_button"));
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
 
@@ -504,16 +505,20 @@ test_text_count_and_errors (void)
   file_args[1] = message;
   g_assert_true (file_starts_with (file_args));
 
-  /* an empty message is refused in place: nothing forked */
+  /* an empty message is refused in place, in words about the message, not
+   * the action's pattern syntax: nothing can start */
   gtk_editable_set_text (GTK_EDITABLE (child (&f, "message_row")), "");
-  ps_ui_test_click (child (&f, "start_button"));
+  g_assert_false (gtk_widget_is_sensitive (child (&f, "start_button")));
   g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
-  ps_assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), "empty");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), ==,
+                   "The message is empty: type the text the children should write");
   g_assert_true (gtk_widget_has_css_class (child (&f, "message_row"), "error"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (writers)), ==, 1);
   /* typing clears it */
   gtk_editable_set_text (GTK_EDITABLE (child (&f, "message_row")), "x");
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
+  g_assert_false (gtk_widget_has_css_class (child (&f, "message_row"), "error"));
+  g_assert_true (gtk_widget_is_sensitive (child (&f, "start_button")));
 
   /* the selection: only the second page, where the counter lands at its start */
   g_assert_false (gtk_widget_get_sensitive (child (&f, "selection_switch")));
@@ -529,7 +534,7 @@ test_text_count_and_errors (void)
   gtk_switch_set_active (GTK_SWITCH (child (&f, "selection_switch")), TRUE);
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (&f, "pattern_row")), 0);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (child (&f, "limit_row")), TRUE);
-  set_spin (&f, "writes_spin", 7);
+  set_field (&f, "writes_row", "7");
   ps_ui_test_click (child (&f, "start_button"));
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
   wait_rows (&f, 2, "exited 0", FALSE);
@@ -541,6 +546,194 @@ test_text_count_and_errors (void)
   g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
   ps_assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), "12x");
 
+  fixture_close (&f);
+}
+
+/* ---- a bad number is refused at its row, and nothing starts ---- */
+
+static void
+on_activated (GtkWidget *button,
+              guint     *activated)
+{
+  (*activated)++;
+}
+
+/* The form refuses: the row marked, why in the error line, Start off, and
+ * Enter in the field starts nothing. */
+static void
+assert_refused (Fixture    *f,
+                const char *row,
+                const char *reason)
+{
+  GtkWidget *start = child (f, "start_button");
+  guint activated = 0;
+  gulong id;
+
+  g_assert_true (gtk_widget_has_css_class (child (f, row), "error"));
+  g_assert_true (gtk_widget_get_visible (child (f, "error_label")));
+  ps_assert_contains (gtk_label_get_text (GTK_LABEL (child (f, "error_label"))), reason);
+  g_assert_false (gtk_widget_is_sensitive (start));
+
+  /* Enter activates the default button only when it is sensitive, and then
+   * at once: "activate" is emitted before the button's pressed look */
+  id = g_signal_connect (start, "activate", G_CALLBACK (on_activated), &activated);
+  g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (child (f, row))), "activate");
+  g_signal_handler_disconnect (start, id);
+  g_assert_cmpuint (activated, ==, 0);
+  /* nor does the action, asked directly */
+  gtk_widget_activate_action (GTK_WIDGET (f->dialog), "writers.start", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ps_window_get_writers (f->window))), ==, 0);
+}
+
+static void
+assert_accepted (Fixture *f)
+{
+  static const char *const rows[] = { "count_row", "message_row", "rate_row", "writes_row" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_assert_false (gtk_widget_has_css_class (child (f, rows[i]), "error"));
+  g_assert_false (gtk_widget_get_visible (child (f, "error_label")));
+  g_assert_true (gtk_widget_is_sensitive (child (f, "start_button")));
+}
+
+static void
+test_bad_numbers (void)
+{
+  static const struct
+  {
+    const char *row;
+    const char *text;
+    const char *reason;
+  } cases[] = {
+    { "rate_row",   "abc",  "“abc” is not a number" },
+    { "rate_row",   "0",    "at least 0.1" },
+    { "rate_row",   "-5",   "at least 0.1" },
+    { "rate_row",   "2e6",  "at most 1000000" },
+    { "rate_row",   "",     "Type how many writes per second" },
+    { "count_row",  "99",   "at most 64" },
+    { "count_row",  "200",  "at most 64" },
+    { "count_row",  "0",    "at least 1" },
+    { "count_row",  "3x",   "“3x” is not a whole number" },
+    { "count_row",  "",     "Type how many children" },
+    { "writes_row", "0",    "at least 1" },
+    { "writes_row", "ten",  "“ten” is not a whole number" },
+    { "writes_row", "",     "Type how many writes" },
+  };
+  Fixture f = { 0 };
+
+  fixture_open (&f, "writers-bad", PAGE, 0, PS_MAP_WRITABLE);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (child (&f, "limit_row")), TRUE);
+  assert_accepted (&f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *before = gtk_editable_get_text (GTK_EDITABLE (child (&f, cases[i].row)));
+      g_autofree char *saved = g_strdup (before);
+
+      g_test_message ("%s: \"%s\"", cases[i].row, cases[i].text);
+      set_field (&f, cases[i].row, cases[i].text);
+      assert_refused (&f, cases[i].row, cases[i].reason);
+      /* what was typed stays as typed: nothing replaced it */
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (&f, cases[i].row))), ==, cases[i].text);
+      set_field (&f, cases[i].row, saved);
+      assert_accepted (&f);
+    }
+
+  /* a rate that does not apply is not checked: As fast as possible */
+  set_field (&f, "rate_row", "abc");
+  assert_refused (&f, "rate_row", "not a number");
+  gtk_switch_set_active (GTK_SWITCH (child (&f, "max_switch")), TRUE);
+  assert_accepted (&f);
+  gtk_switch_set_active (GTK_SWITCH (child (&f, "max_switch")), FALSE);
+  assert_refused (&f, "rate_row", "not a number");
+  set_field (&f, "rate_row", "2.5");
+  /* nor a number of writes with no limit */
+  set_field (&f, "writes_row", "0");
+  assert_refused (&f, "writes_row", "at least 1");
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (child (&f, "limit_row")), FALSE);
+  assert_accepted (&f);
+
+  /* and what is typed is what starts: 2 children at 2.5/s */
+  set_field (&f, "count_row", " 2 ");
+  ps_ui_test_click (child (&f, "start_button"));
+  wait_rows (&f, 2, "running", FALSE);
+  {
+    g_autoptr(PsWriterChild) c = g_list_model_get_item (G_LIST_MODEL (ps_window_get_writers (f.window)), 0);
+
+    g_assert_cmpfloat (ps_writer_child_get_rate (c), ==, 2.5);
+  }
+  fixture_close (&f);
+}
+
+/* ---- at most 64 at once, and the dialog says so ---- */
+
+typedef struct
+{
+  Fixture    *f;
+  gboolean    sensitive;
+  const char *error;     /* in the error line, or NULL: none shown */
+} StartWanted;
+
+static gboolean
+start_is (gpointer data)
+{
+  StartWanted *w = data;
+  GtkWidget *label = child (w->f, "error_label");
+
+  if (gtk_widget_is_sensitive (child (w->f, "start_button")) != w->sensitive)
+    return FALSE;
+  if (w->error == NULL)
+    return !gtk_widget_get_visible (label);
+  return gtk_widget_get_visible (label) && strstr (gtk_label_get_text (GTK_LABEL (label)), w->error) != NULL;
+}
+
+static void
+wait_start (Fixture    *f,
+            gboolean    sensitive,
+            const char *error)
+{
+  StartWanted w = { f, sensitive, error };
+
+  if (!ps_test_wait_until (start_is, &w, DEADLINE_MS))
+    g_error ("expected Start %s with error \"%s\"; it is %s, error line \"%s\"",
+             sensitive ? "on" : "off", error ? error : "(none)",
+             gtk_widget_is_sensitive (child (f, "start_button")) ? "on" : "off",
+             gtk_widget_get_visible (child (f, "error_label")) ? gtk_label_get_text (GTK_LABEL (child (f, "error_label"))) : "(hidden)");
+}
+
+static void
+test_limit (void)
+{
+  Fixture f = { 0 };
+  PsWriters *writers;
+
+  fixture_open (&f, "writers-limit", PAGE, 0, PS_MAP_WRITABLE);
+  writers = ps_window_get_writers (f.window);
+
+  /* 62 running: 3 more would pass the limit, 2 do not */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.spawn-writers", "s", "62 counter 1"));
+  g_assert_cmpuint (ps_writers_get_n_running (writers), ==, 62);
+  set_field (&f, "count_row", "3");
+  wait_start (&f, FALSE, "62 are running");
+  ps_assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), "62 are running");
+  ps_assert_contains (gtk_label_get_text (GTK_LABEL (child (&f, "error_label"))), "at most 2 more");
+  g_assert_true (gtk_widget_has_css_class (child (&f, "count_row"), "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (&f, "count_row"))), ==, "3");
+  set_field (&f, "count_row", "2");
+  wait_start (&f, TRUE, NULL);
+  set_field (&f, "rate_row", "1");
+  ps_ui_test_click (child (&f, "start_button"));
+  g_assert_cmpuint (ps_writers_get_n_running (writers), ==, 64);
+
+  /* 64 running: Start off, and the error line says why */
+  wait_start (&f, FALSE, "At most 64 writer children run at once, and 64 are running: stop some to start more");
+  g_assert_false (gtk_widget_has_css_class (child (&f, "count_row"), "error"));
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "writers-dialog-limit");
+
+  /* stopping them lifts it */
+  ps_ui_test_click (child (&f, "stop_all_button"));
+  g_assert_true (ps_test_wait_until (no_children, writers, DEADLINE_MS));
+  wait_start (&f, TRUE, NULL);
   fixture_close (&f);
 }
 
@@ -560,8 +753,8 @@ test_close_dialog (void)
 
   /* Enter in a number field presses Start, the default button (which shows
    * itself pressed for a moment before it clicks) */
-  set_spin (&f, "count_spin", 1);
-  g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (child (&f, "count_spin"))), "activate");
+  set_field (&f, "count_row", "1");
+  g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (child (&f, "count_row"))), "activate");
   wait_rows (&f, 1, "running", TRUE);
   rows = rows_of (&f);
   pid = g_array_index (rows, Row, 0).pid;
@@ -592,6 +785,8 @@ main (int argc, char **argv)
   g_test_add_func ("/writers-dialog/read-only", test_read_only);
   g_test_add_func ("/writers-dialog/text-count-and-errors", test_text_count_and_errors);
   g_test_add_func ("/writers-dialog/close-dialog", test_close_dialog);
+  g_test_add_func ("/writers-dialog/bad-numbers", test_bad_numbers);
+  g_test_add_func ("/writers-dialog/limit", test_limit);
   rc = g_test_run ();
   g_clear_object (&app);
   return rc;
