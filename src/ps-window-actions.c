@@ -743,7 +743,11 @@ run_probe (PsWindow      *self,
            PsProbeResult *result,
            GError       **error)
 {
-  if (write)
+  const PsGeometry *g = ps_source_get_geometry (self->source);
+
+  /* said before the child runs, and only of a write ps_probe_run will make:
+   * a read-only mapping, or an offset past the guard page, is refused */
+  if (write && ps_source_is_writable (self->source) && offset < (g->n_pages + 1) * g->page_size)
     ps_event_log_add (self->log, FALSE,
                       "probe(offset=0x%" G_GINT64_MODIFIER "x, write): a child will write one byte there%s",
                       offset, ps_source_is_private (self->source) ? " (to its own private copy)" : " (a shared mapping: the write is real)");

@@ -389,6 +389,16 @@ test_write_refused (void)
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpint (contents[0], ==, 'r');
 
+  /* a probe write is refused before any child runs, and the log does not
+   * announce one */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.probe", "s", "0x10 write");
+  g_assert_cmpstr (failure.action, ==, "probe");
+  g_assert_error (failure.error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+  {
+    g_autofree char *log = ps_event_log_to_text (ps_window_get_log (window));
+    g_assert_null (strstr (log, "a child will write"));
+  }
+
   g_clear_error (&failure.error);
   g_free (failure.action);
   gtk_window_destroy (GTK_WINDOW (window));
