@@ -514,7 +514,8 @@ ps_application_init (PsApplication *self)
       "  pagescope --demo\n"
       "  pagescope /tmp/data --length 64K --writable\n"
       "  pagescope --posix /my-segment\n"
-      "  pagescope --sysv 0x1234      pagescope --shmid 98310\n"
+      "  pagescope --sysv 0x1234\n"
+      "  pagescope --shmid 98310\n"
       "  pagescope --list --json"));
 }
 

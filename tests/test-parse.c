@@ -75,6 +75,8 @@ test_size_errors (void)
   assert_size_fails ("0x0x10", "expected hex digits after 0x");
   assert_size_fails ("0x5x", "unexpected characters after the number");
   assert_size_fails ("12Q", "unknown suffix; use K, M, G or T");
+  assert_size_fails ("1.5M", "a whole number is needed, not a fraction (1536K, not 1.5M)");
+  assert_size_fails ("0x1.8", "a whole number is needed, not a fraction (1536K, not 1.5M)");
   assert_size_fails ("12KQ", "unexpected characters after the number");
   assert_size_fails ("12 K", "unexpected characters after the number");
   assert_size_fails ("0x10K", "unexpected characters after the number");

@@ -55,6 +55,8 @@ parse_number (const char *text,
   if (errno == ERANGE)
     return invalid (error, what, text, _("too large"));
 
+  if (*end == '.')
+    return invalid (error, what, text, _("a whole number is needed, not a fraction (1536K, not 1.5M)"));
   if (suffixes && base == 10 && *end != '\0' && !g_ascii_isspace (*end))
     {
       static const char units[] = "KMGT";
