@@ -954,6 +954,13 @@ test_children_refuse (void)
   assert_refused (writers, 1, &counter, INFINITY, 0, 0, G_IO_ERROR_INVALID_ARGUMENT, "rate");
   assert_refused (writers, 1, &counter, 10, 2 * PAGE, 0, G_IO_ERROR_INVALID_ARGUMENT, "past the end of the mapping");
   assert_refused (writers, 1, &counter, 10, PAGE, PAGE + 1, G_IO_ERROR_INVALID_ARGUMENT, "runs past the end");
+  /* a message longer than its range is not cut to fit */
+  {
+    PsPattern message;
+
+    g_assert_true (ps_pattern_parse ("text:0123456789abcdef", &message, NULL));
+    assert_refused (writers, 1, &message, 10, 0, 8, G_IO_ERROR_INVALID_ARGUMENT, "the message is 16 bytes and the range only 8");
+  }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (writers)), ==, 0);
 
   /* 60 running leave room for 4, not 5 */

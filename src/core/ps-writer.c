@@ -858,8 +858,14 @@ ps_writers_spawn (PsWriters       *self,
   rate_text = ps_writer_rate_to_string (rate);
   call = g_strdup_printf ("fork(%u writers, %s, %s, range 0x%" G_GINT64_MODIFIER "x+0x%" G_GINT64_MODIFIER "x, count %" G_GUINT64_FORMAT ")",
                           n, pattern_text, rate_text, range_offset, range_length, count);
-  if (!check_spawn (self, call, n, rate, range_offset, &range_length, error) ||
-      !map_slots (self, error))
+  if (!check_spawn (self, call, n, rate, range_offset, &range_length, error))
+    return FALSE;
+  /* a message cut to fit would not be the message asked for */
+  if (pattern->kind == PS_PATTERN_TEXT && pattern->text_len > range_length)
+    return ps_call_refuse (writers_log (self), error, G_IO_ERROR_INVALID_ARGUMENT, call,
+                           _("the message is %zu bytes and the range only %" PRIu64 "; shorten the message or widen the range"),
+                           pattern->text_len, range_length);
+  if (!map_slots (self, error))
     return FALSE;
 
   job.base = ps_source_get_data (self->source);
