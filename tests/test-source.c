@@ -1252,6 +1252,40 @@ test_file_write_past_eof (void)
   g_assert_cmpint (unlink (path), ==, 0);
 }
 
+/* Demo files left by a process that died are removed by the next demo;
+ * a live process's file, and any other file, stay. */
+static void
+test_demo_sweep (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pagescope-test-sweep-XXXXXX", NULL);
+  g_autofree char *dead = NULL, *alive = NULL, *no_pid = NULL, *other = NULL;
+  pid_t child = fork ();
+  int status;
+
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    _exit (0);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);   /* now no process has that pid */
+
+  dead = g_strdup_printf ("%s/pagescope-demo-%d-AbC123", dir, (int) child);
+  alive = g_strdup_printf ("%s/pagescope-demo-%d-AbC123", dir, (int) getpid ());
+  no_pid = g_strdup_printf ("%s/pagescope-demo-AbC123", dir);
+  other = g_strdup_printf ("%s/notes-%d-AbC123", dir, (int) child);
+  for (const char *const *p = (const char *const[]) { dead, alive, no_pid, other, NULL }; *p != NULL; p++)
+    g_assert_true (g_file_set_contents (*p, "x", 1, NULL));
+
+  ps_source_sweep_stale_demos (dir);
+  g_assert_false (g_file_test (dead, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (alive, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (no_pid, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+
+  unlink (alive);
+  unlink (no_pid);
+  unlink (other);
+  g_assert_cmpint (rmdir (dir), ==, 0);
+}
+
 static void
 test_file_write_checks (void)
 {
@@ -3275,6 +3309,7 @@ main (int argc, char **argv)
   g_test_add_func ("/source/file/sigbus-write", test_file_sigbus_write);
   g_test_add_func ("/source/file/write-checks", test_file_write_checks);
   g_test_add_func ("/source/file/write-past-eof", test_file_write_past_eof);
+  g_test_add_func ("/source/demo/sweep", test_demo_sweep);
   g_test_add_func ("/source/file/close", test_file_close);
   g_test_add_func ("/source/file/residency", test_file_residency);
   g_test_add_func ("/source/file/describe", test_file_describe);

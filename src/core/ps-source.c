@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <linux/magic.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -649,6 +650,37 @@ ps_source_create_posix (const char  *name,
   return open_posix (name, PS_MAP_WRITABLE, 0, 0, TRUE, size, mode, log, error);
 }
 
+/* Removes demo files that a process which has since died left behind: one
+ * killed with SIGKILL, or ended by GTK's _exit when the display went away,
+ * deletes nothing. Their names carry the creator's pid. */
+void
+ps_source_sweep_stale_demos (const char *directory)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      struct stat st;
+      char *end;
+      gint64 pid;
+
+      if (!g_str_has_prefix (name, "pagescope-demo-"))
+        continue;
+      pid = g_ascii_strtoll (name + strlen ("pagescope-demo-"), &end, 10);
+      if (end == name + strlen ("pagescope-demo-") || *end != '-' || pid <= 0 || pid > G_MAXINT)
+        continue;
+      if (kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+        continue;   /* alive, or not ours to judge */
+      path = g_build_filename (directory, name, NULL);
+      if (lstat (path, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == geteuid ())
+        unlink (path);
+    }
+}
+
 /* The demo: a fresh file of 256 KiB + 100 bytes with every content class in
  * it, mapped MAP_SHARED two pages longer than the file, deleted on close. */
 PsSource *
@@ -659,6 +691,7 @@ ps_source_new_demo (PsEventLog  *log,
     "Pagescope demo file. Every cell of the grid is one page of this file; "
     "write to it from another process and watch the page light up.\n";
   const gsize size = 256 * 1024 + 100;
+  g_autofree char *template = NULL;
   g_autofree char *path = NULL;
   g_autofree guint8 *contents = g_malloc0 (size);
   g_autoptr(GRand) rand = g_rand_new_with_seed (4242);
@@ -673,7 +706,9 @@ ps_source_new_demo (PsEventLog  *log,
   for (gsize i = 192 * 1024; i < size; i++)
     contents[i] = (guint8) g_rand_int (rand);
 
-  fd = g_file_open_tmp ("pagescope-demo-XXXXXX", &path, error);
+  ps_source_sweep_stale_demos (g_get_tmp_dir ());
+  template = g_strdup_printf ("pagescope-demo-%d-XXXXXX", (int) getpid ());
+  fd = g_file_open_tmp (template, &path, error);
   if (fd < 0)
     return NULL;
   if (!g_file_set_contents (path, (const char *) contents, size, error))

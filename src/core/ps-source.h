@@ -135,6 +135,8 @@ PsSource *ps_source_create_posix   (const char  *name,
                                     GError     **error);
 PsSource *ps_source_new_demo       (PsEventLog  *log,
                                     GError     **error);
+/* Deletes demo files in directory whose creating process has died. */
+void          ps_source_sweep_stale_demos (const char *directory);
 
 PsSourceKind  ps_source_get_kind          (PsSource *self);
 PsMapFlags    ps_source_get_flags         (PsSource *self);
