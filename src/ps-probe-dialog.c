@@ -17,6 +17,15 @@
 #include "ps-probe-dialog.h"
 #include "ps-probe.h"
 
+/* An offset as the dialog shows it everywhere, the strip and its caption
+ * too: hex, as the offset field and the log have it, then decimal. */
+static char *
+format_offset (guint64 offset)
+{
+  /* TRANSLATORS: an offset into the mapping, e.g. "0x2064 (8292)" */
+  return g_strdup_printf (_("0x%" PRIx64 " (%" PRIu64 ")"), offset, offset);
+}
+
 /* ---- the geometry strip ---------------------------------------------------- */
 
 #define PS_TYPE_PROBE_STRIP (ps_probe_strip_get_type ())
@@ -317,10 +326,19 @@ draw_ticks (PsProbeStrip *self,
 
   ticks[n++] = (Tick) { 0, g_strdup ("0") };
   if (g->data_length < mapping_end)
-    ticks[n++] = (Tick) { g->data_length, g_strdup_printf (_("EOF %" PRIu64), g->data_length) };
+    {
+      g_autofree char *at = format_offset (g->data_length);
+      ticks[n++] = (Tick) { g->data_length, g_strdup_printf (_("EOF %s"), at) };
+    }
   if (inside_end > g->data_length && inside_end < mapping_end)
-    ticks[n++] = (Tick) { inside_end, g_strdup_printf (_("EOF rounded up %" PRIu64), inside_end) };
-  ticks[n++] = (Tick) { mapping_end, g_strdup_printf (_("end of mapping %" PRIu64), mapping_end) };
+    {
+      g_autofree char *at = format_offset (inside_end);
+      ticks[n++] = (Tick) { inside_end, g_strdup_printf (_("EOF rounded up %s"), at) };
+    }
+  {
+    g_autofree char *at = format_offset (mapping_end);
+    ticks[n++] = (Tick) { mapping_end, g_strdup_printf (_("end of mapping %s"), at) };
+  }
 
   for (guint r = 0; r < TICK_ROWS; r++)
     right[r] = -G_MAXDOUBLE;
@@ -365,16 +383,17 @@ draw_marker (PsProbeStrip *self,
   guint64 limit = l->end[ZONE_GUARD];
   double width = l->x[N_ZONES];
   double x = CLAMP (round (x_at (l, self->probe)), 1, width - 1);
+  g_autofree char *at = format_offset (self->probe);
   g_autofree char *text = NULL;
   g_autoptr(PangoLayout) layout = NULL;
   double w;
 
   if (self->have_outcome)
-    text = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x: %s", self->probe, ps_probe_outcome_to_string (self->outcome));
+    text = g_strdup_printf ("%s: %s", at, ps_probe_outcome_to_string (self->outcome));
   else if (self->probe >= limit)
-    text = g_strdup_printf (_("0x%" PRIx64 ": past the guard page"), self->probe);
+    text = g_strdup_printf (_("%s: past the guard page"), at);
   else
-    text = g_strdup_printf (_("probe at 0x%" PRIx64 ""), self->probe);
+    text = g_strdup_printf (_("probe at %s"), at);
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
 
   /* the line through the bar, in the outcome's colour once there is one */
@@ -572,31 +591,48 @@ ps_probe_strip_describe (PsProbeStrip *self)
   const PsGeometry *g = &self->geometry;
   GString *text = g_string_new (NULL);
   guint64 start[N_ZONES], end[N_ZONES];
+  char *first[N_ZONES], *last[N_ZONES];
+  g_autofree char *mapping_end = NULL;
+  g_autofree char *object_size = NULL;
 
   if (!self->have_geometry)
     return g_string_free (text, FALSE);
   zone_bounds (g, start, end);
+  for (guint z = 0; z < N_ZONES; z++)
+    {
+      first[z] = format_offset (start[z]);
+      last[z] = end[z] > start[z] ? format_offset (end[z] - 1) : NULL;
+    }
+  mapping_end = format_offset (start[ZONE_GUARD]);
+  object_size = format_offset (g->object_size);
+
+  /* the mapping as the kernel maps it, whole pages, as the strip ends it */
   add_sentence (text, g_dngettext (GETTEXT_PACKAGE,
-                                   "The mapping is %" PRIu64 " bytes: %" PRIu64 " page of %" PRIu64 " bytes.",
-                                   "The mapping is %" PRIu64 " bytes: %" PRIu64 " pages of %" PRIu64 " bytes.",
+                                   "The mapping is %s bytes: %" PRIu64 " page of %" PRIu64 " bytes.",
+                                   "The mapping is %s bytes: %" PRIu64 " pages of %" PRIu64 " bytes.",
                                    g->n_pages),
-                g->length, g->n_pages, g->page_size);
+                mapping_end, g->n_pages, g->page_size);
+  add_sentence (text, self->kind == PS_SOURCE_FILE ? _("The file is %s bytes.") : _("The object is %s bytes."),
+                object_size);
   if (g->offset > 0)
-    add_sentence (text, _("It starts at offset %" PRIu64 " of the object; the offsets here are into the mapping."),
-                  g->offset);
-  if (end[ZONE_DATA] > start[ZONE_DATA])
+    {
+      g_autofree char *offset = format_offset (g->offset);
+
+      add_sentence (text, _("It starts at offset %s of the object; the offsets here are into the mapping."), offset);
+    }
+  if (last[ZONE_DATA] != NULL)
     add_sentence (text, self->kind == PS_SOURCE_FILE
-                        ? _("Offsets 0 to %" PRIu64 ": the file’s data (ok).")
-                        : _("Offsets 0 to %" PRIu64 ": the object’s data (ok)."),
-                  end[ZONE_DATA] - 1);
-  if (end[ZONE_TAIL] > start[ZONE_TAIL])
-    add_sentence (text, _("%" PRIu64 " to %" PRIu64 ": the zero tail, past EOF on its last page (reads 0; writes never reach the object)."),
-                  start[ZONE_TAIL], end[ZONE_TAIL] - 1);
-  if (end[ZONE_BUS] > start[ZONE_BUS])
-    add_sentence (text, _("%" PRIu64 " to %" PRIu64 ": pages wholly past EOF inside the mapping (SIGBUS)."),
-                  start[ZONE_BUS], end[ZONE_BUS] - 1);
-  add_sentence (text, _("%" PRIu64 " to %" PRIu64 ": the guard page past the mapping (SIGSEGV)."),
-                start[ZONE_GUARD], end[ZONE_GUARD] - 1);
+                        ? _("Offsets %s to %s: the file’s data (ok).")
+                        : _("Offsets %s to %s: the object’s data (ok)."),
+                  first[ZONE_DATA], last[ZONE_DATA]);
+  if (last[ZONE_TAIL] != NULL)
+    add_sentence (text, _("%s to %s: the zero tail, past EOF on its last page (reads 0; writes never reach the object)."),
+                  first[ZONE_TAIL], last[ZONE_TAIL]);
+  if (last[ZONE_BUS] != NULL)
+    add_sentence (text, _("%s to %s: pages wholly past EOF inside the mapping (SIGBUS)."),
+                  first[ZONE_BUS], last[ZONE_BUS]);
+  add_sentence (text, _("%s to %s: the guard page past the mapping (SIGSEGV)."),
+                first[ZONE_GUARD], last[ZONE_GUARD]);
 
   if (self->have_outcome)
     add_sentence (text, _("Probed at 0x%" PRIx64 " (%" PRIu64 "): %s."),
@@ -607,6 +643,11 @@ ps_probe_strip_describe (PsProbeStrip *self)
   else if (self->have_probe)
     add_sentence (text, _("A probe at 0x%" PRIx64 " (%" PRIu64 ") should give %s."),
                   self->probe, self->probe, ps_probe_outcome_to_string (ps_probe_expected (g, self->probe)));
+  for (guint z = 0; z < N_ZONES; z++)
+    {
+      g_free (first[z]);
+      g_free (last[z]);
+    }
   return g_string_free (text, FALSE);
 }
 
