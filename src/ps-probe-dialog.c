@@ -693,14 +693,16 @@ window_source (PsProbeDialog *self)
   return self->window != NULL ? ps_window_get_source (self->window) : NULL;
 }
 
+static void update_offset (PsProbeDialog *self);
+
 /* ---- errors ---- */
 
+/* The last status or failure goes; what is wrong with the offset stays. */
 static void
 clear_error (PsProbeDialog *self)
 {
   ps_label_show (self->status_label, NULL);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->offset_row), "error");
-  ps_label_show (self->error_label, NULL);
+  update_offset (self);
 }
 
 static void
@@ -741,6 +743,44 @@ typed_offset (PsProbeDialog *self,
       return FALSE;
     }
   return ps_parse_offset (text, _("offset"), offset, error);
+}
+
+/* The offset typed, if a probe can be made there; else NULL and why. Past
+ * the guard page is not this mapping's, and the window refuses it. */
+static char *
+check_offset (PsProbeDialog *self,
+              guint64       *offset)
+{
+  g_autoptr(GError) error = NULL;
+  const PsGeometry *g = &self->strip->geometry;
+
+  if (!typed_offset (self, offset, &error))
+    return g_strdup (error->message);
+  if (self->strip->have_geometry && ps_probe_expected (g, *offset) == PS_PROBE_OTHER)
+    {
+      g_autofree char *at = format_offset (*offset);
+      g_autofree char *last = format_offset ((g->n_pages + 1) * g->page_size - 1);
+
+      return g_strdup_printf (_("Offset %s lies past the guard page, so it cannot be probed: type an offset up to %s, "
+                                "the guard page’s last byte"), at, last);
+    }
+  return NULL;
+}
+
+/* Probe only for an offset that can be probed: else the row is marked and
+ * the error line says why. */
+static void
+update_offset (PsProbeDialog *self)
+{
+  guint64 offset;
+  g_autofree char *problem = check_offset (self, &offset);
+
+  if (problem != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->offset_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->offset_row), "error");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.run", problem == NULL);
+  ps_label_show (self->error_label, problem);
 }
 
 /* The marker follows what is typed; it keeps the last outcome while the
@@ -850,6 +890,7 @@ show_result (PsProbeDialog *self)
   ps_probe_strip_set_geometry (self->strip, &r->geometry, r->kind);
   ps_probe_strip_set_probe (self->strip, TRUE, r->offset, TRUE, r->outcome);
   update_caption (self);
+  update_offset (self);
 }
 
 static void
@@ -870,18 +911,17 @@ action_run (GtkWidget  *widget,
             GVariant   *parameter)
 {
   PsProbeDialog *self = PS_PROBE_DIALOG (widget);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
   g_autofree char *arg = NULL;
   guint64 offset;
 
   clear_error (self);
   if (self->window == NULL)
     return;
-  if (!typed_offset (self, &offset, &error))
+  /* Probe is off for an offset that cannot be probed, and says why */
+  if ((problem = check_offset (self, &offset)) != NULL)
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->offset_row), "error");
       gtk_widget_grab_focus (GTK_WIDGET (self->offset_row));
-      ps_label_show (self->error_label, error->message);
       return;
     }
   arg = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x %s", offset, writing (self) ? "write" : "read");

@@ -367,6 +367,52 @@ test_write_warning (void)
 /* ---- bad offsets run nothing ---- */
 
 static void
+on_activated (GtkWidget *button,
+              guint     *activated)
+{
+  (*activated)++;
+}
+
+/* The offset typed cannot be probed: the row marked, why in the error
+ * line, Probe off, and Enter in the field runs nothing. */
+static void
+assert_refused (Fixture    *f,
+                const char *offset,
+                const char *reason)
+{
+  GtkWidget *button = child (f, "probe_button");
+  guint activated = 0;
+  gulong id;
+
+  type_offset (f, offset);
+  g_assert_true (gtk_widget_has_css_class (child (f, "offset_row"), "error"));
+  g_assert_true (gtk_widget_get_visible (child (f, "error_label")));
+  ps_assert_contains (text_of (f, "error_label"), reason);
+  g_assert_false (gtk_widget_is_sensitive (button));
+
+  /* Enter activates the default button only when it is sensitive, and
+   * "activate" comes at once, before the button's pressed look */
+  id = g_signal_connect (button, "activate", G_CALLBACK (on_activated), &activated);
+  g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (child (f, "offset_row"))), "activate");
+  g_signal_handler_disconnect (button, id);
+  g_assert_cmpuint (activated, ==, 0);
+  /* nor does the action, asked directly */
+  gtk_widget_activate_action (GTK_WIDGET (f->dialog), "probe.run", NULL);
+  g_assert_cmpuint (f->probes, ==, 0);
+  g_assert_cmpuint (f->failures, ==, 0);
+}
+
+static void
+assert_accepted (Fixture    *f,
+                 const char *offset)
+{
+  type_offset (f, offset);
+  g_assert_false (gtk_widget_has_css_class (child (f, "offset_row"), "error"));
+  g_assert_false (gtk_widget_get_visible (child (f, "error_label")));
+  g_assert_true (gtk_widget_is_sensitive (child (f, "probe_button")));
+}
+
+static void
 test_bad_offset (void)
 {
   Fixture f = { 0 };
@@ -376,29 +422,33 @@ test_bad_offset (void)
   fixture_open (&f, "probe-dialog-bad", PS_MAP_DEFAULT);
   log_before = ps_event_log_to_text (ps_window_get_log (f.window));
 
-  type_offset (&f, "12x");
-  ps_ui_test_click (child (&f, "probe_button"));
-  g_assert_true (gtk_widget_get_visible (child (&f, "error_label")));
-  ps_assert_contains (text_of (&f, "error_label"), "12x");
-  g_assert_true (gtk_widget_has_css_class (child (&f, "offset_row"), "error"));
-  g_assert_cmpuint (f.probes, ==, 0);
+  assert_refused (&f, "12x", "12x");
+  assert_accepted (&f, "12");
+  assert_refused (&f, "", "Type an offset");
+
+  /* parsed, but past the guard page: refused in the dialog, with the
+   * offset and the last one that can be probed, not the window's error */
+  assert_refused (&f, "0x99999999", "Offset 0x99999999 (2576980377) lies past the guard page, so it cannot be probed");
+  ps_assert_contains (text_of (&f, "error_label"), "up to 0x3fff (16383)");
+  g_assert_null (strstr (text_of (&f, "error_label"), "probe("));
+  assert_described (&f, "Offset 0x99999999 (2576980377) lies past the guard page: it cannot be probed.");
+  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "probe-dialog-past-guard");
+  assert_refused (&f, "0x4000", "past the guard page");
+  /* the guard page itself can be: its last byte, and its first */
+  assert_accepted (&f, "0x3fff");
+  assert_accepted (&f, "0x3000");
+
   log_after = ps_event_log_to_text (ps_window_get_log (f.window));
   g_assert_cmpstr (log_after, ==, log_before);   /* no fork, no probe */
   g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "Not probed yet");
 
-  /* typing clears the error */
-  type_offset (&f, "");
-  g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
-  ps_ui_test_click (child (&f, "probe_button"));
-  ps_assert_contains (text_of (&f, "error_label"), "Type an offset");
-  g_assert_cmpuint (f.probes, ==, 0);
-
-  /* parsed, but past the guard page: the window refuses, the dialog shows why */
-  type_offset (&f, "0x100000");
-  ps_ui_test_click (child (&f, "probe_button"));
-  g_assert_cmpuint (f.probes, ==, 0);
-  g_assert_cmpuint (f.failures, ==, 1);
-  ps_assert_contains (text_of (&f, "error_label"), "beyond the guard page");
+  /* a Sweep leaves the offset's problem in place */
+  type_offset (&f, "0x4000");
+  ps_ui_test_click (child (&f, "sweep_button"));
+  g_assert_cmpuint (f.failures, ==, 0);
+  g_assert_true (gtk_widget_has_css_class (child (&f, "offset_row"), "error"));
+  ps_assert_contains (text_of (&f, "error_label"), "past the guard page");
+  g_assert_false (gtk_widget_is_sensitive (child (&f, "probe_button")));
   fixture_close (&f);
 }
 
