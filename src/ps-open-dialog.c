@@ -486,6 +486,27 @@ update_mode (PsOpenDialog *self)
                        GTK_WIDGET (self->posix_create_name_row));
 }
 
+/* Where a page starts: the field one types into to open something, so
+ * typing at once and Enter open it. */
+static GtkWidget *
+first_input (PsOpenDialog *self)
+{
+  PsSourceKind kind = ps_open_dialog_get_kind (self);
+
+  switch (kind)
+    {
+    case PS_SOURCE_SYSV:
+      return GTK_WIDGET (creating (self, kind) ? self->sysv_create_key_row : self->sysv_key_row);
+    case PS_SOURCE_POSIX:
+      return GTK_WIDGET (creating (self, kind) ? self->posix_create_name_row : self->posix_name_row);
+    case PS_SOURCE_ANON:
+      return GTK_WIDGET (self->anon_size_row);
+    case PS_SOURCE_FILE:
+    default:
+      return GTK_WIDGET (self->path_row);
+    }
+}
+
 /* ---- the file ---- */
 
 /* The typed path, with ~ and file:// understood; NULL when empty. */
@@ -909,6 +930,7 @@ on_page_changed (GObject      *object,
   clear_error (self);
   update_mode (self);
   refresh_tick (self);
+  gtk_widget_grab_focus (first_input (self));
 }
 
 /* ---- from the fields to a spec ---- */
@@ -1496,6 +1518,7 @@ ps_open_dialog_init (PsOpenDialog *self)
   update_file_info (self);
   update_mode (self);
   ps_open_dialog_refresh (self);
+  gtk_window_set_focus (GTK_WINDOW (self), first_input (self));
 }
 
 PsOpenDialog *

@@ -99,16 +99,77 @@ open_ok (Dialog *d)
   return g_steal_pointer (&opened.source);
 }
 
+/* The entry row that has the focus, or NULL. */
+static GtkWidget *
+focus_row (Dialog *d)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (d->dialog));
+
+  return focus ? gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW) : NULL;
+}
+
+static const char *
+focus_row_title (Dialog *d)
+{
+  GtkWidget *row = focus_row (d);
+
+  return row ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)) : NULL;
+}
+
 /* The title of the row the error marks (it has the focus), or NULL. */
 static const char *
 error_row_title (Dialog *d)
 {
-  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (d->dialog));
-  GtkWidget *row = focus ? gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW) : NULL;
+  GtkWidget *row = focus_row (d);
 
   if (row == NULL || !gtk_widget_has_css_class (row, "error"))
     return NULL;
-  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  return focus_row_title (d);
+}
+
+/* The widgets Tab visits, from the first, as GtkWindow's Tab binding moves
+ * the focus; the walk ends where it began. */
+static GPtrArray *
+tab_chain (GtkWindow *window)
+{
+  GPtrArray *chain = g_ptr_array_new ();
+
+  gtk_window_set_focus (window, NULL);
+  for (guint i = 0; i < 200; i++)
+    {
+      GtkWidget *focus;
+
+      g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
+      focus = gtk_window_get_focus (window);
+      if (focus == NULL && chain->len > 0)
+        break;
+      if (focus != NULL && g_ptr_array_find (chain, focus, NULL))
+        break;
+      if (focus != NULL)
+        g_ptr_array_add (chain, focus);
+    }
+  return chain;
+}
+
+/* Nothing read-only, a label or a row that only shows a value, is a stop
+ * on the way to the fields. */
+static void
+assert_no_label_in_tab_chain (GtkWindow *window)
+{
+  g_autoptr(GPtrArray) chain = tab_chain (window);
+
+  g_assert_cmpuint (chain->len, >, 0);
+  for (guint i = 0; i < chain->len; i++)
+    {
+      GtkWidget *stop = chain->pdata[i];
+
+      g_test_message ("Tab stop %u: %s", i, G_OBJECT_TYPE_NAME (stop));
+      if (GTK_IS_LABEL (stop))
+        g_error ("Tab stops at the label \"%s\"", gtk_label_get_text (GTK_LABEL (stop)));
+      if (ADW_IS_ACTION_ROW (stop) && !gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (stop)))
+        g_error ("Tab stops at the row \"%s\", which only shows a value",
+                 adw_preferences_row_get_title (ADW_PREFERENCES_ROW (stop)));
+    }
 }
 
 /* Presses Open; expects an error in the dialog, the dialog still open and
@@ -166,6 +227,12 @@ make_posix (const char *name,
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (ftruncate (fd, size), ==, 0);
   close (fd);
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
 }
 
 /* ---- a file ---- */
@@ -252,6 +319,69 @@ test_file_chooser (void)
   g_assert_true (ps_test_wait_until (chooser_shown, NULL, 10000));
   dialog_close (&d);
   g_assert_true (ps_test_wait_until (chooser_gone, NULL, 10000));
+}
+
+typedef struct
+{
+  Dialog     *d;
+  const char *title;
+} FocusWait;
+
+static gboolean
+focus_is_on (gpointer data)
+{
+  FocusWait *w = data;
+  return g_strcmp0 (focus_row_title (w->d), w->title) == 0;
+}
+
+static void
+assert_focus_on (Dialog     *d,
+                 const char *title)
+{
+  FocusWait w = { d, title };
+
+  if (!ps_test_wait_until (focus_is_on, &w, 5000))
+    g_error ("the focus is on %s (row \"%s\"), not in the row \"%s\"",
+             G_OBJECT_TYPE_NAME (gtk_window_get_focus (GTK_WINDOW (d->dialog))), focus_row_title (d), title);
+}
+
+/* The dialog opens with the focus in the first field of its page, and so
+ * does each page it switches to: a path typed at once and Enter open it. */
+static void
+test_focus (void)
+{
+  g_autofree char *path = ps_test_make_file ("dialog-focus", 2 * 4096, 'k');
+  GtkWidget *text;
+  Dialog d;
+
+  dialog_open (&d, PS_SOURCE_FILE);
+  assert_focus_on (&d, "Path");
+  ps_open_dialog_set_kind (d.dialog, PS_SOURCE_SYSV);
+  assert_focus_on (&d, "Key, shmid or PATH:ID");
+  ps_open_dialog_set_kind (d.dialog, PS_SOURCE_POSIX);
+  assert_focus_on (&d, "Name, e.g. /myseg");
+  ps_open_dialog_set_kind (d.dialog, PS_SOURCE_ANON);
+  assert_focus_on (&d, "Size, e.g. 64K or 1M");
+  ps_open_dialog_set_kind (d.dialog, PS_SOURCE_FILE);
+  assert_focus_on (&d, "Path");
+
+  /* Tab goes from field to field, never to a read-only label */
+  assert_no_label_in_tab_chain (GTK_WINDOW (d.dialog));
+  dialog_close (&d);
+
+  dialog_open (&d, PS_SOURCE_FILE);
+  assert_focus_on (&d, "Path");
+  text = gtk_window_get_focus (GTK_WINDOW (d.dialog));
+  g_assert_true (GTK_IS_TEXT (text));
+  gtk_editable_set_text (GTK_EDITABLE (text), path);
+  g_clear_object (&opened.source);
+  g_signal_emit_by_name (text, "activate");   /* what Enter does */
+  /* a button pressed from the keyboard clicks when its press animation ends */
+  g_assert_true (ps_test_wait_until (is_true, &d.destroyed, 5000));
+  g_assert_nonnull (opened.source);
+  g_assert_cmpstr (ps_source_get_path (opened.source), ==, path);
+  g_clear_object (&opened.source);
+  g_assert_cmpint (unlink (path), ==, 0);
 }
 
 static void
@@ -600,12 +730,6 @@ test_posix_errors (void)
 
 /* ---- anonymous ---- */
 
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static void
 test_anon (void)
 {
@@ -798,6 +922,7 @@ main (int   argc,
 
   g_test_add_func ("/open-dialog/file", test_file);
   g_test_add_func ("/open-dialog/file-chooser", test_file_chooser);
+  g_test_add_func ("/open-dialog/focus", test_focus);
   g_test_add_func ("/open-dialog/file-errors", test_file_errors);
   g_test_add_func ("/open-dialog/sysv-by-row", test_sysv_by_row);
   g_test_add_func ("/open-dialog/sysv-typed", test_sysv_typed);
