@@ -152,7 +152,8 @@ cell_text (PsOpenItem *item,
         return g_strdup (_("marked for removal, locked"));
       return g_strdup (s->dest ? _("marked for removal") : s->locked ? _("locked in memory") : "");
     case COL_NAME:
-      return g_strdup (p->name);
+      /* a name may hold any byte but '/' and NUL */
+      return ps_text_for_display (p->name);
     case COL_ALLOCATED:
       return ps_format_size (p->allocated);
     case COL_MODIFIED:
@@ -324,6 +325,8 @@ struct _PsOpenDialog
   GHashTable           *user_names;       /* uid -> name */
   GtkFileChooserNative *chooser;
   GtkWidget            *error_row;        /* the row marked "error", if any */
+  char                 *picked_name;      /* the POSIX name as it is, of the one... */
+  char                 *picked_text;      /* ...shown escaped in the name row */
   guint                 refresh_id;
   gboolean              filling;          /* the dialog itself sets a field */
 };
@@ -417,6 +420,11 @@ show_error (PsOpenDialog *self,
             GtkWidget    *row,
             const char   *message)
 {
+  g_autofree char *shown = NULL;
+
+  /* the core's messages quote names as they are, in any bytes */
+  if (!g_utf8_validate (message, -1, NULL))
+    message = shown = ps_text_for_display (message);
   clear_error (self);
   ps_label_show (self->error_label, message);
   if (row == NULL)
@@ -791,12 +799,25 @@ fill_from_sysv (PsOpenDialog *self,
   gtk_drop_down_set_selected (self->sysv_by_dropdown, 1);
 }
 
+/* Shows a POSIX name escaped in the name row, and keeps it as it is for
+ * opening while the row shows it. */
+static void
+set_posix_name (PsOpenDialog *self,
+                const char   *name)
+{
+  g_free (self->picked_name);
+  g_free (self->picked_text);
+  self->picked_name = g_strdup (name);
+  self->picked_text = ps_text_for_display (name);
+  set_text (self, self->posix_name_row, self->picked_text);
+}
+
 static void
 fill_from_posix (PsOpenDialog *self,
                  PsOpenItem   *item)
 {
   adw_expander_row_set_enable_expansion (self->posix_create_row, FALSE);
-  set_text (self, self->posix_name_row, item->id);
+  set_posix_name (self, item->id);
 }
 
 static void
@@ -1101,7 +1122,12 @@ build_posix_spec (PsOpenDialog *self,
                                   : _("Choose a segment in the table, or type its name"));
       FAIL_AT (name_row);
     }
-  spec->name = ps_posix_name_normalize (text, error);
+  /* a name picked in the table, as it is, not as the row shows it */
+  if (!create && self->picked_text != NULL &&
+      g_str_equal (gtk_editable_get_text (GTK_EDITABLE (name_row)), self->picked_text))
+    spec->name = ps_posix_name_normalize (self->picked_name, error);
+  else
+    spec->name = ps_posix_name_normalize (text, error);
   if (spec->name == NULL)
     FAIL_AT (name_row);
 
@@ -1430,6 +1456,8 @@ ps_open_dialog_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   self->error_row = NULL;
+  g_clear_pointer (&self->picked_name, g_free);
+  g_clear_pointer (&self->picked_text, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_OPEN_DIALOG);
   g_clear_object (&self->sysv_selection);
   g_clear_object (&self->posix_selection);
@@ -1514,7 +1542,7 @@ ps_open_dialog_init (PsOpenDialog *self)
   if (last_path != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->path_row), last_path);
   if (last_posix_name != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (self->posix_name_row), last_posix_name);
+    set_posix_name (self, last_posix_name);
   update_file_info (self);
   update_mode (self);
   ps_open_dialog_refresh (self);

@@ -653,6 +653,44 @@ test_posix (void)
   g_assert_cmpint (shm_unlink (name), ==, 0);
 }
 
+/* A name that is not UTF-8, with a newline and an ESC in it, is shown
+ * escaped, and picking its row still opens that very segment. */
+static void
+test_posix_odd_name (void)
+{
+  g_autofree char *base = ps_test_posix_name ("dialog-odd");
+  g_autofree char *name = g_strconcat (base, "\xff\n\x1b", NULL);
+  g_autofree char *shown = g_strconcat (base, "\\xff\\n\\x1b", NULL);
+  g_autofree char *row = NULL;
+  g_autoptr(PsSource) source = NULL;
+  Dialog d;
+
+  make_posix (name, 2 * 4096);
+  dialog_open (&d, PS_SOURCE_POSIX);
+  row = row_text (d.dialog, PS_SOURCE_POSIX, name);
+  g_assert_nonnull (row);
+  g_test_message ("row: %s", row);
+  g_assert_true (g_utf8_validate (row, -1, NULL));
+  ps_assert_contains (row, shown);
+  g_assert_null (strpbrk (row, "\n\x1b"));
+
+  g_assert_true (ps_open_dialog_select_posix_name (d.dialog, name));
+  g_assert_cmpstr (gtk_editable_get_text (ps_ui_test_child (d.dialog, "posix_name_row")), ==, shown);
+  source = open_ok (&d);
+  g_assert_cmpstr (ps_source_get_posix_name (source), ==, name);
+  g_assert_cmpuint (ps_source_get_geometry (source)->length, ==, 2 * 4096);
+  g_clear_object (&source);
+
+  /* offered again, as shown, it opens the same segment */
+  dialog_open (&d, PS_SOURCE_POSIX);
+  g_assert_cmpstr (gtk_editable_get_text (ps_ui_test_child (d.dialog, "posix_name_row")), ==, shown);
+  source = open_ok (&d);
+  g_assert_cmpstr (ps_source_get_posix_name (source), ==, name);
+  g_clear_object (&source);
+
+  g_assert_cmpint (shm_unlink (name), ==, 0);
+}
+
 static void
 test_posix_create (void)
 {
@@ -929,6 +967,7 @@ main (int   argc,
   g_test_add_func ("/open-dialog/sysv-create", test_sysv_create);
   g_test_add_func ("/open-dialog/sysv-errors", test_sysv_errors);
   g_test_add_func ("/open-dialog/posix", test_posix);
+  g_test_add_func ("/open-dialog/posix-odd-name", test_posix_odd_name);
   g_test_add_func ("/open-dialog/posix-create", test_posix_create);
   g_test_add_func ("/open-dialog/posix-errors", test_posix_errors);
   g_test_add_func ("/open-dialog/anon", test_anon);
