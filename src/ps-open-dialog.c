@@ -984,16 +984,30 @@ parse_required_size (AdwEntryRow *row,
   return TRUE;
 }
 
-/* Empty: the whole object from the offset. */
+/* Empty: the whole object from the offset. 0 is refused, not taken for
+ * empty: it would map nothing. */
 static gboolean
 parse_length (AdwEntryRow *row,
+              gboolean     file,
               guint64     *out,
               GError     **error)
 {
   g_autofree char *text = row_text (row);
 
   *out = 0;
-  return *text == '\0' || ps_parse_size (text, "length", out, error);
+  if (*text == '\0')
+    return TRUE;
+  if (!ps_parse_size (text, "length", out, error))
+    return FALSE;
+  if (*out == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   file ? _("length \"%s\": must not be zero; leave it empty to map to the end of the file")
+                        : _("length \"%s\": must not be zero; leave it empty to map to the end of the segment"),
+                   text);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Empty: 0. Hex, decimal or a size such as 64K; page-aligned. */
@@ -1056,7 +1070,7 @@ build_file_spec (PsOpenDialog *self,
     }
   if (!parse_page_offset (self->offset_row, &spec->offset, error))
     FAIL_AT (self->offset_row);
-  if (!parse_length (self->length_row, &spec->length, error))
+  if (!parse_length (self->length_row, TRUE, &spec->length, error))
     FAIL_AT (self->length_row);
   if (gtk_switch_get_active (self->private_switch))
     spec->flags |= PS_MAP_PRIVATE;
@@ -1143,7 +1157,7 @@ build_posix_spec (PsOpenDialog *self,
     }
   if (!parse_page_offset (self->posix_offset_row, &spec->offset, error))
     FAIL_AT (self->posix_offset_row);
-  if (!parse_length (self->posix_length_row, &spec->length, error))
+  if (!parse_length (self->posix_length_row, FALSE, &spec->length, error))
     FAIL_AT (self->posix_length_row);
   if (gtk_switch_get_active (self->posix_private_switch))
     spec->flags |= PS_MAP_PRIVATE;
@@ -1209,6 +1223,74 @@ object_row (PsOpenDialog *self,
     }
 }
 
+/* Whether the object of spec has no bytes, as far as the dialog can tell. */
+static gboolean
+object_is_empty (PsOpenDialog       *self,
+                 const PsSourceSpec *spec)
+{
+  struct stat st;
+  PsOpenItem *item;
+
+  if (spec->kind == PS_SOURCE_FILE)
+    return stat (spec->path, &st) == 0 && st.st_size == 0;
+  item = find_item (G_LIST_MODEL (self->posix_store), spec->name, NULL);
+  return item != NULL && item->posix->size == 0;
+}
+
+/* The row of a range refused past the dialog's own checks: with no length,
+ * an offset at or past the end is the offset's fault; an empty object with
+ * no length, or a length too large, the length's. */
+static GtkWidget *
+range_row (PsOpenDialog       *self,
+           const PsSourceSpec *spec,
+           const GError       *error)
+{
+  gboolean file = spec->kind == PS_SOURCE_FILE;
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) || spec->create ||
+      (spec->kind != PS_SOURCE_FILE && spec->kind != PS_SOURCE_POSIX))
+    return NULL;
+  if (spec->length == 0 && spec->offset > 0 && !object_is_empty (self, spec))
+    return GTK_WIDGET (file ? self->offset_row : self->posix_offset_row);
+  return GTK_WIDGET (file ? self->length_row : self->posix_length_row);
+}
+
+/* IPC_STAT on a shmid that names no segment fails with EINVAL, and EINVAL
+ * alone does not say so. */
+static gboolean
+no_such_shmid (const PsSourceSpec *spec,
+               const GError       *error)
+{
+  return spec->kind == PS_SOURCE_SYSV && !spec->create && spec->by_shmid &&
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) &&
+         g_str_has_prefix (error->message, "shmctl(");
+}
+
+/* An error from the open function, at the row it is about where it tells. */
+static void
+show_open_error (PsOpenDialog       *self,
+                 const PsSourceSpec *spec,
+                 const GError       *error)
+{
+  g_autofree char *message = NULL;
+  GtkWidget *row;
+
+  if (error == NULL)
+    {
+      show_error (self, NULL, _("It could not be opened, and nobody said why"));
+      return;
+    }
+  row = object_row (self, error);
+  if (row == NULL)
+    row = range_row (self, spec, error);
+  if (no_such_shmid (spec, error))
+    {
+      row = GTK_WIDGET (self->sysv_key_row);
+      message = g_strdup_printf (_("%s: there is no segment with shmid %d"), error->message, spec->shmid);
+    }
+  show_error (self, row, message != NULL ? message : error->message);
+}
+
 static void
 remember (const PsSourceSpec *spec)
 {
@@ -1252,8 +1334,7 @@ action_open (GtkWidget  *widget,
       gtk_window_destroy (GTK_WINDOW (self));
     }
   else
-    show_error (self, object_row (self, error),
-                error != NULL ? error->message : _("It could not be opened, and nobody said why"));
+    show_open_error (self, &spec, error);
   g_object_unref (self);
 }
 

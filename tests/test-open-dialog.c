@@ -388,6 +388,7 @@ static void
 test_file_errors (void)
 {
   g_autofree char *path = ps_test_make_file ("dialog-errors", 4 * 4096, 'e');
+  g_autofree char *empty = ps_test_make_file ("dialog-empty", 0, 0);
   g_autofree char *missing = g_strdup_printf ("%s-missing", path);
   const char *text;
   Dialog d;
@@ -421,6 +422,33 @@ test_file_errors (void)
   set (&d, "length", "12Q");
   text = open_fails (&d, FALSE);
   ps_assert_contains (text, "length \"12Q\"");
+  g_assert_cmpstr (error_row_title (&d), ==, "Length (empty: to the end of the file)");
+
+  /* 0 is not "to the end of the file": an empty field is */
+  set (&d, "length", "0");
+  text = open_fails (&d, FALSE);
+  ps_assert_contains (text, "length \"0\": must not be zero");
+  ps_assert_contains (text, "leave it empty");
+  g_assert_cmpstr (error_row_title (&d), ==, "Length (empty: to the end of the file)");
+  set (&d, "length", "0x0");
+  text = open_fails (&d, FALSE);
+  ps_assert_contains (text, "must not be zero");
+
+  /* refused past the parsing: an offset at or past the end with no length
+   * is the offset's fault, an empty file with no length the length's */
+  set (&d, "length", "");
+  set (&d, "offset", "16384");
+  text = open_fails (&d, TRUE);
+  ps_assert_contains (text, "past the end");
+  g_assert_cmpstr (error_row_title (&d), ==, "Offset");
+  set (&d, "offset", "0x10000");
+  text = open_fails (&d, TRUE);
+  g_assert_cmpstr (error_row_title (&d), ==, "Offset");
+  set (&d, "offset", "");
+  set (&d, "path", empty);
+  text = open_fails (&d, TRUE);
+  ps_assert_contains (text, "empty");
+  g_assert_cmpstr (error_row_title (&d), ==, "Length (empty: to the end of the file)");
 
   set (&d, "length", "");
   set (&d, "path", "   ");
@@ -430,6 +458,7 @@ test_file_errors (void)
 
   dialog_close (&d);
   g_assert_cmpint (unlink (path), ==, 0);
+  g_assert_cmpint (unlink (empty), ==, 0);
 }
 
 /* ---- SysV ---- */
@@ -586,6 +615,14 @@ test_sysv_errors (void)
   set (&d, "sysv-key", "abc");
   text = open_fails (&d, FALSE);
   ps_assert_contains (text, "shmid \"abc\"");
+
+  /* the kernel knows no such shmid: IPC_STAT says only EINVAL */
+  g_assert_cmpint (shmctl (G_MAXINT, IPC_STAT, &(struct shmid_ds) { 0 }), <, 0);
+  set (&d, "sysv-key", "2147483647");
+  text = open_fails (&d, TRUE);
+  ps_assert_contains (text, "shmctl(shmid=2147483647, IPC_STAT)");
+  ps_assert_contains (text, "there is no segment with shmid 2147483647");
+  g_assert_cmpstr (error_row_title (&d), ==, "Key, shmid or PATH:ID");
 
   set (&d, "sysv-create", "true");
   set (&d, "sysv-create-key", taken_text);
@@ -749,6 +786,20 @@ test_posix_errors (void)
   set (&d, "posix-offset", "4097");
   text = open_fails (&d, FALSE);
   ps_assert_contains (text, "page size");
+
+  /* the segment is one page: an offset of one page is past its end */
+  set (&d, "posix-offset", "4096");
+  text = open_fails (&d, TRUE);
+  ps_assert_contains (text, "past the end");
+  g_assert_cmpstr (error_row_title (&d), ==, "Offset (a multiple of the page size)");
+
+  set (&d, "posix-offset", "");
+  set (&d, "posix-length", "0");
+  text = open_fails (&d, FALSE);
+  ps_assert_contains (text, "length \"0\": must not be zero");
+  ps_assert_contains (text, "leave it empty");
+  g_assert_cmpstr (error_row_title (&d), ==, "Length (empty: to the end)");
+  set (&d, "posix-length", "");
 
   set (&d, "posix-offset", "");
   set (&d, "posix-create", "true");
