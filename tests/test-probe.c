@@ -335,6 +335,33 @@ test_expected (void)
   /* the whole mapping past EOF (the file was truncated to 0) */
   ps_geometry_init (&g, 0, 0, PAGE, PAGE);
   g_assert_cmpint (ps_probe_expected (&g, 0), ==, PS_PROBE_SIGBUS);
+
+  /* a length that stops inside a page, short of EOF: the rest of that page
+   * is the file's bytes, not a zero tail */
+  ps_geometry_init (&g, 256 * PAGE, 0, 2 * PAGE + 100, PAGE);
+  g_assert_cmpuint (g.data_length, ==, 3 * PAGE);
+  g_assert_cmpint (ps_probe_expected (&g, 2 * PAGE + 100), ==, PS_PROBE_OK);
+  g_assert_cmpint (ps_probe_expected (&g, 3 * PAGE - 1), ==, PS_PROBE_OK);
+  g_assert_cmpint (ps_probe_expected (&g, 3 * PAGE), ==, PS_PROBE_SIGSEGV);
+}
+
+/* The same, from a child: the byte after the length reads as the file has it. */
+static void
+test_read_past_length (void)
+{
+  g_autofree char *path = ps_test_make_file ("probe-length", 16 * PAGE, 'L');
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = NULL;
+  PsProbeResult r;
+
+  source = ps_source_open_file (path, PS_MAP_DEFAULT, 0, 2 * PAGE + 100, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_probe_run (source, 2 * PAGE + 200, FALSE, 0, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.outcome, ==, PS_PROBE_OK);
+  g_assert_cmpint (r.value, ==, 'L');
+  ps_source_close (source);
+  unlink (path);
 }
 
 /* An anonymous mapping is all inside; its guard page is SIGSEGV. */
@@ -516,6 +543,7 @@ main (int argc, char **argv)
   g_test_add ("/probe/write/zero-tail-never-reaches-file", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_write_zero_tail, fixture_tear_down);
   g_test_add_func ("/probe/write/private", test_write_private);
   g_test_add_func ("/probe/expected", test_expected);
+  g_test_add_func ("/probe/read-past-length", test_read_past_length);
   g_test_add_func ("/probe/anon", test_anon);
   g_test_add_func ("/probe/parent-handlers", test_parent_handlers_do_not_leak);
   g_test_add_func ("/probe/parse-arg", test_parse_arg);

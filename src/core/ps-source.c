@@ -81,7 +81,9 @@ ps_geometry_init (PsGeometry *geometry,
   geometry->length = length;
   geometry->page_size = page;
   geometry->n_pages = round_up (length, page) / page;
-  geometry->data_length = object_size > offset ? MIN (length, object_size - offset) : 0;
+  /* the mapping is whole pages: a length that stops short of EOF inside a
+   * page still maps the file's bytes to the end of that page */
+  geometry->data_length = object_size > offset ? MIN (geometry->n_pages * page, object_size - offset) : 0;
   /* pages the kernel backs: EOF rounded up to a page decides, not the file size */
   geometry->n_inside = round_up (geometry->data_length, page) / page;
 }
