@@ -252,9 +252,19 @@ preview_text (PsWriteDialog *self)
   g_autofree char *range = format_range (self->offset, self->length);
   GString *text = g_string_new (NULL);
 
-  /* TRANSLATORS: "Writes 0x10–0x13 (4 bytes): de ad be ef" */
-  g_string_printf (text, _("Writes %s: %s"), range, hex);
-  if (self->offset + self->length > g->data_length)
+  /* Write is off on a read-only mapping: say what it would do, not does */
+  if (ps_source_is_writable (source))
+    /* TRANSLATORS: "Writes 0x10–0x13 (4 bytes): de ad be ef" */
+    g_string_printf (text, _("Writes %s: %s"), range, hex);
+  else
+    /* TRANSLATORS: "Would write 0x10–0x13 (4 bytes): de ad be ef (not here: …)" */
+    g_string_printf (text, _("Would write %s: %s (not here: the mapping is read-only)"), range, hex);
+  if (self->offset >= g->data_length)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append (text, _("All of it lies past the end of the object: it never reaches it, and in a page wholly past the end the write fails with SIGBUS."));
+    }
+  else if (self->offset + self->length > g->data_length)
     {
       g_string_append_c (text, '\n');
       g_string_append (text, _("Part of it lies past the end of the object: bytes there never reach it, and in a page wholly past the end the write fails with SIGBUS."));
@@ -457,6 +467,28 @@ on_field_changed (PsWriteDialog *self)
   update (self);
 }
 
+/* A line may break after a hyphen: not inside an option the user types
+ * as it is shown (a non-breaking hyphen would not paste as one). */
+static void
+keep_together (GtkLabel   *label,
+               const char *word)
+{
+  const char *text = gtk_label_get_text (label);
+  const char *at = strstr (text, word);
+  PangoAttrList *attrs;
+  PangoAttribute *attr;
+
+  if (at == NULL)
+    return;
+  attrs = pango_attr_list_new ();
+  attr = pango_attr_allow_breaks_new (FALSE);
+  attr->start_index = at - text;
+  attr->end_index = attr->start_index + strlen (word);
+  pango_attr_list_insert (attrs, attr);
+  gtk_label_set_attributes (label, attrs);
+  pango_attr_list_unref (attrs);
+}
+
 static void
 setup_notice (PsWriteDialog *self,
               PsSource      *source)
@@ -475,6 +507,7 @@ setup_notice (PsWriteDialog *self,
   gtk_image_set_from_icon_name (self->notice_icon, ps_source_is_writable (source) ? "dialog-information-symbolic"
                                                                                   : "dialog-warning-symbolic");
   gtk_label_set_text (self->notice_label, text);
+  keep_together (self->notice_label, "--writable");
   gtk_widget_set_visible (self->notice_box, TRUE);
 }
 

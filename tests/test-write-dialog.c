@@ -196,6 +196,35 @@ is_gone (gpointer data)
   return *(GtkWindow **) data == NULL;
 }
 
+/* No width the label may be laid out at puts a line break inside word. */
+static void
+assert_kept_together (GtkWindow  *dialog,
+                      const char *name,
+                      const char *word)
+{
+  PangoLayout *shown = gtk_label_get_layout (GTK_LABEL (child (dialog, name)));
+  g_autoptr(PangoLayout) layout = pango_layout_copy (shown);
+  const char *text = pango_layout_get_text (layout);
+  const char *at = strstr (text, word);
+  int start, end;
+
+  g_assert_nonnull (at);
+  start = at - text;
+  end = start + strlen (word);
+  for (int width = 150; width <= 1000; width++)
+    {
+      pango_layout_set_width (layout, width * PANGO_SCALE);
+      for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+        {
+          int line_start = ((PangoLayoutLine *) l->data)->start_index;
+
+          if (line_start > start && line_start < end)
+            g_error ("%s: %d pixels wide, a line starts inside \"%s\": \"%.*s\" / \"%s\"",
+                     name, width, word, line_start - start, at, text + line_start);
+        }
+    }
+}
+
 /* Closes as Escape and the Close button do, and waits until it is gone. */
 static void
 close_dialog (GtkWindow *dialog)
@@ -440,8 +469,13 @@ test_read_only (void)
   ps_assert_contains (label_text (dialog, "notice_label"), "read-only");
   ps_assert_contains (label_text (dialog, "notice_label"), "--writable");
   ps_assert_contains (label_text (dialog, "notice_label"), "Writable in the open dialog");
+  /* the option is never broken after its "--" */
+  assert_kept_together (dialog, "notice_label", "--writable");
+  /* what Write would do, not what it does: it is off */
   type (dialog, "data_row", "41 42");
-  ps_assert_contains (label_text (dialog, "preview_label"), "41 42");
+  g_test_message ("preview: %s", label_text (dialog, "preview_label"));
+  ps_assert_contains (label_text (dialog, "preview_label"), "Would write 0x0–0x1 (2 bytes): 41 42");
+  ps_assert_contains (label_text (dialog, "preview_label"), "read-only");
   g_assert_false (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
   press_enter (dialog, "data_row");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.write", NULL);
@@ -498,8 +532,14 @@ test_failure_shown (void)
   GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
   struct stat st;
 
+  /* partly, then wholly past the end of the file */
+  type (dialog, "offset_row", "0xffe");
+  type (dialog, "data_row", "41 42 43 44");
+  ps_assert_contains (label_text (dialog, "preview_label"), "Part of it lies past the end");
   type (dialog, "offset_row", "0x2000");
   type (dialog, "data_row", "41");
+  g_test_message ("preview: %s", label_text (dialog, "preview_label"));
+  ps_assert_contains (label_text (dialog, "preview_label"), "All of it lies past the end");
   ps_assert_contains (label_text (dialog, "preview_label"), "SIGBUS");
   g_assert_true (gtk_widget_is_sensitive (gtk_window_get_default_widget (dialog)));
   press_enter (dialog, "data_row");
@@ -512,6 +552,55 @@ test_failure_shown (void)
 
   g_assert_cmpint (stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_size, ==, PAGE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
+/* ---- long messages wrap: the dialog keeps its width ---- */
+
+static void
+test_long_error (void)
+{
+  static const char *const labels[] = {
+    "notice_label", "data_error_label", "range_error_label", "preview_label", "result_label",
+  };
+  g_autofree char *path = ps_test_make_file ("write-dlg-long", 4 * PAGE, 'l');
+  PsWindow *window = open_window (path, PS_MAP_WRITABLE, 0);
+  GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  g_autofree char *digits = g_strnfill (201, 'a');
+  g_autofree char *zeds = g_strnfill (200, 'Z');
+  g_autofree char *offset = g_strconcat ("0x", zeds, NULL);
+  int width = gtk_widget_get_width (GTK_WIDGET (dialog));
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      GtkLabel *label = child (dialog, labels[i]);
+
+      g_assert_true (gtk_label_get_wrap (label));
+      g_assert_cmpint (gtk_label_get_wrap_mode (label), ==, PANGO_WRAP_WORD_CHAR);
+    }
+
+  /* 201 digits: the message quotes them all, in one unbreakable word */
+  type (dialog, "data_row", digits);
+  wait_shown (dialog, "data_error_label");
+  ps_assert_contains (label_text (dialog, "data_error_label"), "odd number of hex digits");
+  ps_ui_test_wait_frame (GTK_WIDGET (dialog));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), ==, width);
+
+  type (dialog, "data_row", "00");
+  type (dialog, "offset_row", offset);
+  wait_shown (dialog, "range_error_label");
+  ps_assert_contains (label_text (dialog, "range_error_label"), zeds);
+  ps_ui_test_wait_frame (GTK_WIDGET (dialog));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), ==, width);
+
+  /* fixed: no wider than before */
+  type (dialog, "offset_row", "0");
+  type (dialog, "data_row", "de ad");
+  ps_ui_test_wait_frame (GTK_WIDGET (dialog));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), ==, width);
+
+  close_dialog (dialog);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_cmpint (unlink (path), ==, 0);
 }
@@ -580,6 +669,7 @@ main (int   argc,
   g_test_add_func ("/write-dialog/read-only", test_read_only);
   g_test_add_func ("/write-dialog/private", test_private);
   g_test_add_func ("/write-dialog/failure-shown", test_failure_shown);
+  g_test_add_func ("/write-dialog/long-error", test_long_error);
   g_test_add_func ("/write-dialog/window-closes", test_window_closes);
   g_test_add_func ("/write-dialog/screenshots", test_screenshots);
   status = g_test_run ();
