@@ -128,7 +128,8 @@ error_row_title (Dialog *d)
 }
 
 /* The widgets Tab visits, from the first, as GtkWindow's Tab binding moves
- * the focus; the walk ends where it began. */
+ * the focus; the walk ends where it began, and fails where Tab gets stuck
+ * (a widget that takes Tab without taking the focus). */
 static GPtrArray *
 tab_chain (GtkWindow *window)
 {
@@ -138,13 +139,18 @@ tab_chain (GtkWindow *window)
   for (guint i = 0; i < 200; i++)
     {
       GtkWidget *focus;
+      guint seen;
 
       g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
       focus = gtk_window_get_focus (window);
       if (focus == NULL && chain->len > 0)
         break;
-      if (focus != NULL && g_ptr_array_find (chain, focus, NULL))
-        break;
+      if (focus != NULL && g_ptr_array_find (chain, focus, &seen))
+        {
+          if (seen != 0)
+            g_error ("Tab is stuck at the %s after %u stops", G_OBJECT_TYPE_NAME (focus), chain->len);
+          break;
+        }
       if (focus != NULL)
         g_ptr_array_add (chain, focus);
     }
@@ -152,9 +158,10 @@ tab_chain (GtkWindow *window)
 }
 
 /* Nothing read-only, a label or a row that only shows a value, is a stop
- * on the way to the fields. */
+ * on the way to the fields, and Tab still reaches last, the last field. */
 static void
-assert_no_label_in_tab_chain (GtkWindow *window)
+assert_no_label_in_tab_chain (GtkWindow *window,
+                              gpointer   last)
 {
   g_autoptr(GPtrArray) chain = tab_chain (window);
 
@@ -170,6 +177,7 @@ assert_no_label_in_tab_chain (GtkWindow *window)
         g_error ("Tab stops at the row \"%s\", which only shows a value",
                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (stop)));
     }
+  g_assert_true (g_ptr_array_find (chain, gtk_editable_get_delegate (last), NULL));
 }
 
 /* Presses Open; expects an error in the dialog, the dialog still open and
@@ -365,8 +373,12 @@ test_focus (void)
   ps_open_dialog_set_kind (d.dialog, PS_SOURCE_FILE);
   assert_focus_on (&d, "Path");
 
-  /* Tab goes from field to field, never to a read-only label */
-  assert_no_label_in_tab_chain (GTK_WINDOW (d.dialog));
+  /* Tab goes from field to field, never to a read-only label, and past the
+   * error line when there is one */
+  assert_no_label_in_tab_chain (GTK_WINDOW (d.dialog), ps_ui_test_child (d.dialog, "length_row"));
+  set (&d, "length", "12Q");
+  open_fails (&d, FALSE);
+  assert_no_label_in_tab_chain (GTK_WINDOW (d.dialog), ps_ui_test_child (d.dialog, "length_row"));
   dialog_close (&d);
 
   dialog_open (&d, PS_SOURCE_FILE);

@@ -196,6 +196,36 @@ is_gone (gpointer data)
   return *(GtkWindow **) data == NULL;
 }
 
+/* The widgets Tab visits, from the first, as GtkWindow's Tab binding moves
+ * the focus; the walk ends where it began, and fails where Tab gets stuck
+ * (a widget that takes Tab without taking the focus). */
+static GPtrArray *
+tab_chain (GtkWindow *window)
+{
+  GPtrArray *chain = g_ptr_array_new ();
+
+  gtk_window_set_focus (window, NULL);
+  for (guint i = 0; i < 200; i++)
+    {
+      GtkWidget *focus;
+      guint seen;
+
+      g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
+      focus = gtk_window_get_focus (window);
+      if (focus == NULL && chain->len > 0)
+        break;
+      if (focus != NULL && g_ptr_array_find (chain, focus, &seen))
+        {
+          if (seen != 0)
+            g_error ("Tab is stuck at the %s after %u stops", G_OBJECT_TYPE_NAME (focus), chain->len);
+          break;
+        }
+      if (focus != NULL)
+        g_ptr_array_add (chain, focus);
+    }
+  return chain;
+}
+
 /* No width the label may be laid out at puts a line break inside word. */
 static void
 assert_kept_together (GtkWindow  *dialog,
@@ -605,6 +635,45 @@ test_long_error (void)
   g_assert_cmpint (unlink (path), ==, 0);
 }
 
+/* ---- Tab goes from field to field, never to a label ---- */
+
+static void
+test_tab_order (void)
+{
+  g_autofree char *path = ps_test_make_file ("write-dlg-tab", 4 * PAGE, 't');
+  PsWindow *window = open_window (path, PS_MAP_WRITABLE | PS_MAP_PRIVATE, 0);
+  GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
+  g_autoptr(GPtrArray) chain = NULL;
+
+  /* every label shown: the notice, both errors, the preview, a result */
+  type (dialog, "data_row", "41");
+  press_enter (dialog, "data_row");
+  wait_shown (dialog, "result_label");
+  type (dialog, "data_row", "4g");
+  type (dialog, "repeat_row", "0");
+  wait_shown (dialog, "data_error_label");
+  wait_shown (dialog, "range_error_label");
+  wait_shown (dialog, "notice_box");
+
+  chain = tab_chain (dialog);
+  g_assert_cmpuint (chain->len, >, 0);
+  for (guint i = 0; i < chain->len; i++)
+    {
+      g_test_message ("Tab stop %u: %s", i, G_OBJECT_TYPE_NAME (chain->pdata[i]));
+      if (GTK_IS_LABEL (chain->pdata[i]))
+        g_error ("Tab stops at the label \"%s\"", gtk_label_get_text (chain->pdata[i]));
+    }
+  /* and it goes on past them to every field */
+  g_assert_true (g_ptr_array_find (chain, gtk_editable_get_delegate (child (dialog, "data_row")), NULL));
+  g_assert_true (g_ptr_array_find (chain, gtk_editable_get_delegate (child (dialog, "offset_row")), NULL));
+  g_assert_true (g_ptr_array_find (chain, gtk_editable_get_delegate (child (dialog, "repeat_row")), NULL));
+  g_assert_true (g_ptr_array_find (chain, child (dialog, "undo_button"), NULL));
+
+  close_dialog (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
 /* ---- the dialog outlives nothing: closing the window takes it along ---- */
 
 static void
@@ -670,6 +739,7 @@ main (int   argc,
   g_test_add_func ("/write-dialog/private", test_private);
   g_test_add_func ("/write-dialog/failure-shown", test_failure_shown);
   g_test_add_func ("/write-dialog/long-error", test_long_error);
+  g_test_add_func ("/write-dialog/tab-order", test_tab_order);
   g_test_add_func ("/write-dialog/window-closes", test_window_closes);
   g_test_add_func ("/write-dialog/screenshots", test_screenshots);
   status = g_test_run ();
