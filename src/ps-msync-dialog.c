@@ -33,6 +33,7 @@ struct _PsMsyncDialog
   GtkLabel            *time_label;
   GtkLabel            *shared_label;
   GtkLabel            *private_label;
+  GtkWidget           *run_button;
 
   PsWindow            *window;          /* weak */
   gboolean             has_selection;   /* the selection rounded out to pages */
@@ -225,6 +226,23 @@ on_action_failed (PsWindow      *window,
   gtk_widget_set_visible (self->result_group, FALSE);
 }
 
+/* Enter runs msync from any control: the radio buttons, the switch and
+ * the rows would each take it for themselves, so this runs first, in the
+ * capture phase. A focused button (Close) keeps its own Enter. */
+static gboolean
+on_enter (GtkWidget *widget,
+          GVariant  *args,
+          gpointer   data)
+{
+  PsMsyncDialog *self = PS_MSYNC_DIALOG (widget);
+
+  if (GTK_IS_BUTTON (gtk_window_get_focus (GTK_WINDOW (self))))
+    return FALSE;
+  if (gtk_widget_is_sensitive (self->run_button))
+    gtk_widget_activate (self->run_button);
+  return TRUE;
+}
+
 /* ---- lifetime ---- */
 
 static void
@@ -260,6 +278,7 @@ ps_msync_dialog_class_init (PsMsyncDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsMsyncDialog, time_label);
   gtk_widget_class_bind_template_child (widget_class, PsMsyncDialog, shared_label);
   gtk_widget_class_bind_template_child (widget_class, PsMsyncDialog, private_label);
+  gtk_widget_class_bind_template_child (widget_class, PsMsyncDialog, run_button);
   gtk_widget_class_bind_template_callback (widget_class, on_range_toggled);
 
   gtk_widget_class_install_action (widget_class, "dialog.run", NULL, action_run);
@@ -269,7 +288,14 @@ ps_msync_dialog_class_init (PsMsyncDialogClass *klass)
 static void
 ps_msync_dialog_init (PsMsyncDialog *self)
 {
+  GtkEventController *enter = gtk_shortcut_controller_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_event_controller_set_propagation_phase (enter, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (enter),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("Return|KP_Enter|ISO_Enter"),
+                                                          gtk_callback_action_new (on_enter, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), enter);
 }
 
 GtkWindow *

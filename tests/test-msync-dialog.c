@@ -135,6 +135,105 @@ expected_call (PsWindow   *window,
                           (void *) (mapping (window) + offset), length, flags);
 }
 
+/* ---- the keyboard ---- */
+
+static gboolean
+trigger_is_key (GtkShortcutTrigger *trigger,
+                guint               keyval)
+{
+  if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    return trigger_is_key (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)), keyval) ||
+           trigger_is_key (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)), keyval);
+  return GTK_IS_KEYVAL_TRIGGER (trigger) &&
+         gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+         gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0;
+}
+
+/* Runs widget's shortcuts for keyval that act in phase (the target phase
+ * too, when widget is the focus); TRUE if one took the key. */
+static gboolean
+run_shortcuts (GtkWidget           *widget,
+               GtkPropagationPhase  phase,
+               gboolean             target,
+               guint                keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      GtkPropagationPhase own;
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
+          gtk_shortcut_controller_get_scope (GTK_SHORTCUT_CONTROLLER (controller)) != GTK_SHORTCUT_SCOPE_LOCAL)
+        continue;
+      own = gtk_event_controller_get_propagation_phase (controller);
+      if (own != phase && !(target && own == GTK_PHASE_TARGET))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (trigger_is_key (gtk_shortcut_get_trigger (shortcut), keyval) &&
+              gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                            widget, gtk_shortcut_get_arguments (shortcut)))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* A key press as GTK hands it to the shortcuts on the way: capture phase
+ * from the window down to the focus, then the focus and up to the window.
+ * (No key event can be made here; the key controllers are not asked.) */
+static gboolean
+press_key (GtkWindow *dialog,
+           guint      keyval)
+{
+  GtkWidget *focus = gtk_window_get_focus (dialog);
+  g_autoptr(GPtrArray) path = g_ptr_array_new ();
+
+  for (GtkWidget *w = focus ? focus : GTK_WIDGET (dialog); w != NULL; w = gtk_widget_get_parent (w))
+    g_ptr_array_add (path, w);
+  for (guint i = path->len; i-- > 0;)
+    if (run_shortcuts (path->pdata[i], GTK_PHASE_CAPTURE, FALSE, keyval))
+      return TRUE;
+  for (guint i = 0; i < path->len; i++)
+    if (run_shortcuts (path->pdata[i], GTK_PHASE_BUBBLE, i == 0, keyval))
+      return TRUE;
+  return FALSE;
+}
+
+/* The widgets Tab visits, from the first, as GtkWindow's Tab binding moves
+ * the focus; the walk ends where it began, and fails where Tab gets stuck
+ * (a widget that takes Tab without taking the focus). */
+static GPtrArray *
+tab_chain (GtkWindow *window)
+{
+  GPtrArray *chain = g_ptr_array_new ();
+
+  gtk_window_set_focus (window, NULL);
+  for (guint i = 0; i < 200; i++)
+    {
+      GtkWidget *focus;
+      guint seen;
+
+      g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
+      focus = gtk_window_get_focus (window);
+      if (focus == NULL && chain->len > 0)
+        break;
+      if (focus != NULL && g_ptr_array_find (chain, focus, &seen))
+        {
+          if (seen != 0)
+            g_error ("Tab is stuck at the %s after %u stops", G_OBJECT_TYPE_NAME (focus), chain->len);
+          break;
+        }
+      if (focus != NULL)
+        g_ptr_array_add (chain, focus);
+    }
+  return chain;
+}
+
 /* "12 KiB → 0 KiB", or "?" for an unknown value */
 static void
 assert_dirty_text (const char *text)
@@ -334,6 +433,64 @@ test_error (void)
   g_assert_cmpint (unlink (path), ==, 0);
 }
 
+/* ---- Enter runs msync from any control; Tab skips what only shows ---- */
+
+static void
+test_keyboard (void)
+{
+  g_autofree char *path = ps_test_make_file ("msync-dlg-keys", 2 * PAGE, 'k');
+  PsWindow *window = open_window (path);
+  g_autofree char *call = expected_call (window, 0, 2 * PAGE, "MS_SYNC");
+  const char *const controls[] = { "sync_check", "async_check", "invalidate_switch", "whole_check" };
+  g_autoptr(GPtrArray) chain = NULL;
+  GtkWindow *dialog = open_dialog (window);
+  GtkWidget *result_group = child (dialog, "result_group");
+  GtkWindow *watch = dialog;
+
+  g_assert_true (gtk_window_get_default_widget (dialog) == child (dialog, "run_button"));
+  g_assert_true (gtk_window_get_focus (dialog) == child (dialog, "sync_check"));
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    {
+      g_test_message ("Enter on %s", controls[i]);
+      gtk_widget_grab_focus (child (dialog, controls[i]));
+      g_assert_true (gtk_window_get_focus (dialog) == child (dialog, controls[i]));
+      gtk_label_set_text (GTK_LABEL (child (dialog, "call_label")), "");
+      g_assert_true (press_key (dialog, i == 1 ? GDK_KEY_KP_Enter : GDK_KEY_Return));
+      if (!ps_test_wait_until (call_shown, dialog, WAIT_MS))
+        g_error ("Enter on %s did not run msync", controls[i]);
+      g_assert_cmpstr (label_text (dialog, "call_label"), ==, call);
+      /* and changed nothing */
+      g_assert_true (gtk_check_button_get_active (child (dialog, "sync_check")));
+      g_assert_false (gtk_switch_get_active (child (dialog, "invalidate_switch")));
+      g_assert_true (gtk_check_button_get_active (child (dialog, "whole_check")));
+    }
+
+  /* the Last Run values are read, not visited: Tab goes around the rest */
+  chain = tab_chain (dialog);
+  for (guint i = 0; i < chain->len; i++)
+    {
+      GtkWidget *stop = chain->pdata[i];
+
+      g_test_message ("Tab stop %u: %s", i, G_OBJECT_TYPE_NAME (stop));
+      if (gtk_widget_is_ancestor (stop, result_group))
+        g_error ("Tab stops in Last Run, at a %s", G_OBJECT_TYPE_NAME (stop));
+      g_assert_false (GTK_IS_LABEL (stop));
+    }
+  g_assert_true (g_ptr_array_find (chain, child (dialog, "sync_check"), NULL));
+  g_assert_true (g_ptr_array_find (chain, child (dialog, "invalidate_switch"), NULL));
+  g_assert_true (g_ptr_array_find (chain, child (dialog, "run_button"), NULL));
+
+  /* a focused button keeps its own Enter: Close closes */
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watch);
+  gtk_widget_grab_focus (chain->pdata[0]);
+  g_assert_true (GTK_IS_BUTTON (chain->pdata[0]));
+  g_assert_true (press_key (dialog, GDK_KEY_Return));
+  g_assert_true (ps_test_wait_until (is_gone, &watch, WAIT_MS));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (unlink (path), ==, 0);
+}
+
 /* ---- nothing dangles: a closed dialog hears nothing, a closed window takes it along ---- */
 
 static void
@@ -395,6 +552,7 @@ main (int   argc,
   g_test_add_func ("/msync-dialog/run", test_run);
   g_test_add_func ("/msync-dialog/selection", test_selection);
   g_test_add_func ("/msync-dialog/error", test_error);
+  g_test_add_func ("/msync-dialog/keyboard", test_keyboard);
   g_test_add_func ("/msync-dialog/lifetime", test_lifetime);
   g_test_add_func ("/msync-dialog/screenshots", test_screenshots);
   status = g_test_run ();
