@@ -199,3 +199,33 @@ ps_ui_test_close (GtkWindow *window)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.close", NULL));
   g_assert_true (ps_test_wait_until (is_gone, &watch, 10000));
 }
+
+/* The widgets Tab visits, from the first, as GtkWindow's Tab binding moves
+ * the focus; the walk ends where it began, and fails where Tab gets stuck
+ * (a widget that takes Tab without taking the focus). */
+GPtrArray *
+ps_ui_test_tab_chain (GtkWindow *window)
+{
+  GPtrArray *chain = g_ptr_array_new ();
+
+  gtk_window_set_focus (window, NULL);
+  for (guint i = 0; i < 200; i++)
+    {
+      GtkWidget *focus;
+      guint seen;
+
+      g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
+      focus = gtk_window_get_focus (window);
+      if (focus == NULL && chain->len > 0)
+        break;
+      if (focus != NULL && g_ptr_array_find (chain, focus, &seen))
+        {
+          if (seen != 0)
+            g_error ("Tab is stuck at the %s after %u stops", G_OBJECT_TYPE_NAME (focus), chain->len);
+          break;
+        }
+      if (focus != NULL)
+        g_ptr_array_add (chain, focus);
+    }
+  return chain;
+}

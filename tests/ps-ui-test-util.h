@@ -29,6 +29,8 @@ void        ps_ui_test_wait_drawn    (GtkWidget  *widget);
 /* Iterates until the widget's frame clock has painted a frame that started
  * after this call: layout and drawing have caught up with what was changed. */
 void        ps_ui_test_wait_frame    (GtkWidget  *widget);
+/* The widgets Tab visits, in order; fails where Tab gets stuck. */
+GPtrArray  *ps_ui_test_tab_chain     (GtkWindow  *window);
 /* With $PAGESCOPE_SCREENSHOTS=DIR, saves what the widget shows, over an
  * opaque background once its animations have run, as DIR/NAME.png, to look
  * at the layout (no test checks it). Returns FALSE without the variable. */

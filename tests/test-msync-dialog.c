@@ -204,36 +204,6 @@ press_key (GtkWindow *dialog,
   return FALSE;
 }
 
-/* The widgets Tab visits, from the first, as GtkWindow's Tab binding moves
- * the focus; the walk ends where it began, and fails where Tab gets stuck
- * (a widget that takes Tab without taking the focus). */
-static GPtrArray *
-tab_chain (GtkWindow *window)
-{
-  GPtrArray *chain = g_ptr_array_new ();
-
-  gtk_window_set_focus (window, NULL);
-  for (guint i = 0; i < 200; i++)
-    {
-      GtkWidget *focus;
-      guint seen;
-
-      g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
-      focus = gtk_window_get_focus (window);
-      if (focus == NULL && chain->len > 0)
-        break;
-      if (focus != NULL && g_ptr_array_find (chain, focus, &seen))
-        {
-          if (seen != 0)
-            g_error ("Tab is stuck at the %s after %u stops", G_OBJECT_TYPE_NAME (focus), chain->len);
-          break;
-        }
-      if (focus != NULL)
-        g_ptr_array_add (chain, focus);
-    }
-  return chain;
-}
-
 /* "12 KiB → 0 KiB", or "?" for an unknown value */
 static void
 assert_dirty_text (const char *text)
@@ -466,7 +436,7 @@ test_keyboard (void)
     }
 
   /* the Last Run values are read, not visited: Tab goes around the rest */
-  chain = tab_chain (dialog);
+  chain = ps_ui_test_tab_chain (dialog);
   for (guint i = 0; i < chain->len; i++)
     {
       GtkWidget *stop = chain->pdata[i];

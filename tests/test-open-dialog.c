@@ -127,43 +127,13 @@ error_row_title (Dialog *d)
   return focus_row_title (d);
 }
 
-/* The widgets Tab visits, from the first, as GtkWindow's Tab binding moves
- * the focus; the walk ends where it began, and fails where Tab gets stuck
- * (a widget that takes Tab without taking the focus). */
-static GPtrArray *
-tab_chain (GtkWindow *window)
-{
-  GPtrArray *chain = g_ptr_array_new ();
-
-  gtk_window_set_focus (window, NULL);
-  for (guint i = 0; i < 200; i++)
-    {
-      GtkWidget *focus;
-      guint seen;
-
-      g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
-      focus = gtk_window_get_focus (window);
-      if (focus == NULL && chain->len > 0)
-        break;
-      if (focus != NULL && g_ptr_array_find (chain, focus, &seen))
-        {
-          if (seen != 0)
-            g_error ("Tab is stuck at the %s after %u stops", G_OBJECT_TYPE_NAME (focus), chain->len);
-          break;
-        }
-      if (focus != NULL)
-        g_ptr_array_add (chain, focus);
-    }
-  return chain;
-}
-
 /* Nothing read-only, a label or a row that only shows a value, is a stop
  * on the way to the fields, and Tab still reaches last, the last field. */
 static void
 assert_no_label_in_tab_chain (GtkWindow *window,
                               gpointer   last)
 {
-  g_autoptr(GPtrArray) chain = tab_chain (window);
+  g_autoptr(GPtrArray) chain = ps_ui_test_tab_chain (window);
 
   g_assert_cmpuint (chain->len, >, 0);
   for (guint i = 0; i < chain->len; i++)
