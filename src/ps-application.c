@@ -341,7 +341,7 @@ forward_to_window (GSimpleAction *action,
 
   if (window == NULL)
     {
-      g_warning ("app.%s: no window to apply it to", g_action_get_name (G_ACTION (action)));
+      g_printerr ("pagescope: app.%s refused: no window to apply it to\n", g_action_get_name (G_ACTION (action)));
       return;
     }
   gtk_widget_activate_action_variant (GTK_WIDGET (window), name, parameter);
