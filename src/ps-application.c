@@ -64,6 +64,7 @@ check_mapping_options (GVariantDict  *options,
   static const char *mapping[] = { "private", "writable", "offset", "length" };
   const char *source = NULL, *why = NULL;
   guint64 page = (guint64) sysconf (_SC_PAGESIZE);
+  gboolean takes_writable = !demo && spec->kind == PS_SOURCE_SYSV;   /* shmat without SHM_RDONLY */
 
   if (demo)
     source = "--demo", why = _("the demo maps its own file, shared and writable");
@@ -74,8 +75,7 @@ check_mapping_options (GVariantDict  *options,
 
   for (guint i = 0; source != NULL && i < G_N_ELEMENTS (mapping); i++)
     {
-      /* a SysV segment can be attached writable: it takes --writable */
-      if (spec->kind == PS_SOURCE_SYSV && !demo && g_str_equal (mapping[i], "writable"))
+      if (takes_writable && g_str_equal (mapping[i], "writable"))
         continue;
       if (g_variant_dict_contains (options, mapping[i]))
         {

@@ -563,6 +563,7 @@ open_posix (const char  *name,
 {
   g_autoptr(PsSource) self = source_new (PS_SOURCE_POSIX, flags, log);
   g_autofree char *what = NULL;
+  g_autofree char *shown = NULL;
   GError *local_error = NULL;
   gboolean rdwr = (flags & PS_MAP_WRITABLE) && !(flags & PS_MAP_PRIVATE);
   int oflags;
@@ -622,10 +623,8 @@ open_posix (const char  *name,
         ps_source_remove (self, NULL);
       return NULL;
     }
-  {
-    g_autofree char *shown = ps_text_for_display (self->name);
-    self->display_name = g_strdup_printf (_("POSIX %s"), shown);
-  }
+  shown = ps_text_for_display (self->name);
+  self->display_name = g_strdup_printf (_("POSIX %s"), shown);
   return g_steal_pointer (&self);
 }
 
@@ -695,6 +694,7 @@ ps_source_new_demo (PsEventLog  *log,
   const gsize size = 256 * 1024 + 100;
   g_autofree char *template = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *shown = NULL;
   g_autofree guint8 *contents = g_malloc0 (size);
   g_autoptr(GRand) rand = g_rand_new_with_seed (4242);
   PsSource *self;
@@ -731,10 +731,8 @@ ps_source_new_demo (PsEventLog  *log,
   self->delete_on_close = TRUE;
   self->created = TRUE;
   g_free (self->display_name);
-  {
-    g_autofree char *shown = ps_text_for_display (path);
-    self->display_name = g_strdup_printf (_("Demo file %s"), shown);
-  }
+  shown = ps_text_for_display (path);
+  self->display_name = g_strdup_printf (_("Demo file %s"), shown);
   return self;
 }
 
