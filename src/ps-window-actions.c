@@ -467,9 +467,10 @@ write_and_remember (PsWindow      *self,
   gsize len;
   const guint8 *bytes = g_bytes_get_data (data, &len);
 
-  if (!ps_source_write (self->source, offset, bytes, len, &previous, error))
-    return FALSE;
-  if (remember)
+  gboolean ok = ps_source_write (self->source, offset, bytes, len, &previous, error);
+
+  /* a write that a SIGBUS cut short still wrote its first pages: undoable */
+  if (remember && previous != NULL)
     {
       PsUndoEntry *entry = g_new0 (PsUndoEntry, 1);
 
@@ -481,7 +482,7 @@ write_and_remember (PsWindow      *self,
     }
   ps_scanner_wake (self->scanner);
   ps_window_update_actions (self);
-  return TRUE;
+  return ok;
 }
 
 static void

@@ -1214,6 +1214,55 @@ test_file_sigbus_write (void)
   g_assert_cmpmem (buf, 4, "head", 4);
 }
 
+/* A write that runs from inside the file onto a page wholly past EOF: the
+ * pages before the fault are written, the error says exactly how many bytes,
+ * and the bytes handed back undo exactly that, so the file is as before. */
+static void
+test_file_partial_write (void)
+{
+  gsize size = PAGE + 100;
+  g_autofree char *path = make_file ("partial", size, 'p');
+  g_autoptr(PsEventLog) log = ps_event_log_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GBytes) previous = NULL;
+  g_autofree guint8 *payload = g_malloc (2 * PAGE);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *expected = NULL;
+  gsize before_len, after_len;
+  guint64 at = PAGE - 96;
+  gsize written = 2 * PAGE - at;   /* up to the end of the last page inside EOF */
+
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+  source = ps_source_open_file (path, PS_MAP_WRITABLE, 0, 4 * PAGE, log, &error);
+  g_assert_no_error (error);
+  memset (payload, 'B', 2 * PAGE);
+
+  g_assert_false (ps_source_write (source, at, payload, 2 * PAGE, &previous, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  expected = g_strdup_printf ("%zu bytes from 0x%" G_GINT64_MODIFIER "x were written, the other %zu lie",
+                              written, at, 2 * PAGE - written);
+  ps_assert_contains (error->message, expected);
+  g_clear_error (&error);
+  g_assert_nonnull (previous);
+  g_assert_cmpuint (g_bytes_get_size (previous), ==, written);
+  assert_log (log, "memcpy(", "= SIGBUS after ");
+
+  /* what was written reached the file: the bytes before EOF are 'B' now */
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpuint (after_len, ==, size);
+  g_assert_cmpint (after[at], ==, 'B');
+  g_assert_cmpint (after[size - 1], ==, 'B');
+  g_clear_pointer (&after, g_free);
+
+  /* and undoing exactly that gives the file back */
+  g_assert_true (ps_source_write (source, at, g_bytes_get_data (previous, NULL), written, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (after, after_len, before, before_len);
+}
+
 /* Bytes written in the last page past EOF: written and counted, and the
  * log says they never reach the file; the file keeps its size and gets the
  * bytes before EOF. */
@@ -3307,6 +3356,7 @@ main (int argc, char **argv)
   g_test_add_func ("/source/file/msync-flags", test_msync_flags);
   g_test_add_func ("/source/file/restat", test_file_restat);
   g_test_add_func ("/source/file/sigbus-write", test_file_sigbus_write);
+  g_test_add_func ("/source/file/partial-write", test_file_partial_write);
   g_test_add_func ("/source/file/write-checks", test_file_write_checks);
   g_test_add_func ("/source/file/write-past-eof", test_file_write_past_eof);
   g_test_add_func ("/source/demo/sweep", test_demo_sweep);

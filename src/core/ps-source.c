@@ -1146,6 +1146,70 @@ check_range (PsSource   *self,
   return TRUE;
 }
 
+/* Copies page by page, so that a SIGBUS says exactly how much was stored: a
+ * page wholly past EOF faults on its first byte, before any of it is written,
+ * and the pages before it are whole. Returns the bytes written. */
+static gsize
+write_pages (PsSource     *self,
+             guint64       offset,
+             const guint8 *data,
+             gsize         len,
+             PsFault      *fault)
+{
+  gsize page = self->geometry.page_size;
+  gsize done = 0;
+
+  while (done < len)
+    {
+      gsize chunk = MIN (len - done, page - (offset + done) % page);
+
+      if (!ps_guard_copy (self->data + offset + done, data + done, chunk, fault))
+        break;
+      done += chunk;
+    }
+  return done;
+}
+
+/* A write that a SIGBUS cut short: says exactly what was stored, and hands
+ * back the old bytes of that part, so it can be undone. */
+static gboolean
+write_faulted (PsSource     *self,
+               const char   *call,
+               guint64       offset,
+               guint8       *old,
+               gsize         written,
+               gsize         len,
+               GBytes      **previous,
+               GError      **error)
+{
+  PsGeometry now;
+
+  if (!ps_source_restat (self, &now, NULL, NULL))
+    now = self->geometry;
+  if (written == 0)
+    {
+      ps_event_log_add (self->log, TRUE, "%s = SIGBUS (the object is %" G_GUINT64_FORMAT " bytes: that page is wholly past its end)",
+                        call, now.object_size);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("%s: SIGBUS: the object is %" PRIu64 " bytes and that page lies wholly past its end; nothing was written there"),
+                   call, now.object_size);
+      return FALSE;
+    }
+  ps_event_log_add (self->log, TRUE,
+                    "%s = SIGBUS after %zu bytes (the object is %" G_GUINT64_FORMAT " bytes): "
+                    "0x%" G_GINT64_MODIFIER "x..0x%" G_GINT64_MODIFIER "x were written, the rest lies on pages wholly past its end",
+                    call, written, now.object_size, offset, offset + written - 1);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%s: SIGBUS: the object is %" PRIu64 " bytes; %zu byte at 0x%" PRIx64 " was written, the other %zu lie on pages wholly past its end",
+                            "%s: SIGBUS: the object is %" PRIu64 " bytes; %zu bytes from 0x%" PRIx64 " were written, the other %zu lie on pages wholly past its end",
+                            written),
+               call, now.object_size, written, offset, len - written);
+  if (previous != NULL)
+    *previous = g_bytes_new (old, written);
+  return FALSE;
+}
+
 gboolean
 ps_source_write (PsSource      *self,
                  guint64        offset,
@@ -1157,7 +1221,8 @@ ps_source_write (PsSource      *self,
   g_autofree char *call = NULL;
   g_autofree guint8 *old = NULL;
   guint64 past;
-  PsFault fault;
+  gsize written = 0;
+  PsFault fault = { 0 };
 
   g_return_val_if_fail (PS_IS_SOURCE (self), FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
@@ -1172,20 +1237,10 @@ ps_source_write (PsSource      *self,
     return FALSE;
 
   old = g_malloc (len);
-  if (!ps_source_peek (self, offset, old, len, NULL) ||
-      !ps_guard_copy (self->data + offset, data, len, &fault))
-    {
-      PsGeometry now;
-
-      if (!ps_source_restat (self, &now, NULL, NULL))
-        now = self->geometry;
-      ps_event_log_add (self->log, TRUE, "%s = SIGBUS (the object is %" G_GUINT64_FORMAT " bytes: that page is wholly past its end)",
-                        call, now.object_size);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("%s: SIGBUS: the object is %" PRIu64 " bytes and that page lies wholly past its end; nothing was written there"),
-                   call, now.object_size);
-      return FALSE;
-    }
+  if (ps_source_peek (self, offset, old, len, NULL))
+    written = write_pages (self, offset, data, len, &fault);
+  if (written < len)
+    return write_faulted (self, call, offset, old, written, len, previous, error);
   ps_call_ok (self->log, "ok", "%s", call);
   past = ps_source_bytes_past_eof (self, offset, len);
   if (past > 0)

@@ -187,6 +187,10 @@ gboolean      ps_source_peek              (PsSource   *self,
                                            gsize       len,
                                            guint8     *page_valid);
 
+/* Writes len bytes at offset; *previous gets the bytes it replaced, to undo
+ * it. A SIGBUS partway (a page wholly past EOF) returns FALSE with an error
+ * saying how much was written: the pages before the fault are, and then
+ * *previous holds the old bytes of exactly that part (NULL if none). */
 gboolean      ps_source_write             (PsSource      *self,
                                            guint64        offset,
                                            const guint8  *data,
