@@ -52,9 +52,10 @@ lookup_string (GVariantDict  *options,
   return g_variant_dict_lookup (options, name, "&s", value);
 }
 
-/* The mapping options each kind takes, as in the text form of a source
- * (ps-source-spec.c): refused here, before anything is opened, so a
- * malformed command line exits 2 and never shows a window. */
+/* --demo maps its own file: it takes none of the mapping options. The rest
+ * is the rule every source follows (ps_source_spec_check): refused here,
+ * before anything is opened, so a malformed command line exits 2 and never
+ * shows a window. */
 static gboolean
 check_mapping_options (GVariantDict  *options,
                        PsSourceSpec  *spec,
@@ -62,38 +63,22 @@ check_mapping_options (GVariantDict  *options,
                        GError       **error)
 {
   static const char *mapping[] = { "private", "writable", "offset", "length" };
-  const char *source = NULL, *why = NULL;
-  guint64 page = (guint64) sysconf (_SC_PAGESIZE);
-  gboolean takes_writable = !demo && spec->kind == PS_SOURCE_SYSV;   /* shmat without SHM_RDONLY */
 
   if (demo)
-    source = "--demo", why = _("the demo maps its own file, shared and writable");
-  else if (spec->kind == PS_SOURCE_ANON)
-    source = "--anon", why = _("an anonymous mapping is made shared and writable, whole");
-  else if (spec->kind == PS_SOURCE_SYSV)
-    source = spec->by_shmid ? "--shmid" : "--sysv", why = _("a SysV segment is attached whole and shared (shmat has no MAP_PRIVATE, offset or length)");
-
-  for (guint i = 0; source != NULL && i < G_N_ELEMENTS (mapping); i++)
     {
-      if (takes_writable && g_str_equal (mapping[i], "writable"))
-        continue;
-      if (g_variant_dict_contains (options, mapping[i]))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("--%s does not apply to %s: %s"), mapping[i], source, why);
-          return FALSE;
-        }
+      for (guint i = 0; i < G_N_ELEMENTS (mapping); i++)
+        if (g_variant_dict_contains (options, mapping[i]))
+          {
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                         _("--%s does not apply to --demo: %s"), mapping[i],
+                         _("the demo maps its own file, shared and writable"));
+            return FALSE;
+          }
+      return TRUE;
     }
-
-  if (spec->offset % page != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("--offset %" PRIu64 " (0x%" PRIx64 "): must be a multiple of the page size, %" PRIu64
-                     " (the nearest are %" PRIu64 " and %" PRIu64 ")"),
-                   spec->offset, spec->offset, page, spec->offset / page * page, (spec->offset / page + 1) * page);
-      return FALSE;
-    }
-  return TRUE;
+  if (spec->kind == PS_SOURCE_FILE && spec->path == NULL)
+    return TRUE;   /* no source named: nothing to check */
+  return ps_source_spec_check_options (spec, NULL, error);
 }
 
 gboolean
@@ -174,15 +159,8 @@ ps_application_parse_options (GVariantDict  *options,
     spec->flags |= PS_MAP_WRITABLE;
   if (lookup_string (options, "offset", &text) && !ps_parse_size (text, "--offset", &spec->offset, error))
     return FALSE;
-  if (lookup_string (options, "length", &text) && !ps_parse_size (text, "--length", &spec->length, error))
+  if (lookup_string (options, "length", &text) && !ps_parse_length (text, "--length", &spec->length, error))
     return FALSE;
-
-  if (lookup_string (options, "length", &text) && spec->length == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("--length \"%s\": must not be zero; leave --length out to map the whole object"), text);
-      return FALSE;
-    }
   if (named == 0 && (spec->flags != 0 || spec->offset != 0 || spec->length != 0))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

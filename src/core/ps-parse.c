@@ -96,6 +96,21 @@ ps_parse_size (const char *text,
 }
 
 gboolean
+ps_parse_length (const char *text,
+                 const char *what,
+                 guint64    *out,
+                 GError    **error)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (!parse_number (text, what, TRUE, out, error))
+    return FALSE;
+  if (*out == 0)
+    return invalid (error, what, text, _("must not be zero; leave it out to go to the end"));
+  return TRUE;
+}
+
+gboolean
 ps_parse_offset (const char *text,
                  const char *what,
                  guint64    *out,

@@ -11,6 +11,12 @@ gboolean ps_parse_size     (const char *text,
                             const char *what,
                             guint64    *out,
                             GError    **error);
+/* A size that must not be zero (a length given is at least one byte; leaving
+ * it out means "to the end"). */
+gboolean ps_parse_length   (const char *text,
+                            const char *what,
+                            guint64    *out,
+                            GError    **error);
 /* Decimal or 0x hex, no suffix. */
 gboolean ps_parse_offset   (const char *text,
                             const char *what,

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ps-parse.h"
 #include "ps-source.h"
@@ -244,7 +245,7 @@ parse_options (const char   *kind,
             return FALSE;
           break;
         case OPT_LENGTH:
-          if (!ps_parse_size (value, "length", &spec->length, error))
+          if (!ps_parse_length (value, "length", &spec->length, error))
             return FALSE;
           break;
         case OPT_SIZE:
@@ -264,10 +265,6 @@ parse_options (const char   *kind,
     return malformed (error, _("size and mode apply only with create"));
   if ((seen & OPT_CREATE) && !(seen & OPT_SIZE))
     return malformed (error, _("create needs a size (create&size=N)"));
-  if ((seen & OPT_CREATE) && spec->size == 0)
-    return malformed (error, _("create needs a size that is not zero"));
-  if ((seen & OPT_CREATE) && (seen & (OPT_PRIVATE | OPT_OFFSET | OPT_LENGTH)))
-    return malformed (error, _("private, offset and length do not apply with create (a new segment is mapped whole and writable)"));
   return TRUE;
 }
 
@@ -365,6 +362,142 @@ parse_spec (const char   *text,
   return TRUE;
 }
 
+/* ---- the rules ------------------------------------------------------- */
+
+static gboolean
+refuse (PsSpecField  *field,
+        PsSpecField   which,
+        GError      **error,
+        GIOErrorEnum  code,
+        const char   *format,
+        ...) G_GNUC_PRINTF (5, 6);
+
+static gboolean
+refuse (PsSpecField  *field,
+        PsSpecField   which,
+        GError      **error,
+        GIOErrorEnum  code,
+        const char   *format,
+        ...)
+{
+  va_list args;
+
+  if (field != NULL)
+    *field = which;
+  va_start (args, format);
+  if (error != NULL)
+    *error = g_error_new_valist (G_IO_ERROR, code, format, args);
+  va_end (args);
+  return FALSE;
+}
+
+/* The mapping options a kind does not take, and why. */
+static gboolean
+check_mapping_options (const PsSourceSpec  *spec,
+                       const char          *dashes,
+                       PsSpecField         *field,
+                       GError             **error)
+{
+  const char *kind = NULL, *why = NULL;
+  gboolean takes_writable = FALSE;
+
+  if (spec->kind == PS_SOURCE_ANON)
+    kind = "anon", why = _("an anonymous mapping is made shared and writable, whole");
+  else if (spec->kind == PS_SOURCE_SYSV && !spec->create)
+    kind = spec->by_shmid ? "shmid" : "sysv", takes_writable = TRUE,
+    why = _("a SysV segment is attached whole and shared (shmat has no MAP_PRIVATE, offset or length)");
+  else if (spec->create)
+    kind = spec->kind == PS_SOURCE_SYSV ? "sysv" : "posix",
+    why = _("a new segment is mapped whole, shared and writable");
+  if (kind == NULL)
+    return TRUE;
+
+  if (spec->flags & PS_MAP_PRIVATE)
+    return refuse (field, PS_SPEC_FIELD_PRIVATE, error, G_IO_ERROR_NOT_SUPPORTED,
+                   /* TRANSLATORS: "--length does not apply to --sysv: a SysV segment is..." (or without the dashes) */
+                   _("%sprivate does not apply to %s%s: %s"), dashes, dashes, kind, why);
+  if ((spec->flags & PS_MAP_WRITABLE) && !takes_writable && !spec->create)
+    return refuse (field, PS_SPEC_FIELD_WRITABLE, error, G_IO_ERROR_NOT_SUPPORTED,
+                   /* TRANSLATORS: "--length does not apply to --sysv: a SysV segment is..." (or without the dashes) */
+                   _("%swritable does not apply to %s%s: %s"), dashes, dashes, kind, why);
+  if (spec->offset != 0)
+    return refuse (field, PS_SPEC_FIELD_OFFSET, error, G_IO_ERROR_NOT_SUPPORTED,
+                   /* TRANSLATORS: "--length does not apply to --sysv: a SysV segment is..." (or without the dashes) */
+                   _("%soffset does not apply to %s%s: %s"), dashes, dashes, kind, why);
+  if (spec->length != 0)
+    return refuse (field, PS_SPEC_FIELD_LENGTH, error, G_IO_ERROR_NOT_SUPPORTED,
+                   /* TRANSLATORS: "--length does not apply to --sysv: a SysV segment is..." (or without the dashes) */
+                   _("%slength does not apply to %s%s: %s"), dashes, dashes, kind, why);
+  return TRUE;
+}
+
+static gboolean
+check_spec (const PsSourceSpec  *spec,
+            const char          *dashes,
+            PsSpecField         *field,
+            GError             **error)
+{
+  guint64 page = (guint64) sysconf (_SC_PAGESIZE);
+
+  if (field != NULL)
+    *field = PS_SPEC_FIELD_NONE;
+  switch (spec->kind)
+    {
+    case PS_SOURCE_FILE:
+      if (spec->path == NULL || *spec->path == '\0')
+        return refuse (field, PS_SPEC_FIELD_OBJECT, error, G_IO_ERROR_INVALID_ARGUMENT, _("the path is empty: name a file to map"));
+      break;
+    case PS_SOURCE_POSIX:
+      {
+        g_autofree char *name = ps_posix_name_normalize (spec->name != NULL ? spec->name : "", error);
+
+        if (name == NULL)
+          {
+            if (field != NULL)
+              *field = PS_SPEC_FIELD_OBJECT;
+            return FALSE;
+          }
+      }
+      break;
+    case PS_SOURCE_ANON:
+      if (spec->size == 0)
+        return refuse (field, PS_SPEC_FIELD_SIZE, error, G_IO_ERROR_INVALID_ARGUMENT, _("the size must not be zero"));
+      break;
+    case PS_SOURCE_SYSV:
+      break;
+    default:
+      return refuse (field, PS_SPEC_FIELD_OBJECT, error, G_IO_ERROR_INVALID_ARGUMENT, _("unknown kind of source %d"), (int) spec->kind);
+    }
+  if (spec->create && spec->size == 0)
+    return refuse (field, PS_SPEC_FIELD_SIZE, error, G_IO_ERROR_INVALID_ARGUMENT, _("create needs a size that is not zero"));
+  if (!check_mapping_options (spec, dashes, field, error))
+    return FALSE;
+  if (spec->offset % page != 0)
+    return refuse (field, PS_SPEC_FIELD_OFFSET, error, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%soffset %" G_GUINT64_FORMAT " (0x%" G_GINT64_MODIFIER "x): must be a multiple of the page size, %"
+                     G_GUINT64_FORMAT " (the nearest are %" G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT ")"),
+                   dashes, spec->offset, spec->offset, page, spec->offset / page * page, (spec->offset / page + 1) * page);
+  return TRUE;
+}
+
+gboolean
+ps_source_spec_check (const PsSourceSpec  *spec,
+                      PsSpecField         *field,
+                      GError             **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+  return check_spec (spec, "", field, error);
+}
+
+gboolean
+ps_source_spec_check_options (const PsSourceSpec  *spec,
+                              PsSpecField         *field,
+                              GError             **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+  return check_spec (spec, "--", field, error);
+}
+
 gboolean
 ps_source_spec_parse (const char   *text,
                       PsSourceSpec *spec,
@@ -375,6 +508,12 @@ ps_source_spec_parse (const char   *text,
 
   if (!parse_spec (text, spec, error))
     {
+      g_prefix_error (error, "source \"%s\": ", text);
+      return FALSE;
+    }
+  if (!ps_source_spec_check (spec, NULL, error))
+    {
+      ps_source_spec_clear (spec);
       g_prefix_error (error, "source \"%s\": ", text);
       return FALSE;
     }

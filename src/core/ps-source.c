@@ -736,13 +736,42 @@ ps_source_new_demo (PsEventLog  *log,
   return self;
 }
 
+/* The call a spec leads to, to name it when a rule refuses the spec. */
+static char *
+spec_call (const PsSourceSpec *spec)
+{
+  switch (spec->kind)
+    {
+    case PS_SOURCE_FILE:
+      return g_strdup_printf ("open(\"%s\")", spec->path != NULL ? spec->path : "");
+    case PS_SOURCE_POSIX:
+      return g_strdup_printf ("shm_open(\"%s\")", spec->name != NULL ? spec->name : "");
+    case PS_SOURCE_SYSV:
+      if (spec->by_shmid)
+        return g_strdup_printf ("shmat(shmid=%d)", spec->shmid);
+      return g_strdup_printf ("shmget(0x%08x)", (guint32) spec->key);
+    case PS_SOURCE_ANON:
+    default:
+      return g_strdup ("mmap(MAP_SHARED|MAP_ANONYMOUS)");
+    }
+}
+
 PsSource *
 ps_source_open (const PsSourceSpec *spec,
                 PsEventLog         *log,
                 GError            **error)
 {
+  g_autoptr(GError) local_error = NULL;
+
   g_return_val_if_fail (spec != NULL, NULL);
 
+  if (!ps_source_spec_check (spec, NULL, &local_error))
+    {
+      g_autofree char *call = spec_call (spec);
+
+      ps_call_refuse (log, error, local_error->code, call, "%s", local_error->message);
+      return NULL;
+    }
   switch (spec->kind)
     {
     case PS_SOURCE_FILE:
@@ -752,12 +781,6 @@ ps_source_open (const PsSourceSpec *spec,
     case PS_SOURCE_SYSV:
       if (spec->create)
         return ps_source_create_sysv (spec->key, spec->size, spec->mode, log, error);
-      if (spec->offset != 0 || spec->length != 0)
-        {
-          ps_call_refuse (log, error, G_IO_ERROR_NOT_SUPPORTED, "shmat()",
-                          _("a SysV segment is always attached whole: offset and length do not apply"));
-          return NULL;
-        }
       if (spec->by_shmid)
         return ps_source_attach_shmid (spec->shmid, spec->flags, log, error);
       return ps_source_attach_sysv (spec->key, spec->flags, log, error);

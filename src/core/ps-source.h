@@ -79,7 +79,31 @@ typedef struct
   PsMapFlags   flags;
 } PsSourceSpec;
 
+/* Which part of a spec a rule refused, so a form can mark that field. */
+typedef enum
+{
+  PS_SPEC_FIELD_NONE,
+  PS_SPEC_FIELD_OBJECT,     /* the path, name or key */
+  PS_SPEC_FIELD_SIZE,       /* anon: the size; create: the new segment's size */
+  PS_SPEC_FIELD_PRIVATE,
+  PS_SPEC_FIELD_WRITABLE,
+  PS_SPEC_FIELD_OFFSET,
+  PS_SPEC_FIELD_LENGTH,
+} PsSpecField;
+
 void      ps_source_spec_clear     (PsSourceSpec *spec);
+/* Every rule a spec must follow before anything is opened, in one place for
+ * the command line, the open dialog, scripting and ps_source_open: an
+ * offset that is a multiple of the page size, options the kind takes, a
+ * size for what is made. field (may be NULL) says which part is wrong. */
+gboolean  ps_source_spec_check     (const PsSourceSpec *spec,
+                                    PsSpecField        *field,
+                                    GError            **error);
+/* The same, naming options and kinds as the command line does (--length,
+ * --sysv). */
+gboolean  ps_source_spec_check_options (const PsSourceSpec *spec,
+                                        PsSpecField        *field,
+                                        GError            **error);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PsSourceSpec, ps_source_spec_clear)
 char     *ps_source_spec_to_string (const PsSourceSpec *spec);
 gboolean  ps_source_spec_parse     (const char   *text,
