@@ -19,7 +19,7 @@
 /* One byte takes well under a millisecond (30 ms with a big private heap to
  * copy); an access that blocks (a hung network file system) must not freeze
  * the main thread forever. */
-#define PROBE_DEADLINE_MS 5000
+#define PROBE_DEADLINE_MS PS_PROBE_DEADLINE_MS
 
 /* What the child tells the parent over the pipe: one message per event,
  * fixed size, far below PIPE_BUF, so each write() is atomic. */
@@ -396,32 +396,38 @@ check_probe (PsSource   *source,
   return TRUE;
 }
 
-gboolean
-ps_probe_run (PsSource      *source,
-              guint64        offset,
-              gboolean       write,
-              guint8         value,
-              PsProbeResult *result,
-              GError       **error)
+struct _PsProbeChild
+{
+  PsProbeResult  result;
+  PsEventLog    *log;
+  char          *call;
+  guint8        *base;
+  gint64         t0;
+  int            fd;       /* the read end of the child's pipe */
+};
+
+PsProbeChild *
+ps_probe_start (PsSource  *source,
+                guint64    offset,
+                gboolean   write,
+                guint8     value,
+                GError   **error)
 {
   g_autofree char *call = NULL;
-  g_autofree char *how = NULL;
   PsProbeResult r = { 0 };
   PsEventLog *log;
-  gboolean have_value = FALSE;
+  PsProbeChild *child;
   guint8 *base;
   gint64 t0;
   int fds[2];
-  int status;
   pid_t pid;
 
-  g_return_val_if_fail (PS_IS_SOURCE (source), FALSE);
-  g_return_val_if_fail (result != NULL, FALSE);
+  g_return_val_if_fail (PS_IS_SOURCE (source), NULL);
 
   log = ps_source_get_log (source);
   call = g_strdup_printf ("probe(offset=0x%" G_GINT64_MODIFIER "x, %s)", offset, write ? "write" : "read");
   if (!check_probe (source, call, offset, write, &r.geometry, error))
-    return FALSE;
+    return NULL;
 
   r.offset = offset;
   r.write = write;
@@ -432,7 +438,10 @@ ps_probe_run (PsSource      *source,
 
   /* non-blocking: after waitpid the parent drains what is there and never waits */
   if (pipe2 (fds, O_CLOEXEC | O_NONBLOCK) != 0)
-    return ps_call_fail (log, error, errno, "pipe2(O_CLOEXEC|O_NONBLOCK)");
+    {
+      ps_call_fail (log, error, errno, "pipe2(O_CLOEXEC|O_NONBLOCK)");
+      return NULL;
+    }
 
   t0 = g_get_monotonic_time ();
   pid = ps_fork_blocked ();
@@ -444,29 +453,93 @@ ps_probe_run (PsSource      *source,
 
       close (fds[0]);
       close (fds[1]);
-      return ps_call_fail (log, error, errsv, "fork()");
+      ps_call_fail (log, error, errsv, "fork()");
+      return NULL;
     }
   close (fds[1]);
   ps_event_log_add (log, FALSE, "fork() = %d", (int) pid);
 
-  status = wait_child (pid, &r.timed_out);
-  if (r.timed_out)
-    ps_event_log_add (log, TRUE, "kill(%d, SIGKILL) = 0 (the probe did not finish within %d s)",
-                      (int) pid, PROBE_DEADLINE_MS / 1000);
-  read_messages (fds[0], &r, base, &have_value);
-  close (fds[0]);
-  r.elapsed_us = g_get_monotonic_time () - t0;
+  child = g_new0 (PsProbeChild, 1);
   r.pid = pid;
+  child->result = r;
+  child->log = log != NULL ? g_object_ref (log) : NULL;
+  child->call = g_steal_pointer (&call);
+  child->base = base;
+  child->t0 = t0;
+  child->fd = fds[0];
+  return child;
+}
+
+pid_t
+ps_probe_child_get_pid (PsProbeChild *child)
+{
+  g_return_val_if_fail (child != NULL, 0);
+  return child->result.pid;
+}
+
+void
+ps_probe_child_finish (PsProbeChild  *child,
+                       int            status,
+                       gboolean       timed_out,
+                       PsProbeResult *result)
+{
+  g_autofree char *how = NULL;
+  PsProbeResult *r;
+  gboolean have_value = FALSE;
+
+  g_return_if_fail (child != NULL);
+
+  r = &child->result;
+  r->timed_out = timed_out;
+  if (timed_out)
+    ps_event_log_add (child->log, TRUE, "kill(%d, SIGKILL) = 0 (the probe did not finish within %d s)",
+                      (int) r->pid, PROBE_DEADLINE_MS / 1000);
+  read_messages (child->fd, r, child->base, &have_value);
+  r->elapsed_us = g_get_monotonic_time () - child->t0;
 
   how = status == -1 ? NULL : ps_wait_status_to_string (status);
   if (how != NULL)
-    ps_event_log_add (log, FALSE, "waitpid(%d) = %s", (int) pid, how);
+    ps_event_log_add (child->log, FALSE, "waitpid(%d) = %s", (int) r->pid, how);
   else
-    ps_call_fail (log, NULL, ECHILD, "waitpid(%d)", (int) pid);
+    ps_call_fail (child->log, NULL, ECHILD, "waitpid(%d)", (int) r->pid);
 
-  classify (&r, status, have_value);
-  log_outcome (log, call, &r, status);
-  *result = r;
+  classify (r, status, have_value);
+  log_outcome (child->log, child->call, r, status);
+  if (result != NULL)
+    *result = *r;
+}
+
+void
+ps_probe_child_free (PsProbeChild *child)
+{
+  if (child == NULL)
+    return;
+  close (child->fd);
+  g_clear_object (&child->log);
+  g_free (child->call);
+  g_free (child);
+}
+
+gboolean
+ps_probe_run (PsSource      *source,
+              guint64        offset,
+              gboolean       write,
+              guint8         value,
+              PsProbeResult *result,
+              GError       **error)
+{
+  g_autoptr(PsProbeChild) child = NULL;
+  gboolean timed_out;
+  int status;
+
+  g_return_val_if_fail (PS_IS_SOURCE (source), FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  child = ps_probe_start (source, offset, write, value, error);
+  if (child == NULL)
+    return FALSE;
+  status = wait_child (child->result.pid, &timed_out);
+  ps_probe_child_finish (child, status, timed_out, result);
   return TRUE;
 }
 

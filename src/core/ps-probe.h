@@ -50,6 +50,29 @@ gboolean     ps_probe_run              (PsSource      *source,
                                         PsProbeResult *result,
                                         GError       **error);
 
+/* The same in two halves, for a caller that must not wait (the session's
+ * sweep): ps_probe_start forks the child (on the main thread) and logs it;
+ * when the child has exited and been reaped (a GChildWatch, say, SIGKILLed
+ * after PS_PROBE_DEADLINE_MS), ps_probe_child_finish reads what it reported,
+ * classifies and logs the outcome. */
+#define PS_PROBE_DEADLINE_MS 5000
+
+typedef struct _PsProbeChild PsProbeChild;
+
+PsProbeChild *ps_probe_start            (PsSource      *source,
+                                         guint64        offset,
+                                         gboolean       write,
+                                         guint8         value,
+                                         GError       **error);
+pid_t        ps_probe_child_get_pid     (PsProbeChild  *child);
+/* status: the wait status, or -1 if it could not be reaped. */
+void         ps_probe_child_finish      (PsProbeChild  *child,
+                                         int            status,
+                                         gboolean       timed_out,
+                                         PsProbeResult *result);
+void         ps_probe_child_free        (PsProbeChild  *child);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsProbeChild, ps_probe_child_free)
+
 const char  *ps_probe_outcome_to_string (PsProbeOutcome outcome);   /* "ok", "zero-tail", "SIGBUS", "SIGSEGV", "other" */
 char        *ps_probe_explain           (const PsProbeResult *result);  /* a sentence or two, translated */
 /* What the outcome must be, from the geometry alone (for the sweep, and tests). */
