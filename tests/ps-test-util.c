@@ -39,6 +39,30 @@ ps_test_make_file (const char *tag,
   return path;
 }
 
+static void
+unlink_path (gpointer path)
+{
+  unlink (path);
+  g_free (path);
+}
+
+char *
+ps_test_file (const char *tag,
+              gsize       size,
+              guint8      fill)
+{
+  char *path = ps_test_make_file (tag, size, fill);
+
+  g_test_queue_destroy (unlink_path, g_strdup (path));
+  return path;
+}
+
+gsize
+ps_test_page_size (void)
+{
+  return (gsize) sysconf (_SC_PAGESIZE);
+}
+
 int
 ps_test_sysv_key (guint n)
 {

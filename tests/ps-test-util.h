@@ -13,6 +13,14 @@ char     *ps_test_posix_name   (const char *tag);
 char     *ps_test_make_file    (const char *tag,
                                 gsize       size,
                                 guint8      fill);
+/* The same, removed when the test ends (g_test_queue_destroy), also when an
+ * assertion fails. */
+char     *ps_test_file         (const char *tag,
+                                gsize       size,
+                                guint8      fill);
+/* The page size, from sysconf. */
+gsize     ps_test_page_size    (void);
+
 /* A SysV key no other test process uses: 0x5053xxxx ("PS"). */
 int       ps_test_sysv_key     (guint       n);
 

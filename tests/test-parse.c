@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ps-action-args.h"
 #include "ps-parse.h"
 #include "ps-test-util.h"
 
@@ -480,6 +481,118 @@ test_text_for_display (void)
     }
 }
 
+
+/* ---- action arguments ---- */
+
+static void
+test_action_args_msync (void)
+{
+  g_autoptr(GError) error = NULL;
+  PsMsyncArgs args;
+
+  g_assert_true (ps_msync_args_parse ("sync", &args, &error));
+  g_assert_cmpint (args.flags, ==, MS_SYNC);
+  g_assert_false (args.range.given);
+  g_assert_true (ps_msync_args_parse ("async,invalidate offset=4K length=8K", &args, &error));
+  g_assert_cmpint (args.flags, ==, MS_ASYNC | MS_INVALIDATE);
+  g_assert_true (args.range.given);
+  g_assert_cmpuint (args.range.offset, ==, 4096);
+  g_assert_cmpuint (args.range.length, ==, 8192);
+  g_assert_true (ps_msync_args_parse ("sync length=1", &args, &error));
+  g_assert_cmpuint (args.range.offset, ==, 0);
+  g_assert_no_error (error);
+}
+
+static void
+test_action_args_refused (void)
+{
+  static const struct { const char *text; const char *says; } spawn[] = {
+    { "1 counter 10 count=5 junk", "\"junk\" after the options" },
+    { "1 counter 10 count=0", "count=0" },
+    { "1 counter 10 lenght=4K", "unknown option \"lenght=\"" },
+    { "1 counter 10 count=1 count=2", "given twice" },
+    { "1 counter 10 length=0", "must not be zero" },
+    { "0 counter 10", "must be 1 to 64" },
+  };
+  static const struct { const char *text; const char *says; } msync[] = {
+    { "sync lenght=4K", "unknown option \"lenght=\"" },
+    { "sync offset=4K junk", "after the options" },
+    { "sometimes", "sometimes" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (spawn); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      PsSpawnArgs args;
+
+      if (ps_spawn_args_parse (spawn[i].text, &args, &error))
+        g_error ("\"%s\" parsed", spawn[i].text);
+      ps_assert_contains (error->message, spawn[i].says);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (msync); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      PsMsyncArgs args;
+
+      if (ps_msync_args_parse (msync[i].text, &args, &error))
+        g_error ("\"%s\" parsed", msync[i].text);
+      ps_assert_contains (error->message, msync[i].says);
+    }
+}
+
+/* A pattern with '=' in it is a pattern, not an option. */
+static void
+test_action_args_spawn (void)
+{
+  g_autoptr(GError) error = NULL;
+  PsSpawnArgs args;
+
+  g_assert_true (ps_spawn_args_parse ("1 text:a=b 10", &args, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (args.pattern.kind, ==, PS_PATTERN_TEXT);
+  g_assert_cmpmem (args.pattern.text, args.pattern.text_len, "a=b", 3);
+  g_assert_cmpfloat (args.rate, ==, 10);
+  g_assert_true (ps_spawn_args_parse ("3 \"x=1 y\" max offset=4K count=7", &args, &error));
+  g_assert_cmpuint (args.n, ==, 3);
+  g_assert_cmpmem (args.pattern.text, args.pattern.text_len, "x=1 y", 5);
+  g_assert_cmpuint (args.count, ==, 7);
+  g_assert_cmpuint (args.range.offset, ==, 4096);
+}
+
+static void
+test_action_args_small (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 pid;
+  gboolean write;
+  guint ms;
+
+  g_assert_true (ps_stop_args_parse ("", &pid, &error) && pid == 0);
+  g_assert_true (ps_stop_args_parse (" all ", &pid, &error) && pid == 0);
+  g_assert_true (ps_stop_args_parse ("4242", &pid, &error) && pid == 4242);
+  g_assert_false (ps_stop_args_parse ("0", &pid, &error));
+  g_clear_error (&error);
+  g_assert_false (ps_stop_args_parse ("99999999999", &pid, &error));
+  g_clear_error (&error);
+
+  g_assert_true (ps_sweep_args_parse ("", &write, &error) && !write);
+  g_assert_true (ps_sweep_args_parse ("write", &write, &error) && write);
+  g_assert_false (ps_sweep_args_parse ("both", &write, &error));
+  g_clear_error (&error);
+
+  g_assert_true (ps_interval_parse ("250ms", &ms, &error) && ms == 250);
+  g_assert_true (ps_interval_parse ("2s", &ms, &error) && ms == 2000);
+  g_assert_true (ps_interval_parse ("100", &ms, &error) && ms == 100);
+  g_assert_false (ps_interval_parse ("5", &ms, &error));
+  g_clear_error (&error);
+  g_assert_false (ps_interval_parse ("1e300s", &ms, &error));
+  g_clear_error (&error);
+  g_assert_false (ps_interval_parse ("nan", &ms, &error));
+  g_clear_error (&error);
+  g_assert_false (ps_interval_parse ("2 h", &ms, &error));
+  ps_assert_contains (error->message, "interval \"2 h\"");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -495,5 +608,9 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/posix-name/invalid", test_posix_name_invalid);
   g_test_add_func ("/parse/posix-name/length", test_posix_name_length);
   g_test_add_func ("/parse/text-for-display", test_text_for_display);
+  g_test_add_func ("/parse/action-args/msync", test_action_args_msync);
+  g_test_add_func ("/parse/action-args/spawn", test_action_args_spawn);
+  g_test_add_func ("/parse/action-args/refused", test_action_args_refused);
+  g_test_add_func ("/parse/action-args/small", test_action_args_small);
   return g_test_run ();
 }

@@ -38,6 +38,14 @@ typedef struct
   guint64 addr;
 } ProbeMessage;
 
+static PsProbeResult *
+ps_probe_result_copy (const PsProbeResult *result)
+{
+  return g_memdup2 (result, sizeof *result);
+}
+
+G_DEFINE_BOXED_TYPE (PsProbeResult, ps_probe_result, ps_probe_result_copy, g_free)
+
 /* ---- names ------------------------------------------------------------- */
 
 char *

@@ -33,6 +33,9 @@ typedef struct
   gboolean       timed_out;     /* the child hung and was SIGKILLed after 5 s (outcome OTHER) */
 } PsProbeResult;
 
+#define PS_TYPE_PROBE_RESULT (ps_probe_result_get_type ())
+GType        ps_probe_result_get_type   (void) G_GNUC_CONST;
+
 /* Reads (or writes value to) one byte at offset in a forked child: core dumps
  * off, default SIGBUS/SIGSEGV, the child reports si_code/si_addr over a pipe.
  * offset may lie past the mapping (up to its guard page). Logs

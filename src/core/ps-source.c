@@ -1297,6 +1297,14 @@ ps_source_bytes_past_eof (PsSource *self,
   return offset >= eof ? len : offset + len - eof;
 }
 
+static PsMsyncReport *
+ps_msync_report_copy (const PsMsyncReport *report)
+{
+  return g_memdup2 (report, sizeof *report);
+}
+
+G_DEFINE_BOXED_TYPE (PsMsyncReport, ps_msync_report, ps_msync_report_copy, g_free)
+
 char *
 ps_msync_flags_to_string (int flags)
 {

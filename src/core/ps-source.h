@@ -239,6 +239,9 @@ typedef struct
   gint64  private_dirty_after;
 } PsMsyncReport;
 
+#define PS_TYPE_MSYNC_REPORT (ps_msync_report_get_type ())
+GType         ps_msync_report_get_type    (void) G_GNUC_CONST;
+
 gboolean      ps_source_msync             (PsSource      *self,
                                            guint64        offset,
                                            guint64        length,

@@ -1,0 +1,543 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PsSession without a display: every operation the app offers, acted on a
+ * real mapping, checked from outside (the file through its own descriptor,
+ * /proc/self/smaps, child processes). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ps-session.h"
+#include "ps-test-util.h"
+
+typedef struct
+{
+  PsSession  *session;
+  PsEventLog *log;
+  gsize       page;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->log = ps_event_log_new ();
+  f->session = ps_session_new (f->log);
+  f->page = ps_test_page_size ();
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  /* closing reaps every child the session made: none is left behind */
+  ps_session_close (f->session);
+  g_clear_object (&f->session);
+  g_clear_object (&f->log);
+}
+
+static void
+open_file (Fixture    *f,
+           const char *path,
+           PsMapFlags  flags,
+           guint64     length)
+{
+  g_autoptr(GError) error = NULL;
+  PsSourceSpec spec = { .kind = PS_SOURCE_FILE, .path = (char *) path, .flags = flags, .length = length };
+
+  g_assert_true (ps_session_open (f->session, &spec, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+file_contents (const char *path,
+               gsize      *len)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, len, NULL));
+  return contents;
+}
+
+/* The log holds a line with this text. */
+static gboolean
+log_has (PsEventLog *log,
+         const char *needle)
+{
+  g_autofree char *text = NULL;
+
+  ps_event_log_flush (log);
+  text = ps_event_log_to_text (log);
+  return strstr (text, needle) != NULL;
+}
+
+/* ---- write and undo ---- */
+
+static void
+test_write_undo (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-write", 2 * f->page, 'a');
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("HELLO", 5);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *restored = NULL;
+  PsWriteReport report;
+  gsize len;
+
+  open_file (f, path, PS_MAP_WRITABLE, 0);
+  g_assert_false (ps_session_can_undo (f->session));
+
+  g_assert_true (ps_session_write (f->session, f->page - 2, bytes, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.written, ==, 5);
+  g_assert_true (ps_session_can_undo (f->session));
+  after = file_contents (path, &len);
+  g_assert_cmpmem (after + f->page - 2, 5, "HELLO", 5);
+
+  g_assert_true (ps_session_undo (f->session, &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (report.undo);
+  restored = file_contents (path, &len);
+  g_assert_cmpmem (restored + f->page - 2, 5, "aaaaa", 5);
+
+  /* nothing left to undo: refused, and said why, in the error and the log */
+  g_assert_false (ps_session_can_undo (f->session));
+  g_assert_false (ps_session_undo (f->session, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  ps_assert_contains (error->message, "nothing to undo");
+  g_assert_true (log_has (f->log, "undo refused: there is nothing to undo"));
+}
+
+static void
+test_write_read_only (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-ro", f->page, 'r');
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("X", 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+  gsize len;
+
+  open_file (f, path, PS_MAP_DEFAULT, 0);
+  g_assert_false (ps_session_write (f->session, 0, bytes, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+  ps_assert_contains (error->message, "write-bytes: ");
+  ps_assert_contains (error->message, "read-only");
+  g_assert_false (ps_session_can_undo (f->session));
+  after = file_contents (path, &len);
+  g_assert_cmpint (after[0], ==, 'r');
+}
+
+/* A write that faults partway is undoable for exactly what it wrote. */
+static void
+test_write_partial (Fixture       *f,
+                    gconstpointer  data)
+{
+  gsize size = f->page + 100;
+  g_autofree char *path = ps_test_file ("session-partial", size, 'p');
+  g_autofree guint8 *payload = g_malloc (2 * f->page);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL, *during = NULL, *after = NULL;
+  gsize len;
+  PsWriteReport report;
+  guint64 at = f->page - 96;
+
+  before = file_contents (path, &len);
+  memset (payload, 'B', 2 * f->page);
+  bytes = g_bytes_new (payload, 2 * f->page);
+  open_file (f, path, PS_MAP_WRITABLE, 4 * f->page);
+
+  g_assert_false (ps_session_write (f->session, at, bytes, &report, &error));
+  g_assert_nonnull (error);
+  ps_assert_contains (error->message, "SIGBUS");
+  g_assert_cmpuint (report.written, ==, 2 * f->page - at);
+  g_assert_true (ps_session_can_undo (f->session));
+  during = file_contents (path, &len);
+  g_assert_cmpint (during[size - 1], ==, 'B');
+  g_clear_error (&error);
+
+  g_assert_true (ps_session_undo (f->session, &report, &error));
+  g_assert_no_error (error);
+  after = file_contents (path, &len);
+  g_assert_cmpmem (after, len, before, size);
+}
+
+/* ---- msync ---- */
+
+typedef struct
+{
+  gboolean       done;
+  gboolean       ok;
+  PsMsyncReport  report;
+  PsProbeResult  probe;
+  PsSweepReport  sweep;
+  GError        *error;
+} Wait;
+
+static gboolean
+wait_done (gpointer data)
+{
+  return ((Wait *) data)->done;
+}
+
+static void
+on_msync (GObject      *object,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  Wait *w = data;
+
+  w->ok = ps_session_msync_finish (PS_SESSION (object), result, &w->report, &w->error);
+  w->done = TRUE;
+}
+
+static gboolean
+on_disk (const char *path)
+{
+  struct statfs fs;
+
+  return statfs (path, &fs) == 0 && fs.f_type != TMPFS_MAGIC && fs.f_type != RAMFS_MAGIC;
+}
+
+/* Drops the clean page cache (root only), so a read comes from the disk. */
+static gboolean
+drop_page_cache (void)
+{
+  int fd = open ("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    {
+      g_test_message ("cannot drop the page cache (%s): the disk itself was not read", g_strerror (errno));
+      return FALSE;
+    }
+  sync ();
+  ok = write (fd, "1", 1) == 1;
+  close (fd);
+  return ok;
+}
+
+/* What msync changes: the mapping's dirty pages (smaps, before and after),
+ * and the bytes on disk (read after the clean page cache was dropped). */
+static void
+test_msync (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-msync", 8 * f->page, 'm');
+  g_autoptr(GError) error = NULL;
+  PsSource *source;
+  Wait w = { 0 };
+  guint8 *map;
+
+  if (!on_disk (path))
+    {
+      g_test_skip ("the temporary directory is tmpfs: msync writes nothing back there");
+      return;
+    }
+  open_file (f, path, PS_MAP_WRITABLE, 0);
+  source = ps_session_get_source (f->session);
+  map = ps_source_get_data (source);
+  for (guint i = 0; i < 8; i++)
+    map[i * f->page] = 'D';
+
+  ps_session_msync_async (f->session, NULL, MS_SYNC, NULL, on_msync, &w);
+  g_assert_true (ps_session_is_syncing (f->session));
+  g_assert_true (ps_test_wait_until (wait_done, &w, 10000));
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  g_assert_false (ps_session_is_syncing (f->session));
+
+  /* eight pages were dirty (this process alone maps the file: smaps counts
+   * them as Private_Dirty) and none is after */
+  g_assert_cmpint (w.report.shared_dirty_before + w.report.private_dirty_before, ==, 8 * (gint64) f->page);
+  g_assert_cmpint (w.report.shared_dirty_after + w.report.private_dirty_after, ==, 0);
+
+  if (drop_page_cache ())
+    {
+      char buf[1];
+      int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_cmpint (pread (fd, buf, 1, 5 * f->page), ==, 1);
+      g_assert_cmpint (buf[0], ==, 'D');
+      close (fd);
+    }
+}
+
+/* Closing while msync runs never waits for it; the mapping goes when it
+ * returns. */
+static void
+test_msync_close (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-msync-close", 64 * f->page, 'c');
+  Wait w = { 0 };
+  guint8 *map;
+
+  open_file (f, path, PS_MAP_WRITABLE, 0);
+  map = ps_source_get_data (ps_session_get_source (f->session));
+  memset (map, 'x', 64 * f->page);
+  ps_session_msync_async (f->session, NULL, MS_SYNC, NULL, on_msync, &w);
+  ps_session_close (f->session);
+  g_assert_false (ps_session_is_open (f->session));
+  g_assert_true (ps_test_wait_until (wait_done, &w, 10000));
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  g_assert_false (ps_session_is_syncing (f->session));
+}
+
+/* ---- writer children ---- */
+
+static gboolean
+writers_done (gpointer data)
+{
+  PsWriters *writers = data;
+
+  return ps_writers_get_n_running (writers) == 0;
+}
+
+static void
+test_writers (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-writers", f->page, 0);
+  g_autoptr(GError) error = NULL;
+  PsSpawnArgs args;
+  PsRange selection = { 64, 8 };
+  guint64 value = 0;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  open_file (f, path, PS_MAP_WRITABLE, 0);
+  /* the counter of 1 writer, 25 writes, in the selection: the 8 bytes at 64 */
+  ps_session_set_selection (f->session, &selection);
+  g_assert_true (ps_spawn_args_parse ("1 counter max count=25", &args, &error));
+  g_assert_true (ps_session_spawn_writers (f->session, &args, &error));
+  g_assert_no_error (error);
+  g_assert_true (ps_test_wait_until (writers_done, ps_session_get_writers (f->session), 10000));
+  contents = file_contents (path, &len);
+  memcpy (&value, contents + 64, 8);
+  g_assert_cmpuint (GUINT64_FROM_LE (value), ==, 25);
+
+  /* nothing running: stop-writers says so */
+  g_assert_false (ps_session_stop_writers (f->session, 0, &error));
+  ps_assert_contains (error->message, "no writer child is running");
+  g_clear_error (&error);
+  g_assert_false (ps_session_stop_writers (f->session, 1, &error));
+  ps_assert_contains (error->message, "1 is not one of this session's writer children");
+  g_assert_true (log_has (f->log, "stop-writers refused"));
+}
+
+/* ---- probes ---- */
+
+static void
+on_probe (GObject      *object,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  Wait *w = data;
+
+  w->ok = ps_session_probe_finish (PS_SESSION (object), result, &w->probe, &w->error);
+  w->done = TRUE;
+}
+
+static void
+test_probe (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-probe", 100, 'p');
+  g_autoptr(GBytes) marks = NULL;
+  Wait w = { 0 };
+
+  open_file (f, path, PS_MAP_DEFAULT, 3 * f->page);
+  ps_session_probe_async (f->session, f->page, FALSE, NULL, on_probe, &w);
+  g_assert_true (ps_test_wait_until (wait_done, &w, 10000));
+  g_assert_no_error (w.error);
+  g_assert_cmpint (w.probe.outcome, ==, PS_PROBE_SIGBUS);
+
+  marks = ps_session_get_probe_marks (f->session);
+  g_assert_nonnull (marks);
+  g_assert_cmpuint (g_bytes_get_size (marks), ==, 4);
+  g_assert_cmpint (((const guint8 *) g_bytes_get_data (marks, NULL))[1], ==, PS_PROBE_SIGBUS + 1);
+
+  /* a write probe on a read-only mapping is refused before any child */
+  memset (&w, 0, sizeof w);
+  ps_session_probe_async (f->session, 0, TRUE, NULL, on_probe, &w);
+  g_assert_true (ps_test_wait_until (wait_done, &w, 10000));
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+  g_clear_error (&w.error);
+}
+
+static void
+on_sweep (GObject      *object,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  Wait *w = data;
+
+  w->ok = ps_session_sweep_finish (PS_SESSION (object), result, &w->sweep, &w->error);
+  w->done = TRUE;
+}
+
+static void
+test_sweep (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-sweep", 100, 's');
+  Wait w = { 0 };
+
+  open_file (f, path, PS_MAP_DEFAULT, 6 * f->page);
+  ps_session_sweep_async (f->session, FALSE, NULL, on_sweep, &w);
+  g_assert_true (ps_session_is_sweeping (f->session));
+  g_assert_true (ps_test_wait_until (wait_done, &w, 20000));
+  g_assert_no_error (w.error);
+  /* page 0 holds EOF (zero tail), 1..5 are wholly past it, 6 is the guard */
+  g_assert_cmpuint (w.sweep.total, ==, 7);
+  g_assert_cmpuint (w.sweep.done, ==, 7);
+  g_assert_cmpuint (w.sweep.counts[PS_PROBE_ZERO_TAIL], ==, 1);
+  g_assert_cmpuint (w.sweep.counts[PS_PROBE_SIGBUS], ==, 5);
+  g_assert_cmpuint (w.sweep.counts[PS_PROBE_SIGSEGV], ==, 1);
+  g_assert_false (w.sweep.cancelled);
+}
+
+typedef struct
+{
+  Wait     *wait;
+  guint     ticks;
+  PsSession *session;
+} Ticker;
+
+static gboolean
+on_tick (gpointer data)
+{
+  Ticker *t = data;
+  PsSweepReport report;
+
+  t->ticks++;
+  ps_session_get_sweep_report (t->session, &report);
+  /* cancel once the loop has run a few times beside it */
+  if (t->ticks == 5)
+    ps_session_cancel_sweep (t->session);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A sweep over a mapping far past EOF (262,143 pages of 4 KiB at 1 GiB)
+ * runs beside the main loop, which keeps dispatching other sources, and can
+ * be cancelled; no child is left. */
+static void
+test_sweep_cancel (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-sweep-cancel", 100, 's');
+  Wait w = { 0 };
+  Ticker t = { &w, 0, f->session };
+  guint tick;
+  int status;
+
+  open_file (f, path, PS_MAP_DEFAULT, (guint64) 1 << 30);
+  ps_session_sweep_async (f->session, FALSE, NULL, on_sweep, &w);
+  tick = g_timeout_add (10, on_tick, &t);
+  g_assert_true (ps_test_wait_until (wait_done, &w, 60000));
+  g_source_remove (tick);
+  g_assert_no_error (w.error);
+  g_assert_true (w.sweep.cancelled);
+  g_assert_cmpuint (w.sweep.done, <, w.sweep.total);
+  g_assert_cmpuint (t.ticks, >=, 5);
+  g_assert_false (ps_session_is_sweeping (f->session));
+  /* every probe child was reaped */
+  g_assert_cmpint (waitpid (-1, &status, WNOHANG), ==, -1);
+}
+
+/* Closing in the middle of a sweep kills and reaps its children now. */
+static void
+test_sweep_close (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-sweep-close", 100, 's');
+  Wait w = { 0 };
+  int status;
+
+  open_file (f, path, PS_MAP_DEFAULT, (guint64) 1 << 30);
+  ps_session_sweep_async (f->session, FALSE, NULL, on_sweep, &w);
+  ps_session_close (f->session);
+  g_assert_true (ps_test_wait_until (wait_done, &w, 10000));
+  g_assert_no_error (w.error);
+  g_assert_true (w.sweep.cancelled);
+  g_assert_cmpint (waitpid (-1, &status, WNOHANG), ==, -1);
+}
+
+/* ---- nothing open ---- */
+
+static void
+test_nothing_open (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("x", 1);
+  g_autoptr(GError) error = NULL;
+  PsSpawnArgs args = { 0 };
+
+  g_assert_false (ps_session_write (f->session, 0, bytes, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+  ps_assert_contains (error->message, "write-bytes: nothing is open");
+  g_clear_error (&error);
+  g_assert_false (ps_session_undo (f->session, NULL, &error));
+  g_clear_error (&error);
+  g_assert_false (ps_session_spawn_writers (f->session, &args, &error));
+  g_clear_error (&error);
+  g_assert_false (ps_session_stop_writers (f->session, 123, &error));
+  ps_assert_contains (error->message, "stop-writers: nothing is open");
+  g_assert_true (log_has (f->log, "stop-writers refused: nothing is open"));
+}
+
+/* ---- a removed segment ---- */
+
+static void
+test_remove (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *name = ps_test_posix_name ("session-remove");
+  g_autoptr(GError) error = NULL;
+  PsSourceSpec spec = { .kind = PS_SOURCE_POSIX, .name = name, .create = TRUE, .size = f->page };
+  guint removed = 0;
+  int fd;
+
+  g_assert_true (ps_session_open (f->session, &spec, &error));
+  g_assert_no_error (error);
+  g_signal_connect_swapped (f->session, "removed", G_CALLBACK (g_atomic_int_inc), &removed);
+  g_assert_true (ps_session_remove (f->session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (removed, ==, 1);
+  fd = shm_open (name, O_RDONLY, 0);
+  g_assert_cmpint (fd, ==, -1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/session/write/undo", test_write_undo);
+  ADD ("/session/write/read-only", test_write_read_only);
+  ADD ("/session/write/partial", test_write_partial);
+  ADD ("/session/msync/dirty-pages", test_msync);
+  ADD ("/session/msync/close", test_msync_close);
+  ADD ("/session/writers", test_writers);
+  ADD ("/session/probe", test_probe);
+  ADD ("/session/sweep/all", test_sweep);
+  ADD ("/session/sweep/cancel", test_sweep_cancel);
+  ADD ("/session/sweep/close", test_sweep_close);
+  ADD ("/session/nothing-open", test_nothing_open);
+  ADD ("/session/remove", test_remove);
+#undef ADD
+  return g_test_run ();
+}
