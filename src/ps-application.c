@@ -322,6 +322,16 @@ forward_to_window (GSimpleAction *action,
       g_printerr ("pagescope: app.%s refused: no window to apply it to\n", g_action_get_name (G_ACTION (action)));
       return;
     }
+  /* a window's action that needs a source is disabled while nothing is
+   * open, and GTK drops a disabled action without a word: say why here */
+  if (PS_IS_WINDOW (window) && !ps_session_is_open (ps_window_get_session (PS_WINDOW (window))) &&
+      !g_str_equal (g_action_get_name (G_ACTION (action)), "color-mode") &&
+      !g_str_equal (g_action_get_name (G_ACTION (action)), "interval"))
+    {
+      ps_event_log_add (ps_session_get_log (ps_window_get_session (PS_WINDOW (window))), TRUE,
+                        "%s: nothing is open", g_action_get_name (G_ACTION (action)));
+      return;
+    }
   gtk_widget_activate_action_variant (GTK_WIDGET (window), name, parameter);
 }
 
@@ -351,7 +361,8 @@ action_open (GSimpleAction *action,
 
       g_printerr ("pagescope: app.open: %s\n", error->message);
       if (PS_IS_WINDOW (active))
-        ps_event_log_add (ps_window_get_log (PS_WINDOW (active)), TRUE, "app.open refused: %s", error->message);
+        ps_event_log_add (ps_session_get_log (ps_window_get_session (PS_WINDOW (active))), TRUE,
+                          "app.open refused: %s", error->message);
       return;
     }
   /* one that cannot be opened gets a window saying why, as on the command line */
@@ -423,6 +434,7 @@ static const GActionEntry app_actions[] = {
   { "stop-writers", forward_to_window, "s" },
   { "probe", forward_to_window, "s" },
   { "probe-sweep", forward_to_window, "s" },
+  { "cancel-sweep", forward_to_window },
   { "undo", forward_to_window },
   { "pause", forward_to_window },
   { "color-mode", forward_to_window, "s" },

@@ -131,6 +131,7 @@ enum
 enum
 {
   VISIBLE_RANGE_CHANGED,
+  SIGNAL_CURSOR_CHANGED,
   N_SIGNALS
 };
 
@@ -1085,6 +1086,8 @@ update_actions (PsHexView *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "hex.copy-hex", self->has_selection);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "hex.copy-text", self->has_selection);
+  /* every change of the cursor or the selection comes through here */
+  g_signal_emit (self, signals[SIGNAL_CURSOR_CHANGED], 0);
 }
 
 static void
@@ -1601,6 +1604,14 @@ ps_hex_view_class_init (PsHexViewClass *klass)
   signals[VISIBLE_RANGE_CHANGED] =
     g_signal_new ("visible-range-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT64);
+  /**
+   * PsHexView::cursor-changed:
+   *
+   * The cursor moved or the selection changed.
+   */
+  signals[SIGNAL_CURSOR_CHANGED] =
+    g_signal_new ("cursor-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "hex.copy-hex", NULL, copy_hex_action);
   gtk_widget_class_install_action (widget_class, "hex.copy-text", NULL, copy_text_action);

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msync: MS_SYNC or MS_ASYNC, MS_INVALIDATE, the whole mapping or the
- * selection rounded out to whole pages. Run drives the window's win.msync
- * action; its report ("msync-finished") or failure ("action-failed") shows
- * here, and the dialog stays open to run again. */
+ * selection rounded out to whole pages. Run asks the session, which runs it
+ * in a worker thread; its report (the session's "msync-finished", whoever
+ * asked) or why it failed shows here, and the dialog stays open to run
+ * again. */
+#define G_LOG_DOMAIN "pagescope-msync-dialog"
+
 #include "config.h"
 
 #include <inttypes.h>
 #include <glib/gi18n.h>
+#include <sys/mman.h>
 
 #include "ps-label.h"
 #include "ps-msync-dialog.h"
@@ -35,7 +39,8 @@ struct _PsMsyncDialog
   GtkLabel            *private_label;
   GtkWidget           *run_button;
 
-  PsWindow            *window;          /* weak */
+  PsSession           *session;
+  GCancellable        *cancellable;     /* cancelled when the dialog goes */
   gboolean             has_selection;   /* the selection rounded out to pages */
   guint64              sel_offset;
   guint64              sel_length;
@@ -46,7 +51,8 @@ G_DEFINE_FINAL_TYPE (PsMsyncDialog, ps_msync_dialog, ADW_TYPE_WINDOW)
 static PsSource *
 current_source (PsMsyncDialog *self)
 {
-  return self->window != NULL ? ps_window_get_source (self->window) : NULL;
+  /* NULL while the dialog is being built, before it has its session */
+  return self->session != NULL ? ps_session_get_source (self->session) : NULL;
 }
 
 static guint64
@@ -105,17 +111,24 @@ setup_ranges (PsMsyncDialog *self,
               PsSource      *source)
 {
   const PsGeometry *g = ps_source_get_geometry (source);
-  guint64 offset, length;
+  PsRange selection;
+  guint64 offset = 0, length = 0;
   g_autofree char *whole = format_pages (0, round_up (g->length, g->page_size), g->page_size);
   g_autofree char *subtitle = NULL;
 
   adw_action_row_set_subtitle (self->whole_row, whole);
 
-  if (ps_window_get_selection (self->window, &offset, &length) && length > 0)
+  self->has_selection = FALSE;
+  if (ps_session_get_selection (self->session, &selection))
+    {
+      offset = selection.offset;
+      length = MIN (selection.length, g->length - MIN (offset, g->length));
+      self->has_selection = length > 0;
+    }
+  if (self->has_selection)
     {
       g_autofree char *pages = NULL;
 
-      self->has_selection = TRUE;
       self->sel_offset = offset / g->page_size * g->page_size;
       self->sel_length = round_up (offset + length, g->page_size) - self->sel_offset;
       pages = format_pages (self->sel_offset, self->sel_length, g->page_size);
@@ -133,32 +146,28 @@ on_range_toggled (PsMsyncDialog *self)
 {
   /* a radio group: only the active button's toggle matters, and both come */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.run",
-                                 current_source (self) != NULL &&
+                                 current_source (self) != NULL && !ps_session_is_syncing (self->session) &&
                                  (gtk_check_button_get_active (self->whole_check) || self->has_selection));
 }
 
 /* ---- running ---- */
 
-/* The win.msync argument: "sync|async[,invalidate] offset=N [length=N]".
- * The offset is always given, or the action would take the window's
- * selection for "the whole mapping". */
-static char *
-msync_argument (PsMsyncDialog *self)
+static void
+on_msync_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  PsSource *source = current_source (self);
-  const PsGeometry *g = ps_source_get_geometry (source);
-  GString *arg = g_string_new (gtk_check_button_get_active (self->async_check) ? "async" : "sync");
+  g_autoptr(GError) error = NULL;
+  PsMsyncDialog *self;
 
-  if (gtk_switch_get_active (self->invalidate_switch))
-    g_string_append (arg, ",invalidate");
-  if (gtk_check_button_get_active (self->selection_check) && self->has_selection)
-    /* the core rounds the end up to a page itself, and refuses a length
-     * past the mapping: the last page may be partly mapped */
-    g_string_append_printf (arg, " offset=0x%" PRIx64 " length=%" PRIu64, self->sel_offset,
-                            MIN (self->sel_length, g->length - self->sel_offset));
-  else
-    g_string_append (arg, " offset=0");
-  return g_string_free (arg, FALSE);
+  if (ps_session_msync_finish (PS_SESSION (object), result, NULL, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* a report shows through "msync-finished"; a closed dialog shows nothing */
+  self = PS_MSYNC_DIALOG (user_data);
+  /* the message names the call, the errno and why, e.g. EBUSY for
+   * MS_INVALIDATE on locked pages */
+  ps_label_show (self->error_label, error->message);
+  gtk_widget_set_visible (self->result_group, FALSE);
 }
 
 static void
@@ -167,18 +176,30 @@ action_run (GtkWidget  *widget,
             GVariant   *parameter)
 {
   PsMsyncDialog *self = PS_MSYNC_DIALOG (widget);
-  g_autofree char *argument = NULL;
+  PsSource *source = current_source (self);
+  PsRangeArg range = { TRUE, 0, 0 };
+  int flags;
 
-  if (current_source (self) == NULL)
+  if (source == NULL)
     return;
-  argument = msync_argument (self);
+  flags = gtk_check_button_get_active (self->async_check) ? MS_ASYNC : MS_SYNC;
+  if (gtk_switch_get_active (self->invalidate_switch))
+    flags |= MS_INVALIDATE;
+  if (gtk_check_button_get_active (self->selection_check) && self->has_selection)
+    {
+      const PsGeometry *g = ps_source_get_geometry (source);
+
+      /* the core rounds the end up to a page itself, and refuses a length
+       * past the mapping: the last page may be partly mapped */
+      range.offset = self->sel_offset;
+      range.length = MIN (self->sel_length, g->length - self->sel_offset);
+    }
   ps_label_show (self->error_label, NULL);
-  if (!gtk_widget_activate_action (GTK_WIDGET (self->window), "win.msync", "s", argument))
-    ps_label_show (self->error_label, _("The window refused msync: is its source still open?"));
+  ps_session_msync_async (self->session, &range, flags, self->cancellable, on_msync_done, self);
 }
 
 static void
-on_msync_finished (PsWindow            *window,
+on_msync_finished (PsSession           *session,
                    const PsMsyncReport *report,
                    PsMsyncDialog       *self)
 {
@@ -212,20 +233,6 @@ on_msync_finished (PsWindow            *window,
   gtk_widget_set_visible (self->result_group, TRUE);
 }
 
-static void
-on_action_failed (PsWindow      *window,
-                  const char    *action,
-                  const GError  *error,
-                  PsMsyncDialog *self)
-{
-  if (!g_str_equal (action, "msync"))
-    return;
-  /* the message names the call, the errno and why, e.g. EBUSY for
-   * MS_INVALIDATE on locked pages */
-  ps_label_show (self->error_label, error->message);
-  gtk_widget_set_visible (self->result_group, FALSE);
-}
-
 /* Enter runs msync from any control: the radio buttons, the switch and
  * the rows would each take it for themselves, so this runs first, in the
  * capture phase. A focused button (Close) keeps its own Enter. */
@@ -251,7 +258,9 @@ ps_msync_dialog_dispose (GObject *object)
   PsMsyncDialog *self = PS_MSYNC_DIALOG (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_MSYNC_DIALOG);
-  g_clear_weak_pointer (&self->window);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->session);
   G_OBJECT_CLASS (ps_msync_dialog_parent_class)->dispose (object);
 }
 
@@ -298,25 +307,36 @@ ps_msync_dialog_init (PsMsyncDialog *self)
   gtk_widget_add_controller (GTK_WIDGET (self), enter);
 }
 
-GtkWindow *
-ps_msync_dialog_new (PsWindow *window)
+static void
+on_source_changed (PsMsyncDialog *self)
 {
-  PsMsyncDialog *self;
-  PsSource *source;
+  PsSource *source = current_source (self);
 
-  g_return_val_if_fail (PS_IS_WINDOW (window), NULL);
-
-  self = g_object_new (PS_TYPE_MSYNC_DIALOG, "transient-for", window, NULL);
-  g_set_weak_pointer (&self->window, window);
-  g_signal_connect_object (window, "msync-finished", G_CALLBACK (on_msync_finished), self, 0);
-  g_signal_connect_object (window, "action-failed", G_CALLBACK (on_action_failed), self, 0);
-
-  source = ps_window_get_source (window);
   if (source != NULL)
     {
       setup_description (self, source);
       setup_ranges (self, source);
     }
+  on_range_toggled (self);
+}
+
+GtkWindow *
+ps_msync_dialog_new (GtkWindow *parent,
+                     PsSession *session)
+{
+  PsMsyncDialog *self;
+
+  g_return_val_if_fail (PS_IS_SESSION (session), NULL);
+
+  self = g_object_new (PS_TYPE_MSYNC_DIALOG, "transient-for", parent, NULL);
+  self->session = g_object_ref (session);
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (session, "msync-finished", G_CALLBACK (on_msync_finished), self, 0);
+  g_signal_connect_object (session, "notify::source", G_CALLBACK (on_source_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::selection", G_CALLBACK (on_source_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::syncing", G_CALLBACK (on_range_toggled), self, G_CONNECT_SWAPPED);
+
+  on_source_changed (self);
   /* the selection, when there is one, is what the user meant */
   if (self->has_selection)
     gtk_check_button_set_active (self->selection_check, TRUE);

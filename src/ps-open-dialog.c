@@ -974,73 +974,32 @@ parse_required_size (AdwEntryRow *row,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Give a size, e.g. 64K or 1M"));
       return FALSE;
     }
-  if (!ps_parse_size (text, "size", out, error))
-    return FALSE;
-  if (*out == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("size \"%s\": must not be zero"), text);
-      return FALSE;
-    }
-  return TRUE;
+  return ps_parse_size (text, "size", out, error);
 }
 
-/* Empty: the whole object from the offset. 0 is refused, not taken for
- * empty: it would map nothing. */
+/* Empty: the whole object from the offset. */
 static gboolean
 parse_length (AdwEntryRow *row,
-              gboolean     file,
               guint64     *out,
               GError     **error)
 {
   g_autofree char *text = row_text (row);
 
   *out = 0;
-  if (*text == '\0')
-    return TRUE;
-  if (!ps_parse_size (text, "length", out, error))
-    return FALSE;
-  if (*out == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   file ? _("length \"%s\": must not be zero; leave it empty to map to the end of the file")
-                        : _("length \"%s\": must not be zero; leave it empty to map to the end of the segment"),
-                   text);
-      return FALSE;
-    }
-  return TRUE;
+  return *text == '\0' || ps_parse_length (text, "length", out, error);
 }
 
-/* Empty: 0. Hex, decimal or a size such as 64K; page-aligned. */
+/* Empty: 0. Hex, decimal or a size such as 64K (ps_source_spec_check says
+ * whether it is a multiple of the page size). */
 static gboolean
-parse_page_offset (AdwEntryRow *row,
-                   guint64     *out,
-                   GError     **error)
+parse_offset (AdwEntryRow *row,
+              guint64     *out,
+              GError     **error)
 {
   g_autofree char *text = row_text (row);
-  guint64 page = sysconf (_SC_PAGESIZE);
 
   *out = 0;
-  if (*text == '\0')
-    return TRUE;
-  if (!ps_parse_size (text, "offset", out, error))
-    return FALSE;
-  if (*out % page != 0)
-    {
-      /* suggest the nearest offsets that work, in the base the user typed */
-      gboolean hex = g_str_has_prefix (text, "0x") || g_str_has_prefix (text, "0X");
-      guint64 below = *out - *out % page;
-      g_autofree char *size = g_strdup_printf ("%" G_GUINT64_FORMAT, page);
-      g_autofree char *lower = hex ? g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", below)
-                                   : g_strdup_printf ("%" G_GUINT64_FORMAT, below);
-      g_autofree char *upper = hex ? g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", below + page)
-                                   : g_strdup_printf ("%" G_GUINT64_FORMAT, below + page);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("offset \"%s\": must be a multiple of the page size, %s bytes (the nearest are %s and %s)"),
-                   text, size, lower, upper);
-      return FALSE;
-    }
-  return TRUE;
+  return *text == '\0' || ps_parse_size (text, "offset", out, error);
 }
 
 static gboolean
@@ -1068,9 +1027,9 @@ build_file_spec (PsOpenDialog *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Type the path of a file, or choose one"));
       FAIL_AT (self->path_row);
     }
-  if (!parse_page_offset (self->offset_row, &spec->offset, error))
+  if (!parse_offset (self->offset_row, &spec->offset, error))
     FAIL_AT (self->offset_row);
-  if (!parse_length (self->length_row, TRUE, &spec->length, error))
+  if (!parse_length (self->length_row, &spec->length, error))
     FAIL_AT (self->length_row);
   if (gtk_switch_get_active (self->private_switch))
     spec->flags |= PS_MAP_PRIVATE;
@@ -1155,9 +1114,9 @@ build_posix_spec (PsOpenDialog *self,
         FAIL_AT (self->posix_create_mode_row);
       return TRUE;
     }
-  if (!parse_page_offset (self->posix_offset_row, &spec->offset, error))
+  if (!parse_offset (self->posix_offset_row, &spec->offset, error))
     FAIL_AT (self->posix_offset_row);
-  if (!parse_length (self->posix_length_row, FALSE, &spec->length, error))
+  if (!parse_length (self->posix_length_row, &spec->length, error))
     FAIL_AT (self->posix_length_row);
   if (gtk_switch_get_active (self->posix_private_switch))
     spec->flags |= PS_MAP_PRIVATE;
@@ -1182,13 +1141,53 @@ build_spec (PsOpenDialog *self,
     case PS_SOURCE_POSIX:
       return build_posix_spec (self, spec, bad, error);
     case PS_SOURCE_ANON:
-      spec->flags = PS_MAP_WRITABLE;
       if (!parse_required_size (self->anon_size_row, &spec->size, error))
         FAIL_AT (self->anon_size_row);
       return TRUE;
     default:
       g_return_val_if_reached (FALSE);
     }
+}
+
+/* The row a rule of ps_source_spec_check refused. */
+static GtkWidget *
+field_row (PsOpenDialog *self,
+           PsSourceKind  kind,
+           PsSpecField   field)
+{
+  gboolean file = kind == PS_SOURCE_FILE;
+
+  switch (field)
+    {
+    case PS_SPEC_FIELD_OFFSET:
+      return GTK_WIDGET (file ? self->offset_row : self->posix_offset_row);
+    case PS_SPEC_FIELD_LENGTH:
+      return GTK_WIDGET (file ? self->length_row : self->posix_length_row);
+    case PS_SPEC_FIELD_SIZE:
+      return GTK_WIDGET (kind == PS_SOURCE_ANON ? self->anon_size_row
+                         : kind == PS_SOURCE_SYSV ? self->sysv_create_size_row : self->posix_create_size_row);
+    case PS_SPEC_FIELD_OBJECT:
+      return GTK_WIDGET (file ? self->path_row : self->posix_name_row);
+    default:
+      return NULL;
+    }
+}
+
+/* The fields as a spec, checked by the rules every source follows. */
+static gboolean
+build_checked_spec (PsOpenDialog *self,
+                    PsSourceSpec *spec,
+                    GtkWidget   **bad,
+                    GError      **error)
+{
+  PsSpecField field;
+
+  if (!build_spec (self, spec, bad, error))
+    return FALSE;
+  if (ps_source_spec_check (spec, &field, error))
+    return TRUE;
+  *bad = field_row (self, spec->kind, field);
+  return FALSE;
 }
 
 /* The row that names the object, for an error about the object itself
@@ -1318,7 +1317,7 @@ action_open (GtkWidget  *widget,
   gboolean opened;
 
   clear_error (self);
-  if (!build_spec (self, &spec, &bad, &error))
+  if (!build_checked_spec (self, &spec, &bad, &error))
     {
       show_error (self, bad, error->message);
       return;

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "ps-grid-legend.h"
+#include "ps-session.h"
 #include "ps-window.h"
-#include "ps-writer.h"
 
 G_BEGIN_DECLS
 
@@ -15,12 +15,6 @@ typedef enum
   PS_DIALOG_PROBE,
   PS_N_DIALOGS
 } PsDialogKind;
-
-typedef struct
-{
-  guint64  offset;
-  GBytes  *previous;
-} PsUndoEntry;
 
 struct _PsWindow
 {
@@ -54,15 +48,11 @@ struct _PsWindow
   GtkLabel             *status_flags;
   GMenu                *recent_section;
 
-  /* what the window shows */
-  PsEventLog           *log;
-  PsSource             *source;
-  PsScanner            *scanner;
-  PsWriters            *writers;
-  GSignalGroup         *scanner_signals;
+  /* what the window shows: the session's source, scanner and log */
+  PsSession            *session;
+  PsEventLog           *log;           /* the session's */
   GSignalGroup         *log_signals;
   guint                 scroll_idle;   /* follows the newest log entry */
-  GQueue                undo;          /* of PsUndoEntry, newest first */
 
   /* for changes per second */
   guint64               rate_changes;
@@ -71,8 +61,6 @@ struct _PsWindow
   guint                 frame_seen;    /* frames shown since the source was set */
   guint64               details_size;  /* the object size the details show */
   GtkWindow            *dialogs[PS_N_DIALOGS];   /* weak: the one of each kind open */
-  guint8               *probe_marks;   /* PsProbeOutcome + 1 per page, from a sweep */
-  guint64               n_probe_marks;
 };
 
 void     ps_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -83,6 +71,11 @@ void     ps_window_present_dialog        (PsWindow       *self,
                                           guint64         probe_offset);
 void     ps_window_update_actions        (PsWindow       *self);
 void     ps_window_refresh_recent        (PsWindow       *self);
-void     ps_undo_entry_free              (PsUndoEntry    *entry);
+/* Connects the session's result signals to toasts (ps-window-actions.c). */
+void     ps_window_follow_session        (PsWindow       *self);
+/* A refusal or failure of an action, shown as a toast; the session has
+ * logged it already. */
+void     ps_window_show_error            (PsWindow       *self,
+                                          const GError   *error);
 
 G_END_DECLS

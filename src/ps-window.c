@@ -1,4 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window: a view of one PsSession (the page grid, the hex view, the
+ * status, the log and the details) and the actions that act on it
+ * (ps-window-actions.c). It holds no state of the source's own: that is the
+ * session's, followed through its properties and signals. */
+#define G_LOG_DOMAIN "pagescope-window"
+
 #include "config.h"
 
 #include <inttypes.h>
@@ -11,13 +17,6 @@
 G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static const guint intervals_ms[] = { 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000 };
-
-void
-ps_undo_entry_free (PsUndoEntry *entry)
-{
-  g_bytes_unref (entry->previous);
-  g_free (entry);
-}
 
 static GSettings *
 settings_of (PsWindow *self)
@@ -84,20 +83,16 @@ on_log_items_changed (GListModel *model,
 }
 
 static void
-set_log (PsWindow   *self,
-         PsEventLog *log)
+show_log (PsWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   g_autoptr(GtkNoSelection) selection = NULL;
 
   if (app != NULL && ps_application_get_echo_log (PS_APPLICATION (app)))
-    ps_event_log_set_echo (log, STDOUT_FILENO);
-  if (self->log == log && gtk_list_view_get_model (self->log_view) != NULL)
-    return;
-  g_set_object (&self->log, log);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (log)));
+    ps_event_log_set_echo (self->log, STDOUT_FILENO);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->log)));
   gtk_list_view_set_model (self->log_view, GTK_SELECTION_MODEL (selection));
-  g_signal_group_set_target (self->log_signals, log);
+  g_signal_group_set_target (self->log_signals, self->log);
 }
 
 /* ---- status and details ----------------------------------------------- */
@@ -108,12 +103,14 @@ update_details (PsWindow *self)
   g_autoptr(GPtrArray) fields = NULL;
   GtkWidget *child;
 
+  PsSource *source = ps_session_get_source (self->session);
+
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_list))) != NULL)
     gtk_list_box_remove (self->details_list, child);
-  if (self->source == NULL)
+  if (source == NULL)
     return;
 
-  fields = ps_source_describe (self->source);
+  fields = ps_source_describe (source);
   for (guint i = 0; i < fields->len; i++)
     {
       PsField *field = g_ptr_array_index (fields, i);
@@ -163,7 +160,8 @@ update_status (PsWindow *self,
   gtk_label_set_text (self->status_cpu, cpu);
 
   if (frame->flags & PS_FRAME_REMOVED)
-    g_string_append (flags, self->source && ps_source_get_kind (self->source) == PS_SOURCE_SYSV
+    g_string_append (flags, ps_session_get_source (self->session) != NULL &&
+                            ps_source_get_kind (ps_session_get_source (self->session)) == PS_SOURCE_SYSV
                             ? _("Marked for removal (IPC_RMID): gone when the last process detaches")
                             : _("Removed: unlinked, still mapped"));
   if (frame->flags & PS_FRAME_SHRANK)
@@ -208,11 +206,9 @@ bench_after_paint (GdkFrameClock *clock,
 }
 
 static void
-on_frame (PsScanner  *scanner,
-          GParamSpec *pspec,
-          PsWindow   *self)
+on_frame (PsWindow *self)
 {
-  PsFrame *frame = ps_scanner_get_frame (scanner);
+  PsFrame *frame = ps_session_get_frame (self->session);
 
   if (frame == NULL)
     return;
@@ -232,8 +228,10 @@ on_visible_range_changed (PsHexView *hex,
                           guint64    length,
                           PsWindow  *self)
 {
-  if (self->scanner != NULL)
-    ps_scanner_set_focus (self->scanner, offset, length);
+  PsScanner *scanner = ps_session_get_scanner (self->session);
+
+  if (scanner != NULL)
+    ps_scanner_set_focus (scanner, offset, length);
 }
 
 static void
@@ -242,12 +240,13 @@ on_page_activated (PsPageGrid *grid,
                    PsWindow   *self)
 {
   PsFrame *frame = ps_page_grid_get_frame (grid);
+  PsSource *source = ps_session_get_source (self->session);
   const PsGeometry *g;
 
-  if (self->source == NULL)
+  if (source == NULL)
     return;
   /* the geometry as last scanned: the object may have changed size */
-  g = frame != NULL ? &frame->geometry : ps_source_get_geometry (self->source);
+  g = frame != NULL ? &frame->geometry : ps_source_get_geometry (source);
 
   /* a page wholly past EOF, or the guard page past the mapping, has nothing
    * to show: ask what touching it does */
@@ -260,59 +259,71 @@ on_page_activated (PsPageGrid *grid,
   gtk_widget_grab_focus (GTK_WIDGET (self->hex));
 }
 
-/* ---- the source --------------------------------------------------------- */
+/* ---- following the session ------------------------------------------ */
+
+/* The range the actions apply to: the hex view's selection, else the grid's
+ * selected pages; the cursor is the hex view's. */
+static void
+on_view_selection_changed (PsWindow *self)
+{
+  PsSource *source = ps_session_get_source (self->session);
+  PsRange range = { 0, 0 };
+  guint64 first, n;
+
+  if (source == NULL)
+    return;
+  if (!ps_hex_view_get_selection (self->hex, &range.offset, &range.length) || range.length <= 1)
+    {
+      range = (PsRange) { 0, 0 };
+      if (ps_page_grid_get_selection (self->grid, &first, &n) && n > 0)
+        {
+          const PsGeometry *g = ps_source_get_geometry (source);
+
+          range.offset = first * g->page_size;
+          range.length = MIN (n * g->page_size, g->length - MIN (range.offset, g->length));
+        }
+    }
+  ps_session_set_selection (self->session, &range);
+  ps_session_set_cursor (self->session, ps_hex_view_get_cursor (self->hex));
+}
 
 static void
-clear_source (PsWindow *self)
+on_probe_marks (PsWindow *self)
 {
-  if (self->scanner != NULL)
-    ps_scanner_stop (self->scanner);
-  g_signal_group_set_target (self->scanner_signals, NULL);
-  g_clear_object (&self->scanner);
-  /* writers go first: their children die and are reaped (stopped here, not
-   * left to dispose, in case a writers dialog still holds the list) */
-  if (self->writers != NULL)
-    ps_writers_stop_all (self->writers);
-  g_clear_object (&self->writers);
-  g_queue_clear_full (&self->undo, (GDestroyNotify) ps_undo_entry_free);
-  g_clear_pointer (&self->probe_marks, g_free);
-  self->n_probe_marks = 0;
-  if (self->hex != NULL)
-    ps_hex_view_set_source (self->hex, NULL);
-  if (self->source != NULL)
-    ps_source_close (self->source);
-  g_clear_object (&self->source);
+  g_autoptr(GBytes) marks = ps_session_get_probe_marks (self->session);
+  gsize n = 0;
+  const guint8 *data = marks != NULL ? g_bytes_get_data (marks, &n) : NULL;
+
+  ps_page_grid_set_marks (self->grid, data, n);
+}
+
+static void
+on_paused (PsWindow *self)
+{
+  gboolean paused = ps_session_get_paused (self->session);
+
+  gtk_button_set_icon_name (GTK_BUTTON (self->pause_button),
+                            paused ? "media-playback-start-symbolic" : "media-playback-pause-symbolic");
+  gtk_toggle_button_set_active (self->pause_button, paused);
+}
+
+/* The session opened another source, or closed it. */
+static void
+on_source (PsWindow *self)
+{
+  PsSource *source = ps_session_get_source (self->session);
+  g_autofree char *subtitle = NULL;
+  const char *kind_names[] = { N_("file"), N_("anonymous"), N_("SysV"), N_("POSIX") };
+
   self->rate_time_us = 0;
   self->changes_per_s = 0;
   self->frame_seen = 0;
   self->details_size = G_MAXUINT64;
-}
-
-void
-ps_window_set_source (PsWindow *self,
-                      PsSource *source)
-{
-  GSettings *settings;
-  g_autofree char *subtitle = NULL;
-  const char *kind_names[] = { N_("file"), N_("anonymous"), N_("SysV"), N_("POSIX") };
-
-  g_return_if_fail (PS_IS_WINDOW (self));
-  g_return_if_fail (PS_IS_SOURCE (source));
-
-  clear_source (self);
-  self->source = g_object_ref (source);
-  if (ps_source_get_log (source) != NULL)
-    set_log (self, ps_source_get_log (source));
-
-  settings = settings_of (self);
-  self->scanner = ps_scanner_new (source);
-  ps_scanner_set_interval (self->scanner, g_settings_get_uint (settings, "interval"));
-  ps_scanner_set_budget (self->scanner, g_settings_get_double (settings, "cpu-budget"));
-  g_signal_group_set_target (self->scanner_signals, self->scanner);
-  self->writers = ps_writers_new (source);
-
   ps_hex_view_set_source (self->hex, source);
   ps_page_grid_set_marks (self->grid, NULL, 0);
+  ps_window_update_actions (self);
+  if (source == NULL)
+    return;
 
   subtitle = g_strdup_printf ("%s · %s%s", _(kind_names[ps_source_get_kind (source)]),
                               ps_source_is_private (source) ? "MAP_PRIVATE" : "MAP_SHARED",
@@ -322,16 +333,23 @@ ps_window_set_source (PsWindow *self,
   gtk_window_set_title (GTK_WINDOW (self), ps_source_get_display_name (source));
   gtk_stack_set_visible_child_name (self->stack, "main");
   update_details (self);
+}
 
-  ps_scanner_start (self->scanner);
-  ps_window_update_actions (self);
+void
+ps_window_set_source (PsWindow *self,
+                      PsSource *source)
+{
+  g_return_if_fail (PS_IS_WINDOW (self));
+  g_return_if_fail (PS_IS_SOURCE (source));
+
+  ps_session_set_source (self->session, source);
 }
 
 static void
 show_error (PsWindow     *self,
             const GError *error)
 {
-  if (self->source != NULL)
+  if (ps_session_is_open (self->session))
     {
       /* keep showing what we had; say what failed */
       ps_window_show_toast (self, error->message);
@@ -351,19 +369,16 @@ ps_window_open_spec (PsWindow           *self,
                      const PsSourceSpec *spec,
                      GError            **error)
 {
-  g_autoptr(PsSource) source = NULL;
   GError *local_error = NULL;
 
   g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
 
-  source = ps_source_open (spec, self->log, &local_error);
-  if (source == NULL)
+  if (!ps_session_open (self->session, spec, &local_error))
     {
       show_error (self, local_error);
       g_propagate_error (error, local_error);
       return FALSE;
     }
-  ps_window_set_source (self, source);
   ps_application_add_recent (PS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), spec);
   return TRUE;
 }
@@ -372,41 +387,24 @@ gboolean
 ps_window_open_demo (PsWindow  *self,
                      GError   **error)
 {
-  g_autoptr(PsSource) source = NULL;
   GError *local_error = NULL;
 
   g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
 
-  source = ps_source_new_demo (self->log, &local_error);
-  if (source == NULL)
+  if (!ps_session_open_demo (self->session, &local_error))
     {
       show_error (self, local_error);
       g_propagate_error (error, local_error);
       return FALSE;
     }
-  ps_window_set_source (self, source);
   return TRUE;
 }
 
-PsSource *
-ps_window_get_source (PsWindow *self)
+PsSession *
+ps_window_get_session (PsWindow *self)
 {
   g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
-  return self->source;
-}
-
-PsScanner *
-ps_window_get_scanner (PsWindow *self)
-{
-  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
-  return self->scanner;
-}
-
-PsEventLog *
-ps_window_get_log (PsWindow *self)
-{
-  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
-  return self->log;
+  return self->session;
 }
 
 PsPageGrid *
@@ -478,7 +476,7 @@ ps_window_close_request (GtkWindow *window)
       g_settings_set_int (settings, "window-width", width);
       g_settings_set_int (settings, "window-height", height);
     }
-  clear_source (self);
+  ps_session_close (self->session);
   return GTK_WINDOW_CLASS (ps_window_parent_class)->close_request (window);
 }
 
@@ -499,7 +497,11 @@ ps_window_dispose (GObject *object)
         self->dialogs[kind] = NULL;
         gtk_window_destroy (dialog);
       }
-  clear_source (self);
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      ps_session_close (self->session);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WINDOW);
   G_OBJECT_CLASS (ps_window_parent_class)->dispose (object);
 }
@@ -509,9 +511,9 @@ ps_window_finalize (GObject *object)
 {
   PsWindow *self = PS_WINDOW (object);
 
-  g_clear_object (&self->scanner_signals);
   g_clear_object (&self->log_signals);
   g_clear_object (&self->log);
+  g_clear_object (&self->session);
   G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
 }
 
@@ -523,7 +525,7 @@ setup_from_settings (PsWindow *self)
   PsGridMode mode;
   guint interval;
 
-  set_log (self, self->log);
+  show_log (self);
   settings = settings_of (self);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (settings, "window-width"),
@@ -543,6 +545,8 @@ setup_from_settings (PsWindow *self)
   g_signal_connect_object (self->grid, "notify::cell-size", G_CALLBACK (ps_window_update_actions),
                            self, G_CONNECT_SWAPPED);
   interval = g_settings_get_uint (settings, "interval");
+  ps_session_set_interval (self->session, interval);
+  ps_session_set_budget (self->session, g_settings_get_double (settings, "cpu-budget"));
   for (guint i = 0; i < G_N_ELEMENTS (intervals_ms); i++)
     if (intervals_ms[i] <= interval)
       gtk_drop_down_set_selected (self->interval_dropdown, i);
@@ -633,7 +637,6 @@ ps_window_init (PsWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_queue_init (&self->undo);
   self->details_size = G_MAXUINT64;
 
   g_signal_connect (factory, "setup", G_CALLBACK (log_item_setup), NULL);
@@ -643,12 +646,20 @@ ps_window_init (PsWindow *self)
   self->log_signals = g_signal_group_new (PS_TYPE_EVENT_LOG);
   g_signal_group_connect_object (self->log_signals, "items-changed", G_CALLBACK (on_log_items_changed),
                                  self, 0);
-  self->scanner_signals = g_signal_group_new (PS_TYPE_SCANNER);
-  g_signal_group_connect_object (self->scanner_signals, "notify::frame", G_CALLBACK (on_frame), self, 0);
   self->log = ps_event_log_new ();
+  self->session = ps_session_new (self->log);
+  g_signal_connect_object (self->session, "notify::frame", G_CALLBACK (on_frame), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::source", G_CALLBACK (on_source), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::probe-marks", G_CALLBACK (on_probe_marks), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::paused", G_CALLBACK (on_paused), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::can-undo", G_CALLBACK (ps_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::sweeping", G_CALLBACK (ps_window_update_actions), self, G_CONNECT_SWAPPED);
+  ps_window_follow_session (self);
 
   g_signal_connect_object (self->hex, "visible-range-changed", G_CALLBACK (on_visible_range_changed), self, 0);
   g_signal_connect_object (self->grid, "page-activated", G_CALLBACK (on_page_activated), self, 0);
+  g_signal_connect_object (self->grid, "selection-changed", G_CALLBACK (on_view_selection_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->hex, "cursor-changed", G_CALLBACK (on_view_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mode_dropdown, "notify::selected", G_CALLBACK (on_mode_selected), self, 0);
   g_signal_connect_object (self->interval_dropdown, "notify::selected", G_CALLBACK (on_interval_selected), self, 0);
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Write bytes: the data (hex or a quoted string), where, and how often or
  * "fill the selection". Every field is checked as the user types, with the
- * offending character pointed at; the write itself is the window's
- * win.write-bytes action, whose failure ("action-failed") shows here. */
+ * offending character pointed at; the write goes through the session, and
+ * its outcome, or why it was refused, shows here. */
+#define G_LOG_DOMAIN "pagescope-write-dialog"
+
 #include "config.h"
 
 #include <inttypes.h>
@@ -41,8 +43,8 @@ struct _PsWriteDialog
   GtkLabel      *result_label;
   GtkWidget     *undo_button;
 
-  PsWindow      *window;           /* weak */
-  gboolean       has_selection;    /* the window's selection when the dialog opened */
+  PsSession     *session;
+  gboolean       has_selection;    /* the session's selection */
   guint64        sel_offset;
   guint64        sel_length;
 
@@ -54,7 +56,6 @@ struct _PsWriteDialog
   guint64        written_offset;   /* the last write, for Undo */
   guint64        written_length;
 
-  gboolean       failed;           /* an action reported failure just now */
   gboolean       setting_offset;   /* the dialog itself sets the offset */
 };
 
@@ -63,7 +64,8 @@ G_DEFINE_FINAL_TYPE (PsWriteDialog, ps_write_dialog, ADW_TYPE_WINDOW)
 static PsSource *
 current_source (PsWriteDialog *self)
 {
-  return self->window != NULL ? ps_window_get_source (self->window) : NULL;
+  /* NULL while the dialog is being built, before it has its session */
+  return self->session != NULL ? ps_session_get_source (self->session) : NULL;
 }
 
 static char *
@@ -317,83 +319,13 @@ show_result (PsWriteDialog *self,
 }
 
 static void
-on_action_failed (PsWindow      *window,
-                  const char    *action,
-                  const GError  *error,
-                  PsWriteDialog *self)
-{
-  if (!g_str_equal (action, "write-bytes") && !g_str_equal (action, "undo"))
-    return;
-  self->failed = TRUE;
-  show_result (self, error->message, TRUE);
-}
-
-/* Runs a window action; FALSE if it failed (the failure is shown). */
-static gboolean
-run_window_action (PsWriteDialog *self,
-                   const char    *action,
-                   const char    *argument)
-{
-  gboolean found;
-
-  if (self->window == NULL)
-    {
-      show_result (self, _("The window this dialog belongs to is gone"), TRUE);
-      return FALSE;
-    }
-  self->failed = FALSE;
-  found = argument != NULL ? gtk_widget_activate_action (GTK_WIDGET (self->window), action, "s", argument)
-                           : gtk_widget_activate_action (GTK_WIDGET (self->window), action, NULL);
-  if (!found)
-    show_result (self, _("The window refused the action: is its source still open?"), TRUE);
-  return found && !self->failed;
-}
-
-/* Two hex digits per byte, no separators: what ps_bytes_parse reads back. */
-static char *
-compact_hex (GBytes *bytes)
-{
-  static const char digits[] = "0123456789abcdef";
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  char *hex = g_malloc (len * 2 + 1);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      hex[2 * i] = digits[data[i] >> 4];
-      hex[2 * i + 1] = digits[data[i] & 0xf];
-    }
-  hex[len * 2] = '\0';
-  return hex;
-}
-
-/* The win.write-bytes argument: "OFFSET PATTERN * N" when the bytes are the
- * pattern repeated whole, else every byte (a fill that cuts the pattern). */
-static char *
-write_argument (PsWriteDialog *self)
-{
-  gsize plen = g_bytes_get_size (self->pattern);
-
-  if (self->length % plen == 0)
-    {
-      g_autofree char *hex = compact_hex (self->pattern);
-      return g_strdup_printf ("0x%" PRIx64 " %s * %" PRIu64, self->offset, hex, self->length / plen);
-    }
-  else
-    {
-      g_autoptr(GBytes) filled = ps_bytes_fill (self->pattern, self->length);
-      g_autofree char *hex = compact_hex (filled);
-      return g_strdup_printf ("0x%" PRIx64 " %s", self->offset, hex);
-    }
-}
-
-static void
 action_write (GtkWidget  *widget,
               const char *name,
               GVariant   *parameter)
 {
   PsWriteDialog *self = PS_WRITE_DIALOG (widget);
-  g_autofree char *argument = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *range = NULL;
   g_autofree char *message = NULL;
   PsSource *source;
@@ -402,9 +334,13 @@ action_write (GtkWidget  *widget,
   if (!update (self) || source == NULL || !ps_source_is_writable (source))
     return;
 
-  argument = write_argument (self);
-  if (!run_window_action (self, "win.write-bytes", argument))
-    return;
+  data = ps_bytes_fill (self->pattern, self->length);
+  if (!ps_session_write (self->session, self->offset, data, NULL, &error))
+    {
+      /* a write cut short by SIGBUS says how much it wrote: undo takes that back */
+      show_result (self, error->message, TRUE);
+      return;
+    }
 
   range = format_range (self->offset, self->length);
   if (ps_source_is_private (source))
@@ -427,11 +363,14 @@ action_undo (GtkWidget  *widget,
              GVariant   *parameter)
 {
   PsWriteDialog *self = PS_WRITE_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
 
   /* one undo per write: a second would undo an earlier write */
   gtk_widget_action_set_enabled (widget, "dialog.undo", FALSE);
   gtk_widget_set_visible (self->undo_button, FALSE);
-  if (run_window_action (self, "win.undo", NULL))
+  if (!ps_session_undo (self->session, NULL, &error))
+    show_result (self, error->message, TRUE);
+  else
     {
       g_autofree char *range = format_range (self->written_offset, self->written_length);
       g_autofree char *message = g_strdup_printf (_("Put back the bytes %s held before the write."), range);
@@ -535,7 +474,7 @@ ps_write_dialog_dispose (GObject *object)
   PsWriteDialog *self = PS_WRITE_DIALOG (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WRITE_DIALOG);
-  g_clear_weak_pointer (&self->window);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->pattern, g_bytes_unref);
   G_OBJECT_CLASS (ps_write_dialog_parent_class)->dispose (object);
 }
@@ -577,25 +516,56 @@ ps_write_dialog_init (PsWriteDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.undo", FALSE);
 }
 
-GtkWindow *
-ps_write_dialog_new (PsWindow *window)
+static void
+read_selection (PsWriteDialog *self)
 {
-  PsWriteDialog *self;
-  PsSource *source;
+  PsRange range;
 
-  g_return_val_if_fail (PS_IS_WINDOW (window), NULL);
+  self->has_selection = ps_session_get_selection (self->session, &range);
+  self->sel_offset = range.offset;
+  self->sel_length = range.length;
+}
 
-  self = g_object_new (PS_TYPE_WRITE_DIALOG, "transient-for", window, NULL);
-  g_set_weak_pointer (&self->window, window);
-  g_signal_connect_object (window, "action-failed", G_CALLBACK (on_action_failed), self, 0);
+/* The selection changed in the window: the fill follows it. */
+static void
+on_selection_changed (PsWriteDialog *self)
+{
+  read_selection (self);
+  setup_fill (self);
+  if (!self->has_selection && gtk_switch_get_active (self->fill_switch))
+    gtk_switch_set_active (self->fill_switch, FALSE);
+  on_field_changed (self);
+}
 
-  source = ps_window_get_source (window);
-  self->has_selection = ps_window_get_selection (window, &self->sel_offset, &self->sel_length);
+static void
+on_source_changed (PsWriteDialog *self)
+{
+  PsSource *source = current_source (self);
+
+  gtk_widget_set_visible (self->notice_box, FALSE);
   if (source != NULL)
     setup_notice (self, source);
+  update (self);
+}
+
+GtkWindow *
+ps_write_dialog_new (GtkWindow *parent,
+                     PsSession *session)
+{
+  PsWriteDialog *self;
+
+  g_return_val_if_fail (PS_IS_SESSION (session), NULL);
+
+  self = g_object_new (PS_TYPE_WRITE_DIALOG, "transient-for", parent, NULL);
+  self->session = g_object_ref (session);
+  g_signal_connect_object (session, "notify::selection", G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::source", G_CALLBACK (on_source_changed), self, G_CONNECT_SWAPPED);
+
+  read_selection (self);
+  if (current_source (self) != NULL)
+    setup_notice (self, current_source (self));
   setup_fill (self);
-  set_offset_text (self, self->has_selection ? self->sel_offset
-                                             : ps_hex_view_get_cursor (ps_window_get_hex_view (window)));
+  set_offset_text (self, self->has_selection ? self->sel_offset : ps_session_get_cursor (session));
   update (self);
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->data_row));
   return GTK_WINDOW (self);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The writer children dialog: a form that starts children through the
- * window's win.spawn-writers action, and a live list of the window's
- * PsWriters (pid, pattern, rate, writes done, state) with a Stop button per
- * child (win.stop-writers). The write counts live in a shared page the
- * children update, and no signal says they changed, so the list re-reads
- * them a few times a second while the dialog is on screen. */
+ * session, and a live list of the session's PsWriters (pid, pattern, rate,
+ * writes done, state) with a Stop button per child. The write counts live in
+ * a shared page the children update, and no signal says they changed, so the
+ * list re-reads them a few times a second while the dialog is on screen;
+ * everything else follows the session's signals. */
+#define G_LOG_DOMAIN "pagescope-writers-dialog"
+
 #include "config.h"
 
 #include <inttypes.h>
@@ -51,15 +53,15 @@ struct _PsWritersDialog
   GtkColumnView   *column_view;
   GtkLabel        *summary_label;
 
-  PsWindow        *window;          /* weak */
-  char            *failure;         /* the last failure of an action this dialog drives */
-  PsWriters       *writers;         /* the window's, followed when it changes */
+  PsSession       *session;
+  char            *failure;         /* the last failure of what this dialog asked */
+  PsWriters       *writers;         /* the session's, followed when it changes */
   GSignalGroup    *writers_signals;
   GtkNoSelection  *selection;
   GHashTable      *bound_writes;    /* GtkListItem of the Writes column showing a child */
   guint            refresh_id;
   gboolean         range_known;     /* the fields below say what the row shows */
-  gboolean         have_range;      /* the window has a selection */
+  gboolean         have_range;      /* the session has a selection */
   guint64          range_offset;
   guint64          range_length;
   guint64          last_total;      /* writes done by the listed children, at last_time */
@@ -95,19 +97,13 @@ clear_error (PsWritersDialog *self)
   update_form (self);
 }
 
-/* Failures of the actions this dialog drives, whoever started them. */
 static void
-on_action_failed (PsWindow        *window,
-                  const char      *action,
-                  const GError    *error,
-                  PsWritersDialog *self)
+show_failure (PsWritersDialog *self,
+              const GError    *error)
 {
-  if (g_strcmp0 (action, "spawn-writers") == 0 || g_strcmp0 (action, "stop-writers") == 0)
-    {
-      g_free (self->failure);
-      self->failure = g_strdup (error->message);
-      update_form (self);
-    }
+  g_free (self->failure);
+  self->failure = g_strdup (error->message);
+  update_form (self);
 }
 
 /* ---- the list ---- */
@@ -365,15 +361,16 @@ update_summary (PsWritersDialog *self)
 /* ---- what may be done now ---- */
 
 static PsSource *
-window_source (PsWritersDialog *self)
+current_source (PsWritersDialog *self)
 {
-  return self->window != NULL ? ps_window_get_source (self->window) : NULL;
+  /* NULL while the dialog is being built, before it has its session */
+  return self->session != NULL ? ps_session_get_source (self->session) : NULL;
 }
 
 static void
 update_actions (PsWritersDialog *self)
 {
-  PsSource *source = window_source (self);
+  PsSource *source = current_source (self);
   guint n = self->writers ? g_list_model_get_n_items (G_LIST_MODEL (self->writers)) : 0;
   guint running = self->writers ? ps_writers_get_n_running (self->writers) : 0;
   gboolean writable = source != NULL && ps_source_is_writable (source);
@@ -400,7 +397,7 @@ update_list (PsWritersDialog *self)
 static void
 update_notice (PsWritersDialog *self)
 {
-  PsSource *source = window_source (self);
+  PsSource *source = current_source (self);
 
   if (source != NULL && !ps_source_is_writable (source))
     {
@@ -426,12 +423,11 @@ update_notice (PsWritersDialog *self)
 static void
 update_range (PsWritersDialog *self)
 {
-  guint64 offset = 0, length = 0;
-  gboolean have = self->window != NULL && ps_window_get_selection (self->window, &offset, &length);
+  PsRange range;
+  gboolean have = ps_session_get_selection (self->session, &range);
+  guint64 offset = range.offset, length = range.length;
   g_autofree char *subtitle = NULL;
 
-  if (!have)
-    offset = length = 0;
   if (self->range_known && have == self->have_range &&
       offset == self->range_offset && length == self->range_length)
     return;
@@ -456,11 +452,11 @@ on_items_changed (PsWritersDialog *self)
   update_list (self);
 }
 
-/* The window replaces its PsWriters when it shows another source. */
+/* The session replaces its PsWriters when it opens another source. */
 static void
 follow_writers (PsWritersDialog *self)
 {
-  PsWriters *writers = self->window != NULL ? ps_window_get_writers (self->window) : NULL;
+  PsWriters *writers = ps_session_get_writers (self->session);
 
   if (!g_set_object (&self->writers, writers))
     return;
@@ -476,8 +472,6 @@ refresh_tick (gpointer data)
 {
   PsWritersDialog *self = data;
 
-  follow_writers (self);
-  update_range (self);
   refresh_counts (self);
   update_summary (self);
   return G_SOURCE_CONTINUE;
@@ -485,7 +479,7 @@ refresh_tick (gpointer data)
 
 /* ---- the form, checked as it is filled in ---- */
 
-/* What Start asks the window for. */
+/* What Start asks the session for. */
 typedef struct
 {
   guint   count;
@@ -608,7 +602,7 @@ check_form (PsWritersDialog *self,
 static void
 update_form (PsWritersDialog *self)
 {
-  PsSource *source = window_source (self);
+  PsSource *source = current_source (self);
   GtkWidget *rows[] = {
     GTK_WIDGET (self->count_row), GTK_WIDGET (self->message_row),
     GTK_WIDGET (self->rate_row), GTK_WIDGET (self->writes_row),
@@ -654,53 +648,20 @@ on_max_toggled (PsWritersDialog *self)
   clear_error (self);
 }
 
-/* The pattern as the action reads it: a message double-quoted and escaped. */
-static char *
-pattern_argument (PsWritersDialog *self,
-                  GError         **error)
+/* The pattern chosen, parsed as the command line and scripting parse it. */
+static gboolean
+form_pattern (PsWritersDialog *self,
+              PsPattern       *pattern,
+              GError         **error)
 {
   static const char *const names[] = { "counter", "sweep", "random" };
   guint choice = adw_combo_row_get_selected (self->pattern_row);
   g_autofree char *spec = NULL;
-  PsPattern pattern;
 
   if (choice < G_N_ELEMENTS (names))
-    return g_strdup (names[choice]);
+    return ps_pattern_parse (names[choice], pattern, error);
   spec = g_strconcat ("text:", gtk_editable_get_text (GTK_EDITABLE (self->message_row)), NULL);
-  if (!ps_pattern_parse (spec, &pattern, error))
-    return NULL;
-  return ps_pattern_to_string (&pattern);
-}
-
-/* "COUNT PATTERN RATE [count=N] offset=N [length=N]": the offset always
- * given (offset=0 alone: to the end), so that "whole mapping" holds even
- * when the window has a selection. */
-static char *
-spawn_argument (PsWritersDialog *self,
-                const Form      *form,
-                GError         **error)
-{
-  g_autofree char *pattern = pattern_argument (self, error);
-  char rate[G_ASCII_DTOSTR_BUF_SIZE];
-  GString *arg;
-
-  if (pattern == NULL)
-    return NULL;
-  if (form->rate <= 0)
-    g_strlcpy (rate, "max", sizeof rate);
-  else
-    g_ascii_formatd (rate, sizeof rate, "%.17g", form->rate);
-
-  arg = g_string_new (NULL);
-  g_string_append_printf (arg, "%u %s %s", form->count, pattern, rate);
-  if (form->writes > 0)
-    g_string_append_printf (arg, " count=%" G_GUINT64_FORMAT, form->writes);
-  if (gtk_switch_get_active (self->selection_switch) && self->have_range)
-    g_string_append_printf (arg, " offset=%" G_GUINT64_FORMAT " length=%" G_GUINT64_FORMAT,
-                            self->range_offset, self->range_length);
-  else
-    g_string_append (arg, " offset=0");
-  return g_string_free (arg, FALSE);
+  return ps_pattern_parse (spec, pattern, error);
 }
 
 static void
@@ -711,13 +672,11 @@ action_start (GtkWidget  *widget,
   PsWritersDialog *self = PS_WRITERS_DIALOG (widget);
   g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
-  g_autofree char *arg = NULL;
+  PsSpawnArgs args = { 0 };
   GtkWidget *row;
   Form form;
 
   clear_error (self);
-  if (self->window == NULL)
-    return;
   update_range (self);
   /* Start is off for a form that cannot start: this is for a form changed
    * since, and says nothing new */
@@ -727,20 +686,26 @@ action_start (GtkWidget  *widget,
         gtk_widget_grab_focus (row);
       return;
     }
-  arg = spawn_argument (self, &form, &error);
-  if (arg == NULL)
+  if (!form_pattern (self, &args.pattern, &error))
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->message_row), "error");
       gtk_widget_grab_focus (GTK_WIDGET (self->message_row));
       ps_label_show (self->error_label, error->message);
       return;
     }
-  /* a failure comes back through "action-failed" */
-  if (!gtk_widget_activate_action (GTK_WIDGET (self->window), "win.spawn-writers", "s", arg))
+  args.n = form.count;
+  args.rate = form.rate;
+  args.count = form.writes;
+  /* the range always given, so that "whole mapping" holds even when the
+   * session has a selection */
+  args.range.given = TRUE;
+  if (gtk_switch_get_active (self->selection_switch) && self->have_range)
     {
-      self->failure = g_strdup (_("The window cannot start writers now"));
-      update_form (self);
+      args.range.offset = self->range_offset;
+      args.range.length = self->range_length;
     }
+  if (!ps_session_spawn_writers (self->session, &args, &error))
+    show_failure (self, error);
   follow_writers (self);
 }
 
@@ -750,10 +715,13 @@ action_stop (GtkWidget  *widget,
              GVariant   *parameter)
 {
   PsWritersDialog *self = PS_WRITERS_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
+  guint64 pid;
 
   clear_error (self);
-  if (self->window != NULL)
-    gtk_widget_activate_action_variant (GTK_WIDGET (self->window), "win.stop-writers", parameter);
+  if (!ps_stop_args_parse (g_variant_get_string (parameter, NULL), &pid, &error) ||
+      !ps_session_stop_writers (self->session, pid, &error))
+    show_failure (self, error);
 }
 
 static void
@@ -762,10 +730,11 @@ action_stop_all (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   PsWritersDialog *self = PS_WRITERS_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
 
   clear_error (self);
-  if (self->window != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self->window), "win.stop-writers", "s", "");
+  if (!ps_session_stop_writers (self->session, 0, &error))
+    show_failure (self, error);
 }
 
 static void
@@ -816,7 +785,7 @@ ps_writers_dialog_dispose (GObject *object)
   g_clear_object (&self->writers);
   g_clear_pointer (&self->bound_writes, g_hash_table_unref);
   g_clear_pointer (&self->failure, g_free);
-  g_clear_weak_pointer (&self->window);
+  g_clear_object (&self->session);
   G_OBJECT_CLASS (ps_writers_dialog_parent_class)->dispose (object);
 }
 
@@ -879,16 +848,26 @@ ps_writers_dialog_init (PsWritersDialog *self)
   update_list (self);
 }
 
+static void
+on_source_changed (PsWritersDialog *self)
+{
+  follow_writers (self);
+  update_notice (self);
+  update_actions (self);
+}
+
 GtkWindow *
-ps_writers_dialog_new (PsWindow *window)
+ps_writers_dialog_new (GtkWindow *parent,
+                       PsSession *session)
 {
   PsWritersDialog *self;
 
-  g_return_val_if_fail (PS_IS_WINDOW (window), NULL);
+  g_return_val_if_fail (PS_IS_SESSION (session), NULL);
 
-  self = g_object_new (PS_TYPE_WRITERS_DIALOG, "transient-for", window, NULL);
-  g_set_weak_pointer (&self->window, window);
-  g_signal_connect_object (window, "action-failed", G_CALLBACK (on_action_failed), self, 0);
+  self = g_object_new (PS_TYPE_WRITERS_DIALOG, "transient-for", parent, NULL);
+  self->session = g_object_ref (session);
+  g_signal_connect_object (session, "notify::writers", G_CALLBACK (on_source_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::selection", G_CALLBACK (update_range), self, G_CONNECT_SWAPPED);
   follow_writers (self);
   update_range (self);
   update_notice (self);

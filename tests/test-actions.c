@@ -684,7 +684,7 @@ test_bad_arguments (void)
     { "spawn-writers", "3 counter fast", "spawn-writers: rate \"fast\": expected writes per second \\(e\\.g\\. 100 or 2\\.5\\), or max" },
     { "spawn-writers", "0 counter 10", "spawn-writers: writer count \"0\": must be 1 to 64" },
     { "stop-writers", "abc", "stop-writers: pid \"abc\": expected a number" },
-    { "stop-writers", "12345", "stop-writers: 12345 is not one of this window's writer children" },
+    { "stop-writers", "12345", "stop-writers: 12345 is not one of this session's writer children" },
     { "msync", "sync lenght=4K", "msync: unknown option \"lenght=\" \\(this action takes offset=, length=\\)" },
     { "spawn-writers", "1 counter 10 count=0", "spawn-writers: count=0: give at least 1, or leave count out to write until stopped" },
     /* no window for a malformed source: scripting still acts on this one */

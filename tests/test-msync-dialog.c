@@ -46,7 +46,7 @@ open_window (const char *path)
 static guint8 *
 mapping (PsWindow *window)
 {
-  return ps_source_get_data (ps_window_get_source (window));
+  return ps_source_get_data (ps_session_get_source (ps_window_get_session (window)));
 }
 
 /* ---- the dialog ---- */

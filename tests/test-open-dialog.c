@@ -410,7 +410,7 @@ test_file_errors (void)
   set (&d, "length", "0");
   text = open_fails (&d, FALSE);
   ps_assert_contains (text, "length \"0\": must not be zero");
-  ps_assert_contains (text, "leave it empty");
+  ps_assert_contains (text, "give no length");
   g_assert_cmpstr (error_row_title (&d), ==, "Length (empty: to the end of the file)");
   set (&d, "length", "0x0");
   text = open_fails (&d, FALSE);
@@ -779,7 +779,7 @@ test_posix_errors (void)
   set (&d, "posix-length", "0");
   text = open_fails (&d, FALSE);
   ps_assert_contains (text, "length \"0\": must not be zero");
-  ps_assert_contains (text, "leave it empty");
+  ps_assert_contains (text, "give no length");
   g_assert_cmpstr (error_row_title (&d), ==, "Length (empty: to the end)");
   set (&d, "posix-length", "");
 

@@ -26,25 +26,45 @@ typedef struct
   char      *path;
   PsWindow  *window;
   GtkWindow *dialog;
-  guint      probes;       /* "probe-finished" seen */
-  guint      failures;     /* "action-failed" seen */
+  guint      probes;       /* the session's "probe-finished" seen */
 } Fixture;
 
 static void
-on_probe_finished (PsWindow            *window,
+on_probe_finished (PsSession           *session,
                    const PsProbeResult *result,
                    Fixture             *f)
 {
   f->probes++;
 }
 
-static void
-on_action_failed (PsWindow     *window,
-                  const char   *action,
-                  const GError *error,
-                  Fixture      *f)
+static PsSession *
+session_of (Fixture *f)
 {
-  f->failures++;
+  return ps_window_get_session (f->window);
+}
+
+/* Probes and sweeps the session refused or that failed: its log says so. */
+static guint
+failures (Fixture *f)
+{
+  GListModel *log = G_LIST_MODEL (ps_session_get_log (session_of (f)));
+  guint n = 0;
+
+  ps_event_log_flush (ps_session_get_log (session_of (f)));
+  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
+    {
+      g_autoptr(PsLogEntry) entry = g_list_model_get_item (log, i);
+      const char *text = ps_log_entry_get_text (entry);
+
+      n += ps_log_entry_is_error (entry) && (g_str_has_prefix (text, "probe: ") || g_str_has_prefix (text, "probe-sweep: "));
+    }
+  return n;
+}
+
+static gboolean
+sweep_over (gpointer data)
+{
+  return !ps_session_is_sweeping (session_of (data));
 }
 
 /* A file of size bytes, A to Z over and over, mapped length bytes long
@@ -76,11 +96,11 @@ fixture_open_sized (Fixture    *f,
   spec.flags = flags;
   g_assert_true (ps_window_open_spec (f->window, &spec, &error));
   g_assert_no_error (error);
-  g_signal_connect (f->window, "probe-finished", G_CALLBACK (on_probe_finished), f);
-  g_signal_connect (f->window, "action-failed", G_CALLBACK (on_action_failed), f);
+  g_signal_connect (session_of (f), "probe-finished", G_CALLBACK (on_probe_finished), f);
 
   /* as win.probe-dialog opens it: at the first byte past EOF */
-  f->dialog = ps_probe_dialog_new (f->window, ps_source_get_geometry (ps_window_get_source (f->window))->data_length);
+  f->dialog = ps_probe_dialog_new (GTK_WINDOW (f->window), session_of (f),
+                                   ps_source_get_geometry (ps_session_get_source (session_of (f)))->data_length);
   g_assert_true (gtk_window_get_transient_for (f->dialog) == GTK_WINDOW (f->window));
   gtk_window_present (f->dialog);
   ps_ui_test_wait_drawn (GTK_WIDGET (f->dialog));
@@ -129,16 +149,31 @@ type_offset (Fixture    *f,
   gtk_editable_set_text (GTK_EDITABLE (child (f, "offset_row")), text);
 }
 
-/* Types the offset, presses Probe; expects exactly one probe. */
+typedef struct
+{
+  Fixture *f;
+  guint    n;
+} ProbesWanted;
+
+static gboolean
+probes_reach (gpointer data)
+{
+  ProbesWanted *w = data;
+  return w->f->probes >= w->n;
+}
+
+/* Types the offset, presses Probe; expects exactly one probe, which the
+ * main loop does not wait for. */
 static void
 probe (Fixture    *f,
        const char *offset)
 {
-  guint probes = f->probes;
+  ProbesWanted w = { f, f->probes + 1 };
 
   type_offset (f, offset);
   ps_ui_test_click (child (f, "probe_button"));
-  g_assert_cmpuint (f->probes, ==, probes + 1);
+  g_assert_true (ps_test_wait_until (probes_reach, &w, 10000));
+  g_assert_cmpuint (f->probes, ==, w.n);
   g_assert_false (gtk_widget_get_visible (child (f, "error_label")));
 }
 
@@ -227,19 +262,6 @@ assert_strip_drawn (Fixture  *f,
       g_assert_cmpuint (counts[i], >, 100);
     else
       g_assert_cmpuint (counts[i], <, 100);
-}
-
-typedef struct
-{
-  Fixture *f;
-  guint    n;
-} ProbesWanted;
-
-static gboolean
-probes_reach (gpointer data)
-{
-  ProbesWanted *w = data;
-  return w->f->probes >= w->n;
 }
 
 /* ---- the four outcomes ---- */
@@ -360,7 +382,7 @@ test_write_warning (void)
   ps_assert_contains (text_of (&f, "write_warning_label"), "its own copy");
   probe (&f, "10");
   g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "ok");
-  g_assert_cmpint (ps_source_get_data (ps_window_get_source (f.window))[10], ==, 'A' + 10);
+  g_assert_cmpint (ps_source_get_data (ps_session_get_source (ps_window_get_session (f.window)))[10], ==, 'A' + 10);
   fixture_close (&f);
 }
 
@@ -399,7 +421,7 @@ assert_refused (Fixture    *f,
   /* nor does the action, asked directly */
   gtk_widget_activate_action (GTK_WIDGET (f->dialog), "probe.run", NULL);
   g_assert_cmpuint (f->probes, ==, 0);
-  g_assert_cmpuint (f->failures, ==, 0);
+  g_assert_cmpuint (failures (f), ==, 0);
 }
 
 static void
@@ -420,7 +442,7 @@ test_bad_offset (void)
   g_autofree char *log_after = NULL;
 
   fixture_open (&f, "probe-dialog-bad", PS_MAP_DEFAULT);
-  log_before = ps_event_log_to_text (ps_window_get_log (f.window));
+  log_before = ps_event_log_to_text (ps_session_get_log (ps_window_get_session (f.window)));
 
   assert_refused (&f, "12x", "12x");
   assert_accepted (&f, "12");
@@ -438,14 +460,14 @@ test_bad_offset (void)
   assert_accepted (&f, "0x3fff");
   assert_accepted (&f, "0x3000");
 
-  log_after = ps_event_log_to_text (ps_window_get_log (f.window));
+  log_after = ps_event_log_to_text (ps_session_get_log (ps_window_get_session (f.window)));
   g_assert_cmpstr (log_after, ==, log_before);   /* no fork, no probe */
   g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "Not probed yet");
 
   /* a Sweep leaves the offset's problem in place */
   type_offset (&f, "0x4000");
   ps_ui_test_click (child (&f, "sweep_button"));
-  g_assert_cmpuint (f.failures, ==, 0);
+  g_assert_cmpuint (failures (&f), ==, 0);
   g_assert_true (gtk_widget_has_css_class (child (&f, "offset_row"), "error"));
   ps_assert_contains (text_of (&f, "error_label"), "past the guard page");
   g_assert_false (gtk_widget_is_sensitive (child (&f, "probe_button")));
@@ -490,19 +512,25 @@ test_sweep (void)
 {
   Fixture f = { 0 };
 
+  g_autoptr(GBytes) marks = NULL;
+  const guint8 *mark;
+
   fixture_open (&f, "probe-dialog-sweep", PS_MAP_DEFAULT);
   ps_ui_test_click (child (&f, "sweep_button"));
+  g_assert_true (ps_test_wait_until (sweep_over, &f, 20000));
   g_assert_false (gtk_widget_get_visible (child (&f, "error_label")));
-  g_assert_cmpuint (f.failures, ==, 0);
+  g_assert_cmpuint (failures (&f), ==, 0);
   g_assert_true (gtk_widget_get_visible (child (&f, "status_label")));
   ps_assert_contains (text_of (&f, "status_label"), "Probed 4 pages");
   /* pages 0 (from EOF: zero-tail), 1 and 2 (SIGBUS), 3 (the guard: SIGSEGV) */
-  g_assert_nonnull (f.window->probe_marks);
-  g_assert_cmpuint (f.window->n_probe_marks, ==, 4);
-  g_assert_cmpint (f.window->probe_marks[0], ==, PS_PROBE_ZERO_TAIL + 1);
-  g_assert_cmpint (f.window->probe_marks[1], ==, PS_PROBE_SIGBUS + 1);
-  g_assert_cmpint (f.window->probe_marks[2], ==, PS_PROBE_SIGBUS + 1);
-  g_assert_cmpint (f.window->probe_marks[3], ==, PS_PROBE_SIGSEGV + 1);
+  marks = ps_session_get_probe_marks (session_of (&f));
+  g_assert_nonnull (marks);
+  g_assert_cmpuint (g_bytes_get_size (marks), ==, 4);
+  mark = g_bytes_get_data (marks, NULL);
+  g_assert_cmpint (mark[0], ==, PS_PROBE_ZERO_TAIL + 1);
+  g_assert_cmpint (mark[1], ==, PS_PROBE_SIGBUS + 1);
+  g_assert_cmpint (mark[2], ==, PS_PROBE_SIGBUS + 1);
+  g_assert_cmpint (mark[3], ==, PS_PROBE_SIGSEGV + 1);
   fixture_close (&f);
 }
 

@@ -3220,7 +3220,7 @@ test_spec_errors (void)
     { "posix:/x?size=4096", "apply only with create" },
     { "posix:/x?mode=600", "apply only with create" },
     { "posix:/x?create", "create needs a size" },
-    { "posix:/x?create&size=0", "not zero" },
+    { "posix:/x?create&size=0", "must not be zero" },
     { "posix:/x?create&size=4096&offset=4096", "offset does not apply to posix" },
     { "posix:/x?create&size=4096&private", "private does not apply to posix" },
     { "file:/x?offset=100", "must be a multiple of the page size" },

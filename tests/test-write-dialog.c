@@ -239,7 +239,7 @@ test_bad_data (void)
 {
   g_autofree char *path = ps_test_make_file ("write-dlg-bad", 4 * PAGE, 'a');
   PsWindow *window = open_window (path, PS_MAP_WRITABLE, 0);
-  guint8 *data = ps_source_get_data (ps_window_get_source (window));
+  guint8 *data = ps_source_get_data (ps_session_get_source (ps_window_get_session (window)));
   GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
   const char *text;
 
@@ -323,7 +323,7 @@ test_write (void)
 {
   g_autofree char *path = ps_test_make_file ("write-dlg-ok", 4 * PAGE, 'a');
   PsWindow *window = open_window (path, PS_MAP_WRITABLE, 0);
-  guint8 *data = ps_source_get_data (ps_window_get_source (window));
+  guint8 *data = ps_source_get_data (ps_session_get_source (ps_window_get_session (window)));
   GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
   GtkWindow *msync;
 
@@ -494,7 +494,7 @@ test_private (void)
 {
   g_autofree char *path = ps_test_make_file ("write-dlg-private", 2 * PAGE, 'p');
   PsWindow *window = open_window (path, PS_MAP_WRITABLE | PS_MAP_PRIVATE, 0);
-  guint8 *data = ps_source_get_data (ps_window_get_source (window));
+  guint8 *data = ps_source_get_data (ps_session_get_source (ps_window_get_session (window)));
   GtkWindow *dialog = open_dialog (window, "win.write-dialog", "PsWriteDialog");
   GtkWindow *msync;
 

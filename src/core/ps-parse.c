@@ -7,6 +7,7 @@
 #include <sys/ipc.h>
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "ps-parse.h"
 
@@ -106,7 +107,7 @@ ps_parse_length (const char *text,
   if (!parse_number (text, what, TRUE, out, error))
     return FALSE;
   if (*out == 0)
-    return invalid (error, what, text, _("must not be zero; leave it out to go to the end"));
+    return invalid (error, what, text, _("must not be zero; to go to the end, give no length"));
   return TRUE;
 }
 
@@ -252,6 +253,13 @@ ps_posix_name_normalize (const char *name,
       return NULL;
     }
   return g_strconcat ("/", bare, NULL);
+}
+
+char *
+ps_format_offset (guint64 offset)
+{
+  /* TRANSLATORS: an offset into the mapping, e.g. "0x2064 (8292)" */
+  return g_strdup_printf (_("0x%" PRIx64 " (%" PRIu64 ")"), offset, offset);
 }
 
 char *

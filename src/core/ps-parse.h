@@ -39,6 +39,9 @@ char    *ps_posix_name_normalize (const char *name,
                                   GError    **error);
 
 char    *ps_format_size    (guint64     bytes);
+/* An offset as the app shows it: hex, as the log has it, then decimal:
+ * "0x2064 (8292)". */
+char    *ps_format_offset  (guint64     offset);
 
 /* A path or segment name as it may be shown: valid UTF-8 with no control
  * characters. Bytes that are not UTF-8 and control characters become \xHH

@@ -153,7 +153,8 @@ refuse (PsSession    *self,
   va_start (args, format);
   reason = g_strdup_vprintf (format, args);
   va_end (args);
-  ps_event_log_add (self->log, TRUE, "%s refused: %s", action, reason);
+  /* the log says what the caller hears, word for word */
+  ps_event_log_add (self->log, TRUE, "%s: %s", action, reason);
   g_set_error (error, G_IO_ERROR, code, "%s: %s", action, reason);
   return FALSE;
 }
@@ -166,7 +167,7 @@ failed (PsSession   *self,
         const char  *action,
         GError      *local_error)
 {
-  ps_event_log_add (self->log, TRUE, "%s failed: %s", action, local_error->message);
+  ps_event_log_add (self->log, TRUE, "%s: %s", action, local_error->message);
   g_propagate_prefixed_error (error, local_error, "%s: ", action);
   return FALSE;
 }
@@ -652,8 +653,8 @@ msync_done (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      ps_event_log_add (self->log, TRUE, "msync failed: %s", error->message);
       g_prefix_error (&error, "msync: ");
+      ps_event_log_add (self->log, TRUE, "%s", error->message);
       g_task_return_error (outer, error);
       return;
     }

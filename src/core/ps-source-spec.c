@@ -469,7 +469,7 @@ check_spec (const PsSourceSpec  *spec,
       return refuse (field, PS_SPEC_FIELD_OBJECT, error, G_IO_ERROR_INVALID_ARGUMENT, _("unknown kind of source %d"), (int) spec->kind);
     }
   if (spec->create && spec->size == 0)
-    return refuse (field, PS_SPEC_FIELD_SIZE, error, G_IO_ERROR_INVALID_ARGUMENT, _("create needs a size that is not zero"));
+    return refuse (field, PS_SPEC_FIELD_SIZE, error, G_IO_ERROR_INVALID_ARGUMENT, _("the size must not be zero: a new segment needs one"));
   if (!check_mapping_options (spec, dashes, field, error))
     return FALSE;
   if (spec->offset % page != 0)
