@@ -11,6 +11,7 @@
 #include "ps-application.h"
 #include "ps-parse.h"
 #include "ps-segments.h"
+#include "ps-segments-output.h"
 #include "ps-window.h"
 
 #define MAX_RECENT 10
@@ -21,6 +22,7 @@ struct _PsApplication
 
   GSettings      *settings;
   gboolean        echo_log;
+  gboolean        quit_on_signals;
   int             exit_status;   /* 1 once a source named on the command line failed to open */
 };
 
@@ -37,7 +39,11 @@ static const GOptionEntry option_entries[] = {
   { "offset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Map from this offset (a multiple of the page size)"), N_("N") },
   { "length", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Map this many bytes (default: the size of the object)"), N_("N") },
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the SysV and POSIX segments and who maps them, then exit"), NULL },
+  { "output", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --list: the columns to print, e.g. KEY,ID,SIZE,MAPPED-BY"), N_("COLUMNS") },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print JSON"), NULL },
+  { "raw", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print raw cells for scripts"), NULL },
+  { "noheadings", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print no headings"), NULL },
+  { "bytes", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print sizes in bytes"), NULL },
   { "log", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print every system call the app makes to stdout"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
@@ -174,29 +180,32 @@ ps_application_parse_options (GVariantDict  *options,
 }
 
 static int
-print_list (gboolean json)
+print_list (GVariantDict *options)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) sysv = ps_segments_list_sysv (&error);
-  g_autoptr(GPtrArray) posix = NULL;
   g_autofree char *text = NULL;
+  PsListOptions list = { PS_LIST_TABLE, FALSE, FALSE, NULL };
 
-  if (sysv == NULL)
+  if (g_variant_dict_contains (options, "json") && g_variant_dict_contains (options, "raw"))
+    {
+      g_printerr ("pagescope: %s\n", _("--json and --raw are two formats: give one"));
+      return 2;
+    }
+  if (g_variant_dict_contains (options, "json"))
+    list.format = PS_LIST_JSON;
+  else if (g_variant_dict_contains (options, "raw"))
+    list.format = PS_LIST_RAW;
+  list.noheadings = g_variant_dict_contains (options, "noheadings");
+  list.bytes = g_variant_dict_contains (options, "bytes");
+  lookup_string (options, "output", &list.columns);
+
+  text = ps_segments_list_output (&list, &error);
+  if (text == NULL)
     {
       g_printerr ("pagescope: %s\n", error->message);
-      return 1;
+      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ? 2 : 1;
     }
-  posix = ps_segments_list_posix (&error);
-  if (posix == NULL)
-    {
-      g_printerr ("pagescope: %s\n", error->message);
-      return 1;
-    }
-  ps_segments_find_mappers (sysv, posix);
-  text = json ? ps_segments_format_json (sysv, posix) : ps_segments_format_table (sysv, posix);
   fputs (text, stdout);
-  if (!g_str_has_suffix (text, "\n"))
-    fputc ('\n', stdout);
   return 0;
 }
 
@@ -206,6 +215,7 @@ static int
 ps_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
 {
+  static const char *list_only[] = { "json", "output", "raw", "noheadings", "bytes" };
   g_autoptr(GError) error = NULL;
   PsSourceSpec spec;
   gboolean has_source, demo;
@@ -223,16 +233,19 @@ ps_application_handle_local_options (GApplication *app,
       for (guint i = 0; i < G_N_ELEMENTS (others); i++)
         if (g_variant_dict_contains (options, others[i]))
           {
-            g_printerr ("pagescope: %s\n", _("--list prints the segment tables and exits: it takes only --json"));
+            g_printerr ("pagescope: %s\n", _("--list prints the segment tables and exits: it takes only --output, --json, --raw, --noheadings and --bytes"));
             return 2;
           }
-      return print_list (g_variant_dict_contains (options, "json"));
+      return print_list (options);
     }
-  if (g_variant_dict_contains (options, "json"))
-    {
-      g_printerr ("pagescope: --json goes with --list\n");
-      return 2;
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (list_only); i++)
+    if (g_variant_dict_contains (options, list_only[i]))
+      {
+        g_autofree char *message = g_strdup_printf (_("--%s goes with --list"), list_only[i]);
+
+        g_printerr ("pagescope: %s\n", message);
+        return 2;
+      }
 
   if (!ps_application_parse_options (options, &spec, &has_source, &demo, &error))
     {
@@ -401,15 +414,24 @@ on_quit_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-void
-ps_application_quit_on_signals (PsApplication *self)
+/* Armed when the primary instance starts: before that (--list, --help, a
+ * second instance handing its command line over) no main loop would run the
+ * handler, so a signal must keep its default action. */
+static void
+arm_quit_signals (PsApplication *self)
 {
   static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
 
-  g_return_if_fail (PS_IS_APPLICATION (self));
-
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     g_unix_signal_add_full (G_PRIORITY_HIGH, signals[i], on_quit_signal, self, NULL);
+}
+
+void
+ps_application_quit_on_signals (PsApplication *self)
+{
+  g_return_if_fail (PS_IS_APPLICATION (self));
+
+  self->quit_on_signals = TRUE;
 }
 
 static const GActionEntry app_actions[] = {
@@ -452,6 +474,8 @@ ps_application_startup (GApplication *app)
   };
 
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);
+  if (self->quit_on_signals)
+    arm_quit_signals (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
