@@ -3,10 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <locale.h>
 #include <poll.h>
-#include <pwd.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -1439,18 +1437,6 @@ test_sysv_command (void)
 #define ENV_DETACHED   "PAGESCOPE_TEST_DETACHED_SHMID"
 #define ENV_POSIX      "PAGESCOPE_TEST_POSIX_NAME"
 
-static void
-become_nobody (void)
-{
-  struct passwd *nobody = getpwnam ("nobody");
-
-  g_assert_nonnull (nobody);
-  g_assert_cmpint (setgroups (0, NULL), ==, 0);
-  g_assert_cmpint (setgid (nobody->pw_gid), ==, 0);
-  g_assert_cmpint (setuid (nobody->pw_uid), ==, 0);
-  g_assert_cmpint (geteuid (), ==, nobody->pw_uid);
-}
-
 /* In a child that is user nobody: root's holder is not ours to read. */
 static void
 as_nobody_subprocess (void)
@@ -1464,7 +1450,7 @@ as_nobody_subprocess (void)
   g_auto(GStrv) lines = NULL;
   PsSysvSegment *segment;
 
-  become_nobody ();
+  g_assert_true (ps_test_become_nobody ());
   list_all (&sysv, &posix);
   segment = get_sysv (sysv, attached);
   g_assert_cmpuint (segment->nattch, ==, 1);
@@ -1517,7 +1503,7 @@ test_as_nobody (void)
       as_nobody_subprocess ();
       return;
     }
-  if (geteuid () != 0 || getpwnam ("nobody") == NULL)
+  if (geteuid () != 0)
     {
       g_test_skip ("needs root, to become user nobody");
       return;
