@@ -494,20 +494,25 @@ action_open (GSimpleAction *action,
     g_printerr ("pagescope: app.open: %s\n", error->message);
 }
 
+/* The same links, copyright and developers as the metainfo (meson.build). */
 static void
 action_about (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
-  static const char *developers[] = { "The Pagescope developers", NULL };
+  const char *developers[] = { _("The Pagescope developers"), NULL };
 
   adw_show_about_window (parent,
                          "application-name", "Pagescope",
                          "application-icon", APP_ID,
                          "version", PACKAGE_VERSION,
                          "comments", _("See mapped memory and shared-memory segments change live."),
+                         "developer-name", developers[0],
                          "developers", developers,
+                         "website", PACKAGE_HOMEPAGE,
+                         "issue-url", PACKAGE_BUGTRACKER,
+                         "copyright", PACKAGE_COPYRIGHT,
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "translator-credits", _("translator-credits"),
                          NULL);
