@@ -453,7 +453,10 @@ forward_to_window (GSimpleAction *action,
 
   if (window == NULL)
     {
-      g_printerr ("pagescope: app.%s refused: no window to apply it to\n", g_action_get_name (G_ACTION (action)));
+      g_autofree char *message = g_strdup_printf (_("app.%s refused: no window to apply it to"),
+                                                  g_action_get_name (G_ACTION (action)));
+
+      g_printerr ("pagescope: %s\n", message);
       return;
     }
   gtk_widget_activate_action_variant (GTK_WIDGET (window), name, parameter);
