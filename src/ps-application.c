@@ -66,6 +66,7 @@ static gboolean
 check_mapping_options (GVariantDict  *options,
                        PsSourceSpec  *spec,
                        gboolean       demo,
+                       gboolean       has_source,
                        GError       **error)
 {
   static const char *mapping[] = { "private", "writable", "offset", "length" };
@@ -82,7 +83,7 @@ check_mapping_options (GVariantDict  *options,
           }
       return TRUE;
     }
-  if (spec->kind == PS_SOURCE_FILE && spec->path == NULL)
+  if (!has_source)
     return TRUE;   /* no source named: nothing to check */
   return ps_source_spec_check_options (spec, NULL, error);
 }
@@ -164,7 +165,8 @@ parse_source (GVariantDict  *options,
       return FALSE;
     }
   *has_source = named > 0 && !demo;
-  return check_mapping_options (options, spec, demo, error);
+  /* each FILE is checked with its path (ps_application_parse_options) */
+  return check_mapping_options (options, spec, demo, *has_source && !files, error);
 }
 
 gboolean
@@ -195,6 +197,8 @@ ps_application_parse_options (GVariantDict  *options,
 
       file.path = g_strdup (files[i]);
       g_array_append_val (specs, file);
+      if (!ps_source_spec_check_options (&file, NULL, error))
+        return FALSE;
     }
   if (files == NULL && has_source)
     {
