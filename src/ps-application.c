@@ -11,6 +11,7 @@
 #include "ps-application.h"
 #include "ps-parse.h"
 #include "ps-segments.h"
+#include "ps-segments-output.h"
 #include "ps-window.h"
 
 #define MAX_RECENT 10
@@ -21,6 +22,7 @@ struct _PsApplication
 
   GSettings      *settings;
   gboolean        echo_log;
+  gboolean        quit_on_signals;
   int             exit_status;   /* 1 once a source named on the command line failed to open */
 };
 
@@ -37,7 +39,11 @@ static const GOptionEntry option_entries[] = {
   { "offset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Map from this offset (a multiple of the page size)"), N_("N") },
   { "length", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Map this many bytes (default: the size of the object)"), N_("N") },
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the SysV and POSIX segments and who maps them, then exit"), NULL },
+  { "output", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --list: the columns to print, e.g. KEY,ID,SIZE,MAPPED-BY"), N_("COLUMNS") },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print JSON"), NULL },
+  { "raw", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print raw cells for scripts"), NULL },
+  { "noheadings", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print no headings"), NULL },
+  { "bytes", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print sizes in bytes"), NULL },
   { "log", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print every system call the app makes to stdout"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
@@ -60,6 +66,7 @@ static gboolean
 check_mapping_options (GVariantDict  *options,
                        PsSourceSpec  *spec,
                        gboolean       demo,
+                       gboolean       has_source,
                        GError       **error)
 {
   static const char *mapping[] = { "private", "writable", "offset", "length" };
@@ -76,37 +83,27 @@ check_mapping_options (GVariantDict  *options,
           }
       return TRUE;
     }
-  if (spec->kind == PS_SOURCE_FILE && spec->path == NULL)
+  if (!has_source)
     return TRUE;   /* no source named: nothing to check */
   return ps_source_spec_check_options (spec, NULL, error);
 }
 
-gboolean
-ps_application_parse_options (GVariantDict  *options,
-                              PsSourceSpec  *spec,
-                              gboolean      *has_source,
-                              gboolean      *demo,
-                              GError       **error)
+/* The source named by everything but FILE, or the kind and mapping options
+ * every FILE shares; FALSE with an error for a malformed one. */
+static gboolean
+parse_source (GVariantDict  *options,
+              gboolean       files,
+              gboolean       demo,
+              PsSourceSpec  *spec,
+              gboolean      *has_source,
+              GError       **error)
 {
-  g_autofree const char **files = NULL;
   const char *text;
-  guint named = 0;
+  guint named = demo;
 
-  memset (spec, 0, sizeof *spec);
-  *has_source = FALSE;
-  *demo = g_variant_dict_contains (options, "demo");
-  named += *demo;
-
-  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &files) && files[0] != NULL)
+  if (files)
     {
-      if (files[1] != NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("one FILE at a time (got \"%s\" and \"%s\")"), files[0], files[1]);
-          return FALSE;
-        }
       spec->kind = PS_SOURCE_FILE;
-      spec->path = g_strdup (files[0]);
       named++;
     }
   if (lookup_string (options, "sysv", &text))
@@ -167,36 +164,78 @@ ps_application_parse_options (GVariantDict  *options,
                            _("--private, --writable, --offset and --length need a source to apply to"));
       return FALSE;
     }
-  if (!check_mapping_options (options, spec, *demo, error))
+  *has_source = named > 0 && !demo;
+  /* each FILE is checked with its path (ps_application_parse_options) */
+  return check_mapping_options (options, spec, demo, *has_source && !files, error);
+}
+
+gboolean
+ps_application_parse_options (GVariantDict  *options,
+                              GArray       **sources,
+                              gboolean      *demo,
+                              GError       **error)
+{
+  g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (PsSourceSpec));
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_autofree const char **files = NULL;
+  gboolean has_source;
+
+  g_array_set_clear_func (specs, (GDestroyNotify) ps_source_spec_clear);
+  *sources = NULL;
+  *demo = g_variant_dict_contains (options, "demo");
+  if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &files) || files[0] == NULL)
+    g_clear_pointer (&files, g_free);
+
+  if (!parse_source (options, files != NULL, *demo, &spec, &has_source, error))
     return FALSE;
-  *has_source = named > 0 && !*demo;
+
+  /* Exec=pagescope %F: a file manager gives every file it was asked to open,
+   * each with the same mapping options */
+  for (guint i = 0; files != NULL && files[i] != NULL; i++)
+    {
+      PsSourceSpec file = spec;
+
+      file.path = g_strdup (files[i]);
+      g_array_append_val (specs, file);
+      if (!ps_source_spec_check_options (&file, NULL, error))
+        return FALSE;
+    }
+  if (files == NULL && has_source)
+    {
+      g_array_append_val (specs, spec);
+      memset (&spec, 0, sizeof spec);
+    }
+  *sources = g_steal_pointer (&specs);
   return TRUE;
 }
 
 static int
-print_list (gboolean json)
+print_list (GVariantDict *options)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) sysv = ps_segments_list_sysv (&error);
-  g_autoptr(GPtrArray) posix = NULL;
   g_autofree char *text = NULL;
+  PsListOptions list = { PS_LIST_TABLE, FALSE, FALSE, NULL };
 
-  if (sysv == NULL)
+  if (g_variant_dict_contains (options, "json") && g_variant_dict_contains (options, "raw"))
+    {
+      g_printerr ("pagescope: %s\n", _("--json and --raw are two formats: give one"));
+      return 2;
+    }
+  if (g_variant_dict_contains (options, "json"))
+    list.format = PS_LIST_JSON;
+  else if (g_variant_dict_contains (options, "raw"))
+    list.format = PS_LIST_RAW;
+  list.noheadings = g_variant_dict_contains (options, "noheadings");
+  list.bytes = g_variant_dict_contains (options, "bytes");
+  lookup_string (options, "output", &list.columns);
+
+  text = ps_segments_list_output (&list, &error);
+  if (text == NULL)
     {
       g_printerr ("pagescope: %s\n", error->message);
-      return 1;
+      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ? 2 : 1;
     }
-  posix = ps_segments_list_posix (&error);
-  if (posix == NULL)
-    {
-      g_printerr ("pagescope: %s\n", error->message);
-      return 1;
-    }
-  ps_segments_find_mappers (sysv, posix);
-  text = json ? ps_segments_format_json (sysv, posix) : ps_segments_format_table (sysv, posix);
   fputs (text, stdout);
-  if (!g_str_has_suffix (text, "\n"))
-    fputc ('\n', stdout);
   return 0;
 }
 
@@ -206,9 +245,10 @@ static int
 ps_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
 {
+  static const char *list_only[] = { "json", "output", "raw", "noheadings", "bytes" };
   g_autoptr(GError) error = NULL;
-  PsSourceSpec spec;
-  gboolean has_source, demo;
+  g_autoptr(GArray) sources = NULL;
+  gboolean demo;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -223,24 +263,104 @@ ps_application_handle_local_options (GApplication *app,
       for (guint i = 0; i < G_N_ELEMENTS (others); i++)
         if (g_variant_dict_contains (options, others[i]))
           {
-            g_printerr ("pagescope: %s\n", _("--list prints the segment tables and exits: it takes only --json"));
+            g_printerr ("pagescope: %s\n", _("--list prints the segment tables and exits: it takes only --output, --json, --raw, --noheadings and --bytes"));
             return 2;
           }
-      return print_list (g_variant_dict_contains (options, "json"));
+      return print_list (options);
     }
-  if (g_variant_dict_contains (options, "json"))
-    {
-      g_printerr ("pagescope: --json goes with --list\n");
-      return 2;
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (list_only); i++)
+    if (g_variant_dict_contains (options, list_only[i]))
+      {
+        g_autofree char *message = g_strdup_printf (_("--%s goes with --list"), list_only[i]);
 
-  if (!ps_application_parse_options (options, &spec, &has_source, &demo, &error))
+        g_printerr ("pagescope: %s\n", message);
+        return 2;
+      }
+
+  if (!ps_application_parse_options (options, &sources, &demo, &error))
     {
       g_printerr ("pagescope: %s\n", error->message);
       return 2;
     }
-  ps_source_spec_clear (&spec);
   return -1;
+}
+
+/* ---- a command line GOption cannot parse ---- */
+
+/* --help and its kin: GApplication prints the help, whatever else is there. */
+static gboolean
+asks_for_help (char **arguments)
+{
+  static const char *help[] = { "-h", "-?", "--help", "--help-all", "--help-gapplication" };
+
+  for (guint i = 1; arguments[i] != NULL && strcmp (arguments[i], "--") != 0; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (help); j++)
+      if (strcmp (arguments[i], help[j]) == 0)
+        return TRUE;
+  return FALSE;
+}
+
+typedef union
+{
+  gboolean   flag;
+  char      *text;
+  char     **texts;
+} OptionValue;
+
+/* Parses a copy of the arguments with the options GApplication will parse
+ * them with, into values that are then dropped. */
+static gboolean
+parses (char  **arguments,
+        GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  GOptionEntry entries[G_N_ELEMENTS (option_entries) + 1];
+  OptionValue values[G_N_ELEMENTS (option_entries)];
+  g_auto(GStrv) copy = g_strdupv (arguments);
+  gboolean ok;
+
+  memset (values, 0, sizeof values);
+  for (guint i = 0; i < G_N_ELEMENTS (option_entries); i++)
+    {
+      entries[i] = option_entries[i];
+      if (entries[i].long_name != NULL)
+        entries[i].arg_data = &values[i];
+    }
+  /* GApplication's own, for a program that is not a service or a launcher */
+  entries[G_N_ELEMENTS (option_entries) - 1] = (GOptionEntry) { "gapplication-service", 0, 0, G_OPTION_ARG_NONE,
+                                                                &values[G_N_ELEMENTS (option_entries) - 1].flag,
+                                                                NULL, NULL };
+  entries[G_N_ELEMENTS (option_entries)] = (GOptionEntry) { NULL };
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_add_main_entries (context, entries, NULL);
+  ok = g_option_context_parse_strv (context, &copy, error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (option_entries); i++)
+    if (entries[i].arg == G_OPTION_ARG_STRING || entries[i].arg == G_OPTION_ARG_FILENAME)
+      g_free (values[i].text);
+    else if (entries[i].arg == G_OPTION_ARG_STRING_ARRAY || entries[i].arg == G_OPTION_ARG_FILENAME_ARRAY)
+      g_strfreev (values[i].texts);
+  return ok;
+}
+
+/* GApplication answers an unknown option or a missing value with GOption's
+ * bare message and status 1: say it as every other refusal, with status 2. */
+static gboolean
+ps_application_local_command_line (GApplication   *app,
+                                   char         ***arguments,
+                                   int            *exit_status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!asks_for_help (*arguments) && !parses (*arguments, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s (see --help)"), error->message);
+
+      g_printerr ("pagescope: %s\n", message);
+      *exit_status = 2;
+      return TRUE;
+    }
+  return G_APPLICATION_CLASS (ps_application_parent_class)->local_command_line (app, arguments, exit_status);
 }
 
 static PsWindow *
@@ -252,32 +372,24 @@ new_window (PsApplication *self)
   return window;
 }
 
-static int
-ps_application_command_line (GApplication            *app,
-                             GApplicationCommandLine *cmdline)
+/* One window, opening spec (or the demo, or nothing); FALSE when what it
+ * was to open failed, which the window and stderr say. */
+static gboolean
+open_window (PsApplication           *self,
+             GApplicationCommandLine *cmdline,
+             PsSourceSpec            *spec,
+             gboolean                 demo)
 {
-  PsApplication *self = PS_APPLICATION (app);
-  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
   g_autoptr(GError) error = NULL;
-  PsSourceSpec spec;
-  gboolean has_source, demo;
   PsWindow *window;
 
-  if (g_variant_dict_contains (options, "log"))
-    self->echo_log = TRUE;
-
-  if (!ps_application_parse_options (options, &spec, &has_source, &demo, &error))
-    {
-      g_application_command_line_printerr (cmdline, "pagescope: %s\n", error->message);
-      return 2;
-    }
-
   /* a relative FILE is relative to the invoking process */
-  if (has_source && spec.kind == PS_SOURCE_FILE && !g_path_is_absolute (spec.path))
+  if (spec != NULL && spec->kind == PS_SOURCE_FILE && !g_path_is_absolute (spec->path))
     {
-      char *path = g_build_filename (g_application_command_line_get_cwd (cmdline), spec.path, NULL);
-      g_free (spec.path);
-      spec.path = path;
+      char *path = g_build_filename (g_application_command_line_get_cwd (cmdline), spec->path, NULL);
+
+      g_free (spec->path);
+      spec->path = path;
     }
 
   /* open before presenting: the scanner's first pass runs while the window
@@ -285,14 +397,40 @@ ps_application_command_line (GApplication            *app,
   window = ps_window_new (self);
   if (demo && !ps_window_open_demo (window, &error))
     g_application_command_line_printerr (cmdline, "pagescope: %s\n", error->message);
-  else if (has_source && !ps_window_open_spec (window, &spec, &error))
+  else if (spec != NULL && !ps_window_open_spec (window, spec, &error))
     g_application_command_line_printerr (cmdline, "pagescope: %s\n", error->message);
   gtk_window_present (GTK_WINDOW (window));
+  return error == NULL;
+}
 
-  ps_source_spec_clear (&spec);
-  if (error != NULL && !g_application_command_line_get_is_remote (cmdline))
+static int
+ps_application_command_line (GApplication            *app,
+                             GApplicationCommandLine *cmdline)
+{
+  PsApplication *self = PS_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) sources = NULL;
+  gboolean demo, failed = FALSE;
+
+  if (g_variant_dict_contains (options, "log"))
+    self->echo_log = TRUE;
+
+  if (!ps_application_parse_options (options, &sources, &demo, &error))
+    {
+      g_application_command_line_printerr (cmdline, "pagescope: %s\n", error->message);
+      return 2;
+    }
+
+  /* a window for each source; one for the demo, or an empty one */
+  if (sources->len == 0)
+    failed = !open_window (self, cmdline, NULL, demo);
+  for (guint i = 0; i < sources->len; i++)
+    failed |= !open_window (self, cmdline, &g_array_index (sources, PsSourceSpec, i), FALSE);
+
+  if (failed && !g_application_command_line_get_is_remote (cmdline))
     self->exit_status = 1;
-  return error != NULL ? 1 : 0;
+  return failed ? 1 : 0;
 }
 
 static void
@@ -319,7 +457,10 @@ forward_to_window (GSimpleAction *action,
 
   if (window == NULL)
     {
-      g_printerr ("pagescope: app.%s refused: no window to apply it to\n", g_action_get_name (G_ACTION (action)));
+      g_autofree char *message = g_strdup_printf (_("app.%s refused: no window to apply it to"),
+                                                  g_action_get_name (G_ACTION (action)));
+
+      g_printerr ("pagescope: %s\n", message);
       return;
     }
   /* a window's action that needs a source is disabled while nothing is
@@ -371,20 +512,25 @@ action_open (GSimpleAction *action,
     g_printerr ("pagescope: app.open: %s\n", error->message);
 }
 
+/* The same links, copyright and developers as the metainfo (meson.build). */
 static void
 action_about (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
-  static const char *developers[] = { "The Pagescope developers", NULL };
+  const char *developers[] = { _("The Pagescope developers"), NULL };
 
   adw_show_about_window (parent,
                          "application-name", "Pagescope",
                          "application-icon", APP_ID,
                          "version", PACKAGE_VERSION,
                          "comments", _("See mapped memory and shared-memory segments change live."),
+                         "developer-name", developers[0],
                          "developers", developers,
+                         "website", PACKAGE_HOMEPAGE,
+                         "issue-url", PACKAGE_BUGTRACKER,
+                         "copyright", PACKAGE_COPYRIGHT,
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "translator-credits", _("translator-credits"),
                          NULL);
@@ -412,15 +558,24 @@ on_quit_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-void
-ps_application_quit_on_signals (PsApplication *self)
+/* Armed when the primary instance starts: before that (--list, --help, a
+ * second instance handing its command line over) no main loop would run the
+ * handler, so a signal must keep its default action. */
+static void
+arm_quit_signals (PsApplication *self)
 {
   static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
 
-  g_return_if_fail (PS_IS_APPLICATION (self));
-
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     g_unix_signal_add_full (G_PRIORITY_HIGH, signals[i], on_quit_signal, self, NULL);
+}
+
+void
+ps_application_quit_on_signals (PsApplication *self)
+{
+  g_return_if_fail (PS_IS_APPLICATION (self));
+
+  self->quit_on_signals = TRUE;
 }
 
 static const GActionEntry app_actions[] = {
@@ -464,6 +619,8 @@ ps_application_startup (GApplication *app)
   };
 
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);
+  if (self->quit_on_signals)
+    arm_quit_signals (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
@@ -485,6 +642,7 @@ ps_application_class_init (PsApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = ps_application_finalize;
+  app_class->local_command_line = ps_application_local_command_line;
   app_class->handle_local_options = ps_application_handle_local_options;
   app_class->command_line = ps_application_command_line;
   app_class->activate = ps_application_activate;
@@ -495,7 +653,7 @@ static void
 ps_application_init (PsApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE] — see mapped memory change live"));
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE…] — see mapped memory change live"));
   g_application_set_option_context_summary (G_APPLICATION (self),
     _("Open a file, a SysV or POSIX shared-memory segment or an anonymous mapping,\n"
       "and watch its pages change as processes write to them.\n"

@@ -18,18 +18,18 @@ gboolean       ps_application_get_echo_log   (PsApplication *self);
 void           ps_application_add_recent     (PsApplication      *self,
                                               const PsSourceSpec *spec);
 
-/* Parses the source options of the command line (also used by tests):
- * FILE, --sysv, --shmid, --posix, --anon, --demo with --private, --writable,
- * --offset, --length. Returns FALSE with an error for malformed arguments;
- * *has_source is FALSE when none was named. */
 /* SIGINT, SIGTERM and SIGHUP quit as app.quit does: every window releases
  * what it opened (the demo file is removed) and its writer children are
- * stopped and reaped. For the program, not for tests. The application must
- * outlive its main loop. */
+ * stopped and reaped. Armed when the primary instance starts up. For the
+ * program, not for tests. The application must outlive its main loop. */
 void           ps_application_quit_on_signals (PsApplication *self);
+/* Parses the source options of the command line: FILE..., --sysv, --shmid,
+ * --posix, --anon, --demo with --private, --writable, --offset, --length.
+ * *sources: a GArray of PsSourceSpec, one for each FILE (each with the same
+ * mapping options) or the one source named; empty when none was (--demo is
+ * *demo). FALSE with an error for malformed arguments. */
 gboolean       ps_application_parse_options  (GVariantDict  *options,
-                                              PsSourceSpec  *spec,
-                                              gboolean      *has_source,
+                                              GArray       **sources,
                                               gboolean      *demo,
                                               GError       **error);
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <poll.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -16,7 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ps-parse.h"
 #include "ps-segments.h"
+#include "ps-segments-output.h"
 #include "ps-test-util.h"
 
 /* Every object a test makes is owned in a slot from the moment it exists.
@@ -515,6 +518,8 @@ test_sysv_list (void)
   g_assert_cmpuint (segment->rss, ==, 0);     /* nothing written: nothing allocated */
   g_assert_nonnull (segment->mappers);
   g_assert_cmpuint (segment->mappers->len, ==, 0);
+  /* no attach: nobody maps it, whatever /proc lets us read */
+  g_assert_true (segment->mappers_known);
 
   remove_sysv (&made);
   g_clear_pointer (&sysv, g_ptr_array_unref);
@@ -609,6 +614,8 @@ test_sysv_mappers (void)
   /* nattch counts attaches, not processes: one process attached twice is named once */
   g_assert_cmpuint (segment->nattch, ==, 3);
   assert_mappers (segment->mappers, twice, once);
+  /* the three attaches seen are all nattch counts */
+  g_assert_true (segment->mappers_known);
   g_assert_cmpint (segment->lpid, ==, once->pid);
 
   /* a second walk replaces the mappers, it does not add to them */
@@ -991,17 +998,25 @@ static const char json_checker[] =
   "    for k in keys:\n"
   "        assert type(s[k]) is int, (k, s)\n"
   "def mappers(s):\n"
-  "    for m in s['mappers']:\n"
+  "    assert type(s['mappers-known']) is bool, s\n"
+  "    if s['mapped-by'] is None:\n"
+  "        assert not s['mappers-known'], s\n"
+  "        return '?'\n"
+  "    for m in s['mapped-by']:\n"
   "        ints(m, ('pid',))\n"
   "        assert type(m['command']) is str\n"
-  "    return ','.join('%d/%s' % (m['pid'], m['command']) for m in s['mappers']) or '-'\n"
+  "    seen = ','.join('%d/%s' % (m['pid'], m['command']) for m in s['mapped-by']) or '-'\n"
+  "    return seen if s['mappers-known'] else seen + ',?'\n"
   "for s in doc['sysv']:\n"
-  "    ints(s, ('key', 'shmid', 'uid', 'size', 'nattch', 'cpid', 'lpid', 'atime', 'dtime', 'ctime', 'rss', 'swap'))\n"
-  "    assert s['key_hex'] == '0x%08x' % (s['key'] & 0xffffffff), s\n"
+  "    ints(s, ('key', 'id', 'uid', 'gid', 'cuid', 'cgid', 'size', 'nattch', 'ctime', 'cpid', 'lpid', 'rss', 'swap'))\n"
+  "    for k in ('attach', 'detach'):\n"
+  "        assert s[k] is None or (type(s[k]) is int and s[k] > 0), s\n"
+  "    assert 0 <= s['key'] <= 0xffffffff, s\n"
   "    assert type(s['owner']) is str\n"
-  "    print('sysv', s['shmid'], s['key_hex'], s['size'], s['perms'], s['status'] or '-', mappers(s))\n"
+  "    assert s['command'] is None or type(s['command']) is str\n"
+  "    print('sysv', s['id'], '0x%08x' % s['key'], s['size'], s['perms'], s['status'] or '-', mappers(s))\n"
   "for s in doc['posix']:\n"
-  "    ints(s, ('uid', 'size', 'allocated', 'mtime'))\n"
+  "    ints(s, ('uid', 'gid', 'size', 'allocated', 'mtime'))\n"
   "    assert type(s['owner']) is str\n"
   "    print('posix', s['name'].encode('utf-8').hex(), s['size'], s['perms'], mappers(s))\n";
 
@@ -1032,6 +1047,21 @@ check_json (const char *json)
 }
 
 static char *
+format (GPtrArray    *sysv,
+        GPtrArray    *posix,
+        PsListFormat  format,
+        const char   *columns)
+{
+  PsListOptions options = { format, FALSE, FALSE, columns };
+  g_autoptr(GError) error = NULL;
+  char *text = ps_segments_output (sysv, posix, &options, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (text);
+  return text;
+}
+
+static char *
 hex (const char *text)
 {
   GString *out = g_string_new (NULL);
@@ -1056,19 +1086,23 @@ test_json (void)
 
   both_make (&both);
   list_all (&sysv, &posix);
-  json = ps_segments_format_json (sysv, posix);
+  json = format (sysv, posix, PS_LIST_JSON, NULL);
   checked = check_json (json);
   if (checked != NULL)
     {
+      /* as root, a process with capabilities we lack may still hide its
+       * maps: then the POSIX mapper seen is not known to be the only one */
+      gboolean posix_known = get_posix (posix, both.posix.name)->mappers_known;
+
       valid_name = g_utf8_make_valid (both.posix.name, -1);
       name_hex = hex (valid_name);
       want_sysv = g_strdup_printf ("sysv %d 0x%08x %zu 0600 - %d/" HOLDER_COMM "\n",
                                    both.sysv.shmid, (guint) both.sysv.key,
                                    7 * PAGE + 1, (int) both.sysv_holder->pid);
-      want_posix = g_strdup_printf ("posix %s %zu 0600 %d/" HOLDER_COMM "\n",
-                                    name_hex, 9 * PAGE, (int) both.posix_holder->pid);
-      g_assert_nonnull (strstr (checked, want_sysv));
-      g_assert_nonnull (strstr (checked, want_posix));
+      want_posix = g_strdup_printf ("posix %s %zu 0600 %d/" HOLDER_COMM "%s\n",
+                                    name_hex, 9 * PAGE, (int) both.posix_holder->pid, posix_known ? "" : ",?");
+      ps_assert_contains (checked, want_sysv);
+      ps_assert_contains (checked, want_posix);
     }
   both_remove (&both);
 }
@@ -1085,16 +1119,19 @@ test_json_synthetic (void)
   g_autofree char *none = NULL;
 
   g_assert_no_error (error);
-  json = ps_segments_format_json (sysv, empty);
+  /* not walked: who maps them is not known, which is null, never [] */
+  json = format (sysv, empty, PS_LIST_JSON, NULL);
   checked = check_json (json);
   if (checked == NULL)
     return;
-  g_assert_nonnull (strstr (checked, "sysv 7 0xb669fd2e 8192 0600 dest -\n"));
-  g_assert_nonnull (strstr (checked, "sysv 8 0x00000000 100 0644 locked -\n"));
-  g_assert_nonnull (strstr (checked, "sysv 9 0x12345678 12345 0600 dest,locked -\n"));
+  ps_assert_contains (checked, "sysv 7 0xb669fd2e 8192 0600 dest ?\n");
+  ps_assert_contains (checked, "sysv 8 0x00000000 100 0644 locked ?\n");
+  ps_assert_contains (checked, "sysv 9 0x12345678 12345 0600 dest,locked ?\n");
   g_assert_null (strstr (checked, "posix"));
+  /* atime 0: never attached */
+  ps_assert_contains (json, "\"attach\": null");
 
-  none = ps_segments_format_json (empty, empty);
+  none = format (empty, empty, PS_LIST_JSON, NULL);
   g_clear_pointer (&checked, g_free);
   checked = check_json (none);
   g_assert_cmpstr (checked, ==, "");
@@ -1136,37 +1173,47 @@ shown_in_table (const char *name)
   return g_string_free (g_steal_pointer (&shown), FALSE);
 }
 
+/* Where a right-aligned cell ends on a line, in characters. */
+static glong
+end_of (const char *line,
+        const char *cell)
+{
+  return column_of (line, cell) + g_utf8_strlen (cell, -1);
+}
+
 static void
 test_table (void)
 {
   g_autoptr(GPtrArray) sysv = NULL;
   g_autoptr(GPtrArray) posix = NULL;
   g_autofree char *table = NULL;
+  g_autofree char *bytes_table = NULL;
   g_autofree char *key = NULL;
   g_autofree char *shown_name = NULL;
   g_autofree char *sysv_mapper = NULL;
   g_autofree char *posix_mapper = NULL;
   g_autofree char *size = NULL;
   g_auto(GStrv) lines = NULL;
+  PsListOptions bytes = { PS_LIST_TABLE, FALSE, TRUE, NULL };
   const char *heading, *row;
   Both both;
 
   both_make (&both);
   list_all (&sysv, &posix);
-  table = ps_segments_format_table (sysv, posix);
+  table = format (sysv, posix, PS_LIST_TABLE, NULL);
   g_assert_true (g_utf8_validate (table, -1, NULL));
   lines = g_strsplit (table, "\n", -1);
 
-  /* the SysV row lines up under its heading */
+  /* the SysV row lines up under its headings: text on the left, numbers on the right */
   key = g_strdup_printf ("0x%08x", (guint) both.sysv.key);
   sysv_mapper = g_strdup_printf ("%d/" HOLDER_COMM, (int) both.sysv_holder->pid);
-  size = g_strdup_printf ("%zu (", 7 * PAGE + 1);
+  size = ps_format_size (7 * PAGE + 1);
   heading = line_with (lines, "KEY");
   row = line_with (lines, key);
   g_assert_cmpint (column_of (row, key), ==, column_of (heading, "KEY"));
-  g_assert_cmpint (column_of (row, size), ==, column_of (heading, "SIZE"));
+  g_assert_cmpint (end_of (row, size), ==, end_of (heading, "SIZE"));
   g_assert_cmpint (column_of (row, "0600"), ==, column_of (heading, "PERMS"));
-  g_assert_cmpint (column_of (row, sysv_mapper), ==, column_of (heading, "MAPPED BY"));
+  g_assert_cmpint (column_of (row, sysv_mapper), ==, column_of (heading, "MAPPED-BY"));
   g_assert_false (g_str_has_suffix (row, " "));
 
   /* the POSIX row too, with its name escaped to one line */
@@ -1175,13 +1222,21 @@ test_table (void)
   heading = line_with (lines, "ALLOCATED");
   row = line_with (lines, shown_name);
   g_assert_cmpint (column_of (row, shown_name), ==, column_of (heading, "NAME"));
-  g_assert_cmpint (column_of (row, posix_mapper), ==, column_of (heading, "MAPPED BY"));
+  g_assert_cmpint (column_of (row, posix_mapper), ==, column_of (heading, "MAPPED-BY"));
   g_free (size);
-  size = g_strdup_printf ("%zu (", 9 * PAGE);
-  g_assert_cmpint (column_of (row, size), ==, column_of (heading, "SIZE"));
+  size = ps_format_size (9 * PAGE);
+  g_assert_cmpint (end_of (row, size), ==, end_of (heading, "SIZE"));
 
-  g_assert_nonnull (strstr (table, "SysV shared memory segments\n"));
-  g_assert_nonnull (strstr (table, "POSIX shared memory segments\n"));
+  ps_assert_contains (table, "SysV shared memory segments\n");
+  ps_assert_contains (table, "POSIX shared memory segments\n");
+
+  /* --bytes */
+  bytes_table = ps_segments_output (sysv, posix, &bytes, NULL);
+  g_strfreev (lines);
+  lines = g_strsplit (bytes_table, "\n", -1);
+  g_free (size);
+  size = g_strdup_printf ("%zu", 7 * PAGE + 1);
+  g_assert_cmpint (end_of (line_with (lines, key), size), ==, end_of (line_with (lines, "KEY"), "SIZE"));
   both_remove (&both);
 }
 
@@ -1189,13 +1244,290 @@ static void
 test_table_empty (void)
 {
   g_autoptr(GPtrArray) empty = g_ptr_array_new ();
-  g_autofree char *both = ps_segments_format_table (empty, empty);
-  g_autofree char *posix_only = ps_segments_format_table (NULL, empty);
+  g_autofree char *both = format (empty, empty, PS_LIST_TABLE, NULL);
+  g_autofree char *posix_only = format (NULL, empty, PS_LIST_TABLE, NULL);
+  g_autofree char *raw = format (empty, empty, PS_LIST_RAW, NULL);
+  PsListOptions noheadings = { PS_LIST_TABLE, TRUE, FALSE, NULL };
+  g_autofree char *bare = ps_segments_output (empty, empty, &noheadings, NULL);
 
   g_assert_cmpstr (both, ==, "SysV shared memory segments: none\n\nPOSIX shared memory segments: none\n");
   g_assert_cmpstr (posix_only, ==, "POSIX shared memory segments: none\n");
+  /* for scripts: nothing at all */
+  g_assert_cmpstr (raw, ==, "");
+  g_assert_cmpstr (bare, ==, "");
   ps_segments_find_mappers (NULL, NULL);
   ps_segments_find_mappers (empty, empty);
+}
+
+/* What a table cell says about mappers: those seen, "none", "unknown", or
+ * those seen and maybe others. */
+static void
+test_table_mappers (void)
+{
+  g_autofree char *path = temp_file ("sysv-mappers", sysv_sample);
+  g_autoptr(GPtrArray) sysv = ps_segments_list_sysv_at (path, NULL);
+  PsSysvSegment *known_none, *partial;
+  PsMapper mapper = { 4242, g_strdup ("wri\nter") };
+  g_autofree char *table = NULL, *raw = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_nonnull (sysv);
+  /* the second is as listed: not walked, so not known */
+  known_none = g_ptr_array_index (sysv, 0);
+  partial = g_ptr_array_index (sysv, 2);
+  known_none->mappers_known = TRUE;
+  g_array_append_val (partial->mappers, mapper);
+
+  table = format (sysv, NULL, PS_LIST_TABLE, "ID,MAPPED-BY,MAPPERS-KNOWN");
+  lines = g_strsplit (table, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "SysV shared memory segments");
+  g_assert_true (g_regex_match_simple ("^ +7 none +yes$", lines[2], 0, 0));
+  g_assert_true (g_regex_match_simple ("^ +8 unknown +no$", lines[3], 0, 0));
+  g_assert_true (g_regex_match_simple ("^ +9 4242/wri\\\\nter; maybe others +no$", lines[4], 0, 0));
+
+  raw = format (sysv, NULL, PS_LIST_RAW, "ID,MAPPED-BY,MAPPERS-KNOWN");
+  g_assert_cmpstr (raw, ==,
+                   "ID MAPPED-BY MAPPERS-KNOWN\n"
+                   "7 none yes\n"
+                   "8 unknown no\n"
+                   "9 4242/wri\\x0ater,unknown no\n");
+}
+
+/* Raw mode: column names as headings, one space between cells, a cell
+ * that would be empty is "-", sizes without a space, unsafe bytes \xHH. */
+static void
+test_raw (void)
+{
+  g_autofree char *path = temp_file ("sysv-raw", sysv_sample);
+  g_autoptr(GPtrArray) sysv = ps_segments_list_sysv_at (path, NULL);
+  g_autofree char *dir = NULL, *file = NULL, *raw = NULL, *raw_posix = NULL;
+  g_autofree char *template = g_strdup_printf ("pagescope-test-%d-rawdir-XXXXXX", (int) getpid ());
+  g_autoptr(GPtrArray) posix = NULL;
+  PsListOptions options = { PS_LIST_RAW, TRUE, FALSE, "NAME,SIZE,ALLOCATED" };
+
+  g_assert_nonnull (sysv);
+  raw = format (sysv, NULL, PS_LIST_RAW, "KEY,ID,SIZE,STATUS,COMMAND");
+  g_assert_cmpstr (raw, ==,
+                   "KEY ID SIZE STATUS COMMAND\n"
+                   "0xb669fd2e 7 8.0KiB dest -\n"
+                   "0x00000000 8 100B locked -\n"
+                   "0x12345678 9 12.1KiB dest,locked -\n");
+
+  dir = g_dir_make_tmp (template, NULL);
+  g_assert_nonnull (dir);
+  own (OWN_DIR, -1, dir);
+  file = g_build_filename (dir, "a b\xff", NULL);
+  own (OWN_FILE, -1, file);
+  g_assert_true (g_file_set_contents (file, "12345", 5, NULL));
+  posix = ps_segments_list_posix_at (dir, NULL);
+  g_assert_nonnull (posix);
+  raw_posix = ps_segments_output (NULL, posix, &options, NULL);
+  g_assert_true (g_str_has_prefix (raw_posix, "/a\\x20b\\xff 5B "));
+  release_all ();
+}
+
+/* In a locale that is not UTF-8, libsmartcols cannot measure other
+ * characters (it looped for ever on a no-break space): the table is ASCII. */
+static void
+test_table_c_locale (void)
+{
+  g_autofree char *template = g_strdup_printf ("pagescope-test-%d-cdir-XXXXXX", (int) getpid ());
+  g_autofree char *dir = g_dir_make_tmp (template, NULL);
+  g_autofree char *file = NULL, *table = NULL;
+  g_autofree char *locale = g_strdup (setlocale (LC_ALL, NULL));
+  g_autoptr(GPtrArray) posix = NULL;
+
+  g_assert_nonnull (dir);
+  own (OWN_DIR, -1, dir);
+  file = g_build_filename (dir, "\xc3\xa9t\xc3\xa9-\xff", NULL);
+  own (OWN_FILE, -1, file);
+  g_assert_true (g_file_set_contents (file, "12345", 5, NULL));
+  posix = ps_segments_list_posix_at (dir, NULL);
+  g_assert_nonnull (posix);
+
+  setlocale (LC_ALL, "C");
+  table = format (NULL, posix, PS_LIST_TABLE, "NAME,SIZE,ALLOCATED");
+  setlocale (LC_ALL, locale);
+  for (const char *p = table; *p != '\0'; p++)
+    g_assert_cmpint ((guchar) *p, <, 0x80);
+  ps_assert_contains (table, "/\\u00e9t\\u00e9-\\xff 5 bytes");
+  release_all ();
+}
+
+/* --output: the columns in its order, any case; a list that lacks one of
+ * them is left out; a mistake names the column and lists them all. */
+static void
+test_output_columns (void)
+{
+  static const struct { const char *columns; gboolean sysv, posix; const char *says; } cases[] = {
+    { "key,ID", TRUE, FALSE, NULL },
+    { "NAME", FALSE, TRUE, NULL },
+    { "SIZE,MAPPED-BY", TRUE, TRUE, NULL },
+    { "KEY,NAME", FALSE, FALSE, "--output KEY,NAME: no list has all of these columns" },
+    { "SIZE,BOGUS", FALSE, FALSE, "--output: no column is called \"BOGUS\"" },
+    { "SIZE,size", FALSE, FALSE, "--output: SIZE is named twice" },
+    { "SIZE,", FALSE, FALSE, "--output \"SIZE,\": a column name is empty" },
+    { "", FALSE, FALSE, "--output: give at least one column" },
+  };
+  g_autofree char *path = temp_file ("sysv-columns", sysv_sample);
+  g_autoptr(GPtrArray) sysv = ps_segments_list_sysv_at (path, NULL);
+  g_autoptr(GPtrArray) empty = g_ptr_array_new ();
+  g_autofree char *table = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      PsListOptions options = { PS_LIST_TABLE, FALSE, FALSE, cases[i].columns };
+      g_autoptr(GError) error = NULL;
+      gboolean with_sysv = 2, with_posix = 2;
+      gboolean ok = ps_list_options_check (&options, &with_sysv, &with_posix, &error);
+
+      g_test_message ("--output \"%s\"", cases[i].columns);
+      if (cases[i].says == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_assert_cmpint (with_sysv, ==, cases[i].sysv);
+          g_assert_cmpint (with_posix, ==, cases[i].posix);
+          continue;
+        }
+      g_assert_false (ok);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_true (g_str_has_prefix (error->message, cases[i].says));
+      ps_assert_contains (error->message, "SysV segments have KEY, ID, PERMS");
+      ps_assert_contains (error->message, "POSIX segments have NAME, PERMS");
+    }
+
+  /* in the order given, whatever the case */
+  table = format (sysv, empty, PS_LIST_TABLE, "nattch,key");
+  ps_assert_contains (table, "NATTCH KEY\n");
+  ps_assert_contains (table, "     2 0xb669fd2e\n");
+  g_assert_null (strstr (table, "POSIX"));
+}
+
+/* The COMMAND column: the creator's command line while it runs; not a
+ * process that took its pid later. */
+static void
+test_sysv_command (void)
+{
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GPtrArray) posix = NULL;
+  g_autofree char *cmdline = NULL;
+  Sysv made = make_sysv_keyed (PAGE, 0600);
+  PsSysvSegment *segment;
+  gsize length;
+
+  g_assert_true (g_file_get_contents ("/proc/self/cmdline", &cmdline, &length, NULL));
+  for (gsize i = 0; i + 1 < length; i++)
+    if (cmdline[i] == '\0')
+      cmdline[i] = ' ';
+  list_all (&sysv, &posix);
+  segment = get_sysv (sysv, made.shmid);
+  g_assert_cmpstr (segment->command, ==, cmdline);
+
+  /* the same pid, a segment older than its process: not the creator */
+  segment->ctime -= 3600;
+  ps_segments_find_mappers (sysv, NULL);
+  g_assert_null (segment->command);
+  remove_sysv (&made);
+}
+
+/* ---- what another user sees (issue 12) ------------------------------------ */
+
+#define ENV_ATTACHED   "PAGESCOPE_TEST_ATTACHED_SHMID"
+#define ENV_DETACHED   "PAGESCOPE_TEST_DETACHED_SHMID"
+#define ENV_POSIX      "PAGESCOPE_TEST_POSIX_NAME"
+
+/* In a child that is user nobody: root's holder is not ours to read. */
+static void
+as_nobody_subprocess (void)
+{
+  int attached = atoi (g_getenv (ENV_ATTACHED));
+  int detached = atoi (g_getenv (ENV_DETACHED));
+  const char *name = g_getenv (ENV_POSIX);
+  g_autoptr(GPtrArray) sysv = NULL;
+  g_autoptr(GPtrArray) posix = NULL;
+  g_autofree char *table = NULL, *json = NULL, *checked = NULL, *name_hex = NULL, *want = NULL;
+  g_auto(GStrv) lines = NULL;
+  PsSysvSegment *segment;
+
+  g_assert_true (ps_test_become_nobody ());
+  list_all (&sysv, &posix);
+  segment = get_sysv (sysv, attached);
+  g_assert_cmpuint (segment->nattch, ==, 1);
+  g_assert_cmpuint (segment->mappers->len, ==, 0);
+  g_assert_false (segment->mappers_known);
+  /* no attach at all: that much nobody can tell */
+  segment = get_sysv (sysv, detached);
+  g_assert_true (segment->mappers_known);
+  g_assert_false (get_posix (posix, name)->mappers_known);
+
+  table = format (sysv, posix, PS_LIST_TABLE, NULL);
+  lines = g_strsplit (table, "\n", -1);
+  {
+    g_autofree char *id = g_strdup_printf (" %d ", attached);
+    g_autofree char *other = g_strdup_printf (" %d ", detached);
+
+    g_assert_true (g_str_has_suffix (line_with (lines, id), " unknown"));
+    g_assert_true (g_str_has_suffix (line_with (lines, other), " none"));
+    g_assert_true (g_str_has_suffix (line_with (lines, name), " unknown"));
+  }
+
+  /* in JSON, null: never [] */
+  json = format (sysv, posix, PS_LIST_JSON, NULL);
+  checked = check_json (json);
+  if (checked == NULL)
+    return;
+  g_strfreev (lines);
+  lines = g_strsplit (checked, "\n", -1);
+  want = g_strdup_printf ("sysv %d 0x", attached);
+  g_assert_true (g_str_has_suffix (line_with (lines, want), " 0644 - ?"));
+  g_free (want);
+  want = g_strdup_printf ("sysv %d 0x", detached);
+  g_assert_true (g_str_has_suffix (line_with (lines, want), " 0644 - -"));
+  g_free (want);
+  name_hex = hex (name);
+  want = g_strdup_printf ("posix %s %zu 0644 ?", name_hex, PAGE);
+  line_with (lines, want);
+}
+
+static void
+test_as_nobody (void)
+{
+  g_autofree char *attached_text = NULL, *detached_text = NULL;
+  Sysv attached, detached;
+  Posix posix;
+  Holder *sysv_holder, *posix_holder;
+
+  if (g_test_subprocess ())
+    {
+      as_nobody_subprocess ();
+      return;
+    }
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root, to become user nobody");
+      return;
+    }
+  attached = make_sysv_keyed (PAGE, 0644);
+  detached = make_sysv_keyed (PAGE, 0644);
+  posix = make_posix ("nobody", PAGE);
+  g_assert_cmpint (fchmod (posix.fd, 0644), ==, 0);
+  sysv_holder = holder_start (attached.shmid, 1, -1, 0);
+  posix_holder = holder_start (-1, 0, posix.fd, PAGE);
+
+  attached_text = g_strdup_printf ("%d", attached.shmid);
+  detached_text = g_strdup_printf ("%d", detached.shmid);
+  g_setenv (ENV_ATTACHED, attached_text, TRUE);
+  g_setenv (ENV_DETACHED, detached_text, TRUE);
+  g_setenv (ENV_POSIX, posix.name, TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+
+  holder_stop (sysv_holder);
+  holder_stop (posix_holder);
+  remove_sysv (&attached);
+  remove_sysv (&detached);
+  remove_posix (&posix);
 }
 
 int
@@ -1203,6 +1535,8 @@ main (int argc, char **argv)
 {
   const int fatal[] = { SIGABRT, SIGTRAP, SIGTERM, SIGINT, SIGHUP };
 
+  /* as pagescope does: the table depends on the locale's character set */
+  setlocale (LC_ALL, "");
   PAGE = (gsize) sysconf (_SC_PAGESIZE);
   main_pid = getpid ();
   for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
@@ -1223,6 +1557,12 @@ main (int argc, char **argv)
   g_test_add_func ("/segments/json/synthetic", test_json_synthetic);
   g_test_add_func ("/segments/table/live", test_table);
   g_test_add_func ("/segments/table/empty", test_table_empty);
+  g_test_add_func ("/segments/table/mappers", test_table_mappers);
+  g_test_add_func ("/segments/table/c-locale", test_table_c_locale);
+  g_test_add_func ("/segments/raw", test_raw);
+  g_test_add_func ("/segments/output/columns", test_output_columns);
+  g_test_add_func ("/segments/sysv/command", test_sysv_command);
+  g_test_add_func ("/segments/as-nobody", test_as_nobody);
 
   return g_test_run ();
 }

@@ -550,6 +550,15 @@ test_cli_malformed (void)
     { { "--demo", "--length", "4K", NULL }, "--length does not apply to --demo" },
     { { "--list", "--writable", NULL }, "--list" },
     { { "--list", "/etc/hostname", NULL }, "--list" },
+    /* what GOption itself refuses, said the same way */
+    { { "--frobnicate", NULL }, "Unknown option --frobnicate (see --help)" },
+    { { "--sysv", NULL }, "Missing argument for --sysv (see --help)" },
+    { { "/etc/hostname", "--offset", NULL }, "Missing argument for --offset" },
+    /* --list's own options */
+    { { "--raw", NULL }, "--raw goes with --list" },
+    { { "--list", "--json", "--raw", NULL }, "two formats" },
+    { { "--list", "--output", "KEY,BOGUS", NULL }, "no column is called \"BOGUS\"" },
+    { { "--list", "--output", "KEY,NAME", NULL }, "no list has all of these columns" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

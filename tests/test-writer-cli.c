@@ -161,6 +161,46 @@ test_help (void)
 }
 
 static void
+test_version (void)
+{
+  g_auto(Result) r = run ("--version", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "pagescope-writer " PACKAGE_VERSION "\n");
+  g_assert_cmpstr (r.err, ==, "");
+}
+
+/* With the zh_CN catalogue of the build ($PAGESCOPE_LOCALEDIR): the long
+ * description of --help and a usage error, in Chinese. */
+static void
+test_zh_cn (void)
+{
+  const char *dir = g_getenv ("PAGESCOPE_LOCALEDIR");
+  g_autofree char *catalogue = g_build_filename (dir != NULL ? dir : "", "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+
+  if (dir == NULL || !g_file_test (catalogue, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no zh_CN catalogue in the build (-Dgui=false builds none)");
+      return;
+    }
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  {
+    g_auto(Result) help = run ("--help", NULL);
+    g_auto(Result) bad = run ("--rate", NULL);
+
+    g_unsetenv ("LANGUAGE");
+    g_assert_cmpint (help.status, ==, 0);
+    ps_assert_contains (help.out, "向文件或共享内存段写入一种模式");
+    ps_assert_contains (help.out, "退出状态");
+    g_assert_null (strstr (help.out, "Writes a pattern"));
+    g_assert_null (strstr (help.out, "Exit status"));
+    g_assert_cmpint (bad.status, ==, 2);
+    g_assert_true (g_str_has_prefix (bad.err, "pagescope-writer: "));
+    ps_assert_contains (bad.err, "（参见 --help）");
+  }
+}
+
+static void
 assert_usage_error (const char *says,
                     const char *first,
                     ...)
@@ -181,6 +221,7 @@ assert_usage_error (const char *says,
     g_assert_cmpint (r.status, ==, 2);
     g_assert_cmpuint (count_lines (r.err), ==, 1);
     g_assert_true (g_str_has_prefix (r.err, "pagescope-writer: "));
+    g_assert_true (g_str_has_suffix (r.err, " (see --help)\n"));
     g_assert_nonnull (strstr (r.err, says));
     g_assert_cmpstr (r.out, ==, "");
   }
@@ -194,7 +235,8 @@ test_usage_errors (void)
   g_autoptr(PsSource) source = ps_source_create_posix (name, PAGE, 0600, NULL, &error);
 
   g_assert_no_error (error);
-  assert_usage_error ("Unknown option", "--frobnicate", NULL);
+  assert_usage_error ("Unknown option --frobnicate", "--frobnicate", NULL);
+  assert_usage_error ("Missing argument for --rate", "--posix", name, "--rate", NULL);
   assert_usage_error ("nothing to write to", "--rate", "10", NULL);
   assert_usage_error ("exactly one", "--posix", name, "--sysv", "0x1234", NULL);
   assert_usage_error ("rate \"fast\"", "--rate", "fast", "--posix", name, NULL);
@@ -598,6 +640,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/writer-cli/help", test_help);
+  g_test_add_func ("/writer-cli/version", test_version);
+  g_test_add_func ("/writer-cli/zh-cn", test_zh_cn);
   g_test_add_func ("/writer-cli/usage-errors", test_usage_errors);
   g_test_add_func ("/writer-cli/malformed-source", test_malformed_source);
   g_test_add_func ("/writer-cli/count-zero", test_count_zero);

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/shm.h>
@@ -13,7 +12,6 @@
 #include <unistd.h>
 
 #include "ps-event-log.h"
-#include "ps-parse.h"
 #include "ps-segments.h"
 
 #define SYSV_PATH  "/proc/sysvipc/shm"
@@ -44,6 +42,7 @@ ps_sysv_segment_free (PsSysvSegment *segment)
   if (segment == NULL)
     return;
   g_clear_pointer (&segment->mappers, g_array_unref);
+  g_free (segment->command);
   g_free (segment);
 }
 
@@ -378,9 +377,11 @@ file_id_equal (gconstpointer a,
 
 typedef struct
 {
-  GHashTable *by_shmid;     /* shmid -> GArray of mappers */
-  GHashTable *by_file;      /* FileId -> GArray of mappers */
+  GHashTable *by_shmid;     /* shmid -> PsSysvSegment */
+  GHashTable *by_file;      /* FileId -> PsPosixSegment */
+  GHashTable *sysv_attaches;  /* PsSysvSegment -> attaches seen */
   char       *own_ipc_ns;   /* readlink /proc/self/ns/ipc */
+  guint       unreadable;   /* processes whose maps we may not read */
 } Walk;
 
 /* The process being read: its comm and IPC namespace, looked up when needed. */
@@ -435,24 +436,28 @@ add_mapper (GArray  *mappers,
   g_array_append_val (mappers, mapper);
 }
 
-/* "start-end perms offset major:minor inode   path": dev, inode and path. */
+/* "start-end perms offset major:minor inode   path": offset, dev, inode and path. */
 static gboolean
-parse_maps_line (const char *line,
-                 FileId     *id,
+parse_maps_line (const char  *line,
+                 guint64     *offset,
+                 FileId      *id,
                  const char **path)
 {
   const char *p = line;
   char *end;
   guint64 major_, minor_;
 
-  for (guint field = 0; field < 3; field++)
+  for (guint field = 0; field < 2; field++)
     {
       p = strchr (p, ' ');
       if (p == NULL)
         return FALSE;
       p++;
     }
-  major_ = g_ascii_strtoull (p, &end, 16);
+  *offset = g_ascii_strtoull (p, &end, 16);
+  if (*end != ' ')
+    return FALSE;
+  major_ = g_ascii_strtoull (end + 1, &end, 16);
   if (*end != ':')
     return FALSE;
   minor_ = g_ascii_strtoull (end + 1, &end, 16);
@@ -483,25 +488,42 @@ is_sysv_path (const char *path)
 }
 
 static void
+walk_sysv_line (Walk       *walk,
+                Process    *process,
+                int         shmid,
+                guint64     offset)
+{
+  PsSysvSegment *segment = g_hash_table_lookup (walk->by_shmid, GINT_TO_POINTER (shmid));
+  guint attaches;
+
+  if (segment == NULL || !process_shares_ipc_ns (process, walk))
+    return;
+  add_mapper (segment->mappers, process);
+  /* each shmat is one mapping from offset 0; mprotect may split it, and
+   * only its first part starts at 0 */
+  if (offset == 0)
+    {
+      attaches = GPOINTER_TO_UINT (g_hash_table_lookup (walk->sysv_attaches, segment));
+      g_hash_table_insert (walk->sysv_attaches, segment, GUINT_TO_POINTER (attaches + 1));
+    }
+}
+
+static void
 walk_maps_line (Walk       *walk,
                 Process    *process,
                 const char *line)
 {
   const char *path;
-  GArray *mappers;
+  PsPosixSegment *posix;
+  guint64 offset;
   FileId id;
 
-  if (!parse_maps_line (line, &id, &path) || path[0] != '/')
+  if (!parse_maps_line (line, &offset, &id, &path) || path[0] != '/')
     return;
   if (walk->by_shmid != NULL && is_sysv_path (path) && id.ino <= G_MAXINT)
-    {
-      mappers = g_hash_table_lookup (walk->by_shmid, GINT_TO_POINTER ((int) id.ino));
-      if (mappers != NULL && process_shares_ipc_ns (process, walk))
-        add_mapper (mappers, process);
-      return;
-    }
-  if (walk->by_file != NULL && (mappers = g_hash_table_lookup (walk->by_file, &id)) != NULL)
-    add_mapper (mappers, process);
+    walk_sysv_line (walk, process, (int) id.ino, offset);
+  else if (walk->by_file != NULL && (posix = g_hash_table_lookup (walk->by_file, &id)) != NULL)
+    add_mapper (posix->mappers, process);
 }
 
 static void
@@ -514,10 +536,15 @@ walk_process (Walk *walk,
   size_t size = 0;
   FILE *maps;
 
-  /* gone, or not ours to read: not seen */
+  /* another user's process (without root): it may map any segment it may
+   * open, and we cannot tell which; one that is gone maps nothing */
   maps = fopen (path, "re");
   if (maps == NULL)
-    return;
+    {
+      if (errno == EACCES || errno == EPERM)
+        walk->unreadable++;
+      return;
+    }
   while (getline (&line, &size, maps) > 0)
     walk_maps_line (walk, &process, line);
   free (line);
@@ -532,7 +559,10 @@ walk_proc (Walk *walk)
   DIR *proc = opendir ("/proc");
 
   if (proc == NULL)
-    return;
+    {
+      walk->unreadable++;
+      return;
+    }
   while ((entry = readdir (proc)) != NULL)
     {
       char *end;
@@ -545,460 +575,142 @@ walk_proc (Walk *walk)
 }
 
 static void
-reset_mappers (GArray **mappers)
+reset_mappers (GArray   **mappers,
+               gboolean  *known)
 {
   if (*mappers == NULL)
     *mappers = mappers_new ();
   else
     g_array_set_size (*mappers, 0);
+  *known = FALSE;
+}
+
+/* ---- the creator's command line ------------------------------------------- */
+
+/* When the process now holding pid started, in seconds since the epoch, or -1. */
+static gint64
+process_start_time (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  g_autofree char *system = NULL;
+  const char *p, *btime;
+  guint64 ticks;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || !g_file_get_contents ("/proc/stat", &system, NULL, NULL))
+    return -1;
+  /* the comm in parentheses may hold spaces: count fields after its ')'; starttime is field 22 */
+  p = strrchr (stat, ')');
+  for (guint field = 2; p != NULL && field < 22; field++)
+    p = strchr (p + 1, ' ');
+  btime = strstr (system, "\nbtime ");
+  if (p == NULL || btime == NULL)
+    return -1;
+  ticks = g_ascii_strtoull (p + 1, NULL, 10);
+  return g_ascii_strtoll (btime + strlen ("\nbtime "), NULL, 10) + (gint64) (ticks / (guint64) sysconf (_SC_CLK_TCK));
+}
+
+/* /proc/CPID/cmdline with its NULs as spaces, as lsipc prints it; NULL when
+ * the creator has exited, or its pid now names a process that started after
+ * the segment last changed (so cannot have made it). */
+static char *
+creator_command (const PsSysvSegment *segment)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/cmdline", (int) segment->cpid);
+  g_autofree char *cmdline = NULL;
+  gint64 started;
+  gsize length;
+
+  if (segment->cpid <= 0 || !g_file_get_contents (path, &cmdline, &length, NULL) || length == 0)
+    return NULL;
+  started = process_start_time (segment->cpid);
+  if (started < 0 || started > segment->ctime + 1)   /* btime and the tick count round */
+    return NULL;
+  for (gsize i = 0; i + 1 < length; i++)
+    if (cmdline[i] == '\0')
+      cmdline[i] = ' ';
+  return g_steal_pointer (&cmdline);
+}
+
+/* ---- one walk for both lists ------------------------------------------------ */
+
+static void
+walk_add_sysv (Walk      *walk,
+               GPtrArray *sysv)
+{
+  walk->by_shmid = g_hash_table_new (NULL, NULL);
+  walk->sysv_attaches = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < sysv->len; i++)
+    {
+      PsSysvSegment *segment = g_ptr_array_index (sysv, i);
+
+      reset_mappers (&segment->mappers, &segment->mappers_known);
+      g_clear_pointer (&segment->command, g_free);
+      segment->command = creator_command (segment);
+      g_hash_table_insert (walk->by_shmid, GINT_TO_POINTER (segment->shmid), segment);
+    }
+}
+
+static void
+walk_add_posix (Walk      *walk,
+                GPtrArray *posix)
+{
+  walk->by_file = g_hash_table_new_full (file_id_hash, file_id_equal, g_free, NULL);
+  for (guint i = 0; i < posix->len; i++)
+    {
+      PsPosixSegment *segment = g_ptr_array_index (posix, i);
+      FileId *id = g_new (FileId, 1);
+
+      id->dev = segment->dev;
+      id->ino = segment->ino;
+      reset_mappers (&segment->mappers, &segment->mappers_known);
+      g_hash_table_insert (walk->by_file, id, segment);
+    }
+}
+
+/* Every process was read, or (SysV) the attaches seen are all there are. */
+static void
+walk_settle (Walk      *walk,
+             GPtrArray *sysv,
+             GPtrArray *posix)
+{
+  for (guint i = 0; sysv != NULL && i < sysv->len; i++)
+    {
+      PsSysvSegment *segment = g_ptr_array_index (sysv, i);
+      guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (walk->sysv_attaches, segment));
+
+      segment->mappers_known = walk->unreadable == 0 || seen >= segment->nattch;
+    }
+  for (guint i = 0; posix != NULL && i < posix->len; i++)
+    {
+      PsPosixSegment *segment = g_ptr_array_index (posix, i);
+
+      segment->mappers_known = walk->unreadable == 0;
+    }
 }
 
 void
 ps_segments_find_mappers (GPtrArray *sysv,
                           GPtrArray *posix)
 {
-  Walk walk = { NULL, NULL, NULL };
+  Walk walk = { NULL, NULL, NULL, NULL, 0 };
 
-  if (sysv != NULL && sysv->len > 0)
-    {
-      walk.by_shmid = g_hash_table_new (NULL, NULL);
-      for (guint i = 0; i < sysv->len; i++)
-        {
-          PsSysvSegment *segment = g_ptr_array_index (sysv, i);
-
-          reset_mappers (&segment->mappers);
-          g_hash_table_insert (walk.by_shmid, GINT_TO_POINTER (segment->shmid), segment->mappers);
-        }
-    }
-  if (posix != NULL && posix->len > 0)
-    {
-      walk.by_file = g_hash_table_new_full (file_id_hash, file_id_equal, g_free, NULL);
-      for (guint i = 0; i < posix->len; i++)
-        {
-          PsPosixSegment *segment = g_ptr_array_index (posix, i);
-          FileId *id = g_new (FileId, 1);
-
-          id->dev = segment->dev;
-          id->ino = segment->ino;
-          reset_mappers (&segment->mappers);
-          g_hash_table_insert (walk.by_file, id, segment->mappers);
-        }
-    }
-  if (walk.by_shmid == NULL && walk.by_file == NULL)
+  if (sysv != NULL && sysv->len == 0)
+    sysv = NULL;
+  if (posix != NULL && posix->len == 0)
+    posix = NULL;
+  if (sysv == NULL && posix == NULL)
     return;
+  if (sysv != NULL)
+    walk_add_sysv (&walk, sysv);
+  if (posix != NULL)
+    walk_add_posix (&walk, posix);
 
   walk.own_ipc_ns = g_file_read_link ("/proc/self/ns/ipc", NULL);
   walk_proc (&walk);
+  walk_settle (&walk, sysv, posix);
   g_clear_pointer (&walk.by_shmid, g_hash_table_unref);
   g_clear_pointer (&walk.by_file, g_hash_table_unref);
+  g_clear_pointer (&walk.sysv_attaches, g_hash_table_unref);
   g_free (walk.own_ipc_ns);
-}
-
-/* ---- owners -------------------------------------------------------------- */
-
-/* The user name, or the uid in decimal when there is none; cached per call. */
-static const char *
-owner_name (GHashTable *cache,
-            uid_t       uid)
-{
-  char *name = g_hash_table_lookup (cache, GUINT_TO_POINTER (uid));
-  gsize size = 1024;
-
-  if (name != NULL)
-    return name;
-  for (;;)
-    {
-      g_autofree char *buffer = g_malloc (size);
-      struct passwd pwd, *result = NULL;
-      int r = getpwuid_r (uid, &pwd, buffer, size, &result);
-
-      if (r == ERANGE && size < 1024 * 1024)
-        {
-          size *= 4;
-          continue;
-        }
-      name = result != NULL ? g_strdup (pwd.pw_name) : g_strdup_printf ("%u", (guint) uid);
-      break;
-    }
-  g_hash_table_insert (cache, GUINT_TO_POINTER (uid), name);
-  return name;
-}
-
-/* ---- the table ----------------------------------------------------------- */
-
-/* Terminal columns a valid UTF-8 string takes. */
-static guint
-display_width (const char *text)
-{
-  guint width = 0;
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iszerowidth (c))
-        continue;
-      width += g_unichar_iswide (c) ? 2 : 1;
-    }
-  return width;
-}
-
-typedef struct
-{
-  guint       n_columns;
-  guint64     right_aligned;  /* bit i: column i is a number */
-  GPtrArray  *rows;           /* of GStrv, the first is the heading */
-} Table;
-
-static void
-table_add_row (Table *table,
-               ...)
-{
-  GStrv row = g_new0 (char *, table->n_columns + 1);
-  va_list args;
-
-  va_start (args, table);
-  for (guint i = 0; i < table->n_columns; i++)
-    row[i] = ps_text_for_display (va_arg (args, const char *));
-  va_end (args);
-  g_ptr_array_add (table->rows, row);
-}
-
-static void
-table_render (Table   *table,
-              GString *out)
-{
-  g_autofree guint *widths = g_new0 (guint, table->n_columns);
-
-  for (guint r = 0; r < table->rows->len; r++)
-    {
-      GStrv row = g_ptr_array_index (table->rows, r);
-
-      for (guint i = 0; i < table->n_columns; i++)
-        widths[i] = MAX (widths[i], display_width (row[i]));
-    }
-  for (guint r = 0; r < table->rows->len; r++)
-    {
-      GStrv row = g_ptr_array_index (table->rows, r);
-      gsize line_start = out->len;
-
-      for (guint i = 0; i < table->n_columns; i++)
-        {
-          guint pad = widths[i] - display_width (row[i]);
-          gboolean right = r > 0 && (table->right_aligned & (G_GUINT64_CONSTANT (1) << i));
-
-          if (i > 0)
-            g_string_append (out, "  ");
-          if (right)
-            g_string_append_printf (out, "%*s", pad, "");
-          g_string_append (out, row[i]);
-          if (!right)
-            g_string_append_printf (out, "%*s", pad, "");
-        }
-      /* no padding after the last column */
-      while (out->len > line_start && out->str[out->len - 1] == ' ')
-        g_string_truncate (out, out->len - 1);
-      g_string_append_c (out, '\n');
-    }
-}
-
-static void
-table_init (Table *table,
-            guint  n_columns)
-{
-  table->n_columns = n_columns;
-  table->right_aligned = 0;
-  table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-}
-
-static void
-table_clear (Table *table)
-{
-  g_clear_pointer (&table->rows, g_ptr_array_unref);
-}
-
-static char *
-mappers_text (GArray *mappers)
-{
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; mappers != NULL && i < mappers->len; i++)
-    {
-      PsMapper *mapper = &g_array_index (mappers, PsMapper, i);
-
-      if (i > 0)
-        g_string_append (text, ", ");
-      g_string_append_printf (text, "%d", (int) mapper->pid);
-      if (mapper->command != NULL && mapper->command[0] != '\0')
-        g_string_append_printf (text, "/%s", mapper->command);
-    }
-  if (text->len == 0)
-    g_string_append (text, "-");
-  return g_string_free (text, FALSE);
-}
-
-static char *
-size_text (guint64 bytes)
-{
-  g_autofree char *human = ps_format_size (bytes);
-
-  return g_strdup_printf ("%" G_GUINT64_FORMAT " (%s)", bytes, human);
-}
-
-static char *
-time_text (gint64 seconds)
-{
-  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (seconds);
-
-  if (when == NULL)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
-  return g_date_time_format (when, "%Y-%m-%d %H:%M:%S");
-}
-
-static void
-format_sysv_table (GPtrArray  *sysv,
-                   GHashTable *owners,
-                   GString    *out)
-{
-  Table table;
-
-  g_string_append (out, "SysV shared memory segments");
-  if (sysv->len == 0)
-    {
-      g_string_append (out, ": none\n");
-      return;
-    }
-  g_string_append (out, "\n");
-  table_init (&table, 10);
-  table.right_aligned = 1 << 1 | 1 << 5 | 1 << 6 | 1 << 7;
-  table_add_row (&table, "KEY", "SHMID", "OWNER", "PERMS", "SIZE", "NATTCH", "CPID", "LPID", "STATUS", "MAPPED BY");
-  for (guint i = 0; i < sysv->len; i++)
-    {
-      PsSysvSegment *s = g_ptr_array_index (sysv, i);
-      g_autofree char *key = g_strdup_printf ("0x%08x", (guint32) s->key);
-      g_autofree char *shmid = g_strdup_printf ("%d", s->shmid);
-      g_autofree char *perms = g_strdup_printf ("%04o", s->perms);
-      g_autofree char *size = size_text (s->size);
-      g_autofree char *nattch = g_strdup_printf ("%" G_GUINT64_FORMAT, s->nattch);
-      g_autofree char *cpid = g_strdup_printf ("%d", (int) s->cpid);
-      g_autofree char *lpid = g_strdup_printf ("%d", (int) s->lpid);
-      g_autofree char *mappers = mappers_text (s->mappers);
-
-      table_add_row (&table, key, shmid, owner_name (owners, s->uid), perms, size, nattch, cpid, lpid,
-                     ps_sysv_segment_status (s), mappers);
-    }
-  table_render (&table, out);
-  table_clear (&table);
-}
-
-static void
-format_posix_table (GPtrArray  *posix,
-                    GHashTable *owners,
-                    GString    *out)
-{
-  Table table;
-
-  g_string_append (out, "POSIX shared memory segments");
-  if (posix->len == 0)
-    {
-      g_string_append (out, ": none\n");
-      return;
-    }
-  g_string_append (out, "\n");
-  table_init (&table, 7);
-  table_add_row (&table, "NAME", "OWNER", "PERMS", "SIZE", "ALLOCATED", "MTIME", "MAPPED BY");
-  for (guint i = 0; i < posix->len; i++)
-    {
-      PsPosixSegment *s = g_ptr_array_index (posix, i);
-      g_autofree char *perms = g_strdup_printf ("%04o", s->perms);
-      g_autofree char *size = size_text (s->size);
-      g_autofree char *allocated = size_text (s->allocated);
-      g_autofree char *mtime = time_text (s->mtime);
-      g_autofree char *mappers = mappers_text (s->mappers);
-
-      table_add_row (&table, s->name, owner_name (owners, s->uid), perms, size, allocated, mtime, mappers);
-    }
-  table_render (&table, out);
-  table_clear (&table);
-}
-
-char *
-ps_segments_format_table (GPtrArray *sysv,
-                          GPtrArray *posix)
-{
-  g_autoptr(GHashTable) owners = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  GString *out = g_string_new (NULL);
-
-  if (sysv != NULL)
-    format_sysv_table (sysv, owners, out);
-  if (sysv != NULL && posix != NULL)
-    g_string_append_c (out, '\n');
-  if (posix != NULL)
-    format_posix_table (posix, owners, out);
-  return g_string_free (out, FALSE);
-}
-
-/* ---- JSON ---------------------------------------------------------------- */
-
-/* A JSON string: invalid UTF-8 becomes U+FFFD (JSON has no bytes), quotes,
- * backslashes and control characters are escaped. */
-static void
-json_string (GString    *out,
-             const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
-
-  g_string_append_c (out, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      switch (c)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-json_key_string (GString    *out,
-                 const char *key,
-                 const char *value)
-{
-  g_string_append_printf (out, "\"%s\": ", key);
-  json_string (out, value);
-  g_string_append (out, ", ");
-}
-
-static void
-json_key_int (GString    *out,
-              const char *key,
-              gint64      value)
-{
-  g_string_append_printf (out, "\"%s\": %" G_GINT64_FORMAT ", ", key, value);
-}
-
-static void
-json_key_uint (GString    *out,
-               const char *key,
-               guint64     value)
-{
-  g_string_append_printf (out, "\"%s\": %" G_GUINT64_FORMAT ", ", key, value);
-}
-
-static void
-json_mappers (GString *out,
-              GArray  *mappers)
-{
-  g_string_append (out, "\"mappers\": [");
-  for (guint i = 0; mappers != NULL && i < mappers->len; i++)
-    {
-      PsMapper *mapper = &g_array_index (mappers, PsMapper, i);
-
-      g_string_append_printf (out, "%s{\"pid\": %d, \"command\": ", i > 0 ? ", " : "", (int) mapper->pid);
-      json_string (out, mapper->command);
-      g_string_append_c (out, '}');
-    }
-  g_string_append_c (out, ']');
-}
-
-static void
-json_sysv (GString    *out,
-           gpointer    item,
-           GHashTable *owners)
-{
-  PsSysvSegment *s = item;
-  g_autofree char *key_hex = g_strdup_printf ("0x%08x", (guint32) s->key);
-  g_autofree char *perms = g_strdup_printf ("%04o", s->perms);
-
-  g_string_append_c (out, '{');
-  json_key_int (out, "key", s->key);
-  json_key_string (out, "key_hex", key_hex);
-  json_key_int (out, "shmid", s->shmid);
-  json_key_string (out, "owner", owner_name (owners, s->uid));
-  json_key_uint (out, "uid", s->uid);
-  json_key_uint (out, "gid", s->gid);
-  json_key_uint (out, "cuid", s->cuid);
-  json_key_uint (out, "cgid", s->cgid);
-  json_key_string (out, "perms", perms);
-  json_key_uint (out, "size", s->size);
-  json_key_uint (out, "nattch", s->nattch);
-  json_key_int (out, "cpid", s->cpid);
-  json_key_int (out, "lpid", s->lpid);
-  json_key_int (out, "atime", s->atime);
-  json_key_int (out, "dtime", s->dtime);
-  json_key_int (out, "ctime", s->ctime);
-  json_key_uint (out, "rss", s->rss);
-  json_key_uint (out, "swap", s->swap);
-  json_key_string (out, "status", ps_sysv_segment_status (s));
-  json_mappers (out, s->mappers);
-  g_string_append_c (out, '}');
-}
-
-static void
-json_posix (GString    *out,
-            gpointer    item,
-            GHashTable *owners)
-{
-  PsPosixSegment *s = item;
-  g_autofree char *perms = g_strdup_printf ("%04o", s->perms);
-
-  g_string_append_c (out, '{');
-  json_key_string (out, "name", s->name);
-  json_key_string (out, "owner", owner_name (owners, s->uid));
-  json_key_uint (out, "uid", s->uid);
-  json_key_uint (out, "gid", s->gid);
-  json_key_string (out, "perms", perms);
-  json_key_uint (out, "size", s->size);
-  json_key_uint (out, "allocated", s->allocated);
-  json_key_int (out, "mtime", s->mtime);
-  json_mappers (out, s->mappers);
-  g_string_append_c (out, '}');
-}
-
-typedef void (*JsonItemFunc) (GString *out, gpointer item, GHashTable *owners);
-
-static void
-json_list (GString      *out,
-           const char   *name,
-           GPtrArray    *items,
-           JsonItemFunc  item_func,
-           GHashTable   *owners)
-{
-  g_string_append_printf (out, "  \"%s\": [", name);
-  for (guint i = 0; i < items->len; i++)
-    {
-      g_string_append (out, i > 0 ? ",\n    " : "\n    ");
-      item_func (out, g_ptr_array_index (items, i), owners);
-    }
-  g_string_append (out, items->len > 0 ? "\n  ]" : "]");
-}
-
-char *
-ps_segments_format_json (GPtrArray *sysv,
-                         GPtrArray *posix)
-{
-  g_autoptr(GHashTable) owners = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  GString *out = g_string_new ("{\n");
-
-  if (sysv != NULL)
-    json_list (out, "sysv", sysv, json_sysv, owners);
-  if (sysv != NULL && posix != NULL)
-    g_string_append (out, ",\n");
-  if (posix != NULL)
-    json_list (out, "posix", posix, json_posix, owners);
-  g_string_append (out, "\n}\n");
-  return g_string_free (out, FALSE);
 }

@@ -33,7 +33,9 @@ typedef struct
   gint64     ctime;
   guint64    rss;       /* bytes */
   guint64    swap;      /* bytes */
+  char      *command;   /* the creator's command line (lsipc's COMMAND), NULL when it has exited */
   GArray    *mappers;   /* of PsMapper */
+  gboolean   mappers_known;  /* mappers names every process: see ps_segments_find_mappers */
 } PsSysvSegment;
 
 typedef struct
@@ -48,14 +50,16 @@ typedef struct
   dev_t      dev;       /* with ino, what /proc/PID/maps names it by */
   ino_t      ino;
   GArray    *mappers;   /* of PsMapper */
+  gboolean   mappers_known;
 } PsPosixSegment;
 
 void        ps_sysv_segment_free   (PsSysvSegment  *segment);
 void        ps_posix_segment_free  (PsPosixSegment *segment);
-/* "dest", "locked", "dest,locked" or "" (as the STATUS column and the JSON print it). */
+/* "dest", "locked", "dest,locked" or "" (as lsipc's STATUS column says it). */
 const char *ps_sysv_segment_status (const PsSysvSegment *segment);
 
-/* GPtrArray of PsSysvSegment, from /proc/sysvipc/shm. Every segment's mappers is an empty array. */
+/* GPtrArray of PsSysvSegment, from /proc/sysvipc/shm. Every segment's mappers
+ * is an empty array, not known yet. */
 GPtrArray  *ps_segments_list_sysv  (GError   **error);
 /* GPtrArray of PsPosixSegment, from /dev/shm (sem.* entries are semaphores: skipped),
  * sorted by name. No /dev/shm is an empty list, not an error. */
@@ -65,18 +69,15 @@ GPtrArray  *ps_segments_list_sysv_at  (const char *path,
                                        GError    **error);
 GPtrArray  *ps_segments_list_posix_at (const char *directory,
                                        GError    **error);
-/* Fills the mappers of each segment from /proc/ * /maps, in one walk (replacing
- * what they held). Either array may be NULL. Processes whose maps we may not
- * read are not seen; SysV attaches of processes in another IPC namespace are
+/* What /proc says about each segment, in one walk of /proc/ * /maps: the
+ * processes that map it (replacing what mappers held) and, for SysV, the
+ * creator's command line. Either array may be NULL.
+ * mappers_known is FALSE when /proc cannot tell: a process whose maps we may
+ * not read (another user's, unless we are root) might map the segment. For
+ * SysV, the attach count settles it: mappers is known once the attaches seen
+ * account for nattch. SysV attaches of processes in another IPC namespace are
  * not ours and are ignored. */
 void        ps_segments_find_mappers (GPtrArray *sysv,
-                                      GPtrArray *posix);
-
-/* The tables `pagescope --list` prints (like lsipc -m), and the JSON of --list --json.
- * A NULL array leaves its section out; an empty one says it is empty. */
-char       *ps_segments_format_table (GPtrArray *sysv,
-                                      GPtrArray *posix);
-char       *ps_segments_format_json  (GPtrArray *sysv,
                                       GPtrArray *posix);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsSysvSegment, ps_sysv_segment_free)

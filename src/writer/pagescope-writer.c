@@ -36,6 +36,7 @@ typedef struct
   char    *posix;
   char   **files;
   gboolean quiet;
+  gboolean version;
 } Options;
 
 static void
@@ -93,7 +94,9 @@ install_stop_handlers (void)
 static int
 usage_error (const char *message)
 {
-  fprintf (stderr, "pagescope-writer: %s (see --help)\n", message);
+  g_autofree char *line = g_strdup_printf (_("%s (see --help)"), message);
+
+  fprintf (stderr, "pagescope-writer: %s\n", line);
   return EXIT_USAGE;
 }
 
@@ -292,7 +295,9 @@ supervise (Run      *run,
         {
           guint64 done = run->done;
 
-          printf ("pagescope-writer: %" G_GUINT64_FORMAT " writes (%" G_GUINT64_FORMAT "/s)\n", done, done - last);
+          printf ("pagescope-writer: ");
+          printf (_("%" PRIu64 " writes (%" PRIu64 "/s)"), done, done - last);
+          printf ("\n");
           fflush (stdout);
           last = done;
         }
@@ -301,7 +306,7 @@ supervise (Run      *run,
   g_mutex_unlock (&run->lock);
 }
 
-static const char description[] =
+static const char description[] = N_(
   "Writes a pattern into a file or shared-memory segment, as Pagescope's\n"
   "writer children do, from a process of its own.\n"
   "\n"
@@ -320,7 +325,7 @@ static const char description[] =
   "Examples:\n"
   "  pagescope-writer --posix /demo --pattern sweep --rate 100\n"
   "  pagescope-writer --sysv 0x1234 --index 3 --count 1000 --rate 0\n"
-  "  pagescope-writer --pattern 'text:hello' --offset 4K --length 4K data.bin\n";
+  "  pagescope-writer --pattern 'text:hello' --offset 4K --length 4K data.bin\n");
 
 int
 main (int   argc,
@@ -348,6 +353,7 @@ main (int   argc,
     { "shmid", 0, 0, G_OPTION_ARG_STRING, &o.shmid, N_("Attach the SysV segment with this shmid"), N_("ID") },
     { "posix", 0, 0, G_OPTION_ARG_STRING, &o.posix, N_("Open the POSIX segment with this name"), N_("NAME") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, N_("No status line every second"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &o.version, N_("Print the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL, NULL },
     { NULL }
   };
@@ -356,10 +362,16 @@ main (int   argc,
 
   context = g_option_context_new (_("(FILE | --sysv KEY | --shmid ID | --posix NAME)"));
   g_option_context_set_summary (context, _("Write a pattern into mapped memory, as Pagescope's writer children do."));
-  g_option_context_set_description (context, description);
+  g_option_context_set_description (context, _(description));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error) ||
-      !parse_options (&o, &spec, &run->job, &error))
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (o.version)
+    {
+      printf ("pagescope-writer %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (!parse_options (&o, &spec, &run->job, &error))
     return usage_error (error->message);
 
   install_stop_handlers ();
@@ -382,9 +394,12 @@ main (int   argc,
   rate_text = ps_writer_rate_to_string (run->job.rate);
   if (!o.quiet)
     {
-      printf ("pagescope-writer: pid %d writing %s at %s into %s, bytes 0x%" G_GINT64_MODIFIER "x..0x%" G_GINT64_MODIFIER "x\n",
+      printf ("pagescope-writer: ");
+      /* TRANSLATORS: pid, pattern, rate ("100/s"), the file or segment, then a byte range */
+      printf (_("pid %d writing %s at %s into %s, bytes 0x%" PRIx64 "..0x%" PRIx64),
               (int) getpid (), pattern_text, rate_text, ps_source_get_display_name (source),
               run->job.range_offset, run->job.range_offset + run->job.range_length);
+      printf ("\n");
       fflush (stdout);
     }
 
@@ -405,7 +420,10 @@ main (int   argc,
       }
     else
       why = g_strdup (_("done"));
-    printf ("pagescope-writer: %s: %" G_GUINT64_FORMAT " writes in %.1f s, detached\n", why, run->total, seconds);
+    printf ("pagescope-writer: ");
+    /* TRANSLATORS: "done" or "stopped by SIGINT", the number of writes, seconds */
+    printf (_("%s: %" PRIu64 " writes in %.1f s, detached"), why, run->total, seconds);
+    printf ("\n");
     fflush (stdout);
   }
   g_cond_clear (&run->cond);
