@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -474,8 +475,8 @@ check_spec (const PsSourceSpec  *spec,
     return FALSE;
   if (spec->offset % page != 0)
     return refuse (field, PS_SPEC_FIELD_OFFSET, error, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("%soffset %" G_GUINT64_FORMAT " (0x%" G_GINT64_MODIFIER "x): must be a multiple of the page size, %"
-                     G_GUINT64_FORMAT " (the nearest are %" G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT ")"),
+                   _("%soffset %" PRIu64 " (0x%" PRIx64 "): must be a multiple of the page size, %"
+                     PRIu64 " (the nearest are %" PRIu64 " and %" PRIu64 ")"),
                    dashes, spec->offset, spec->offset, page, spec->offset / page * page, (spec->offset / page + 1) * page);
   return TRUE;
 }
