@@ -170,17 +170,6 @@ ps_window_refresh_recent (PsWindow *self)
 /* ---- scanning and view -------------------------------------------------- */
 
 static void
-action_pause (GtkWidget  *widget,
-              const char *name,
-              GVariant   *parameter)
-{
-  PsWindow *self = PS_WINDOW (widget);
-
-  /* the pause button follows the session's "paused" */
-  ps_session_set_paused (self->session, !ps_session_get_paused (self->session));
-}
-
-static void
 action_interval (GtkWidget  *widget,
                  const char *name,
                  GVariant   *parameter)
@@ -194,8 +183,7 @@ action_interval (GtkWidget  *widget,
       refuse_argument (self, "interval", error);
       return;
     }
-  g_settings_set_uint (ps_application_get_settings (PS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))),
-                       "interval", ms);
+  /* the setting follows (g_settings_bind) */
   ps_session_set_interval (self->session, ms);
 }
 
@@ -273,9 +261,8 @@ action_toggle_log (GtkWidget  *widget,
   PsWindow *self = PS_WINDOW (widget);
   gboolean visible = !gtk_revealer_get_reveal_child (self->bottom_revealer);
 
+  /* the setting follows (g_settings_bind) */
   gtk_revealer_set_reveal_child (self->bottom_revealer, visible);
-  g_settings_set_boolean (ps_application_get_settings (PS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))),
-                          "log-visible", visible);
 }
 
 static void
@@ -760,7 +747,7 @@ ps_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-spec", "s", action_open_spec);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, action_open_demo);
   gtk_widget_class_install_action (widget_class, "win.close", NULL, action_close);
-  gtk_widget_class_install_action (widget_class, "win.pause", NULL, action_pause);
+  gtk_widget_class_install_property_action (widget_class, "win.pause", "paused");
   gtk_widget_class_install_action (widget_class, "win.interval", "s", action_interval);
   gtk_widget_class_install_action (widget_class, "win.color-mode", "s", action_color_mode);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, action_zoom_in);

@@ -16,6 +16,14 @@
 
 G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_PAUSED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static const guint intervals_ms[] = { 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000 };
 
 static GSettings *
@@ -297,14 +305,30 @@ on_probe_marks (PsWindow *self)
   ps_page_grid_set_marks (self->grid, data, n);
 }
 
+/* The pause button's state is win.pause's (a property action on
+ * "paused", bound to the session's); its icon says what a press does. */
 static void
 on_paused (PsWindow *self)
 {
-  gboolean paused = ps_session_get_paused (self->session);
-
   gtk_button_set_icon_name (GTK_BUTTON (self->pause_button),
-                            paused ? "media-playback-start-symbolic" : "media-playback-pause-symbolic");
-  gtk_toggle_button_set_active (self->pause_button, paused);
+                            ps_session_get_paused (self->session) ? "media-playback-start-symbolic"
+                                                                  : "media-playback-pause-symbolic");
+}
+
+/* The dropdown shows the nearest interval it has at or below the session's
+ * (a script may set 250 ms); showing it sets nothing. */
+static void
+on_interval (PsWindow *self)
+{
+  guint interval = ps_session_get_interval (self->session);
+  guint shown = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (intervals_ms); i++)
+    if (intervals_ms[i] <= interval)
+      shown = i;
+  self->showing_interval = TRUE;
+  gtk_drop_down_set_selected (self->interval_dropdown, shown);
+  self->showing_interval = FALSE;
 }
 
 /* The session opened another source, or closed it. */
@@ -523,7 +547,6 @@ setup_from_settings (PsWindow *self)
 {
   GSettings *settings;
   PsGridMode mode;
-  guint interval;
 
   show_log (self);
   settings = settings_of (self);
@@ -544,13 +567,14 @@ setup_from_settings (PsWindow *self)
     ps_page_grid_set_fit (self->grid, TRUE);
   g_signal_connect_object (self->grid, "notify::cell-size", G_CALLBACK (ps_window_update_actions),
                            self, G_CONNECT_SWAPPED);
-  interval = g_settings_get_uint (settings, "interval");
-  ps_session_set_interval (self->session, interval);
+  /* each window starts from the settings and saves its changes there for
+   * the next, without following another window's */
+  g_settings_bind (settings, "interval", self->session, "interval",
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (settings, "log-visible", self->bottom_revealer, "reveal-child",
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
   ps_session_set_budget (self->session, g_settings_get_double (settings, "cpu-budget"));
-  for (guint i = 0; i < G_N_ELEMENTS (intervals_ms); i++)
-    if (intervals_ms[i] <= interval)
-      gtk_drop_down_set_selected (self->interval_dropdown, i);
-  gtk_revealer_set_reveal_child (self->bottom_revealer, g_settings_get_boolean (settings, "log-visible"));
+  on_interval (self);
 
   ps_window_refresh_recent (self);
   g_signal_connect_object (settings, "changed::recent-sources", G_CALLBACK (ps_window_refresh_recent),
@@ -578,10 +602,51 @@ on_interval_selected (GtkDropDown *dropdown,
   guint i = gtk_drop_down_get_selected (dropdown);
   g_autofree char *text = NULL;
 
-  if (i >= G_N_ELEMENTS (intervals_ms))
+  if (i >= G_N_ELEMENTS (intervals_ms) || self->showing_interval)
     return;
   text = g_strdup_printf ("%u", intervals_ms[i]);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.interval", "s", text);
+}
+
+/* "paused": the session's, for win.pause (a property action) */
+static void
+ps_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  PsWindow *self = PS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAUSED:
+      g_value_set_boolean (value, self->session != NULL && ps_session_get_paused (self->session));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ps_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  PsWindow *self = PS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAUSED:
+      if (self->session != NULL && ps_session_get_paused (self->session) != g_value_get_boolean (value))
+        {
+          ps_session_set_paused (self->session, g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -593,7 +658,14 @@ ps_window_class_init (PsWindowClass *klass)
 
   object_class->dispose = ps_window_dispose;
   object_class->finalize = ps_window_finalize;
+  object_class->get_property = ps_window_get_property;
+  object_class->set_property = ps_window_set_property;
   window_class->close_request = ps_window_close_request;
+
+  properties[PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PS_TYPE_PAGE_GRID);
   g_type_ensure (PS_TYPE_HEX_VIEW);
@@ -652,6 +724,8 @@ ps_window_init (PsWindow *self)
   g_signal_connect_object (self->session, "notify::source", G_CALLBACK (on_source), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::probe-marks", G_CALLBACK (on_probe_marks), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::paused", G_CALLBACK (on_paused), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::interval", G_CALLBACK (on_interval), self, G_CONNECT_SWAPPED);
+  g_object_bind_property (self->session, "paused", self, "paused", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->session, "notify::can-undo", G_CALLBACK (ps_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::sweeping", G_CALLBACK (ps_window_update_actions), self, G_CONNECT_SWAPPED);
   ps_window_follow_session (self);
