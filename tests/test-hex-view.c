@@ -158,7 +158,7 @@ typedef struct
   guint8  value;
 } WriteCmd;
 
-/* The child: only async-signal-safe calls (LINUX-FACTS: fork in a threaded process). */
+/* The child: only async-signal-safe calls (KERNEL-FACTS: fork in a threaded process). */
 static int
 writer_main (gpointer data)
 {

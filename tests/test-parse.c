@@ -382,7 +382,7 @@ assert_name_refused (const char *name,
   g_assert_cmpint (errsv, ==, expected_errno);
 }
 
-/* LINUX-FACTS: "/d/e", "f/", "/", "", "/." and "/.." give EINVAL. (With
+/* KERNEL-FACTS: "/d/e", "f/", "/", "", "/." and "/.." give EINVAL. (With
  * O_CREAT|O_EXCL "/." gives EEXIST and with O_RDONLY it opens /dev/shm itself,
  * so the normaliser refusing them matters; PsSource creates with O_RDWR|O_CREAT.) */
 static void

@@ -171,7 +171,7 @@ test_read_guard (Fixture      *f,
   g_assert_true (r.have_fault);
   g_assert_cmpuint (r.fault_offset, ==, 3 * PAGE);
   /* the guard page is mapped PROT_NONE, so the access is refused rather
-   * than unmapped (LINUX-FACTS measured SEGV_MAPERR with no guard page) */
+   * than unmapped (KERNEL-FACTS measured SEGV_MAPERR with no guard page) */
   code = ps_si_code_name (SIGSEGV, r.si_code);
   g_test_message ("SIGSEGV on the guard page: %s", code);
   g_assert_cmpint (r.si_code, ==, SEGV_ACCERR);

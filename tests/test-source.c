@@ -1893,7 +1893,7 @@ test_sysv_bad_create (void)
 }
 
 /* After IPC_RMID the key is gone but the segment lives while attached, and
- * can still be attached by shmid (LINUX-FACTS). */
+ * can still be attached by shmid (KERNEL-FACTS). */
 static void
 test_sysv_removed (void)
 {

@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-/* Recovery from SIGBUS when a mapped object shrinks under us (LINUX-FACTS:
+/* Recovery from SIGBUS when a mapped object shrinks under us (KERNEL-FACTS:
  * thread-local sigjmp_buf, an "armed" flag, sigsetjmp with savemask 1).
  *
  *   if (sigsetjmp (*ps_guard_jmp_buf (), 1) != 0)

@@ -44,7 +44,7 @@ GType        ps_probe_result_get_type   (void) G_GNUC_CONST;
  * really writes (past EOF: into the page cache, never into the file); on a
  * private one the child writes only its own copy.
  * Forks from the calling thread and waits for the child: call it on the main
- * thread (LINUX-FACTS: about 0.2 ms, ~30 ms with 1 GiB of private memory).
+ * thread (KERNEL-FACTS: about 0.2 ms, ~30 ms with 1 GiB of private memory).
  * A child still running after 5 s (an access that blocks) is SIGKILLed. */
 gboolean     ps_probe_run              (PsSource      *source,
                                         guint64        offset,

@@ -228,7 +228,7 @@ decide_residency (PsSource          *self,
 
   if (self->fd < 0)
     {
-      /* anonymous shared memory and SysV: mincore is exact (LINUX-FACTS) */
+      /* anonymous shared memory and SysV: mincore is exact (KERNEL-FACTS) */
       self->shmem = TRUE;
       self->residency = PS_RESIDENCY_MINCORE;
       return;
@@ -318,7 +318,7 @@ map_fd (PsSource    *self,
 
   if (!self->shmem)
     {
-      /* keep readahead from inflating mincore's picture (LINUX-FACTS) */
+      /* keep readahead from inflating mincore's picture (KERNEL-FACTS) */
       if (madvise (self->data, length, MADV_RANDOM) == 0)
         ps_event_log_add (self->log, FALSE, "madvise(%p, %" G_GUINT64_FORMAT ", MADV_RANDOM) = 0", self->data, length);
     }

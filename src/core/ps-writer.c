@@ -745,7 +745,7 @@ take_slot (PsWriters *self)
   g_return_val_if_reached (0);
 }
 
-/* The child: async-signal-safe calls only (LINUX-FACTS, fork in a threaded
+/* The child: async-signal-safe calls only (KERNEL-FACTS, fork in a threaded
  * GTK process). All signals are blocked on entry (ps_fork_blocked). */
 G_GNUC_NORETURN static void
 writer_child (const PsWriterJob *job,
