@@ -1047,6 +1047,45 @@ test_probe (void)
   g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
+/* The app answers a D-Bus call its main loop handles itself (not Peer.Ping,
+ * which GDBus answers on its own thread) while a sweep probes a 100-byte
+ * file mapped 1 GiB long (262,143 pages past EOF); cancel-sweep ends it, a
+ * second sweep is under way when SIGTERM quits the app; no child is left. */
+static void
+test_sweep_responsive (void)
+{
+  g_autofree char *path = ps_test_make_file ("act-sweep", 100, 's');
+  g_autofree char *object_path = g_strdelimit (g_strconcat ("/", APP_ID, NULL), ".", '/');
+  const char *args[] = { "--length", "1G", "--log", path, NULL };
+  guint from = 0;
+  App *app;
+
+  app = app_start (args);
+  gapp_action ("probe-sweep", "read");
+  expect_line (app, &from, "probe-sweep: read, 262145 pages from page 0 \\(the one holding EOF\\) to the guard page, 2 children at a time");
+  expect_line (app, &from, "probe\\(offset=0x1000, read\\) = SIGBUS .*");
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) reply = g_dbus_connection_call_sync (bus, APP_ID, object_path, "org.gtk.Actions", "List",
+                                                               NULL, G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE,
+                                                               DEADLINE_MS, NULL, &error);
+      g_assert_no_error (error);
+      app_pump (app, 0);
+    }
+  gapp_action ("cancel-sweep", NULL);
+  expect_line (app, &from, "probe-sweep: cancelled after [0-9]+ of 262145 pages: [0-9]+ ok, 1 zero-tail, [0-9]+ SIGBUS, 0 SIGSEGV, 0 other");
+
+  gapp_action ("probe-sweep", "read");
+  expect_line (app, &from, "probe\\(offset=0x1000, read\\) = SIGBUS .*");
+  kill (app->pid, SIGTERM);
+  app_finish (app);
+  g_assert_true (WIFEXITED (app->status) && WEXITSTATUS (app->status) == 0);
+  assert_no_stray_children ();
+  app_free (app);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1067,6 +1106,7 @@ main (int argc, char **argv)
   g_test_add_func ("/actions/writer-cycles", test_writer_cycles);
   g_test_add_func ("/actions/sigkill", test_sigkill);
   g_test_add_func ("/actions/probe", test_probe);
+  g_test_add_func ("/actions/sweep-responsive", test_sweep_responsive);
   rc = g_test_run ();
 
   bus_down ();

@@ -987,6 +987,13 @@ sweep_finish (PsSession *self,
       g_task_return_error (task, error);
       return;
     }
+  ps_event_log_add (self->log, FALSE,
+                    "probe-sweep: %s after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " pages: "
+                    "%u ok, %u zero-tail, %u SIGBUS, %u SIGSEGV, %u other",
+                    self->sweep.cancelled ? "cancelled" : "done", self->sweep.done, self->sweep.total,
+                    self->sweep.counts[PS_PROBE_OK], self->sweep.counts[PS_PROBE_ZERO_TAIL],
+                    self->sweep.counts[PS_PROBE_SIGBUS], self->sweep.counts[PS_PROBE_SIGSEGV],
+                    self->sweep.counts[PS_PROBE_OTHER]);
   g_signal_emit (self, signals[SIGNAL_SWEEP_FINISHED], 0, &self->sweep);
   g_task_return_pointer (task, g_memdup2 (&self->sweep, sizeof self->sweep), g_free);
 }
@@ -1086,6 +1093,10 @@ ps_session_sweep_async (PsSession          *self,
   self->sweep_in_flight = 0;
   self->sweep_task = g_steal_pointer (&task);
   self->sweep_cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  ps_event_log_add (self->log, FALSE,
+                    "probe-sweep: %s, %" G_GUINT64_FORMAT " pages from page %" G_GUINT64_FORMAT
+                    " (the one holding EOF) to the guard page, %d children at a time",
+                    write ? "write" : "read", self->sweep.total, self->sweep_next, SWEEP_IN_FLIGHT);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SWEEPING]);
   sweep_pump (self);
 }
