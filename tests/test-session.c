@@ -474,6 +474,83 @@ test_sweep_close (Fixture       *f,
   g_assert_cmpint (waitpid (-1, &status, WNOHANG), ==, -1);
 }
 
+/* ---- watches ---- */
+
+static void
+on_watch_changed (PsWatch    *watch,
+                  const char *old,
+                  const char *new,
+                  GPtrArray  *seen)
+{
+  g_ptr_array_add (seen, g_strdup (new));
+}
+
+typedef struct
+{
+  PsWatch   *watch;
+  PsWriters *writers;
+} WatchWait;
+
+static gboolean
+watch_reaches_200 (gpointer data)
+{
+  WatchWait *w = data;
+
+  return ps_writers_get_n_running (w->writers) == 0 && g_strcmp0 (ps_watch_get_value (w->watch), "200") == 0;
+}
+
+/* A writer child increments a u64 counter at 0x40 200 times: the watch never
+ * shows a value the writer did not write, its values only increase, it ends
+ * at 200, and its change count is the number of values it showed. */
+static void
+test_watch_counter (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-watch", f->page, 0);
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_auto(PsWatchSpec) spec = { 0 };
+  g_autoptr(GError) error = NULL;
+  PsSpawnArgs args;
+  PsWatch *watch;
+  WatchWait w;
+  guint64 last = 0;
+
+  open_file (f, path, PS_MAP_WRITABLE, 0);
+  ps_session_set_interval (f->session, 10);
+  g_assert_true (ps_watch_spec_parse ("c:u64@0x40", &spec, &error));
+  watch = ps_session_add_watch (f->session, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ps_watch_get_value (watch), ==, "0");
+  g_signal_connect (watch, "changed", G_CALLBACK (on_watch_changed), seen);
+
+  g_assert_true (ps_spawn_args_parse ("1 counter 1000 count=200 offset=0x40 length=8", &args, &error));
+  g_assert_true (ps_session_spawn_writers (f->session, &args, &error));
+  w = (WatchWait) { watch, ps_session_get_writers (f->session) };
+  g_assert_true (ps_test_wait_until (watch_reaches_200, &w, 20000));
+
+  g_assert_cmpuint (seen->len, >, 0);
+  for (guint i = 0; i < seen->len; i++)
+    {
+      guint64 v = g_ascii_strtoull (g_ptr_array_index (seen, i), NULL, 10);
+
+      g_assert_cmpuint (v, >, last);
+      g_assert_cmpuint (v, <=, 200);
+      last = v;
+    }
+  g_assert_cmpuint (last, ==, 200);
+  g_assert_cmpuint (ps_watch_get_changes (watch), ==, seen->len);
+
+  /* the same name twice, and a watch past the mapping, are refused */
+  g_assert_null (ps_session_add_watch (f->session, &spec, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_free (spec.name);
+  spec.name = g_strdup ("far");
+  spec.offset = f->page - 4;
+  g_assert_null (ps_session_add_watch (f->session, &spec, &error));
+  ps_assert_contains (error->message, "does not lie inside the mapping");
+}
+
 /* ---- nothing open ---- */
 
 static void
@@ -538,6 +615,7 @@ main (int   argc,
   ADD ("/session/sweep/close", test_sweep_close);
   ADD ("/session/nothing-open", test_nothing_open);
   ADD ("/session/remove", test_remove);
+  ADD ("/session/watch/counter", test_watch_counter);
 #undef ADD
   return g_test_run ();
 }

@@ -77,6 +77,8 @@ struct _PsSession
   guint          sweep_in_flight;
 
   guint          syncing;           /* msyncs running in worker threads */
+
+  GListStore    *watches;           /* of PsWatch */
 };
 
 struct _ProbeOp
@@ -185,8 +187,26 @@ need_source (PsSession   *self,
 /* ---- the source ---------------------------------------------------------- */
 
 static void
+update_watches (PsSession *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->watches));
+  gint64 now;
+
+  if (n == 0 || self->source == NULL)
+    return;
+  now = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PsWatch) watch = g_list_model_get_item (G_LIST_MODEL (self->watches), i);
+
+      ps_watch_update (watch, self->source, now);
+    }
+}
+
+static void
 on_frame (PsSession *self)
 {
+  update_watches (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAME]);
 }
 
@@ -242,6 +262,7 @@ ps_session_close (PsSession *self)
   g_clear_object (&self->writers);
   clear_undo (self);
   clear_marks (self);
+  g_list_store_remove_all (self->watches);
   self->selection = (PsRange) { 0, 0 };
   self->cursor = 0;
 
@@ -1152,6 +1173,85 @@ ps_session_get_probe_marks (PsSession *self)
   return self->marks != NULL ? g_bytes_new (self->marks, self->n_marks) : NULL;
 }
 
+/* ---- watches --------------------------------------------------------------- */
+
+GListModel *
+ps_session_get_watches (PsSession *self)
+{
+  g_return_val_if_fail (PS_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->watches);
+}
+
+PsWatch *
+ps_session_find_watch (PsSession  *self,
+                       const char *name)
+{
+  g_return_val_if_fail (PS_IS_SESSION (self), NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->watches)); i++)
+    {
+      g_autoptr(PsWatch) watch = g_list_model_get_item (G_LIST_MODEL (self->watches), i);
+
+      if (g_strcmp0 (ps_watch_get_name (watch), name) == 0)
+        return watch;   /* the store holds it */
+    }
+  return NULL;
+}
+
+PsWatch *
+ps_session_add_watch (PsSession          *self,
+                      const PsWatchSpec  *spec,
+                      GError            **error)
+{
+  g_autoptr(PsWatch) watch = NULL;
+  const PsGeometry *g;
+  gsize size;
+
+  g_return_val_if_fail (PS_IS_SESSION (self), NULL);
+  g_return_val_if_fail (spec != NULL && spec->name != NULL, NULL);
+
+  if (!need_source (self, "watch", error))
+    return NULL;
+  g = ps_source_get_geometry (self->source);
+  size = ps_value_size (spec->format.type);
+  if (spec->offset >= g->length || size > g->length - spec->offset)
+    {
+      refuse (self, error, G_IO_ERROR_INVALID_ARGUMENT, "watch",
+              _("%s at 0x%" PRIx64 " (%zu bytes) does not lie inside the mapping (%" PRIu64 " bytes)"),
+              spec->name, spec->offset, size, g->length);
+      return NULL;
+    }
+  if (ps_session_find_watch (self, spec->name) != NULL)
+    {
+      refuse (self, error, G_IO_ERROR_EXISTS, "watch", _("there is already a watch named %s"), spec->name);
+      return NULL;
+    }
+  watch = ps_watch_new (spec);
+  ps_watch_update (watch, self->source, g_get_monotonic_time ());
+  g_list_store_append (self->watches, watch);
+  return watch;
+}
+
+gboolean
+ps_session_remove_watch (PsSession  *self,
+                         const char *name,
+                         GError    **error)
+{
+  g_return_val_if_fail (PS_IS_SESSION (self), FALSE);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->watches)); i++)
+    {
+      g_autoptr(PsWatch) watch = g_list_model_get_item (G_LIST_MODEL (self->watches), i);
+
+      if (g_strcmp0 (ps_watch_get_name (watch), name) == 0)
+        {
+          g_list_store_remove (self->watches, i);
+          return TRUE;
+        }
+    }
+  return refuse (self, error, G_IO_ERROR_NOT_FOUND, "unwatch", _("there is no watch named %s"), name);
+}
+
 /* ---- remove ---------------------------------------------------------------- */
 
 gboolean
@@ -1189,6 +1289,7 @@ ps_session_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->log);
+  g_clear_object (&self->watches);
   g_free (self->marks);
   G_OBJECT_CLASS (ps_session_parent_class)->finalize (object);
 }
@@ -1345,6 +1446,7 @@ ps_session_init (PsSession *self)
   self->interval_ms = 100;
   self->budget = 0.25;
   self->cancellable = g_cancellable_new ();
+  self->watches = g_list_store_new (PS_TYPE_WATCH);
 }
 
 PsSession *

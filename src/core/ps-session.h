@@ -6,6 +6,7 @@
 #include "ps-probe.h"
 #include "ps-scanner.h"
 #include "ps-source.h"
+#include "ps-watch.h"
 #include "ps-writer.h"
 
 G_BEGIN_DECLS
@@ -173,6 +174,21 @@ void        ps_session_get_sweep_report   (PsSession          *self,
 /* PsProbeOutcome + 1 per page (0: not probed); entry n_pages is the guard
  * page. NULL when nothing was probed. */
 GBytes     *ps_session_get_probe_marks    (PsSession          *self);
+
+/* ---- watches ---- */
+/* A GListModel of PsWatch, read again at every frame; emptied when the
+ * source goes. */
+GListModel *ps_session_get_watches        (PsSession          *self);
+/* Refused when nothing is open, when the name is taken, or when the value
+ * would not lie inside the mapping. */
+PsWatch    *ps_session_add_watch          (PsSession          *self,
+                                           const PsWatchSpec  *spec,
+                                           GError            **error);
+gboolean    ps_session_remove_watch       (PsSession          *self,
+                                           const char         *name,
+                                           GError            **error);
+PsWatch    *ps_session_find_watch         (PsSession          *self,
+                                           const char         *name);
 
 /* IPC_RMID / shm_unlink; the mapping stays until the session closes. */
 gboolean    ps_session_remove             (PsSession          *self,
