@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ps-application.h"
+#include "ps-headless.h"
 #include "ps-parse.h"
 #include "ps-segments.h"
 #include "ps-segments-output.h"
@@ -40,10 +41,16 @@ static const GOptionEntry option_entries[] = {
   { "length", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Map this many bytes (default: the size of the object)"), N_("N") },
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the SysV and POSIX segments and who maps them, then exit"), NULL },
   { "output", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --list: the columns to print, e.g. KEY,ID,SIZE,MAPPED-BY"), N_("COLUMNS") },
-  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print JSON"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print JSON; with --watch: JSON Lines"), NULL },
   { "raw", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print raw cells for scripts"), NULL },
   { "noheadings", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print no headings"), NULL },
   { "bytes", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print sizes in bytes"), NULL },
+  { "watch", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, N_("Without a window: print each change of this value (NAME:TYPE@OFFSET, e.g. count:u64@0x40; repeatable)"), N_("WATCH") },
+  { "find", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Without a window: print where this pattern is (bytes, \"text\", text:…, itext:…, u32:7…)"), N_("PATTERN") },
+  { "all", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --find: every match, not only the first"), NULL },
+  { "interval", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --watch: the time between two scans (10ms to 10s)"), N_("T") },
+  { "count", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --watch: stop after this many changes"), N_("N") },
+  { "duration", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --watch: stop after this long (500ms, 10s, 2m)"), N_("T") },
   { "log", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print every system call the app makes to stdout"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
@@ -239,13 +246,136 @@ print_list (GVariantDict *options)
   return 0;
 }
 
+/* ---- without a window ---- */
+
+static gboolean
+refuse_usage (const char *message)
+{
+  g_printerr ("pagescope: %s\n", message);
+  return FALSE;
+}
+
+/* The options that go with one headless mode only: refused elsewhere. */
+static gboolean
+check_headless_options (GVariantDict *options,
+                        gboolean      watch,
+                        gboolean      find)
+{
+  static const struct { const char *option; gboolean for_watch; } only[] = {
+    { "interval", TRUE }, { "count", TRUE }, { "duration", TRUE }, { "all", FALSE },
+  };
+
+  if (watch && find)
+    return refuse_usage (_("--watch and --find are two modes: give one"));
+  for (guint i = 0; i < G_N_ELEMENTS (only); i++)
+    if (g_variant_dict_contains (options, only[i].option) && (only[i].for_watch ? !watch : !find))
+      {
+        g_autofree char *message = g_strdup_printf (_("--%s goes with %s"), only[i].option,
+                                                    only[i].for_watch ? "--watch" : "--find");
+        return refuse_usage (message);
+      }
+  if (g_variant_dict_contains (options, "json") && !watch && !g_variant_dict_contains (options, "list"))
+    return refuse_usage (_("--json goes with --list or --watch"));
+  return TRUE;
+}
+
+static gboolean
+parse_watch_options (GVariantDict    *options,
+                     PsHeadlessWatch *watch,
+                     GError         **error)
+{
+  g_autofree const char **specs = NULL;
+  const char *text;
+  gint64 us;
+
+  g_variant_dict_lookup (options, "watch", "^a&s", &specs);
+  for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
+    {
+      PsWatchSpec *spec = g_new0 (PsWatchSpec, 1);
+
+      g_ptr_array_add (watch->watches, spec);
+      if (!ps_watch_spec_parse (specs[i], spec, error))
+        return FALSE;
+    }
+  if (lookup_string (options, "interval", &text) && !ps_interval_parse (text, &watch->interval_ms, error))
+    return FALSE;
+  if (lookup_string (options, "count", &text) && !ps_parse_length (text, "--count", &watch->count, error))
+    return FALSE;
+  if (lookup_string (options, "duration", &text))
+    {
+      if (!ps_parse_duration (text, "--duration", G_USEC_PER_SEC, &us, error))
+        return FALSE;
+      watch->duration_us = us;
+    }
+  watch->json = g_variant_dict_contains (options, "json");
+  watch->log = g_variant_dict_contains (options, "log");
+  return TRUE;
+}
+
+static void
+watch_spec_free (PsWatchSpec *spec)
+{
+  ps_watch_spec_clear (spec);
+  g_free (spec);
+}
+
+/* --watch and --find: a session and a main loop, no display. */
+static int
+run_headless (GVariantDict *options)
+{
+  gboolean watching = g_variant_dict_contains (options, "watch");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) sources = NULL;
+  gboolean demo;
+  const char *pattern_text;
+
+  if (!check_headless_options (options, watching, g_variant_dict_contains (options, "find")))
+    return 2;
+  if (!ps_application_parse_options (options, &sources, &demo, &error))
+    {
+      g_printerr ("pagescope: %s\n", error->message);
+      return 2;
+    }
+  if (demo || sources->len != 1)
+    {
+      refuse_usage (watching ? _("--watch needs one source: FILE, --sysv, --shmid, --posix or --anon")
+                             : _("--find needs one source: FILE, --sysv, --shmid, --posix or --anon"));
+      return 2;
+    }
+  if (watching)
+    {
+      PsHeadlessWatch watch = { g_ptr_array_new_with_free_func ((GDestroyNotify) watch_spec_free) };
+      int status = 2;
+
+      if (!parse_watch_options (options, &watch, &error))
+        g_printerr ("pagescope: %s\n", error->message);
+      else
+        status = ps_headless_watch (&g_array_index (sources, PsSourceSpec, 0), &watch, stdout);
+      g_ptr_array_unref (watch.watches);
+      return status;
+    }
+  lookup_string (options, "find", &pattern_text);
+  {
+    g_autoptr(PsFindPattern) pattern = ps_find_pattern_parse (pattern_text, &error);
+
+    if (pattern == NULL)
+      {
+        g_printerr ("pagescope: --find: %s\n", error->message);
+        return 2;
+      }
+    return ps_headless_find (&g_array_index (sources, PsSourceSpec, 0), pattern,
+                             g_variant_dict_contains (options, "all"), g_variant_dict_contains (options, "log"),
+                             stdout);
+  }
+}
+
 /* In the process that was started: things that need no window, and every
  * check of the arguments, so a malformed one exits 2 right here. */
 static int
 ps_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
 {
-  static const char *list_only[] = { "json", "output", "raw", "noheadings", "bytes" };
+  static const char *list_only[] = { "output", "raw", "noheadings", "bytes" };
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) sources = NULL;
   gboolean demo;
@@ -268,6 +398,10 @@ ps_application_handle_local_options (GApplication *app,
           }
       return print_list (options);
     }
+  if (g_variant_dict_contains (options, "watch") || g_variant_dict_contains (options, "find"))
+    return run_headless (options);
+  if (!check_headless_options (options, FALSE, FALSE))
+    return 2;
   for (guint i = 0; i < G_N_ELEMENTS (list_only); i++)
     if (g_variant_dict_contains (options, list_only[i]))
       {

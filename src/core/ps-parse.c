@@ -112,6 +112,40 @@ ps_parse_length (const char *text,
 }
 
 gboolean
+ps_parse_duration (const char *text,
+                   const char *what,
+                   gint64      unit_us,
+                   gint64     *out_us,
+                   GError    **error)
+{
+  static const struct { const char *suffix; gint64 us; } units[] = {
+    { "ms", 1000 }, { "s", G_USEC_PER_SEC }, { "m", G_GINT64_CONSTANT (60000000) }, { "h", G_GINT64_CONSTANT (3600000000) },
+  };
+  g_autofree char *copy = NULL;
+  char *end = NULL;
+  double value, us = -1;
+
+  g_return_val_if_fail (text != NULL && out_us != NULL, FALSE);
+
+  copy = g_strstrip (g_strdup (text));
+  value = g_ascii_strtod (copy, &end);
+  if (end == copy || !(value > 0) || value > 1e9)
+    return invalid (error, what, text, _("expected a time such as 500ms, 10s, 2m or 1h"));
+  while (g_ascii_isspace (*end))
+    end++;
+  if (*end == '\0')
+    us = value * unit_us;
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    if (g_str_equal (end, units[i].suffix))
+      us = value * units[i].us;
+  /* a year at most: beyond, a typo more likely than a plan */
+  if (us < 1 || us > 366.0 * 24 * 3600 * G_USEC_PER_SEC)
+    return invalid (error, what, text, _("expected a time such as 500ms, 10s, 2m or 1h (at most a year)"));
+  *out_us = (gint64) us;
+  return TRUE;
+}
+
+gboolean
 ps_parse_offset (const char *text,
                  const char *what,
                  guint64    *out,

@@ -17,6 +17,13 @@ gboolean ps_parse_length   (const char *text,
                             const char *what,
                             guint64    *out,
                             GError    **error);
+/* A time: "500ms", "10s", "2m", "1h", or a bare number in units of unit_us;
+ * more than 0, at most a year. */
+gboolean ps_parse_duration (const char *text,
+                            const char *what,
+                            gint64      unit_us,
+                            gint64     *out_us,
+                            GError    **error);
 /* Decimal or 0x hex, no suffix. */
 gboolean ps_parse_offset   (const char *text,
                             const char *what,

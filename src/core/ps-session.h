@@ -3,6 +3,7 @@
 
 #include "ps-action-args.h"
 #include "ps-event-log.h"
+#include "ps-find.h"
 #include "ps-probe.h"
 #include "ps-scanner.h"
 #include "ps-source.h"
@@ -174,6 +175,29 @@ void        ps_session_get_sweep_report   (PsSession          *self,
 /* PsProbeOutcome + 1 per page (0: not probed); entry n_pages is the guard
  * page. NULL when nothing was probed. */
 GBytes     *ps_session_get_probe_marks    (PsSession          *self);
+
+/* ---- find ---- */
+/* The pattern in [from, to), in a worker thread: the first match forward,
+ * the last backward, or all (at most max_hits). Cancelled by cancellable or
+ * by the source going; "find-progress" (0..1, -1 when none runs) tells how
+ * far the newest find got, ten times a second at most. */
+void        ps_session_find_async         (PsSession           *self,
+                                           const PsFindPattern *pattern,
+                                           guint64              from,
+                                           guint64              to,
+                                           gboolean             backward,
+                                           gboolean             all,
+                                           guint                max_hits,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+/* hits: the offsets found (none: empty). */
+gboolean    ps_session_find_finish        (PsSession           *self,
+                                           GAsyncResult        *result,
+                                           GArray             **hits,
+                                           gboolean            *truncated,
+                                           GError             **error);
+double      ps_session_get_find_progress  (PsSession           *self);
 
 /* ---- watches ---- */
 /* A GListModel of PsWatch, read again at every frame; emptied when the
