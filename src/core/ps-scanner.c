@@ -10,7 +10,7 @@
 #include <xxh_x86dispatch.h>
 
 #include "ps-guard.h"
-#include "ps-scanner.h"
+#include "ps-scanner-private.h"
 
 /* Residency is asked in chunks so its buffer stays small for any object. */
 #define CHUNK_PAGES        65536
@@ -20,6 +20,9 @@
 /* How often Shared_Dirty/Private_Dirty are read: smaps walks every mapping. */
 #define DIRTY_INTERVAL_US  (250 * 1000)
 #define MIN_SLICE_PAGES    256
+/* A pass looks for a stop request this often: 8 MiB, a few ms at most, so
+ * closing a window never waits for a pass over a large object. */
+#define STOP_CHECK_PAGES   2048
 
 struct _PsScanner
 {
@@ -34,7 +37,7 @@ struct _PsScanner
   GThread      *thread;
   GMutex        lock;
   GCond         cond;
-  gboolean      stop_requested;  /* under lock */
+  gint          stop_requested;  /* written under lock; a pass reads it atomically */
   gboolean      wake_requested;  /* under lock */
   gboolean      paused;          /* under lock */
   guint         interval_ms;     /* under lock */
@@ -69,6 +72,10 @@ struct _PsScanner
   gint64        wall_mark_us;
   double        cpu_fraction;
   guint         effective_interval_ms;
+
+  PsScannerSliceHook slice_hook;   /* tests: after each STOP_CHECK_PAGES of hashing */
+  gpointer      slice_hook_data;
+  guint64       stopped_pass_pages;   /* pages hashed by the last pass a stop cut short */
 };
 
 G_DEFINE_FINAL_TYPE (PsScanner, ps_scanner, G_TYPE_OBJECT)
@@ -195,9 +202,15 @@ publish (PsScanner *self,
   g_source_set_ready_time (self->delivery, 0);
 }
 
+static inline gboolean
+stopping (PsScanner *self)
+{
+  return g_atomic_int_get (&self->stop_requested);
+}
+
 /* Page states for the whole mapping: residency in chunks, private copies from
- * /proc/self/pagemap. Touches no page. */
-static void
+ * /proc/self/pagemap. Touches no page. FALSE if a stop request ended it. */
+static gboolean
 update_states (PsScanner        *self,
                PsFrame          *frame,
                const PsGeometry *g)
@@ -210,6 +223,8 @@ update_states (PsScanner        *self,
     {
       guint64 n = MIN (CHUNK_PAGES, g->n_inside - first);
 
+      if (stopping (self))
+        return FALSE;
       if (!ps_source_query_residency (self->source, first, n, self->vec, NULL))
         memset (self->vec, PS_RESIDENT_UNKNOWN, n);
 
@@ -231,7 +246,11 @@ update_states (PsScanner        *self,
       for (guint64 first = 0; first < g->n_inside; first += G_N_ELEMENTS (pagemap))
         {
           guint64 n = MIN (G_N_ELEMENTS (pagemap), g->n_inside - first);
-          ssize_t got = pread (self->pagemap_fd, pagemap, n * 8, (vpage + first) * 8);
+          ssize_t got;
+
+          if (first % CHUNK_PAGES == 0 && stopping (self))
+            return FALSE;
+          got = pread (self->pagemap_fd, pagemap, n * 8, (vpage + first) * 8);
 
           for (guint64 i = 0; got > 0 && i < (guint64) got / 8; i++)
             {
@@ -245,6 +264,7 @@ update_states (PsScanner        *self,
             }
         }
     }
+  return TRUE;
 }
 
 static inline gboolean
@@ -257,7 +277,7 @@ page_readable (PsScanner   *self,
 /* Hashes pages [from, to) whose state allows it; records changes. Runs armed
  * against SIGBUS: the caller catches it. */
 static void
-hash_range (PsScanner *self,
+hash_pages (PsScanner *self,
             PsFrame   *frame,
             guint64    from,
             guint64    to,
@@ -309,6 +329,25 @@ hash_range (PsScanner *self,
         info->changes++;
       frame->n_changed++;
     }
+}
+
+/* hash_pages in steps of STOP_CHECK_PAGES; FALSE if a stop request ended it. */
+static gboolean
+hash_range (PsScanner *self,
+            PsFrame   *frame,
+            guint64    from,
+            guint64    to,
+            guint32    stamp)
+{
+  for (guint64 lo = from; lo < to; lo += STOP_CHECK_PAGES)
+    {
+      if (stopping (self))
+        return FALSE;
+      hash_pages (self, frame, lo, MIN (to, lo + STOP_CHECK_PAGES), stamp);
+      if (self->slice_hook != NULL)
+        self->slice_hook (self, frame->n_scanned, self->slice_hook_data);
+    }
+  return TRUE;
 }
 
 /* Moves the focus window to what the UI asked for, keeping what overlaps. */
@@ -405,10 +444,16 @@ read_dirty (PsScanner *self,
   frame->dirty_time_us = self->dirty_read_us;
 }
 
+typedef enum
+{
+  PASS_DONE,
+  PASS_FAULTED,    /* a SIGBUS ended it: the object shrank under us */
+  PASS_STOPPED,    /* ps_scanner_stop asked, between two steps */
+} PassEnd;
+
 /* The part of a pass that reads the mapping, armed against SIGBUS: the
- * window on screen every pass, the rest in slices. Returns TRUE if a SIGBUS
- * ended it (the object shrank under us). */
-static __attribute__ ((noinline)) gboolean
+ * window on screen every pass, the rest in slices. */
+static __attribute__ ((noinline)) PassEnd
 hash_pass (PsScanner *self,
            PsFrame   *frame,
            guint64    slice_pages,
@@ -421,20 +466,22 @@ hash_pass (PsScanner *self,
 
   self->focus_scanned = 0;
   if (sigsetjmp (*ps_guard_jmp_buf (), 1) != 0)
-    return TRUE;
+    return PASS_FAULTED;
   ps_guard_arm ();
 
   if (self->cur_focus_length > 0)
     {
-      hash_range (self, frame, focus_first, focus_end, stamp);
+      if (!hash_range (self, frame, focus_first, focus_end, stamp))
+        goto stopped;
       scan_focus (self, frame, fresh_window, stamp);
     }
   self->focus_scanned = frame->n_scanned;
 
   if (slice_pages >= n_pages)
     {
-      hash_range (self, frame, 0, focus_first, stamp);
-      hash_range (self, frame, focus_end, n_pages, stamp);
+      if (!hash_range (self, frame, 0, focus_first, stamp) ||
+          !hash_range (self, frame, focus_end, n_pages, stamp))
+        goto stopped;
       frame->flags |= PS_FRAME_SWEEP_DONE;
     }
   else
@@ -446,7 +493,8 @@ hash_pass (PsScanner *self,
           guint64 from = self->cursor < n_pages ? self->cursor : 0;
           guint64 to = MIN (n_pages, from + todo);
 
-          hash_range (self, frame, from, to, stamp);
+          if (!hash_range (self, frame, from, to, stamp))
+            goto stopped;
           todo -= to - from;
           self->cursor = to;
           if (to == n_pages)
@@ -458,10 +506,29 @@ hash_pass (PsScanner *self,
         }
     }
   ps_guard_disarm ();
-  return FALSE;
+  return PASS_DONE;
+
+stopped:
+  ps_guard_disarm ();
+  return PASS_STOPPED;
 }
 
-/* One pass. slice_pages: how many pages outside the focus to hash (G_MAXUINT64: all). */
+/* A pass cut short by a stop request is not published, but what it found
+ * is kept as the last frame, so a scanner started again misses no change. */
+static PsFrame *
+keep_stopped_pass (PsScanner *self,
+                   PsFrame   *frame)
+{
+  self->stopped_pass_pages = frame->n_scanned;
+  self->total_changes += frame->n_changed;
+  g_clear_pointer (&self->spare, ps_frame_unref);
+  self->spare = g_steal_pointer (&self->last);
+  self->last = frame;
+  return NULL;
+}
+
+/* One pass. slice_pages: how many pages outside the focus to hash (G_MAXUINT64: all).
+ * NULL if a stop request ended it. */
 static PsFrame *
 scan_pass (PsScanner *self,
            guint64    slice_pages,
@@ -470,7 +537,7 @@ scan_pass (PsScanner *self,
            gboolean   paused)
 {
   const PsGeometry *mapped = ps_source_get_geometry (self->source);
-  gboolean faulted = FALSE;
+  PassEnd end = PASS_DONE;
   PsGeometry g;
   gboolean removed = FALSE;
   gboolean fresh_window;
@@ -505,7 +572,8 @@ scan_pass (PsScanner *self,
   if (paused)
     frame->flags |= PS_FRAME_PAUSED;
 
-  update_states (self, frame, &g);
+  if (!update_states (self, frame, &g))
+    return keep_stopped_pass (self, frame);
   stamp = MAX (now_ms (self), 1);
 
   focus_first = focus_offset / g.page_size;
@@ -514,11 +582,13 @@ scan_pass (PsScanner *self,
 
   if (!paused)
     {
-      faulted = hash_pass (self, frame, slice_pages, fresh_window, focus_first, focus_end, stamp);
+      end = hash_pass (self, frame, slice_pages, fresh_window, focus_first, focus_end, stamp);
       hashed_before = self->focus_scanned;
     }
+  if (end == PASS_STOPPED)
+    return keep_stopped_pass (self, frame);
 
-  if (faulted)
+  if (end == PASS_FAULTED)
     {
       PsFault fault = ps_guard_fault ();
 
@@ -612,6 +682,8 @@ scanner_thread (gpointer data)
       slice = MAX (slice, MIN_SLICE_PAGES);
 
       frame = scan_pass (self, slice, focus_offset, focus_length, paused);
+      if (frame == NULL)
+        break;     /* stopped mid-pass */
 
       /* stretch the interval if a pass still costs more than the budget */
       self->effective_interval_ms = MAX (interval, (guint) (frame->pass_us / 1000.0 / budget));
@@ -829,7 +901,7 @@ ps_scanner_start (PsScanner *self)
 
   if (self->thread != NULL)
     return;
-  self->stop_requested = FALSE;
+  g_atomic_int_set (&self->stop_requested, FALSE);
   self->thread = g_thread_new ("pagescope-scan", scanner_thread, self);
 }
 
@@ -841,10 +913,12 @@ ps_scanner_stop (PsScanner *self)
   if (self->thread == NULL)
     return;
   g_mutex_lock (&self->lock);
-  self->stop_requested = TRUE;
+  g_atomic_int_set (&self->stop_requested, TRUE);
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);
   g_thread_join (g_steal_pointer (&self->thread));
+  /* scan_now may run passes again */
+  g_atomic_int_set (&self->stop_requested, FALSE);
 }
 
 gboolean
@@ -995,4 +1069,33 @@ ps_scanner_get_state_bytes (PsScanner *self)
   g_return_val_if_fail (PS_IS_SCANNER (self), 0);
   return sizeof *self + CHUNK_PAGES + MAX (self->n_pages, 1) * sizeof (guint64) +
          self->cur_focus_length * (2 + sizeof (guint32));
+}
+
+/* ---- for tests (ps-scanner-private.h) ---------------------------------- */
+
+void
+ps_scanner_set_slice_hook (PsScanner          *self,
+                           PsScannerSliceHook  hook,
+                           gpointer            data)
+{
+  g_return_if_fail (PS_IS_SCANNER (self));
+  g_return_if_fail (self->thread == NULL);
+
+  self->slice_hook = hook;
+  self->slice_hook_data = data;
+}
+
+gboolean
+ps_scanner_stop_requested (PsScanner *self)
+{
+  g_return_val_if_fail (PS_IS_SCANNER (self), FALSE);
+  return stopping (self);
+}
+
+guint64
+ps_scanner_get_stopped_pass_pages (PsScanner *self)
+{
+  g_return_val_if_fail (PS_IS_SCANNER (self), 0);
+  g_return_val_if_fail (self->thread == NULL, 0);
+  return self->stopped_pass_pages;
 }

@@ -20,7 +20,8 @@ PsScanner  *ps_scanner_new            (PsSource  *source);
 PsSource   *ps_scanner_get_source     (PsScanner *self);
 
 void        ps_scanner_start          (PsScanner *self);
-/* Joins the thread, within one interval. */
+/* Joins the thread at once: a pass under way stops at its next step of a
+ * few MiB, whatever the object's size and the interval. */
 void        ps_scanner_stop           (PsScanner *self);
 gboolean    ps_scanner_is_running     (PsScanner *self);
 
