@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ps-application.h"
+#include "ps-budget.h"
 #include "ps-parse.h"
 #include "ps-segments.h"
 #include "ps-segments-output.h"
@@ -625,6 +626,9 @@ ps_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+  /* one budget for the process, every window's scanning and drawing */
+  g_settings_bind (ps_application_get_settings (self), "cpu-budget", ps_budget_get_default (), "fraction",
+                   G_SETTINGS_BIND_GET);
 }
 
 static void

@@ -573,7 +573,6 @@ setup_from_settings (PsWindow *self)
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
   g_settings_bind (settings, "log-visible", self->bottom_revealer, "reveal-child",
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
-  ps_session_set_budget (self->session, g_settings_get_double (settings, "cpu-budget"));
   on_interval (self);
 
   ps_window_refresh_recent (self);

@@ -9,6 +9,7 @@
 #include <xxhash.h>
 #include <xxh_x86dispatch.h>
 
+#include "ps-budget.h"
 #include "ps-guard.h"
 #include "ps-scanner-private.h"
 
@@ -17,8 +18,10 @@
 /* Hashes that cannot be a page's: "never hashed" and "past EOF". */
 #define HASH_NEVER         G_GUINT64_CONSTANT (0)
 #define HASH_PAST_EOF      G_GUINT64_CONSTANT (1)
-/* How often Shared_Dirty/Private_Dirty are read: smaps walks every mapping. */
+/* How often Shared_Dirty/Private_Dirty are read: smaps walks every mapping,
+ * so at most every DIRTY_INTERVAL_US and within DIRTY_PART of the share. */
 #define DIRTY_INTERVAL_US  (250 * 1000)
+#define DIRTY_PART         0.2
 #define MIN_SLICE_PAGES    256
 /* A pass looks for a stop request this often: 8 MiB, a few ms at most, so
  * closing a window never waits for a pass over a large object. */
@@ -41,7 +44,8 @@ struct _PsScanner
   gboolean      wake_requested;  /* under lock */
   gboolean      paused;          /* under lock */
   guint         interval_ms;     /* under lock */
-  double        budget;          /* under lock */
+  double        fixed_share;     /* under lock: > 0 instead of the process budget */
+  PsBudget     *budget;          /* the process's: what the passes may take */
   guint64       focus_offset;    /* under lock: what the UI asked for */
   gsize         focus_length;
 
@@ -72,6 +76,7 @@ struct _PsScanner
   gint64        wall_mark_us;
   double        cpu_fraction;
   guint         effective_interval_ms;
+  double        share;           /* of one core, for this scanner's passes now */
 
   PsScannerSliceHook slice_hook;   /* tests: after each STOP_CHECK_PAGES of hashing */
   gpointer      slice_hook_data;
@@ -433,7 +438,7 @@ read_dirty (PsScanner *self,
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (now - self->dirty_read_us >= MAX (DIRTY_INTERVAL_US, 20 * self->dirty_cost_us))
+  if (now - self->dirty_read_us >= MAX (DIRTY_INTERVAL_US, self->dirty_cost_us / (DIRTY_PART * self->share)))
     {
       ps_source_read_dirty (self->source, &self->shared_dirty, &self->private_dirty);
       self->dirty_read_us = g_get_monotonic_time ();
@@ -628,29 +633,73 @@ scan_pass (PsScanner *self,
   frame->pass_us = frame->time_us - t0;
   frame->cpu_fraction = self->cpu_fraction;
   frame->interval_ms = self->effective_interval_ms;
+  frame->sweep_ms = self->effective_interval_ms;
   return frame;
 }
 
 /* ---- the thread -------------------------------------------------------- */
+
+/* The pages outside the focus that one pass may hash within its share of
+ * one interval. */
+static guint64
+slice_for (PsScanner *self,
+           guint      interval,
+           double     share)
+{
+  guint64 slice = MIN_SLICE_PAGES;
+
+  if (self->bytes_per_us > 0)
+    slice = (guint64) (self->bytes_per_us * interval * 1000.0 * share) / ps_source_get_geometry (self->source)->page_size;
+  return MAX (slice, MIN_SLICE_PAGES);
+}
+
+/* After a pass: the interval, stretched if even the smallest pass costs
+ * more than the share, and how long a sweep of every page takes. TRUE if
+ * the budget holds the scanner back. */
+static gboolean
+pace (PsScanner *self,
+      PsFrame   *frame,
+      guint      interval,
+      guint64    slice)
+{
+  guint64 outside = frame->n_pages - MIN (frame->n_pages, (self->cur_focus_length + frame->geometry.page_size - 1) /
+                                                            frame->geometry.page_size);
+  guint64 passes = MAX (1, (outside + slice - 1) / slice);
+
+  self->effective_interval_ms = MAX (interval, (guint) (frame->pass_us / 1000.0 / self->share));
+  frame->interval_ms = self->effective_interval_ms;
+  frame->sweep_ms = (guint) MIN ((guint64) G_MAXUINT, passes * self->effective_interval_ms);
+  if (passes == 1 && self->effective_interval_ms == interval)
+    return FALSE;
+  frame->flags |= PS_FRAME_BUDGET_LIMITED;
+  return TRUE;
+}
 
 static gpointer
 scanner_thread (gpointer data)
 {
   PsScanner *self = data;
   gint64 next = g_get_monotonic_time ();
+  gboolean shared;
 
   self->cpu_mark_us = thread_cpu_us ();
   self->wall_mark_us = g_get_monotonic_time ();
+  g_mutex_lock (&self->lock);
+  shared = self->fixed_share <= 0;
+  self->share = shared ? ps_budget_get_fraction (self->budget) : self->fixed_share;
+  g_mutex_unlock (&self->lock);
+  if (shared)
+    ps_budget_add_scanner (self->budget);
 
   for (;;)
     {
       guint64 focus_offset, slice;
       gsize focus_length;
       guint interval;
-      double budget;
-      gboolean paused;
+      double fixed_share;
+      gboolean paused, limited;
       PsFrame *frame;
-      gint64 now, cpu;
+      gint64 now, cpu, pass_cpu;
 
       g_mutex_lock (&self->lock);
       while (!self->stop_requested && !self->wake_requested &&
@@ -670,27 +719,25 @@ scanner_thread (gpointer data)
       focus_offset = self->focus_offset;
       focus_length = self->focus_length;
       interval = self->interval_ms;
-      budget = self->budget;
+      fixed_share = self->fixed_share;
       paused = self->paused;
       g_mutex_unlock (&self->lock);
 
-      /* the slice that keeps one pass within the budget of one interval */
-      if (self->bytes_per_us > 0)
-        slice = (guint64) (self->bytes_per_us * interval * 1000.0 * budget) / ps_source_get_geometry (self->source)->page_size;
-      else
-        slice = MIN_SLICE_PAGES;
-      slice = MAX (slice, MIN_SLICE_PAGES);
-
+      slice = slice_for (self, interval, self->share);
+      pass_cpu = thread_cpu_us ();
       frame = scan_pass (self, slice, focus_offset, focus_length, paused);
       if (frame == NULL)
         break;     /* stopped mid-pass */
-
-      /* stretch the interval if a pass still costs more than the budget */
-      self->effective_interval_ms = MAX (interval, (guint) (frame->pass_us / 1000.0 / budget));
-      frame->interval_ms = self->effective_interval_ms;
+      limited = pace (self, frame, interval, slice) && !paused;
 
       now = g_get_monotonic_time ();
       cpu = thread_cpu_us ();
+      /* what the next pass may take: the process's budget less what
+       * drawing costs, shared between the scanners */
+      if (shared)
+        self->share = ps_budget_account_scan (self->budget, cpu - pass_cpu, limited);
+      else
+        self->share = fixed_share;
       if (now - self->wall_mark_us >= 500 * 1000)
         {
           self->cpu_fraction = (double) (cpu - self->cpu_mark_us) / (now - self->wall_mark_us);
@@ -703,6 +750,8 @@ scanner_thread (gpointer data)
       ps_frame_unref (frame);
       next = now + (gint64) self->effective_interval_ms * 1000;
     }
+  if (shared)
+    ps_budget_remove_scanner (self->budget);
   return NULL;
 }
 
@@ -769,6 +818,7 @@ ps_scanner_finalize (GObject *object)
   if (self->pagemap_fd >= 0)
     close (self->pagemap_fd);
   g_clear_object (&self->source);
+  g_clear_object (&self->budget);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -852,7 +902,9 @@ ps_scanner_init (PsScanner *self)
   g_cond_init (&self->cond);
   self->interval_ms = 100;
   self->effective_interval_ms = 100;
-  self->budget = 0.25;
+  self->fixed_share = 0;
+  self->budget = g_object_ref (ps_budget_get_default ());
+  self->share = PS_BUDGET_DEFAULT_FRACTION;
   self->context = g_main_context_ref_thread_default ();
   self->pagemap_fd = -1;
   self->shared_dirty = self->private_dirty = -1;
@@ -994,7 +1046,7 @@ ps_scanner_set_budget (PsScanner *self,
 {
   g_return_if_fail (PS_IS_SCANNER (self));
   g_mutex_lock (&self->lock);
-  self->budget = CLAMP (fraction, 0.01, 1.0);
+  self->fixed_share = CLAMP (fraction, PS_BUDGET_MIN_FRACTION, PS_BUDGET_MAX_FRACTION);
   g_mutex_unlock (&self->lock);
 }
 
