@@ -11,6 +11,7 @@
 #include "ps-application.h"
 #include "ps-budget.h"
 #include "ps-parse.h"
+#include "ps-renderer.h"
 #include "ps-segments.h"
 #include "ps-segments-output.h"
 #include "ps-window.h"
@@ -521,6 +522,7 @@ action_about (GSimpleAction *action,
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
   const char *developers[] = { _("The Pagescope developers"), NULL };
+  g_autofree char *renderer = ps_renderer_describe (parent != NULL ? GTK_WIDGET (parent) : NULL);
 
   adw_show_about_window (parent,
                          "application-name", "Pagescope",
@@ -534,6 +536,7 @@ action_about (GSimpleAction *action,
                          "copyright", PACKAGE_COPYRIGHT,
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "translator-credits", _("translator-credits"),
+                         "debug-info", renderer,
                          NULL);
 }
 
@@ -622,6 +625,9 @@ ps_application_startup (GApplication *app)
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);
   if (self->quit_on_signals)
     arm_quit_signals (self);
+  /* before the first window is realized */
+  if (gdk_display_get_default () != NULL)
+    ps_renderer_choose (gdk_display_get_default ());
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
