@@ -21,7 +21,7 @@
 #define SAMPLE_US    (500 * 1000)
 #define DRAW_PART    0.4
 #define SCAN_FLOOR   0.2
-#define SMOOTHING    0.5      /* weight of the newest measurement */
+#define SMOOTHING    0.7      /* weight of the newest measurement */
 
 struct _PsBudget
 {

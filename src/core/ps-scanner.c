@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -26,6 +27,8 @@
 /* A pass looks for a stop request this often: 8 MiB, a few ms at most, so
  * closing a window never waits for a pass over a large object. */
 #define STOP_CHECK_PAGES   2048
+/* How much nicer than the rest of the process the scanner thread is. */
+#define SCANNER_NICE       10
 
 struct _PsScanner
 {
@@ -583,7 +586,9 @@ scan_pass (PsScanner *self,
 
   focus_first = focus_offset / g.page_size;
   focus_end = MIN (g.n_pages, (focus_offset + focus_length + g.page_size - 1) / g.page_size);
-  hash_t0 = g_get_monotonic_time ();
+  /* CPU time, not wall: on a busy machine the thread waits for a core, and
+   * that costs the budget nothing */
+  hash_t0 = thread_cpu_us ();
 
   if (!paused)
     {
@@ -606,7 +611,7 @@ scan_pass (PsScanner *self,
 
   if (frame->n_scanned > hashed_before)
     {
-      gint64 spent = MAX (g_get_monotonic_time () - hash_t0, 1);
+      gint64 spent = MAX (thread_cpu_us () - hash_t0, 1);
       double rate = (double) (frame->n_scanned * g.page_size) / spent;
 
       self->bytes_per_us = self->bytes_per_us > 0 ? 0.7 * self->bytes_per_us + 0.3 * rate : rate;
@@ -659,6 +664,7 @@ slice_for (PsScanner *self,
 static gboolean
 pace (PsScanner *self,
       PsFrame   *frame,
+      gint64     pass_cpu_us,
       guint      interval,
       guint64    slice)
 {
@@ -666,7 +672,7 @@ pace (PsScanner *self,
                                                             frame->geometry.page_size);
   guint64 passes = MAX (1, (outside + slice - 1) / slice);
 
-  self->effective_interval_ms = MAX (interval, (guint) (frame->pass_us / 1000.0 / self->share));
+  self->effective_interval_ms = MAX (interval, (guint) (pass_cpu_us / 1000.0 / self->share));
   frame->interval_ms = self->effective_interval_ms;
   frame->sweep_ms = (guint) MIN ((guint64) G_MAXUINT, passes * self->effective_interval_ms);
   if (passes == 1 && self->effective_interval_ms == interval)
@@ -675,12 +681,30 @@ pace (PsScanner *self,
   return TRUE;
 }
 
+/* What is watched comes first: when the cores are busy the scanner yields
+ * to the programs doing the work (and to the window), within its budget
+ * when they are not. On Linux a thread's nice value is its own:
+ * setpriority on a thread id leaves the rest of the process alone. */
+static void
+yield_to_others (void)
+{
+  pid_t tid = gettid ();
+  int nice;
+
+  errno = 0;
+  nice = getpriority (PRIO_PROCESS, tid);
+  if (errno == 0)
+    setpriority (PRIO_PROCESS, tid, MIN (nice + SCANNER_NICE, 19));
+}
+
 static gpointer
 scanner_thread (gpointer data)
 {
   PsScanner *self = data;
   gint64 next = g_get_monotonic_time ();
   gboolean shared;
+
+  yield_to_others ();
 
   self->cpu_mark_us = thread_cpu_us ();
   self->wall_mark_us = g_get_monotonic_time ();
@@ -728,10 +752,9 @@ scanner_thread (gpointer data)
       frame = scan_pass (self, slice, focus_offset, focus_length, paused);
       if (frame == NULL)
         break;     /* stopped mid-pass */
-      limited = pace (self, frame, interval, slice) && !paused;
-
       now = g_get_monotonic_time ();
       cpu = thread_cpu_us ();
+      limited = pace (self, frame, cpu - pass_cpu, interval, slice) && !paused;
       /* what the next pass may take: the process's budget less what
        * drawing costs, shared between the scanners */
       if (shared)
