@@ -595,11 +595,18 @@ load_kept (void)
           (guint) (LOAD_BYTES >> 20));
   for (int r = 0; r < 3; r++)
     {
+      CpuSample a, b;
+
       without[r] = run_load ();
       app_pid = start_pagescope (&loaded, 0.25, NULL);
+      a = sample (app_pid);
       with[r] = run_load ();
+      b = sample (app_pid);
       stop_pagescope ();
-      printf ("  without %12.0f   with Pagescope watching %12.0f\n", without[r], with[r]);
+      printf ("  without %12.0f   with Pagescope watching %12.0f   (Pagescope: %.1f %% of a core)\n",
+              without[r], with[r], pct (b.process - a.process, b.wall_us - a.wall_us));
+      g_hash_table_unref (a.threads);
+      g_hash_table_unref (b.threads);
     }
   return median (with, 3) / median (without, 3);
 }
