@@ -557,6 +557,52 @@ test_slices_cover_everything (void)
   ps_scanner_stop (scanner);
 }
 
+/* A pass in slices asks the residency of the pages it hashes, not of the
+ * whole object; the others keep their last sweep's. Pages freed since then
+ * (holes punched) are asked again before they are read: never refilled. */
+static void
+test_slices_ask_before_reading (void)
+{
+  g_autofree char *name = ps_test_posix_name ("slices");
+  const guint64 size = 64 * 1024 * 1024;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsScanner) scanner = NULL;
+  g_autoptr(GError) error = NULL;
+  FrameWatch watch = { NULL, 0, 0, 0, FALSE, g_thread_self () };
+  guint8 *data;
+  PsFrame *frame;
+
+  source = ps_source_create_posix (name, size, 0600, NULL, &error);
+  g_assert_no_error (error);
+  data = ps_source_get_data (source);
+  for (guint64 off = 0; off < size; off += PAGE)
+    data[off] = 1;
+  scanner = ps_scanner_new (source);
+  watch.scanner = scanner;
+  ps_scanner_set_interval (scanner, 10);
+  ps_scanner_set_budget (scanner, 0.02);
+  g_signal_connect (scanner, "notify::frame", G_CALLBACK (on_frame), &watch);
+  ps_scanner_start (scanner);
+  g_assert_true (ps_test_wait_until (got_sweep, &watch, 60000));
+  frame = ps_scanner_get_frame (scanner);
+  g_assert_false (frame->flags & PS_FRAME_SWEEP_DONE && watch.frames == 1);   /* in slices */
+  g_assert_cmpuint (frame->n_resident, ==, size / PAGE);
+
+  /* every page freed behind the scanner's back */
+  g_assert_cmpint (fallocate (ps_source_get_fd (source), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, size), ==, 0);
+  g_assert_cmpuint (ps_test_allocated (ps_source_get_fd (source)), ==, 0);
+  watch.sweeps = 0;
+  g_assert_true (ps_test_wait_until (got_sweep, &watch, 60000));
+  watch.sweeps = 0;
+  g_assert_true (ps_test_wait_until (got_sweep, &watch, 60000));
+  ps_scanner_stop (scanner);
+
+  g_assert_cmpuint (ps_test_allocated (ps_source_get_fd (source)), ==, 0);
+  frame = ps_scanner_get_frame (scanner);
+  g_assert_cmpuint (frame->n_absent, ==, size / PAGE);
+  ps_source_remove (source, NULL);
+}
+
 /* ---- a stop request ends a pass at its next step, whatever the size ---- */
 
 typedef struct
@@ -672,6 +718,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scanner/private-copy", test_private_copy);
   g_test_add_func ("/scanner/content-classes", test_content_classes);
   g_test_add_func ("/scanner/slices-cover-everything", test_slices_cover_everything);
+  g_test_add_func ("/scanner/slices-ask-before-reading", test_slices_ask_before_reading);
   g_test_add_func ("/scanner/stop-mid-pass", test_stop_mid_pass);
   return g_test_run ();
 }

@@ -21,8 +21,8 @@
 #define HASH_PAST_EOF      G_GUINT64_CONSTANT (1)
 /* How often Shared_Dirty/Private_Dirty are read: smaps walks every mapping,
  * so at most every DIRTY_INTERVAL_US and within DIRTY_PART of the share. */
-#define DIRTY_INTERVAL_US  (250 * 1000)
-#define DIRTY_PART         0.2
+#define DIRTY_INTERVAL_US  G_USEC_PER_SEC
+#define DIRTY_PART         0.05
 #define MIN_SLICE_PAGES    256
 /* A pass looks for a stop request this often: 8 MiB, a few ms at most, so
  * closing a window never waits for a pass over a large object. */
@@ -216,20 +216,22 @@ stopping (PsScanner *self)
   return g_atomic_int_get (&self->stop_requested);
 }
 
-/* Page states for the whole mapping: residency in chunks, private copies from
- * /proc/self/pagemap. Touches no page. FALSE if a stop request ended it. */
+/* Page states of [from, to), inside EOF: residency in chunks, private
+ * copies from /proc/self/pagemap. Touches no page. FALSE if a stop request
+ * ended it. */
 static gboolean
-update_states (PsScanner        *self,
-               PsFrame          *frame,
-               const PsGeometry *g)
+update_states (PsScanner *self,
+               PsFrame   *frame,
+               guint64    from,
+               guint64    to)
 {
   gboolean private = ps_source_is_private (self->source);
   guint8 *base = ps_source_get_data (self->source);
   guint64 pagemap[512];
 
-  for (guint64 first = 0; first < g->n_inside; first += CHUNK_PAGES)
+  for (guint64 first = from; first < to; first += CHUNK_PAGES)
     {
-      guint64 n = MIN (CHUNK_PAGES, g->n_inside - first);
+      guint64 n = MIN (CHUNK_PAGES, to - first);
 
       if (stopping (self))
         return FALSE;
@@ -244,19 +246,17 @@ update_states (PsScanner        *self,
           info->state = state_of[self->vec[i]];
         }
     }
-  for (guint64 p = g->n_inside; p < g->n_pages; p++)
-    frame->pages[p].state = PS_PAGE_PAST_EOF;
 
   if (private && self->pagemap_fd >= 0)
     {
-      guint64 vpage = (guintptr) base / g->page_size;
+      guint64 vpage = (guintptr) base / frame->geometry.page_size;
 
-      for (guint64 first = 0; first < g->n_inside; first += G_N_ELEMENTS (pagemap))
+      for (guint64 first = from; first < to; first += G_N_ELEMENTS (pagemap))
         {
-          guint64 n = MIN (G_N_ELEMENTS (pagemap), g->n_inside - first);
+          guint64 n = MIN (G_N_ELEMENTS (pagemap), to - first);
           ssize_t got;
 
-          if (first % CHUNK_PAGES == 0 && stopping (self))
+          if ((first - from) % CHUNK_PAGES == 0 && stopping (self))
             return FALSE;
           got = pread (self->pagemap_fd, pagemap, n * 8, (vpage + first) * 8);
 
@@ -273,6 +273,33 @@ update_states (PsScanner        *self,
         }
     }
   return TRUE;
+}
+
+/* The states this pass needs: of every page when the whole object is hashed
+ * or its size changed; else only of the pages it hashes (the focus and the
+ * slice), the others keep those of their last sweep. Asking a page cache of
+ * 262,144 pages for residency costs about 16 ms, too much to pay ten times a
+ * second for pages that are not read. No page is read unless its state was
+ * asked in the same pass. */
+static gboolean
+update_pass_states (PsScanner *self,
+                    PsFrame   *frame,
+                    guint64    slice_pages,
+                    guint64    focus_first,
+                    guint64    focus_end)
+{
+  const PsGeometry *g = &frame->geometry;
+  guint64 inside = MIN (g->n_inside, g->n_pages);
+  guint64 from;
+
+  for (guint64 p = inside; p < g->n_pages; p++)
+    frame->pages[p].state = PS_PAGE_PAST_EOF;
+  if (slice_pages >= g->n_pages || self->last == NULL || !ps_geometry_equal (&self->last->geometry, g))
+    return update_states (self, frame, 0, inside);
+
+  from = self->cursor < g->n_pages ? self->cursor : 0;
+  return update_states (self, frame, MIN (focus_first, inside), MIN (focus_end, inside)) &&
+         update_states (self, frame, MIN (from, inside), MIN (from + slice_pages, inside));
 }
 
 static inline gboolean
@@ -434,7 +461,7 @@ scan_focus (PsScanner *self,
 /* Shared_Dirty/Private_Dirty come from /proc/self/smaps, which walks the
  * page tables of every mapping (13 ms for 1 GiB resident here): read it at
  * most every DIRTY_INTERVAL_US, and then only so often that it takes no more
- * than a twentieth of the time. */
+ * than DIRTY_PART of the scanner's share. */
 static void
 read_dirty (PsScanner *self,
             PsFrame   *frame)
@@ -580,12 +607,11 @@ scan_pass (PsScanner *self,
   if (paused)
     frame->flags |= PS_FRAME_PAUSED;
 
-  if (!update_states (self, frame, &g))
-    return keep_stopped_pass (self, frame);
-  stamp = MAX (now_ms (self), 1);
-
   focus_first = focus_offset / g.page_size;
   focus_end = MIN (g.n_pages, (focus_offset + focus_length + g.page_size - 1) / g.page_size);
+  if (!update_pass_states (self, frame, paused ? G_MAXUINT64 : slice_pages, focus_first, focus_end))
+    return keep_stopped_pass (self, frame);
+  stamp = MAX (now_ms (self), 1);
   /* CPU time, not wall: on a busy machine the thread waits for a core, and
    * that costs the budget nothing */
   hash_t0 = thread_cpu_us ();
