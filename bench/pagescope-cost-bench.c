@@ -376,18 +376,36 @@ find_grid (Box *grid)
   return TRUE;
 }
 
-/* Starts pagescope on a segment and waits until its grid is on screen. */
+/* Pages of shared memory the process has mapped in, in kB: the scanner maps
+ * each page the first time it reads it. */
+static gint64
+rss_shmem_kb (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, "RssShmem:")) == NULL)
+    return -1;
+  return g_ascii_strtoll (line + strlen ("RssShmem:"), NULL, 10);
+}
+
+/* Starts pagescope on a segment and waits until its grid is on screen and
+ * its first sweep is done: until then a page it has not seen yet has no
+ * baseline, so a write to it is no change (and the first sweep, mapping
+ * every page in, costs more than the next ones). */
 static GPid
 start_pagescope (const Segment *segment,
                  double         budget,
                  Box           *grid)
 {
   const char *argv[] = { pagescope_bin, "--posix", segment->name, NULL };
-  gint64 deadline;
+  gint64 deadline, started;
   Box box;
   GPid pid;
 
   write_settings (budget);
+  started = g_get_monotonic_time ();
   pid = spawn (argv, TRUE);
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   while (!find_grid (&box))
@@ -398,8 +416,15 @@ start_pagescope (const Segment *segment,
     }
   if (grid != NULL)
     *grid = box;
-  /* the first passes, the first paints, fonts and shaders: not what is measured */
-  g_usleep (3 * G_USEC_PER_SEC);
+  while (rss_shmem_kb (pid) < (gint64) (segment->size / 1024 * 95 / 100))
+    {
+      if (g_get_monotonic_time () > deadline + 120 * G_USEC_PER_SEC || waitpid (pid, NULL, WNOHANG) == pid)
+        die ("pagescope --posix %s never swept it all", segment->name);
+      g_usleep (200 * 1000);
+    }
+  printf ("  (first sweep done %.1f s after start)\n", (g_get_monotonic_time () - started) / 1e6);
+  /* the first paints, fonts and shaders: not what is measured */
+  g_usleep (2 * G_USEC_PER_SEC);
   return pid;
 }
 
