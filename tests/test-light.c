@@ -141,7 +141,7 @@ static gboolean
 has_frames (gpointer data)
 {
   PsWindow *window = data;
-  PsFrame *frame = window->scanner != NULL ? ps_scanner_get_frame (window->scanner) : NULL;
+  PsFrame *frame = ps_session_get_frame (window->session);
 
   return frame != NULL && frame->serial >= 30;
 }
