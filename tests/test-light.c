@@ -37,6 +37,20 @@ typedef struct
 
 /* ---- the segment and the processes that write it ---- */
 
+/* A failed assertion aborts before the fixture's teardown: the segment of
+ * the test under way is unlinked on the way out (shm_unlink is
+ * async-signal-safe), so it is not left behind. */
+static char *current_segment;
+
+static void
+unlink_on_abort (int sig)
+{
+  if (current_segment != NULL)
+    shm_unlink (current_segment);
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
 static void
 make_segment (Fixture *f,
               gsize    size)
@@ -44,6 +58,7 @@ make_segment (Fixture *f,
   int fd;
 
   f->name = ps_test_posix_name ("light");
+  current_segment = f->name;
   f->size = size;
   fd = shm_open (f->name, O_RDWR | O_CREAT | O_EXCL, 0600);
   g_assert_cmpint (fd, >=, 0);
@@ -131,6 +146,7 @@ fixture_teardown (Fixture  *f,
     munmap (f->map, f->size);
   if (f->name != NULL)
     shm_unlink (f->name);
+  current_segment = NULL;
   g_free (f->name);
   g_settings_reset (ps_application_get_settings (app), "cpu-budget");
 }
@@ -429,6 +445,8 @@ main (int argc, char **argv)
   int rc;
 
   app = ps_ui_test_app_new (&argc, &argv);
+  signal (SIGABRT, unlink_on_abort);
+  signal (SIGTRAP, unlink_on_abort);
   g_test_add ("/light/idle-draws-nothing", Fixture, NULL, NULL, test_idle_draws_nothing, fixture_teardown);
   g_test_add ("/light/status-twice-a-second", Fixture, NULL, NULL, test_status_twice_a_second, fixture_teardown);
   g_test_add ("/light/write-shows-then-cools", Fixture, NULL, NULL, test_write_shows_then_cools, fixture_teardown);
