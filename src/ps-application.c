@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "ps-application.h"
+#include "ps-budget.h"
 #include "ps-headless.h"
 #include "ps-parse.h"
+#include "ps-renderer.h"
 #include "ps-segments.h"
 #include "ps-segments-output.h"
 #include "ps-window.h"
@@ -654,6 +656,7 @@ action_about (GSimpleAction *action,
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
   const char *developers[] = { _("The Pagescope developers"), NULL };
+  g_autofree char *renderer = ps_renderer_describe (parent != NULL ? GTK_WIDGET (parent) : NULL);
 
   adw_show_about_window (parent,
                          "application-name", "Pagescope",
@@ -667,6 +670,7 @@ action_about (GSimpleAction *action,
                          "copyright", PACKAGE_COPYRIGHT,
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "translator-credits", _("translator-credits"),
+                         "debug-info", renderer,
                          NULL);
 }
 
@@ -755,10 +759,16 @@ ps_application_startup (GApplication *app)
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);
   if (self->quit_on_signals)
     arm_quit_signals (self);
+  /* before the first window is realized */
+  if (gdk_display_get_default () != NULL)
+    ps_renderer_choose (gdk_display_get_default ());
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+  /* one budget for the process, every window's scanning and drawing */
+  g_settings_bind (ps_application_get_settings (self), "cpu-budget", ps_budget_get_default (), "fraction",
+                   G_SETTINGS_BIND_GET);
 }
 
 static void

@@ -9,6 +9,12 @@
  * row's bytes or their kinds change. A frame then costs a few colour nodes
  * per row (glow, selection, cursor) plus the cached text nodes.
  *
+ * A frame is compared with what is on screen: it queues a redraw only if a
+ * byte, its kind or its glow step changed. The glow fades in GLOW_LEVELS
+ * steps, each shown when it comes (a timeout, not a tick every frame), and
+ * the view changes at most as many times a second as the budget's fade
+ * frame rate allows.
+ *
  * Bytes come from the scanner's focus window when it covers a row (it follows
  * what is on screen), otherwise from ps_source_peek, which never reads a shmem
  * hole nor a page past EOF. The view never touches the mapping itself. */
@@ -19,8 +25,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "ps-budget.h"
 #include "ps-bytes.h"
-#include "ps-hex-view.h"
+#include "ps-hex-view-private.h"
 
 #define ROW             PS_HEX_BYTES_PER_ROW
 #define ROW_CHARS_FIXED 68                     /* a row is n_digits + this many columns */
@@ -29,8 +36,7 @@
 #define HEIGHT_CAP      (1 << 20)              /* natural height: enough to say "scroll" */
 #define WHEEL_ROWS      3
 #define GLOW_US         (3 * G_USEC_PER_SEC)   /* a changed byte fades over this */
-#define GLOW_LEVELS     32                     /* alpha steps, so equal neighbours merge */
-#define TICK_US         33000                  /* redraw at most ~30 times a second while glowing */
+#define GLOW_LEVELS     8                      /* alpha steps: a glowing byte is drawn again this often */
 #define COPY_MAX        (16 * 1024 * 1024)
 #define DIM_OFFSET      0x9000                 /* pango alpha of the offset column */
 #define DIM_BYTES       0x5800                 /* ... of bytes that read as zero or cannot be read */
@@ -96,7 +102,6 @@ struct _PsHexView
   guint8        *bytes;
   guint8        *kinds;                        /* PsHexByteKind */
   gint64        *change_us;                    /* monotonic; 0 never; -1 not watched */
-  gint64         glow_until;
 
   Slot          *slots;
   guint          n_slots;
@@ -107,8 +112,9 @@ struct _PsHexView
   gboolean       has_selection;
   gboolean       pending_center;
 
-  guint          tick_id;
-  gint64         last_draw_us;
+  guint          update_id;                    /* timeout: a glow step, or a frame held back */
+  gint64         shown_us;                     /* when the screen was last brought up to date */
+  guint          n_snapshots;                  /* for tests */
   double         drag_x;
   double         drag_y;
   GtkWidget     *menu;
@@ -386,23 +392,10 @@ fill_row (PsHexView        *self,
 
           self->bytes[k] = frame->focus_bytes[o - frame->focus_offset];
           self->change_us[k] = ms != 0 ? frame->epoch_us + (gint64) ms * 1000 : 0;
-          if (ms != 0)
-            self->glow_until = MAX (self->glow_until, self->change_us[k] + GLOW_US);
         }
       else if (peek_valid)
         self->bytes[k] = peeked[o - first];
     }
-}
-
-static gboolean on_tick (GtkWidget     *widget,
-                         GdkFrameClock *clock,
-                         gpointer       data);
-
-static void
-update_tick (PsHexView *self)
-{
-  if (self->glow_until > g_get_monotonic_time () && self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
 }
 
 /* Reads the rows on screen: from the focus window where it covers them, the
@@ -417,7 +410,6 @@ refresh_data (PsHexView *self)
   g_autofree guint8 *valid = NULL;
 
   self->data_dirty = FALSE;
-  self->glow_until = 0;
   if (self->source == NULL || self->n_draw == 0)
     return;
   ensure_capacity (self, self->n_draw);
@@ -438,7 +430,6 @@ refresh_data (PsHexView *self)
     }
   for (guint i = 0; i < self->n_draw; i++)
     fill_row (self, g, i, peeked, valid);
-  update_tick (self);
 }
 
 static void
@@ -464,31 +455,103 @@ glow_level (gint64 change_us,
   return (int) ceil (GLOW_LEVELS * (1.0 - (double) age / GLOW_US));
 }
 
-static gboolean
-on_tick (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       data)
+/* When the byte's glow goes down a step (0: it does not glow). */
+static gint64
+next_glow_step (gint64 change_us,
+                gint64 now)
 {
-  PsHexView *self = PS_HEX_VIEW (widget);
-  gint64 now = g_get_monotonic_time ();
+  int level = glow_level (change_us, now);
 
-  if (now >= self->glow_until)
+  if (level == 0)
+    return 0;
+  /* level L lasts while age < GLOW_US * (GLOW_LEVELS - L + 1) / GLOW_LEVELS */
+  return change_us + GLOW_US * (GLOW_LEVELS - level + 1) / GLOW_LEVELS;
+}
+
+static gint64
+fade_period_us (void)
+{
+  return G_USEC_PER_SEC / MAX (ps_budget_get_fade_fps (ps_budget_get_default ()), 1);
+}
+
+static gboolean on_update_due (gpointer data);
+
+/* The next look at the screen: when a byte on it goes down a glow step, or
+ * (pending) when a frame was held back; never sooner than the fade frame
+ * rate allows. */
+static void
+schedule_update (PsHexView *self,
+                 gboolean   pending)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 due = pending ? now : 0;
+  gint64 wait;
+
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  if (!pending && !self->data_dirty)
+    for (gsize k = 0; k < (gsize) self->n_draw * ROW; k++)
+      {
+        gint64 step = next_glow_step (self->change_us[k], now);
+
+        if (step != 0 && (due == 0 || step < due))
+          due = step;
+      }
+  if (due == 0)
+    return;
+  due = MAX (due, self->shown_us + fade_period_us ());
+  wait = MAX (due - now, 0);
+  self->update_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((wait + 999) / 1000), on_update_due, self, NULL);
+}
+
+/* Reads the rows on screen again: TRUE if a byte, its kind or its glow step
+ * differs from what was drawn. */
+static gboolean
+refresh_changes_screen (PsHexView *self)
+{
+  gsize n = (gsize) self->n_draw * ROW;
+  gint64 now = g_get_monotonic_time ();
+  g_autofree guint8 *bytes = NULL, *kinds = NULL;
+  g_autofree guint8 *levels = NULL;
+  gboolean changed = FALSE;
+
+  if (self->data_dirty || n == 0)
     {
-      self->tick_id = 0;
-      gtk_widget_queue_draw (widget);    /* the last fade step */
-      return G_SOURCE_REMOVE;
+      refresh_data (self);
+      return TRUE;
     }
-  if (now - self->last_draw_us >= TICK_US)
-    gtk_widget_queue_draw (widget);
-  return G_SOURCE_CONTINUE;
+  bytes = g_memdup2 (self->bytes, n);
+  kinds = g_memdup2 (self->kinds, n);
+  levels = g_new (guint8, n);
+  for (gsize k = 0; k < n; k++)
+    levels[k] = glow_level (self->change_us[k], now);
+  refresh_data (self);
+  changed = memcmp (bytes, self->bytes, n) != 0 || memcmp (kinds, self->kinds, n) != 0;
+  for (gsize k = 0; k < n && !changed; k++)
+    changed = levels[k] != glow_level (self->change_us[k], now);
+  return changed;
+}
+
+static gboolean
+on_update_due (gpointer data)
+{
+  PsHexView *self = data;
+
+  self->update_id = 0;
+  /* a glow step is due, or a frame waits: either way what is shown changes
+   * only if the screen does */
+  if (refresh_changes_screen (self))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  else
+    schedule_update (self, FALSE);
+  return G_SOURCE_REMOVE;
 }
 
 static void
-stop_tick (PsHexView *self)
+stop_updates (PsHexView *self)
 {
-  if (self->tick_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
-  self->tick_id = 0;
+  g_clear_handle_id (&self->update_id, g_source_remove);
 }
 
 /* ---- row text -------------------------------------------------------------- */
@@ -866,10 +929,11 @@ ps_hex_view_snapshot (GtkWidget   *widget,
   ensure_colors (self);
   ensure_data (self);
   ensure_slots (self);
-  update_tick (self);    /* e.g. mapped again while something still glows */
-  self->last_draw_us = now;
+  self->n_snapshots++;
+  self->shown_us = now;
   for (guint i = 0; i < self->n_draw; i++)
     snapshot_row (self, snapshot, i, now);
+  schedule_update (self, FALSE);     /* the next glow step */
 }
 
 /* ---- scrolling and the visible range -------------------------------------- */
@@ -1433,10 +1497,10 @@ ps_hex_view_focus (GtkWidget        *widget,
 }
 
 static void
-ps_hex_view_unrealize (GtkWidget *widget)
+ps_hex_view_unmap (GtkWidget *widget)
 {
-  stop_tick (PS_HEX_VIEW (widget));
-  GTK_WIDGET_CLASS (ps_hex_view_parent_class)->unrealize (widget);
+  stop_updates (PS_HEX_VIEW (widget));
+  GTK_WIDGET_CLASS (ps_hex_view_parent_class)->unmap (widget);
 }
 
 static void
@@ -1501,7 +1565,7 @@ ps_hex_view_dispose (GObject *object)
 {
   PsHexView *self = PS_HEX_VIEW (object);
 
-  stop_tick (self);
+  stop_updates (self);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_object (&self->source);
   g_clear_pointer (&self->frame, ps_frame_unref);
@@ -1586,7 +1650,7 @@ ps_hex_view_class_init (PsHexViewClass *klass)
   widget_class->css_changed = ps_hex_view_css_changed;
   widget_class->system_setting_changed = ps_hex_view_system_setting_changed;
   widget_class->state_flags_changed = ps_hex_view_state_flags_changed;
-  widget_class->unrealize = ps_hex_view_unrealize;
+  widget_class->unmap = ps_hex_view_unmap;
   widget_class->focus = ps_hex_view_focus;
 
   g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
@@ -1712,7 +1776,7 @@ ps_hex_view_set_source (PsHexView *self,
     return;
   g_set_object (&self->source, source);
   g_clear_pointer (&self->frame, ps_frame_unref);
-  stop_tick (self);
+  stop_updates (self);
   clear_slots (self);
 
   if (source != NULL)
@@ -1757,9 +1821,18 @@ ps_hex_view_set_frame (PsHexView *self,
     ps_frame_ref (frame);
   g_clear_pointer (&self->frame, ps_frame_unref);
   self->frame = frame;
-  /* read lazily: at the next draw, however many frames come before it */
-  self->data_dirty = TRUE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || self->data_dirty)
+    {
+      /* read at the next draw, however many frames come before it */
+      self->data_dirty = TRUE;
+      return;
+    }
+  /* no sooner than the fade frame rate allows; then only if the screen
+   * changes */
+  if (g_get_monotonic_time () - self->shown_us < fade_period_us ())
+    schedule_update (self, TRUE);
+  else if (refresh_changes_screen (self))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -1921,4 +1994,13 @@ ps_hex_view_get_byte_rect (PsHexView       *self,
   if (rect != NULL)
     *rect = cell_rect (self, (guint) (offset / ROW - self->first_row), offset % ROW, ascii);
   return TRUE;
+}
+
+/* ---- for tests (ps-hex-view-private.h) ------------------------------------- */
+
+guint
+ps_hex_view_get_snapshot_count (PsHexView *self)
+{
+  g_return_val_if_fail (PS_IS_HEX_VIEW (self), 0);
+  return self->n_snapshots;
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The page grid: one cell per page of the mapping, drawn from one texture.
+/* The page grid: one cell per page of the mapping.
  *
  * GTK 4.8 cannot scale a texture without filtering, so the cells are drawn on
- * the CPU at their final size (ps_page_grid_render), into one pixel buffer the
- * size of the visible area; only the rows on screen are drawn. The texture is
- * rebuilt when the frame, mode, size, scroll position or marks change, and
- * while pages are still cooling down in activity mode (a tick callback capped
- * at ~30 fps that stays installed only while something visible is warm).
- * Boundaries, the selection and the cursor are drawn over it by the snapshot. */
+ * the CPU at their final size (ps_page_grid_render) into a pixel buffer of
+ * the rows on screen (PsGridPicture), uploaded in tiles. The buffer is drawn
+ * whole when the mode, size, scroll position, marks or geometry change. A new
+ * frame, or a cooling page reaching its next fade step, repaints only the
+ * cells whose colour changed, and only their tiles are uploaded again; when
+ * no colour changed nothing is queued for redraw. The fade has FADE_STEPS
+ * steps, and the grid changes at most as many times a second as the budget's
+ * fade frame rate allows. Boundaries, the selection and the cursor are drawn
+ * over the picture by the snapshot. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -15,18 +18,20 @@
 #include <math.h>
 #include <string.h>
 
-#include "ps-page-grid.h"
+#include "ps-budget.h"
+#include "ps-grid-picture.h"
+#include "ps-page-grid-private.h"
 #include "ps-probe.h"
 
 /* ---- colours ------------------------------------------------------------- */
 
-#define FADE_MS        3000              /* a change cools from white-hot to cold over this */
-#define BUCKET_SHIFT   5                 /* ages are looked up in 32 ms buckets */
-#define N_BUCKETS      ((FADE_MS >> BUCKET_SHIFT) + 2)   /* the last one: cold */
+#define FADE_MS        3000              /* a change cools from hot to cold over this */
+#define FADE_STEPS     8                 /* ...changing colour this many times */
+#define STEP_MS        (FADE_MS / FADE_STEPS)
+#define N_BUCKETS      (FADE_STEPS + 1)  /* the last one: cold */
 #define N_LEVELS       17                /* g_bit_storage (changes): 1..16 */
 #define GAP_MIN_CELL   6                 /* cells this big get a 1-pixel gap */
 #define HATCH_MIN      4                 /* inner cell size that shows hatching */
-#define FRAME_US       33333             /* fading redraws at most ~30 fps */
 #define N_MARKS        (PS_PROBE_OTHER + 2)
 
 /* Straight-alpha colour: 0xAARRGGBB. */
@@ -182,7 +187,9 @@ static void
 build_legends (Palette *pal)
 {
   add_legend (pal, PS_GRID_ACTIVITY, heat_color (1.0), PS_GRID_SWATCH_FILL, N_("changed now"));
-  add_legend (pal, PS_GRID_ACTIVITY, heat_color (1.0 - 1000.0 / FADE_MS), PS_GRID_SWATCH_FILL, N_("1 s ago"));
+  /* the colours of the fade's steps, as the grid draws them */
+  add_legend (pal, PS_GRID_ACTIVITY, heat_color (1.0 - (double) (1000 / STEP_MS) / FADE_STEPS), PS_GRID_SWATCH_FILL,
+              N_("1 s ago"));
   add_legend (pal, PS_GRID_ACTIVITY, heat_color (0.0), PS_GRID_SWATCH_FILL, N_("cold"));
   add_legend (pal, PS_GRID_ACTIVITY, heat_color (heat_floor (N_LEVELS - 1)), PS_GRID_SWATCH_FILL, N_("changes often"));
   add_legend (pal, PS_GRID_ACTIVITY, C_ABSENT, PS_GRID_SWATCH_FILL, N_("not allocated"));
@@ -224,9 +231,8 @@ palette_get (void)
       for (guint b = 0; b < N_BUCKETS; b++)
         for (guint level = 0; level < N_LEVELS; level++)
           {
-            /* the middle of the bucket; the last bucket is cold */
-            double age = ((double) (b << BUCKET_SHIFT) + (1 << (BUCKET_SHIFT - 1))) / FADE_MS;
-            double fade = b == N_BUCKETS - 1 ? 0.0 : b == 0 ? 1.0 : 1.0 - age;
+            /* step 0 is the hottest, the last bucket cold */
+            double fade = 1.0 - (double) b / FADE_STEPS;
 
             pal.heat[b][level] = heat_color (MAX (fade, heat_floor (level)));
           }
@@ -296,7 +302,7 @@ activity_color (const Palette    *pal,
   if (last == 0 || (state & PS_PAGE_STATE_MASK) >= PS_PAGE_PAST_EOF)
     return pal->table[PS_GRID_ACTIVITY][state << 3];
   age = now_ms > last ? now_ms - last : 0;
-  bucket = age >= FADE_MS ? N_BUCKETS - 1 : age >> BUCKET_SHIFT;
+  bucket = age >= FADE_MS ? N_BUCKETS - 1 : age / STEP_MS;
   *warm |= age < FADE_MS;
   return pal->heat[bucket][g_bit_storage (info->changes)];
 }
@@ -553,14 +559,20 @@ struct _PsPageGrid
   gboolean        keep_at_top;      /* ...to the top rather than just into view */
   guint64         keep_page;
 
-  /* the picture */
-  guint32        *pixels;
-  gsize           n_pixels;
-  GdkTexture     *texture;
-  gboolean        stale;
-  gint64          drawn_us;
-  gboolean        warm;             /* something drawn is still cooling */
-  guint           tick_id;
+  /* the picture: the cells on screen as last painted */
+  PsGridPicture  *picture;
+  guint32        *cells;            /* the colour each cell was painted with */
+  gsize           n_cells;
+  guint           pic_columns;      /* the layout the picture was drawn for */
+  guint64         pic_first_row;
+  guint           pic_cell;         /* device pixels */
+  guint           pic_y_off;
+  gboolean        stale;            /* the picture must be drawn again whole */
+  gint64          updated_us;       /* when the cells were last brought up to date */
+  gint64          fade_due_us;      /* the next fade step of a cell on screen; 0: none */
+  gboolean        frame_pending;    /* a frame came that the cells do not show yet */
+  guint           update_id;        /* the timeout of the next update */
+  guint           n_snapshots;      /* for tests */
 
   /* dragging */
   double          drag_x;
@@ -796,23 +808,135 @@ update_description (PsPageGrid *self)
 
 /* ---- the picture ---- */
 
-static gboolean
-on_tick (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       user_data)
+static gint64
+fade_period_us (void)
 {
-  PsPageGrid *self = PS_PAGE_GRID (widget);
-
-  if (!self->warm || self->mode != PS_GRID_ACTIVITY || self->frame == NULL)
-    {
-      self->tick_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  if (gdk_frame_clock_get_frame_time (clock) - self->drawn_us >= FRAME_US)
-    gtk_widget_queue_draw (widget);
-  return G_SOURCE_CONTINUE;
+  return G_USEC_PER_SEC / MAX (ps_budget_get_fade_fps (ps_budget_get_default ()), 1);
 }
 
+/* The colour of each cell [first, first + n) of the grid: pages, the guard
+ * page after them, nothing past it; a mark fills a small cell. In activity
+ * mode, *next_ms is lowered to when one of them reaches its next fade step. */
+static void
+cell_colors (PsPageGrid *self,
+             guint32     now_ms,
+             guint64     first,
+             gsize       n,
+             guint32    *out,
+             guint32    *next_ms)
+{
+  const Palette *pal = palette_get ();
+  const PsFrame *frame = self->frame;
+  guint64 n_data = first < frame->n_pages ? MIN (n, frame->n_pages - first) : 0;
+  gboolean small = (self->pic_cell >= GAP_MIN_CELL ? self->pic_cell - 1 : self->pic_cell) < 4;
+
+  fill_colors (frame, self->mode, now_ms, first, n_data, out);
+  for (gsize i = n_data; i < n; i++)
+    out[i] = first + i == frame->n_pages ? pal->table[self->mode][PS_PAGE_PAST_MAPPING << 3] : 0;
+  if (self->marks != NULL && small)
+    for (gsize i = 0; i < n && first + i < self->n_marks; i++)
+      if (self->marks[first + i] != 0)
+        out[i] = pal->marks[MIN (self->marks[first + i], N_MARKS - 1)];
+  if (self->mode != PS_GRID_ACTIVITY)
+    return;
+  for (guint64 i = 0; i < n_data; i++)
+    {
+      const PsPageInfo *info = &frame->pages[first + i];
+      guint32 age;
+
+      if (info->last_change_ms == 0 || now_ms < info->last_change_ms)
+        continue;
+      age = now_ms - info->last_change_ms;
+      if (age < FADE_MS)
+        *next_ms = MIN (*next_ms, info->last_change_ms + (age / STEP_MS + 1) * STEP_MS);
+    }
+}
+
+/* Paints cell i of the picture (counted from its first row) anew: its fill,
+ * and over it the hatching or probe mark of its page. */
+static void
+paint_cell (PsPageGrid *self,
+            gsize       i,
+            guint32     color)
+{
+  const Palette *pal = palette_get ();
+  guint cell = self->pic_cell;
+  guint inner = cell >= GAP_MIN_CELL ? cell - 1 : cell;
+  guint x = (guint) (i % self->pic_columns) * cell;
+  guint y = (guint) (i / self->pic_columns) * cell;
+  guint64 page = self->pic_first_row * self->pic_columns + i;
+  gsize stride;
+  guint32 *pixels = ps_grid_picture_get_pixels (self->picture, &stride);
+  guint32 *origin = pixels + (gsize) y * stride + x;
+  PsPageState state = cell_state (self->frame, page);
+  guint8 mark = self->marks != NULL && page < self->n_marks ? MIN (self->marks[page], N_MARKS - 1) : 0;
+
+  for (guint dy = 0; dy < inner; dy++)
+    for (guint dx = 0; dx < inner; dx++)
+      origin[dy * stride + dx] = color;
+  if (page <= self->frame->n_pages && (pal->hatch[state] != 0 || mark != 0))
+    decorate_cell (origin, stride, inner, pal->hatch[state], state == PS_PAGE_PAST_MAPPING,
+                   pal->marks[mark], cell >= 12);
+  ps_grid_picture_damage (self->picture, x, y, inner, inner);
+}
+
+static gboolean on_update_due (gpointer data);
+
+/* The next update: when a frame came, or when a cell on screen reaches its
+ * next fade step, but never sooner than the fade frame rate allows. */
+static void
+schedule_update (PsPageGrid *self)
+{
+  gint64 due = self->frame_pending ? self->updated_us : self->fade_due_us;
+  gint64 wait;
+
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  if (due == 0 || self->stale || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  due = MAX (due, self->updated_us + fade_period_us ());
+  wait = MAX (due - g_get_monotonic_time (), 0);
+  self->update_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((wait + 999) / 1000), on_update_due, self, NULL);
+}
+
+/* Brings the cells on screen up to date with the frame and the time;
+ * queues a redraw if any of them changed colour. */
+static void
+update_cells (PsPageGrid *self)
+{
+  gint64 now_us = g_get_monotonic_time ();
+  guint32 now_ms = now_ms_of (self->frame, now_us);
+  guint32 next_ms = G_MAXUINT32;
+  g_autofree guint32 *colors = g_new (guint32, MAX (self->n_cells, 1));
+  gboolean changed = FALSE;
+
+  self->frame_pending = FALSE;
+  self->updated_us = now_us;
+  cell_colors (self, now_ms, self->pic_first_row * self->pic_columns, self->n_cells, colors, &next_ms);
+  for (gsize i = 0; i < self->n_cells; i++)
+    if (colors[i] != self->cells[i])
+      {
+        self->cells[i] = colors[i];
+        paint_cell (self, i, colors[i]);
+        changed = TRUE;
+      }
+  self->fade_due_us = next_ms == G_MAXUINT32 ? 0 : self->frame->epoch_us + (gint64) next_ms * 1000;
+  if (changed)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  schedule_update (self);
+}
+
+static gboolean
+on_update_due (gpointer data)
+{
+  PsPageGrid *self = data;
+
+  self->update_id = 0;
+  if (!self->stale && self->frame != NULL)
+    update_cells (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The whole picture, for the rows on screen. */
 static void
 rebuild (PsPageGrid *self,
          int         width,
@@ -822,21 +946,15 @@ rebuild (PsPageGrid *self,
 {
   guint cell = self->cell * scale;
   guint columns = columns_for (self, width);
-  gsize stride_w = (gsize) width * scale;
+  gsize stride_w;
   double value = scroll_value (self) * scale;
   guint64 first_row = (guint64) value / cell;
   guint y_off = (guint64) value % cell;
   guint n_rows = (height * scale + y_off + cell - 1) / cell;
-  gsize needed = stride_w * n_rows * cell;
-  g_autoptr(GBytes) bytes = NULL;
   guint64 n = n_pages_of (self);
+  guint32 next_ms = G_MAXUINT32;
+  guint32 *pixels;
 
-  if (needed > self->n_pixels)
-    {
-      g_free (self->pixels);
-      self->pixels = g_new (guint32, needed);
-      self->n_pixels = needed;
-    }
   if (self->marks != NULL && self->n_marks < n + 1)
     {
       self->marks = g_realloc (self->marks, n + 1);
@@ -844,23 +962,27 @@ rebuild (PsPageGrid *self,
       self->n_marks = n + 1;
     }
 
-  self->warm = render_rows (self->frame, self->mode, now_us, self->marks, columns, first_row,
-                            n_rows, cell, self->pixels, stride_w * sizeof (guint32));
+  ps_grid_picture_resize (self->picture, width * scale, n_rows * cell);
+  pixels = ps_grid_picture_get_pixels (self->picture, &stride_w);
+  render_rows (self->frame, self->mode, now_us, self->marks, columns, first_row,
+               n_rows, cell, pixels, stride_w * sizeof (guint32));
   if ((gsize) columns * cell < stride_w)
     for (gsize y = 0; y < (gsize) n_rows * cell; y++)
-      memset (self->pixels + y * stride_w + columns * cell, 0, (stride_w - columns * cell) * sizeof (guint32));
+      memset (pixels + y * stride_w + columns * cell, 0, (stride_w - columns * cell) * sizeof (guint32));
 
-  /* A texture is immutable and the renderer may still hold the last one:
-   * it gets its own copy of the visible part of the buffer. */
-  bytes = g_bytes_new (self->pixels + y_off * stride_w, stride_w * height * scale * sizeof (guint32));
-  g_clear_object (&self->texture);
-  self->texture = gdk_memory_texture_new (stride_w, height * scale, GDK_MEMORY_DEFAULT, bytes,
-                                          stride_w * sizeof (guint32));
+  self->pic_columns = columns;
+  self->pic_first_row = first_row;
+  self->pic_cell = cell;
+  self->pic_y_off = y_off;
+  self->n_cells = (gsize) columns * n_rows;
+  g_free (self->cells);
+  self->cells = g_new (guint32, MAX (self->n_cells, 1));
+  cell_colors (self, now_ms_of (self->frame, now_us), first_row * columns, self->n_cells, self->cells, &next_ms);
   self->stale = FALSE;
-  self->drawn_us = now_us;
-
-  if (self->warm && self->mode == PS_GRID_ACTIVITY && self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  self->frame_pending = FALSE;
+  self->updated_us = now_us;
+  self->fade_due_us = next_ms == G_MAXUINT32 ? 0 : self->frame->epoch_us + (gint64) next_ms * 1000;
+  schedule_update (self);
 }
 
 static void
@@ -972,7 +1094,6 @@ ps_page_grid_snapshot (GtkWidget   *widget,
   int scale = gtk_widget_get_scale_factor (widget);
   gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   GdkRGBA background;
-  gint64 now_us = g_get_monotonic_time ();
   double value = scroll_value (self);
   guint64 n;
 
@@ -989,11 +1110,12 @@ ps_page_grid_snapshot (GtkWidget   *widget,
       return;
     }
 
-  if (self->texture == NULL || self->stale || scale * width != gdk_texture_get_width (self->texture) ||
-      scale * height != gdk_texture_get_height (self->texture) ||
-      (self->warm && self->mode == PS_GRID_ACTIVITY && now_us - self->drawn_us >= FRAME_US))
-    rebuild (self, width, height, scale, now_us);
-  gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  self->n_snapshots++;
+  if (self->stale || self->pic_cell != self->cell * (guint) scale ||
+      ps_grid_picture_get_width (self->picture) != (guint) (width * scale) ||
+      ps_grid_picture_get_height (self->picture) < (guint) (height * scale) + self->pic_y_off)
+    rebuild (self, width, height, scale, g_get_monotonic_time ());
+  ps_grid_picture_snapshot (self->picture, snapshot, scale, self->pic_y_off, height * scale);
 
   if (self->sel_n > 0)
     append_selection (self, snapshot, dark, value);
@@ -1306,11 +1428,9 @@ ps_page_grid_unmap (GtkWidget *widget)
 {
   PsPageGrid *self = PS_PAGE_GRID (widget);
 
-  if (self->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (widget, self->tick_id);
-      self->tick_id = 0;
-    }
+  /* nothing to keep up to date while not shown: drawn whole when mapped */
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  self->stale = TRUE;
   GTK_WIDGET_CLASS (ps_page_grid_parent_class)->unmap (widget);
 }
 
@@ -1325,7 +1445,8 @@ ps_page_grid_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->vadjustment, on_adjustment_value_changed, self);
   g_clear_object (&self->hadjustment);
   g_clear_object (&self->vadjustment);
-  g_clear_object (&self->texture);
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  g_clear_pointer (&self->picture, ps_grid_picture_free);
   g_clear_pointer (&self->frame, ps_frame_unref);
   G_OBJECT_CLASS (ps_page_grid_parent_class)->dispose (object);
 }
@@ -1335,7 +1456,7 @@ ps_page_grid_finalize (GObject *object)
 {
   PsPageGrid *self = PS_PAGE_GRID (object);
 
-  g_free (self->pixels);
+  g_free (self->cells);
   g_free (self->marks);
   G_OBJECT_CLASS (ps_page_grid_parent_class)->finalize (object);
 }
@@ -1515,6 +1636,7 @@ ps_page_grid_init (PsPageGrid *self)
 
   self->cell = 8;
   self->stale = TRUE;
+  self->picture = ps_grid_picture_new ();
   set_adjustment (self, &self->hadjustment, NULL);
   set_adjustment (self, &self->vadjustment, NULL);
 
@@ -1561,12 +1683,15 @@ ps_page_grid_set_frame (PsPageGrid *self,
                         PsFrame    *frame)
 {
   guint64 old_pages;
+  gboolean same_layout;
 
   g_return_if_fail (PS_IS_PAGE_GRID (self));
 
   if (frame == self->frame)
     return;
   old_pages = n_pages_of (self);
+  same_layout = frame != NULL && self->frame != NULL &&
+                ps_geometry_equal (&frame->geometry, &self->frame->geometry);
   if (frame != NULL)
     ps_frame_ref (frame);
   g_clear_pointer (&self->frame, ps_frame_unref);
@@ -1584,7 +1709,18 @@ ps_page_grid_set_frame (PsPageGrid *self,
     }
   if (frame == NULL || !ps_geometry_equal (&frame->geometry, &self->described))
     update_description (self);
-  invalidate (self);
+  if (!same_layout || self->stale)
+    {
+      invalidate (self);
+      return;
+    }
+  /* the same pages: repaint the cells whose colour changed, now or when
+   * the fade's frame rate allows */
+  self->frame_pending = TRUE;
+  if (g_get_monotonic_time () - self->updated_us >= fade_period_us ())
+    update_cells (self);
+  else
+    schedule_update (self);
 }
 
 PsFrame *
@@ -1908,4 +2044,20 @@ ps_page_grid_describe_page (PsPageGrid *self,
   if (self->marks != NULL && page < self->n_marks && self->marks[page] != 0)
     g_string_append_printf (text, "\n%s %s", _("Probe:"), mark_text (self->marks[page]));
   return g_string_free (text, FALSE);
+}
+
+/* ---- for tests (ps-page-grid-private.h) ------------------------------------ */
+
+guint
+ps_page_grid_get_snapshot_count (PsPageGrid *self)
+{
+  g_return_val_if_fail (PS_IS_PAGE_GRID (self), 0);
+  return self->n_snapshots;
+}
+
+guint64
+ps_page_grid_get_upload_count (PsPageGrid *self)
+{
+  g_return_val_if_fail (PS_IS_PAGE_GRID (self), 0);
+  return ps_grid_picture_get_uploads (self->picture);
 }

@@ -3,6 +3,7 @@
 
 #include "ps-grid-legend.h"
 #include "ps-session.h"
+#include "ps-status-bar.h"
 #include "ps-window.h"
 
 G_BEGIN_DECLS
@@ -39,13 +40,7 @@ struct _PsWindow
   GtkScrolledWindow    *log_scroller;
   GtkListView          *log_view;
   GtkListBox           *details_list;
-  GtkLabel             *status_size;
-  GtkLabel             *status_pages;
-  GtkLabel             *status_resident;
-  GtkLabel             *status_changes;
-  GtkLabel             *status_pass;
-  GtkLabel             *status_cpu;
-  GtkLabel             *status_flags;
+  PsStatusBar          *status_bar;
   GMenu                *recent_section;
 
   /* what the window shows: the session's source, scanner and log */
@@ -54,10 +49,6 @@ struct _PsWindow
   GSignalGroup         *log_signals;
   guint                 scroll_idle;   /* follows the newest log entry */
 
-  /* for changes per second */
-  guint64               rate_changes;
-  gint64                rate_time_us;
-  double                changes_per_s;
   guint                 frame_seen;    /* frames shown since the source was set */
   guint64               details_size;  /* the object size the details show */
   GtkWindow            *dialogs[PS_N_DIALOGS];   /* weak: the one of each kind open */

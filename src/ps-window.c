@@ -135,57 +135,10 @@ static void
 update_status (PsWindow *self,
                PsFrame  *frame)
 {
-  const PsGeometry *g = &frame->geometry;
-  g_autofree char *size = ps_format_size (g->object_size);
-  g_autofree char *size_text = NULL, *pages = NULL, *resident = NULL, *changes = NULL, *pass = NULL, *cpu = NULL;
-  GString *flags = g_string_new (NULL);
-
-  if (self->rate_time_us == 0 || frame->time_us - self->rate_time_us >= G_USEC_PER_SEC)
+  ps_status_bar_set_frame (self->status_bar, frame);
+  if (frame->geometry.object_size != self->details_size)
     {
-      if (self->rate_time_us != 0)
-        self->changes_per_s = (frame->total_changes - self->rate_changes) * (double) G_USEC_PER_SEC /
-                              (frame->time_us - self->rate_time_us);
-      self->rate_changes = frame->total_changes;
-      self->rate_time_us = frame->time_us;
-    }
-
-  size_text = g_strdup_printf (_("Size %s"), size);
-  pages = g_strdup_printf (_("%" PRIu64 " pages (%" PRIu64 " past EOF)"),
-                           g->n_pages, g->n_pages - g->n_inside);
-  if (frame->n_unknown > 0)
-    resident = g_strdup_printf (_("Residency unknown for %" PRIu64 " pages"), frame->n_unknown);
-  else
-    resident = g_strdup_printf (_("%" PRIu64 " resident"), frame->n_resident);
-  changes = g_strdup_printf (_("%.1f changes/s"), self->changes_per_s);
-  pass = g_strdup_printf (_("Pass %.2f ms, every %u ms"), frame->pass_us / 1000.0, frame->interval_ms);
-  cpu = g_strdup_printf (_("Scanner CPU %.0f %%"), frame->cpu_fraction * 100);
-
-  gtk_label_set_text (self->status_size, size_text);
-  gtk_label_set_text (self->status_pages, pages);
-  gtk_label_set_text (self->status_resident, resident);
-  gtk_label_set_text (self->status_changes, changes);
-  gtk_label_set_text (self->status_pass, pass);
-  gtk_label_set_text (self->status_cpu, cpu);
-
-  if (frame->flags & PS_FRAME_REMOVED)
-    g_string_append (flags, ps_session_get_source (self->session) != NULL &&
-                            ps_source_get_kind (ps_session_get_source (self->session)) == PS_SOURCE_SYSV
-                            ? _("Marked for removal (IPC_RMID): gone when the last process detaches")
-                            : _("Removed: unlinked, still mapped"));
-  if (frame->flags & PS_FRAME_SHRANK)
-    g_string_append_printf (flags, "%s%s", flags->len ? " · " : "", _("Shrank since mapped"));
-  else if (frame->flags & PS_FRAME_GREW)
-    g_string_append_printf (flags, "%s%s", flags->len ? " · " : "", _("Grew since mapped"));
-  if (frame->flags & PS_FRAME_SIGBUS)
-    g_string_append_printf (flags, "%s%s", flags->len ? " · " : "", _("SIGBUS caught"));
-  if (frame->flags & PS_FRAME_PAUSED)
-    g_string_append_printf (flags, "%s%s", flags->len ? " · " : "", _("Paused"));
-  gtk_label_set_text (self->status_flags, flags->str);
-  g_string_free (flags, TRUE);
-
-  if (g->object_size != self->details_size)
-    {
-      self->details_size = g->object_size;
+      self->details_size = frame->geometry.object_size;
       update_details (self);
     }
 }
@@ -339,8 +292,7 @@ on_source (PsWindow *self)
   g_autofree char *subtitle = NULL;
   const char *kind_names[] = { N_("file"), N_("anonymous"), N_("SysV"), N_("POSIX") };
 
-  self->rate_time_us = 0;
-  self->changes_per_s = 0;
+  ps_status_bar_set_source (self->status_bar, source);
   self->frame_seen = 0;
   self->details_size = G_MAXUINT64;
   ps_hex_view_set_source (self->hex, source);
@@ -573,7 +525,6 @@ setup_from_settings (PsWindow *self)
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
   g_settings_bind (settings, "log-visible", self->bottom_revealer, "reveal-child",
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
-  ps_session_set_budget (self->session, g_settings_get_double (settings, "cpu-budget"));
   on_interval (self);
 
   ps_window_refresh_recent (self);
@@ -670,6 +621,7 @@ ps_window_class_init (PsWindowClass *klass)
   g_type_ensure (PS_TYPE_PAGE_GRID);
   g_type_ensure (PS_TYPE_HEX_VIEW);
   g_type_ensure (PS_TYPE_GRID_LEGEND);
+  g_type_ensure (PS_TYPE_STATUS_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pagescope/Pagescope/ps-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PsWindow, toasts);
@@ -690,13 +642,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, log_view);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, details_list);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_size);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_pages);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_resident);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_changes);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_pass);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_cpu);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_flags);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, status_bar);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, recent_section);
 
   ps_window_class_install_actions (widget_class);

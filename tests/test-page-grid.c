@@ -405,7 +405,7 @@ test_activity_fades (void)
 {
   gint64 now = g_get_monotonic_time ();
   g_autoptr(PsFrame) frame = make_frame (16, 16, now);
-  const guint32 ages[] = { 0, 250, 1000, 2000, 2900 };
+  const guint32 ages[] = { 0, 400, 1000, 2000, 2900 };
   guint32 cold, often;
   double last = G_MAXDOUBLE;
 
@@ -437,6 +437,26 @@ test_activity_fades (void)
   g_assert_cmpfloat (luminance (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now + 1500 * 1000, 0)), <,
                      luminance (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 0)));
   g_assert_cmphex (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now + 3100 * 1000, 0), ==, cold);
+
+  /* in a few steps, not a colour a frame: a cooling page is drawn again
+   * only when it reaches the next one */
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+    guint32 previous = 0;
+    guint steps = 0;
+
+    for (guint32 ms = 0; ms <= 3100; ms += 10)
+      {
+        guint32 c = ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now + (gint64) ms * 1000, 0);
+
+        steps += c != previous;
+        previous = c;
+        g_hash_table_add (seen, GUINT_TO_POINTER (c));
+      }
+    g_assert_cmpuint (steps, ==, g_hash_table_size (seen));     /* never back to a colour */
+    g_assert_cmpuint (steps, >=, 4);
+    g_assert_cmpuint (steps, <=, 12);
+  }
 }
 
 

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ps-scanner.h"
+#include "ps-scanner-private.h"
 #include "ps-test-util.h"
 
 #define PAGE 4096
@@ -557,6 +557,152 @@ test_slices_cover_everything (void)
   ps_scanner_stop (scanner);
 }
 
+/* A pass in slices asks the residency of the pages it hashes, not of the
+ * whole object; the others keep their last sweep's. Pages freed since then
+ * (holes punched) are asked again before they are read: never refilled. */
+static void
+test_slices_ask_before_reading (void)
+{
+  g_autofree char *name = ps_test_posix_name ("slices");
+  const guint64 size = 64 * 1024 * 1024;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsScanner) scanner = NULL;
+  g_autoptr(GError) error = NULL;
+  FrameWatch watch = { NULL, 0, 0, 0, FALSE, g_thread_self () };
+  guint8 *data;
+  PsFrame *frame;
+
+  source = ps_source_create_posix (name, size, 0600, NULL, &error);
+  g_assert_no_error (error);
+  data = ps_source_get_data (source);
+  for (guint64 off = 0; off < size; off += PAGE)
+    data[off] = 1;
+  scanner = ps_scanner_new (source);
+  watch.scanner = scanner;
+  ps_scanner_set_interval (scanner, 10);
+  ps_scanner_set_budget (scanner, 0.02);
+  g_signal_connect (scanner, "notify::frame", G_CALLBACK (on_frame), &watch);
+  ps_scanner_start (scanner);
+  g_assert_true (ps_test_wait_until (got_sweep, &watch, 60000));
+  frame = ps_scanner_get_frame (scanner);
+  g_assert_false (frame->flags & PS_FRAME_SWEEP_DONE && watch.frames == 1);   /* in slices */
+  g_assert_cmpuint (frame->n_resident, ==, size / PAGE);
+
+  /* every page freed behind the scanner's back */
+  g_assert_cmpint (fallocate (ps_source_get_fd (source), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, size), ==, 0);
+  g_assert_cmpuint (ps_test_allocated (ps_source_get_fd (source)), ==, 0);
+  watch.sweeps = 0;
+  g_assert_true (ps_test_wait_until (got_sweep, &watch, 60000));
+  watch.sweeps = 0;
+  g_assert_true (ps_test_wait_until (got_sweep, &watch, 60000));
+  ps_scanner_stop (scanner);
+
+  g_assert_cmpuint (ps_test_allocated (ps_source_get_fd (source)), ==, 0);
+  frame = ps_scanner_get_frame (scanner);
+  g_assert_cmpuint (frame->n_absent, ==, size / PAGE);
+  ps_source_remove (source, NULL);
+}
+
+/* ---- a stop request ends a pass at its next step, whatever the size ---- */
+
+typedef struct
+{
+  PsScanner *scanner;
+  gint       armed;          /* atomic: hold the next step */
+  gint       mid_pass;       /* atomic: a pass is held after a step */
+  gint       timed_out;      /* atomic: stop was never asked */
+} StopWatch;
+
+/* On the scanner's thread: once armed, hold a pass after its first step
+ * until the main thread asks to stop, so the request lands mid-pass. */
+static void
+hold_until_stop (PsScanner *scanner,
+                 guint64    pages_hashed,
+                 gpointer   data)
+{
+  StopWatch *w = data;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  if (!g_atomic_int_get (&w->armed) || g_atomic_int_get (&w->mid_pass))
+    return;
+  g_atomic_int_set (&w->mid_pass, TRUE);
+  while (!ps_scanner_stop_requested (scanner))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_atomic_int_set (&w->timed_out, TRUE);
+          return;
+        }
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+is_mid_pass (gpointer data)
+{
+  return g_atomic_int_get (&((StopWatch *) data)->mid_pass);
+}
+
+static gboolean
+has_first_frame (gpointer data)
+{
+  return ps_scanner_get_frame (((StopWatch *) data)->scanner) != NULL;
+}
+
+static void
+test_stop_mid_pass (void)
+{
+  const gsize size = 1024 * 1024 * 1024;   /* 1 GiB, resident */
+  const guint64 n_pages = size / PAGE;
+  g_autoptr(PsSource) source = ps_source_new_anon (size, NULL, NULL);
+  g_autoptr(PsScanner) scanner = ps_scanner_new (source);
+  g_autoptr(PsFrame) frame = NULL;
+  StopWatch watch = { scanner, 0, 0, 0 };
+  guint8 *d = ps_source_get_data (source);
+  guint64 stopped_at, serial;
+
+  for (gsize off = 0; off < size; off += PAGE)
+    d[off] = (guint8) (off / PAGE);
+  /* a long interval and the whole object in one pass: nothing but the stop
+   * request can end this pass early */
+  ps_scanner_set_interval (scanner, PS_SCANNER_MAX_INTERVAL_MS);
+  ps_scanner_set_budget (scanner, 1.0);
+  ps_scanner_set_slice_hook (scanner, hold_until_stop, &watch);
+  ps_scanner_start (scanner);
+  /* the first pass measures the hashing speed on a few pages; the next one,
+   * asked for now rather than in 10 s, takes the whole object */
+  g_assert_true (ps_test_wait_until (has_first_frame, &watch, 60000));
+  serial = ps_scanner_get_frame (scanner)->serial;
+  g_atomic_int_set (&watch.armed, TRUE);
+  ps_scanner_wake (scanner);
+  g_assert_true (ps_test_wait_until (is_mid_pass, &watch, 60000));
+
+  ps_scanner_stop (scanner);
+  g_assert_false (g_atomic_int_get (&watch.timed_out));
+  g_assert_false (ps_scanner_is_running (scanner));
+  /* the pass ended at the step after the request, far short of the object */
+  stopped_at = ps_scanner_get_stopped_pass_pages (scanner);
+  g_assert_cmpuint (stopped_at, >, 0);
+  g_assert_cmpuint (stopped_at, <, n_pages / 16);
+  /* and published nothing */
+  for (int i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (ps_scanner_get_frame (scanner)->serial, ==, serial);
+
+  /* a pass in this thread afterwards runs to the end, and what the cut pass
+   * had seen is kept: one write is one change */
+  ps_scanner_set_slice_hook (scanner, NULL, NULL);
+  g_clear_pointer (&frame, ps_frame_unref);
+  frame = ps_scanner_scan_now (scanner);
+  g_assert_cmpuint (frame->n_scanned, ==, n_pages);
+  d[5 * PAGE + 1] = 0x77;
+  d[(n_pages - 1) * PAGE + 1] = 0x77;
+  g_clear_pointer (&frame, ps_frame_unref);
+  frame = ps_scanner_scan_now (scanner);
+  g_assert_cmpuint (frame->n_changed, ==, 2);
+  g_assert_cmpuint (frame->pages[5].changes, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -572,5 +718,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scanner/private-copy", test_private_copy);
   g_test_add_func ("/scanner/content-classes", test_content_classes);
   g_test_add_func ("/scanner/slices-cover-everything", test_slices_cover_everything);
+  g_test_add_func ("/scanner/slices-ask-before-reading", test_slices_ask_before_reading);
+  g_test_add_func ("/scanner/stop-mid-pass", test_stop_mid_pass);
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include "ps-application.h"
 #include "ps-test-util.h"
 #include "ps-ui-test-app.h"
+#include "ps-status-bar-private.h"
 #include "ps-window-private.h"
 
 static PsApplication *app;
@@ -93,9 +94,9 @@ test_posix_size (void)
     g_main_context_iteration (NULL, FALSE);
 
   /* the status says the size; the details give it in bytes */
-  text = gtk_label_get_text (window->status_size);
+  text = gtk_label_get_text (ps_status_bar_get_label (window->status_bar, PS_STATUS_SIZE));
   g_assert_nonnull (strstr (text, "12.1"));     /* 12388 bytes = 12.1 kB */
-  g_assert_nonnull (strstr (gtk_label_get_text (window->status_pages), "4 pages"));
+  g_assert_nonnull (strstr (gtk_label_get_text (ps_status_bar_get_label (window->status_bar, PS_STATUS_PAGES)), "4 pages"));
   g_assert_nonnull (strstr (adw_window_title_get_title (window->title), name));
   {
     gboolean found = FALSE;

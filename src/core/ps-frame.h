@@ -44,6 +44,7 @@ typedef enum
   PS_FRAME_SIGBUS    = 1 << 3,   /* this pass hit SIGBUS and ended early */
   PS_FRAME_PAUSED    = 1 << 4,
   PS_FRAME_SWEEP_DONE = 1 << 5,  /* this pass finished a sweep of every page */
+  PS_FRAME_BUDGET_LIMITED = 1 << 6,  /* the budget stretched the interval or slices the sweep */
 } PsFrameFlags;
 
 /* The immutable result of one scanner pass. Read its fields directly. */
@@ -58,6 +59,8 @@ typedef struct
   gint64        time_us;         /* monotonic time the pass ended */
   gint64        pass_us;         /* how long the pass took */
   guint         interval_ms;     /* the interval now (stretched by the budget) */
+  guint         sweep_ms;        /* how long a sweep of every page takes now: interval_ms,
+                                  * or more when the budget has it done in slices */
   double        cpu_fraction;    /* the scanner thread's CPU use, 0..1 of one core */
   PsFrameFlags  flags;
   PsGeometry    geometry;        /* after this pass's restat */

@@ -4,22 +4,31 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 #include <xxh_x86dispatch.h>
 
+#include "ps-budget.h"
 #include "ps-guard.h"
-#include "ps-scanner.h"
+#include "ps-scanner-private.h"
 
 /* Residency is asked in chunks so its buffer stays small for any object. */
 #define CHUNK_PAGES        65536
 /* Hashes that cannot be a page's: "never hashed" and "past EOF". */
 #define HASH_NEVER         G_GUINT64_CONSTANT (0)
 #define HASH_PAST_EOF      G_GUINT64_CONSTANT (1)
-/* How often Shared_Dirty/Private_Dirty are read: smaps walks every mapping. */
-#define DIRTY_INTERVAL_US  (250 * 1000)
+/* How often Shared_Dirty/Private_Dirty are read: smaps walks every mapping,
+ * so at most every DIRTY_INTERVAL_US and within DIRTY_PART of the share. */
+#define DIRTY_INTERVAL_US  G_USEC_PER_SEC
+#define DIRTY_PART         0.05
 #define MIN_SLICE_PAGES    256
+/* A pass looks for a stop request this often: 8 MiB, a few ms at most, so
+ * closing a window never waits for a pass over a large object. */
+#define STOP_CHECK_PAGES   2048
+/* How much nicer than the rest of the process the scanner thread is. */
+#define SCANNER_NICE       10
 
 struct _PsScanner
 {
@@ -34,11 +43,12 @@ struct _PsScanner
   GThread      *thread;
   GMutex        lock;
   GCond         cond;
-  gboolean      stop_requested;  /* under lock */
+  gint          stop_requested;  /* written under lock; a pass reads it atomically */
   gboolean      wake_requested;  /* under lock */
   gboolean      paused;          /* under lock */
   guint         interval_ms;     /* under lock */
-  double        budget;          /* under lock */
+  double        fixed_share;     /* under lock: > 0 instead of the process budget */
+  PsBudget     *budget;          /* the process's: what the passes may take */
   guint64       focus_offset;    /* under lock: what the UI asked for */
   gsize         focus_length;
 
@@ -69,6 +79,11 @@ struct _PsScanner
   gint64        wall_mark_us;
   double        cpu_fraction;
   guint         effective_interval_ms;
+  double        share;           /* of one core, for this scanner's passes now */
+
+  PsScannerSliceHook slice_hook;   /* tests: after each STOP_CHECK_PAGES of hashing */
+  gpointer      slice_hook_data;
+  guint64       stopped_pass_pages;   /* pages hashed by the last pass a stop cut short */
 };
 
 G_DEFINE_FINAL_TYPE (PsScanner, ps_scanner, G_TYPE_OBJECT)
@@ -195,21 +210,31 @@ publish (PsScanner *self,
   g_source_set_ready_time (self->delivery, 0);
 }
 
-/* Page states for the whole mapping: residency in chunks, private copies from
- * /proc/self/pagemap. Touches no page. */
-static void
-update_states (PsScanner        *self,
-               PsFrame          *frame,
-               const PsGeometry *g)
+static inline gboolean
+stopping (PsScanner *self)
+{
+  return g_atomic_int_get (&self->stop_requested);
+}
+
+/* Page states of [from, to), inside EOF: residency in chunks, private
+ * copies from /proc/self/pagemap. Touches no page. FALSE if a stop request
+ * ended it. */
+static gboolean
+update_states (PsScanner *self,
+               PsFrame   *frame,
+               guint64    from,
+               guint64    to)
 {
   gboolean private = ps_source_is_private (self->source);
   guint8 *base = ps_source_get_data (self->source);
   guint64 pagemap[512];
 
-  for (guint64 first = 0; first < g->n_inside; first += CHUNK_PAGES)
+  for (guint64 first = from; first < to; first += CHUNK_PAGES)
     {
-      guint64 n = MIN (CHUNK_PAGES, g->n_inside - first);
+      guint64 n = MIN (CHUNK_PAGES, to - first);
 
+      if (stopping (self))
+        return FALSE;
       if (!ps_source_query_residency (self->source, first, n, self->vec, NULL))
         memset (self->vec, PS_RESIDENT_UNKNOWN, n);
 
@@ -221,17 +246,19 @@ update_states (PsScanner        *self,
           info->state = state_of[self->vec[i]];
         }
     }
-  for (guint64 p = g->n_inside; p < g->n_pages; p++)
-    frame->pages[p].state = PS_PAGE_PAST_EOF;
 
   if (private && self->pagemap_fd >= 0)
     {
-      guint64 vpage = (guintptr) base / g->page_size;
+      guint64 vpage = (guintptr) base / frame->geometry.page_size;
 
-      for (guint64 first = 0; first < g->n_inside; first += G_N_ELEMENTS (pagemap))
+      for (guint64 first = from; first < to; first += G_N_ELEMENTS (pagemap))
         {
-          guint64 n = MIN (G_N_ELEMENTS (pagemap), g->n_inside - first);
-          ssize_t got = pread (self->pagemap_fd, pagemap, n * 8, (vpage + first) * 8);
+          guint64 n = MIN (G_N_ELEMENTS (pagemap), to - first);
+          ssize_t got;
+
+          if ((first - from) % CHUNK_PAGES == 0 && stopping (self))
+            return FALSE;
+          got = pread (self->pagemap_fd, pagemap, n * 8, (vpage + first) * 8);
 
           for (guint64 i = 0; got > 0 && i < (guint64) got / 8; i++)
             {
@@ -245,6 +272,34 @@ update_states (PsScanner        *self,
             }
         }
     }
+  return TRUE;
+}
+
+/* The states this pass needs: of every page when the whole object is hashed
+ * or its size changed; else only of the pages it hashes (the focus and the
+ * slice), the others keep those of their last sweep. Asking a page cache of
+ * 262,144 pages for residency costs about 16 ms, too much to pay ten times a
+ * second for pages that are not read. No page is read unless its state was
+ * asked in the same pass. */
+static gboolean
+update_pass_states (PsScanner *self,
+                    PsFrame   *frame,
+                    guint64    slice_pages,
+                    guint64    focus_first,
+                    guint64    focus_end)
+{
+  const PsGeometry *g = &frame->geometry;
+  guint64 inside = MIN (g->n_inside, g->n_pages);
+  guint64 from;
+
+  for (guint64 p = inside; p < g->n_pages; p++)
+    frame->pages[p].state = PS_PAGE_PAST_EOF;
+  if (slice_pages >= g->n_pages || self->last == NULL || !ps_geometry_equal (&self->last->geometry, g))
+    return update_states (self, frame, 0, inside);
+
+  from = self->cursor < g->n_pages ? self->cursor : 0;
+  return update_states (self, frame, MIN (focus_first, inside), MIN (focus_end, inside)) &&
+         update_states (self, frame, MIN (from, inside), MIN (from + slice_pages, inside));
 }
 
 static inline gboolean
@@ -257,7 +312,7 @@ page_readable (PsScanner   *self,
 /* Hashes pages [from, to) whose state allows it; records changes. Runs armed
  * against SIGBUS: the caller catches it. */
 static void
-hash_range (PsScanner *self,
+hash_pages (PsScanner *self,
             PsFrame   *frame,
             guint64    from,
             guint64    to,
@@ -309,6 +364,25 @@ hash_range (PsScanner *self,
         info->changes++;
       frame->n_changed++;
     }
+}
+
+/* hash_pages in steps of STOP_CHECK_PAGES; FALSE if a stop request ended it. */
+static gboolean
+hash_range (PsScanner *self,
+            PsFrame   *frame,
+            guint64    from,
+            guint64    to,
+            guint32    stamp)
+{
+  for (guint64 lo = from; lo < to; lo += STOP_CHECK_PAGES)
+    {
+      if (stopping (self))
+        return FALSE;
+      hash_pages (self, frame, lo, MIN (to, lo + STOP_CHECK_PAGES), stamp);
+      if (self->slice_hook != NULL)
+        self->slice_hook (self, frame->n_scanned, self->slice_hook_data);
+    }
+  return TRUE;
 }
 
 /* Moves the focus window to what the UI asked for, keeping what overlaps. */
@@ -387,14 +461,14 @@ scan_focus (PsScanner *self,
 /* Shared_Dirty/Private_Dirty come from /proc/self/smaps, which walks the
  * page tables of every mapping (13 ms for 1 GiB resident here): read it at
  * most every DIRTY_INTERVAL_US, and then only so often that it takes no more
- * than a twentieth of the time. */
+ * than DIRTY_PART of the scanner's share. */
 static void
 read_dirty (PsScanner *self,
             PsFrame   *frame)
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (now - self->dirty_read_us >= MAX (DIRTY_INTERVAL_US, 20 * self->dirty_cost_us))
+  if (now - self->dirty_read_us >= MAX (DIRTY_INTERVAL_US, self->dirty_cost_us / (DIRTY_PART * self->share)))
     {
       ps_source_read_dirty (self->source, &self->shared_dirty, &self->private_dirty);
       self->dirty_read_us = g_get_monotonic_time ();
@@ -405,10 +479,16 @@ read_dirty (PsScanner *self,
   frame->dirty_time_us = self->dirty_read_us;
 }
 
+typedef enum
+{
+  PASS_DONE,
+  PASS_FAULTED,    /* a SIGBUS ended it: the object shrank under us */
+  PASS_STOPPED,    /* ps_scanner_stop asked, between two steps */
+} PassEnd;
+
 /* The part of a pass that reads the mapping, armed against SIGBUS: the
- * window on screen every pass, the rest in slices. Returns TRUE if a SIGBUS
- * ended it (the object shrank under us). */
-static __attribute__ ((noinline)) gboolean
+ * window on screen every pass, the rest in slices. */
+static __attribute__ ((noinline)) PassEnd
 hash_pass (PsScanner *self,
            PsFrame   *frame,
            guint64    slice_pages,
@@ -421,20 +501,22 @@ hash_pass (PsScanner *self,
 
   self->focus_scanned = 0;
   if (sigsetjmp (*ps_guard_jmp_buf (), 1) != 0)
-    return TRUE;
+    return PASS_FAULTED;
   ps_guard_arm ();
 
   if (self->cur_focus_length > 0)
     {
-      hash_range (self, frame, focus_first, focus_end, stamp);
+      if (!hash_range (self, frame, focus_first, focus_end, stamp))
+        goto stopped;
       scan_focus (self, frame, fresh_window, stamp);
     }
   self->focus_scanned = frame->n_scanned;
 
   if (slice_pages >= n_pages)
     {
-      hash_range (self, frame, 0, focus_first, stamp);
-      hash_range (self, frame, focus_end, n_pages, stamp);
+      if (!hash_range (self, frame, 0, focus_first, stamp) ||
+          !hash_range (self, frame, focus_end, n_pages, stamp))
+        goto stopped;
       frame->flags |= PS_FRAME_SWEEP_DONE;
     }
   else
@@ -446,7 +528,8 @@ hash_pass (PsScanner *self,
           guint64 from = self->cursor < n_pages ? self->cursor : 0;
           guint64 to = MIN (n_pages, from + todo);
 
-          hash_range (self, frame, from, to, stamp);
+          if (!hash_range (self, frame, from, to, stamp))
+            goto stopped;
           todo -= to - from;
           self->cursor = to;
           if (to == n_pages)
@@ -458,10 +541,29 @@ hash_pass (PsScanner *self,
         }
     }
   ps_guard_disarm ();
-  return FALSE;
+  return PASS_DONE;
+
+stopped:
+  ps_guard_disarm ();
+  return PASS_STOPPED;
 }
 
-/* One pass. slice_pages: how many pages outside the focus to hash (G_MAXUINT64: all). */
+/* A pass cut short by a stop request is not published, but what it found
+ * is kept as the last frame, so a scanner started again misses no change. */
+static PsFrame *
+keep_stopped_pass (PsScanner *self,
+                   PsFrame   *frame)
+{
+  self->stopped_pass_pages = frame->n_scanned;
+  self->total_changes += frame->n_changed;
+  g_clear_pointer (&self->spare, ps_frame_unref);
+  self->spare = g_steal_pointer (&self->last);
+  self->last = frame;
+  return NULL;
+}
+
+/* One pass. slice_pages: how many pages outside the focus to hash (G_MAXUINT64: all).
+ * NULL if a stop request ended it. */
 static PsFrame *
 scan_pass (PsScanner *self,
            guint64    slice_pages,
@@ -470,7 +572,7 @@ scan_pass (PsScanner *self,
            gboolean   paused)
 {
   const PsGeometry *mapped = ps_source_get_geometry (self->source);
-  gboolean faulted = FALSE;
+  PassEnd end = PASS_DONE;
   PsGeometry g;
   gboolean removed = FALSE;
   gboolean fresh_window;
@@ -505,20 +607,24 @@ scan_pass (PsScanner *self,
   if (paused)
     frame->flags |= PS_FRAME_PAUSED;
 
-  update_states (self, frame, &g);
-  stamp = MAX (now_ms (self), 1);
-
   focus_first = focus_offset / g.page_size;
   focus_end = MIN (g.n_pages, (focus_offset + focus_length + g.page_size - 1) / g.page_size);
-  hash_t0 = g_get_monotonic_time ();
+  if (!update_pass_states (self, frame, paused ? G_MAXUINT64 : slice_pages, focus_first, focus_end))
+    return keep_stopped_pass (self, frame);
+  stamp = MAX (now_ms (self), 1);
+  /* CPU time, not wall: on a busy machine the thread waits for a core, and
+   * that costs the budget nothing */
+  hash_t0 = thread_cpu_us ();
 
   if (!paused)
     {
-      faulted = hash_pass (self, frame, slice_pages, fresh_window, focus_first, focus_end, stamp);
+      end = hash_pass (self, frame, slice_pages, fresh_window, focus_first, focus_end, stamp);
       hashed_before = self->focus_scanned;
     }
+  if (end == PASS_STOPPED)
+    return keep_stopped_pass (self, frame);
 
-  if (faulted)
+  if (end == PASS_FAULTED)
     {
       PsFault fault = ps_guard_fault ();
 
@@ -531,7 +637,7 @@ scan_pass (PsScanner *self,
 
   if (frame->n_scanned > hashed_before)
     {
-      gint64 spent = MAX (g_get_monotonic_time () - hash_t0, 1);
+      gint64 spent = MAX (thread_cpu_us () - hash_t0, 1);
       double rate = (double) (frame->n_scanned * g.page_size) / spent;
 
       self->bytes_per_us = self->bytes_per_us > 0 ? 0.7 * self->bytes_per_us + 0.3 * rate : rate;
@@ -558,29 +664,92 @@ scan_pass (PsScanner *self,
   frame->pass_us = frame->time_us - t0;
   frame->cpu_fraction = self->cpu_fraction;
   frame->interval_ms = self->effective_interval_ms;
+  frame->sweep_ms = self->effective_interval_ms;
   return frame;
 }
 
 /* ---- the thread -------------------------------------------------------- */
+
+/* The pages outside the focus that one pass may hash within its share of
+ * one interval. */
+static guint64
+slice_for (PsScanner *self,
+           guint      interval,
+           double     share)
+{
+  guint64 slice = MIN_SLICE_PAGES;
+
+  if (self->bytes_per_us > 0)
+    slice = (guint64) (self->bytes_per_us * interval * 1000.0 * share) / ps_source_get_geometry (self->source)->page_size;
+  return MAX (slice, MIN_SLICE_PAGES);
+}
+
+/* After a pass: the interval, stretched if even the smallest pass costs
+ * more than the share, and how long a sweep of every page takes. TRUE if
+ * the budget holds the scanner back. */
+static gboolean
+pace (PsScanner *self,
+      PsFrame   *frame,
+      gint64     pass_cpu_us,
+      guint      interval,
+      guint64    slice)
+{
+  guint64 outside = frame->n_pages - MIN (frame->n_pages, (self->cur_focus_length + frame->geometry.page_size - 1) /
+                                                            frame->geometry.page_size);
+  guint64 passes = MAX (1, (outside + slice - 1) / slice);
+
+  self->effective_interval_ms = MAX (interval, (guint) (pass_cpu_us / 1000.0 / self->share));
+  frame->interval_ms = self->effective_interval_ms;
+  frame->sweep_ms = (guint) MIN ((guint64) G_MAXUINT, passes * self->effective_interval_ms);
+  if (passes == 1 && self->effective_interval_ms == interval)
+    return FALSE;
+  frame->flags |= PS_FRAME_BUDGET_LIMITED;
+  return TRUE;
+}
+
+/* What is watched comes first: when the cores are busy the scanner yields
+ * to the programs doing the work (and to the window), within its budget
+ * when they are not. On Linux a thread's nice value is its own:
+ * setpriority on a thread id leaves the rest of the process alone. */
+static void
+yield_to_others (void)
+{
+  pid_t tid = gettid ();
+  int nice;
+
+  errno = 0;
+  nice = getpriority (PRIO_PROCESS, tid);
+  if (errno == 0)
+    setpriority (PRIO_PROCESS, tid, MIN (nice + SCANNER_NICE, 19));
+}
 
 static gpointer
 scanner_thread (gpointer data)
 {
   PsScanner *self = data;
   gint64 next = g_get_monotonic_time ();
+  gboolean shared;
+
+  yield_to_others ();
 
   self->cpu_mark_us = thread_cpu_us ();
   self->wall_mark_us = g_get_monotonic_time ();
+  g_mutex_lock (&self->lock);
+  shared = self->fixed_share <= 0;
+  self->share = shared ? ps_budget_get_fraction (self->budget) : self->fixed_share;
+  g_mutex_unlock (&self->lock);
+  if (shared)
+    ps_budget_add_scanner (self->budget);
 
   for (;;)
     {
       guint64 focus_offset, slice;
       gsize focus_length;
       guint interval;
-      double budget;
-      gboolean paused;
+      double fixed_share;
+      gboolean paused, limited;
       PsFrame *frame;
-      gint64 now, cpu;
+      gint64 now, cpu, pass_cpu;
 
       g_mutex_lock (&self->lock);
       while (!self->stop_requested && !self->wake_requested &&
@@ -600,25 +769,24 @@ scanner_thread (gpointer data)
       focus_offset = self->focus_offset;
       focus_length = self->focus_length;
       interval = self->interval_ms;
-      budget = self->budget;
+      fixed_share = self->fixed_share;
       paused = self->paused;
       g_mutex_unlock (&self->lock);
 
-      /* the slice that keeps one pass within the budget of one interval */
-      if (self->bytes_per_us > 0)
-        slice = (guint64) (self->bytes_per_us * interval * 1000.0 * budget) / ps_source_get_geometry (self->source)->page_size;
-      else
-        slice = MIN_SLICE_PAGES;
-      slice = MAX (slice, MIN_SLICE_PAGES);
-
+      slice = slice_for (self, interval, self->share);
+      pass_cpu = thread_cpu_us ();
       frame = scan_pass (self, slice, focus_offset, focus_length, paused);
-
-      /* stretch the interval if a pass still costs more than the budget */
-      self->effective_interval_ms = MAX (interval, (guint) (frame->pass_us / 1000.0 / budget));
-      frame->interval_ms = self->effective_interval_ms;
-
+      if (frame == NULL)
+        break;     /* stopped mid-pass */
       now = g_get_monotonic_time ();
       cpu = thread_cpu_us ();
+      limited = pace (self, frame, cpu - pass_cpu, interval, slice) && !paused;
+      /* what the next pass may take: the process's budget less what
+       * drawing costs, shared between the scanners */
+      if (shared)
+        self->share = ps_budget_account_scan (self->budget, cpu - pass_cpu, limited);
+      else
+        self->share = fixed_share;
       if (now - self->wall_mark_us >= 500 * 1000)
         {
           self->cpu_fraction = (double) (cpu - self->cpu_mark_us) / (now - self->wall_mark_us);
@@ -631,6 +799,8 @@ scanner_thread (gpointer data)
       ps_frame_unref (frame);
       next = now + (gint64) self->effective_interval_ms * 1000;
     }
+  if (shared)
+    ps_budget_remove_scanner (self->budget);
   return NULL;
 }
 
@@ -697,6 +867,7 @@ ps_scanner_finalize (GObject *object)
   if (self->pagemap_fd >= 0)
     close (self->pagemap_fd);
   g_clear_object (&self->source);
+  g_clear_object (&self->budget);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -780,7 +951,9 @@ ps_scanner_init (PsScanner *self)
   g_cond_init (&self->cond);
   self->interval_ms = 100;
   self->effective_interval_ms = 100;
-  self->budget = 0.25;
+  self->fixed_share = 0;
+  self->budget = g_object_ref (ps_budget_get_default ());
+  self->share = PS_BUDGET_DEFAULT_FRACTION;
   self->context = g_main_context_ref_thread_default ();
   self->pagemap_fd = -1;
   self->shared_dirty = self->private_dirty = -1;
@@ -829,7 +1002,7 @@ ps_scanner_start (PsScanner *self)
 
   if (self->thread != NULL)
     return;
-  self->stop_requested = FALSE;
+  g_atomic_int_set (&self->stop_requested, FALSE);
   self->thread = g_thread_new ("pagescope-scan", scanner_thread, self);
 }
 
@@ -841,10 +1014,12 @@ ps_scanner_stop (PsScanner *self)
   if (self->thread == NULL)
     return;
   g_mutex_lock (&self->lock);
-  self->stop_requested = TRUE;
+  g_atomic_int_set (&self->stop_requested, TRUE);
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);
   g_thread_join (g_steal_pointer (&self->thread));
+  /* scan_now may run passes again */
+  g_atomic_int_set (&self->stop_requested, FALSE);
 }
 
 gboolean
@@ -920,7 +1095,7 @@ ps_scanner_set_budget (PsScanner *self,
 {
   g_return_if_fail (PS_IS_SCANNER (self));
   g_mutex_lock (&self->lock);
-  self->budget = CLAMP (fraction, 0.01, 1.0);
+  self->fixed_share = CLAMP (fraction, PS_BUDGET_MIN_FRACTION, PS_BUDGET_MAX_FRACTION);
   g_mutex_unlock (&self->lock);
 }
 
@@ -995,4 +1170,33 @@ ps_scanner_get_state_bytes (PsScanner *self)
   g_return_val_if_fail (PS_IS_SCANNER (self), 0);
   return sizeof *self + CHUNK_PAGES + MAX (self->n_pages, 1) * sizeof (guint64) +
          self->cur_focus_length * (2 + sizeof (guint32));
+}
+
+/* ---- for tests (ps-scanner-private.h) ---------------------------------- */
+
+void
+ps_scanner_set_slice_hook (PsScanner          *self,
+                           PsScannerSliceHook  hook,
+                           gpointer            data)
+{
+  g_return_if_fail (PS_IS_SCANNER (self));
+  g_return_if_fail (self->thread == NULL);
+
+  self->slice_hook = hook;
+  self->slice_hook_data = data;
+}
+
+gboolean
+ps_scanner_stop_requested (PsScanner *self)
+{
+  g_return_val_if_fail (PS_IS_SCANNER (self), FALSE);
+  return stopping (self);
+}
+
+guint64
+ps_scanner_get_stopped_pass_pages (PsScanner *self)
+{
+  g_return_val_if_fail (PS_IS_SCANNER (self), 0);
+  g_return_val_if_fail (self->thread == NULL, 0);
+  return self->stopped_pass_pages;
 }

@@ -20,7 +20,8 @@ PsScanner  *ps_scanner_new            (PsSource  *source);
 PsSource   *ps_scanner_get_source     (PsScanner *self);
 
 void        ps_scanner_start          (PsScanner *self);
-/* Joins the thread, within one interval. */
+/* Joins the thread at once: a pass under way stops at its next step of a
+ * few MiB, whatever the object's size and the interval. */
 void        ps_scanner_stop           (PsScanner *self);
 gboolean    ps_scanner_is_running     (PsScanner *self);
 
@@ -30,7 +31,9 @@ gboolean    ps_scanner_get_paused     (PsScanner *self);
 void        ps_scanner_set_interval   (PsScanner *self,
                                        guint      interval_ms);
 guint       ps_scanner_get_interval   (PsScanner *self);
-/* Fraction of one core the scanner may use; default 0.25. */
+/* A fixed fraction of one core for this scanner's passes, instead of its
+ * share of the process's budget (ps_budget_get_default), which it follows
+ * by default. For tests and benchmarks. */
 void        ps_scanner_set_budget     (PsScanner *self,
                                        double     fraction);
 /* The byte range on screen; clamped to PS_SCANNER_FOCUS_MAX_PAGES pages. */

@@ -296,7 +296,8 @@ ps_session_set_source (PsSession *self,
 
   self->scanner = ps_scanner_new (source);
   ps_scanner_set_interval (self->scanner, self->interval_ms);
-  ps_scanner_set_budget (self->scanner, self->budget);
+  if (self->budget > 0)
+    ps_scanner_set_budget (self->scanner, self->budget);
   ps_scanner_set_paused (self->scanner, self->paused);
   g_signal_connect_object (self->scanner, "notify::frame", G_CALLBACK (on_frame), self, G_CONNECT_SWAPPED);
   self->writers = ps_writers_new (source);
@@ -484,7 +485,7 @@ ps_session_set_budget (PsSession *self,
   g_return_if_fail (PS_IS_SESSION (self));
 
   self->budget = fraction;
-  if (self->scanner != NULL)
+  if (self->scanner != NULL && fraction > 0)
     ps_scanner_set_budget (self->scanner, fraction);
 }
 
@@ -1677,7 +1678,7 @@ ps_session_init (PsSession *self)
 {
   g_queue_init (&self->undo);
   self->interval_ms = 100;
-  self->budget = 0.25;
+  self->budget = 0;     /* the process's budget (PsBudget) */
   self->cancellable = g_cancellable_new ();
   self->watches = g_list_store_new (PS_TYPE_WATCH);
 }

@@ -104,6 +104,8 @@ gboolean    ps_session_get_paused         (PsSession          *self);
 void        ps_session_set_interval       (PsSession          *self,
                                            guint               interval_ms);
 guint       ps_session_get_interval       (PsSession          *self);
+/* A fixed share of one core for this session's scanner, instead of its
+ * share of the process's budget (ps_budget_get_default, the default). */
 void        ps_session_set_budget         (PsSession          *self,
                                            double              fraction);
 /* The range an action with these options acts on: the options' own, else
