@@ -12,6 +12,7 @@
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "ps-session.h"
 #include "ps-test-util.h"
@@ -551,6 +552,171 @@ test_watch_counter (Fixture       *f,
   ps_assert_contains (error->message, "does not lie inside the mapping");
 }
 
+/* ---- marks, go to, annotations, export ---- */
+
+static gboolean
+lookup_mark (const char *name,
+             guint64    *offset,
+             gpointer    data)
+{
+  PsMark *mark = ps_session_find_mark (data, name);
+
+  if (mark != NULL)
+    *offset = ps_mark_get_offset (mark);
+  return mark != NULL;
+}
+
+static void
+test_marks_and_goto (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-marks", 4 * f->page, 'm');
+  g_autoptr(GError) error = NULL;
+  PsRange range = { 0x100, 16 };
+  PsMark *mark;
+  guint64 at;
+
+  open_file (f, path, PS_MAP_DEFAULT, 0);
+  mark = ps_session_add_mark (f->session, "header", &range, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ps_mark_get_offset (mark), ==, 0x100);
+  mark = ps_session_add_mark (f->session, NULL, &(PsRange) { 0x2000, 8 }, &error);
+  g_assert_cmpstr (ps_mark_get_name (mark), ==, "mark 1");
+  g_assert_null (ps_session_add_mark (f->session, "header", &range, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_null (ps_session_add_mark (f->session, "9lives", &range, &error));
+  g_clear_error (&error);
+  g_assert_null (ps_session_add_mark (f->session, "far", &(PsRange) { 4 * f->page - 1, 2 }, &error));
+  g_clear_error (&error);
+
+  g_assert_true (ps_goto_parse ("0x10", 0, 4 * f->page, f->page, lookup_mark, f->session, &at, &error) && at == 0x10);
+  g_assert_true (ps_goto_parse ("+16", 0x10, 4 * f->page, f->page, lookup_mark, f->session, &at, &error) && at == 0x20);
+  g_assert_true (ps_goto_parse ("-0x10", 0x20, 4 * f->page, f->page, lookup_mark, f->session, &at, &error) && at == 0x10);
+  g_assert_true (ps_goto_parse ("page 2", 0, 4 * f->page, f->page, lookup_mark, f->session, &at, &error) && at == 2 * f->page);
+  g_assert_true (ps_goto_parse ("end", 0, 4 * f->page, f->page, lookup_mark, f->session, &at, &error) && at == 4 * f->page - 1);
+  g_assert_true (ps_goto_parse ("header", 0, 4 * f->page, f->page, lookup_mark, f->session, &at, &error) && at == 0x100);
+  g_assert_true (ps_goto_parse ("mark 1", 0, 4 * f->page, f->page, lookup_mark, f->session, &at, &error) && at == 0x2000);
+  g_assert_no_error (error);
+  g_assert_false (ps_goto_parse ("-1", 0, 4 * f->page, f->page, lookup_mark, f->session, &at, &error));
+  ps_assert_contains (error->message, "outside the mapping");
+  g_clear_error (&error);
+  g_assert_false (ps_goto_parse ("page 4", 0, 4 * f->page, f->page, lookup_mark, f->session, &at, &error));
+  g_clear_error (&error);
+  g_assert_false (ps_goto_parse ("nowhere", 0, 4 * f->page, f->page, lookup_mark, f->session, &at, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
+static void
+test_annotations_round_trip (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-annotations", 2 * f->page, 'a');
+  g_autoptr(GError) error = NULL;
+  g_auto(PsWatchSpec) spec = { 0 };
+  g_autofree char *json = NULL;
+  g_autofree char *again = NULL;
+
+  open_file (f, path, PS_MAP_DEFAULT, 0);
+  g_assert_true (ps_watch_spec_parse ("seq:u32be@0x40", &spec, &error));
+  g_assert_nonnull (ps_session_add_watch (f->session, &spec, &error));
+  g_assert_nonnull (ps_session_add_mark (f->session, "head", &(PsRange) { 0, 64 }, &error));
+  json = ps_session_export_annotations (f->session);
+  ps_assert_contains (json, "\"seq\"");
+  ps_assert_contains (json, "\"u32be\"");
+
+  /* another session on the same file takes them back */
+  ps_session_close (f->session);
+  open_file (f, path, PS_MAP_DEFAULT, 0);
+  g_assert_true (ps_session_import_annotations (f->session, json, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (ps_session_find_watch (f->session, "seq"));
+  g_assert_nonnull (ps_session_find_mark (f->session, "head"));
+  again = ps_session_export_annotations (f->session);
+  g_assert_cmpstr (again, ==, json);
+
+  /* a bad one changes nothing */
+  g_assert_false (ps_session_import_annotations (f->session,
+                  "{\"pagescope-annotations\":1,\"watches\":[{\"name\":\"x\",\"type\":\"u8\",\"offset\":1}],"
+                  "\"marks\":[{\"name\":\"far\",\"offset\":999999,\"length\":1}]}", &error));
+  g_clear_error (&error);
+  g_assert_null (ps_session_find_watch (f->session, "x"));
+  g_assert_false (ps_session_import_annotations (f->session, "[1,2", &error));
+  g_clear_error (&error);
+  g_assert_false (ps_session_import_annotations (f->session, "{\"marks\":[]}", &error));
+  ps_assert_contains (error->message, "pagescope-annotations");
+}
+
+static void
+unlink_path (gpointer path)
+{
+  g_unlink (path);
+  g_free (path);
+}
+
+static void
+on_export (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Wait *w = data;
+
+  w->ok = ps_session_export_finish (PS_SESSION (object), result, &w->error) >= 0;
+  w->done = TRUE;
+}
+
+/* A sparse segment exported: the same bytes, the same holes, and the
+ * segment allocated no more than before. */
+static void
+test_export_sparse (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *name = ps_test_posix_name ("session-export");
+  g_autofree char *out = g_build_filename (g_get_tmp_dir (), "pagescope-test-export-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  PsSourceSpec spec = { .kind = PS_SOURCE_POSIX, .name = name };
+  PsRangeArg whole = { TRUE, 0, 0 };
+  Wait w = { 0 };
+  guint64 allocated;
+  int shm, fd;
+  g_autofree guint8 *a = g_malloc (f->page), *b = g_malloc (f->page);
+
+  shm = shm_open (name, O_RDWR | O_CREAT | O_EXCL, 0600);
+  g_assert_cmpint (shm, >=, 0);
+  g_assert_cmpint (ftruncate (shm, 1024 * f->page), ==, 0);
+  g_assert_cmpint (pwrite (shm, "first", 5, 3 * f->page + 1), ==, 5);
+  g_assert_cmpint (pwrite (shm, "last", 4, 1024 * f->page - 4), ==, 4);
+  allocated = ps_test_allocated (shm);
+  fd = g_mkstemp (out);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  g_test_queue_destroy (unlink_path, g_strdup (out));
+
+  g_assert_true (ps_session_open (f->session, &spec, &error));
+  ps_session_export_async (f->session, &whole, out, NULL, on_export, &w);
+  g_assert_true (ps_test_wait_until (wait_done, &w, 20000));
+  g_assert_no_error (w.error);
+
+  fd = open (out, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  /* the same bytes where there are any */
+  for (guint64 p = 0; p < 1024; p += 1)
+    if (p == 3 || p == 1023 || p % 100 == 0)
+      {
+        g_assert_cmpint (pread (shm, a, f->page, p * f->page), ==, (gssize) f->page);
+        g_assert_cmpint (pread (fd, b, f->page, p * f->page), ==, (gssize) f->page);
+        g_assert_cmpmem (a, f->page, b, f->page);
+      }
+  /* and the same holes: data only at pages 3 and 1023 */
+  g_assert_cmpint (lseek (fd, 0, SEEK_DATA), ==, (off_t) (3 * f->page));
+  g_assert_cmpint (lseek (fd, 3 * f->page, SEEK_HOLE), ==, (off_t) (4 * f->page));
+  g_assert_cmpint (lseek (fd, 4 * f->page, SEEK_DATA), ==, (off_t) (1023 * f->page));
+  g_assert_cmpuint (ps_test_allocated (shm), ==, allocated);
+  close (fd);
+  shm_unlink (name);
+  close (shm);
+}
+
 /* ---- nothing open ---- */
 
 static void
@@ -616,6 +782,9 @@ main (int   argc,
   ADD ("/session/nothing-open", test_nothing_open);
   ADD ("/session/remove", test_remove);
   ADD ("/session/watch/counter", test_watch_counter);
+  ADD ("/session/marks-and-goto", test_marks_and_goto);
+  ADD ("/session/annotations", test_annotations_round_trip);
+  ADD ("/session/export-sparse", test_export_sparse);
 #undef ADD
   return g_test_run ();
 }

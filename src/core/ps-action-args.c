@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "ps-action-args.h"
@@ -222,5 +223,80 @@ ps_interval_parse (const char  *text,
       return FALSE;
     }
   *interval_ms = (guint) ms;
+  return TRUE;
+}
+
+gboolean
+ps_goto_parse (const char   *text,
+               guint64       cursor,
+               guint64       length,
+               guint64       page_size,
+               PsGotoLookup  lookup,
+               gpointer      user_data,
+               guint64      *offset,
+               GError      **error)
+{
+  g_autofree char *word = NULL;
+  guint64 n = 0, target;
+
+  g_return_val_if_fail (text != NULL && offset != NULL, FALSE);
+
+  word = g_strstrip (g_strdup (text));
+  if (length == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("go to: nothing is open"));
+      return FALSE;
+    }
+  if (*word == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("go to: type an offset (0x1000, 4096, 4K), +N or -N, page N, end, or a mark's name"));
+      return FALSE;
+    }
+  if (g_str_equal (word, "end"))
+    target = length - 1;
+  else if (g_str_has_prefix (word, "page "))
+    {
+      if (!ps_parse_offset (g_strstrip (word + 5), "page", &n, error))
+        return FALSE;
+      if (n >= (length + page_size - 1) / page_size)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("go to: page %" PRIu64 " is past the mapping's last page, %" PRIu64),
+                       n, (length + page_size - 1) / page_size - 1);
+          return FALSE;
+        }
+      target = n * page_size;
+    }
+  else if (word[0] == '+' || word[0] == '-')
+    {
+      if (!ps_parse_size (g_strstrip (word + 1), "go to", &n, error))
+        return FALSE;
+      if (word[0] == '-' && n > cursor)
+        target = G_MAXUINT64;
+      else
+        target = word[0] == '+' ? (n > G_MAXUINT64 - cursor ? G_MAXUINT64 : cursor + n) : cursor - n;
+    }
+  else if (g_ascii_isdigit (word[0]))
+    {
+      if (!ps_parse_size (word, "go to", &target, error))
+        return FALSE;
+    }
+  else if (lookup != NULL && lookup (word, &target, user_data))
+    ;
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("go to \"%s\": not an offset, page N, end, or the name of a mark"), word);
+      return FALSE;
+    }
+  if (target >= length)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("go to \"%s\": outside the mapping, which is 0x%" PRIx64 " bytes long"),
+                   word, length);
+      return FALSE;
+    }
+  *offset = target;
   return TRUE;
 }

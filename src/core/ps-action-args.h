@@ -58,4 +58,20 @@ gboolean ps_interval_parse    (const char  *text,
                                guint       *interval_ms,
                                GError     **error);
 
+/* Where "go to" goes: an offset in hex or decimal (sizes too: 4K), +N or -N
+ * from the cursor, "page N", "end" (the last byte), or a name that lookup
+ * knows (a mark). The result lies inside the mapping (length bytes). */
+typedef gboolean (*PsGotoLookup) (const char *name,
+                                  guint64    *offset,
+                                  gpointer    user_data);
+
+gboolean ps_goto_parse        (const char   *text,
+                               guint64       cursor,
+                               guint64       length,
+                               guint64       page_size,
+                               PsGotoLookup  lookup,
+                               gpointer      user_data,
+                               guint64      *offset,
+                               GError      **error);
+
 G_END_DECLS

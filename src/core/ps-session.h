@@ -4,6 +4,7 @@
 #include "ps-action-args.h"
 #include "ps-event-log.h"
 #include "ps-find.h"
+#include "ps-mark.h"
 #include "ps-probe.h"
 #include "ps-scanner.h"
 #include "ps-source.h"
@@ -215,6 +216,42 @@ gboolean    ps_session_remove_watch       (PsSession          *self,
                                            GError            **error);
 PsWatch    *ps_session_find_watch         (PsSession          *self,
                                            const char         *name);
+
+/* ---- export ---- */
+/* The range (its options', else the selection, else the whole mapping) to
+ * a new file, in a worker thread; holes of shared memory stay holes
+ * (ps_export_range). Finish gives the bytes written, or -1. */
+void        ps_session_export_async       (PsSession          *self,
+                                           const PsRangeArg   *range,
+                                           const char         *path,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data);
+gssize      ps_session_export_finish      (PsSession          *self,
+                                           GAsyncResult       *result,
+                                           GError            **error);
+
+/* ---- marks ---- */
+/* A GListModel of PsMark; emptied when the source goes. */
+GListModel *ps_session_get_marks          (PsSession          *self);
+/* name NULL: "mark N". The colour cycles. Refused when nothing is open, the
+ * name is taken or not a name, or the range does not lie in the mapping. */
+PsMark     *ps_session_add_mark           (PsSession          *self,
+                                           const char         *name,
+                                           const PsRange      *range,
+                                           GError            **error);
+gboolean    ps_session_remove_mark        (PsSession          *self,
+                                           const char         *name,
+                                           GError            **error);
+PsMark     *ps_session_find_mark          (PsSession          *self,
+                                           const char         *name);
+
+/* Watches and marks as a small JSON document, and back: imported ones
+ * replace those of the same name; nothing changes when one is refused. */
+char       *ps_session_export_annotations (PsSession          *self);
+gboolean    ps_session_import_annotations (PsSession          *self,
+                                           const char         *json,
+                                           GError            **error);
 
 /* IPC_RMID / shm_unlink; the mapping stays until the session closes. */
 gboolean    ps_session_remove             (PsSession          *self,
