@@ -3,6 +3,8 @@
  * shared mapping. Every field is parsed with ps-parse when the user presses
  * Open; a bad field is marked and explained in place, and an error from the
  * kernel (through the open function) keeps the dialog open and shows it. */
+#define G_LOG_DOMAIN "pagescope-open-dialog"
+
 #include "config.h"
 
 #include <errno.h>
@@ -12,7 +14,7 @@
 #include <unistd.h>
 
 #include "ps-label.h"
-#include "ps-open-dialog.h"
+#include "ps-open-dialog-private.h"
 #include "ps-parse.h"
 #include "ps-segments.h"
 
