@@ -9,274 +9,15 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ps-label.h"
 #include "ps-open-dialog-private.h"
 #include "ps-parse.h"
-#include "ps-segments.h"
+#include "ps-segment-table.h"
 
 #define REFRESH_SECONDS 2
-
-/* ---- a row of a segment table -------------------------------------------- */
-
-#define PS_TYPE_OPEN_ITEM (ps_open_item_get_type ())
-G_DECLARE_FINAL_TYPE (PsOpenItem, ps_open_item, PS, OPEN_ITEM, GObject)
-
-struct _PsOpenItem
-{
-  GObject         parent_instance;
-
-  char           *id;      /* shmid or name: the row's identity across refreshes */
-  char           *owner;   /* user name, or the uid as a number */
-  PsSysvSegment  *sysv;    /* one of these two */
-  PsPosixSegment *posix;
-};
-
-G_DEFINE_FINAL_TYPE (PsOpenItem, ps_open_item, G_TYPE_OBJECT)
-
-static void
-ps_open_item_finalize (GObject *object)
-{
-  PsOpenItem *self = PS_OPEN_ITEM (object);
-
-  g_free (self->id);
-  g_free (self->owner);
-  g_clear_pointer (&self->sysv, ps_sysv_segment_free);
-  g_clear_pointer (&self->posix, ps_posix_segment_free);
-  G_OBJECT_CLASS (ps_open_item_parent_class)->finalize (object);
-}
-
-static void
-ps_open_item_class_init (PsOpenItemClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = ps_open_item_finalize;
-}
-
-static void
-ps_open_item_init (PsOpenItem *self)
-{
-}
-
-/* Whether two rows would show the same. */
-static gboolean
-ps_open_item_same (PsOpenItem *a,
-                   PsOpenItem *b)
-{
-  if (a->sysv != NULL && b->sysv != NULL)
-    return a->sysv->key == b->sysv->key && a->sysv->shmid == b->sysv->shmid &&
-           a->sysv->uid == b->sysv->uid && a->sysv->perms == b->sysv->perms &&
-           a->sysv->dest == b->sysv->dest && a->sysv->locked == b->sysv->locked &&
-           a->sysv->size == b->sysv->size &&
-           a->sysv->cpid == b->sysv->cpid && a->sysv->nattch == b->sysv->nattch;
-  if (a->posix != NULL && b->posix != NULL)
-    return g_strcmp0 (a->posix->name, b->posix->name) == 0 && a->posix->uid == b->posix->uid &&
-           a->posix->perms == b->posix->perms && a->posix->size == b->posix->size &&
-           a->posix->allocated == b->posix->allocated && a->posix->mtime == b->posix->mtime;
-  return FALSE;
-}
-
-/* ---- columns --------------------------------------------------------------- */
-
-typedef enum
-{
-  COL_KEY,
-  COL_SHMID,
-  COL_OWNER,
-  COL_PERMS,
-  COL_SIZE,
-  COL_NATTCH,
-  COL_CPID,
-  COL_STATUS,
-  COL_NAME,
-  COL_ALLOCATED,
-  COL_MODIFIED,
-} Column;
-
-typedef struct
-{
-  Column      column;
-  const char *title;
-  gboolean    numeric;   /* right-aligned, tabular figures */
-  gboolean    expand;    /* takes the width left over, and may ellipsize */
-  gboolean    sortable;  /* a sortable header reserves room for its arrow */
-} ColumnInfo;
-
-/* SysV has more columns than fit at the dialog's width with every header
- * sortable: the few worth sorting by are. */
-static const ColumnInfo sysv_columns[] = {
-  { COL_KEY,    N_("Key"),         FALSE, FALSE, TRUE },
-  { COL_SHMID,  N_("shmid"),       TRUE,  FALSE, TRUE },
-  { COL_OWNER,  N_("Owner"),       FALSE, FALSE, TRUE },
-  { COL_PERMS,  N_("Perms"),       FALSE, FALSE, FALSE },
-  { COL_SIZE,   N_("Size"),        TRUE,  FALSE, TRUE },
-  { COL_NATTCH, N_("Attached"),    TRUE,  FALSE, FALSE },
-  { COL_CPID,   N_("Creator pid"), TRUE,  FALSE, FALSE },
-  { COL_STATUS, N_("Status"),      FALSE, FALSE, FALSE },
-};
-
-static const ColumnInfo posix_columns[] = {
-  { COL_NAME,      N_("Name"),      FALSE, TRUE,  TRUE },
-  { COL_OWNER,     N_("Owner"),     FALSE, FALSE, TRUE },
-  { COL_PERMS,     N_("Perms"),     FALSE, FALSE, TRUE },
-  { COL_SIZE,      N_("Size"),      TRUE,  FALSE, TRUE },
-  { COL_ALLOCATED, N_("Allocated"), TRUE,  FALSE, TRUE },
-  { COL_MODIFIED,  N_("Modified"),  FALSE, FALSE, TRUE },
-};
-
-static char *
-cell_text (PsOpenItem *item,
-           Column      column)
-{
-  PsSysvSegment *s = item->sysv;
-  PsPosixSegment *p = item->posix;
-
-  switch (column)
-    {
-    case COL_KEY:
-      return g_strdup_printf ("0x%08x", (guint32) s->key);
-    case COL_SHMID:
-      return g_strdup_printf ("%d", s->shmid);
-    case COL_OWNER:
-      return g_strdup (item->owner);
-    case COL_PERMS:
-      return g_strdup_printf ("%03o", (s ? s->perms : p->perms) & 0777);
-    case COL_SIZE:
-      return ps_format_size (s ? s->size : p->size);
-    case COL_NATTCH:
-      return g_strdup_printf ("%" G_GUINT64_FORMAT, s->nattch);
-    case COL_CPID:
-      return g_strdup_printf ("%d", (int) s->cpid);
-    case COL_STATUS:
-      if (s->dest && s->locked)
-        return g_strdup (_("marked for removal, locked"));
-      return g_strdup (s->dest ? _("marked for removal") : s->locked ? _("locked in memory") : "");
-    case COL_NAME:
-      /* a name may hold any byte but '/' and NUL */
-      return ps_text_for_display (p->name);
-    case COL_ALLOCATED:
-      return ps_format_size (p->allocated);
-    case COL_MODIFIED:
-      {
-        g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (p->mtime);
-        g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-        if (time == NULL)
-          return g_strdup ("");
-        /* today: the time is enough */
-        if (g_date_time_get_year (time) == g_date_time_get_year (now) &&
-            g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (now))
-          return g_date_time_format (time, "%H:%M:%S");
-        return g_date_time_format (time, "%Y-%m-%d %H:%M");
-      }
-    default:
-      g_return_val_if_reached (g_strdup (""));
-    }
-}
-
-#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
-
-static int
-compare_items (gconstpointer a,
-               gconstpointer b,
-               gpointer      data)
-{
-  const PsOpenItem *x = a, *y = b;
-
-  switch ((Column) GPOINTER_TO_INT (data))
-    {
-    case COL_KEY:       return CMP ((guint32) x->sysv->key, (guint32) y->sysv->key);
-    case COL_SHMID:     return CMP (x->sysv->shmid, y->sysv->shmid);
-    case COL_OWNER:     return CMP (g_utf8_collate (x->owner, y->owner), 0);
-    case COL_PERMS:     return x->sysv ? CMP (x->sysv->perms, y->sysv->perms) : CMP (x->posix->perms, y->posix->perms);
-    case COL_SIZE:      return x->sysv ? CMP (x->sysv->size, y->sysv->size) : CMP (x->posix->size, y->posix->size);
-    case COL_NATTCH:    return CMP (x->sysv->nattch, y->sysv->nattch);
-    case COL_CPID:      return CMP (x->sysv->cpid, y->sysv->cpid);
-    case COL_STATUS:    return CMP (x->sysv->dest * 2 + x->sysv->locked, y->sysv->dest * 2 + y->sysv->locked);
-    case COL_NAME:      return CMP (g_strcmp0 (x->posix->name, y->posix->name), 0);
-    case COL_ALLOCATED: return CMP (x->posix->allocated, y->posix->allocated);
-    case COL_MODIFIED:  return CMP (x->posix->mtime, y->posix->mtime);
-    default:            g_return_val_if_reached (0);
-    }
-}
-
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *list_item,
-            gpointer                  data)
-{
-  const ColumnInfo *info = data;
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), info->numeric ? 1.0 : 0.0);
-  if (info->expand)
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  if (info->numeric)
-    gtk_widget_add_css_class (label, "numeric");
-  if (info->column == COL_KEY || info->column == COL_PERMS)
-    gtk_widget_add_css_class (label, "monospace");
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           gpointer                  data)
-{
-  const ColumnInfo *info = data;
-  PsOpenItem *item = gtk_list_item_get_item (list_item);
-  GtkWidget *label = gtk_list_item_get_child (list_item);
-  g_autofree char *text = cell_text (item, info->column);
-  g_autofree char *tooltip = NULL;
-
-  gtk_label_set_text (GTK_LABEL (label), text);
-  if (info->column == COL_SIZE || info->column == COL_ALLOCATED)
-    {
-      guint64 bytes = info->column == COL_ALLOCATED ? item->posix->allocated
-                      : item->sysv ? item->sysv->size : item->posix->size;
-      g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
-
-      tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes", bytes), number);
-    }
-  else if (info->column == COL_NAME)
-    tooltip = g_strdup (text);
-  else if (info->column == COL_MODIFIED)
-    {
-      g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (item->posix->mtime);
-      tooltip = time ? g_date_time_format (time, "%Y-%m-%d %H:%M:%S") : NULL;
-    }
-  gtk_widget_set_tooltip_text (label, tooltip);
-  if (info->column == COL_STATUS && item->sysv->dest)
-    gtk_widget_add_css_class (label, "warning");
-  else
-    gtk_widget_remove_css_class (label, "warning");
-}
-
-static void
-add_columns (GtkColumnView    *view,
-             const ColumnInfo *columns,
-             guint             n_columns)
-{
-  for (guint i = 0; i < n_columns; i++)
-    {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      g_autoptr(GtkColumnViewColumn) column = NULL;
-
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) &columns[i]);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) &columns[i]);
-      column = gtk_column_view_column_new (_(columns[i].title), factory);
-      if (columns[i].sortable)
-        {
-          g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_items, GINT_TO_POINTER (columns[i].column), NULL));
-          gtk_column_view_column_set_sorter (column, sorter);
-        }
-      gtk_column_view_column_set_expand (column, columns[i].expand);
-      gtk_column_view_column_set_resizable (column, TRUE);
-      gtk_column_view_append_column (view, column);
-    }
-}
 
 /* ---- the dialog ------------------------------------------------------------ */
 
@@ -320,11 +61,8 @@ struct _PsOpenDialog
 
   PsOpenFunc            open_func;
   gpointer              user_data;
-  GListStore           *sysv_store;       /* of PsOpenItem, in the kernel's order */
-  GListStore           *posix_store;
-  GtkSingleSelection   *sysv_selection;   /* over the sorted store */
-  GtkSingleSelection   *posix_selection;
-  GHashTable           *user_names;       /* uid -> name */
+  PsSegmentTable       *sysv_table;
+  PsSegmentTable       *posix_table;
   GtkFileChooserNative *chooser;
   GtkWidget            *error_row;        /* the row marked "error", if any */
   char                 *picked_name;      /* the POSIX name as it is, of the one... */
@@ -622,134 +360,24 @@ action_choose_file (GtkWidget  *widget,
 
 /* ---- the tables ---- */
 
-static const char *
-user_name (PsOpenDialog *self,
-           uid_t         uid)
-{
-  const char *name = g_hash_table_lookup (self->user_names, GUINT_TO_POINTER (uid));
-
-  if (name == NULL)
-    {
-      struct passwd pw, *result = NULL;
-      char buffer[4096];
-      char *found;
-
-      if (getpwuid_r (uid, &pw, buffer, sizeof buffer, &result) == 0 && result != NULL)
-        found = g_strdup (pw.pw_name);
-      else
-        found = g_strdup_printf ("%u", (guint) uid);
-      g_hash_table_insert (self->user_names, GUINT_TO_POINTER (uid), found);
-      name = found;
-    }
-  return name;
-}
-
-static PsOpenItem *
-find_item (GListModel *model,
-           const char *id,
-           guint      *position)
-{
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PsOpenItem) item = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (item->id, id) == 0)
-        {
-          if (position != NULL)
-            *position = i;
-          return item;    /* the model keeps a reference */
-        }
-    }
-  return NULL;
-}
-
-/* Brings store in line with items (a GPtrArray of PsOpenItem), replacing only
- * the rows that changed, and keeps the selection on the same segment. */
-static void
-sync_store (PsOpenDialog       *self,
-            GListStore         *store,
-            GtkSingleSelection *selection,
-            GPtrArray          *items)
-{
-  PsOpenItem *selected = gtk_single_selection_get_selected_item (selection);
-  g_autofree char *selected_id = selected ? g_strdup (selected->id) : NULL;
-  g_autoptr(GHashTable) fresh = g_hash_table_new (g_str_hash, g_str_equal);
-  guint position;
-
-  self->filling = TRUE;
-  for (guint i = 0; i < items->len; i++)
-    {
-      PsOpenItem *item = g_ptr_array_index (items, i);
-      g_hash_table_insert (fresh, item->id, item);
-    }
-  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (store)); i-- > 0;)
-    {
-      g_autoptr(PsOpenItem) old = g_list_model_get_item (G_LIST_MODEL (store), i);
-      PsOpenItem *item = g_hash_table_lookup (fresh, old->id);
-
-      if (item == NULL)
-        g_list_store_remove (store, i);
-      else if (!ps_open_item_same (old, item))
-        g_list_store_splice (store, i, 1, (gpointer *) &item, 1);
-      if (item != NULL)
-        g_hash_table_remove (fresh, old->id);
-    }
-  for (guint i = 0; i < items->len; i++)
-    {
-      PsOpenItem *item = g_ptr_array_index (items, i);
-
-      if (g_hash_table_contains (fresh, item->id))
-        g_list_store_append (store, item);
-    }
-  if (selected_id != NULL && find_item (G_LIST_MODEL (selection), selected_id, &position) != NULL &&
-      gtk_single_selection_get_selected (selection) != position)
-    gtk_single_selection_set_selected (selection, position);
-  self->filling = FALSE;
-}
-
-/* Re-reads one table, SysV or POSIX, keeping the selection where it can. */
+/* Re-reads one table, SysV or POSIX: the table keeps its selection. */
 static void
 refresh_table (PsOpenDialog *self,
                PsSourceKind  kind)
 {
   gboolean sysv = kind == PS_SOURCE_SYSV;
+  PsSegmentTable *table = sysv ? self->sysv_table : self->posix_table;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) segments = sysv ? ps_segments_list_sysv (&error) : ps_segments_list_posix (&error);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree gpointer *owned = NULL;
   GtkLabel *empty_label = sysv ? self->sysv_empty_label : self->posix_empty_label;
-  gsize n = 0;
 
-  /* the items own the segments */
-  if (segments != NULL)
-    owned = g_ptr_array_steal (segments, &n);
-  for (gsize i = 0; i < n; i++)
-    {
-      PsOpenItem *item = g_object_new (PS_TYPE_OPEN_ITEM, NULL);
-
-      if (sysv)
-        {
-          item->sysv = owned[i];
-          item->id = g_strdup_printf ("%d", item->sysv->shmid);
-          item->owner = g_strdup (user_name (self, item->sysv->uid));
-        }
-      else
-        {
-          item->posix = owned[i];
-          item->id = g_strdup (item->posix->name);
-          item->owner = g_strdup (user_name (self, item->posix->uid));
-        }
-      g_ptr_array_add (items, item);
-    }
-  if (sysv)
-    sync_store (self, self->sysv_store, self->sysv_selection, items);
-  else
-    sync_store (self, self->posix_store, self->posix_selection, items);
+  /* setting the selection back on the same segment fills no field */
+  self->filling = TRUE;
+  ps_segment_table_refresh (table, &error);
+  self->filling = FALSE;
   gtk_label_set_text (empty_label, error != NULL ? error->message
                                    : sysv ? _("No SysV segments") : _("No POSIX segments in /dev/shm"));
-  gtk_widget_set_visible (GTK_WIDGET (empty_label), items->len == 0);
+  gtk_widget_set_visible (GTK_WIDGET (empty_label),
+                          g_list_model_get_n_items (ps_segment_table_get_rows (table)) == 0);
 }
 
 void
@@ -794,10 +422,10 @@ set_text (PsOpenDialog *self,
  * also works for a segment marked for removal (its key reads 0). */
 static void
 fill_from_sysv (PsOpenDialog *self,
-                PsOpenItem   *item)
+                PsSegmentRow   *item)
 {
   adw_expander_row_set_enable_expansion (self->sysv_create_row, FALSE);
-  set_text (self, self->sysv_key_row, item->id);
+  set_text (self, self->sysv_key_row, ps_segment_row_get_id (item));
   gtk_drop_down_set_selected (self->sysv_by_dropdown, 1);
 }
 
@@ -816,10 +444,10 @@ set_posix_name (PsOpenDialog *self,
 
 static void
 fill_from_posix (PsOpenDialog *self,
-                 PsOpenItem   *item)
+                 PsSegmentRow   *item)
 {
   adw_expander_row_set_enable_expansion (self->posix_create_row, FALSE);
-  set_posix_name (self, item->id);
+  set_posix_name (self, ps_segment_row_get_id (item));
 }
 
 static void
@@ -827,7 +455,7 @@ on_sysv_selected (GtkSingleSelection *selection,
                   GParamSpec         *pspec,
                   PsOpenDialog       *self)
 {
-  PsOpenItem *item = gtk_single_selection_get_selected_item (selection);
+  PsSegmentRow *item = gtk_single_selection_get_selected_item (selection);
 
   if (!self->filling && item != NULL)
     fill_from_sysv (self, item);
@@ -838,7 +466,7 @@ on_posix_selected (GtkSingleSelection *selection,
                    GParamSpec         *pspec,
                    PsOpenDialog       *self)
 {
-  PsOpenItem *item = gtk_single_selection_get_selected_item (selection);
+  PsSegmentRow *item = gtk_single_selection_get_selected_item (selection);
 
   if (!self->filling && item != NULL)
     fill_from_posix (self, item);
@@ -849,11 +477,12 @@ on_sysv_activate (GtkColumnView *view,
                   guint          position,
                   PsOpenDialog  *self)
 {
-  g_autoptr(PsOpenItem) item = g_list_model_get_item (G_LIST_MODEL (self->sysv_selection), position);
+  GtkSingleSelection *selection = ps_segment_table_get_selection (self->sysv_table);
+  g_autoptr(PsSegmentRow) item = g_list_model_get_item (G_LIST_MODEL (selection), position);
 
   if (item == NULL)
     return;
-  gtk_single_selection_set_selected (self->sysv_selection, position);
+  gtk_single_selection_set_selected (selection, position);
   fill_from_sysv (self, item);
   gtk_widget_activate_action (GTK_WIDGET (self), "dialog.open", NULL);
 }
@@ -863,33 +492,14 @@ on_posix_activate (GtkColumnView *view,
                    guint          position,
                    PsOpenDialog  *self)
 {
-  g_autoptr(PsOpenItem) item = g_list_model_get_item (G_LIST_MODEL (self->posix_selection), position);
+  GtkSingleSelection *selection = ps_segment_table_get_selection (self->posix_table);
+  g_autoptr(PsSegmentRow) item = g_list_model_get_item (G_LIST_MODEL (selection), position);
 
   if (item == NULL)
     return;
-  gtk_single_selection_set_selected (self->posix_selection, position);
+  gtk_single_selection_set_selected (selection, position);
   fill_from_posix (self, item);
   gtk_widget_activate_action (GTK_WIDGET (self), "dialog.open", NULL);
-}
-
-static GtkSingleSelection *
-make_table (GtkColumnView    *view,
-            GListStore       *store,
-            const ColumnInfo *columns,
-            guint             n_columns)
-{
-  GtkSortListModel *sorted;
-  GtkSingleSelection *selection;
-
-  add_columns (view, columns, n_columns);
-  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (store)),
-                                    g_object_ref (gtk_column_view_get_sorter (view)));
-  selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_single_selection_set_can_unselect (selection, TRUE);
-  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
-  gtk_column_view_set_model (view, GTK_SELECTION_MODEL (selection));
-  return selection;
 }
 
 /* ---- edits ---- */
@@ -916,7 +526,8 @@ on_sysv_key_changed (GtkEditable  *editable,
 {
   clear_error (self);
   if (!self->filling)
-    gtk_single_selection_set_selected (self->sysv_selection, GTK_INVALID_LIST_POSITION);
+    gtk_single_selection_set_selected (ps_segment_table_get_selection (self->sysv_table),
+                                       GTK_INVALID_LIST_POSITION);
 }
 
 static void
@@ -925,7 +536,8 @@ on_posix_name_changed (GtkEditable  *editable,
 {
   clear_error (self);
   if (!self->filling)
-    gtk_single_selection_set_selected (self->posix_selection, GTK_INVALID_LIST_POSITION);
+    gtk_single_selection_set_selected (ps_segment_table_get_selection (self->posix_table),
+                                       GTK_INVALID_LIST_POSITION);
 }
 
 static void
@@ -1230,12 +842,12 @@ object_is_empty (PsOpenDialog       *self,
                  const PsSourceSpec *spec)
 {
   struct stat st;
-  PsOpenItem *item;
+  PsSegmentRow *row;
 
   if (spec->kind == PS_SOURCE_FILE)
     return stat (spec->path, &st) == 0 && st.st_size == 0;
-  item = find_item (G_LIST_MODEL (self->posix_store), spec->name, NULL);
-  return item != NULL && item->posix->size == 0;
+  row = ps_segment_table_find (self->posix_table, spec->name);
+  return row != NULL && ps_segment_row_get_posix (row)->size == 0;
 }
 
 /* The row of a range refused past the dialog's own checks: with no length,
@@ -1443,18 +1055,12 @@ ps_open_dialog_get_error_text (PsOpenDialog *self)
 }
 
 static gboolean
-select_row (PsOpenDialog       *self,
-            PsSourceKind        kind,
-            GtkSingleSelection *selection,
-            const char         *id)
+select_row (PsOpenDialog   *self,
+            PsSegmentTable *table,
+            const char     *id)
 {
-  guint position;
-
-  ps_open_dialog_set_kind (self, kind);
-  if (find_item (G_LIST_MODEL (selection), id, &position) == NULL)
-    return FALSE;
-  gtk_single_selection_set_selected (selection, position);
-  return TRUE;
+  ps_open_dialog_set_kind (self, ps_segment_table_get_kind (table));
+  return ps_segment_table_select (table, id);
 }
 
 gboolean
@@ -1464,7 +1070,7 @@ ps_open_dialog_select_sysv_shmid (PsOpenDialog *self,
   g_autofree char *id = g_strdup_printf ("%d", shmid);
 
   g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), FALSE);
-  return select_row (self, PS_SOURCE_SYSV, self->sysv_selection, id);
+  return select_row (self, self->sysv_table, id);
 }
 
 gboolean
@@ -1477,7 +1083,7 @@ ps_open_dialog_select_posix_name (PsOpenDialog *self,
   g_return_val_if_fail (name != NULL, FALSE);
 
   normal = ps_posix_name_normalize (name, NULL);
-  return normal != NULL && select_row (self, PS_SOURCE_POSIX, self->posix_selection, normal);
+  return normal != NULL && select_row (self, self->posix_table, normal);
 }
 
 char *
@@ -1485,26 +1091,11 @@ ps_open_dialog_dup_row_text (PsOpenDialog *self,
                              PsSourceKind  kind,
                              const char   *id)
 {
-  gboolean sysv = kind == PS_SOURCE_SYSV;
-  const ColumnInfo *columns = sysv ? sysv_columns : posix_columns;
-  guint n_columns = sysv ? G_N_ELEMENTS (sysv_columns) : G_N_ELEMENTS (posix_columns);
-  PsOpenItem *item;
-  GString *text;
-
   g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), NULL);
   g_return_val_if_fail (kind == PS_SOURCE_SYSV || kind == PS_SOURCE_POSIX, NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  item = find_item (G_LIST_MODEL (sysv ? self->sysv_store : self->posix_store), id, NULL);
-  if (item == NULL)
-    return NULL;
-  text = g_string_new (NULL);
-  for (guint i = 0; i < n_columns; i++)
-    {
-      g_autofree char *cell = cell_text (item, columns[i].column);
-      g_string_append_printf (text, "%s%s", i > 0 ? " | " : "", cell);
-    }
-  return g_string_free (text, FALSE);
+  return ps_segment_table_dup_row_text (kind == PS_SOURCE_SYSV ? self->sysv_table : self->posix_table, id);
 }
 
 /* ---- lifetime ---- */
@@ -1541,11 +1132,8 @@ ps_open_dialog_dispose (GObject *object)
   g_clear_pointer (&self->picked_name, g_free);
   g_clear_pointer (&self->picked_text, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_OPEN_DIALOG);
-  g_clear_object (&self->sysv_selection);
-  g_clear_object (&self->posix_selection);
-  g_clear_object (&self->sysv_store);
-  g_clear_object (&self->posix_store);
-  g_clear_pointer (&self->user_names, g_hash_table_unref);
+  g_clear_object (&self->sysv_table);
+  g_clear_object (&self->posix_table);
   G_OBJECT_CLASS (ps_open_dialog_parent_class)->dispose (object);
 }
 
@@ -1613,13 +1201,14 @@ ps_open_dialog_init (PsOpenDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->user_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  self->sysv_store = g_list_store_new (PS_TYPE_OPEN_ITEM);
-  self->posix_store = g_list_store_new (PS_TYPE_OPEN_ITEM);
-  self->sysv_selection = make_table (self->sysv_view, self->sysv_store, sysv_columns, G_N_ELEMENTS (sysv_columns));
-  self->posix_selection = make_table (self->posix_view, self->posix_store, posix_columns, G_N_ELEMENTS (posix_columns));
-  g_signal_connect_object (self->sysv_selection, "notify::selected", G_CALLBACK (on_sysv_selected), self, 0);
-  g_signal_connect_object (self->posix_selection, "notify::selected", G_CALLBACK (on_posix_selected), self, 0);
+  self->sysv_table = ps_segment_table_new (PS_SOURCE_SYSV);
+  self->posix_table = ps_segment_table_new (PS_SOURCE_POSIX);
+  ps_segment_table_attach_view (self->sysv_table, self->sysv_view);
+  ps_segment_table_attach_view (self->posix_table, self->posix_view);
+  g_signal_connect_object (ps_segment_table_get_selection (self->sysv_table), "notify::selected",
+                           G_CALLBACK (on_sysv_selected), self, 0);
+  g_signal_connect_object (ps_segment_table_get_selection (self->posix_table), "notify::selected",
+                           G_CALLBACK (on_posix_selected), self, 0);
 
   if (last_path != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->path_row), last_path);
