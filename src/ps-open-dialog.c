@@ -2,7 +2,10 @@
 /* The open dialog: a file, a SysV segment, a POSIX segment or an anonymous
  * shared mapping. Every field is parsed with ps-parse when the user presses
  * Open; a bad field is marked and explained in place, and an error from the
- * kernel (through the open function) keeps the dialog open and shows it. */
+ * kernel (through the open function) keeps the dialog open and shows it.
+ * This file is the window: its pages, modes, errors and actions. The fields
+ * become a spec in ps-open-dialog-spec.c; the SysV and POSIX tables are
+ * PsSegmentTable models; the test hooks are in ps-open-dialog-hooks.c. */
 #define G_LOG_DOMAIN "pagescope-open-dialog"
 
 #include "config.h"
@@ -15,61 +18,8 @@
 #include "ps-label.h"
 #include "ps-open-dialog-private.h"
 #include "ps-parse.h"
-#include "ps-segment-table.h"
 
 #define REFRESH_SECONDS 2
-
-/* ---- the dialog ------------------------------------------------------------ */
-
-struct _PsOpenDialog
-{
-  AdwWindow             parent_instance;
-
-  /* template children */
-  AdwViewStack         *stack;
-  GtkButton            *open_button;
-  GtkLabel             *error_label;
-  AdwEntryRow          *path_row;
-  GtkLabel             *file_size_label;
-  GtkSwitch            *private_switch;
-  GtkSwitch            *writable_switch;
-  AdwEntryRow          *offset_row;
-  AdwEntryRow          *length_row;
-  GtkColumnView        *sysv_view;
-  GtkLabel             *sysv_empty_label;
-  GtkWidget            *sysv_attach_group;
-  AdwEntryRow          *sysv_key_row;
-  GtkDropDown          *sysv_by_dropdown;
-  GtkSwitch            *sysv_writable_switch;
-  AdwExpanderRow       *sysv_create_row;
-  AdwEntryRow          *sysv_create_key_row;
-  AdwEntryRow          *sysv_create_size_row;
-  AdwEntryRow          *sysv_create_mode_row;
-  GtkColumnView        *posix_view;
-  GtkLabel             *posix_empty_label;
-  GtkWidget            *posix_open_group;
-  AdwEntryRow          *posix_name_row;
-  GtkSwitch            *posix_private_switch;
-  GtkSwitch            *posix_writable_switch;
-  AdwEntryRow          *posix_offset_row;
-  AdwEntryRow          *posix_length_row;
-  AdwExpanderRow       *posix_create_row;
-  AdwEntryRow          *posix_create_name_row;
-  AdwEntryRow          *posix_create_size_row;
-  AdwEntryRow          *posix_create_mode_row;
-  AdwEntryRow          *anon_size_row;
-
-  PsOpenFunc            open_func;
-  gpointer              user_data;
-  PsSegmentTable       *sysv_table;
-  PsSegmentTable       *posix_table;
-  GtkFileChooserNative *chooser;
-  GtkWidget            *error_row;        /* the row marked "error", if any */
-  char                 *picked_name;      /* the POSIX name as it is, of the one... */
-  char                 *picked_text;      /* ...shown escaped in the name row */
-  guint                 refresh_id;
-  gboolean              filling;          /* the dialog itself sets a field */
-};
 
 G_DEFINE_FINAL_TYPE (PsOpenDialog, ps_open_dialog, ADW_TYPE_WINDOW)
 
@@ -155,10 +105,10 @@ scroll_tick (GtkWidget     *row,
 }
 
 /* Shows message at the bottom of the page, and marks and focuses row. */
-static void
-show_error (PsOpenDialog *self,
-            GtkWidget    *row,
-            const char   *message)
+void
+ps_open_dialog_show_error (PsOpenDialog *self,
+                           GtkWidget    *row,
+                           const char   *message)
 {
   g_autofree char *shown = NULL;
 
@@ -189,9 +139,9 @@ show_error (PsOpenDialog *self,
 
 /* ---- mode: which button, which groups ---- */
 
-static gboolean
-creating (PsOpenDialog *self,
-          PsSourceKind  kind)
+gboolean
+ps_open_dialog_creating (PsOpenDialog *self,
+                         PsSourceKind  kind)
 {
   if (kind == PS_SOURCE_SYSV)
     return adw_expander_row_get_enable_expansion (self->sysv_create_row);
@@ -221,16 +171,16 @@ update_mode (PsOpenDialog *self)
   PsSourceKind kind = ps_open_dialog_get_kind (self);
   const char *label;
 
-  if (creating (self, kind))
+  if (ps_open_dialog_creating (self, kind))
     label = _("_Create");
   else if (kind == PS_SOURCE_SYSV)
     label = _("_Attach");
   else
     label = _("_Open");
   gtk_button_set_label (self->open_button, label);
-  set_group_sensitive (self, self->sysv_attach_group, !creating (self, PS_SOURCE_SYSV),
+  set_group_sensitive (self, self->sysv_attach_group, !ps_open_dialog_creating (self, PS_SOURCE_SYSV),
                        GTK_WIDGET (self->sysv_create_key_row));
-  set_group_sensitive (self, self->posix_open_group, !creating (self, PS_SOURCE_POSIX),
+  set_group_sensitive (self, self->posix_open_group, !ps_open_dialog_creating (self, PS_SOURCE_POSIX),
                        GTK_WIDGET (self->posix_create_name_row));
 }
 
@@ -244,9 +194,9 @@ first_input (PsOpenDialog *self)
   switch (kind)
     {
     case PS_SOURCE_SYSV:
-      return GTK_WIDGET (creating (self, kind) ? self->sysv_create_key_row : self->sysv_key_row);
+      return GTK_WIDGET (ps_open_dialog_creating (self, kind) ? self->sysv_create_key_row : self->sysv_key_row);
     case PS_SOURCE_POSIX:
-      return GTK_WIDGET (creating (self, kind) ? self->posix_create_name_row : self->posix_name_row);
+      return GTK_WIDGET (ps_open_dialog_creating (self, kind) ? self->posix_create_name_row : self->posix_name_row);
     case PS_SOURCE_ANON:
       return GTK_WIDGET (self->anon_size_row);
     case PS_SOURCE_FILE:
@@ -258,8 +208,8 @@ first_input (PsOpenDialog *self)
 /* ---- the file ---- */
 
 /* The typed path, with ~ and file:// understood; NULL when empty. */
-static char *
-typed_path (PsOpenDialog *self)
+char *
+ps_open_dialog_typed_path (PsOpenDialog *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->path_row));
   g_autofree char *stripped = g_strstrip (g_strdup (text));
@@ -281,7 +231,7 @@ typed_path (PsOpenDialog *self)
 static void
 update_file_info (PsOpenDialog *self)
 {
-  g_autofree char *path = typed_path (self);
+  g_autofree char *path = ps_open_dialog_typed_path (self);
   g_autofree char *text = NULL;
   struct stat st;
 
@@ -323,7 +273,7 @@ on_chooser_response (GtkNativeDialog *chooser,
   path = file ? g_file_get_path (file) : NULL;
   if (path == NULL)
     {
-      show_error (self, GTK_WIDGET (self->path_row), _("That file is not on a local file system, so it cannot be mapped"));
+      ps_open_dialog_show_error (self, GTK_WIDGET (self->path_row), _("That file is not on a local file system, so it cannot be mapped"));
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->path_row), path);
@@ -336,7 +286,7 @@ action_choose_file (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   PsOpenDialog *self = PS_OPEN_DIALOG (widget);
-  g_autofree char *path = typed_path (self);
+  g_autofree char *path = ps_open_dialog_typed_path (self);
 
   if (self->chooser == NULL)
     {
@@ -568,342 +518,6 @@ on_page_changed (GObject      *object,
   gtk_widget_grab_focus (first_input (self));
 }
 
-/* ---- from the fields to a spec ---- */
-
-static char *
-row_text (AdwEntryRow *row)
-{
-  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
-}
-
-static gboolean
-parse_required_size (AdwEntryRow *row,
-                     guint64     *out,
-                     GError     **error)
-{
-  g_autofree char *text = row_text (row);
-
-  if (*text == '\0')
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Give a size, e.g. 64K or 1M"));
-      return FALSE;
-    }
-  return ps_parse_size (text, "size", out, error);
-}
-
-/* Empty: the whole object from the offset. */
-static gboolean
-parse_length (AdwEntryRow *row,
-              guint64     *out,
-              GError     **error)
-{
-  g_autofree char *text = row_text (row);
-
-  *out = 0;
-  return *text == '\0' || ps_parse_length (text, "length", out, error);
-}
-
-/* Empty: 0. Hex, decimal or a size such as 64K (ps_source_spec_check says
- * whether it is a multiple of the page size). */
-static gboolean
-parse_offset (AdwEntryRow *row,
-              guint64     *out,
-              GError     **error)
-{
-  g_autofree char *text = row_text (row);
-
-  *out = 0;
-  return *text == '\0' || ps_parse_size (text, "offset", out, error);
-}
-
-static gboolean
-parse_mode (AdwEntryRow *row,
-            guint       *out,
-            GError     **error)
-{
-  g_autofree char *text = row_text (row);
-
-  *out = 0600;
-  return *text == '\0' || ps_parse_mode (text, out, error);
-}
-
-#define FAIL_AT(row) G_STMT_START { *bad = GTK_WIDGET (row); return FALSE; } G_STMT_END
-
-static gboolean
-build_file_spec (PsOpenDialog *self,
-                 PsSourceSpec *spec,
-                 GtkWidget   **bad,
-                 GError      **error)
-{
-  spec->path = typed_path (self);
-  if (spec->path == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Type the path of a file, or choose one"));
-      FAIL_AT (self->path_row);
-    }
-  if (!parse_offset (self->offset_row, &spec->offset, error))
-    FAIL_AT (self->offset_row);
-  if (!parse_length (self->length_row, &spec->length, error))
-    FAIL_AT (self->length_row);
-  if (gtk_switch_get_active (self->private_switch))
-    spec->flags |= PS_MAP_PRIVATE;
-  if (gtk_switch_get_active (self->writable_switch))
-    spec->flags |= PS_MAP_WRITABLE;
-  return TRUE;
-}
-
-static gboolean
-build_sysv_spec (PsOpenDialog *self,
-                 PsSourceSpec *spec,
-                 GtkWidget   **bad,
-                 GError      **error)
-{
-  g_autofree char *text = NULL;
-
-  if (creating (self, PS_SOURCE_SYSV))
-    {
-      spec->create = TRUE;
-      spec->flags = PS_MAP_WRITABLE;
-      text = row_text (self->sysv_create_key_row);
-      spec->key = 0;     /* IPC_PRIVATE */
-      if (*text != '\0' && !g_str_equal (text, "IPC_PRIVATE") &&
-          !ps_parse_sysv_key (text, &spec->key, error))
-        FAIL_AT (self->sysv_create_key_row);
-      if (!parse_required_size (self->sysv_create_size_row, &spec->size, error))
-        FAIL_AT (self->sysv_create_size_row);
-      if (!parse_mode (self->sysv_create_mode_row, &spec->mode, error))
-        FAIL_AT (self->sysv_create_mode_row);
-      return TRUE;
-    }
-
-  text = row_text (self->sysv_key_row);
-  if (*text == '\0')
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("Choose a segment in the table, or type its key, shmid or PATH:ID"));
-      FAIL_AT (self->sysv_key_row);
-    }
-  spec->by_shmid = gtk_drop_down_get_selected (self->sysv_by_dropdown) == 1;
-  if (spec->by_shmid ? !ps_parse_shmid (text, &spec->shmid, error)
-                     : !ps_parse_sysv_key (text, &spec->key, error))
-    FAIL_AT (self->sysv_key_row);
-  if (gtk_switch_get_active (self->sysv_writable_switch))
-    spec->flags |= PS_MAP_WRITABLE;
-  return TRUE;
-}
-
-static gboolean
-build_posix_spec (PsOpenDialog *self,
-                  PsSourceSpec *spec,
-                  GtkWidget   **bad,
-                  GError      **error)
-{
-  gboolean create = creating (self, PS_SOURCE_POSIX);
-  AdwEntryRow *name_row = create ? self->posix_create_name_row : self->posix_name_row;
-  g_autofree char *text = row_text (name_row);
-
-  if (*text == '\0')
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           create ? _("Type a name for the new segment, e.g. /myseg")
-                                  : _("Choose a segment in the table, or type its name"));
-      FAIL_AT (name_row);
-    }
-  /* a name picked in the table, as it is, not as the row shows it */
-  if (!create && self->picked_text != NULL &&
-      g_str_equal (gtk_editable_get_text (GTK_EDITABLE (name_row)), self->picked_text))
-    spec->name = ps_posix_name_normalize (self->picked_name, error);
-  else
-    spec->name = ps_posix_name_normalize (text, error);
-  if (spec->name == NULL)
-    FAIL_AT (name_row);
-
-  if (create)
-    {
-      spec->create = TRUE;
-      spec->flags = PS_MAP_WRITABLE;
-      if (!parse_required_size (self->posix_create_size_row, &spec->size, error))
-        FAIL_AT (self->posix_create_size_row);
-      if (!parse_mode (self->posix_create_mode_row, &spec->mode, error))
-        FAIL_AT (self->posix_create_mode_row);
-      return TRUE;
-    }
-  if (!parse_offset (self->posix_offset_row, &spec->offset, error))
-    FAIL_AT (self->posix_offset_row);
-  if (!parse_length (self->posix_length_row, &spec->length, error))
-    FAIL_AT (self->posix_length_row);
-  if (gtk_switch_get_active (self->posix_private_switch))
-    spec->flags |= PS_MAP_PRIVATE;
-  if (gtk_switch_get_active (self->posix_writable_switch))
-    spec->flags |= PS_MAP_WRITABLE;
-  return TRUE;
-}
-
-static gboolean
-build_spec (PsOpenDialog *self,
-            PsSourceSpec *spec,
-            GtkWidget   **bad,
-            GError      **error)
-{
-  spec->kind = ps_open_dialog_get_kind (self);
-  switch (spec->kind)
-    {
-    case PS_SOURCE_FILE:
-      return build_file_spec (self, spec, bad, error);
-    case PS_SOURCE_SYSV:
-      return build_sysv_spec (self, spec, bad, error);
-    case PS_SOURCE_POSIX:
-      return build_posix_spec (self, spec, bad, error);
-    case PS_SOURCE_ANON:
-      if (!parse_required_size (self->anon_size_row, &spec->size, error))
-        FAIL_AT (self->anon_size_row);
-      return TRUE;
-    default:
-      g_return_val_if_reached (FALSE);
-    }
-}
-
-/* The row a rule of ps_source_spec_check refused. */
-static GtkWidget *
-field_row (PsOpenDialog *self,
-           PsSourceKind  kind,
-           PsSpecField   field)
-{
-  gboolean file = kind == PS_SOURCE_FILE;
-
-  switch (field)
-    {
-    case PS_SPEC_FIELD_OFFSET:
-      return GTK_WIDGET (file ? self->offset_row : self->posix_offset_row);
-    case PS_SPEC_FIELD_LENGTH:
-      return GTK_WIDGET (file ? self->length_row : self->posix_length_row);
-    case PS_SPEC_FIELD_SIZE:
-      return GTK_WIDGET (kind == PS_SOURCE_ANON ? self->anon_size_row
-                         : kind == PS_SOURCE_SYSV ? self->sysv_create_size_row : self->posix_create_size_row);
-    case PS_SPEC_FIELD_OBJECT:
-      return GTK_WIDGET (file ? self->path_row : self->posix_name_row);
-    default:
-      return NULL;
-    }
-}
-
-/* The fields as a spec, checked by the rules every source follows. */
-static gboolean
-build_checked_spec (PsOpenDialog *self,
-                    PsSourceSpec *spec,
-                    GtkWidget   **bad,
-                    GError      **error)
-{
-  PsSpecField field;
-
-  if (!build_spec (self, spec, bad, error))
-    return FALSE;
-  if (ps_source_spec_check (spec, &field, error))
-    return TRUE;
-  *bad = field_row (self, spec->kind, field);
-  return FALSE;
-}
-
-/* The row that names the object, for an error about the object itself
- * (missing, not permitted, already there, not a regular file). */
-static GtkWidget *
-object_row (PsOpenDialog *self,
-            const GError *error)
-{
-  static const GIOErrorEnum codes[] = {
-    G_IO_ERROR_NOT_FOUND, G_IO_ERROR_PERMISSION_DENIED, G_IO_ERROR_EXISTS,
-    G_IO_ERROR_IS_DIRECTORY, G_IO_ERROR_NOT_DIRECTORY, G_IO_ERROR_NOT_REGULAR_FILE,
-    G_IO_ERROR_INVALID_FILENAME, G_IO_ERROR_FILENAME_TOO_LONG,
-  };
-  PsSourceKind kind = ps_open_dialog_get_kind (self);
-  gboolean about_object = FALSE;
-
-  for (guint i = 0; error != NULL && i < G_N_ELEMENTS (codes); i++)
-    about_object |= g_error_matches (error, G_IO_ERROR, codes[i]);
-  if (!about_object)
-    return NULL;
-  switch (kind)
-    {
-    case PS_SOURCE_FILE:
-      return GTK_WIDGET (self->path_row);
-    case PS_SOURCE_SYSV:
-      return GTK_WIDGET (creating (self, kind) ? self->sysv_create_key_row : self->sysv_key_row);
-    case PS_SOURCE_POSIX:
-      return GTK_WIDGET (creating (self, kind) ? self->posix_create_name_row : self->posix_name_row);
-    case PS_SOURCE_ANON:
-    default:
-      return NULL;
-    }
-}
-
-/* Whether the object of spec has no bytes, as far as the dialog can tell. */
-static gboolean
-object_is_empty (PsOpenDialog       *self,
-                 const PsSourceSpec *spec)
-{
-  struct stat st;
-  PsSegmentRow *row;
-
-  if (spec->kind == PS_SOURCE_FILE)
-    return stat (spec->path, &st) == 0 && st.st_size == 0;
-  row = ps_segment_table_find (self->posix_table, spec->name);
-  return row != NULL && ps_segment_row_get_posix (row)->size == 0;
-}
-
-/* The row of a range refused past the dialog's own checks: with no length,
- * an offset at or past the end is the offset's fault; an empty object with
- * no length, or a length too large, the length's. */
-static GtkWidget *
-range_row (PsOpenDialog       *self,
-           const PsSourceSpec *spec,
-           const GError       *error)
-{
-  gboolean file = spec->kind == PS_SOURCE_FILE;
-
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) || spec->create ||
-      (spec->kind != PS_SOURCE_FILE && spec->kind != PS_SOURCE_POSIX))
-    return NULL;
-  if (spec->length == 0 && spec->offset > 0 && !object_is_empty (self, spec))
-    return GTK_WIDGET (file ? self->offset_row : self->posix_offset_row);
-  return GTK_WIDGET (file ? self->length_row : self->posix_length_row);
-}
-
-/* IPC_STAT on a shmid that names no segment fails with EINVAL, and EINVAL
- * alone does not say so. */
-static gboolean
-no_such_shmid (const PsSourceSpec *spec,
-               const GError       *error)
-{
-  return spec->kind == PS_SOURCE_SYSV && !spec->create && spec->by_shmid &&
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) &&
-         g_str_has_prefix (error->message, "shmctl(");
-}
-
-/* An error from the open function, at the row it is about where it tells. */
-static void
-show_open_error (PsOpenDialog       *self,
-                 const PsSourceSpec *spec,
-                 const GError       *error)
-{
-  g_autofree char *message = NULL;
-  GtkWidget *row;
-
-  if (error == NULL)
-    {
-      show_error (self, NULL, _("It could not be opened, and nobody said why"));
-      return;
-    }
-  row = object_row (self, error);
-  if (row == NULL)
-    row = range_row (self, spec, error);
-  if (no_such_shmid (spec, error))
-    {
-      row = GTK_WIDGET (self->sysv_key_row);
-      message = g_strdup_printf (_("%s: there is no segment with shmid %d"), error->message, spec->shmid);
-    }
-  show_error (self, row, message != NULL ? message : error->message);
-}
-
 static void
 remember (const PsSourceSpec *spec)
 {
@@ -931,9 +545,9 @@ action_open (GtkWidget  *widget,
   gboolean opened;
 
   clear_error (self);
-  if (!build_checked_spec (self, &spec, &bad, &error))
+  if (!ps_open_dialog_build_checked_spec (self, &spec, &bad, &error))
     {
-      show_error (self, bad, error->message);
+      ps_open_dialog_show_error (self, bad, error->message);
       return;
     }
   if (self->open_func == NULL)
@@ -947,155 +561,8 @@ action_open (GtkWidget  *widget,
       gtk_window_destroy (GTK_WINDOW (self));
     }
   else
-    show_open_error (self, &spec, error);
+    ps_open_dialog_show_open_error (self, &spec, error);
   g_object_unref (self);
-}
-
-/* ---- hooks for tests and scripts ---- */
-
-typedef struct
-{
-  const char   *name;
-  PsSourceKind  kind;
-  gsize         offset;
-} FieldInfo;
-
-#define FIELD(name, kind, member) { name, kind, G_STRUCT_OFFSET (PsOpenDialog, member) }
-
-static const FieldInfo fields[] = {
-  FIELD ("path", PS_SOURCE_FILE, path_row),
-  FIELD ("private", PS_SOURCE_FILE, private_switch),
-  FIELD ("writable", PS_SOURCE_FILE, writable_switch),
-  FIELD ("offset", PS_SOURCE_FILE, offset_row),
-  FIELD ("length", PS_SOURCE_FILE, length_row),
-  FIELD ("sysv-key", PS_SOURCE_SYSV, sysv_key_row),
-  FIELD ("sysv-by-shmid", PS_SOURCE_SYSV, sysv_by_dropdown),
-  FIELD ("sysv-writable", PS_SOURCE_SYSV, sysv_writable_switch),
-  FIELD ("sysv-create", PS_SOURCE_SYSV, sysv_create_row),
-  FIELD ("sysv-create-key", PS_SOURCE_SYSV, sysv_create_key_row),
-  FIELD ("sysv-create-size", PS_SOURCE_SYSV, sysv_create_size_row),
-  FIELD ("sysv-create-mode", PS_SOURCE_SYSV, sysv_create_mode_row),
-  FIELD ("posix-name", PS_SOURCE_POSIX, posix_name_row),
-  FIELD ("posix-private", PS_SOURCE_POSIX, posix_private_switch),
-  FIELD ("posix-writable", PS_SOURCE_POSIX, posix_writable_switch),
-  FIELD ("posix-offset", PS_SOURCE_POSIX, posix_offset_row),
-  FIELD ("posix-length", PS_SOURCE_POSIX, posix_length_row),
-  FIELD ("posix-create", PS_SOURCE_POSIX, posix_create_row),
-  FIELD ("posix-create-name", PS_SOURCE_POSIX, posix_create_name_row),
-  FIELD ("posix-create-size", PS_SOURCE_POSIX, posix_create_size_row),
-  FIELD ("posix-create-mode", PS_SOURCE_POSIX, posix_create_mode_row),
-  FIELD ("anon-size", PS_SOURCE_ANON, anon_size_row),
-};
-
-static gboolean
-parse_flag (const char *value,
-            gboolean   *out)
-{
-  static const char *const yes[] = { "true", "yes", "on", "1" };
-  static const char *const no[] = { "false", "no", "off", "0" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
-    if (g_ascii_strcasecmp (value, yes[i]) == 0 || g_ascii_strcasecmp (value, no[i]) == 0)
-      {
-        *out = g_ascii_strcasecmp (value, yes[i]) == 0;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-gboolean
-ps_open_dialog_set_field (PsOpenDialog *self,
-                          const char   *field,
-                          const char   *value)
-{
-  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), FALSE);
-  g_return_val_if_fail (field != NULL && value != NULL, FALSE);
-
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      GtkWidget *widget;
-      gboolean flag;
-
-      if (!g_str_equal (fields[i].name, field))
-        continue;
-      widget = G_STRUCT_MEMBER (GtkWidget *, self, fields[i].offset);
-      ps_open_dialog_set_kind (self, fields[i].kind);
-      if (GTK_IS_EDITABLE (widget))
-        gtk_editable_set_text (GTK_EDITABLE (widget), value);
-      else if (!parse_flag (value, &flag))
-        return FALSE;
-      else if (GTK_IS_SWITCH (widget))
-        gtk_switch_set_active (GTK_SWITCH (widget), flag);
-      else if (ADW_IS_EXPANDER_ROW (widget))
-        adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (widget), flag);
-      else if (GTK_IS_DROP_DOWN (widget))
-        gtk_drop_down_set_selected (GTK_DROP_DOWN (widget), flag ? 1 : 0);
-      else
-        return FALSE;
-      return TRUE;
-    }
-  return FALSE;
-}
-
-void
-ps_open_dialog_activate_open (PsOpenDialog *self)
-{
-  g_return_if_fail (PS_IS_OPEN_DIALOG (self));
-  gtk_widget_activate_action (GTK_WIDGET (self), "dialog.open", NULL);
-}
-
-const char *
-ps_open_dialog_get_error_text (PsOpenDialog *self)
-{
-  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), NULL);
-
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
-    return NULL;
-  return gtk_label_get_text (self->error_label);
-}
-
-static gboolean
-select_row (PsOpenDialog   *self,
-            PsSegmentTable *table,
-            const char     *id)
-{
-  ps_open_dialog_set_kind (self, ps_segment_table_get_kind (table));
-  return ps_segment_table_select (table, id);
-}
-
-gboolean
-ps_open_dialog_select_sysv_shmid (PsOpenDialog *self,
-                                  int           shmid)
-{
-  g_autofree char *id = g_strdup_printf ("%d", shmid);
-
-  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), FALSE);
-  return select_row (self, self->sysv_table, id);
-}
-
-gboolean
-ps_open_dialog_select_posix_name (PsOpenDialog *self,
-                                  const char   *name)
-{
-  g_autofree char *normal = NULL;
-
-  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), FALSE);
-  g_return_val_if_fail (name != NULL, FALSE);
-
-  normal = ps_posix_name_normalize (name, NULL);
-  return normal != NULL && select_row (self, self->posix_table, normal);
-}
-
-char *
-ps_open_dialog_dup_row_text (PsOpenDialog *self,
-                             PsSourceKind  kind,
-                             const char   *id)
-{
-  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), NULL);
-  g_return_val_if_fail (kind == PS_SOURCE_SYSV || kind == PS_SOURCE_POSIX, NULL);
-  g_return_val_if_fail (id != NULL, NULL);
-
-  return ps_segment_table_dup_row_text (kind == PS_SOURCE_SYSV ? self->sysv_table : self->posix_table, id);
 }
 
 /* ---- lifetime ---- */
