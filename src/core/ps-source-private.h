@@ -5,6 +5,8 @@
  * is ps-source.h. */
 #pragma once
 
+#include <unistd.h>
+
 #include "ps-source.h"
 
 G_BEGIN_DECLS
