@@ -2,334 +2,24 @@
 /* The open dialog: a file, a SysV segment, a POSIX segment or an anonymous
  * shared mapping. Every field is parsed with ps-parse when the user presses
  * Open; a bad field is marked and explained in place, and an error from the
- * kernel (through the open function) keeps the dialog open and shows it. */
+ * kernel (through the open function) keeps the dialog open and shows it.
+ * This file is the window: its pages, modes, errors and actions. The fields
+ * become a spec in ps-open-dialog-spec.c; the SysV and POSIX tables are
+ * PsSegmentTable models; the test hooks are in ps-open-dialog-hooks.c. */
+#define G_LOG_DOMAIN "pagescope-open-dialog"
+
 #include "config.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ps-label.h"
-#include "ps-open-dialog.h"
+#include "ps-open-dialog-private.h"
 #include "ps-parse.h"
-#include "ps-segments.h"
 
 #define REFRESH_SECONDS 2
-
-/* ---- a row of a segment table -------------------------------------------- */
-
-#define PS_TYPE_OPEN_ITEM (ps_open_item_get_type ())
-G_DECLARE_FINAL_TYPE (PsOpenItem, ps_open_item, PS, OPEN_ITEM, GObject)
-
-struct _PsOpenItem
-{
-  GObject         parent_instance;
-
-  char           *id;      /* shmid or name: the row's identity across refreshes */
-  char           *owner;   /* user name, or the uid as a number */
-  PsSysvSegment  *sysv;    /* one of these two */
-  PsPosixSegment *posix;
-};
-
-G_DEFINE_FINAL_TYPE (PsOpenItem, ps_open_item, G_TYPE_OBJECT)
-
-static void
-ps_open_item_finalize (GObject *object)
-{
-  PsOpenItem *self = PS_OPEN_ITEM (object);
-
-  g_free (self->id);
-  g_free (self->owner);
-  g_clear_pointer (&self->sysv, ps_sysv_segment_free);
-  g_clear_pointer (&self->posix, ps_posix_segment_free);
-  G_OBJECT_CLASS (ps_open_item_parent_class)->finalize (object);
-}
-
-static void
-ps_open_item_class_init (PsOpenItemClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = ps_open_item_finalize;
-}
-
-static void
-ps_open_item_init (PsOpenItem *self)
-{
-}
-
-/* Whether two rows would show the same. */
-static gboolean
-ps_open_item_same (PsOpenItem *a,
-                   PsOpenItem *b)
-{
-  if (a->sysv != NULL && b->sysv != NULL)
-    return a->sysv->key == b->sysv->key && a->sysv->shmid == b->sysv->shmid &&
-           a->sysv->uid == b->sysv->uid && a->sysv->perms == b->sysv->perms &&
-           a->sysv->dest == b->sysv->dest && a->sysv->locked == b->sysv->locked &&
-           a->sysv->size == b->sysv->size &&
-           a->sysv->cpid == b->sysv->cpid && a->sysv->nattch == b->sysv->nattch;
-  if (a->posix != NULL && b->posix != NULL)
-    return g_strcmp0 (a->posix->name, b->posix->name) == 0 && a->posix->uid == b->posix->uid &&
-           a->posix->perms == b->posix->perms && a->posix->size == b->posix->size &&
-           a->posix->allocated == b->posix->allocated && a->posix->mtime == b->posix->mtime;
-  return FALSE;
-}
-
-/* ---- columns --------------------------------------------------------------- */
-
-typedef enum
-{
-  COL_KEY,
-  COL_SHMID,
-  COL_OWNER,
-  COL_PERMS,
-  COL_SIZE,
-  COL_NATTCH,
-  COL_CPID,
-  COL_STATUS,
-  COL_NAME,
-  COL_ALLOCATED,
-  COL_MODIFIED,
-} Column;
-
-typedef struct
-{
-  Column      column;
-  const char *title;
-  gboolean    numeric;   /* right-aligned, tabular figures */
-  gboolean    expand;    /* takes the width left over, and may ellipsize */
-  gboolean    sortable;  /* a sortable header reserves room for its arrow */
-} ColumnInfo;
-
-/* SysV has more columns than fit at the dialog's width with every header
- * sortable: the few worth sorting by are. */
-static const ColumnInfo sysv_columns[] = {
-  { COL_KEY,    N_("Key"),         FALSE, FALSE, TRUE },
-  { COL_SHMID,  N_("shmid"),       TRUE,  FALSE, TRUE },
-  { COL_OWNER,  N_("Owner"),       FALSE, FALSE, TRUE },
-  { COL_PERMS,  N_("Perms"),       FALSE, FALSE, FALSE },
-  { COL_SIZE,   N_("Size"),        TRUE,  FALSE, TRUE },
-  { COL_NATTCH, N_("Attached"),    TRUE,  FALSE, FALSE },
-  { COL_CPID,   N_("Creator pid"), TRUE,  FALSE, FALSE },
-  { COL_STATUS, N_("Status"),      FALSE, FALSE, FALSE },
-};
-
-static const ColumnInfo posix_columns[] = {
-  { COL_NAME,      N_("Name"),      FALSE, TRUE,  TRUE },
-  { COL_OWNER,     N_("Owner"),     FALSE, FALSE, TRUE },
-  { COL_PERMS,     N_("Perms"),     FALSE, FALSE, TRUE },
-  { COL_SIZE,      N_("Size"),      TRUE,  FALSE, TRUE },
-  { COL_ALLOCATED, N_("Allocated"), TRUE,  FALSE, TRUE },
-  { COL_MODIFIED,  N_("Modified"),  FALSE, FALSE, TRUE },
-};
-
-static char *
-cell_text (PsOpenItem *item,
-           Column      column)
-{
-  PsSysvSegment *s = item->sysv;
-  PsPosixSegment *p = item->posix;
-
-  switch (column)
-    {
-    case COL_KEY:
-      return g_strdup_printf ("0x%08x", (guint32) s->key);
-    case COL_SHMID:
-      return g_strdup_printf ("%d", s->shmid);
-    case COL_OWNER:
-      return g_strdup (item->owner);
-    case COL_PERMS:
-      return g_strdup_printf ("%03o", (s ? s->perms : p->perms) & 0777);
-    case COL_SIZE:
-      return ps_format_size (s ? s->size : p->size);
-    case COL_NATTCH:
-      return g_strdup_printf ("%" G_GUINT64_FORMAT, s->nattch);
-    case COL_CPID:
-      return g_strdup_printf ("%d", (int) s->cpid);
-    case COL_STATUS:
-      if (s->dest && s->locked)
-        return g_strdup (_("marked for removal, locked"));
-      return g_strdup (s->dest ? _("marked for removal") : s->locked ? _("locked in memory") : "");
-    case COL_NAME:
-      /* a name may hold any byte but '/' and NUL */
-      return ps_text_for_display (p->name);
-    case COL_ALLOCATED:
-      return ps_format_size (p->allocated);
-    case COL_MODIFIED:
-      {
-        g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (p->mtime);
-        g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-        if (time == NULL)
-          return g_strdup ("");
-        /* today: the time is enough */
-        if (g_date_time_get_year (time) == g_date_time_get_year (now) &&
-            g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (now))
-          return g_date_time_format (time, "%H:%M:%S");
-        return g_date_time_format (time, "%Y-%m-%d %H:%M");
-      }
-    default:
-      g_return_val_if_reached (g_strdup (""));
-    }
-}
-
-#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
-
-static int
-compare_items (gconstpointer a,
-               gconstpointer b,
-               gpointer      data)
-{
-  const PsOpenItem *x = a, *y = b;
-
-  switch ((Column) GPOINTER_TO_INT (data))
-    {
-    case COL_KEY:       return CMP ((guint32) x->sysv->key, (guint32) y->sysv->key);
-    case COL_SHMID:     return CMP (x->sysv->shmid, y->sysv->shmid);
-    case COL_OWNER:     return CMP (g_utf8_collate (x->owner, y->owner), 0);
-    case COL_PERMS:     return x->sysv ? CMP (x->sysv->perms, y->sysv->perms) : CMP (x->posix->perms, y->posix->perms);
-    case COL_SIZE:      return x->sysv ? CMP (x->sysv->size, y->sysv->size) : CMP (x->posix->size, y->posix->size);
-    case COL_NATTCH:    return CMP (x->sysv->nattch, y->sysv->nattch);
-    case COL_CPID:      return CMP (x->sysv->cpid, y->sysv->cpid);
-    case COL_STATUS:    return CMP (x->sysv->dest * 2 + x->sysv->locked, y->sysv->dest * 2 + y->sysv->locked);
-    case COL_NAME:      return CMP (g_strcmp0 (x->posix->name, y->posix->name), 0);
-    case COL_ALLOCATED: return CMP (x->posix->allocated, y->posix->allocated);
-    case COL_MODIFIED:  return CMP (x->posix->mtime, y->posix->mtime);
-    default:            g_return_val_if_reached (0);
-    }
-}
-
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *list_item,
-            gpointer                  data)
-{
-  const ColumnInfo *info = data;
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), info->numeric ? 1.0 : 0.0);
-  if (info->expand)
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  if (info->numeric)
-    gtk_widget_add_css_class (label, "numeric");
-  if (info->column == COL_KEY || info->column == COL_PERMS)
-    gtk_widget_add_css_class (label, "monospace");
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           gpointer                  data)
-{
-  const ColumnInfo *info = data;
-  PsOpenItem *item = gtk_list_item_get_item (list_item);
-  GtkWidget *label = gtk_list_item_get_child (list_item);
-  g_autofree char *text = cell_text (item, info->column);
-  g_autofree char *tooltip = NULL;
-
-  gtk_label_set_text (GTK_LABEL (label), text);
-  if (info->column == COL_SIZE || info->column == COL_ALLOCATED)
-    {
-      guint64 bytes = info->column == COL_ALLOCATED ? item->posix->allocated
-                      : item->sysv ? item->sysv->size : item->posix->size;
-      g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
-
-      tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes", bytes), number);
-    }
-  else if (info->column == COL_NAME)
-    tooltip = g_strdup (text);
-  else if (info->column == COL_MODIFIED)
-    {
-      g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (item->posix->mtime);
-      tooltip = time ? g_date_time_format (time, "%Y-%m-%d %H:%M:%S") : NULL;
-    }
-  gtk_widget_set_tooltip_text (label, tooltip);
-  if (info->column == COL_STATUS && item->sysv->dest)
-    gtk_widget_add_css_class (label, "warning");
-  else
-    gtk_widget_remove_css_class (label, "warning");
-}
-
-static void
-add_columns (GtkColumnView    *view,
-             const ColumnInfo *columns,
-             guint             n_columns)
-{
-  for (guint i = 0; i < n_columns; i++)
-    {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      g_autoptr(GtkColumnViewColumn) column = NULL;
-
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) &columns[i]);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) &columns[i]);
-      column = gtk_column_view_column_new (_(columns[i].title), factory);
-      if (columns[i].sortable)
-        {
-          g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_items, GINT_TO_POINTER (columns[i].column), NULL));
-          gtk_column_view_column_set_sorter (column, sorter);
-        }
-      gtk_column_view_column_set_expand (column, columns[i].expand);
-      gtk_column_view_column_set_resizable (column, TRUE);
-      gtk_column_view_append_column (view, column);
-    }
-}
-
-/* ---- the dialog ------------------------------------------------------------ */
-
-struct _PsOpenDialog
-{
-  AdwWindow             parent_instance;
-
-  /* template children */
-  AdwViewStack         *stack;
-  GtkButton            *open_button;
-  GtkLabel             *error_label;
-  AdwEntryRow          *path_row;
-  GtkLabel             *file_size_label;
-  GtkSwitch            *private_switch;
-  GtkSwitch            *writable_switch;
-  AdwEntryRow          *offset_row;
-  AdwEntryRow          *length_row;
-  GtkColumnView        *sysv_view;
-  GtkLabel             *sysv_empty_label;
-  GtkWidget            *sysv_attach_group;
-  AdwEntryRow          *sysv_key_row;
-  GtkDropDown          *sysv_by_dropdown;
-  GtkSwitch            *sysv_writable_switch;
-  AdwExpanderRow       *sysv_create_row;
-  AdwEntryRow          *sysv_create_key_row;
-  AdwEntryRow          *sysv_create_size_row;
-  AdwEntryRow          *sysv_create_mode_row;
-  GtkColumnView        *posix_view;
-  GtkLabel             *posix_empty_label;
-  GtkWidget            *posix_open_group;
-  AdwEntryRow          *posix_name_row;
-  GtkSwitch            *posix_private_switch;
-  GtkSwitch            *posix_writable_switch;
-  AdwEntryRow          *posix_offset_row;
-  AdwEntryRow          *posix_length_row;
-  AdwExpanderRow       *posix_create_row;
-  AdwEntryRow          *posix_create_name_row;
-  AdwEntryRow          *posix_create_size_row;
-  AdwEntryRow          *posix_create_mode_row;
-  AdwEntryRow          *anon_size_row;
-
-  PsOpenFunc            open_func;
-  gpointer              user_data;
-  GListStore           *sysv_store;       /* of PsOpenItem, in the kernel's order */
-  GListStore           *posix_store;
-  GtkSingleSelection   *sysv_selection;   /* over the sorted store */
-  GtkSingleSelection   *posix_selection;
-  GHashTable           *user_names;       /* uid -> name */
-  GtkFileChooserNative *chooser;
-  GtkWidget            *error_row;        /* the row marked "error", if any */
-  char                 *picked_name;      /* the POSIX name as it is, of the one... */
-  char                 *picked_text;      /* ...shown escaped in the name row */
-  guint                 refresh_id;
-  gboolean              filling;          /* the dialog itself sets a field */
-};
 
 G_DEFINE_FINAL_TYPE (PsOpenDialog, ps_open_dialog, ADW_TYPE_WINDOW)
 
@@ -415,10 +105,10 @@ scroll_tick (GtkWidget     *row,
 }
 
 /* Shows message at the bottom of the page, and marks and focuses row. */
-static void
-show_error (PsOpenDialog *self,
-            GtkWidget    *row,
-            const char   *message)
+void
+ps_open_dialog_show_error (PsOpenDialog *self,
+                           GtkWidget    *row,
+                           const char   *message)
 {
   g_autofree char *shown = NULL;
 
@@ -449,9 +139,9 @@ show_error (PsOpenDialog *self,
 
 /* ---- mode: which button, which groups ---- */
 
-static gboolean
-creating (PsOpenDialog *self,
-          PsSourceKind  kind)
+gboolean
+ps_open_dialog_creating (PsOpenDialog *self,
+                         PsSourceKind  kind)
 {
   if (kind == PS_SOURCE_SYSV)
     return adw_expander_row_get_enable_expansion (self->sysv_create_row);
@@ -481,16 +171,16 @@ update_mode (PsOpenDialog *self)
   PsSourceKind kind = ps_open_dialog_get_kind (self);
   const char *label;
 
-  if (creating (self, kind))
+  if (ps_open_dialog_creating (self, kind))
     label = _("_Create");
   else if (kind == PS_SOURCE_SYSV)
     label = _("_Attach");
   else
     label = _("_Open");
   gtk_button_set_label (self->open_button, label);
-  set_group_sensitive (self, self->sysv_attach_group, !creating (self, PS_SOURCE_SYSV),
+  set_group_sensitive (self, self->sysv_attach_group, !ps_open_dialog_creating (self, PS_SOURCE_SYSV),
                        GTK_WIDGET (self->sysv_create_key_row));
-  set_group_sensitive (self, self->posix_open_group, !creating (self, PS_SOURCE_POSIX),
+  set_group_sensitive (self, self->posix_open_group, !ps_open_dialog_creating (self, PS_SOURCE_POSIX),
                        GTK_WIDGET (self->posix_create_name_row));
 }
 
@@ -504,9 +194,9 @@ first_input (PsOpenDialog *self)
   switch (kind)
     {
     case PS_SOURCE_SYSV:
-      return GTK_WIDGET (creating (self, kind) ? self->sysv_create_key_row : self->sysv_key_row);
+      return GTK_WIDGET (ps_open_dialog_creating (self, kind) ? self->sysv_create_key_row : self->sysv_key_row);
     case PS_SOURCE_POSIX:
-      return GTK_WIDGET (creating (self, kind) ? self->posix_create_name_row : self->posix_name_row);
+      return GTK_WIDGET (ps_open_dialog_creating (self, kind) ? self->posix_create_name_row : self->posix_name_row);
     case PS_SOURCE_ANON:
       return GTK_WIDGET (self->anon_size_row);
     case PS_SOURCE_FILE:
@@ -518,8 +208,8 @@ first_input (PsOpenDialog *self)
 /* ---- the file ---- */
 
 /* The typed path, with ~ and file:// understood; NULL when empty. */
-static char *
-typed_path (PsOpenDialog *self)
+char *
+ps_open_dialog_typed_path (PsOpenDialog *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->path_row));
   g_autofree char *stripped = g_strstrip (g_strdup (text));
@@ -541,7 +231,7 @@ typed_path (PsOpenDialog *self)
 static void
 update_file_info (PsOpenDialog *self)
 {
-  g_autofree char *path = typed_path (self);
+  g_autofree char *path = ps_open_dialog_typed_path (self);
   g_autofree char *text = NULL;
   struct stat st;
 
@@ -583,7 +273,7 @@ on_chooser_response (GtkNativeDialog *chooser,
   path = file ? g_file_get_path (file) : NULL;
   if (path == NULL)
     {
-      show_error (self, GTK_WIDGET (self->path_row), _("That file is not on a local file system, so it cannot be mapped"));
+      ps_open_dialog_show_error (self, GTK_WIDGET (self->path_row), _("That file is not on a local file system, so it cannot be mapped"));
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->path_row), path);
@@ -596,7 +286,7 @@ action_choose_file (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   PsOpenDialog *self = PS_OPEN_DIALOG (widget);
-  g_autofree char *path = typed_path (self);
+  g_autofree char *path = ps_open_dialog_typed_path (self);
 
   if (self->chooser == NULL)
     {
@@ -620,134 +310,24 @@ action_choose_file (GtkWidget  *widget,
 
 /* ---- the tables ---- */
 
-static const char *
-user_name (PsOpenDialog *self,
-           uid_t         uid)
-{
-  const char *name = g_hash_table_lookup (self->user_names, GUINT_TO_POINTER (uid));
-
-  if (name == NULL)
-    {
-      struct passwd pw, *result = NULL;
-      char buffer[4096];
-      char *found;
-
-      if (getpwuid_r (uid, &pw, buffer, sizeof buffer, &result) == 0 && result != NULL)
-        found = g_strdup (pw.pw_name);
-      else
-        found = g_strdup_printf ("%u", (guint) uid);
-      g_hash_table_insert (self->user_names, GUINT_TO_POINTER (uid), found);
-      name = found;
-    }
-  return name;
-}
-
-static PsOpenItem *
-find_item (GListModel *model,
-           const char *id,
-           guint      *position)
-{
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PsOpenItem) item = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (item->id, id) == 0)
-        {
-          if (position != NULL)
-            *position = i;
-          return item;    /* the model keeps a reference */
-        }
-    }
-  return NULL;
-}
-
-/* Brings store in line with items (a GPtrArray of PsOpenItem), replacing only
- * the rows that changed, and keeps the selection on the same segment. */
-static void
-sync_store (PsOpenDialog       *self,
-            GListStore         *store,
-            GtkSingleSelection *selection,
-            GPtrArray          *items)
-{
-  PsOpenItem *selected = gtk_single_selection_get_selected_item (selection);
-  g_autofree char *selected_id = selected ? g_strdup (selected->id) : NULL;
-  g_autoptr(GHashTable) fresh = g_hash_table_new (g_str_hash, g_str_equal);
-  guint position;
-
-  self->filling = TRUE;
-  for (guint i = 0; i < items->len; i++)
-    {
-      PsOpenItem *item = g_ptr_array_index (items, i);
-      g_hash_table_insert (fresh, item->id, item);
-    }
-  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (store)); i-- > 0;)
-    {
-      g_autoptr(PsOpenItem) old = g_list_model_get_item (G_LIST_MODEL (store), i);
-      PsOpenItem *item = g_hash_table_lookup (fresh, old->id);
-
-      if (item == NULL)
-        g_list_store_remove (store, i);
-      else if (!ps_open_item_same (old, item))
-        g_list_store_splice (store, i, 1, (gpointer *) &item, 1);
-      if (item != NULL)
-        g_hash_table_remove (fresh, old->id);
-    }
-  for (guint i = 0; i < items->len; i++)
-    {
-      PsOpenItem *item = g_ptr_array_index (items, i);
-
-      if (g_hash_table_contains (fresh, item->id))
-        g_list_store_append (store, item);
-    }
-  if (selected_id != NULL && find_item (G_LIST_MODEL (selection), selected_id, &position) != NULL &&
-      gtk_single_selection_get_selected (selection) != position)
-    gtk_single_selection_set_selected (selection, position);
-  self->filling = FALSE;
-}
-
-/* Re-reads one table, SysV or POSIX, keeping the selection where it can. */
+/* Re-reads one table, SysV or POSIX: the table keeps its selection. */
 static void
 refresh_table (PsOpenDialog *self,
                PsSourceKind  kind)
 {
   gboolean sysv = kind == PS_SOURCE_SYSV;
+  PsSegmentTable *table = sysv ? self->sysv_table : self->posix_table;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) segments = sysv ? ps_segments_list_sysv (&error) : ps_segments_list_posix (&error);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree gpointer *owned = NULL;
   GtkLabel *empty_label = sysv ? self->sysv_empty_label : self->posix_empty_label;
-  gsize n = 0;
 
-  /* the items own the segments */
-  if (segments != NULL)
-    owned = g_ptr_array_steal (segments, &n);
-  for (gsize i = 0; i < n; i++)
-    {
-      PsOpenItem *item = g_object_new (PS_TYPE_OPEN_ITEM, NULL);
-
-      if (sysv)
-        {
-          item->sysv = owned[i];
-          item->id = g_strdup_printf ("%d", item->sysv->shmid);
-          item->owner = g_strdup (user_name (self, item->sysv->uid));
-        }
-      else
-        {
-          item->posix = owned[i];
-          item->id = g_strdup (item->posix->name);
-          item->owner = g_strdup (user_name (self, item->posix->uid));
-        }
-      g_ptr_array_add (items, item);
-    }
-  if (sysv)
-    sync_store (self, self->sysv_store, self->sysv_selection, items);
-  else
-    sync_store (self, self->posix_store, self->posix_selection, items);
+  /* setting the selection back on the same segment fills no field */
+  self->filling = TRUE;
+  ps_segment_table_refresh (table, &error);
+  self->filling = FALSE;
   gtk_label_set_text (empty_label, error != NULL ? error->message
                                    : sysv ? _("No SysV segments") : _("No POSIX segments in /dev/shm"));
-  gtk_widget_set_visible (GTK_WIDGET (empty_label), items->len == 0);
+  gtk_widget_set_visible (GTK_WIDGET (empty_label),
+                          g_list_model_get_n_items (ps_segment_table_get_rows (table)) == 0);
 }
 
 void
@@ -792,10 +372,10 @@ set_text (PsOpenDialog *self,
  * also works for a segment marked for removal (its key reads 0). */
 static void
 fill_from_sysv (PsOpenDialog *self,
-                PsOpenItem   *item)
+                PsSegmentRow   *item)
 {
   adw_expander_row_set_enable_expansion (self->sysv_create_row, FALSE);
-  set_text (self, self->sysv_key_row, item->id);
+  set_text (self, self->sysv_key_row, ps_segment_row_get_id (item));
   gtk_drop_down_set_selected (self->sysv_by_dropdown, 1);
 }
 
@@ -814,10 +394,10 @@ set_posix_name (PsOpenDialog *self,
 
 static void
 fill_from_posix (PsOpenDialog *self,
-                 PsOpenItem   *item)
+                 PsSegmentRow   *item)
 {
   adw_expander_row_set_enable_expansion (self->posix_create_row, FALSE);
-  set_posix_name (self, item->id);
+  set_posix_name (self, ps_segment_row_get_id (item));
 }
 
 static void
@@ -825,7 +405,7 @@ on_sysv_selected (GtkSingleSelection *selection,
                   GParamSpec         *pspec,
                   PsOpenDialog       *self)
 {
-  PsOpenItem *item = gtk_single_selection_get_selected_item (selection);
+  PsSegmentRow *item = gtk_single_selection_get_selected_item (selection);
 
   if (!self->filling && item != NULL)
     fill_from_sysv (self, item);
@@ -836,7 +416,7 @@ on_posix_selected (GtkSingleSelection *selection,
                    GParamSpec         *pspec,
                    PsOpenDialog       *self)
 {
-  PsOpenItem *item = gtk_single_selection_get_selected_item (selection);
+  PsSegmentRow *item = gtk_single_selection_get_selected_item (selection);
 
   if (!self->filling && item != NULL)
     fill_from_posix (self, item);
@@ -847,11 +427,12 @@ on_sysv_activate (GtkColumnView *view,
                   guint          position,
                   PsOpenDialog  *self)
 {
-  g_autoptr(PsOpenItem) item = g_list_model_get_item (G_LIST_MODEL (self->sysv_selection), position);
+  GtkSingleSelection *selection = ps_segment_table_get_selection (self->sysv_table);
+  g_autoptr(PsSegmentRow) item = g_list_model_get_item (G_LIST_MODEL (selection), position);
 
   if (item == NULL)
     return;
-  gtk_single_selection_set_selected (self->sysv_selection, position);
+  gtk_single_selection_set_selected (selection, position);
   fill_from_sysv (self, item);
   gtk_widget_activate_action (GTK_WIDGET (self), "dialog.open", NULL);
 }
@@ -861,33 +442,14 @@ on_posix_activate (GtkColumnView *view,
                    guint          position,
                    PsOpenDialog  *self)
 {
-  g_autoptr(PsOpenItem) item = g_list_model_get_item (G_LIST_MODEL (self->posix_selection), position);
+  GtkSingleSelection *selection = ps_segment_table_get_selection (self->posix_table);
+  g_autoptr(PsSegmentRow) item = g_list_model_get_item (G_LIST_MODEL (selection), position);
 
   if (item == NULL)
     return;
-  gtk_single_selection_set_selected (self->posix_selection, position);
+  gtk_single_selection_set_selected (selection, position);
   fill_from_posix (self, item);
   gtk_widget_activate_action (GTK_WIDGET (self), "dialog.open", NULL);
-}
-
-static GtkSingleSelection *
-make_table (GtkColumnView    *view,
-            GListStore       *store,
-            const ColumnInfo *columns,
-            guint             n_columns)
-{
-  GtkSortListModel *sorted;
-  GtkSingleSelection *selection;
-
-  add_columns (view, columns, n_columns);
-  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (store)),
-                                    g_object_ref (gtk_column_view_get_sorter (view)));
-  selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_single_selection_set_can_unselect (selection, TRUE);
-  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
-  gtk_column_view_set_model (view, GTK_SELECTION_MODEL (selection));
-  return selection;
 }
 
 /* ---- edits ---- */
@@ -914,7 +476,8 @@ on_sysv_key_changed (GtkEditable  *editable,
 {
   clear_error (self);
   if (!self->filling)
-    gtk_single_selection_set_selected (self->sysv_selection, GTK_INVALID_LIST_POSITION);
+    gtk_single_selection_set_selected (ps_segment_table_get_selection (self->sysv_table),
+                                       GTK_INVALID_LIST_POSITION);
 }
 
 static void
@@ -923,7 +486,8 @@ on_posix_name_changed (GtkEditable  *editable,
 {
   clear_error (self);
   if (!self->filling)
-    gtk_single_selection_set_selected (self->posix_selection, GTK_INVALID_LIST_POSITION);
+    gtk_single_selection_set_selected (ps_segment_table_get_selection (self->posix_table),
+                                       GTK_INVALID_LIST_POSITION);
 }
 
 static void
@@ -954,342 +518,6 @@ on_page_changed (GObject      *object,
   gtk_widget_grab_focus (first_input (self));
 }
 
-/* ---- from the fields to a spec ---- */
-
-static char *
-row_text (AdwEntryRow *row)
-{
-  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
-}
-
-static gboolean
-parse_required_size (AdwEntryRow *row,
-                     guint64     *out,
-                     GError     **error)
-{
-  g_autofree char *text = row_text (row);
-
-  if (*text == '\0')
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Give a size, e.g. 64K or 1M"));
-      return FALSE;
-    }
-  return ps_parse_size (text, "size", out, error);
-}
-
-/* Empty: the whole object from the offset. */
-static gboolean
-parse_length (AdwEntryRow *row,
-              guint64     *out,
-              GError     **error)
-{
-  g_autofree char *text = row_text (row);
-
-  *out = 0;
-  return *text == '\0' || ps_parse_length (text, "length", out, error);
-}
-
-/* Empty: 0. Hex, decimal or a size such as 64K (ps_source_spec_check says
- * whether it is a multiple of the page size). */
-static gboolean
-parse_offset (AdwEntryRow *row,
-              guint64     *out,
-              GError     **error)
-{
-  g_autofree char *text = row_text (row);
-
-  *out = 0;
-  return *text == '\0' || ps_parse_size (text, "offset", out, error);
-}
-
-static gboolean
-parse_mode (AdwEntryRow *row,
-            guint       *out,
-            GError     **error)
-{
-  g_autofree char *text = row_text (row);
-
-  *out = 0600;
-  return *text == '\0' || ps_parse_mode (text, out, error);
-}
-
-#define FAIL_AT(row) G_STMT_START { *bad = GTK_WIDGET (row); return FALSE; } G_STMT_END
-
-static gboolean
-build_file_spec (PsOpenDialog *self,
-                 PsSourceSpec *spec,
-                 GtkWidget   **bad,
-                 GError      **error)
-{
-  spec->path = typed_path (self);
-  if (spec->path == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Type the path of a file, or choose one"));
-      FAIL_AT (self->path_row);
-    }
-  if (!parse_offset (self->offset_row, &spec->offset, error))
-    FAIL_AT (self->offset_row);
-  if (!parse_length (self->length_row, &spec->length, error))
-    FAIL_AT (self->length_row);
-  if (gtk_switch_get_active (self->private_switch))
-    spec->flags |= PS_MAP_PRIVATE;
-  if (gtk_switch_get_active (self->writable_switch))
-    spec->flags |= PS_MAP_WRITABLE;
-  return TRUE;
-}
-
-static gboolean
-build_sysv_spec (PsOpenDialog *self,
-                 PsSourceSpec *spec,
-                 GtkWidget   **bad,
-                 GError      **error)
-{
-  g_autofree char *text = NULL;
-
-  if (creating (self, PS_SOURCE_SYSV))
-    {
-      spec->create = TRUE;
-      spec->flags = PS_MAP_WRITABLE;
-      text = row_text (self->sysv_create_key_row);
-      spec->key = 0;     /* IPC_PRIVATE */
-      if (*text != '\0' && !g_str_equal (text, "IPC_PRIVATE") &&
-          !ps_parse_sysv_key (text, &spec->key, error))
-        FAIL_AT (self->sysv_create_key_row);
-      if (!parse_required_size (self->sysv_create_size_row, &spec->size, error))
-        FAIL_AT (self->sysv_create_size_row);
-      if (!parse_mode (self->sysv_create_mode_row, &spec->mode, error))
-        FAIL_AT (self->sysv_create_mode_row);
-      return TRUE;
-    }
-
-  text = row_text (self->sysv_key_row);
-  if (*text == '\0')
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("Choose a segment in the table, or type its key, shmid or PATH:ID"));
-      FAIL_AT (self->sysv_key_row);
-    }
-  spec->by_shmid = gtk_drop_down_get_selected (self->sysv_by_dropdown) == 1;
-  if (spec->by_shmid ? !ps_parse_shmid (text, &spec->shmid, error)
-                     : !ps_parse_sysv_key (text, &spec->key, error))
-    FAIL_AT (self->sysv_key_row);
-  if (gtk_switch_get_active (self->sysv_writable_switch))
-    spec->flags |= PS_MAP_WRITABLE;
-  return TRUE;
-}
-
-static gboolean
-build_posix_spec (PsOpenDialog *self,
-                  PsSourceSpec *spec,
-                  GtkWidget   **bad,
-                  GError      **error)
-{
-  gboolean create = creating (self, PS_SOURCE_POSIX);
-  AdwEntryRow *name_row = create ? self->posix_create_name_row : self->posix_name_row;
-  g_autofree char *text = row_text (name_row);
-
-  if (*text == '\0')
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           create ? _("Type a name for the new segment, e.g. /myseg")
-                                  : _("Choose a segment in the table, or type its name"));
-      FAIL_AT (name_row);
-    }
-  /* a name picked in the table, as it is, not as the row shows it */
-  if (!create && self->picked_text != NULL &&
-      g_str_equal (gtk_editable_get_text (GTK_EDITABLE (name_row)), self->picked_text))
-    spec->name = ps_posix_name_normalize (self->picked_name, error);
-  else
-    spec->name = ps_posix_name_normalize (text, error);
-  if (spec->name == NULL)
-    FAIL_AT (name_row);
-
-  if (create)
-    {
-      spec->create = TRUE;
-      spec->flags = PS_MAP_WRITABLE;
-      if (!parse_required_size (self->posix_create_size_row, &spec->size, error))
-        FAIL_AT (self->posix_create_size_row);
-      if (!parse_mode (self->posix_create_mode_row, &spec->mode, error))
-        FAIL_AT (self->posix_create_mode_row);
-      return TRUE;
-    }
-  if (!parse_offset (self->posix_offset_row, &spec->offset, error))
-    FAIL_AT (self->posix_offset_row);
-  if (!parse_length (self->posix_length_row, &spec->length, error))
-    FAIL_AT (self->posix_length_row);
-  if (gtk_switch_get_active (self->posix_private_switch))
-    spec->flags |= PS_MAP_PRIVATE;
-  if (gtk_switch_get_active (self->posix_writable_switch))
-    spec->flags |= PS_MAP_WRITABLE;
-  return TRUE;
-}
-
-static gboolean
-build_spec (PsOpenDialog *self,
-            PsSourceSpec *spec,
-            GtkWidget   **bad,
-            GError      **error)
-{
-  spec->kind = ps_open_dialog_get_kind (self);
-  switch (spec->kind)
-    {
-    case PS_SOURCE_FILE:
-      return build_file_spec (self, spec, bad, error);
-    case PS_SOURCE_SYSV:
-      return build_sysv_spec (self, spec, bad, error);
-    case PS_SOURCE_POSIX:
-      return build_posix_spec (self, spec, bad, error);
-    case PS_SOURCE_ANON:
-      if (!parse_required_size (self->anon_size_row, &spec->size, error))
-        FAIL_AT (self->anon_size_row);
-      return TRUE;
-    default:
-      g_return_val_if_reached (FALSE);
-    }
-}
-
-/* The row a rule of ps_source_spec_check refused. */
-static GtkWidget *
-field_row (PsOpenDialog *self,
-           PsSourceKind  kind,
-           PsSpecField   field)
-{
-  gboolean file = kind == PS_SOURCE_FILE;
-
-  switch (field)
-    {
-    case PS_SPEC_FIELD_OFFSET:
-      return GTK_WIDGET (file ? self->offset_row : self->posix_offset_row);
-    case PS_SPEC_FIELD_LENGTH:
-      return GTK_WIDGET (file ? self->length_row : self->posix_length_row);
-    case PS_SPEC_FIELD_SIZE:
-      return GTK_WIDGET (kind == PS_SOURCE_ANON ? self->anon_size_row
-                         : kind == PS_SOURCE_SYSV ? self->sysv_create_size_row : self->posix_create_size_row);
-    case PS_SPEC_FIELD_OBJECT:
-      return GTK_WIDGET (file ? self->path_row : self->posix_name_row);
-    default:
-      return NULL;
-    }
-}
-
-/* The fields as a spec, checked by the rules every source follows. */
-static gboolean
-build_checked_spec (PsOpenDialog *self,
-                    PsSourceSpec *spec,
-                    GtkWidget   **bad,
-                    GError      **error)
-{
-  PsSpecField field;
-
-  if (!build_spec (self, spec, bad, error))
-    return FALSE;
-  if (ps_source_spec_check (spec, &field, error))
-    return TRUE;
-  *bad = field_row (self, spec->kind, field);
-  return FALSE;
-}
-
-/* The row that names the object, for an error about the object itself
- * (missing, not permitted, already there, not a regular file). */
-static GtkWidget *
-object_row (PsOpenDialog *self,
-            const GError *error)
-{
-  static const GIOErrorEnum codes[] = {
-    G_IO_ERROR_NOT_FOUND, G_IO_ERROR_PERMISSION_DENIED, G_IO_ERROR_EXISTS,
-    G_IO_ERROR_IS_DIRECTORY, G_IO_ERROR_NOT_DIRECTORY, G_IO_ERROR_NOT_REGULAR_FILE,
-    G_IO_ERROR_INVALID_FILENAME, G_IO_ERROR_FILENAME_TOO_LONG,
-  };
-  PsSourceKind kind = ps_open_dialog_get_kind (self);
-  gboolean about_object = FALSE;
-
-  for (guint i = 0; error != NULL && i < G_N_ELEMENTS (codes); i++)
-    about_object |= g_error_matches (error, G_IO_ERROR, codes[i]);
-  if (!about_object)
-    return NULL;
-  switch (kind)
-    {
-    case PS_SOURCE_FILE:
-      return GTK_WIDGET (self->path_row);
-    case PS_SOURCE_SYSV:
-      return GTK_WIDGET (creating (self, kind) ? self->sysv_create_key_row : self->sysv_key_row);
-    case PS_SOURCE_POSIX:
-      return GTK_WIDGET (creating (self, kind) ? self->posix_create_name_row : self->posix_name_row);
-    case PS_SOURCE_ANON:
-    default:
-      return NULL;
-    }
-}
-
-/* Whether the object of spec has no bytes, as far as the dialog can tell. */
-static gboolean
-object_is_empty (PsOpenDialog       *self,
-                 const PsSourceSpec *spec)
-{
-  struct stat st;
-  PsOpenItem *item;
-
-  if (spec->kind == PS_SOURCE_FILE)
-    return stat (spec->path, &st) == 0 && st.st_size == 0;
-  item = find_item (G_LIST_MODEL (self->posix_store), spec->name, NULL);
-  return item != NULL && item->posix->size == 0;
-}
-
-/* The row of a range refused past the dialog's own checks: with no length,
- * an offset at or past the end is the offset's fault; an empty object with
- * no length, or a length too large, the length's. */
-static GtkWidget *
-range_row (PsOpenDialog       *self,
-           const PsSourceSpec *spec,
-           const GError       *error)
-{
-  gboolean file = spec->kind == PS_SOURCE_FILE;
-
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) || spec->create ||
-      (spec->kind != PS_SOURCE_FILE && spec->kind != PS_SOURCE_POSIX))
-    return NULL;
-  if (spec->length == 0 && spec->offset > 0 && !object_is_empty (self, spec))
-    return GTK_WIDGET (file ? self->offset_row : self->posix_offset_row);
-  return GTK_WIDGET (file ? self->length_row : self->posix_length_row);
-}
-
-/* IPC_STAT on a shmid that names no segment fails with EINVAL, and EINVAL
- * alone does not say so. */
-static gboolean
-no_such_shmid (const PsSourceSpec *spec,
-               const GError       *error)
-{
-  return spec->kind == PS_SOURCE_SYSV && !spec->create && spec->by_shmid &&
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) &&
-         g_str_has_prefix (error->message, "shmctl(");
-}
-
-/* An error from the open function, at the row it is about where it tells. */
-static void
-show_open_error (PsOpenDialog       *self,
-                 const PsSourceSpec *spec,
-                 const GError       *error)
-{
-  g_autofree char *message = NULL;
-  GtkWidget *row;
-
-  if (error == NULL)
-    {
-      show_error (self, NULL, _("It could not be opened, and nobody said why"));
-      return;
-    }
-  row = object_row (self, error);
-  if (row == NULL)
-    row = range_row (self, spec, error);
-  if (no_such_shmid (spec, error))
-    {
-      row = GTK_WIDGET (self->sysv_key_row);
-      message = g_strdup_printf (_("%s: there is no segment with shmid %d"), error->message, spec->shmid);
-    }
-  show_error (self, row, message != NULL ? message : error->message);
-}
-
 static void
 remember (const PsSourceSpec *spec)
 {
@@ -1317,9 +545,9 @@ action_open (GtkWidget  *widget,
   gboolean opened;
 
   clear_error (self);
-  if (!build_checked_spec (self, &spec, &bad, &error))
+  if (!ps_open_dialog_build_checked_spec (self, &spec, &bad, &error))
     {
-      show_error (self, bad, error->message);
+      ps_open_dialog_show_error (self, bad, error->message);
       return;
     }
   if (self->open_func == NULL)
@@ -1333,176 +561,8 @@ action_open (GtkWidget  *widget,
       gtk_window_destroy (GTK_WINDOW (self));
     }
   else
-    show_open_error (self, &spec, error);
+    ps_open_dialog_show_open_error (self, &spec, error);
   g_object_unref (self);
-}
-
-/* ---- hooks for tests and scripts ---- */
-
-typedef struct
-{
-  const char   *name;
-  PsSourceKind  kind;
-  gsize         offset;
-} FieldInfo;
-
-#define FIELD(name, kind, member) { name, kind, G_STRUCT_OFFSET (PsOpenDialog, member) }
-
-static const FieldInfo fields[] = {
-  FIELD ("path", PS_SOURCE_FILE, path_row),
-  FIELD ("private", PS_SOURCE_FILE, private_switch),
-  FIELD ("writable", PS_SOURCE_FILE, writable_switch),
-  FIELD ("offset", PS_SOURCE_FILE, offset_row),
-  FIELD ("length", PS_SOURCE_FILE, length_row),
-  FIELD ("sysv-key", PS_SOURCE_SYSV, sysv_key_row),
-  FIELD ("sysv-by-shmid", PS_SOURCE_SYSV, sysv_by_dropdown),
-  FIELD ("sysv-writable", PS_SOURCE_SYSV, sysv_writable_switch),
-  FIELD ("sysv-create", PS_SOURCE_SYSV, sysv_create_row),
-  FIELD ("sysv-create-key", PS_SOURCE_SYSV, sysv_create_key_row),
-  FIELD ("sysv-create-size", PS_SOURCE_SYSV, sysv_create_size_row),
-  FIELD ("sysv-create-mode", PS_SOURCE_SYSV, sysv_create_mode_row),
-  FIELD ("posix-name", PS_SOURCE_POSIX, posix_name_row),
-  FIELD ("posix-private", PS_SOURCE_POSIX, posix_private_switch),
-  FIELD ("posix-writable", PS_SOURCE_POSIX, posix_writable_switch),
-  FIELD ("posix-offset", PS_SOURCE_POSIX, posix_offset_row),
-  FIELD ("posix-length", PS_SOURCE_POSIX, posix_length_row),
-  FIELD ("posix-create", PS_SOURCE_POSIX, posix_create_row),
-  FIELD ("posix-create-name", PS_SOURCE_POSIX, posix_create_name_row),
-  FIELD ("posix-create-size", PS_SOURCE_POSIX, posix_create_size_row),
-  FIELD ("posix-create-mode", PS_SOURCE_POSIX, posix_create_mode_row),
-  FIELD ("anon-size", PS_SOURCE_ANON, anon_size_row),
-};
-
-static gboolean
-parse_flag (const char *value,
-            gboolean   *out)
-{
-  static const char *const yes[] = { "true", "yes", "on", "1" };
-  static const char *const no[] = { "false", "no", "off", "0" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
-    if (g_ascii_strcasecmp (value, yes[i]) == 0 || g_ascii_strcasecmp (value, no[i]) == 0)
-      {
-        *out = g_ascii_strcasecmp (value, yes[i]) == 0;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-gboolean
-ps_open_dialog_set_field (PsOpenDialog *self,
-                          const char   *field,
-                          const char   *value)
-{
-  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), FALSE);
-  g_return_val_if_fail (field != NULL && value != NULL, FALSE);
-
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      GtkWidget *widget;
-      gboolean flag;
-
-      if (!g_str_equal (fields[i].name, field))
-        continue;
-      widget = G_STRUCT_MEMBER (GtkWidget *, self, fields[i].offset);
-      ps_open_dialog_set_kind (self, fields[i].kind);
-      if (GTK_IS_EDITABLE (widget))
-        gtk_editable_set_text (GTK_EDITABLE (widget), value);
-      else if (!parse_flag (value, &flag))
-        return FALSE;
-      else if (GTK_IS_SWITCH (widget))
-        gtk_switch_set_active (GTK_SWITCH (widget), flag);
-      else if (ADW_IS_EXPANDER_ROW (widget))
-        adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (widget), flag);
-      else if (GTK_IS_DROP_DOWN (widget))
-        gtk_drop_down_set_selected (GTK_DROP_DOWN (widget), flag ? 1 : 0);
-      else
-        return FALSE;
-      return TRUE;
-    }
-  return FALSE;
-}
-
-void
-ps_open_dialog_activate_open (PsOpenDialog *self)
-{
-  g_return_if_fail (PS_IS_OPEN_DIALOG (self));
-  gtk_widget_activate_action (GTK_WIDGET (self), "dialog.open", NULL);
-}
-
-const char *
-ps_open_dialog_get_error_text (PsOpenDialog *self)
-{
-  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), NULL);
-
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
-    return NULL;
-  return gtk_label_get_text (self->error_label);
-}
-
-static gboolean
-select_row (PsOpenDialog       *self,
-            PsSourceKind        kind,
-            GtkSingleSelection *selection,
-            const char         *id)
-{
-  guint position;
-
-  ps_open_dialog_set_kind (self, kind);
-  if (find_item (G_LIST_MODEL (selection), id, &position) == NULL)
-    return FALSE;
-  gtk_single_selection_set_selected (selection, position);
-  return TRUE;
-}
-
-gboolean
-ps_open_dialog_select_sysv_shmid (PsOpenDialog *self,
-                                  int           shmid)
-{
-  g_autofree char *id = g_strdup_printf ("%d", shmid);
-
-  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), FALSE);
-  return select_row (self, PS_SOURCE_SYSV, self->sysv_selection, id);
-}
-
-gboolean
-ps_open_dialog_select_posix_name (PsOpenDialog *self,
-                                  const char   *name)
-{
-  g_autofree char *normal = NULL;
-
-  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), FALSE);
-  g_return_val_if_fail (name != NULL, FALSE);
-
-  normal = ps_posix_name_normalize (name, NULL);
-  return normal != NULL && select_row (self, PS_SOURCE_POSIX, self->posix_selection, normal);
-}
-
-char *
-ps_open_dialog_dup_row_text (PsOpenDialog *self,
-                             PsSourceKind  kind,
-                             const char   *id)
-{
-  gboolean sysv = kind == PS_SOURCE_SYSV;
-  const ColumnInfo *columns = sysv ? sysv_columns : posix_columns;
-  guint n_columns = sysv ? G_N_ELEMENTS (sysv_columns) : G_N_ELEMENTS (posix_columns);
-  PsOpenItem *item;
-  GString *text;
-
-  g_return_val_if_fail (PS_IS_OPEN_DIALOG (self), NULL);
-  g_return_val_if_fail (kind == PS_SOURCE_SYSV || kind == PS_SOURCE_POSIX, NULL);
-  g_return_val_if_fail (id != NULL, NULL);
-
-  item = find_item (G_LIST_MODEL (sysv ? self->sysv_store : self->posix_store), id, NULL);
-  if (item == NULL)
-    return NULL;
-  text = g_string_new (NULL);
-  for (guint i = 0; i < n_columns; i++)
-    {
-      g_autofree char *cell = cell_text (item, columns[i].column);
-      g_string_append_printf (text, "%s%s", i > 0 ? " | " : "", cell);
-    }
-  return g_string_free (text, FALSE);
 }
 
 /* ---- lifetime ---- */
@@ -1539,11 +599,8 @@ ps_open_dialog_dispose (GObject *object)
   g_clear_pointer (&self->picked_name, g_free);
   g_clear_pointer (&self->picked_text, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_OPEN_DIALOG);
-  g_clear_object (&self->sysv_selection);
-  g_clear_object (&self->posix_selection);
-  g_clear_object (&self->sysv_store);
-  g_clear_object (&self->posix_store);
-  g_clear_pointer (&self->user_names, g_hash_table_unref);
+  g_clear_object (&self->sysv_table);
+  g_clear_object (&self->posix_table);
   G_OBJECT_CLASS (ps_open_dialog_parent_class)->dispose (object);
 }
 
@@ -1611,13 +668,14 @@ ps_open_dialog_init (PsOpenDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->user_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  self->sysv_store = g_list_store_new (PS_TYPE_OPEN_ITEM);
-  self->posix_store = g_list_store_new (PS_TYPE_OPEN_ITEM);
-  self->sysv_selection = make_table (self->sysv_view, self->sysv_store, sysv_columns, G_N_ELEMENTS (sysv_columns));
-  self->posix_selection = make_table (self->posix_view, self->posix_store, posix_columns, G_N_ELEMENTS (posix_columns));
-  g_signal_connect_object (self->sysv_selection, "notify::selected", G_CALLBACK (on_sysv_selected), self, 0);
-  g_signal_connect_object (self->posix_selection, "notify::selected", G_CALLBACK (on_posix_selected), self, 0);
+  self->sysv_table = ps_segment_table_new (PS_SOURCE_SYSV);
+  self->posix_table = ps_segment_table_new (PS_SOURCE_POSIX);
+  ps_segment_table_attach_view (self->sysv_table, self->sysv_view);
+  ps_segment_table_attach_view (self->posix_table, self->posix_view);
+  g_signal_connect_object (ps_segment_table_get_selection (self->sysv_table), "notify::selected",
+                           G_CALLBACK (on_sysv_selected), self, 0);
+  g_signal_connect_object (ps_segment_table_get_selection (self->posix_table), "notify::selected",
+                           G_CALLBACK (on_posix_selected), self, 0);
 
   if (last_path != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->path_row), last_path);

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "pagescope-resources.h"
-#include "ps-open-dialog.h"
+#include "ps-open-dialog-private.h"
 #include "ps-test-util.h"
 #include "ps-ui-test-util.h"
 

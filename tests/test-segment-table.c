@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The open dialog's segment tables as a model alone, with no dialog, view
+ * or display: real SysV and POSIX segments, listed by a refresh, changed,
+ * removed; a refresh replaces only the rows that changed and keeps the
+ * selection on the same segment. */
+#define G_LOG_DOMAIN "pagescope-test-segment-table"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <unistd.h>
+
+#include "ps-segment-table.h"
+#include "ps-test-util.h"
+
+typedef struct
+{
+  int   shmid[2];   /* -1 once removed */
+  char *posix_name;
+} Segments;
+
+/* The fixture of the test running, for the fatal-signal handler. */
+static Segments *current;
+
+/* shmctl and shm_unlink only: also called from a signal handler. */
+static void
+segments_remove (Segments *s)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (s->shmid); i++)
+    if (s->shmid[i] >= 0)
+      shmctl (s->shmid[i], IPC_RMID, NULL);
+  if (s->posix_name != NULL)
+    shm_unlink (s->posix_name);
+}
+
+/* A failed assertion aborts before the teardown: remove what the test made. */
+static void
+on_fatal_signal (int sig)
+{
+  if (current != NULL)
+    segments_remove (current);
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+static void
+segments_setup (Segments      *s,
+                gconstpointer  data)
+{
+  gsize page = ps_test_page_size ();
+  int fd;
+
+  s->shmid[0] = s->shmid[1] = -1;
+  s->posix_name = NULL;
+  current = s;
+  for (guint i = 0; i < G_N_ELEMENTS (s->shmid); i++)
+    {
+      key_t key = ps_test_sysv_key (0x40 + i);
+
+      s->shmid[i] = shmget (key, 3 * page + 10, IPC_CREAT | IPC_EXCL | 0600);
+      if (s->shmid[i] < 0)
+        g_error ("shmget(0x%08x): %s", (guint32) key, g_strerror (errno));
+    }
+  s->posix_name = ps_test_posix_name ("segment-table");
+  fd = shm_open (s->posix_name, O_RDWR | O_CREAT | O_EXCL, 0640);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 2 * page), ==, 0);
+  close (fd);
+}
+
+static void
+segments_teardown (Segments      *s,
+                   gconstpointer  data)
+{
+  segments_remove (s);
+  current = NULL;
+  g_free (s->posix_name);
+}
+
+static char *
+shmid_id (int shmid)
+{
+  return g_strdup_printf ("%d", shmid);
+}
+
+/* The id of the selected row, or NULL. */
+static const char *
+selected_id (PsSegmentTable *table)
+{
+  PsSegmentRow *row = gtk_single_selection_get_selected_item (ps_segment_table_get_selection (table));
+
+  return row != NULL ? ps_segment_row_get_id (row) : NULL;
+}
+
+static void
+refresh (PsSegmentTable *table)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ps_segment_table_refresh (table, &error));
+  g_assert_no_error (error);
+}
+
+/* A SysV row: found by shmid, its segment as listed, its cells as shown. */
+static void
+test_sysv_rows (Segments      *s,
+                gconstpointer  data)
+{
+  g_autoptr(PsSegmentTable) table = ps_segment_table_new (PS_SOURCE_SYSV);
+  g_autofree char *id = shmid_id (s->shmid[0]);
+  g_autofree char *key_text = g_strdup_printf ("0x%08x |", (guint32) ps_test_sysv_key (0x40));
+  g_autofree char *pid_text = g_strdup_printf ("| %d |", (int) getpid ());
+  g_autofree char *text = NULL;
+  PsSegmentRow *row;
+
+  g_assert_cmpint (ps_segment_table_get_kind (table), ==, PS_SOURCE_SYSV);
+  g_assert_null (ps_segment_table_find (table, id));
+  refresh (table);
+  row = ps_segment_table_find (table, id);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (ps_segment_row_get_id (row), ==, id);
+  g_assert_null (ps_segment_row_get_posix (row));
+  g_assert_cmpint (ps_segment_row_get_sysv (row)->shmid, ==, s->shmid[0]);
+  g_assert_cmpuint (ps_segment_row_get_sysv (row)->size, ==, 3 * ps_test_page_size () + 10);
+
+  text = ps_segment_table_dup_row_text (table, id);
+  g_test_message ("row: %s", text);
+  g_assert_true (g_str_has_prefix (text, key_text));
+  ps_assert_contains (text, "| 600 |");
+  ps_assert_contains (text, pid_text);
+  g_assert_null (ps_segment_table_dup_row_text (table, "2147483647"));
+}
+
+/* Attaching changes a row: only that row is replaced, and the selection
+ * stays on its segment; removing the segment takes the row and the
+ * selection with it. */
+static void
+test_sysv_keeps_selection (Segments      *s,
+                           gconstpointer  data)
+{
+  g_autoptr(PsSegmentTable) table = ps_segment_table_new (PS_SOURCE_SYSV);
+  GtkSingleSelection *selection = ps_segment_table_get_selection (table);
+  g_autofree char *changed = shmid_id (s->shmid[0]);
+  g_autofree char *unchanged = shmid_id (s->shmid[1]);
+  g_autoptr(PsSegmentRow) before = NULL;
+  g_autoptr(PsSegmentRow) other = NULL;
+  void *addr;
+
+  refresh (table);
+  g_assert_null (selected_id (table));
+  g_assert_true (ps_segment_table_select (table, changed));
+  g_assert_cmpstr (selected_id (table), ==, changed);
+  g_assert_false (ps_segment_table_select (table, "2147483647"));
+  g_assert_cmpstr (selected_id (table), ==, changed);
+  before = g_object_ref (ps_segment_table_find (table, changed));
+  other = g_object_ref (ps_segment_table_find (table, unchanged));
+
+  addr = shmat (s->shmid[0], NULL, SHM_RDONLY);
+  g_assert_true (addr != (void *) -1);
+  refresh (table);
+  g_assert_true (ps_segment_table_find (table, changed) != before);
+  g_assert_cmpuint (ps_segment_row_get_sysv (ps_segment_table_find (table, changed))->nattch, ==, 1);
+  g_assert_true (ps_segment_table_find (table, unchanged) == other);
+  g_assert_cmpstr (selected_id (table), ==, changed);
+
+  g_assert_cmpint (shmctl (s->shmid[0], IPC_RMID, NULL), ==, 0);
+  g_assert_cmpint (shmdt (addr), ==, 0);
+  s->shmid[0] = -1;
+  refresh (table);
+  g_assert_null (ps_segment_table_find (table, changed));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_true (ps_segment_table_find (table, unchanged) == other);
+}
+
+/* A POSIX row by its name; a new size replaces it, and the selection stays. */
+static void
+test_posix_rows (Segments      *s,
+                 gconstpointer  data)
+{
+  g_autoptr(PsSegmentTable) table = ps_segment_table_new (PS_SOURCE_POSIX);
+  g_autofree char *text = NULL;
+  PsSegmentRow *row;
+  int fd;
+
+  refresh (table);
+  row = ps_segment_table_find (table, s->posix_name);
+  g_assert_nonnull (row);
+  g_assert_null (ps_segment_row_get_sysv (row));
+  g_assert_cmpstr (ps_segment_row_get_posix (row)->name, ==, s->posix_name);
+  text = ps_segment_table_dup_row_text (table, s->posix_name);
+  g_test_message ("row: %s", text);
+  ps_assert_contains (text, "| 640 |");
+  g_assert_true (ps_segment_table_select (table, s->posix_name));
+
+  fd = shm_open (s->posix_name, O_RDWR, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 5 * ps_test_page_size ()), ==, 0);
+  close (fd);
+  refresh (table);
+  row = ps_segment_table_find (table, s->posix_name);
+  g_assert_cmpuint (ps_segment_row_get_posix (row)->size, ==, 5 * ps_test_page_size ());
+  g_assert_cmpstr (selected_id (table), ==, s->posix_name);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const int fatal[] = { SIGABRT, SIGTRAP, SIGTERM, SIGINT, SIGHUP };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
+    signal (fatal[i], on_fatal_signal);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/segment-table/sysv-rows", Segments, NULL,
+              segments_setup, test_sysv_rows, segments_teardown);
+  g_test_add ("/segment-table/sysv-keeps-selection", Segments, NULL,
+              segments_setup, test_sysv_keeps_selection, segments_teardown);
+  g_test_add ("/segment-table/posix-rows", Segments, NULL,
+              segments_setup, test_posix_rows, segments_teardown);
+  return g_test_run ();
+}
