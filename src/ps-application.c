@@ -728,6 +728,11 @@ static const GActionEntry app_actions[] = {
   { "probe", forward_to_window, "s" },
   { "probe-sweep", forward_to_window, "s" },
   { "cancel-sweep", forward_to_window },
+  { "goto", forward_to_window, "s" },
+  { "find", forward_to_window, "s" },
+  { "mark", forward_to_window, "s" },
+  { "watch", forward_to_window, "s" },
+  { "export", forward_to_window, "s" },
   { "undo", forward_to_window },
   { "pause", forward_to_window },
   { "color-mode", forward_to_window, "s" },
@@ -754,6 +759,13 @@ ps_application_startup (GApplication *app)
     { "win.zoom-fit", { "<Control>0", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
     { "win.toggle-log", { "F9", NULL } },
+    { "win.find-bar", { "<Control>f", NULL } },
+    { "win.find-next", { "F3", "<Control>g", NULL } },
+    { "win.find-previous", { "<Shift>F3", "<Control><Shift>g", NULL } },
+    { "win.goto-dialog", { "<Control>l", NULL } },
+    { "win.toggle-inspector", { "F7", NULL } },
+    { "win.mark::", { "<Control>m", NULL } },
+    { "win.export-dialog", { "<Control><Shift>e", NULL } },
   };
 
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);

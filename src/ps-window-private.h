@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ps-find-bar.h"
 #include "ps-grid-legend.h"
+#include "ps-inspector-pane.h"
+#include "ps-marks-pane.h"
+#include "ps-watches-pane.h"
 #include "ps-session.h"
 #include "ps-status-bar.h"
 #include "ps-window.h"
@@ -41,7 +45,15 @@ struct _PsWindow
   GtkListView          *log_view;
   GtkListBox           *details_list;
   PsStatusBar          *status_bar;
+  GtkLabel             *cursor_label;
   GMenu                *recent_section;
+  PsFindBar            *find_bar;
+  GtkRevealer          *side_revealer;
+  AdwViewStack         *side_stack;
+  PsInspectorPane      *inspector;
+  PsWatchesPane        *watches;
+  PsMarksPane          *marks;
+  GtkNativeDialog      *export_chooser;
 
   /* what the window shows: the session's source, scanner and log */
   PsSession            *session;
@@ -63,6 +75,15 @@ void     ps_window_present_dialog        (PsWindow       *self,
                                           guint64         probe_offset);
 void     ps_window_update_actions        (PsWindow       *self);
 void     ps_window_refresh_recent        (PsWindow       *self);
+/* The find bar, the inspector, watches, marks, go to and export
+ * (ps-window-bytes.c): their actions, and following the session. */
+void     ps_window_class_install_byte_actions (GtkWidgetClass *widget_class);
+void     ps_window_bytes_init            (PsWindow       *self);
+void     ps_window_bytes_dispose         (PsWindow       *self);
+/* Saves the watches and marks of the source shown, for when it opens again;
+ * takes back those saved for it. */
+void     ps_window_save_annotations      (PsWindow       *self);
+void     ps_window_restore_annotations   (PsWindow       *self);
 /* Connects the session's result signals to toasts (ps-window-actions.c). */
 void     ps_window_follow_session        (PsWindow       *self);
 /* A refusal or failure of an action, shown as a toast; the session has

@@ -309,6 +309,7 @@ on_source (PsWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), ps_source_get_display_name (source));
   gtk_stack_set_visible_child_name (self->stack, "main");
   update_details (self);
+  ps_window_restore_annotations (self);
 }
 
 void
@@ -318,6 +319,7 @@ ps_window_set_source (PsWindow *self,
   g_return_if_fail (PS_IS_WINDOW (self));
   g_return_if_fail (PS_IS_SOURCE (source));
 
+  ps_window_save_annotations (self);
   ps_session_set_source (self->session, source);
 }
 
@@ -349,6 +351,7 @@ ps_window_open_spec (PsWindow           *self,
 
   g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
 
+  ps_window_save_annotations (self);
   if (!ps_session_open (self->session, spec, &local_error))
     {
       show_error (self, local_error);
@@ -367,6 +370,7 @@ ps_window_open_demo (PsWindow  *self,
 
   g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
 
+  ps_window_save_annotations (self);
   if (!ps_session_open_demo (self->session, &local_error))
     {
       show_error (self, local_error);
@@ -452,6 +456,7 @@ ps_window_close_request (GtkWindow *window)
       g_settings_set_int (settings, "window-width", width);
       g_settings_set_int (settings, "window-height", height);
     }
+  ps_window_save_annotations (self);
   ps_session_close (self->session);
   return GTK_WINDOW_CLASS (ps_window_parent_class)->close_request (window);
 }
@@ -473,6 +478,7 @@ ps_window_dispose (GObject *object)
         self->dialogs[kind] = NULL;
         gtk_window_destroy (dialog);
       }
+  ps_window_bytes_dispose (self);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -646,6 +652,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, recent_section);
 
   ps_window_class_install_actions (widget_class);
+  ps_window_class_install_byte_actions (widget_class);
 }
 
 static void
@@ -675,6 +682,7 @@ ps_window_init (PsWindow *self)
   g_signal_connect_object (self->session, "notify::can-undo", G_CALLBACK (ps_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::sweeping", G_CALLBACK (ps_window_update_actions), self, G_CONNECT_SWAPPED);
   ps_window_follow_session (self);
+  ps_window_bytes_init (self);
 
   g_signal_connect_object (self->hex, "visible-range-changed", G_CALLBACK (on_visible_range_changed), self, 0);
   g_signal_connect_object (self->grid, "page-activated", G_CALLBACK (on_page_activated), self, 0);
