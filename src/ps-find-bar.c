@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "ps-find-bar.h"
 #include "ps-label.h"
@@ -153,8 +154,8 @@ on_next_done (GObject      *object,
     }
   {
     guint64 at = g_array_index (hits, guint64, 0);
-    g_autofree char *text = g_strdup_printf (self->wrapped ? _("At 0x%" G_GINT64_MODIFIER "x (went round the end)")
-                                                           : _("At 0x%" G_GINT64_MODIFIER "x"), at);
+    g_autofree char *text = g_strdup_printf (self->wrapped ? _("At 0x%" PRIx64 " (went round the end)")
+                                                           : _("At 0x%" PRIx64 ""), at);
 
     show_status (self, text, FALSE);
     g_signal_emit (self, signals[SIGNAL_FOUND], 0, at, (guint64) self->pattern_len);

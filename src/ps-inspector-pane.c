@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "ps-inspector-pane-private.h"
 #include "ps-inspector.h"
@@ -93,7 +94,7 @@ on_edit_clicked (GtkButton       *button,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *entry = gtk_entry_new ();
   GtkWidget *problem = gtk_label_new (NULL);
-  g_autofree char *title = g_strdup_printf (_("New %s value at 0x%" G_GINT64_MODIFIER "x"), row->label, self->shown_at);
+  g_autofree char *title = g_strdup_printf (_("New %s value at 0x%" PRIx64 ""), row->label, self->shown_at);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), row->text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
@@ -254,7 +255,7 @@ update (PsInspectorPane *self)
   g_clear_pointer (&self->rows, g_array_unref);
   self->rows = g_steal_pointer (&rows);
   self->shown_at = at;
-  where = g_strdup_printf (_("At 0x%" G_GINT64_MODIFIER "x"), at);
+  where = g_strdup_printf (_("At 0x%" PRIx64 ""), at);
   gtk_label_set_text (self->where_label, where);
 }
 

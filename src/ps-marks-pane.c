@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "ps-label.h"
 #include "ps-marks-pane.h"
@@ -57,8 +58,8 @@ create_row (gpointer item,
   PsMark *mark = item;
   guint64 offset = ps_mark_get_offset (mark), length = ps_mark_get_length (mark);
   g_autofree char *range = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                         "0x%" G_GINT64_MODIFIER "x, %" G_GUINT64_FORMAT " byte",
-                                                         "0x%" G_GINT64_MODIFIER "x, %" G_GUINT64_FORMAT " bytes", length),
+                                                         "0x%" PRIx64 ", %" PRIu64 " byte",
+                                                         "0x%" PRIx64 ", %" PRIu64 " bytes", length),
                                             offset, length);
   g_autofree char *remove_label = g_strdup_printf (_("Remove the mark %s"), ps_mark_get_name (mark));
   GtkWidget *row = gtk_list_box_row_new ();

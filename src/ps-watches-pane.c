@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "ps-label.h"
@@ -97,8 +98,8 @@ update_row (GtkWidget *row,
   GtkWidget *spark = g_object_get_data (G_OBJECT (row), "spark");
   const char *previous = ps_watch_get_previous (watch);
   guint64 changes = ps_watch_get_changes (watch);
-  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " change",
-                                                         "%" G_GUINT64_FORMAT " changes", changes), changes);
+  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " change",
+                                                         "%" PRIu64 " changes", changes), changes);
   g_autofree char *text = NULL;
 
   gtk_label_set_text (GTK_LABEL (value), ps_watch_get_value (watch) ? ps_watch_get_value (watch) : "?");

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
@@ -81,7 +82,7 @@ ps_export_range (PsSource       *source,
   if (offset >= g.length || length == 0 || length > g.length - offset)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("export: %" G_GUINT64_FORMAT " bytes at %" G_GUINT64_FORMAT " do not lie inside the mapping"),
+                   _("export: %" PRIu64 " bytes at %" PRIu64 " do not lie inside the mapping"),
                    length, offset);
       return FALSE;
     }
