@@ -9,6 +9,9 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#ifdef __x86_64__
+#include <immintrin.h>
+#endif
 
 #include "ps-bytes.h"
 #include "ps-find.h"
@@ -134,6 +137,73 @@ ps_find_pattern_parse (const char  *text,
 
 /* ---- matching ------------------------------------------------------------------ */
 
+#ifdef __x86_64__
+/* The same 32 positions at a time, where the CPU has AVX2 (chosen at run
+ * time: the binary stays x86-64 baseline). */
+__attribute__ ((target ("avx2")))
+static const guint8 *
+find_avx2 (const guint8 *hay,
+           gsize         hay_len,
+           const guint8 *needle,
+           gsize         len)
+{
+  const __m256i first = _mm256_set1_epi8 ((char) needle[0]);
+  const __m256i last = _mm256_set1_epi8 ((char) needle[len - 1]);
+  gsize i = 0;
+
+  for (; i + len - 1 + 32 <= hay_len; i += 32)
+    {
+      __m256i a = _mm256_loadu_si256 ((const __m256i *) (hay + i));
+      __m256i b = _mm256_loadu_si256 ((const __m256i *) (hay + i + len - 1));
+      guint mask = (guint) _mm256_movemask_epi8 (_mm256_and_si256 (_mm256_cmpeq_epi8 (a, first),
+                                                                    _mm256_cmpeq_epi8 (b, last)));
+
+      while (mask != 0)
+        {
+          guint bit = (guint) __builtin_ctz (mask);
+
+          if (memcmp (hay + i + bit + 1, needle + 1, len - 2) == 0)
+            return hay + i + bit;
+          mask &= mask - 1;
+        }
+    }
+  return i < hay_len ? memmem (hay + i, hay_len - i, needle, len) : NULL;
+}
+
+/* The first and the last byte of the needle, 16 positions at a time (the
+ * "generic SIMD" substring search): only where both match is the rest
+ * compared. memmem's two-way search runs at about a third of read speed
+ * here; this at about read speed. */
+static const guint8 *
+find_sse2 (const guint8 *hay,
+           gsize         hay_len,
+           const guint8 *needle,
+           gsize         len)
+{
+  const __m128i first = _mm_set1_epi8 ((char) needle[0]);
+  const __m128i last = _mm_set1_epi8 ((char) needle[len - 1]);
+  gsize i = 0;
+
+  for (; i + len - 1 + 16 <= hay_len; i += 16)
+    {
+      __m128i a = _mm_loadu_si128 ((const __m128i *) (hay + i));
+      __m128i b = _mm_loadu_si128 ((const __m128i *) (hay + i + len - 1));
+      guint mask = (guint) _mm_movemask_epi8 (_mm_and_si128 (_mm_cmpeq_epi8 (a, first), _mm_cmpeq_epi8 (b, last)));
+
+      while (mask != 0)
+        {
+          guint bit = (guint) __builtin_ctz (mask);
+
+          if (memcmp (hay + i + bit + 1, needle + 1, len - 2) == 0)
+            return hay + i + bit;
+          mask &= mask - 1;
+        }
+    }
+  /* the tail, fewer than 16 positions */
+  return i < hay_len ? memmem (hay + i, hay_len - i, needle, len) : NULL;
+}
+#endif
+
 static const guint8 *
 find_bytes (const guint8 *hay,
             gsize         hay_len,
@@ -141,6 +211,11 @@ find_bytes (const guint8 *hay,
             gsize         len,
             gboolean      ignore_case)
 {
+#ifdef __x86_64__
+  if (!ignore_case && len >= 2)
+    return __builtin_cpu_supports ("avx2") ? find_avx2 (hay, hay_len, needle, len)
+                                           : find_sse2 (hay, hay_len, needle, len);
+#endif
   if (!ignore_case)
     return memmem (hay, hay_len, needle, len);
   if (hay_len < len)
