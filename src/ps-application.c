@@ -11,6 +11,7 @@
 #include "ps-application.h"
 #include "ps-budget.h"
 #include "ps-headless.h"
+#include "ps-lesson.h"
 #include "ps-parse.h"
 #include "ps-renderer.h"
 #include "ps-segments.h"
@@ -53,6 +54,8 @@ static const GOptionEntry option_entries[] = {
   { "interval", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --watch: the time between two scans (10ms to 10s)"), N_("T") },
   { "count", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --watch: stop after this many changes"), N_("N") },
   { "duration", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --watch: stop after this long (500ms, 10s, 2m)"), N_("T") },
+  { "lesson", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Open a guided lesson (list: the lessons); with --check, run it without a window"), N_("NAME") },
+  { "check", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --lesson: run every step and print what each check found"), NULL },
   { "log", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print every system call the app makes to stdout"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
@@ -402,6 +405,19 @@ ps_application_handle_local_options (GApplication *app,
     }
   if (g_variant_dict_contains (options, "watch") || g_variant_dict_contains (options, "find"))
     return run_headless (options);
+  if (g_variant_dict_contains (options, "check") && !g_variant_dict_contains (options, "lesson"))
+    {
+      refuse_usage (_("--check goes with --lesson"));
+      return 2;
+    }
+  if (g_variant_dict_contains (options, "lesson"))
+    {
+      const char *name;
+
+      lookup_string (options, "lesson", &name);
+      if (g_variant_dict_contains (options, "check") || g_str_equal (name, "list"))
+        return ps_lesson_check_main (name, g_variant_dict_contains (options, "log"), stdout);
+    }
   if (!check_headless_options (options, FALSE, FALSE))
     return 2;
   for (guint i = 0; i < G_N_ELEMENTS (list_only); i++)
