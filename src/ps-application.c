@@ -11,7 +11,7 @@
 #include "ps-application.h"
 #include "ps-budget.h"
 #include "ps-headless.h"
-#include "ps-lesson.h"
+#include "ps-lesson-window.h"
 #include "ps-parse.h"
 #include "ps-renderer.h"
 #include "ps-segments.h"
@@ -414,9 +414,18 @@ ps_application_handle_local_options (GApplication *app,
     {
       const char *name;
 
+      g_autoptr(PsLesson) lesson = NULL;
+
       lookup_string (options, "lesson", &name);
       if (g_variant_dict_contains (options, "check") || g_str_equal (name, "list"))
         return ps_lesson_check_main (name, g_variant_dict_contains (options, "log"), stdout);
+      /* a lesson that does not exist is refused before any window */
+      lesson = ps_lesson_new (name, &error);
+      if (lesson == NULL)
+        {
+          g_printerr ("pagescope: %s\n", error->message);
+          return 2;
+        }
     }
   if (!check_headless_options (options, FALSE, FALSE))
     return 2;
@@ -573,6 +582,18 @@ ps_application_command_line (GApplication            *app,
       g_application_command_line_printerr (cmdline, "pagescope: %s\n", error->message);
       return 2;
     }
+  if (g_variant_dict_contains (options, "lesson"))
+    {
+      const char *lesson;
+
+      GtkWindow *window;
+
+      g_variant_dict_lookup (options, "lesson", "&s", &lesson);
+      window = ps_lesson_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)), lesson);
+      gtk_window_set_application (window, GTK_APPLICATION (self));
+      gtk_window_present (window);
+      return 0;
+    }
 
   /* a window for each source; one for the demo, or an empty one */
   if (sources->len == 0)
@@ -691,6 +712,18 @@ action_about (GSimpleAction *action,
 }
 
 static void
+action_lessons (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  GtkWindow *lessons = ps_lesson_window_new (parent, NULL);
+
+  gtk_window_set_application (lessons, GTK_APPLICATION (user_data));
+  gtk_window_present (lessons);
+}
+
+static void
 action_quit (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -736,6 +769,7 @@ static const GActionEntry app_actions[] = {
   { "new-window", action_new_window },
   { "open", action_open, "s" },
   { "about", action_about },
+  { "lessons", action_lessons },
   { "quit", action_quit },
   { "write-bytes", forward_to_window, "s" },
   { "msync", forward_to_window, "s" },
