@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <linux/magic.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -34,14 +35,17 @@ typedef enum
   CLEAN_NONE,
   CLEAN_PATH,    /* unlink, or rmdir a directory */
   CLEAN_SYSV,
-  CLEAN_CHILD,
+  CLEAN_CHILD,       /* forked here: killed and reaped */
+  CLEAN_SUBPROCESS,  /* a GSubprocess: killed, GLib reaps it */
 } CleanKind;
 
 typedef struct
 {
   volatile sig_atomic_t kind;
   char                 *path;    /* CLEAN_PATH: a file, or /dev/shm/NAME */
-  int                   id;      /* CLEAN_SYSV: shmid; CLEAN_CHILD: pid */
+  int                   id;      /* CLEAN_SYSV: shmid; CLEAN_CHILD, CLEAN_SUBPROCESS: pid */
+  pid_t                 creator; /* CLEAN_SYSV: its shm_cpid, or 0 if IPC_STAT was refused */
+  GSubprocess          *process; /* CLEAN_SUBPROCESS, a reference */
 } Cleanup;
 
 #define MAX_CLEANUPS 512
@@ -49,9 +53,23 @@ typedef struct
 static Cleanup cleanups[MAX_CLEANUPS];
 static pid_t   owner_pid;
 
+/* Whether pid is a child of ours that has not exited; never reaps it. A
+ * child the test reaped itself may be another process's pid by now: it is
+ * no child of ours, and waitid says so. */
+static gboolean
+child_running (pid_t pid)
+{
+  siginfo_t info = { 0 };
+
+  return waitid (P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0;
+}
+
+/* Async-signal-safe: what the abort handler runs too. */
 static void
 clean_now (Cleanup *c)
 {
+  struct shmid_ds ds;
+
   switch (c->kind)
     {
     case CLEAN_PATH:
@@ -59,13 +77,21 @@ clean_now (Cleanup *c)
         rmdir (c->path);
       break;
     case CLEAN_SYSV:
-      shmctl (c->id, IPC_RMID, NULL);
+      /* only while it is still the segment queued: a shmid the test removed
+       * itself may name another process's segment by now */
+      if (c->creator == 0 || (shmctl (c->id, IPC_STAT, &ds) == 0 && ds.shm_cpid == c->creator))
+        shmctl (c->id, IPC_RMID, NULL);
       break;
     case CLEAN_CHILD:
-      /* only a child of ours still running: one the test reaped itself
-       * may be another process's pid by now, and waitpid says so */
-      if (waitpid (c->id, NULL, WNOHANG) == 0 && kill (c->id, SIGKILL) == 0)
+      if (child_running (c->id))
+        kill (c->id, SIGKILL);
+      /* killed now or exited before: reaped, no zombie stays */
+      if (waitpid (c->id, NULL, WNOHANG) == 0)
         waitpid (c->id, NULL, 0);
+      break;
+    case CLEAN_SUBPROCESS:
+      if (child_running (c->id))
+        kill (c->id, SIGKILL);
       break;
     default:
       break;
@@ -89,6 +115,8 @@ void
 ps_test_init (int    *argc,
               char ***argv)
 {
+  /* an assertion (abort), G_BREAKPOINT, meson's timeout, ^C, a closed terminal */
+  const int fatal[] = { SIGABRT, SIGTRAP, SIGTERM, SIGINT, SIGHUP };
   struct sigaction action = { 0 };
 
   g_test_init (argc, argv, NULL);
@@ -96,7 +124,8 @@ ps_test_init (int    *argc,
   action.sa_handler = on_fatal_signal;
   sigemptyset (&action.sa_mask);
   action.sa_flags = SA_RESETHAND;
-  sigaction (SIGABRT, &action, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
+    sigaction (fatal[i], &action, NULL);
 }
 
 static void
@@ -104,10 +133,16 @@ run_cleanup (gpointer data)
 {
   Cleanup *c = data;
 
-  /* not in a g_test_trap_subprocess child: the parent still needs it */
-  if (getpid () == owner_pid || owner_pid == 0)
+  if (c->kind == CLEAN_SUBPROCESS)
+    {
+      /* GLib's child watch reaps it: wait for that, never waitpid here */
+      g_subprocess_force_exit (c->process);
+      g_subprocess_wait (c->process, NULL, NULL);
+      c->kind = CLEAN_NONE;
+    }
+  else
     clean_now (c);
-  c->kind = CLEAN_NONE;
+  g_clear_object (&c->process);
 }
 
 static Cleanup *
@@ -122,6 +157,7 @@ queue_cleanup (CleanKind   kind,
       if (c->kind != CLEAN_NONE)
         continue;
       g_free (c->path);
+      g_clear_object (&c->process);
       c->path = g_strdup (path);
       c->id = id;
       c->kind = kind;
@@ -152,13 +188,28 @@ ps_test_queue_shm_unlink (const char *name)
 void
 ps_test_queue_rmid (int shmid)
 {
-  queue_cleanup (CLEAN_SYSV, NULL, shmid);
+  struct shmid_ds ds;
+  Cleanup *c = queue_cleanup (CLEAN_SYSV, NULL, shmid);
+
+  c->creator = shmctl (shmid, IPC_STAT, &ds) == 0 ? ds.shm_cpid : 0;
 }
 
 void
 ps_test_queue_kill (pid_t pid)
 {
   queue_cleanup (CLEAN_CHILD, NULL, pid);
+}
+
+void
+ps_test_queue_subprocess (GSubprocess *process)
+{
+  const char *id = g_subprocess_get_identifier (process);
+  Cleanup *c;
+
+  if (id == NULL)
+    return;   /* it has exited already */
+  c = queue_cleanup (CLEAN_SUBPROCESS, NULL, atoi (id));
+  c->process = g_object_ref (process);
 }
 
 /* The child was reaped: its pid may be reused, so never kill it later. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -12,8 +12,9 @@ G_BEGIN_DECLS
 
 /* g_test_init, and a last resort for what the test made: a failed assertion
  * aborts the program, and neither a fixture's teardown nor
- * g_test_queue_destroy runs then; this removes every file, segment and
- * child queued below before the abort goes on. */
+ * g_test_queue_destroy runs then; nor on meson's timeout (SIGTERM). A
+ * handler of those signals removes every file, segment and child queued
+ * below, then lets the signal end the program. */
 void      ps_test_init         (int       *argc,
                                 char    ***argv);
 
@@ -25,8 +26,10 @@ void      ps_test_init         (int       *argc,
 void      ps_test_queue_unlink     (const char *path);
 void      ps_test_queue_shm_unlink (const char *name);
 void      ps_test_queue_rmid       (int         shmid);
-/* SIGKILL and reap, unless the test reaped it already. */
+/* A child forked here: SIGKILL and reap, unless the test reaped it already. */
 void      ps_test_queue_kill       (pid_t       pid);
+/* SIGKILL, unless it has exited; GLib reaps it. */
+void      ps_test_queue_subprocess (GSubprocess *process);
 
 /* ---- objects -------------------------------------------------------------- */
 
