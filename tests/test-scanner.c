@@ -559,13 +559,11 @@ test_slices_ask_before_reading (void)
   const guint64 size = 64 * 1024 * 1024;
   g_autoptr(PsSource) source = NULL;
   g_autoptr(PsScanner) scanner = NULL;
-  g_autoptr(GError) error = NULL;
   FrameWatch watch = { NULL, 0, 0, 0, FALSE, g_thread_self () };
   guint8 *data;
   PsFrame *frame;
 
-  source = ps_source_create_posix (name, size, 0600, NULL, &error);
-  g_assert_no_error (error);
+  source = ps_test_create_posix (name, size, 0600, NULL);
   data = ps_source_get_data (source);
   for (guint64 off = 0; off < size; off += PAGE)
     data[off] = 1;
@@ -592,7 +590,6 @@ test_slices_ask_before_reading (void)
   g_assert_cmpuint (ps_test_allocated (ps_source_get_fd (source)), ==, 0);
   frame = ps_scanner_get_frame (scanner);
   g_assert_cmpuint (frame->n_absent, ==, size / PAGE);
-  ps_source_remove (source, NULL);
 }
 
 /* ---- a stop request ends a pass at its next step, whatever the size ---- */
