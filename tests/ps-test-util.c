@@ -128,12 +128,34 @@ ps_test_init (int    *argc,
     sigaction (fatal[i], &action, NULL);
 }
 
+/* Children the queue reaped, and how they ended: GLib runs the queue before
+ * a fixture's teardown, which may reap the child itself (ps_test_reap). */
+static GHashTable *reaped_by_queue;
+
+static void
+reap_queued_child (Cleanup *c)
+{
+  int status;
+
+  if (child_running (c->id))
+    kill (c->id, SIGKILL);
+  if (waitpid (c->id, &status, 0) == c->id)
+    {
+      if (reaped_by_queue == NULL)
+        reaped_by_queue = g_hash_table_new (NULL, NULL);
+      g_hash_table_insert (reaped_by_queue, GINT_TO_POINTER (c->id), GINT_TO_POINTER (status));
+    }
+  c->kind = CLEAN_NONE;
+}
+
 static void
 run_cleanup (gpointer data)
 {
   Cleanup *c = data;
 
-  if (c->kind == CLEAN_SUBPROCESS)
+  if (c->kind == CLEAN_CHILD)
+    reap_queued_child (c);
+  else if (c->kind == CLEAN_SUBPROCESS)
     {
       /* GLib's child watch reaps it: wait for that, never waitpid here */
       g_subprocess_force_exit (c->process);
@@ -596,6 +618,7 @@ ps_test_reap (pid_t pid,
               guint timeout_ms)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gpointer queued;
   int status = 0;
 
   for (;;)
@@ -607,6 +630,9 @@ ps_test_reap (pid_t pid,
           forget_child (pid);
           return status;
         }
+      if (r < 0 && errno == ECHILD && reaped_by_queue != NULL &&
+          g_hash_table_steal_extended (reaped_by_queue, GINT_TO_POINTER (pid), NULL, &queued))
+        return GPOINTER_TO_INT (queued);
       if (r < 0 && errno != EINTR)
         g_error ("waitpid(%d): %s", (int) pid, g_strerror (errno));
       if (g_get_monotonic_time () > deadline)

@@ -150,7 +150,9 @@ gboolean  ps_test_wait_until   (gboolean  (*func) (gpointer data),
                                 guint       timeout_ms);
 
 /* Forks; the child runs func(data) and _exits with its return value. The
- * child is killed and reaped when the test ends, unless reaped before. */
+ * child is killed and reaped when the test ends, unless reaped before; GLib
+ * ends a test before its fixture's teardown, whose ps_test_reap then still
+ * gets the wait status. */
 pid_t     ps_test_fork         (int       (*func) (gpointer data),
                                 gpointer    data);
 /* waitpid with a deadline; kills the child if it overruns. Returns the wait status. */
