@@ -603,13 +603,6 @@ test_annotations_round_trip (Fixture       *f,
 }
 
 static void
-unlink_path (gpointer path)
-{
-  g_unlink (path);
-  g_free (path);
-}
-
-static void
 on_export (GObject      *object,
            GAsyncResult *result,
            gpointer      data)
@@ -638,6 +631,7 @@ test_export_sparse (Fixture       *f,
 
   shm = shm_open (name, O_RDWR | O_CREAT | O_EXCL, 0600);
   g_assert_cmpint (shm, >=, 0);
+  ps_test_queue_shm_unlink (name);
   g_assert_cmpint (ftruncate (shm, 1024 * f->page), ==, 0);
   g_assert_cmpint (pwrite (shm, "first", 5, 3 * f->page + 1), ==, 5);
   g_assert_cmpint (pwrite (shm, "last", 4, 1024 * f->page - 4), ==, 4);
@@ -645,7 +639,7 @@ test_export_sparse (Fixture       *f,
   fd = g_mkstemp (out);
   g_assert_cmpint (fd, >=, 0);
   close (fd);
-  g_test_queue_destroy (unlink_path, g_strdup (out));
+  ps_test_queue_unlink (out);
 
   g_assert_true (ps_session_open (f->session, &spec, &error));
   ps_session_export_async (f->session, &whole, out, NULL, on_export, &w);
@@ -668,7 +662,6 @@ test_export_sparse (Fixture       *f,
   g_assert_cmpint (lseek (fd, 4 * f->page, SEEK_DATA), ==, (off_t) (1023 * f->page));
   g_assert_cmpuint (ps_test_allocated (shm), ==, allocated);
   close (fd);
-  shm_unlink (name);
   close (shm);
 }
 
