@@ -24,8 +24,10 @@ def posix():
 
 
 def temps():
-    tmp = tempfile.gettempdir()
-    return {p: '' for pat in ('pagescope-test-*', 'pagescope-demo-*') for p in glob.glob(os.path.join(tmp, pat))}
+    # /var/tmp: where ps_test_disk_file goes when the temporary directory is tmpfs
+    dirs = {tempfile.gettempdir(), '/var/tmp'}
+    return {p: '' for tmp in dirs for pat in ('pagescope-test-*', 'pagescope-demo-*')
+            for p in glob.glob(os.path.join(tmp, pat))}
 
 
 def processes():

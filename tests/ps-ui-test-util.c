@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pagescope-ui-test-util"
+
 #include "config.h"
 
 #include <adwaita.h>
@@ -10,7 +12,7 @@ void
 ps_ui_test_init (int    *argc,
                  char ***argv)
 {
-  g_test_init (argc, argv, NULL);
+  ps_test_init (argc, argv);
   if (!gtk_init_check ())
     g_error ("no display: run the UI tests under xvfb-run (build-aux/test does)");
   adw_init ();
@@ -83,51 +85,6 @@ ps_ui_test_wait_drawn (GtkWidget *widget)
   g_assert_true (ps_test_wait_until (is_drawn, widget, 10000));
   /* a whole frame, so layout and snapshot happened */
   ps_ui_test_wait_frame (widget);
-}
-
-static gboolean
-time_passed (gpointer data)
-{
-  return g_get_monotonic_time () > *(gint64 *) data;
-}
-
-gboolean
-ps_ui_test_screenshot (GtkWidget  *widget,
-                       const char *name)
-{
-  const char *dir = g_getenv ("PAGESCOPE_SCREENSHOTS");
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer;
-  gint64 until;
-  int width, height;
-
-  if (dir == NULL)
-    return FALSE;
-  ps_ui_test_wait_drawn (widget);
-  /* entry rows' titles and view switchers animate for a moment */
-  until = g_get_monotonic_time () + 600 * 1000;
-  ps_test_wait_until (time_passed, &until, 1000);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  snapshot = gtk_snapshot_new ();
-  paintable = gtk_widget_paintable_new (widget);
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.98, 0.98, 0.98, 1 },
-                             &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-  return TRUE;
 }
 
 typedef struct
@@ -228,4 +185,79 @@ ps_ui_test_tab_chain (GtkWindow *window)
         g_ptr_array_add (chain, focus);
     }
   return chain;
+}
+
+/* ---- windows ---- */
+
+static void
+destroy_if_alive (gpointer data)
+{
+  GWeakRef *ref = data;
+  g_autoptr(GtkWindow) window = g_weak_ref_get (ref);
+
+  if (window != NULL)
+    gtk_window_destroy (window);
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+void
+ps_ui_test_queue_destroy (GtkWindow *window)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, window);
+  g_test_queue_destroy (destroy_if_alive, ref);
+}
+
+PsWindow *
+ps_ui_test_window_new (PsApplication *app)
+{
+  PsWindow *window = ps_window_new (app);
+
+  ps_ui_test_queue_destroy (GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  ps_ui_test_wait_drawn (GTK_WIDGET (window));
+  return window;
+}
+
+PsWindow *
+ps_ui_test_window_open (PsApplication      *app,
+                        const PsSourceSpec *spec)
+{
+  PsWindow *window = ps_ui_test_window_new (app);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ps_window_open_spec (window, spec, &error));
+  g_assert_no_error (error);
+  return window;
+}
+
+PsWindow *
+ps_ui_test_window_on_file (PsApplication *app,
+                           const char    *path,
+                           PsMapFlags     flags,
+                           guint64        length)
+{
+  PsSourceSpec spec = { .kind = PS_SOURCE_FILE, .path = (char *) path, .flags = flags, .length = length };
+
+  return ps_ui_test_window_open (app, &spec);
+}
+
+GtkWindow *
+ps_ui_test_find_toplevel (const char *type_name,
+                          GtkWindow  *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (toplevel), type_name) &&
+          (parent == NULL || gtk_window_get_transient_for (toplevel) == parent))
+        return toplevel;
+    }
+  return NULL;
 }

@@ -3,9 +3,13 @@
 
 #include <gtk/gtk.h>
 
+#include "ps-application.h"
+#include "ps-window.h"
+
 G_BEGIN_DECLS
 
-/* gtk_init, adw_init and the app's resources; fails the test without a display. */
+/* ps_test_init, gtk_init, adw_init and the app's resources; fails the test
+ * without a display. */
 void        ps_ui_test_init          (int    *argc,
                                       char ***argv);
 /* Renders what the widget shows now (its own snapshot, at its allocation)
@@ -31,10 +35,23 @@ void        ps_ui_test_wait_drawn    (GtkWidget  *widget);
 void        ps_ui_test_wait_frame    (GtkWidget  *widget);
 /* The widgets Tab visits, in order; fails where Tab gets stuck. */
 GPtrArray  *ps_ui_test_tab_chain     (GtkWindow  *window);
-/* With $PAGESCOPE_SCREENSHOTS=DIR, saves what the widget shows, over an
- * opaque background once its animations have run, as DIR/NAME.png, to look
- * at the layout (no test checks it). Returns FALSE without the variable. */
-gboolean    ps_ui_test_screenshot    (GtkWidget  *widget,
-                                      const char *name);
+
+/* ---- windows that go when the test ends, however it ends ---- */
+
+/* Destroys the window when the test ends, unless it is gone by then. */
+void        ps_ui_test_queue_destroy (GtkWindow  *window);
+/* A window of the app at 1000×700, presented and drawn, nothing open. */
+PsWindow   *ps_ui_test_window_new    (PsApplication      *app);
+/* The same, on spec, which must open. */
+PsWindow   *ps_ui_test_window_open   (PsApplication      *app,
+                                      const PsSourceSpec *spec);
+/* The same, on a file mapped with flags, length bytes long (0: the file's size). */
+PsWindow   *ps_ui_test_window_on_file (PsApplication     *app,
+                                       const char        *path,
+                                       PsMapFlags         flags,
+                                       guint64            length);
+/* The toplevel of type type_name transient for parent (NULL: any), or NULL. */
+GtkWindow  *ps_ui_test_find_toplevel (const char *type_name,
+                                      GtkWindow  *parent);
 
 G_END_DECLS

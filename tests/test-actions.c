@@ -2,8 +2,9 @@
 /* The application's actions, driven as a script would drive them: the real
  * pagescope binary runs as a separate process, `gapplication action APP_ID
  * NAME 'ARG'` sends it the actions over D-Bus, and this process checks their
- * effects from outside: the file (pread, O_DIRECT, its own mapping), /proc,
- * and the event log the app echoes on its stdout (--log).
+ * effects from outside: the file (pread, its own mapping, and the disk once
+ * the page cache is dropped), /proc (the app's smaps, its children), and the
+ * event log the app echoes on its stdout (--log).
  *
  * The app and every gapplication call use a private D-Bus daemon started
  * here, so these tests never meet another test's instance of the same app id
@@ -31,7 +32,7 @@
 
 #include "ps-test-util.h"
 
-#define PAGE 4096
+static gsize PAGE;
 #define DEADLINE_MS 10000
 
 /* A log line as --log prints it: "12:34:56.789 TEXT". */
@@ -388,6 +389,8 @@ app_start (const char * const *args)
   g_spawn_async_with_pipes (NULL, (char **) argv->pdata, child_env, G_SPAWN_DO_NOT_REAP_CHILD,
                             die_with_test, NULL, &app->pid, NULL, &app->out_fd, &app->err_fd, &error);
   g_assert_no_error (error);
+  /* killed if the test ends with it still running, however it ends */
+  ps_test_queue_kill (app->pid);
   g_unix_set_fd_nonblocking (app->out_fd, TRUE, NULL);
   g_unix_set_fd_nonblocking (app->err_fd, TRUE, NULL);
 
@@ -519,80 +522,104 @@ assert_file_filled (const char *path,
   assert_file_bytes (path, 0, expected, size);
 }
 
-/* What the disk holds, not the page cache: O_DIRECT. FALSE where the file
- * system does not take O_DIRECT. */
-static gboolean
-disk_read (const char *path,
-           guint8     *page)
-{
-  void *buf = NULL;
-  int fd = open (path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-  gboolean ok;
-
-  if (fd < 0)
-    return FALSE;
-  g_assert_cmpint (posix_memalign (&buf, PAGE, PAGE), ==, 0);
-  ok = pread (fd, buf, PAGE, 0) == PAGE;
-  if (ok)
-    memcpy (page, buf, PAGE);
-  free (buf);
-  close (fd);
-  return ok;
-}
-
 /* ---- write-bytes, undo and msync on a shared writable mapping ---------------- */
 
+/* The app's own report of an msync, "smaps: Shared_Dirty 0 KiB → 0 KiB,
+ * Private_Dirty 16 KiB → 0 KiB": its dirty bytes in the mapping before and
+ * after. */
+static void
+expect_dirty (App    *app,
+              guint  *from,
+              gint64 *before,
+              gint64 *after)
+{
+  g_auto(GStrv) kib = app_wait_line (app, from, "smaps: Shared_Dirty ([0-9]+) KiB → ([0-9]+) KiB, "
+                                                "Private_Dirty ([0-9]+) KiB → ([0-9]+) KiB");
+
+  *before = (g_ascii_strtoll (kib[0], NULL, 10) + g_ascii_strtoll (kib[2], NULL, 10)) * 1024;
+  *after = (g_ascii_strtoll (kib[1], NULL, 10) + g_ascii_strtoll (kib[3], NULL, 10)) * 1024;
+}
+
+/* The app's dirty bytes in its mapping, read from its smaps by this process. */
+static gint64
+app_dirty (App *app)
+{
+  gint64 shared, private;
+
+  g_assert_true (ps_test_smaps_dirty (app->pid, g_ascii_strtoull (app->map_addr, NULL, 16), &shared, &private));
+  return shared + private;
+}
+
+/* msync writes the app's dirty pages back, which is what it changes: the
+ * app's smaps count them before and none after (in its log, and read here
+ * from /proc/PID/smaps), and once the app is gone and the page cache
+ * dropped the disk has the bytes. A read of the file proves nothing about
+ * msync: it sees the page cache, written back or not. */
 static void
 test_write_msync (void)
 {
-  g_autofree char *path = ps_test_make_file ("act-write", 4 * PAGE, 'a');
+  g_autofree char *path = ps_test_disk_file ("act-write", 4 * PAGE, 'a');
   const char *args[] = { "--writable", "--log", path, NULL };
   g_autofree char *msync_re = NULL;
+  g_autofree char *page_msync_re = NULL;
+  g_autoptr(GBytes) disk = NULL;
   g_auto(GStrv) synced = NULL;
-  guint8 disk[PAGE];
+  gint64 before, after;
   guint from = 0;
   App *app;
 
+  if (path == NULL)
+    {
+      g_test_skip ("no temporary directory on a disk file system: msync writes nothing back on tmpfs");
+      return;
+    }
   app = app_start (args);
   gapp_action ("write-bytes", "0x10 de ad be ef");
   expect_line (app, &from, "memcpy\\(0x[0-9a-f]+ \\+ 0x10, 4 bytes\\) = ok");
+  g_assert_cmpint (app_dirty (app), >=, PAGE);
   gapp_action ("msync", "sync");
   /* msync(ADDR, LENGTH, FLAGS) = 0 (T ms): the whole mapping, from its start */
-  msync_re = g_strdup_printf ("msync\\(%s, 16384, MS_SYNC\\) = 0 \\(([0-9]+\\.[0-9]) ms\\)", app->map_addr);
+  msync_re = g_strdup_printf ("msync\\(%s, %zu, MS_SYNC\\) = 0 \\(([0-9]+\\.[0-9]) ms\\)", app->map_addr, 4 * PAGE);
   synced = app_wait_line (app, &from, msync_re);
   g_assert_cmpfloat (g_ascii_strtod (synced[0], NULL), >=, 0);
-  expect_line (app, &from, "smaps: Shared_Dirty [0-9]+ KiB → [0-9]+ KiB, Private_Dirty [0-9]+ KiB → [0-9]+ KiB");
+  expect_dirty (app, &from, &before, &after);
+  g_assert_cmpint (before, >=, PAGE);
+  g_assert_cmpint (after, ==, 0);
+  g_assert_cmpint (app_dirty (app), ==, 0);
 
-  /* another process reads it, and msync put it on the disk */
+  /* another process reads it (from the page cache) */
   assert_file_bytes (path, 0x10, "\xde\xad\xbe\xef", 4);
   assert_file_bytes (path, 0x0c, "aaaa", 4);
   assert_file_bytes (path, 0x14, "aaaa", 4);
-  if (disk_read (path, disk))
-    g_assert_cmpmem (disk + 0x10, 4, "\xde\xad\xbe\xef", 4);
-  else
-    g_test_message ("no O_DIRECT here: the disk itself was not checked");
 
   /* the string form */
   gapp_action ("write-bytes", "0 \"HELLO\"");
   expect_line (app, &from, "memcpy\\(0x[0-9a-f]+ \\+ 0x0, 5 bytes\\) = ok");
+  g_assert_cmpint (app_dirty (app), >=, PAGE);
   gapp_action ("msync", "sync");
   g_clear_pointer (&synced, g_strfreev);
   synced = app_wait_line (app, &from, msync_re);
+  expect_dirty (app, &from, &before, &after);
+  g_assert_cmpint (before, >=, PAGE);
+  g_assert_cmpint (after, ==, 0);
   assert_file_bytes (path, 0, "HELLOaaaaaaaaaaa\xde\xad\xbe\xef", 20);
-  if (disk_read (path, disk))
-    g_assert_cmpmem (disk, 5, "HELLO", 5);
 
-  /* undo puts back what the last write replaced, through the same path */
+  /* undo puts back what the last write replaced, through the same path; a
+   * range is rounded out to its page */
   gapp_action ("undo", NULL);
   expect_line (app, &from, "memcpy\\(0x[0-9a-f]+ \\+ 0x0, 5 bytes\\) = ok");
   gapp_action ("msync", "async,invalidate offset=0 length=100");
   g_clear_pointer (&synced, g_strfreev);
-  synced = app_wait_line (app, &from, "msync\\(0x[0-9a-f]+, 4096, MS_ASYNC\\|MS_INVALIDATE\\) = 0 \\([0-9]+\\.[0-9] ms\\)");
+  page_msync_re = g_strdup_printf ("msync\\(0x[0-9a-f]+, %zu, MS_ASYNC\\|MS_INVALIDATE\\) = 0 \\([0-9]+\\.[0-9] ms\\)", PAGE);
+  synced = app_wait_line (app, &from, page_msync_re);
   assert_file_bytes (path, 0, "aaaaaaaaaaaaaaaa\xde\xad\xbe\xef", 20);
 
+  /* the app gone, nothing maps the file: the disk itself has the bytes */
   app_quit (app);
   app_free (app);
-  g_assert_cmpint (g_unlink (path), ==, 0);
+  disk = ps_test_read_from_disk (path, 0, 20);
+  if (disk != NULL)
+    g_assert_cmpmem (g_bytes_get_data (disk, NULL), g_bytes_get_size (disk), "aaaaaaaaaaaaaaaa\xde\xad\xbe\xef", 20);
 }
 
 /* ---- MAP_PRIVATE: the write stays in the app's copy ---------------------------- */
@@ -600,8 +627,9 @@ test_write_msync (void)
 static void
 test_private_write (void)
 {
-  g_autofree char *path = ps_test_make_file ("act-private", 4 * PAGE, 'b');
+  g_autofree char *path = ps_test_file ("act-private", 4 * PAGE, 'b');
   const char *args[] = { "--private", "--writable", "--log", path, NULL };
+  g_autofree char *msync_re = NULL;
   guint from = 0;
   App *app;
 
@@ -610,7 +638,9 @@ test_private_write (void)
   gapp_action ("write-bytes", "0x10 de ad be ef");
   expect_line (app, &from, "memcpy\\(0x[0-9a-f]+ \\+ 0x10, 4 bytes\\) = ok");
   gapp_action ("msync", "sync");
-  expect_line (app, &from, "msync\\(0x[0-9a-f]+, 16384, MS_SYNC\\) = 0 \\([0-9]+\\.[0-9] ms\\)");
+  g_clear_pointer (&msync_re, g_free);
+  msync_re = g_strdup_printf ("msync\\(0x[0-9a-f]+, %zu, MS_SYNC\\) = 0 \\([0-9]+\\.[0-9] ms\\)", 4 * PAGE);
+  expect_line (app, &from, msync_re);
 
   /* the file never saw it */
   assert_file_filled (path, 4 * PAGE, 'b');
@@ -622,7 +652,6 @@ test_private_write (void)
   app_quit (app);
   assert_file_filled (path, 4 * PAGE, 'b');
   app_free (app);
-  g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
 /* ---- read-only: writes are refused, and say how to reopen ---------------------- */
@@ -630,7 +659,7 @@ test_private_write (void)
 static void
 test_read_only_refused (void)
 {
-  g_autofree char *path = ps_test_make_file ("act-ro", 4 * PAGE, 'r');
+  g_autofree char *path = ps_test_file ("act-ro", 4 * PAGE, 'r');
   const char *args[] = { "--log", path, NULL };
   guint from = 0;
   App *app;
@@ -660,7 +689,6 @@ test_read_only_refused (void)
   app_quit (app);
   assert_file_filled (path, 4 * PAGE, 'r');
   app_free (app);
-  g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
 /* ---- malformed arguments: refused with the reason, and nothing happens ------------ */
@@ -668,19 +696,25 @@ test_read_only_refused (void)
 static void
 test_bad_arguments (void)
 {
-  g_autofree char *path = ps_test_make_file ("act-bad", 4 * PAGE, 'z');
+  g_autofree char *path = ps_test_file ("act-bad", 4 * PAGE, 'z');
   const char *args[] = { "--writable", "--log", path, NULL };
-  static const char *cases[][3] = {
+  g_autofree char *past_end = g_strdup_printf ("0x%zx 00", 4 * PAGE);
+  g_autofree char *past_end_says = g_strdup_printf ("write-bytes: memcpy\\(0x[0-9a-f]+ \\+ 0x%zx, 1 bytes\\): offset %zu is past "
+                                                    "the end of the mapping \\(length %zu\\)", 4 * PAGE, 4 * PAGE, 4 * PAGE);
+  g_autofree char *past_guard = g_strdup_printf ("0x%zx read", 16 * PAGE);
+  g_autofree char *past_guard_says = g_strdup_printf ("probe: probe\\(offset=0x%zx, read\\): offset 0x%zx lies beyond the "
+                                                      "guard page after the mapping .*", 16 * PAGE, 16 * PAGE);
+  const char *cases[][3] = {
     /* action, argument, the log line */
     { "write-bytes", "0x10 zz", "write-bytes: column 6: 'z' is not a hex digit" },
     { "write-bytes", "0x10 de ag", "write-bytes: column 10: 'g' is not a hex digit" },
     { "write-bytes", "0x10 \"open", "write-bytes: column 6: unterminated string \\(opened at column 6\\)" },
     { "write-bytes", "0x10", "write-bytes: column 5: the bytes to write are missing after the offset, e\\.g\\. 0x10 de ad" },
-    { "write-bytes", "0x4000 00", "write-bytes: memcpy\\(0x[0-9a-f]+ \\+ 0x4000, 1 bytes\\): offset 16384 is past the end of the mapping \\(length 16384\\)" },
+    { "write-bytes", past_end, past_end_says },
     { "msync", "sometimes", "msync: msync flags \"sometimes\": unknown flag \"sometimes\"; use sync or async, optionally with invalidate" },
     { "msync", "sync,async", "msync: msync flags \"sync,async\": sync and async exclude each other" },
     { "probe", "0 peek", "probe: probe \"0 peek\": \"peek\" is neither read nor write" },
-    { "probe", "0x10000 read", "probe: probe\\(offset=0x10000, read\\): offset 0x10000 lies beyond the guard page after the mapping .*" },
+    { "probe", past_guard, past_guard_says },
     { "spawn-writers", "3 counter fast", "spawn-writers: rate \"fast\": expected writes per second \\(e\\.g\\. 100 or 2\\.5\\), or max" },
     { "spawn-writers", "0 counter 10", "spawn-writers: writer count \"0\": must be 1 to 64" },
     { "stop-writers", "abc", "stop-writers: pid \"abc\": expected a number" },
@@ -715,7 +749,6 @@ test_bad_arguments (void)
 
   app_quit (app);
   app_free (app);
-  g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
 /* ---- writer children ----------------------------------------------------------------- */
@@ -788,7 +821,7 @@ counters_reached (gpointer data)
 static void
 test_spawn_writers (void)
 {
-  g_autofree char *path = ps_test_make_file ("act-writers", 4 * PAGE, 0);
+  g_autofree char *path = ps_test_file ("act-writers", 4 * PAGE, 0);
   const char *args[] = { "--writable", "--log", path, NULL };
   g_autoptr(GArray) pids = NULL;
   g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (pid_t));
@@ -857,7 +890,6 @@ test_spawn_writers (void)
 
   munmap (view, 4 * PAGE);
   app_free (app);
-  g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
 /* ---- 100 start/stop cycles of 8 writers ------------------------------------------------ */
@@ -865,7 +897,7 @@ test_spawn_writers (void)
 static void
 test_writer_cycles (void)
 {
-  g_autofree char *path = ps_test_make_file ("act-cycles", 4 * PAGE, 0);
+  g_autofree char *path = ps_test_file ("act-cycles", 4 * PAGE, 0);
   const char *args[] = { "--writable", "--log", path, NULL };
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (pid_t));
   gint64 t0;
@@ -898,7 +930,6 @@ test_writer_cycles (void)
   for (guint i = 0; i < all->len; i++)
     g_assert_true (pid_gone (g_array_index (all, pid_t, i), app->pid));
   app_free (app);
-  g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
 /* ---- SIGKILL the app: its writers die of their PR_SET_PDEATHSIG ------------------------- */
@@ -941,7 +972,7 @@ orphans_reaped (gpointer data)
 static void
 test_sigkill (void)
 {
-  g_autofree char *path = ps_test_make_file ("act-kill", 4 * PAGE, 0);
+  g_autofree char *path = ps_test_file ("act-kill", 4 * PAGE, 0);
   const char *args[] = { "--writable", "--log", path, NULL };
   Orphans orphans = { 0 };
   guint from = 0;
@@ -969,14 +1000,10 @@ test_sigkill (void)
     {
       g_autofree char *left = children_of (getpid (), bus_pid);
 
-      /* leave no writer running behind the failure */
+      /* our children now: leave none running behind the failure */
       for (guint i = 0; i < 4; i++)
         if (g_array_index (orphans.statuses, int, i) == -1)
-          {
-            kill (g_array_index (orphans.pids, pid_t, i), SIGKILL);
-            waitpid (g_array_index (orphans.pids, pid_t, i), NULL, 0);
-          }
-      g_unlink (path);
+          ps_test_queue_kill (g_array_index (orphans.pids, pid_t, i));
       g_error ("%u of 4 writers died within 5 s of the app's SIGKILL; our children:\n%s", orphans.reaped, left);
     }
   for (guint i = 0; i < 4; i++)
@@ -993,7 +1020,6 @@ test_sigkill (void)
   g_array_unref (orphans.pids);
   g_array_unref (orphans.statuses);
   app_free (app);
-  g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
 /* ---- probe past EOF ------------------------------------------------------------------------ */
@@ -1001,9 +1027,20 @@ test_sigkill (void)
 static void
 test_probe (void)
 {
-  g_autofree char *path = ps_test_make_file ("act-probe", 100, 'p');
-  const char *ro_args[] = { "--length", "12288", "--log", path, NULL };
-  const char *rw_args[] = { "--writable", "--length", "12288", "--log", path, NULL };
+  g_autofree char *path = ps_test_file ("act-probe", 100, 'p');
+  g_autofree char *length = g_strdup_printf ("%zu", 3 * PAGE);
+  const char *ro_args[] = { "--length", length, "--log", path, NULL };
+  const char *rw_args[] = { "--writable", "--length", length, "--log", path, NULL };
+  g_autofree char *page_1 = g_strdup_printf ("%zu read", PAGE);
+  g_autofree char *page_1_re = g_strdup_printf ("probe\\(offset=0x%zx, read\\) = SIGBUS \\(BUS_ADRERR at \\+0x%zx\\) "
+                                                "\\([0-9]+\\.[0-9]{2} ms\\)", PAGE, PAGE);
+  g_autofree char *last = g_strdup_printf ("0x%zx read", 3 * PAGE - 1);
+  g_autofree char *last_re = g_strdup_printf ("probe\\(offset=0x%zx, read\\) = SIGBUS \\(BUS_ADRERR at \\+0x%zx\\) "
+                                              "\\([0-9]+\\.[0-9]{2} ms\\)", 3 * PAGE - 1, 3 * PAGE - 1);
+  g_autofree char *guard = g_strdup_printf ("%zu read", 3 * PAGE);
+  g_autofree char *guard_re = g_strdup_printf ("probe\\(offset=0x%zx, read\\) = SIGSEGV \\(SEGV_ACCERR at \\+0x%zx\\) "
+                                               "\\([0-9]+\\.[0-9]{2} ms\\)", 3 * PAGE, 3 * PAGE);
+  g_autofree char *msync_re = g_strdup_printf ("msync\\(0x[0-9a-f]+, %zu, MS_SYNC\\) = 0 \\([0-9]+\\.[0-9] ms\\)", 3 * PAGE);
   guint from = 0;
   App *app;
 
@@ -1013,16 +1050,16 @@ test_probe (void)
   expect_line (app, &from, "probe\\(offset=0x0, read\\) = ok \\(read 0x70\\) \\([0-9]+\\.[0-9]{2} ms\\)");
   gapp_action ("probe", "100 read");
   expect_line (app, &from, "probe\\(offset=0x64, read\\) = zero-tail \\(read 0x00\\) \\([0-9]+\\.[0-9]{2} ms\\)");
-  gapp_action ("probe", "4096 read");
+  gapp_action ("probe", page_1);
   expect_line (app, &from, "fork\\(\\) = [0-9]+");
   expect_line (app, &from, "waitpid\\([0-9]+\\) = killed by SIGBUS");
-  expect_line (app, &from, "probe\\(offset=0x1000, read\\) = SIGBUS \\(BUS_ADRERR at \\+0x1000\\) \\([0-9]+\\.[0-9]{2} ms\\)");
-  gapp_action ("probe", "0x2fff read");
-  expect_line (app, &from, "probe\\(offset=0x2fff, read\\) = SIGBUS \\(BUS_ADRERR at \\+0x2fff\\) \\([0-9]+\\.[0-9]{2} ms\\)");
+  expect_line (app, &from, page_1_re);
+  gapp_action ("probe", last);
+  expect_line (app, &from, last_re);
   /* past the mapping: its guard page */
-  gapp_action ("probe", "12288 read");
+  gapp_action ("probe", guard);
   expect_line (app, &from, "waitpid\\([0-9]+\\) = killed by SIGSEGV");
-  expect_line (app, &from, "probe\\(offset=0x3000, read\\) = SIGSEGV \\(SEGV_ACCERR at \\+0x3000\\) \\([0-9]+\\.[0-9]{2} ms\\)");
+  expect_line (app, &from, guard_re);
   /* the probe children are the app's to reap: none is left */
   {
     g_autofree char *children = children_of (app->pid, 0);
@@ -1039,12 +1076,11 @@ test_probe (void)
   expect_line (app, &from, "probe\\(offset=0x64, write\\): a child will write one byte there \\(a shared mapping: the write is real\\)");
   expect_line (app, &from, "probe\\(offset=0x64, write\\) = zero-tail \\(wrote 0x50\\) \\([0-9]+\\.[0-9]{2} ms\\)");
   gapp_action ("msync", "sync");
-  expect_line (app, &from, "msync\\(0x[0-9a-f]+, 12288, MS_SYNC\\) = 0 \\([0-9]+\\.[0-9] ms\\)");
+  expect_line (app, &from, msync_re);
   assert_file_filled (path, 100, 'p');
   app_quit (app);
   assert_file_filled (path, 100, 'p');
   app_free (app);
-  g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
 /* The app answers a D-Bus call its main loop handles itself (not Peer.Ping,
@@ -1054,16 +1090,22 @@ test_probe (void)
 static void
 test_sweep_responsive (void)
 {
-  g_autofree char *path = ps_test_make_file ("act-sweep", 100, 's');
+  g_autofree char *path = ps_test_file ("act-sweep", 100, 's');
   g_autofree char *object_path = g_strdelimit (g_strconcat ("/", APP_ID, NULL), ".", '/');
   const char *args[] = { "--length", "1G", "--log", path, NULL };
+  gsize pages = ((gsize) 1 << 30) / PAGE + 1;   /* the mapping's and the guard page */
+  g_autofree char *started = g_strdup_printf ("probe-sweep: read, %zu pages from page 0 \\(the one holding EOF\\) "
+                                              "to the guard page, 2 children at a time", pages);
+  g_autofree char *page_1 = g_strdup_printf ("probe\\(offset=0x%zx, read\\) = SIGBUS .*", PAGE);
+  g_autofree char *cancelled = g_strdup_printf ("probe-sweep: cancelled after [0-9]+ of %zu pages: [0-9]+ ok, "
+                                                "1 zero-tail, [0-9]+ SIGBUS, 0 SIGSEGV, 0 other", pages);
   guint from = 0;
   App *app;
 
   app = app_start (args);
   gapp_action ("probe-sweep", "read");
-  expect_line (app, &from, "probe-sweep: read, 262145 pages from page 0 \\(the one holding EOF\\) to the guard page, 2 children at a time");
-  expect_line (app, &from, "probe\\(offset=0x1000, read\\) = SIGBUS .*");
+  expect_line (app, &from, started);
+  expect_line (app, &from, page_1);
   for (guint i = 0; i < 20; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -1074,16 +1116,15 @@ test_sweep_responsive (void)
       app_pump (app, 0);
     }
   gapp_action ("cancel-sweep", NULL);
-  expect_line (app, &from, "probe-sweep: cancelled after [0-9]+ of 262145 pages: [0-9]+ ok, 1 zero-tail, [0-9]+ SIGBUS, 0 SIGSEGV, 0 other");
+  expect_line (app, &from, cancelled);
 
   gapp_action ("probe-sweep", "read");
-  expect_line (app, &from, "probe\\(offset=0x1000, read\\) = SIGBUS .*");
+  expect_line (app, &from, page_1);
   kill (app->pid, SIGTERM);
   app_finish (app);
   g_assert_true (WIFEXITED (app->status) && WEXITSTATUS (app->status) == 0);
   assert_no_stray_children ();
   app_free (app);
-  g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
 int
@@ -1091,7 +1132,8 @@ main (int argc, char **argv)
 {
   int rc;
 
-  g_test_init (&argc, &argv, NULL);
+  PAGE = ps_test_page_size ();
+  ps_test_init (&argc, &argv);
   g_assert_nonnull (g_getenv ("PAGESCOPE_BIN"));
 
   /* orphans of the app come to us, not to PID 1 (which may never reap them) */

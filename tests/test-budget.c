@@ -192,7 +192,7 @@ test_scanner_follows_budget (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  ps_test_init (&argc, &argv);
   g_test_add_func ("/budget/defaults", test_defaults);
   g_test_add_func ("/budget/scanners-share", test_scanners_share);
   g_test_add_func ("/budget/drawing-slows-the-fade-first", test_drawing_slows_the_fade_first);

@@ -389,7 +389,7 @@ test_round_trips (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  ps_test_init (&argc, &argv);
   g_test_add_func ("/bytes/hex/spellings", test_hex_spellings);
   g_test_add_func ("/bytes/hex/short-bytes", test_hex_short_bytes);
   g_test_add_func ("/bytes/strings", test_strings);

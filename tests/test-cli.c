@@ -131,8 +131,8 @@ count_windows (void)
 static void
 test_files (void)
 {
-  g_autofree char *a = ps_test_make_file ("cli-a", 10000, 'a');
-  g_autofree char *b = ps_test_make_file ("cli-b", 5000, 'b');
+  g_autofree char *a = ps_test_file ("cli-a", 10000, 'a');
+  g_autofree char *b = ps_test_file ("cli-b", 5000, 'b');
   g_autofree char *dir = g_path_get_dirname (b);
   g_autofree char *b_base = g_path_get_basename (b);
   g_autofree char *open_a = g_strdup_printf ("open(\"%s\", O_RDONLY) = ", a);
@@ -146,6 +146,7 @@ test_files (void)
   g_assert_true (g_spawn_async_with_pipes (dir, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                                            &pid, NULL, &reader.fd, NULL, &error));
   g_assert_no_error (error);
+  ps_test_queue_kill (pid);
   g_unix_set_fd_nonblocking (reader.fd, TRUE, NULL);
   wait_says (&reader, open_a);
   wait_says (&reader, open_b);
@@ -168,8 +169,6 @@ test_files (void)
 
   close (reader.fd);
   g_string_free (reader.out, TRUE);
-  unlink (a);
-  unlink (b);
 }
 
 /* ---- --list ---- */
@@ -184,6 +183,7 @@ test_list_formats (void)
   g_auto(Result) zh = { 0 };
   g_autofree char *want = NULL;
 
+  ps_test_queue_unlink (path);
   g_assert_true (g_file_set_contents (path, "12345", 5, NULL));
 
   /* for scripts: no title, no heading, a line per segment, bytes */
@@ -216,7 +216,6 @@ test_list_formats (void)
   ps_assert_contains (zh.out, "名称");
   ps_assert_contains (zh.out, "大小");
   g_assert_null (strstr (zh.out, "SIZE"));
-  unlink (path);
 }
 
 /* What the issue found still English under zh_CN. */
@@ -244,7 +243,7 @@ test_zh_cn_refusals (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  ps_test_init (&argc, &argv);
   g_assert_nonnull (g_getenv ("PAGESCOPE_BIN"));
 
   g_test_add_func ("/cli/version", test_version);

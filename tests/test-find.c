@@ -138,6 +138,7 @@ segment_setup (Segment       *s,
   s->name = ps_test_posix_name ("find");
   s->fd = shm_open (s->name, O_RDWR | O_CREAT | O_EXCL, 0600);
   g_assert_cmpint (s->fd, >=, 0);
+  ps_test_queue_shm_unlink (s->name);   /* also if an assertion aborts the test */
   g_assert_cmpint (ftruncate (s->fd, 64 << 20), ==, 0);
   s->source = ps_source_open_posix (s->name, PS_MAP_DEFAULT, 0, 0, NULL, &error);
   g_assert_no_error (error);
@@ -264,7 +265,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  ps_test_init (&argc, &argv);
 
   g_test_add_func ("/value/round-trip", test_value_round_trip);
   g_test_add_func ("/value/refused", test_value_refused);

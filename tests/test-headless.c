@@ -161,6 +161,7 @@ test_find_sparse (void)
   int fd = shm_open (name, O_RDWR | O_CREAT | O_EXCL, 0600);
 
   g_assert_cmpint (fd, >=, 0);
+  ps_test_queue_shm_unlink (name);
   g_assert_cmpint (ftruncate (fd, 64 << 20), ==, 0);
   g_assert_cmpint (pwrite (fd, "ACROSS", 6, 77 * page - 3), ==, 6);
   g_assert_cmpint (pwrite (fd, "ACROSS", 6, 9000 * page), ==, 6);
@@ -186,7 +187,6 @@ test_find_sparse (void)
   g_string_free (run.text, TRUE);
 
   g_assert_cmpuint (ps_test_allocated (fd), ==, allocated);
-  shm_unlink (name);
   close (fd);
 }
 
@@ -225,7 +225,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  ps_test_init (&argc, &argv);
   g_assert_nonnull (g_getenv ("PAGESCOPE_BIN"));
 
   g_test_add_func ("/headless/watch-counter", test_watch_counter);

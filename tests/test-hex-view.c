@@ -42,6 +42,7 @@ show_view (PsSource *source,
   gtk_window_set_default_size (GTK_WINDOW (s.window), width, height);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (s.view));
   gtk_window_set_child (GTK_WINDOW (s.window), scroller);
+  ps_ui_test_queue_destroy (GTK_WINDOW (s.window));
   ps_hex_view_set_source (s.view, source);
   gtk_window_present (GTK_WINDOW (s.window));
   ps_ui_test_wait_drawn (GTK_WIDGET (s.view));
@@ -246,7 +247,6 @@ test_glow_and_fade (void)
   const gsize size = 16 * page;
   g_autoptr(PsSource) source = NULL;
   g_autoptr(PsScanner) scanner = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   guint64 offset, length;
   int cmd[2], ack[2];
@@ -260,8 +260,7 @@ test_glow_and_fade (void)
   Shown s;
   pid_t pid;
 
-  source = ps_source_create_posix (name, size, 0600, NULL, &error);
-  g_assert_no_error (error);
+  source = ps_test_create_posix (name, size, 0600, NULL);
   scanner = ps_scanner_new (source);
   ps_scanner_set_interval (scanner, 20);
   s = show_view (source, 800, 500);
@@ -313,8 +312,6 @@ test_glow_and_fade (void)
   g_assert_true (WIFEXITED (ps_test_reap (pid, 5000)));
   close (ack[0]);
   ps_scanner_stop (scanner);
-  gtk_window_destroy (GTK_WINDOW (s.window));
-  g_assert_true (ps_source_remove (source, NULL));
 }
 
 /* ---- a sparse segment: showing every row reads no hole ---- */
@@ -366,7 +363,6 @@ test_sparse_never_read (void)
   g_autoptr(PsSource) source = NULL;
   g_autoptr(PsScanner) scanner = NULL;
   g_autoptr(PsFrame) frame = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree guint8 *block = g_malloc (page);
   guint64 before, offset, length, hole, data;
@@ -374,8 +370,7 @@ test_sparse_never_read (void)
   Shown s;
   int fd;
 
-  source = ps_source_create_posix (name, 256 * page, 0600, NULL, &error);
-  g_assert_no_error (error);
+  source = ps_test_create_posix (name, 256 * page, 0600, NULL);
   fd = ps_source_get_fd (source);
   memset (block, 0x5a, page);
   for (guint i = 0; i < G_N_ELEMENTS (written); i++)
@@ -413,8 +408,6 @@ test_sparse_never_read (void)
   g_assert_cmpint (pixel_distance (cell_background (s.view, texture, hole), cell_background (s.view, texture, data)), >, 4);
   g_assert_cmpuint (ps_test_allocated (fd), ==, before);
 
-  gtk_window_destroy (GTK_WINDOW (s.window));
-  g_assert_true (ps_source_remove (source, NULL));
 }
 
 /* ---- bytes past EOF look different ---- */
@@ -422,7 +415,7 @@ test_sparse_never_read (void)
 static void
 test_past_eof (void)
 {
-  g_autofree char *path = ps_test_make_file ("hexeof", 100, 'x');
+  g_autofree char *path = ps_test_file ("hexeof", 100, 'x');
   g_autoptr(PsSource) source = NULL;
   g_autoptr(PsScanner) scanner = NULL;
   g_autoptr(PsFrame) frame = NULL;
@@ -468,8 +461,6 @@ test_past_eof (void)
   g_assert_false (cell_column_differs (s.view, texture, tail, plain));
   g_assert_true (cell_column_differs (s.view, texture, past, plain));
 
-  gtk_window_destroy (GTK_WINDOW (s.window));
-  g_assert_cmpint (unlink (path), ==, 0);
 }
 
 /* ---- a 16 GiB sparse segment scrolls, and nothing is allocated ---- */
@@ -480,7 +471,6 @@ test_16_gib (void)
   g_autofree char *name = ps_test_posix_name ("hex16g");
   const guint64 size = 16 * GIB;
   g_autoptr(PsSource) source = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GtkAdjustment *adj;
   graphene_rect_t rect;
@@ -489,8 +479,7 @@ test_16_gib (void)
   Shown s;
   int fd;
 
-  source = ps_source_create_posix (name, size, 0600, NULL, &error);
-  g_assert_no_error (error);
+  source = ps_test_create_posix (name, size, 0600, NULL);
   fd = ps_source_get_fd (source);
   g_assert_cmpuint (ps_test_allocated (fd), ==, 0);
   s = show_view (source, 800, 500);
@@ -520,8 +509,6 @@ test_16_gib (void)
   texture = render_now (s.view);
 
   g_assert_cmpuint (ps_test_allocated (fd), ==, 0);
-  gtk_window_destroy (GTK_WINDOW (s.window));
-  g_assert_true (ps_source_remove (source, NULL));
 }
 
 /* ---- keyboard and copy ---- */
@@ -597,14 +584,12 @@ test_keyboard_and_copy (void)
   g_autofree char *name = ps_test_posix_name ("hexkeys");
   const guint64 size = 4 * page;
   g_autoptr(PsSource) source = NULL;
-  g_autoptr(GError) error = NULL;
   GdkClipboard *clipboard;
   guint8 *data;
   guint64 offset, length, rows;
   Shown s;
 
-  source = ps_source_create_posix (name, size, 0600, NULL, &error);
-  g_assert_no_error (error);
+  source = ps_test_create_posix (name, size, 0600, NULL);
   data = ps_source_get_data (source);
   memcpy (data + 0x10, "\xde\xad\xbe\xef", 4);
   memcpy (data + 0x20, "Hi\n\x01\"\\", 6);
@@ -685,8 +670,6 @@ test_keyboard_and_copy (void)
   g_assert_cmpuint (offset, ==, 0x26);
   g_assert_cmpuint (length, ==, size - 0x26);
 
-  gtk_window_destroy (GTK_WINDOW (s.window));
-  g_assert_true (ps_source_remove (source, NULL));
 }
 
 /* ---- visible-range-changed ---- */
@@ -722,8 +705,7 @@ test_visible_range (void)
   double rows;
   Shown s;
 
-  source = ps_source_create_posix (name, 64 * page, 0600, NULL, &error);
-  g_assert_no_error (error);
+  source = ps_test_create_posix (name, 64 * page, 0600, NULL);
   s = show_view (source, 800, 500);
   adj = vadjustment (s.view);
   rows = gtk_adjustment_get_page_size (adj);
@@ -769,96 +751,6 @@ test_visible_range (void)
   g_assert_cmpuint (record.offset, ==, 0);
   g_assert_cmpuint (record.length, ==, 0);
 
-  gtk_window_destroy (GTK_WINDOW (s.window));
-  g_assert_true (ps_source_remove (source, NULL));
-}
-
-/* ---- a picture to look at (PAGESCOPE_HEX_VIEW_PNG=path) ---- */
-
-static GdkTexture *
-glowing_screen (Shown     *s,
-                PsScanner *scanner,
-                guint64    goto_offset,
-                guint64    changed,
-                guint      n_changed,
-                guint64    select_offset,
-                guint64    select_length)
-{
-  guint8 *data = ps_source_get_data (ps_hex_view_get_source (s->view));
-  g_autoptr(PsFrame) before = NULL;
-  g_autoptr(PsFrame) after = NULL;
-  guint64 offset, length;
-
-  ps_hex_view_goto (s->view, goto_offset);
-  if (select_length > 0)
-    ps_hex_view_set_selection (s->view, select_offset, select_length);
-  ps_hex_view_get_visible_range (s->view, &offset, &length);
-  ps_scanner_set_focus (scanner, offset, length);
-  before = ps_scanner_scan_now (scanner);
-  for (guint i = 0; i < n_changed; i++)
-    data[changed + i * 7] ^= 0x5a;
-  after = ps_scanner_scan_now (scanner);
-  ps_hex_view_set_frame (s->view, after);
-  iterate (20);
-  return render_now (s->view);
-}
-
-static void
-test_screenshot (void)
-{
-  const char *png = g_getenv ("PAGESCOPE_HEX_VIEW_PNG");
-  g_autofree char *name = ps_test_posix_name ("hexshot");
-  g_autoptr(PsSource) creator = NULL;
-  g_autoptr(PsSource) source = NULL;
-  g_autoptr(PsScanner) scanner = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) top = NULL;
-  g_autoptr(GdkTexture) bottom = NULL;
-  g_autoptr(GdkTexture) picture = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  GtkSnapshot *snapshot;
-  guint8 *data;
-  int w, h;
-  Shown s;
-
-  if (png == NULL)
-    {
-      g_test_skip ("set PAGESCOPE_HEX_VIEW_PNG=path to save a picture (PAGESCOPE_HEX_VIEW_DARK=1: dark style)");
-      return;
-    }
-  if (g_getenv ("PAGESCOPE_HEX_VIEW_DARK") != NULL)
-    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  /* page 0 text, page 1 a hole, page 2 binary up to EOF 64 bytes before its
-   * end, page 3 wholly past EOF */
-  creator = ps_source_create_posix (name, 3 * page - 64, 0600, NULL, &error);
-  g_assert_no_error (error);
-  source = ps_source_open_posix (name, PS_MAP_WRITABLE, 0, 4 * page, NULL, &error);
-  g_assert_no_error (error);
-  data = ps_source_get_data (source);
-  for (guint64 i = 0; i < page; i++)
-    data[i] = "Pagescope shows mapped memory live. "[i % 36];
-  for (guint64 i = 2 * page; i < 3 * page - 64; i++)
-    data[i] = (guint8) (i * 37 >> 3);
-
-  scanner = ps_scanner_new (source);
-  s = show_view (source, 760, 420);
-  w = gtk_widget_get_width (GTK_WIDGET (s.view));
-  h = gtk_widget_get_height (GTK_WIDGET (s.view));
-  top = glowing_screen (&s, scanner, page - 96, page - 200, 20, 0, 0);
-  bottom = glowing_screen (&s, scanner, 3 * page - 40, 3 * page - 160, 12, 3 * page - 250, 40);
-
-  snapshot = gtk_snapshot_new ();
-  gtk_snapshot_append_texture (snapshot, top, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.5, 0.5, 0.5, 1 }, &GRAPHENE_RECT_INIT (0, h, w, 6));
-  gtk_snapshot_append_texture (snapshot, bottom, &GRAPHENE_RECT_INIT (0, h + 6, w, h));
-  node = gtk_snapshot_free_to_node (snapshot);
-  picture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (s.view))),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, w, 2 * h + 6));
-  g_assert_true (gdk_texture_save_to_png (picture, png));
-  g_test_message ("saved %s", png);
-
-  gtk_window_destroy (GTK_WINDOW (s.window));
-  g_assert_true (ps_source_remove (creator, NULL));
 }
 
 int
@@ -881,6 +773,5 @@ main (int   argc,
   g_test_add_func ("/hex-view/16-gib", test_16_gib);
   g_test_add_func ("/hex-view/keyboard-and-copy", test_keyboard_and_copy);
   g_test_add_func ("/hex-view/visible-range", test_visible_range);
-  g_test_add_func ("/hex-view/screenshot", test_screenshot);
   return g_test_run ();
 }

@@ -58,7 +58,7 @@ main (int   argc,
   guint n;
   const PsLessonInfo *lessons;
 
-  g_test_init (&argc, &argv, NULL);
+  ps_test_init (&argc, &argv);
   lessons = ps_lesson_list (&n);
   for (guint i = 0; i < n; i++)
     {

@@ -37,38 +37,27 @@ typedef struct
 
 /* ---- the segment and the processes that write it ---- */
 
-/* A failed assertion aborts before the fixture's teardown: the segment of
- * the test under way is unlinked on the way out (shm_unlink is
- * async-signal-safe), so it is not left behind. */
-static char *current_segment;
-
-static void
-unlink_on_abort (int sig)
-{
-  if (current_segment != NULL)
-    shm_unlink (current_segment);
-  signal (sig, SIG_DFL);
-  raise (sig);
-}
-
 static void
 make_segment (Fixture *f,
               gsize    size)
 {
+  gsize page_size = ps_test_page_size ();
   int fd;
 
   f->name = ps_test_posix_name ("light");
-  current_segment = f->name;
   f->size = size;
   fd = shm_open (f->name, O_RDWR | O_CREAT | O_EXCL, 0600);
   g_assert_cmpint (fd, >=, 0);
+  /* unlinked when the test ends, also when a failed assertion aborts it
+   * before the fixture's teardown */
+  ps_test_queue_shm_unlink (f->name);
   g_assert_cmpint (ftruncate (fd, size), ==, 0);
   f->map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   g_assert_true (f->map != MAP_FAILED);
   close (fd);
   /* allocated: something in every page */
-  for (gsize off = 0; off < size; off += 4096)
-    f->map[off + 7] = (guint8) (1 + off / 4096 % 200);
+  for (gsize off = 0; off < size; off += page_size)
+    f->map[off + 7] = (guint8) (1 + off / page_size % 200);
 }
 
 typedef struct
@@ -146,7 +135,6 @@ fixture_teardown (Fixture  *f,
     munmap (f->map, f->size);
   if (f->name != NULL)
     shm_unlink (f->name);
-  current_segment = NULL;
   g_free (f->name);
   g_settings_reset (ps_application_get_settings (app), "cpu-budget");
 }
@@ -337,7 +325,7 @@ test_write_shows_then_cools (Fixture       *f,
   Counts counts;
   gulong paint_id;
 
-  make_segment (f, 64 * 4096);
+  make_segment (f, 64 * ps_test_page_size ());
   open_window (f);
   grid = f->window->grid;
   ps_ui_test_wait_frame (GTK_WIDGET (grid));
@@ -347,7 +335,7 @@ test_write_shows_then_cools (Fixture       *f,
   /* within a second of the write its cell changes colour */
   watch = (CellWatch) { grid, page, cold, cold };
   t0 = g_get_monotonic_time ();
-  write_from_another_process (f, page * 4096 + 100, 0xa5);
+  write_from_another_process (f, page * ps_test_page_size () + 100, 0xa5);
   g_assert_true (ps_test_wait_until (cell_changed, &watch, 1000));
   g_test_message ("page %" G_GUINT64_FORMAT " changed on screen after %.0f ms", page,
                   (g_get_monotonic_time () - t0) / 1e3);
@@ -445,8 +433,6 @@ main (int argc, char **argv)
   int rc;
 
   app = ps_ui_test_app_new (&argc, &argv);
-  signal (SIGABRT, unlink_on_abort);
-  signal (SIGTRAP, unlink_on_abort);
   g_test_add ("/light/idle-draws-nothing", Fixture, NULL, NULL, test_idle_draws_nothing, fixture_teardown);
   g_test_add ("/light/status-twice-a-second", Fixture, NULL, NULL, test_status_twice_a_second, fixture_teardown);
   g_test_add ("/light/write-shows-then-cools", Fixture, NULL, NULL, test_write_shows_then_cools, fixture_teardown);

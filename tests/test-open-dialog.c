@@ -19,6 +19,7 @@
 #include "ps-ui-test-util.h"
 
 static GtkWindow *parent;
+static gsize      PAGE;
 
 /* What the open function saw. */
 static struct
@@ -185,15 +186,22 @@ row_text (PsOpenDialog *dialog,
   return parts ? g_strjoinv (" ", parts) : NULL;
 }
 
+/* A size as a table row shows it: g_format_size, no-break spaces made plain. */
+static char *
+size_text (guint64 size)
+{
+  g_autofree char *text = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
+  g_auto(GStrv) parts = g_strsplit (text, "\u00a0", -1);
+
+  return g_strjoinv (" ", parts);
+}
+
+/* Segments made here go when the test ends, however it ends. */
 static int
 make_sysv (key_t  key,
            gsize  size)
 {
-  int shmid = shmget (key, size, IPC_CREAT | IPC_EXCL | 0600);
-
-  if (shmid < 0)
-    g_error ("shmget(0x%08x): %s", (guint32) key, g_strerror (errno));
-  return shmid;
+  return ps_test_sysv_segment (key, size, 0600);
 }
 
 static void
@@ -203,6 +211,7 @@ make_posix (const char *name,
   int fd = shm_open (name, O_RDWR | O_CREAT | O_EXCL, 0600);
 
   g_assert_cmpint (fd, >=, 0);
+  ps_test_queue_shm_unlink (name);
   g_assert_cmpint (ftruncate (fd, size), ==, 0);
   close (fd);
 }
@@ -218,7 +227,10 @@ is_true (gpointer data)
 static void
 test_file (void)
 {
-  g_autofree char *path = ps_test_make_file ("dialog", 16 * 4096, 'f');
+  g_autofree char *path = ps_test_file ("dialog", 16 * PAGE, 'f');
+  g_autofree char *offset = g_strdup_printf ("%zu", PAGE);
+  g_autofree char *length = g_strdup_printf ("%zu", 2 * PAGE);
+  g_autofree char *long_length = g_strdup_printf ("%zuK", 32 * PAGE / 1024);
   g_autoptr(PsSource) source = NULL;
   const PsGeometry *g;
   Dialog d;
@@ -227,23 +239,23 @@ test_file (void)
   set (&d, "path", path);
   set (&d, "private", "true");
   set (&d, "writable", "true");
-  set (&d, "offset", "4096");
-  set (&d, "length", "8192");
+  set (&d, "offset", offset);
+  set (&d, "length", length);
   source = open_ok (&d);
   g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_FILE);
   g_assert_cmpstr (ps_source_get_path (source), ==, path);
   g_assert_cmpint (ps_source_get_flags (source), ==, PS_MAP_PRIVATE | PS_MAP_WRITABLE);
   g = ps_source_get_geometry (source);
-  g_assert_cmpuint (g->object_size, ==, 16 * 4096);
-  g_assert_cmpuint (g->offset, ==, 4096);
-  g_assert_cmpuint (g->length, ==, 8192);
+  g_assert_cmpuint (g->object_size, ==, 16 * PAGE);
+  g_assert_cmpuint (g->offset, ==, PAGE);
+  g_assert_cmpuint (g->length, ==, 2 * PAGE);
   g_clear_object (&source);
 
   /* the defaults: shared, read-only, all of it; a length past EOF maps pages
    * past it. The path is the one opened last: the dialog offers it again. */
   dialog_open (&d, PS_SOURCE_FILE);
   set (&d, "offset", "");
-  set (&d, "length", "128K");
+  set (&d, "length", long_length);
   source = open_ok (&d);
   g_assert_cmpint (ps_source_get_flags (source), ==, PS_MAP_DEFAULT);
   g = ps_source_get_geometry (source);
@@ -252,8 +264,6 @@ test_file (void)
   g_assert_cmpuint (g->n_inside, ==, 16);
   g_assert_cmpstr (ps_source_get_path (source), ==, path);
   g_clear_object (&source);
-
-  g_assert_cmpint (unlink (path), ==, 0);
 }
 
 static GtkWidget *
@@ -328,7 +338,7 @@ assert_focus_on (Dialog     *d,
 static void
 test_focus (void)
 {
-  g_autofree char *path = ps_test_make_file ("dialog-focus", 2 * 4096, 'k');
+  g_autofree char *path = ps_test_file ("dialog-focus", 2 * PAGE, 'k');
   GtkWidget *text;
   Dialog d;
 
@@ -363,14 +373,15 @@ test_focus (void)
   g_assert_nonnull (opened.source);
   g_assert_cmpstr (ps_source_get_path (opened.source), ==, path);
   g_clear_object (&opened.source);
-  g_assert_cmpint (unlink (path), ==, 0);
 }
 
 static void
 test_file_errors (void)
 {
-  g_autofree char *path = ps_test_make_file ("dialog-errors", 4 * 4096, 'e');
-  g_autofree char *empty = ps_test_make_file ("dialog-empty", 0, 0);
+  g_autofree char *path = ps_test_file ("dialog-errors", 4 * PAGE, 'e');
+  g_autofree char *at_end = g_strdup_printf ("%zu", 4 * PAGE);
+  g_autofree char *far_past = g_strdup_printf ("0x%zx", 16 * PAGE);
+  g_autofree char *empty = ps_test_file ("dialog-empty", 0, 0);
   g_autofree char *missing = g_strdup_printf ("%s-missing", path);
   const char *text;
   Dialog d;
@@ -419,11 +430,11 @@ test_file_errors (void)
   /* refused past the parsing: an offset at or past the end with no length
    * is the offset's fault, an empty file with no length the length's */
   set (&d, "length", "");
-  set (&d, "offset", "16384");
+  set (&d, "offset", at_end);
   text = open_fails (&d, TRUE);
   ps_assert_contains (text, "past the end");
   g_assert_cmpstr (error_row_title (&d), ==, "Offset");
-  set (&d, "offset", "0x10000");
+  set (&d, "offset", far_past);
   text = open_fails (&d, TRUE);
   g_assert_cmpstr (error_row_title (&d), ==, "Offset");
   set (&d, "offset", "");
@@ -439,8 +450,6 @@ test_file_errors (void)
   g_assert_cmpstr (error_row_title (&d), ==, "Path");
 
   dialog_close (&d);
-  g_assert_cmpint (unlink (path), ==, 0);
-  g_assert_cmpint (unlink (empty), ==, 0);
 }
 
 /* ---- SysV ---- */
@@ -449,7 +458,8 @@ static void
 test_sysv_by_row (void)
 {
   key_t key = ps_test_sysv_key (1);
-  int shmid = make_sysv (key, 3 * 4096 + 10);
+  gsize size = 12 * 1024 + 10;   /* bytes, not pages: the table says 12.0 KiB */
+  int shmid = make_sysv (key, size);
   g_autofree char *id = g_strdup_printf ("%d", shmid);
   g_autofree char *key_text = g_strdup_printf ("0x%08x", (guint32) key);
   g_autofree char *row = NULL;
@@ -470,15 +480,13 @@ test_sysv_by_row (void)
   g_assert_cmpint (ps_source_get_shmid (source), ==, shmid);
   g_assert_cmpint (ps_source_get_key (source), ==, key);
   g_assert_false (ps_source_is_writable (source));
-  g_assert_cmpuint (ps_source_get_geometry (source)->object_size, ==, 3 * 4096 + 10);
+  g_assert_cmpuint (ps_source_get_geometry (source)->object_size, ==, size);
   g_clear_object (&source);
 
   /* a shmid that is not in the table */
   dialog_open (&d, PS_SOURCE_SYSV);
   g_assert_false (ps_open_dialog_select_sysv_shmid (d.dialog, G_MAXINT));
   dialog_close (&d);
-
-  g_assert_cmpint (shmctl (shmid, IPC_RMID, NULL), ==, 0);
 }
 
 static void
@@ -486,9 +494,9 @@ test_sysv_typed (void)
 {
   key_t key = ps_test_sysv_key (2);
   int shmid = make_sysv (key, 8192);
-  g_autofree char *path = ps_test_make_file ("dialog-ftok", 10, 'k');
+  g_autofree char *path = ps_test_file ("dialog-ftok", 10, 'k');
   key_t ftok_key = ftok (path, 65);
-  int ftok_shmid = make_sysv (ftok_key, 4096);
+  int ftok_shmid = make_sysv (ftok_key, 4 * 1024);
   struct
   {
     const char *text;
@@ -518,10 +526,6 @@ test_sysv_typed (void)
       g_assert_cmpint (ps_source_is_writable (source), ==, g_str_equal (cases[i].writable, "true"));
       g_free ((char *) cases[i].text);
     }
-
-  g_assert_cmpint (shmctl (shmid, IPC_RMID, NULL), ==, 0);
-  g_assert_cmpint (shmctl (ftok_shmid, IPC_RMID, NULL), ==, 0);
-  g_assert_cmpint (unlink (path), ==, 0);
 }
 
 static void
@@ -539,13 +543,13 @@ test_sysv_create (void)
   set (&d, "sysv-create-size", "64K");
   set (&d, "sysv-create-mode", "640");
   source = open_ok (&d);
+  ps_test_queue_rmid (ps_source_get_shmid (source));
   g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_SYSV);
   g_assert_cmpint (ps_source_get_key (source), ==, key);
   g_assert_true (ps_source_is_writable (source));
   g_assert_cmpuint (ps_source_get_geometry (source)->object_size, ==, 65536);
   g_assert_cmpint (shmctl (ps_source_get_shmid (source), IPC_STAT, &ds), ==, 0);
   g_assert_cmpint (ds.shm_perm.mode & 0777, ==, 0640);
-  g_assert_cmpint (shmctl (ps_source_get_shmid (source), IPC_RMID, NULL), ==, 0);
   g_clear_object (&source);
 
   /* an empty key is IPC_PRIVATE */
@@ -554,9 +558,9 @@ test_sysv_create (void)
   set (&d, "sysv-create-key", "");
   set (&d, "sysv-create-size", "8K");
   source = open_ok (&d);
+  ps_test_queue_rmid (ps_source_get_shmid (source));
   g_assert_cmpint (ps_source_get_key (source), ==, IPC_PRIVATE);
   g_assert_cmpuint (ps_source_get_geometry (source)->object_size, ==, 8192);
-  g_assert_cmpint (shmctl (ps_source_get_shmid (source), IPC_RMID, NULL), ==, 0);
   g_clear_object (&source);
 }
 
@@ -565,7 +569,7 @@ test_sysv_errors (void)
 {
   key_t missing = ps_test_sysv_key (9);
   key_t taken = ps_test_sysv_key (4);
-  int shmid = make_sysv (taken, 4096);
+  int shmid = make_sysv (taken, 4 * 1024);
   g_autofree char *missing_text = g_strdup_printf ("0x%08x", (guint32) missing);
   g_autofree char *taken_text = g_strdup_printf ("0x%08x", (guint32) taken);
   g_autofree char *expected = g_strdup_printf ("shmget(key=0x%08x, 0, 0): No such file or directory", (guint32) missing);
@@ -623,7 +627,7 @@ test_sysv_errors (void)
   ps_assert_contains (text, "File exists");
 
   dialog_close (&d);
-  g_assert_cmpint (shmctl (shmid, IPC_RMID, NULL), ==, 0);
+  g_assert_cmpint (shmget (taken, 0, 0), ==, shmid);   /* "File exists": still the one made here */
 }
 
 /* ---- POSIX ---- */
@@ -634,10 +638,14 @@ test_posix (void)
   g_autofree char *name = ps_test_posix_name ("dialog");
   g_autofree char *row = NULL;
   g_autoptr(PsSource) source = NULL;
+  g_autofree char *size_cell = NULL;
+  g_autofree char *offset = g_strdup_printf ("0x%zx", PAGE);
+  g_autofree char *length = g_strdup_printf ("%zuK", 2 * PAGE / 1024);
   const PsGeometry *g;
   Dialog d;
 
-  make_posix (name, 5 * 4096);
+  make_posix (name, 5 * PAGE);
+  size_cell = g_strdup_printf ("| 600 | %s |", size_text (5 * PAGE));
 
   /* by row */
   dialog_open (&d, PS_SOURCE_POSIX);
@@ -645,13 +653,13 @@ test_posix (void)
   g_assert_nonnull (row);
   g_test_message ("row: %s", row);
   ps_assert_contains (row, name);
-  ps_assert_contains (row, "| 600 | 20.0 KiB |");
+  ps_assert_contains (row, size_cell);
   g_assert_true (ps_open_dialog_select_posix_name (d.dialog, name));
   source = open_ok (&d);
   g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_POSIX);
   g_assert_cmpstr (ps_source_get_posix_name (source), ==, name);
   g_assert_cmpint (ps_source_get_flags (source), ==, PS_MAP_DEFAULT);
-  g_assert_cmpuint (ps_source_get_geometry (source)->length, ==, 5 * 4096);
+  g_assert_cmpuint (ps_source_get_geometry (source)->length, ==, 5 * PAGE);
   g_clear_object (&source);
 
   /* by typed name, without its slash, with options */
@@ -659,17 +667,15 @@ test_posix (void)
   set (&d, "posix-name", name + 1);
   set (&d, "posix-writable", "true");
   set (&d, "posix-private", "true");
-  set (&d, "posix-offset", "0x1000");
-  set (&d, "posix-length", "8K");
+  set (&d, "posix-offset", offset);
+  set (&d, "posix-length", length);
   source = open_ok (&d);
   g_assert_cmpstr (ps_source_get_posix_name (source), ==, name);
   g_assert_cmpint (ps_source_get_flags (source), ==, PS_MAP_WRITABLE | PS_MAP_PRIVATE);
   g = ps_source_get_geometry (source);
-  g_assert_cmpuint (g->offset, ==, 4096);
-  g_assert_cmpuint (g->length, ==, 8192);
+  g_assert_cmpuint (g->offset, ==, PAGE);
+  g_assert_cmpuint (g->length, ==, 2 * PAGE);
   g_clear_object (&source);
-
-  g_assert_cmpint (shm_unlink (name), ==, 0);
 }
 
 /* A name that is not UTF-8, with a newline and an ESC in it, is shown
@@ -684,7 +690,7 @@ test_posix_odd_name (void)
   g_autoptr(PsSource) source = NULL;
   Dialog d;
 
-  make_posix (name, 2 * 4096);
+  make_posix (name, 2 * PAGE);
   dialog_open (&d, PS_SOURCE_POSIX);
   row = row_text (d.dialog, PS_SOURCE_POSIX, name);
   g_assert_nonnull (row);
@@ -697,7 +703,7 @@ test_posix_odd_name (void)
   g_assert_cmpstr (gtk_editable_get_text (ps_ui_test_child (d.dialog, "posix_name_row")), ==, shown);
   source = open_ok (&d);
   g_assert_cmpstr (ps_source_get_posix_name (source), ==, name);
-  g_assert_cmpuint (ps_source_get_geometry (source)->length, ==, 2 * 4096);
+  g_assert_cmpuint (ps_source_get_geometry (source)->length, ==, 2 * PAGE);
   g_clear_object (&source);
 
   /* offered again, as shown, it opens the same segment */
@@ -706,8 +712,6 @@ test_posix_odd_name (void)
   source = open_ok (&d);
   g_assert_cmpstr (ps_source_get_posix_name (source), ==, name);
   g_clear_object (&source);
-
-  g_assert_cmpint (shm_unlink (name), ==, 0);
 }
 
 static void
@@ -719,6 +723,7 @@ test_posix_create (void)
   Dialog d;
   int fd;
 
+  ps_test_queue_shm_unlink (name);
   dialog_open (&d, PS_SOURCE_POSIX);
   set (&d, "posix-create", "true");
   set (&d, "posix-create-name", name);
@@ -735,7 +740,6 @@ test_posix_create (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0644);
   close (fd);
   g_clear_object (&source);
-  g_assert_cmpint (shm_unlink (name), ==, 0);
 }
 
 static void
@@ -744,10 +748,12 @@ test_posix_errors (void)
   g_autofree char *missing = ps_test_posix_name ("dialog-missing");
   g_autofree char *taken = ps_test_posix_name ("dialog-taken");
   g_autofree char *expected = g_strdup_printf ("shm_open(\"%s\", O_RDONLY): No such file or directory", missing);
+  g_autofree char *not_aligned = g_strdup_printf ("%zu", PAGE + 1);
+  g_autofree char *one_page = g_strdup_printf ("%zu", PAGE);
   const char *text;
   Dialog d;
 
-  make_posix (taken, 4096);
+  make_posix (taken, PAGE);
   dialog_open (&d, PS_SOURCE_POSIX);
 
   set (&d, "posix-name", "");
@@ -765,12 +771,12 @@ test_posix_errors (void)
   g_assert_cmpstr (error_row_title (&d), ==, "Name, e.g. /myseg");
 
   set (&d, "posix-name", taken);
-  set (&d, "posix-offset", "4097");
+  set (&d, "posix-offset", not_aligned);
   text = open_fails (&d, FALSE);
   ps_assert_contains (text, "page size");
 
   /* the segment is one page: an offset of one page is past its end */
-  set (&d, "posix-offset", "4096");
+  set (&d, "posix-offset", one_page);
   text = open_fails (&d, TRUE);
   ps_assert_contains (text, "past the end");
   g_assert_cmpstr (error_row_title (&d), ==, "Offset (a multiple of the page size)");
@@ -796,7 +802,6 @@ test_posix_errors (void)
   ps_assert_contains (text, "Type a name");
 
   dialog_close (&d);
-  g_assert_cmpint (shm_unlink (taken), ==, 0);
 }
 
 /* ---- anonymous ---- */
@@ -890,7 +895,7 @@ test_tables_refresh (void)
   dialog_open (&d, PS_SOURCE_SYSV);
 
   /* made after the dialog opened: it shows within a refresh */
-  shmid = make_sysv (key, 4096);
+  shmid = make_sysv (key, 4 * 1024);
   id = g_strdup_printf ("%d", shmid);
   w = (RowWait) { d.dialog, PS_SOURCE_SYSV, id, "| 4.0 KiB | 0 |" };
   g_assert_true (ps_test_wait_until (row_matches, &w, 6000));
@@ -913,7 +918,7 @@ test_tables_refresh (void)
 
   /* POSIX: appears, then goes */
   ps_open_dialog_set_kind (d.dialog, PS_SOURCE_POSIX);
-  make_posix (name, 3 * 4096);
+  make_posix (name, 12 * 1024);
   w = (RowWait) { d.dialog, PS_SOURCE_POSIX, name, "| 12.0 KiB |" };
   g_assert_true (ps_test_wait_until (row_matches, &w, 6000));
   g_assert_cmpint (shm_unlink (name), ==, 0);
@@ -923,64 +928,13 @@ test_tables_refresh (void)
   dialog_close (&d);
 }
 
-/* ---- screenshots (PAGESCOPE_SCREENSHOTS=DIR) ---- */
-
-static void
-test_screenshots (void)
-{
-  const char *dir = g_getenv ("PAGESCOPE_SCREENSHOTS");
-  g_autofree char *path = NULL;
-  g_autofree char *name = ps_test_posix_name ("shot");
-  key_t key = ps_test_sysv_key (6);
-  int shmid, dest_shmid;
-  void *addr;
-  Dialog d;
-
-  if (dir == NULL)
-    {
-      g_test_skip ("set PAGESCOPE_SCREENSHOTS=DIR to save screenshots");
-      return;
-    }
-  path = ps_test_make_file ("shot", 300 * 1024 + 5, 's');
-  shmid = make_sysv (key, 256 * 1024);
-  dest_shmid = make_sysv (IPC_PRIVATE, 64 * 1024);
-  addr = shmat (dest_shmid, NULL, SHM_RDONLY);
-  g_assert_true (addr != (void *) -1);
-  g_assert_cmpint (shmctl (dest_shmid, IPC_RMID, NULL), ==, 0);
-  make_posix (name, 40 * 1024);
-
-  dialog_open (&d, PS_SOURCE_FILE);
-  set (&d, "path", path);
-  set (&d, "offset", "0x1000");
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-file");
-  set (&d, "offset", "100");
-  ps_open_dialog_activate_open (d.dialog);
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-file-error");
-  g_assert_true (ps_open_dialog_select_sysv_shmid (d.dialog, shmid));
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-sysv");
-  set (&d, "sysv-create", "true");
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-sysv-create");
-  set (&d, "sysv-create-size", "0");
-  ps_open_dialog_activate_open (d.dialog);
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-sysv-create-error");
-  g_assert_true (ps_open_dialog_select_posix_name (d.dialog, name));
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-posix");
-  ps_open_dialog_set_kind (d.dialog, PS_SOURCE_ANON);
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (d.dialog)), "open-dialog-anon");
-  dialog_close (&d);
-
-  g_assert_cmpint (shmdt (addr), ==, 0);
-  g_assert_cmpint (shmctl (shmid, IPC_RMID, NULL), ==, 0);
-  g_assert_cmpint (shm_unlink (name), ==, 0);
-  g_assert_cmpint (unlink (path), ==, 0);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   int status;
 
+  PAGE = ps_test_page_size ();
   ps_ui_test_init (&argc, &argv);
   /* links the resource bundle in: its constructor registers it, but only if
    * something references it (nothing in the app library does) */
@@ -1006,7 +960,6 @@ main (int   argc,
   g_test_add_func ("/open-dialog/anon", test_anon);
   g_test_add_func ("/open-dialog/cancel", test_cancel);
   g_test_add_func ("/open-dialog/tables-refresh", test_tables_refresh);
-  g_test_add_func ("/open-dialog/screenshots", test_screenshots);
   status = g_test_run ();
 
   gtk_window_destroy (parent);

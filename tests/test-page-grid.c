@@ -19,7 +19,7 @@
 #include "ps-test-util.h"
 #include "ps-ui-test-util.h"
 
-#define PAGE 4096
+static gsize PAGE;
 
 /* ---- helpers ---- */
 
@@ -90,6 +90,7 @@ show_grid (int width,
   gtk_window_set_default_size (GTK_WINDOW (shown.window), width, height);
   gtk_window_set_resizable (GTK_WINDOW (shown.window), FALSE);
   gtk_window_set_child (GTK_WINDOW (shown.window), scroller);
+  ps_ui_test_queue_destroy (GTK_WINDOW (shown.window));
   gtk_window_present (GTK_WINDOW (shown.window));
   ps_ui_test_wait_drawn (GTK_WIDGET (shown.grid));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (shown.grid)), ==, width);
@@ -1198,7 +1199,6 @@ static void
 test_live_other_process (void)
 {
   g_autofree char *name = ps_test_posix_name ("grid-live");
-  g_autoptr(GError) error = NULL;
   g_autoptr(PsSource) source = NULL;
   g_autoptr(PsScanner) scanner = NULL;
   Shown shown = show_grid (256, 128);     /* 16 columns of 16 px: 4 rows of pages */
@@ -1210,8 +1210,7 @@ test_live_other_process (void)
   int status;
   gint64 t0;
 
-  source = ps_source_create_posix (name, LIVE_PAGES * PAGE, 0600, NULL, &error);
-  g_assert_no_error (error);
+  source = ps_test_create_posix (name, LIVE_PAGES * PAGE, 0600, NULL);
   ps_page_grid_set_cell_size (shown.grid, 16);
 
   /* really another process: it opens the segment by name and maps it itself */
@@ -1266,102 +1265,8 @@ test_live_other_process (void)
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   ps_scanner_stop (scanner);
-  g_assert_cmpint (shm_unlink (name), ==, 0);
   ps_source_close (source);
   hide_grid (&shown);
-}
-
-/* ---- optional screenshots: PS_GRID_SCREENSHOTS=DIR ---- */
-
-static void
-test_screenshots (void)
-{
-  const char *dir = g_getenv ("PS_GRID_SCREENSHOTS");
-  gint64 now = g_get_monotonic_time ();
-  g_autoptr(PsFrame) frame = NULL;
-  g_autofree guint8 *marks = NULL;
-  const guint64 n = 1200, inside = 1100;
-  GtkWidget *window, *box, *scroller, *legend;
-  PsPageGrid *grid;
-
-  if (dir == NULL)
-    {
-      g_test_skip ("set PS_GRID_SCREENSHOTS=DIR to write PNGs");
-      return;
-    }
-  frame = make_frame (n, inside, now);
-  ps_geometry_init (&frame->geometry, inside * PAGE - 1000, 0, n * PAGE, PAGE);
-  marks = g_malloc0 (n + 1);
-  for (guint64 p = 0; p < inside; p++)
-    {
-      PsPageInfo *info = &frame->pages[p];
-      guint r = (guint) ((p + 1) * 2654435761u) >> 7;
-
-      info->state = p % 97 < 30 ? PS_PAGE_ABSENT : PS_PAGE_RESIDENT;
-      info->content = info->state == PS_PAGE_ABSENT ? PS_CONTENT_ZERO : 1 + (p / 37 + r % 3) % 4;
-      if (p > 600 && p < 700 && info->state == PS_PAGE_RESIDENT)
-        info->state |= PS_PAGE_PRIVATE_COPY;
-      if (r % 9 == 0 && info->state == PS_PAGE_RESIDENT)
-        set_changed (frame, p, now, r % 3500, 1 + r % 3);
-      if (p >= 300 && p < 340)
-        set_changed (frame, p, now, 6000, 400);
-    }
-  /* a few probes: ok inside, the zero tail of the EOF page, SIGBUS past it,
-   * SIGSEGV on the guard page */
-  marks[inside - 3] = PS_PROBE_OK + 1;
-  marks[inside - 1] = PS_PROBE_ZERO_TAIL + 1;
-  marks[inside + 2] = PS_PROBE_SIGBUS + 1;
-  marks[inside + 3] = PS_PROBE_SIGBUS + 1;
-  marks[n] = PS_PROBE_SIGSEGV + 1;
-
-  for (int dark = 0; dark <= 1; dark++)
-    for (guint zoom = 0; zoom < 3; zoom++)
-    for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
-      {
-        static const guint cells[] = { 8, 16, 2 };
-        g_autofree char *path = g_strdup_printf ("%s/grid-%s-%s-cell%u.png", dir, ps_grid_mode_to_string (mode),
-                                                 dark ? "dark" : "light", cells[zoom]);
-        g_autoptr(GdkTexture) texture = NULL;
-
-        adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                            dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
-        window = gtk_window_new ();
-        box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-        legend = ps_grid_legend_new ();
-        scroller = gtk_scrolled_window_new ();
-        grid = PS_PAGE_GRID (ps_page_grid_new ());
-        gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-        gtk_widget_set_vexpand (scroller, TRUE);
-        gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (grid));
-        gtk_box_append (GTK_BOX (box), legend);
-        gtk_box_append (GTK_BOX (box), scroller);
-        gtk_window_set_child (GTK_WINDOW (window), box);
-        gtk_window_set_default_size (GTK_WINDOW (window), 320, 520);
-        ps_grid_legend_set_mode (PS_GRID_LEGEND (legend), mode);
-        ps_page_grid_set_mode (grid, mode);
-        ps_page_grid_set_cell_size (grid, cells[zoom]);
-        ps_page_grid_set_frame (grid, frame);
-        ps_page_grid_set_marks (grid, marks, n + 1);
-        ps_page_grid_set_selection (grid, 130, 45);
-        gtk_window_present (GTK_WINDOW (window));
-        ps_ui_test_wait_drawn (GTK_WIDGET (grid));
-        gtk_widget_grab_focus (GTK_WIDGET (grid));
-        ps_page_grid_set_cursor (grid, inside - 10);
-        ps_ui_test_wait_frame (GTK_WIDGET (grid));
-        {
-          GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid));
-
-          gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj));
-        }
-        ps_ui_test_wait_frame (GTK_WIDGET (grid));
-        texture = render_painted (grid);
-        g_clear_object (&texture);
-        texture = ps_ui_test_render (window);
-        g_assert_true (gdk_texture_save_to_png (texture, path));
-        g_test_message ("wrote %s", path);
-        gtk_window_destroy (GTK_WINDOW (window));
-      }
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
 }
 
 int
@@ -1370,6 +1275,7 @@ main (int   argc,
 {
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
+  PAGE = ps_test_page_size ();
   ps_ui_test_init (&argc, &argv);
   /* the app's style, as AdwApplication loads it: links the resources in too */
   g_assert_nonnull (pagescope_get_resource ());
@@ -1392,6 +1298,5 @@ main (int   argc,
   g_test_add_func ("/page-grid/widget/accessible", test_accessible);
   g_test_add_func ("/page-grid/legend", test_legend);
   g_test_add_func ("/page-grid/live/other-process-writes-one-page", test_live_other_process);
-  g_test_add_func ("/page-grid/screenshots", test_screenshots);
   return g_test_run ();
 }

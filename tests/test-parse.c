@@ -175,7 +175,7 @@ test_sysv_key_numbers (void)
 static void
 test_sysv_key_ftok (void)
 {
-  g_autofree char *path = ps_test_make_file ("ftok", 1, 0);
+  g_autofree char *path = ps_test_file ("ftok", 1, 0);
   struct { const char *id; int proj; } cases[] = {
     { "1", 1 },
     { "5", 5 },
@@ -200,10 +200,10 @@ test_sysv_key_ftok (void)
     g_autofree char *colon_path = g_build_filename (dir, "a:b", NULL);
     g_autofree char *text = g_strdup_printf ("%s:7", colon_path);
 
+    ps_test_queue_unlink (dir);
+    ps_test_queue_unlink (colon_path);
     g_assert_true (g_file_set_contents (colon_path, "", 0, NULL));
     assert_key (text, ftok (colon_path, 7));
-    g_assert_cmpint (unlink (colon_path), ==, 0);
-    g_assert_cmpint (rmdir (dir), ==, 0);
   }
 
   {
@@ -333,6 +333,7 @@ test_posix_name_valid (void)
   g_autofree char *many = g_strconcat ("///", name, NULL);
   const char *spellings[] = { name, bare, doubled, many };
 
+  ps_test_queue_shm_unlink (name);
   for (guint i = 0; i < G_N_ELEMENTS (spellings); i++)
     {
       g_autoptr(GError) error = NULL;
@@ -439,6 +440,7 @@ test_posix_name_length (void)
       g_autofree char *normalized = ps_posix_name_normalize (bare, &error);
       int fd;
 
+      ps_test_queue_shm_unlink (name);
       g_assert_no_error (error);
       g_assert_cmpstr (normalized, ==, name);
       fd = real_shm_create (bare);
@@ -596,7 +598,7 @@ test_action_args_small (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  ps_test_init (&argc, &argv);
   g_test_add_func ("/parse/size", test_size);
   g_test_add_func ("/parse/size-errors", test_size_errors);
   g_test_add_func ("/parse/offset", test_offset);

@@ -17,7 +17,7 @@
 #include "ps-ui-test-app.h"
 #include "ps-window-private.h"
 
-#define PAGE 4096
+static gsize PAGE;
 
 static PsApplication *app;
 
@@ -77,25 +77,13 @@ fixture_open_sized (Fixture    *f,
                     guint64     length)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(PsSourceSpec) spec = { 0 };
   g_autofree char *contents = g_malloc (size);
 
   for (gsize i = 0; i < size; i++)
     contents[i] = 'A' + i % 26;
-  f->path = ps_test_make_file (tag, size, 0);
+  f->path = ps_test_file (tag, size, 0);
   g_assert_true (g_file_set_contents (f->path, contents, size, &error));
-
-  f->window = ps_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (f->window));
-  ps_ui_test_wait_drawn (GTK_WIDGET (f->window));
-
-  spec.kind = PS_SOURCE_FILE;
-  spec.path = g_strdup (f->path);
-  spec.length = length;
-  spec.flags = flags;
-  g_assert_true (ps_window_open_spec (f->window, &spec, &error));
-  g_assert_no_error (error);
+  f->window = ps_ui_test_window_on_file (app, f->path, flags, length);
   g_signal_connect (session_of (f), "probe-finished", G_CALLBACK (on_probe_finished), f);
 
   /* as win.probe-dialog opens it: at the first byte past EOF */
@@ -107,7 +95,8 @@ fixture_open_sized (Fixture    *f,
 }
 
 /* The 100-byte file of test-probe.c, mapped 3 pages long: data in page 0
- * up to 100, the zero tail to 4096, SIGBUS to 12288, the guard page after. */
+ * up to 100, the zero tail to the end of that page, SIGBUS in pages 1 and
+ * 2, the guard page after. The window and the file go when the test ends. */
 static void
 fixture_open (Fixture    *f,
               const char *tag,
@@ -124,7 +113,6 @@ fixture_close (Fixture *f)
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   gtk_window_destroy (GTK_WINDOW (f->window));
   g_assert_null (dialog);     /* it goes with its window */
-  unlink (f->path);
   g_free (f->path);
 }
 
@@ -177,13 +165,21 @@ probe (Fixture    *f,
   g_assert_false (gtk_widget_get_visible (child (f, "error_label")));
 }
 
-/* The strip's accessible description says what its caption says. */
-static void
+/* The strip's accessible description says what its caption says, which
+ * holds the text format gives. */
+static void G_GNUC_PRINTF (2, 3)
 assert_described (Fixture    *f,
-                  const char *needle)
+                  const char *format,
+                  ...)
 {
   const char *caption = text_of (f, "caption_label");
   g_autofree char *mismatch = NULL;
+  g_autofree char *needle = NULL;
+  va_list args;
+
+  va_start (args, format);
+  needle = g_strdup_vprintf (format, args);
+  va_end (args);
 
   ps_assert_contains (caption, needle);
   mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (child (f, "strip")),
@@ -269,17 +265,20 @@ assert_strip_drawn (Fixture  *f,
 static void
 test_outcomes (void)
 {
-  static const struct
+  g_autofree char *page_1 = g_strdup_printf ("%zu", PAGE);
+  g_autofree char *guard = g_strdup_printf ("0x%zx", 3 * PAGE);
+  const struct
   {
     const char *offset;
     const char *title;
-    const char *strip;
+    guint64     at;
+    const char *outcome;
     const char *explained;
   } cases[] = {
-    { "0",      "ok",                    "Probed at 0x0 (0): ok.",             "inside the object" },
-    { "100",    "zero-tail",             "Probed at 0x64 (100): zero-tail.",   "reads as zeros" },
-    { "4096",   "SIGBUS (BUS_ADRERR)",   "Probed at 0x1000 (4096): SIGBUS.",   "wholly past the end of the file" },
-    { "0x3000", "SIGSEGV (SEGV_ACCERR)", "Probed at 0x3000 (12288): SIGSEGV.", "guard page" },
+    { "0",    "ok",                    0,        "ok",        "inside the object" },
+    { "100",  "zero-tail",             100,      "zero-tail", "reads as zeros" },
+    { page_1, "SIGBUS (BUS_ADRERR)",   PAGE,     "SIGBUS",    "wholly past the end of the file" },
+    { guard,  "SIGSEGV (SEGV_ACCERR)", 3 * PAGE, "SIGSEGV",   "guard page" },
   };
   Fixture f = { 0 };
 
@@ -288,12 +287,14 @@ test_outcomes (void)
   /* it opens at the first byte past EOF, with the geometry drawn and said */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (&f, "offset_row"))), ==, "0x64");
   g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "Not probed yet");
-  assert_described (&f, "The mapping is 0x3000 (12288) bytes: 3 pages of 4096 bytes.");
+  assert_described (&f, "The mapping is 0x%zx (%zu) bytes: 3 pages of %zu bytes.", 3 * PAGE, 3 * PAGE, PAGE);
   assert_described (&f, "The file is 0x64 (100) bytes.");
   assert_described (&f, "Offsets 0x0 (0) to 0x63 (99): the file’s data");
-  assert_described (&f, "0x64 (100) to 0xfff (4095): the zero tail");
-  assert_described (&f, "0x1000 (4096) to 0x2fff (12287): pages wholly past EOF inside the mapping (SIGBUS)");
-  assert_described (&f, "0x3000 (12288) to 0x3fff (16383): the guard page past the mapping (SIGSEGV)");
+  assert_described (&f, "0x64 (100) to 0x%zx (%zu): the zero tail", PAGE - 1, PAGE - 1);
+  assert_described (&f, "0x%zx (%zu) to 0x%zx (%zu): pages wholly past EOF inside the mapping (SIGBUS)",
+                    PAGE, PAGE, 3 * PAGE - 1, 3 * PAGE - 1);
+  assert_described (&f, "0x%zx (%zu) to 0x%zx (%zu): the guard page past the mapping (SIGSEGV)",
+                    3 * PAGE, 3 * PAGE, 4 * PAGE - 1, 4 * PAGE - 1);
   assert_described (&f, "A probe at 0x64 (100) should give zero-tail.");
   assert_strip_drawn (&f, TRUE);
 
@@ -303,19 +304,23 @@ test_outcomes (void)
       g_assert_cmpstr (text_of (&f, "outcome_label"), ==, cases[i].title);
       ps_assert_contains (text_of (&f, "explanation_label"), cases[i].explained);
       ps_assert_contains (text_of (&f, "detail_label"), "child ");
-      assert_described (&f, cases[i].strip);
-      if (i == 2)
-        ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "probe-dialog");
+      assert_described (&f, "Probed at 0x%" G_GINT64_MODIFIER "x (%" G_GUINT64_FORMAT "): %s.",
+                        cases[i].at, cases[i].at, cases[i].outcome);
     }
   g_assert_true (gtk_widget_has_css_class (child (&f, "outcome_label"), "error"));
   assert_strip_drawn (&f, TRUE);
 
   /* typing another offset moves the marker, and the strip says what it
    * should give; the old outcome is not claimed for it */
-  type_offset (&f, "0x2abc");
-  assert_described (&f, "A probe at 0x2abc (10940) should give SIGBUS.");
-  type_offset (&f, "0x4000");
-  assert_described (&f, "lies past the guard page");
+  {
+    g_autofree char *in_page_2 = g_strdup_printf ("0x%zx", 2 * PAGE + 0xabc);
+    g_autofree char *past_guard = g_strdup_printf ("0x%zx", 4 * PAGE);
+
+    type_offset (&f, in_page_2);
+    assert_described (&f, "A probe at 0x%zx (%zu) should give SIGBUS.", 2 * PAGE + 0xabc, 2 * PAGE + 0xabc);
+    type_offset (&f, past_guard);
+    assert_described (&f, "lies past the guard page");
+  }
 
   /* Enter in the offset field presses the default button, Probe (which
    * shows itself pressed for a moment before it clicks) */
@@ -361,7 +366,6 @@ test_write_warning (void)
   ps_assert_contains (warning, "never becomes part of the object");
   g_assert_cmpuint (f.probes, ==, 0);   /* nothing ran yet */
   g_assert_true (ps_test_wait_until (child_revealed, child (&f, "write_revealer"), 5000));
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "probe-dialog-write");
 
   /* the write in the zero tail: done, and the file keeps its size */
   probe (&f, "200");
@@ -440,6 +444,10 @@ test_bad_offset (void)
   Fixture f = { 0 };
   g_autofree char *log_before = NULL;
   g_autofree char *log_after = NULL;
+  g_autofree char *past_guard = g_strdup_printf ("0x%zx", 4 * PAGE);
+  g_autofree char *guard_last = g_strdup_printf ("0x%zx", 4 * PAGE - 1);
+  g_autofree char *guard_first = g_strdup_printf ("0x%zx", 3 * PAGE);
+  g_autofree char *up_to = g_strdup_printf ("up to 0x%zx (%zu)", 4 * PAGE - 1, 4 * PAGE - 1);
 
   fixture_open (&f, "probe-dialog-bad", PS_MAP_DEFAULT);
   log_before = ps_event_log_to_text (ps_session_get_log (ps_window_get_session (f.window)));
@@ -451,21 +459,20 @@ test_bad_offset (void)
   /* parsed, but past the guard page: refused in the dialog, with the
    * offset and the last one that can be probed, not the window's error */
   assert_refused (&f, "0x99999999", "Offset 0x99999999 (2576980377) lies past the guard page, so it cannot be probed");
-  ps_assert_contains (text_of (&f, "error_label"), "up to 0x3fff (16383)");
+  ps_assert_contains (text_of (&f, "error_label"), up_to);
   g_assert_null (strstr (text_of (&f, "error_label"), "probe("));
   assert_described (&f, "Offset 0x99999999 (2576980377) lies past the guard page: it cannot be probed.");
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "probe-dialog-past-guard");
-  assert_refused (&f, "0x4000", "past the guard page");
+  assert_refused (&f, past_guard, "past the guard page");
   /* the guard page itself can be: its last byte, and its first */
-  assert_accepted (&f, "0x3fff");
-  assert_accepted (&f, "0x3000");
+  assert_accepted (&f, guard_last);
+  assert_accepted (&f, guard_first);
 
   log_after = ps_event_log_to_text (ps_session_get_log (ps_window_get_session (f.window)));
   g_assert_cmpstr (log_after, ==, log_before);   /* no fork, no probe */
   g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "Not probed yet");
 
   /* a Sweep leaves the offset's problem in place */
-  type_offset (&f, "0x4000");
+  type_offset (&f, past_guard);
   ps_ui_test_click (child (&f, "sweep_button"));
   g_assert_cmpuint (failures (&f), ==, 0);
   g_assert_true (gtk_widget_has_css_class (child (&f, "offset_row"), "error"));
@@ -480,28 +487,32 @@ static void
 test_whole_file (void)
 {
   Fixture f = { 0 };
+  gsize size = 2 * PAGE + 100, end = 3 * PAGE;
+  g_autofree char *eof = g_strdup_printf ("0x%zx", size);
+  g_autofree char *size_bytes = g_strdup_printf ("%zu bytes:", size);
+  g_autofree char *last = g_strdup_printf ("0x%zx", end - 1);
   const char *caption;
 
-  /* 8292 bytes: two pages and 100 bytes, mapped as three pages */
-  fixture_open_sized (&f, "probe-dialog-whole", PS_MAP_DEFAULT, 2 * PAGE + 100, 0);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (&f, "offset_row"))), ==, "0x2064");
+  /* two pages and 100 bytes, mapped as three pages */
+  fixture_open_sized (&f, "probe-dialog-whole", PS_MAP_DEFAULT, size, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (&f, "offset_row"))), ==, eof);
 
   /* the mapping in whole pages, as the strip ends it; the file's size apart */
-  assert_described (&f, "The mapping is 0x3000 (12288) bytes: 3 pages of 4096 bytes.");
-  assert_described (&f, "The file is 0x2064 (8292) bytes.");
-  assert_described (&f, "Offsets 0x0 (0) to 0x2063 (8291): the file’s data (ok).");
-  assert_described (&f, "0x2064 (8292) to 0x2fff (12287): the zero tail");
-  assert_described (&f, "0x3000 (12288) to 0x3fff (16383): the guard page past the mapping (SIGSEGV).");
-  assert_described (&f, "A probe at 0x2064 (8292) should give zero-tail.");
+  assert_described (&f, "The mapping is 0x%zx (%zu) bytes: 3 pages of %zu bytes.", end, end, PAGE);
+  assert_described (&f, "The file is 0x%zx (%zu) bytes.", size, size);
+  assert_described (&f, "Offsets 0x0 (0) to 0x%zx (%zu): the file’s data (ok).", size - 1, size - 1);
+  assert_described (&f, "0x%zx (%zu) to 0x%zx (%zu): the zero tail", size, size, end - 1, end - 1);
+  assert_described (&f, "0x%zx (%zu) to 0x%zx (%zu): the guard page past the mapping (SIGSEGV).",
+                    end, end, end + PAGE - 1, end + PAGE - 1);
+  assert_described (&f, "A probe at 0x%zx (%zu) should give zero-tail.", size, size);
   caption = text_of (&f, "caption_label");
-  g_assert_null (strstr (caption, "8292 bytes:"));
+  g_assert_null (strstr (caption, size_bytes));
   g_assert_null (strstr (caption, "SIGBUS"));   /* no page lies wholly past EOF */
   assert_strip_drawn (&f, FALSE);
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "probe-dialog-whole-file");
 
-  probe (&f, "0x2fff");
+  probe (&f, last);
   g_assert_cmpstr (text_of (&f, "outcome_label"), ==, "zero-tail");
-  assert_described (&f, "Probed at 0x2fff (12287): zero-tail.");
+  assert_described (&f, "Probed at 0x%zx (%zu): zero-tail.", end - 1, end - 1);
   fixture_close (&f);
 }
 
@@ -539,6 +550,7 @@ main (int argc, char **argv)
 {
   int rc;
 
+  PAGE = ps_test_page_size ();
   app = ps_ui_test_app_new (&argc, &argv);
 
   g_test_add_func ("/probe-dialog/outcomes", test_outcomes);

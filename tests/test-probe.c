@@ -12,7 +12,7 @@
 #include "ps-probe.h"
 #include "ps-test-util.h"
 
-#define PAGE 4096
+static gsize PAGE;
 
 /* A 100-byte file of 'A' + i, mapped MAP_SHARED over 3 pages. */
 typedef struct
@@ -30,10 +30,9 @@ fixture_set_up (Fixture      *f,
   g_autoptr(GError) error = NULL;
   guint8 contents[100];
 
-  g_assert_cmpint (sysconf (_SC_PAGESIZE), ==, PAGE);
   for (guint i = 0; i < sizeof contents; i++)
     contents[i] = 'A' + i % 26;
-  f->path = ps_test_make_file ("probe", sizeof contents, 0);
+  f->path = ps_test_file ("probe", sizeof contents, 0);
   g_file_set_contents (f->path, (const char *) contents, sizeof contents, &error);
   g_assert_no_error (error);
 
@@ -51,7 +50,6 @@ fixture_tear_down (Fixture      *f,
 
   g_clear_object (&f->source);
   g_clear_object (&f->log);
-  unlink (f->path);
   g_free (f->path);
 
   /* every probe child was reaped: no zombie of ours is left */
@@ -59,14 +57,6 @@ fixture_tear_down (Fixture      *f,
   g_assert_cmpint (waitpid (-1, &status, WNOHANG), <=, 0);
   if (errno != 0)
     g_assert_cmpint (errno, ==, ECHILD);
-}
-
-static gboolean
-log_has (PsEventLog *log,
-         const char *line)
-{
-  g_autofree char *text = ps_event_log_to_text (log);
-  return strstr (text, line) != NULL;
 }
 
 static PsProbeResult
@@ -111,8 +101,8 @@ test_read_inside (Fixture      *f,
   g_assert_cmpint (r.signo, ==, 0);
   g_assert_cmpint (r.exit_status, ==, 0);
   fork_line = g_strdup_printf ("fork() = %d", (int) r.pid);
-  g_assert_true (log_has (f->log, fork_line));
-  g_assert_true (log_has (f->log, "probe(offset=0x10, read) = ok (read 0x51)"));
+  g_assert_true (ps_test_log_has (f->log, fork_line));
+  g_assert_true (ps_test_log_has (f->log, "probe(offset=0x10, read) = ok (read 0x51)"));
 }
 
 static void
@@ -122,12 +112,13 @@ test_read_zero_tail (Fixture      *f,
   PsProbeResult r = probe (f, 200, FALSE, 0);
   g_autofree char *explanation = ps_probe_explain (&r);
   g_autofree char *wait_line = g_strdup_printf ("waitpid(%d) = exited 0", (int) r.pid);
+  g_autofree char *page_text = g_strdup_printf ("%zu", PAGE);
 
   g_assert_cmpint (r.outcome, ==, PS_PROBE_ZERO_TAIL);
   g_assert_cmpint (r.value, ==, 0);
-  g_assert_true (log_has (f->log, "probe(offset=0xc8, read) = zero-tail (read 0x00)"));
-  g_assert_true (log_has (f->log, wait_line));
-  g_assert_nonnull (strstr (explanation, "4096"));
+  g_assert_true (ps_test_log_has (f->log, "probe(offset=0xc8, read) = zero-tail (read 0x00)"));
+  g_assert_true (ps_test_log_has (f->log, wait_line));
+  g_assert_nonnull (strstr (explanation, page_text));
 
   /* the last byte of the page that holds EOF */
   g_assert_cmpint (probe (f, PAGE - 1, FALSE, 0).outcome, ==, PS_PROBE_ZERO_TAIL);
@@ -137,6 +128,8 @@ static void
 test_read_sigbus (Fixture      *f,
                   gconstpointer data)
 {
+  g_autofree char *page_text = g_strdup_printf ("%zu", PAGE);
+
   for (guint64 offset = PAGE; offset < 3 * PAGE; offset += PAGE)
     {
       PsProbeResult r = probe (f, offset, FALSE, 0);
@@ -150,13 +143,13 @@ test_read_sigbus (Fixture      *f,
       g_assert_true (r.have_fault);
       g_assert_cmpint (r.si_code, ==, BUS_ADRERR);
       g_assert_cmpuint (r.fault_offset, ==, offset);
-      g_assert_true (log_has (f->log, wait_line));
-      g_assert_true (log_has (f->log, probe_line));
+      g_assert_true (ps_test_log_has (f->log, wait_line));
+      g_assert_true (ps_test_log_has (f->log, probe_line));
       g_assert_nonnull (strstr (explanation, "wholly past the end of the file"));
-      g_assert_nonnull (strstr (explanation, "4096"));
+      g_assert_nonnull (strstr (explanation, page_text));
     }
   /* an odd offset faults at that very byte */
-  g_assert_cmpuint (probe (f, 0x1abc, FALSE, 0).fault_offset, ==, 0x1abc);
+  g_assert_cmpuint (probe (f, PAGE + 0xabc, FALSE, 0).fault_offset, ==, PAGE + 0xabc);
 }
 
 static void
@@ -165,6 +158,8 @@ test_read_guard (Fixture      *f,
 {
   PsProbeResult r = probe (f, 3 * PAGE, FALSE, 0);
   g_autofree char *code = NULL;
+  g_autofree char *line = g_strdup_printf ("probe(offset=0x%zx, read) = SIGSEGV (SEGV_ACCERR at +0x%zx)",
+                                           3 * PAGE, 3 * PAGE);
 
   g_assert_cmpint (r.outcome, ==, PS_PROBE_SIGSEGV);
   g_assert_cmpint (r.signo, ==, SIGSEGV);
@@ -175,7 +170,7 @@ test_read_guard (Fixture      *f,
   code = ps_si_code_name (SIGSEGV, r.si_code);
   g_test_message ("SIGSEGV on the guard page: %s", code);
   g_assert_cmpint (r.si_code, ==, SEGV_ACCERR);
-  g_assert_true (log_has (f->log, "probe(offset=0x3000, read) = SIGSEGV (SEGV_ACCERR at +0x3000)"));
+  g_assert_true (ps_test_log_has (f->log, line));
 
   /* the last byte of the guard page too */
   g_assert_cmpint (probe (f, 4 * PAGE - 1, FALSE, 0).outcome, ==, PS_PROBE_SIGSEGV);
@@ -186,11 +181,12 @@ test_refuse_past_guard (Fixture      *f,
                         gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *call = g_strdup_printf ("probe(offset=0x%zx, read)", 4 * PAGE);
   PsProbeResult r;
 
   g_assert_false (ps_probe_run (f->source, 4 * PAGE, FALSE, 0, &r, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
-  g_assert_nonnull (strstr (error->message, "probe(offset=0x4000, read)"));
+  g_assert_nonnull (strstr (error->message, call));
   g_assert_nonnull (strstr (error->message, "guard page"));
   g_assert_cmpint (ps_probe_expected (ps_source_get_geometry (f->source), 4 * PAGE), ==, PS_PROBE_OTHER);
 }
@@ -206,7 +202,7 @@ test_refuse_write_read_only (Fixture      *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
   g_assert_nonnull (strstr (error->message, "probe(offset=0xc8, write)"));
   g_assert_nonnull (strstr (error->message, "reopen it writable"));
-  g_assert_false (log_has (f->log, "fork()"));
+  g_assert_false (ps_test_log_has (f->log, "fork()"));
 }
 
 static void
@@ -236,7 +232,7 @@ test_write_zero_tail (Fixture      *f,
   r = probe (f, 200, TRUE, 0x50);
   g_assert_cmpint (r.outcome, ==, PS_PROBE_ZERO_TAIL);
   g_assert_cmpint (r.value, ==, 0x50);
-  g_assert_true (log_has (f->log, "probe(offset=0xc8, write) = zero-tail (wrote 0x50)"));
+  g_assert_true (ps_test_log_has (f->log, "probe(offset=0xc8, write) = zero-tail (wrote 0x50)"));
   explanation = ps_probe_explain (&r);
   g_assert_nonnull (strstr (explanation, "never becomes part of the object"));
 
@@ -282,7 +278,7 @@ test_write_zero_tail (Fixture      *f,
 static void
 test_write_private (void)
 {
-  g_autofree char *path = ps_test_make_file ("probe-private", 100, 'p');
+  g_autofree char *path = ps_test_file ("probe-private", 100, 'p');
   g_autoptr(GError) error = NULL;
   g_autoptr(PsSource) source = NULL;
   g_autofree char *explanation = NULL;
@@ -301,7 +297,6 @@ test_write_private (void)
   g_file_get_contents (path, &contents, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (contents[7], ==, 'p');
-  unlink (path);
 }
 
 /* The outcome from the geometry alone, with an offset into the file. */
@@ -349,7 +344,7 @@ test_expected (void)
 static void
 test_read_past_length (void)
 {
-  g_autofree char *path = ps_test_make_file ("probe-length", 16 * PAGE, 'L');
+  g_autofree char *path = ps_test_file ("probe-length", 16 * PAGE, 'L');
   g_autoptr(GError) error = NULL;
   g_autoptr(PsSource) source = NULL;
   PsProbeResult r;
@@ -361,7 +356,6 @@ test_read_past_length (void)
   g_assert_cmpint (r.outcome, ==, PS_PROBE_OK);
   g_assert_cmpint (r.value, ==, 'L');
   ps_source_close (source);
-  unlink (path);
 }
 
 /* An anonymous mapping is all inside; its guard page is SIGSEGV. */
@@ -388,7 +382,7 @@ test_anon (void)
 static void
 test_parent_handlers_do_not_leak (void)
 {
-  g_autofree char *path = ps_test_make_file ("probe-handlers", 10, 'h');
+  g_autofree char *path = ps_test_file ("probe-handlers", 10, 'h');
   g_autoptr(GError) error = NULL;
   g_autoptr(PsSource) source = NULL;
   struct sigaction ignore = { 0 }, old_segv;
@@ -403,7 +397,6 @@ test_parent_handlers_do_not_leak (void)
   sigaction (SIGSEGV, &old_segv, NULL);
   g_assert_cmpint (r.outcome, ==, PS_PROBE_SIGSEGV);
   ps_source_close (source);
-  unlink (path);
 }
 
 static void
@@ -531,7 +524,8 @@ test_names (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  PAGE = ps_test_page_size ();
+  ps_test_init (&argc, &argv);
 
   g_test_add ("/probe/read/inside", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_read_inside, fixture_tear_down);
   g_test_add ("/probe/read/zero-tail", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_read_zero_tail, fixture_tear_down);

@@ -14,7 +14,7 @@
 #include "ps-scanner-private.h"
 #include "ps-test-util.h"
 
-#define PAGE 4096
+static gsize PAGE;
 
 /* ---- a child writes random bytes; the scanner finds exactly those pages ---- */
 
@@ -297,7 +297,7 @@ truncator_main (gpointer data)
 static void
 test_truncate_cycles (void)
 {
-  g_autofree char *path = ps_test_make_file ("trunc", 64 * PAGE, 'a');
+  g_autofree char *path = ps_test_file ("trunc", 64 * PAGE, 'a');
   g_autoptr(PsSource) source = NULL;
   g_autoptr(PsScanner) scanner = NULL;
   g_autoptr(GError) error = NULL;
@@ -340,14 +340,13 @@ test_truncate_cycles (void)
     g_assert_cmpuint (frame->geometry.object_size, ==, 64 * PAGE);
     g_assert_false (frame->flags & PS_FRAME_SIGBUS);
   }
-  unlink (path);
 }
 
 /* The thread survives SIGBUS too (its own sigjmp_buf, savemask 1). */
 static void
 test_truncate_threaded (void)
 {
-  g_autofree char *path = ps_test_make_file ("trunc-thread", 64 * PAGE, 'b');
+  g_autofree char *path = ps_test_file ("trunc-thread", 64 * PAGE, 'b');
   g_autoptr(PsSource) source = ps_source_open_file (path, PS_MAP_DEFAULT, 0, 0, NULL, NULL);
   g_autoptr(PsScanner) scanner = ps_scanner_new (source);
   Truncator t = { path, 1000 };
@@ -363,7 +362,6 @@ test_truncate_threaded (void)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   ps_scanner_stop (scanner);
-  unlink (path);
 }
 
 /* ---- a sparse segment stays sparse ---- */
@@ -380,8 +378,7 @@ test_sparse_stays_sparse (void)
   guint8 *data;
   guint written = 0;
 
-  source = ps_source_create_posix (name, size, 0600, NULL, &error);
-  g_assert_no_error (error);
+  source = ps_test_create_posix (name, size, 0600, NULL);
   data = ps_source_get_data (source);
   for (guint64 p = 0; p < size / PAGE; p += 100)
     data[p * PAGE + 11] = 0x5a, written++;
@@ -413,8 +410,6 @@ test_sparse_stays_sparse (void)
     g_assert_cmpuint (frame->n_changed, ==, 1);
     g_assert_cmpuint (frame->pages[101].changes, ==, 1);
   }
-
-  ps_source_remove (source, NULL);
 }
 
 /* ---- removal while scanning ---- */
@@ -427,8 +422,7 @@ test_sysv_removed (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(PsFrame) before = NULL;
 
-  source = ps_source_create_sysv (ps_test_sysv_key (1), 16 * PAGE, 0600, NULL, &error);
-  g_assert_no_error (error);
+  source = ps_test_create_sysv (ps_test_sysv_key (1), 16 * PAGE, 0600, NULL);
   scanner = ps_scanner_new (source);
   before = ps_scanner_scan_now (scanner);
   g_assert_false (before->flags & PS_FRAME_REMOVED);
@@ -454,8 +448,7 @@ test_posix_unlinked (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(PsFrame) before = NULL;
 
-  source = ps_source_create_posix (name, 16 * PAGE, 0600, NULL, &error);
-  g_assert_no_error (error);
+  source = ps_test_create_posix (name, 16 * PAGE, 0600, NULL);
   scanner = ps_scanner_new (source);
   before = ps_scanner_scan_now (scanner);
   g_assert_false (before->flags & PS_FRAME_REMOVED);
@@ -477,7 +470,7 @@ test_posix_unlinked (void)
 static void
 test_private_copy (void)
 {
-  g_autofree char *path = ps_test_make_file ("cow", 8 * PAGE, 'c');
+  g_autofree char *path = ps_test_file ("cow", 8 * PAGE, 'c');
   g_autoptr(PsSource) source = NULL;
   g_autoptr(PsScanner) scanner = NULL;
   g_autoptr(GError) error = NULL;
@@ -500,7 +493,6 @@ test_private_copy (void)
   g_assert_true (after->pages[3].state & PS_PAGE_PRIVATE_COPY);
   g_assert_cmpuint (after->n_changed, ==, 1);
   g_assert_cmpuint (after->pages[3].changes, ==, 1);
-  unlink (path);
 }
 
 /* ---- content classes ---- */
@@ -514,7 +506,7 @@ test_content_classes (void)
   g_autoptr(PsFrame) frame = NULL;
   guint8 *d = ps_source_get_data (source);
 
-  for (int i = 0; i < PAGE; i++)
+  for (gsize i = 0; i < PAGE; i++)
     {
       d[PAGE + i] = "The quick brown fox jumps over the lazy dog.\n"[i % 45];
       d[2 * PAGE + i] = (i % 8 == 0) ? (guint8) i : 0;
@@ -567,13 +559,11 @@ test_slices_ask_before_reading (void)
   const guint64 size = 64 * 1024 * 1024;
   g_autoptr(PsSource) source = NULL;
   g_autoptr(PsScanner) scanner = NULL;
-  g_autoptr(GError) error = NULL;
   FrameWatch watch = { NULL, 0, 0, 0, FALSE, g_thread_self () };
   guint8 *data;
   PsFrame *frame;
 
-  source = ps_source_create_posix (name, size, 0600, NULL, &error);
-  g_assert_no_error (error);
+  source = ps_test_create_posix (name, size, 0600, NULL);
   data = ps_source_get_data (source);
   for (guint64 off = 0; off < size; off += PAGE)
     data[off] = 1;
@@ -600,7 +590,6 @@ test_slices_ask_before_reading (void)
   g_assert_cmpuint (ps_test_allocated (ps_source_get_fd (source)), ==, 0);
   frame = ps_scanner_get_frame (scanner);
   g_assert_cmpuint (frame->n_absent, ==, size / PAGE);
-  ps_source_remove (source, NULL);
 }
 
 /* ---- a stop request ends a pass at its next step, whatever the size ---- */
@@ -706,7 +695,8 @@ test_stop_mid_pass (void)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  PAGE = ps_test_page_size ();
+  ps_test_init (&argc, &argv);
   g_test_add_func ("/scanner/random-writes-found", test_random_writes_found);
   g_test_add_func ("/scanner/thread-delivers", test_thread_delivers);
   g_test_add_func ("/scanner/interval-and-pause", test_interval_and_pause);

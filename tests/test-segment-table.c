@@ -23,30 +23,8 @@ typedef struct
   char *posix_name;
 } Segments;
 
-/* The fixture of the test running, for the fatal-signal handler. */
-static Segments *current;
-
-/* shmctl and shm_unlink only: also called from a signal handler. */
-static void
-segments_remove (Segments *s)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (s->shmid); i++)
-    if (s->shmid[i] >= 0)
-      shmctl (s->shmid[i], IPC_RMID, NULL);
-  if (s->posix_name != NULL)
-    shm_unlink (s->posix_name);
-}
-
-/* A failed assertion aborts before the teardown: remove what the test made. */
-static void
-on_fatal_signal (int sig)
-{
-  if (current != NULL)
-    segments_remove (current);
-  signal (sig, SIG_DFL);
-  raise (sig);
-}
-
+/* The segments are queued for removal as they are made (ps-test-util):
+ * gone when the test ends, also when a failed assertion aborts it. */
 static void
 segments_setup (Segments      *s,
                 gconstpointer  data)
@@ -56,18 +34,12 @@ segments_setup (Segments      *s,
 
   s->shmid[0] = s->shmid[1] = -1;
   s->posix_name = NULL;
-  current = s;
   for (guint i = 0; i < G_N_ELEMENTS (s->shmid); i++)
-    {
-      key_t key = ps_test_sysv_key (0x40 + i);
-
-      s->shmid[i] = shmget (key, 3 * page + 10, IPC_CREAT | IPC_EXCL | 0600);
-      if (s->shmid[i] < 0)
-        g_error ("shmget(0x%08x): %s", (guint32) key, g_strerror (errno));
-    }
+    s->shmid[i] = ps_test_sysv_segment (ps_test_sysv_key (0x40 + i), 3 * page + 10, 0600);
   s->posix_name = ps_test_posix_name ("segment-table");
   fd = shm_open (s->posix_name, O_RDWR | O_CREAT | O_EXCL, 0640);
   g_assert_cmpint (fd, >=, 0);
+  ps_test_queue_shm_unlink (s->posix_name);
   g_assert_cmpint (ftruncate (fd, 2 * page), ==, 0);
   close (fd);
 }
@@ -76,8 +48,6 @@ static void
 segments_teardown (Segments      *s,
                    gconstpointer  data)
 {
-  segments_remove (s);
-  current = NULL;
   g_free (s->posix_name);
 }
 
@@ -210,11 +180,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const int fatal[] = { SIGABRT, SIGTRAP, SIGTERM, SIGINT, SIGHUP };
-
-  for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
-    signal (fatal[i], on_fatal_signal);
-  g_test_init (&argc, &argv, NULL);
+  ps_test_init (&argc, &argv);
 
   g_test_add ("/segment-table/sysv-rows", Segments, NULL,
               segments_setup, test_sysv_rows, segments_teardown);

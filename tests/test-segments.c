@@ -22,117 +22,17 @@
 #include "ps-segments-output.h"
 #include "ps-test-util.h"
 
-/* Every object a test makes is owned in a slot from the moment it exists.
- * The test removes it the way a user would (IPC_RMID, ipcrm, shm_unlink,
- * sem_unlink) and gives the slot up; whatever is still owned when the test
- * ends (an early return) is removed by a queued destroy, and when an
- * assertion aborts the process, by the fatal-signal handler. Children that
- * hold a mapping wait on a pipe and die with us (PR_SET_PDEATHSIG). */
+/* Every object a test makes is queued for removal (ps-test-util) from the
+ * moment it exists. The test removes it the way a user would (IPC_RMID,
+ * ipcrm, shm_unlink, sem_unlink); whatever is left when the test ends (an
+ * early return, a failed assertion) goes then. Children that hold a mapping
+ * wait on a pipe and die with us (PR_SET_PDEATHSIG). */
 
 #define CHILD_TIMEOUT_MS 10000
 #define WAIT_MS          5000
 #define HOLDER_COMM      "ps-seg-holder"
 
 static gsize PAGE;
-static pid_t main_pid;
-
-/* ---- owned objects ------------------------------------------------------ */
-
-typedef enum
-{
-  OWN_FREE,
-  OWN_SHMID,    /* id: shmid */
-  OWN_FILE,     /* path: a file, a POSIX segment or semaphore (/dev/shm/...) */
-  OWN_DIR,      /* path */
-  OWN_CHILD,    /* id: pid */
-} OwnKind;
-
-typedef struct
-{
-  volatile sig_atomic_t kind;
-  int                   id;
-  char                  path[512];
-} Own;
-
-static Own owned[64];
-static gboolean release_queued;
-
-/* Async-signal-safe: it also runs in the fatal-signal handler. */
-static void
-own_release (Own *slot)
-{
-  int kind = slot->kind;
-
-  slot->kind = OWN_FREE;
-  switch (kind)
-    {
-    case OWN_SHMID:
-      shmctl (slot->id, IPC_RMID, NULL);
-      break;
-    case OWN_FILE:
-      unlink (slot->path);
-      break;
-    case OWN_DIR:
-      rmdir (slot->path);
-      break;
-    case OWN_CHILD:
-      kill (slot->id, SIGKILL);
-      waitpid (slot->id, NULL, 0);
-      break;
-    default:
-      break;
-    }
-}
-
-static void
-release_all (void)
-{
-  for (guint i = G_N_ELEMENTS (owned); i > 0; i--)
-    own_release (&owned[i - 1]);
-}
-
-static void
-release_all_queued (gpointer data)
-{
-  release_all ();
-  release_queued = FALSE;
-}
-
-static void
-on_fatal_signal (int sig)
-{
-  if (getpid () == main_pid)
-    release_all ();
-  signal (sig, SIG_DFL);
-  raise (sig);
-}
-
-static Own *
-own (OwnKind     kind,
-     int         id,
-     const char *path)
-{
-  if (!release_queued)
-    {
-      g_test_queue_destroy (release_all_queued, NULL);
-      release_queued = TRUE;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (owned); i++)
-    if (owned[i].kind == OWN_FREE)
-      {
-        owned[i].id = id;
-        g_strlcpy (owned[i].path, path != NULL ? path : "", sizeof owned[i].path);
-        owned[i].kind = kind;
-        return &owned[i];
-      }
-  g_error ("more than %u objects owned", (guint) G_N_ELEMENTS (owned));
-}
-
-static void
-disown (Own *slot)
-{
-  slot->kind = OWN_FREE;
-}
 
 /* /dev/shm/NAME for a POSIX name "/NAME"; prefix "sem." for a semaphore. */
 static char *
@@ -148,7 +48,6 @@ typedef struct
 {
   key_t key;
   int   shmid;
-  Own  *own;
 } Sysv;
 
 static Sysv
@@ -162,7 +61,7 @@ make_sysv (key_t key,
   sysv.shmid = shmget (key, size, IPC_CREAT | IPC_EXCL | mode);
   if (sysv.shmid < 0)
     g_error ("shmget(0x%08x, %zu): %s", (guint) key, size, g_strerror (errno));
-  sysv.own = own (OWN_SHMID, sysv.shmid, NULL);
+  ps_test_queue_rmid (sysv.shmid);
   return sysv;
 }
 
@@ -185,7 +84,8 @@ make_sysv_keyed (gsize size,
         continue;
       if (shmid < 0)
         g_error ("shmget(0x%08x, %zu): %s", (guint) key, size, g_strerror (errno));
-      return (Sysv) { key, shmid, own (OWN_SHMID, shmid, NULL) };
+      ps_test_queue_rmid (shmid);
+      return (Sysv) { key, shmid };
     }
   g_error ("no free SysV test key");
 }
@@ -194,29 +94,25 @@ static void
 remove_sysv (Sysv *sysv)
 {
   g_assert_cmpint (shmctl (sysv->shmid, IPC_RMID, NULL), ==, 0);
-  disown (sysv->own);
 }
 
 typedef struct
 {
   char *name;
   int   fd;
-  Own  *own;
 } Posix;
 
 static Posix
 make_posix (const char *tag,
             gsize       size)
 {
-  g_autofree char *path = NULL;
   Posix posix;
 
   posix.name = ps_test_posix_name (tag);
   posix.fd = shm_open (posix.name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (posix.fd < 0)
     g_error ("shm_open(\"%s\"): %s", posix.name, g_strerror (errno));
-  path = shm_path (posix.name, "");
-  posix.own = own (OWN_FILE, -1, path);
+  ps_test_queue_shm_unlink (posix.name);
   g_assert_cmpint (ftruncate (posix.fd, size), ==, 0);
   return posix;
 }
@@ -225,7 +121,6 @@ static void
 remove_posix (Posix *posix)
 {
   g_assert_cmpint (shm_unlink (posix->name), ==, 0);
-  disown (posix->own);
   close (posix->fd);
   g_free (posix->name);
 }
@@ -242,7 +137,6 @@ typedef struct
   int    ready[2];   /* the child writes a byte once it maps the segment */
   int    hold[2];    /* and exits when it reads one */
   pid_t  pid;
-  Own   *own;
 } Holder;
 
 /* After fork: only async-signal-safe calls. */
@@ -290,7 +184,6 @@ holder_wait_ready (Holder *h)
     {
       int status = ps_test_reap (h->pid, CHILD_TIMEOUT_MS);
 
-      disown (h->own);
       h->pid = 0;
       g_error ("holder child could not map the segment: wait status 0x%x", status);
     }
@@ -306,22 +199,18 @@ holder_stop (Holder *h)
     return;
   g_assert_cmpint (write (h->hold[1], &byte, 1), ==, 1);
   status = ps_test_reap (h->pid, CHILD_TIMEOUT_MS);
-  disown (h->own);
   h->pid = 0;
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
 }
 
+/* Its end of the pipe closed, a child still holding exits; ps_test_fork
+ * queued its reaping. */
 static void
 holder_free (gpointer data)
 {
   Holder *h = data;
 
-  if (h->pid > 0)
-    {
-      own_release (h->own);
-      h->pid = 0;
-    }
   close (h->ready[0]);
   close (h->hold[1]);
   g_free (h);
@@ -345,7 +234,6 @@ holder_start (int   shmid,
   g_assert_cmpint (pipe2 (h->ready, O_CLOEXEC), ==, 0);
   g_assert_cmpint (pipe2 (h->hold, O_CLOEXEC), ==, 0);
   h->pid = ps_test_fork (holder_child, h);
-  h->own = own (OWN_CHILD, h->pid, NULL);
   close (h->ready[1]);
   close (h->hold[0]);
   g_test_queue_destroy (holder_free, h);
@@ -558,7 +446,6 @@ test_sysv_ipcmk (void)
   struct shmid_ds ds;
   const char *line;
   int shmid;
-  Own *owner;
 
   if (ipcmk == NULL)
     {
@@ -569,7 +456,7 @@ test_sysv_ipcmk (void)
   line = strstr (out, "Shared memory id: ");
   g_assert_nonnull (line);
   shmid = atoi (line + strlen ("Shared memory id: "));
-  owner = own (OWN_SHMID, shmid, NULL);
+  ps_test_queue_rmid (shmid);
   g_assert_cmpint (shmctl (shmid, IPC_STAT, &ds), ==, 0);
 
   list_all (&sysv, &posix);
@@ -586,7 +473,6 @@ test_sysv_ipcmk (void)
 
     spawn_ok (rm, NULL);
   }
-  disown (owner);
   g_clear_pointer (&sysv, g_ptr_array_unref);
   g_clear_pointer (&posix, g_ptr_array_unref);
   list_all (&sysv, &posix);
@@ -692,7 +578,7 @@ temp_file (const char *tag,
   g_autoptr(GError) error = NULL;
   char *path = g_strdup_printf ("%s/pagescope-test-%d-%s", g_get_tmp_dir (), (int) getpid (), tag);
 
-  own (OWN_FILE, -1, path);
+  ps_test_queue_unlink (path);
   g_file_set_contents (path, contents, -1, &error);
   g_assert_no_error (error);
   return path;
@@ -837,14 +723,9 @@ test_posix_same_name (void)
   int fd;
 
   g_assert_cmpint (shm_unlink (old.name), ==, 0);
-  disown (old.own);
   fd = shm_open (name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   g_assert_cmpint (fd, >=, 0);
-  {
-    g_autofree char *path = shm_path (name, "");
-
-    made.own = own (OWN_FILE, -1, path);
-  }
+  ps_test_queue_shm_unlink (name);
   made.fd = fd;
   made.name = g_strdup (name);
 
@@ -870,17 +751,14 @@ test_posix_not_segments (void)
   g_autofree char *dir_path = shm_path (dir_name, "");
   g_autofree char *as_segment = g_strconcat ("/sem.", sem_name + 1, NULL);
   struct stat st;
-  Own *sem_own, *dir_own;
   sem_t *sem;
 
   sem = sem_open (sem_name, O_CREAT | O_EXCL, 0600, 1);
   g_assert_true (sem != SEM_FAILED);
-  sem_own = own (OWN_FILE, -1, sem_file);
+  ps_test_queue_unlink (sem_file);
   g_assert_cmpint (lstat (sem_file, &st), ==, 0);   /* it is there, as the kernel names it */
   if (mkdir (dir_path, 0700) == 0)
-    dir_own = own (OWN_DIR, -1, dir_path);
-  else
-    dir_own = NULL;
+    ps_test_queue_unlink (dir_path);
 
   list_all (&sysv, &posix);
   g_assert_null (find_posix (posix, as_segment));
@@ -897,12 +775,6 @@ test_posix_not_segments (void)
 
   g_assert_cmpint (sem_close (sem), ==, 0);
   g_assert_cmpint (sem_unlink (sem_name), ==, 0);
-  disown (sem_own);
-  if (dir_own != NULL)
-    {
-      g_assert_cmpint (rmdir (dir_path), ==, 0);
-      disown (dir_own);
-    }
 }
 
 /* Another directory: what is listed, and a missing directory is no error. */
@@ -917,21 +789,21 @@ test_posix_at (void)
   PsPosixSegment *segment;
 
   g_assert_nonnull (dir);
-  own (OWN_DIR, -1, dir);
+  ps_test_queue_unlink (dir);
   file = g_build_filename (dir, "seg", NULL);
-  own (OWN_FILE, -1, file);
+  ps_test_queue_unlink (file);
   g_file_set_contents (file, "12345", 5, &error);
   g_assert_no_error (error);
   sem = g_build_filename (dir, "sem.x", NULL);
-  own (OWN_FILE, -1, sem);
+  ps_test_queue_unlink (sem);
   g_file_set_contents (sem, "", 0, &error);
   g_assert_no_error (error);
   sub = g_build_filename (dir, "sub", NULL);
   g_assert_cmpint (mkdir (sub, 0700), ==, 0);
-  own (OWN_DIR, -1, sub);
+  ps_test_queue_unlink (sub);
   symlink_path = g_build_filename (dir, "link", NULL);
   g_assert_cmpint (symlink ("seg", symlink_path), ==, 0);
-  own (OWN_FILE, -1, symlink_path);
+  ps_test_queue_unlink (symlink_path);
 
   list = ps_segments_list_posix_at (dir, &error);
   g_assert_no_error (error);
@@ -953,8 +825,6 @@ test_posix_at (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
   want = g_strdup_printf ("opendir(\"%s\"): Not a directory", file);
   g_assert_cmpstr (error->message, ==, want);
-
-  release_all ();
 }
 
 /* ---- formats ------------------------------------------------------------ */
@@ -1315,15 +1185,14 @@ test_raw (void)
 
   dir = g_dir_make_tmp (template, NULL);
   g_assert_nonnull (dir);
-  own (OWN_DIR, -1, dir);
+  ps_test_queue_unlink (dir);
   file = g_build_filename (dir, "a b\xff", NULL);
-  own (OWN_FILE, -1, file);
+  ps_test_queue_unlink (file);
   g_assert_true (g_file_set_contents (file, "12345", 5, NULL));
   posix = ps_segments_list_posix_at (dir, NULL);
   g_assert_nonnull (posix);
   raw_posix = ps_segments_output (NULL, posix, &options, NULL);
   g_assert_true (g_str_has_prefix (raw_posix, "/a\\x20b\\xff 5B "));
-  release_all ();
 }
 
 /* In a locale that is not UTF-8, libsmartcols cannot measure other
@@ -1338,9 +1207,9 @@ test_table_c_locale (void)
   g_autoptr(GPtrArray) posix = NULL;
 
   g_assert_nonnull (dir);
-  own (OWN_DIR, -1, dir);
+  ps_test_queue_unlink (dir);
   file = g_build_filename (dir, "\xc3\xa9t\xc3\xa9-\xff", NULL);
-  own (OWN_FILE, -1, file);
+  ps_test_queue_unlink (file);
   g_assert_true (g_file_set_contents (file, "12345", 5, NULL));
   posix = ps_segments_list_posix_at (dir, NULL);
   g_assert_nonnull (posix);
@@ -1351,7 +1220,6 @@ test_table_c_locale (void)
   for (const char *p = table; *p != '\0'; p++)
     g_assert_cmpint ((guchar) *p, <, 0x80);
   ps_assert_contains (table, "/\\u00e9t\\u00e9-\\xff 5 bytes");
-  release_all ();
 }
 
 /* --output: the columns in its order, any case; a list that lacks one of
@@ -1533,15 +1401,10 @@ test_as_nobody (void)
 int
 main (int argc, char **argv)
 {
-  const int fatal[] = { SIGABRT, SIGTRAP, SIGTERM, SIGINT, SIGHUP };
-
   /* as pagescope does: the table depends on the locale's character set */
   setlocale (LC_ALL, "");
-  PAGE = (gsize) sysconf (_SC_PAGESIZE);
-  main_pid = getpid ();
-  for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
-    signal (fatal[i], on_fatal_signal);
-  g_test_init (&argc, &argv, NULL);
+  PAGE = ps_test_page_size ();
+  ps_test_init (&argc, &argv);
 
   g_test_add_func ("/segments/sysv/list", test_sysv_list);
   g_test_add_func ("/segments/sysv/ipcmk", test_sysv_ipcmk);

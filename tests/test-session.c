@@ -6,10 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <signal.h>
 #include <sys/mman.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -66,18 +64,6 @@ file_contents (const char *path,
   return contents;
 }
 
-/* The log holds a line with this text. */
-static gboolean
-log_has (PsEventLog *log,
-         const char *needle)
-{
-  g_autofree char *text = NULL;
-
-  ps_event_log_flush (log);
-  text = ps_event_log_to_text (log);
-  return strstr (text, needle) != NULL;
-}
-
 /* ---- write and undo ---- */
 
 static void
@@ -113,7 +99,7 @@ test_write_undo (Fixture       *f,
   g_assert_false (ps_session_undo (f->session, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   ps_assert_contains (error->message, "nothing to undo");
-  g_assert_true (log_has (f->log, "undo: there is nothing to undo"));
+  g_assert_true (ps_test_log_has (f->log, "undo: there is nothing to undo"));
 }
 
 static void
@@ -200,47 +186,22 @@ on_msync (GObject      *object,
   w->done = TRUE;
 }
 
-static gboolean
-on_disk (const char *path)
-{
-  struct statfs fs;
-
-  return statfs (path, &fs) == 0 && fs.f_type != TMPFS_MAGIC && fs.f_type != RAMFS_MAGIC;
-}
-
-/* Drops the clean page cache (root only), so a read comes from the disk. */
-static gboolean
-drop_page_cache (void)
-{
-  int fd = open ("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
-  gboolean ok;
-
-  if (fd < 0)
-    {
-      g_test_message ("cannot drop the page cache (%s): the disk itself was not read", g_strerror (errno));
-      return FALSE;
-    }
-  sync ();
-  ok = write (fd, "1", 1) == 1;
-  close (fd);
-  return ok;
-}
-
 /* What msync changes: the mapping's dirty pages (smaps, before and after),
- * and the bytes on disk (read after the clean page cache was dropped). */
+ * and the bytes on disk (read once the mapping is gone and the clean page
+ * cache dropped: a page still mapped stays cached). */
 static void
 test_msync (Fixture       *f,
             gconstpointer  data)
 {
-  g_autofree char *path = ps_test_file ("session-msync", 8 * f->page, 'm');
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = ps_test_disk_file ("session-msync", 8 * f->page, 'm');
+  g_autoptr(GBytes) disk = NULL;
   PsSource *source;
   Wait w = { 0 };
   guint8 *map;
 
-  if (!on_disk (path))
+  if (path == NULL)
     {
-      g_test_skip ("the temporary directory is tmpfs: msync writes nothing back there");
+      g_test_skip ("no temporary directory on a disk file system: msync writes nothing back on tmpfs");
       return;
     }
   open_file (f, path, PS_MAP_WRITABLE, 0);
@@ -261,16 +222,10 @@ test_msync (Fixture       *f,
   g_assert_cmpint (w.report.shared_dirty_before + w.report.private_dirty_before, ==, 8 * (gint64) f->page);
   g_assert_cmpint (w.report.shared_dirty_after + w.report.private_dirty_after, ==, 0);
 
-  if (drop_page_cache ())
-    {
-      char buf[1];
-      int fd = open (path, O_RDONLY | O_CLOEXEC);
-
-      g_assert_cmpint (fd, >=, 0);
-      g_assert_cmpint (pread (fd, buf, 1, 5 * f->page), ==, 1);
-      g_assert_cmpint (buf[0], ==, 'D');
-      close (fd);
-    }
+  ps_session_close (f->session);
+  disk = ps_test_read_from_disk (path, 5 * f->page, 1);
+  if (disk != NULL)
+    g_assert_cmpint (((const char *) g_bytes_get_data (disk, NULL))[0], ==, 'D');
 }
 
 /* Closing while msync runs never waits for it; the mapping goes when it
@@ -334,7 +289,7 @@ test_writers (Fixture       *f,
   g_clear_error (&error);
   g_assert_false (ps_session_stop_writers (f->session, 1, &error));
   ps_assert_contains (error->message, "1 is not one of this session's writer children");
-  g_assert_true (log_has (f->log, "stop-writers: 1 is not one"));
+  g_assert_true (ps_test_log_has (f->log, "stop-writers: 1 is not one"));
 }
 
 /* ---- probes ---- */
@@ -648,13 +603,6 @@ test_annotations_round_trip (Fixture       *f,
 }
 
 static void
-unlink_path (gpointer path)
-{
-  g_unlink (path);
-  g_free (path);
-}
-
-static void
 on_export (GObject      *object,
            GAsyncResult *result,
            gpointer      data)
@@ -683,6 +631,7 @@ test_export_sparse (Fixture       *f,
 
   shm = shm_open (name, O_RDWR | O_CREAT | O_EXCL, 0600);
   g_assert_cmpint (shm, >=, 0);
+  ps_test_queue_shm_unlink (name);
   g_assert_cmpint (ftruncate (shm, 1024 * f->page), ==, 0);
   g_assert_cmpint (pwrite (shm, "first", 5, 3 * f->page + 1), ==, 5);
   g_assert_cmpint (pwrite (shm, "last", 4, 1024 * f->page - 4), ==, 4);
@@ -690,7 +639,7 @@ test_export_sparse (Fixture       *f,
   fd = g_mkstemp (out);
   g_assert_cmpint (fd, >=, 0);
   close (fd);
-  g_test_queue_destroy (unlink_path, g_strdup (out));
+  ps_test_queue_unlink (out);
 
   g_assert_true (ps_session_open (f->session, &spec, &error));
   ps_session_export_async (f->session, &whole, out, NULL, on_export, &w);
@@ -713,7 +662,6 @@ test_export_sparse (Fixture       *f,
   g_assert_cmpint (lseek (fd, 4 * f->page, SEEK_DATA), ==, (off_t) (1023 * f->page));
   g_assert_cmpuint (ps_test_allocated (shm), ==, allocated);
   close (fd);
-  shm_unlink (name);
   close (shm);
 }
 
@@ -737,7 +685,7 @@ test_nothing_open (Fixture       *f,
   g_clear_error (&error);
   g_assert_false (ps_session_stop_writers (f->session, 123, &error));
   ps_assert_contains (error->message, "stop-writers: nothing is open");
-  g_assert_true (log_has (f->log, "stop-writers: nothing is open"));
+  g_assert_true (ps_test_log_has (f->log, "stop-writers: nothing is open"));
 }
 
 /* ---- a removed segment ---- */
@@ -752,6 +700,7 @@ test_remove (Fixture       *f,
   guint removed = 0;
   int fd;
 
+  ps_test_queue_shm_unlink (name);
   g_assert_true (ps_session_open (f->session, &spec, &error));
   g_assert_no_error (error);
   g_signal_connect_swapped (f->session, "removed", G_CALLBACK (g_atomic_int_inc), &removed);
@@ -766,7 +715,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  ps_test_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/session/write/undo", test_write_undo);

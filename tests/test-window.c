@@ -18,16 +18,13 @@
 #include "ps-window-private.h"
 
 static PsApplication *app;
+static gsize          PAGE;
 
+/* Destroyed when the test ends (ps_ui_test_window_new). */
 static PsWindow *
 make_window (void)
 {
-  PsWindow *window = ps_window_new (app);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  ps_ui_test_wait_drawn (GTK_WIDGET (window));
-  return window;
+  return ps_ui_test_window_new (app);
 }
 
 static gboolean
@@ -48,12 +45,9 @@ test_posix_name_bytes (void)
   g_autofree char *name = g_strconcat (base, "-\xff", NULL);
   g_autoptr(GError) error = NULL;
   g_auto(PsSourceSpec) spec = { 0 };
-  PsSource *made;
   PsWindow *window;
 
-  made = ps_source_create_posix (name, 4096, 0600, NULL, &error);
-  g_assert_no_error (error);
-  g_object_unref (made);
+  g_object_unref (ps_test_create_posix (name, PAGE, 0600, NULL));
 
   window = make_window ();
   spec.kind = PS_SOURCE_POSIX;
@@ -65,8 +59,6 @@ test_posix_name_bytes (void)
   ps_ui_test_wait_frame (GTK_WIDGET (window));
   g_assert_true (g_utf8_validate (gtk_window_get_title (GTK_WINDOW (window)), -1, NULL));
   ps_assert_contains (adw_window_title_get_title (window->title), "-\\xff");
-  gtk_window_destroy (GTK_WINDOW (window));
-  shm_unlink (name);
 }
 
 static void
@@ -75,13 +67,13 @@ test_posix_size (void)
   g_autofree char *name = ps_test_posix_name ("window");
   g_autoptr(GError) error = NULL;
   g_auto(PsSourceSpec) spec = { 0 };
-  PsSource *made;
+  gsize size = 3 * PAGE + 100;
+  g_autofree char *kib = g_strdup_printf ("%.1f", size / 1024.0);
+  g_autofree char *bytes = g_strdup_printf ("%zu bytes", size);
   PsWindow *window;
   const char *text;
 
-  made = ps_source_create_posix (name, 3 * 4096 + 100, 0600, NULL, &error);
-  g_assert_no_error (error);
-  g_object_unref (made);
+  g_object_unref (ps_test_create_posix (name, size, 0600, NULL));
 
   window = make_window ();
   spec.kind = PS_SOURCE_POSIX;
@@ -95,7 +87,7 @@ test_posix_size (void)
 
   /* the status says the size; the details give it in bytes */
   text = gtk_label_get_text (ps_status_bar_get_label (window->status_bar, PS_STATUS_SIZE));
-  g_assert_nonnull (strstr (text, "12.1"));     /* 12388 bytes = 12.1 kB */
+  g_assert_nonnull (strstr (text, kib));     /* 12388 bytes = 12.1 KiB */
   g_assert_nonnull (strstr (gtk_label_get_text (ps_status_bar_get_label (window->status_bar, PS_STATUS_PAGES)), "4 pages"));
   g_assert_nonnull (strstr (adw_window_title_get_title (window->title), name));
   {
@@ -103,14 +95,12 @@ test_posix_size (void)
 
     for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (window->details_list));
          row != NULL; row = gtk_widget_get_next_sibling (row))
-      found |= ADW_IS_ACTION_ROW (row) && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "12388 bytes") != NULL;
+      found |= ADW_IS_ACTION_ROW (row) && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), bytes) != NULL;
     g_assert_true (found);
   }
 
   /* read-only by default: attaching never writes */
   g_assert_false (ps_source_is_writable (ps_session_get_source (ps_window_get_session (window))));
-  gtk_window_destroy (GTK_WINDOW (window));
-  shm_unlink (name);
 }
 
 static void
@@ -136,7 +126,6 @@ test_open_error (void)
     g_autofree char *log = ps_event_log_to_text (ps_session_get_log (ps_window_get_session (window)));
     g_assert_nonnull (strstr (log, "= -1 ENOENT (No such file or directory)"));
   }
-  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* ---- the keyboard shortcuts window, built when asked for ---- */
@@ -160,7 +149,6 @@ test_help_overlay (void)
   g_assert_true (gtk_window_get_transient_for (overlay) == GTK_WINDOW (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
   gtk_window_destroy (overlay);
-  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* ---- a click on a page past EOF asks what touching it does ---- */
@@ -183,22 +171,13 @@ count_toplevels (const char *type_name)
 static GtkWindow *
 find_toplevel (const char *type_name)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (g_str_equal (G_OBJECT_TYPE_NAME (toplevel), type_name))
-        return toplevel;
-    }
-  return NULL;
+  return ps_ui_test_find_toplevel (type_name, NULL);
 }
 
 static void
 test_click_past_eof (void)
 {
-  g_autofree char *path = ps_test_make_file ("window-click", 100, 'c');
+  g_autofree char *path = ps_test_file ("window-click", 100, 'c');
   g_autoptr(GError) error = NULL;
   g_auto(PsSourceSpec) spec = { 0 };
   PsWindow *window = make_window ();
@@ -207,7 +186,7 @@ test_click_past_eof (void)
 
   spec.kind = PS_SOURCE_FILE;
   spec.path = g_strdup (path);
-  spec.length = 3 * 4096;
+  spec.length = 3 * PAGE;
   g_assert_true (ps_window_open_spec (window, &spec, &error));
   g_assert_true (ps_test_wait_until (has_frame, window, 5000));
   for (int i = 0; i < 10; i++)
@@ -223,14 +202,14 @@ test_click_past_eof (void)
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
   offset_row = gtk_widget_get_template_child (GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), "offset_row");
-  g_assert_cmpuint (g_ascii_strtoull (gtk_editable_get_text (GTK_EDITABLE (offset_row)), NULL, 0), ==, 2 * 4096);
+  g_assert_cmpuint (g_ascii_strtoull (gtk_editable_get_text (GTK_EDITABLE (offset_row)), NULL, 0), ==, 2 * PAGE);
 
   /* and so does the guard page past the mapping: the one dialog, there */
   g_signal_emit_by_name (window->grid, "page-activated", (guint64) 3);
   g_assert_cmpuint (count_toplevels ("PsProbeDialog"), ==, 1);
   dialog = find_toplevel ("PsProbeDialog");
   offset_row = gtk_widget_get_template_child (GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), "offset_row");
-  g_assert_cmpuint (g_ascii_strtoull (gtk_editable_get_text (GTK_EDITABLE (offset_row)), NULL, 0), ==, 3 * 4096);
+  g_assert_cmpuint (g_ascii_strtoull (gtk_editable_get_text (GTK_EDITABLE (offset_row)), NULL, 0), ==, 3 * PAGE);
 
   /* asking again for a dialog presents the open one */
   for (int i = 0; i < 2; i++)
@@ -255,7 +234,6 @@ test_click_past_eof (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_cmpuint (count_toplevels ("PsProbeDialog") + count_toplevels ("PsWritersDialog") +
                     count_toplevels ("PsMsyncDialog") + count_toplevels ("PsWriteDialog"), ==, 0);
-  unlink (path);
 }
 
 /* ---- actions on a real mapping ---- */
@@ -341,7 +319,7 @@ log_has (gpointer data)
 static void
 test_write_and_undo (void)
 {
-  g_autofree char *path = ps_test_make_file ("window-write", 8192, 'a');
+  g_autofree char *path = ps_test_file ("window-write", 2 * PAGE, 'a');
   g_autoptr(GError) error = NULL;
   g_auto(PsSourceSpec) spec = { 0 };
   PsWindow *window = make_window ();
@@ -364,8 +342,9 @@ test_write_and_undo (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
   g_assert_cmpmem (data + 0x10, 4, "aaaa", 4);
 
-  /* msync runs in the background and reports in the log (what it changes
-   * is tested on the session, test-session.c /session/msync) */
+  /* msync runs in the background and reports in the log (what it changes,
+   * the dirty pages, is tested on the session, test-session.c
+   * /session/msync; the file read here shows the write, msync or not) */
   {
     LogWait w = { window, ", MS_SYNC) = 0" };
 
@@ -375,9 +354,6 @@ test_write_and_undo (void)
     g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
     g_assert_cmpmem (contents, 2, "OK", 2);
   }
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  unlink (path);
 }
 
 /* A typo in an option is refused, not taken as "the whole mapping"; length=
@@ -385,7 +361,7 @@ test_write_and_undo (void)
 static void
 test_action_options (void)
 {
-  g_autofree char *path = ps_test_make_file ("window-options", 3 * 4096, 'o');
+  g_autofree char *path = ps_test_file ("window-options", 3 * PAGE, 'o');
   g_autoptr(GError) error = NULL;
   g_auto(PsSourceSpec) spec = { 0 };
   PsWindow *window = make_window ();
@@ -415,21 +391,20 @@ test_action_options (void)
 
   /* length= alone: from offset 0 */
   {
-    LogWait w = { window, ", 4096, MS_SYNC) = 0" };
+    g_autofree char *one_page = g_strdup_printf (", %zu, MS_SYNC) = 0", PAGE);
+    g_autofree char *argument = g_strdup_printf ("sync length=%zu", PAGE);
+    LogWait w = { window, one_page };
 
     ps_event_log_clear (ps_session_get_log (ps_window_get_session (window)));
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.msync", "s", "sync length=4K");
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.msync", "s", argument);
     g_assert_true (ps_test_wait_until (log_has, &w, 10000));
   }
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  unlink (path);
 }
 
 static void
 test_write_refused (void)
 {
-  g_autofree char *path = ps_test_make_file ("window-ro", 4096, 'r');
+  g_autofree char *path = ps_test_file ("window-ro", PAGE, 'r');
   g_autoptr(GError) error = NULL;
   g_auto(PsSourceSpec) spec = { 0 };
   PsWindow *window = make_window ();
@@ -462,9 +437,6 @@ test_write_refused (void)
     g_autofree char *log = ps_event_log_to_text (ps_session_get_log (ps_window_get_session (window)));
     g_assert_null (strstr (log, "a child will write"));
   }
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  unlink (path);
 }
 
 /* ---- the binary ---- */
@@ -583,14 +555,12 @@ static void
 test_cli_list_no_display (void)
 {
   g_autofree char *name = ps_test_posix_name ("list");
-  g_autoptr(GError) error = NULL;
-  PsSource *made = ps_source_create_posix (name, 3 * 4096, 0600, NULL, &error);
+  g_autoptr(PsSource) made = ps_test_create_posix (name, 3 * PAGE, 0600, NULL);
   const char *json_args[] = { "--list", "--json", NULL };
   const char *table_args[] = { "--list", NULL };
   g_autofree char *out = NULL, *err = NULL, *table = NULL, *err2 = NULL;
   int status;
 
-  g_assert_no_error (error);
   out = run_binary (json_args, TRUE, &status, &err);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   g_assert_nonnull (strstr (out, name));
@@ -599,9 +569,6 @@ test_cli_list_no_display (void)
   table = run_binary (table_args, TRUE, &status, &err2);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   g_assert_nonnull (strstr (table, name));
-
-  ps_source_remove (made, NULL);
-  g_object_unref (made);
 }
 
 /* A second invocation reaches the running instance: the primary, started
@@ -645,7 +612,7 @@ test_cli_second_instance (void)
   g_autofree char *name = ps_test_posix_name ("second");
   g_autofree char *needle = NULL;
   g_autoptr(GError) error = NULL;
-  PsSource *made = ps_source_create_posix (name, 2 * 4096, 0600, NULL, &error);
+  g_autoptr(PsSource) made = ps_test_create_posix (name, 2 * PAGE, 0600, NULL);
   const char *primary_argv[] = { g_getenv ("PAGESCOPE_BIN"), "--log", "--demo", NULL };
   const char *second_args[] = { "--posix", name, NULL };
   const char *quit_argv[] = { "gapplication", "action", APP_ID, "quit", NULL };
@@ -654,10 +621,10 @@ test_cli_second_instance (void)
   GPid primary;
   int status;
 
-  g_assert_no_error (error);
   g_spawn_async_with_pipes (NULL, (char **) primary_argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                             &primary, NULL, &reader.fd, NULL, &error);
   g_assert_no_error (error);
+  ps_test_queue_kill (primary);
   g_unix_set_fd_nonblocking (reader.fd, TRUE, NULL);
   g_assert_true (primary_says (&reader, "mmap(", 20000));   /* the demo is open */
 
@@ -677,8 +644,6 @@ test_cli_second_instance (void)
 
   close (reader.fd);
   g_string_free (reader.out, TRUE);
-  ps_source_remove (made, NULL);
-  g_object_unref (made);
 }
 
 /* SIGTERM, as a session ending sends: the app quits as app.quit does, and the
@@ -698,6 +663,7 @@ test_cli_open_failed_status (void)
   g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                             &pid, NULL, NULL, &reader.fd, &error);
   g_assert_no_error (error);
+  ps_test_queue_kill (pid);
   g_unix_set_fd_nonblocking (reader.fd, TRUE, NULL);
   g_assert_true (primary_says (&reader, "No such file or directory", 20000));
 
@@ -724,6 +690,7 @@ test_cli_sigterm (void)
   g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                             &pid, NULL, &reader.fd, NULL, &error);
   g_assert_no_error (error);
+  ps_test_queue_kill (pid);
   g_unix_set_fd_nonblocking (reader.fd, TRUE, NULL);
   g_assert_true (primary_says (&reader, "madvise(", 20000));
   at = strstr (reader.out->str, "open(\"");
@@ -754,6 +721,7 @@ main (int argc, char **argv)
 {
   int rc;
 
+  PAGE = ps_test_page_size ();
   app = ps_ui_test_app_new (&argc, &argv);
 
   g_test_add_func ("/window/posix-size", test_posix_size);

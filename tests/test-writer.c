@@ -18,7 +18,7 @@
 #include "ps-writer.h"
 #include "ps-test-util.h"
 
-#define PAGE 4096
+static gsize PAGE;
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -30,14 +30,6 @@ read_le64 (const guint8 *p)
   for (int i = 7; i >= 0; i--)
     v = v << 8 | p[i];
   return v;
-}
-
-static gboolean
-log_has (PsEventLog *log,
-         const char *line)
-{
-  g_autofree char *text = ps_event_log_to_text (log);
-  return strstr (text, line) != NULL;
 }
 
 /* The parent pid of pid from /proc, or -1 if there is no such process. */
@@ -569,7 +561,7 @@ check_counters (PsSource   *source,
 
       g_assert_cmpuint (ps_writer_child_get_index (child), ==, i);
       g_assert_cmpint (ps_writer_child_get_state (child), ==, PS_WRITER_RUNNING);
-      g_assert_true (log_has (log, fork_line));
+      g_assert_true (ps_test_log_has (log, fork_line));
       g_assert_true (ps_test_wait_until (counter_reached, &w, 5000));
       /* still rising, and the child's own count agrees */
       seen = read_le64 (data + w.index * 8);
@@ -592,8 +584,8 @@ check_counters (PsSource   *source,
       g_assert_cmpint (ps_writer_child_get_state (child), ==, PS_WRITER_KILLED);
       g_assert_cmpint (ps_writer_child_get_term_signal (child), ==, SIGTERM);
       g_assert_cmpstr (how, ==, "killed by SIGTERM");
-      g_assert_true (log_has (log, kill_line));
-      g_assert_true (log_has (log, wait_line));
+      g_assert_true (ps_test_log_has (log, kill_line));
+      g_assert_true (ps_test_log_has (log, wait_line));
       g_assert_true (pid_gone (pid));
       /* the last count stays readable after the exit */
       g_assert_cmpuint (final, ==, read_le64 (data + ps_writer_child_get_index (child) * 8));
@@ -617,9 +609,8 @@ test_children_posix (void)
   g_autofree char *name = ps_test_posix_name ("writers");
   g_autoptr(PsEventLog) log = ps_event_log_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(PsSource) source = ps_source_create_posix (name, 2 * PAGE, 0600, log, &error);
+  g_autoptr(PsSource) source = ps_test_create_posix (name, 2 * PAGE, 0600, log);
 
-  g_assert_no_error (error);
   check_counters (source, log);
   g_assert_true (ps_source_remove (source, &error));
   g_assert_no_error (error);
@@ -675,12 +666,12 @@ test_children_count (void)
   how = ps_writer_child_describe_exit (child);
   g_assert_cmpstr (how, ==, "exited 0");
   wait_line = g_strdup_printf ("waitpid(%d) = exited 0", (int) ps_writer_child_get_pid (child));
-  g_assert_true (log_has (log, wait_line));
+  g_assert_true (ps_test_log_has (log, wait_line));
   g_assert_true (pid_gone (ps_writer_child_get_pid (child)));
 
   /* stopping an exited child sends nothing */
   ps_writers_stop (writers, child);
-  g_assert_false (log_has (log, "kill("));
+  g_assert_false (ps_test_log_has (log, "kill("));
 
   /* its slot is free again */
   g_assert_true (ps_writers_spawn (writers, 1, &counter, 0, 0, 0, 7, &error));
@@ -756,7 +747,7 @@ test_children_dispose (void)
       g_autofree char *wait_line = g_strdup_printf ("waitpid(%d) = killed by SIGTERM", (int) pids[i]);
 
       g_assert_true (pid_gone (pids[i]));
-      g_assert_true (log_has (log, wait_line));
+      g_assert_true (ps_test_log_has (log, wait_line));
     }
   /* a child object outliving its list stays readable */
   g_assert_cmpint (ps_writer_child_get_state (kept), ==, PS_WRITER_KILLED);
@@ -805,7 +796,7 @@ test_children_parent_handlers (void)
 static void
 test_children_private (void)
 {
-  g_autofree char *path = ps_test_make_file ("writers-private", 2 * PAGE, 'a');
+  g_autofree char *path = ps_test_file ("writers-private", 2 * PAGE, 'a');
   g_autoptr(GError) error = NULL;
   g_autoptr(PsSource) source = NULL;
   g_autoptr(PsWriters) writers = NULL;
@@ -841,14 +832,13 @@ test_children_private (void)
   g_assert_cmpuint (len, ==, 2 * PAGE);
   for (guint i = 0; i < len; i++)
     g_assert_cmpint (contents[i], ==, 'a');
-  unlink (path);
 }
 
 /* A child writing a page wholly past EOF dies of SIGBUS. */
 static void
 test_children_sigbus (void)
 {
-  g_autofree char *path = ps_test_make_file ("writers-sigbus", 100, 'b');
+  g_autofree char *path = ps_test_file ("writers-sigbus", 100, 'b');
   g_autoptr(GError) error = NULL;
   g_autoptr(PsSource) source = NULL;
   g_autoptr(PsWriters) writers = NULL;
@@ -871,7 +861,6 @@ test_children_sigbus (void)
   ps_source_close (source);
   g_assert_cmpint (stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_size, ==, 100);
-  unlink (path);
 }
 
 /* The default range is the object's bytes: a sweep over a file mapped two
@@ -885,7 +874,7 @@ child_swept_twice (gpointer data)
 static void
 test_children_default_range (void)
 {
-  g_autofree char *path = ps_test_make_file ("writers-range", PAGE + 100, 'r');
+  g_autofree char *path = ps_test_file ("writers-range", PAGE + 100, 'r');
   g_autoptr(GError) error = NULL;
   g_autoptr(PsSource) source = NULL;
   g_autoptr(PsWriters) writers = NULL;
@@ -913,7 +902,6 @@ test_children_default_range (void)
   ps_source_close (source);
   g_assert_cmpint (stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_size, ==, PAGE + 100);
-  unlink (path);
 }
 
 static void
@@ -938,7 +926,7 @@ assert_refused (PsWriters       *writers,
 static void
 test_children_refuse (void)
 {
-  g_autofree char *path = ps_test_make_file ("writers-refuse", PAGE, 'r');
+  g_autofree char *path = ps_test_file ("writers-refuse", PAGE, 'r');
   g_autoptr(GError) error = NULL;
   g_autoptr(PsSource) source = ps_source_new_anon (2 * PAGE, NULL, &error);
   g_autoptr(PsSource) read_only = NULL;
@@ -978,7 +966,6 @@ test_children_refuse (void)
   assert_refused (ro_writers, 1, &counter, 10, 0, 0, G_IO_ERROR_READ_ONLY, "reopen it writable");
   ps_source_close (read_only);
   assert_refused (ro_writers, 1, &counter, 10, 0, 0, G_IO_ERROR_CLOSED, "closed");
-  unlink (path);
 }
 
 /* ---- children die with the app, even on SIGKILL --------------------------- */
@@ -1031,6 +1018,7 @@ test_children_die_with_app (void)
   app = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, self_exe, "--writers-app", NULL);
   g_assert_no_error (error);
   app_pid = atoi (g_subprocess_get_identifier (app));
+  ps_test_queue_kill (app_pid);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (app));
   for (guint i = 0; i < 4; i++)
     {
@@ -1088,10 +1076,11 @@ test_children_die_with_app (void)
 int
 main (int argc, char **argv)
 {
+  PAGE = ps_test_page_size ();
   if (argc == 2 && g_str_equal (argv[1], "--writers-app"))
     return run_app_helper ();
 
-  g_test_init (&argc, &argv, NULL);
+  ps_test_init (&argc, &argv);
   g_test_add_func ("/writer/pattern/parse", test_pattern_parse);
   g_test_add_func ("/writer/pattern/rate", test_rate_parse);
   g_test_add_func ("/writer/step/counter", test_step_counter);

@@ -19,7 +19,7 @@
 #include "ps-writer.h"
 #include "ps-writers-dialog.h"
 
-#define PAGE 4096
+static gsize PAGE;
 #define DEADLINE_MS 10000
 
 static PsApplication *app;
@@ -38,20 +38,9 @@ fixture_open (Fixture    *f,
               guint8      fill,
               PsMapFlags  flags)
 {
-  g_autoptr(GError) error = NULL;
-  g_auto(PsSourceSpec) spec = { 0 };
-
-  f->path = ps_test_make_file (tag, size, fill);
-  f->window = ps_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (f->window));
-  ps_ui_test_wait_drawn (GTK_WIDGET (f->window));
-
-  spec.kind = PS_SOURCE_FILE;
-  spec.path = g_strdup (f->path);
-  spec.flags = flags;
-  g_assert_true (ps_window_open_spec (f->window, &spec, &error));
-  g_assert_no_error (error);
+  /* both go when the test ends, however it ends */
+  f->path = ps_test_file (tag, size, fill);
+  f->window = ps_ui_test_window_on_file (app, f->path, flags, 0);
 
   f->dialog = ps_writers_dialog_new (GTK_WINDOW (f->window), ps_window_get_session (f->window));
   g_assert_true (gtk_window_get_transient_for (f->dialog) == GTK_WINDOW (f->window));
@@ -76,7 +65,6 @@ fixture_close (Fixture *f)
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   gtk_window_destroy (GTK_WINDOW (f->window));
   g_assert_null (dialog);
-  unlink (f->path);
   g_free (f->path);
 }
 
@@ -350,7 +338,6 @@ test_shared (void)
   }
   assert_reaped (stopped);
   g_assert_cmpuint (ps_writers_get_n_running (writers), ==, 2);
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "writers-dialog");
 
   /* Stop All */
   ps_ui_test_click (child (&f, "stop_all_button"));
@@ -408,7 +395,6 @@ test_private (void)
   set_field (&f, "rate_row", "500");
   ps_ui_test_click (child (&f, "start_button"));
   wait_rows (&f, 2, "running", TRUE);
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "writers-dialog-private");
 
   /* they have written (their counts say so), and neither this process's
    * view nor the file shows it */
@@ -469,6 +455,7 @@ test_text_count_and_errors (void)
   const char *message = "hi, dad, \"this\" is son";
   const char *file_args[2];
   g_autofree char *quoted = NULL;
+  g_autofree char *page_bytes = g_strdup_printf ("%zu bytes", PAGE);
   guint8 *data;
 
   fixture_open (&f, "writers-text", 2 * PAGE, '.', PS_MAP_WRITABLE);
@@ -531,7 +518,7 @@ test_text_count_and_errors (void)
       g_main_context_iteration (NULL, TRUE);
   }
   g_assert_true (gtk_widget_get_sensitive (child (&f, "selection_switch")));
-  ps_assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (&f, "selection_row"))), "4096 bytes");
+  ps_assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (&f, "selection_row"))), page_bytes);
   gtk_switch_set_active (GTK_SWITCH (child (&f, "selection_switch")), TRUE);
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (&f, "pattern_row")), 0);
   adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (child (&f, "limit_row")), TRUE);
@@ -724,7 +711,6 @@ test_limit (void)
   /* 64 running: Start off, and the error line says why */
   wait_start (&f, FALSE, "At most 64 writer children run at once, and 64 are running: stop some to start more");
   g_assert_false (gtk_widget_has_css_class (child (&f, "count_row"), "error"));
-  ps_ui_test_screenshot (adw_window_get_content (ADW_WINDOW (f.dialog)), "writers-dialog-limit");
 
   /* stopping them lifts it */
   ps_ui_test_click (child (&f, "stop_all_button"));
@@ -765,7 +751,6 @@ test_close_dialog (void)
   /* the window going reaps it */
   gtk_window_destroy (GTK_WINDOW (f.window));
   assert_reaped (pid);
-  unlink (f.path);
   g_free (f.path);
 }
 
@@ -774,6 +759,7 @@ main (int argc, char **argv)
 {
   int rc;
 
+  PAGE = ps_test_page_size ();
   app = ps_ui_test_app_new (&argc, &argv);
 
   g_test_add_func ("/writers-dialog/shared", test_shared);
