@@ -268,27 +268,28 @@ describe_mapping (const PsProcessMapping *m)
                           m->start, m->end, m->perms, m->offset);
 }
 
-/* The process's mappings of files, for an error naming what it does map. */
+/* The process's mappings of files, for an error naming what it does map:
+ * data files first, shared libraries after them. */
 static char *
 list_paths (GArray *all)
 {
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
   GString *list = g_string_new (NULL);
 
-  for (guint i = 0; i < all->len; i++)
-    {
-      const char *path = g_array_index (all, PsProcessMapping, i).path;
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < all->len && seen->len <= 16; i++)
+      {
+        const char *path = g_array_index (all, PsProcessMapping, i).path;
 
-      if (path == NULL || path[0] != '/' || g_ptr_array_find_with_equal_func (seen, path, g_str_equal, NULL))
-        continue;
-      g_ptr_array_add (seen, (gpointer) path);
-      if (seen->len > 12)
-        {
+        if (path == NULL || path[0] != '/' || (strstr (path, ".so") != NULL) != (pass == 1) ||
+            g_ptr_array_find_with_equal_func (seen, path, g_str_equal, NULL))
+          continue;
+        g_ptr_array_add (seen, (gpointer) path);
+        if (seen->len > 16)
           g_string_append (list, ", …");
-          break;
-        }
-      g_string_append_printf (list, "%s%s", list->len > 0 ? ", " : "", path);
-    }
+        else
+          g_string_append_printf (list, "%s%s", list->len > 0 ? ", " : "", path);
+      }
   if (list->len == 0)
     g_string_append (list, _("none"));
   return g_string_free (list, FALSE);
@@ -583,25 +584,30 @@ still_mapped (PsProcessView *view,
   return FALSE;
 }
 
-gboolean
-ps_process_view_check (PsProcessView *view)
+/* With the lock held; force: whatever the time since the last look. */
+static void
+check_locked (PsProcessView *view,
+              gboolean       force)
 {
   g_autofree char *maps = NULL;
   gint64 now = g_get_monotonic_time ();
 
-  if (ps_process_view_is_gone (view))
-    return FALSE;
+  if (ps_process_view_is_gone (view) || (!force && now - view->checked_us < CHECK_INTERVAL_US))
+    return;
+  view->checked_us = now;
+  maps = read_proc (view, "maps");
+  /* an exited process: no /proc entry (ESRCH), or a zombie's empty maps */
+  if (maps == NULL || *maps == '\0')
+    mark_gone (view, N_("the process exited"));
+  else if (!still_mapped (view, maps))
+    mark_gone (view, N_("the mapping went away (unmapped, or replaced by another)"));
+}
+
+gboolean
+ps_process_view_check (PsProcessView *view)
+{
   g_mutex_lock (&view->lock);
-  if (now - view->checked_us >= CHECK_INTERVAL_US)
-    {
-      view->checked_us = now;
-      maps = read_proc (view, "maps");
-      /* an exited process: no /proc entry (ESRCH), or a zombie's empty maps */
-      if (maps == NULL || *maps == '\0')
-        mark_gone (view, N_("the process exited"));
-      else if (!still_mapped (view, maps))
-        mark_gone (view, N_("the mapping went away (unmapped, or replaced by another)"));
-    }
+  check_locked (view, FALSE);
   g_mutex_unlock (&view->lock);
   return !ps_process_view_is_gone (view);
 }
@@ -634,6 +640,17 @@ read_entries_locked (PsProcessView *view,
       if (got == 0)
         mark_gone (view, N_("the process exited"));
       got = MAX (got, 0) / (ssize_t) sizeof (guint64);
+      /* pages of an unmapped range read as not present: before taking a
+       * page away, make sure the mapping is still there (else the view
+       * keeps what it had) */
+      for (gssize i = 0; i < got; i++)
+        if ((view->known[first + i] & KNOWN_PRESENT) && !(entries[i] & PM_PRESENT))
+          {
+            check_locked (view, TRUE);
+            if (ps_process_view_is_gone (view))
+              got = 0;
+            break;
+          }
     }
   for (guint64 i = 0; i < n; i++)
     {

@@ -602,8 +602,6 @@ scan_pass (PsScanner *self,
     frame->flags |= PS_FRAME_GREW;
   if (removed)
     frame->flags |= PS_FRAME_REMOVED;
-  if (ps_source_get_gone_reason (self->source) != NULL)
-    frame->flags |= PS_FRAME_GONE;
   if (paused)
     frame->flags |= PS_FRAME_PAUSED;
 
@@ -659,6 +657,9 @@ scan_pass (PsScanner *self,
   self->total_changes += frame->n_changed;
   frame->total_changes = self->total_changes;
   read_dirty (self, frame);
+  /* a process view learns it while reading: asked after the pass */
+  if (ps_source_get_gone_reason (self->source) != NULL)
+    frame->flags |= PS_FRAME_GONE;
 
   frame->time_us = g_get_monotonic_time ();
   frame->pass_us = frame->time_us - t0;
