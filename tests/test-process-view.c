@@ -180,6 +180,16 @@ test_mapping_parse (void)
   g_assert_null (m.path);
   ps_process_mapping_clear (&m);
 
+  g_assert_true (ps_process_mapping_parse ("1000-2000 rw-s 0 00:05 4 /dev/null", &m));
+  g_assert_true (ps_process_mapping_is_device (&m));
+  ps_process_mapping_clear (&m);
+  g_assert_true (ps_process_mapping_parse ("1000-2000 rw-s 0 00:01 4 /dev/zero (deleted)", &m));
+  g_assert_false (ps_process_mapping_is_device (&m));
+  ps_process_mapping_clear (&m);
+  g_assert_true (ps_process_mapping_parse ("1000-2000 rw-s 0 00:01 4 /dev/shm/x", &m));
+  g_assert_false (ps_process_mapping_is_device (&m));
+  ps_process_mapping_clear (&m);
+
   g_assert_false (ps_process_mapping_parse ("", &m));
   g_assert_false (ps_process_mapping_parse ("Size: 4 kB", &m));
   g_assert_false (ps_process_mapping_parse ("3000-2000 rw-p 0 00:00 0", &m));

@@ -295,6 +295,20 @@ list_paths (GArray *all)
   return g_string_free (list, FALSE);
 }
 
+/* A mapping of a character or block device (a frame buffer, PCI memory):
+ * reading it through /proc/PID/mem reads the device, which may act on a
+ * read. /dev/zero and /dev/shm are memory. */
+gboolean
+ps_process_mapping_is_device (const PsProcessMapping *m)
+{
+  struct stat st;
+
+  if (m->path == NULL || !g_str_has_prefix (m->path, "/dev/") ||
+      g_str_has_prefix (m->path, "/dev/shm/") || g_str_has_prefix (m->path, "/dev/zero"))
+    return FALSE;
+  return stat (m->path, &st) != 0 || S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode);
+}
+
 static gboolean
 choose_mapping (PsProcessView *view,
                 const char    *maps,
@@ -356,6 +370,10 @@ choose_mapping (PsProcessView *view,
     }
   view->mapping = g_array_index (all, PsProcessMapping, g_array_index (hits, guint, 0));
   g_array_index (all, PsProcessMapping, g_array_index (hits, guint, 0)).path = NULL;   /* moved */
+  if (ps_process_mapping_is_device (&view->mapping))
+    return ps_call_refuse (view->log, error, G_IO_ERROR_NOT_SUPPORTED, call,
+                           _("it maps a device (%s): reading a device's memory can act on the device, so it is not shown"),
+                           view->mapping.path);
   return TRUE;
 }
 

@@ -35,6 +35,10 @@ typedef struct
 gboolean  ps_process_mapping_parse   (const char       *line,
                                       PsProcessMapping *mapping);
 void      ps_process_mapping_clear   (PsProcessMapping *mapping);
+/* Does it map a character or block device (reading it would read the
+ * device)? /dev/zero and /dev/shm are memory, not devices. Such a mapping is
+ * refused. */
+gboolean  ps_process_mapping_is_device (const PsProcessMapping *mapping);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PsProcessMapping, ps_process_mapping_clear)
 
 /* The text forms of the command line's --pid and --map (and of a spec's

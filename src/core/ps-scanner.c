@@ -216,8 +216,8 @@ stopping (PsScanner *self)
 }
 
 /* Page states of [from, to), inside EOF: residency in chunks, private
- * copies from pagemap (ps_source_read_pagemap). Touches no page. FALSE if a stop request
- * ended it. */
+ * copies from pagemap (ps_source_read_pagemap: ours, or a viewed
+ * process's). Touches no page. FALSE if a stop request ended it. */
 static gboolean
 update_states (PsScanner *self,
                PsFrame   *frame,
