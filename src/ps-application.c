@@ -13,6 +13,7 @@
 #include "ps-headless.h"
 #include "ps-lesson-window.h"
 #include "ps-parse.h"
+#include "ps-process-view.h"
 #include "ps-renderer.h"
 #include "ps-segments.h"
 #include "ps-segments-output.h"
@@ -38,6 +39,8 @@ static const GOptionEntry option_entries[] = {
   { "posix", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Open the POSIX segment with this name"), N_("NAME") },
   { "anon", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Make an anonymous shared mapping of this size (4096, 64K, 1M, 2G)"), N_("SIZE") },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open the built-in demo: a fresh file mapped two pages past its end"), NULL },
+  { "pid", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Show another process's mapping, read-only (with --map)"), N_("PID") },
+  { "map", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --pid: which mapping, by the path of what it maps or an address (0x hex) inside it"), N_("PATH|ADDRESS") },
   { "private", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Map MAP_PRIVATE (copy-on-write) instead of MAP_SHARED"), NULL },
   { "writable", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Map writable (read-only by default)"), NULL },
   { "offset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Map from this offset (a multiple of the page size)"), N_("N") },
@@ -100,6 +103,39 @@ check_mapping_options (GVariantDict  *options,
   return ps_source_spec_check_options (spec, NULL, error);
 }
 
+/* --pid PID --map PATH|0xADDRESS: another process's mapping. */
+static gboolean
+parse_process (GVariantDict  *options,
+               PsSourceSpec  *spec,
+               guint         *named,
+               GError       **error)
+{
+  const char *pid_text = NULL, *map_text = NULL;
+
+  lookup_string (options, "pid", &pid_text);
+  lookup_string (options, "map", &map_text);
+  if (pid_text == NULL && map_text == NULL)
+    return TRUE;
+  if (pid_text == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("--map goes with --pid: it names which of that process's mappings to show"));
+      return FALSE;
+    }
+  if (map_text == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("--pid needs --map: the path of what that process maps, or an address (0x hex) inside the mapping"));
+      return FALSE;
+    }
+  spec->kind = PS_SOURCE_PROCESS;
+  if (!ps_process_parse_pid (pid_text, "--pid", &spec->pid, error) ||
+      !ps_process_parse_map (map_text, "--map", &spec->path, &spec->address, error))
+    return FALSE;
+  (*named)++;
+  return TRUE;
+}
+
 /* The source named by everything but FILE, or the kind and mapping options
  * every FILE shares; FALSE with an error for a malformed one. */
 static gboolean
@@ -155,10 +191,12 @@ parse_source (GVariantDict  *options,
         }
       named++;
     }
+  if (!parse_process (options, spec, &named, error))
+    return FALSE;
   if (named > 1)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("name one source: FILE, --sysv, --shmid, --posix, --anon or --demo"));
+                           _("name one source: FILE, --sysv, --shmid, --posix, --anon, --pid or --demo"));
       return FALSE;
     }
 
@@ -343,8 +381,8 @@ run_headless (GVariantDict *options)
     }
   if (demo || sources->len != 1)
     {
-      refuse_usage (watching ? _("--watch needs one source: FILE, --sysv, --shmid, --posix or --anon")
-                             : _("--find needs one source: FILE, --sysv, --shmid, --posix or --anon"));
+      refuse_usage (watching ? _("--watch needs one source: FILE, --sysv, --shmid, --posix, --anon or --pid")
+                             : _("--find needs one source: FILE, --sysv, --shmid, --posix, --anon or --pid"));
       return 2;
     }
   if (watching)
@@ -392,7 +430,7 @@ ps_application_handle_local_options (GApplication *app,
     }
   if (g_variant_dict_contains (options, "list"))
     {
-      static const char *others[] = { "sysv", "shmid", "posix", "anon", "demo", "private", "writable",
+      static const char *others[] = { "sysv", "shmid", "posix", "anon", "demo", "pid", "map", "private", "writable",
                                       "offset", "length", "log", G_OPTION_REMAINING };
 
       for (guint i = 0; i < G_N_ELEMENTS (others); i++)
@@ -544,8 +582,9 @@ open_window (PsApplication           *self,
   g_autoptr(GError) error = NULL;
   PsWindow *window;
 
-  /* a relative FILE is relative to the invoking process */
-  if (spec != NULL && spec->kind == PS_SOURCE_FILE && !g_path_is_absolute (spec->path))
+  /* a relative FILE (or --map PATH) is relative to the invoking process */
+  if (spec != NULL && (spec->kind == PS_SOURCE_FILE || spec->kind == PS_SOURCE_PROCESS) &&
+      spec->path != NULL && !g_path_is_absolute (spec->path))
     {
       char *path = g_build_filename (g_application_command_line_get_cwd (cmdline), spec->path, NULL);
 

@@ -231,6 +231,9 @@ show_flags (PsStatusBar *self,
     g_string_append (flags, self->kind == PS_SOURCE_SYSV
                             ? _("Marked for removal (IPC_RMID): gone when the last process detaches")
                             : _("Removed: unlinked, still mapped"));
+  if (frame->flags & PS_FRAME_GONE)
+    g_string_append_printf (flags, "%s%s", flags->len ? " · " : "",
+                            _("The process exited or its mapping went away: showing the last bytes read"));
   if (frame->flags & PS_FRAME_SHRANK)
     g_string_append_printf (flags, "%s%s", flags->len ? " · " : "", _("Shrank since mapped"));
   else if (frame->flags & PS_FRAME_GREW)

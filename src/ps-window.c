@@ -290,7 +290,7 @@ on_source (PsWindow *self)
 {
   PsSource *source = ps_session_get_source (self->session);
   g_autofree char *subtitle = NULL;
-  const char *kind_names[] = { N_("file"), N_("anonymous"), N_("SysV"), N_("POSIX") };
+  const char *kind_names[] = { N_("file"), N_("anonymous"), N_("SysV"), N_("POSIX"), N_("another process") };
 
   ps_status_bar_set_source (self->status_bar, source);
   self->frame_seen = 0;

@@ -190,6 +190,68 @@ test_find_sparse (void)
   close (fd);
 }
 
+/* Another process's mapping (--pid, --map): an unrelated pagescope-writer
+ * counts at 0x40 of a file it maps; the watch follows its counter through
+ * /proc/PID/mem, and find finds bytes in its mapping. */
+static void
+test_process_view (void)
+{
+  g_autofree char *path = ps_test_file ("headless-pid", ps_test_page_size (), 0);
+  const char *writer[] = { g_getenv ("PAGESCOPE_WRITER"), "--pattern", "counter", "--offset", "0x40",
+                           "--length", "8", "--rate", "200", "--quiet", path, NULL };
+  g_autofree char *pid_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  Run run = { 0 };
+  GPid pid;
+  gint64 last = 0;
+  int fd = open (path, O_RDWR);
+
+  g_assert_cmpint (pwrite (fd, "MARKER", 6, 0x100), ==, 6);
+  close (fd);
+  g_assert_true (g_spawn_async (NULL, (char **) writer, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  {
+    MapsWait w = { pid, path };
+
+    g_assert_true (ps_test_wait_until (maps_file, &w, 20000));
+  }
+  pid_text = g_strdup_printf ("%d", (int) pid);
+
+  {
+    const char *watch[] = { "--watch", "c:u64@0x40", "--json", "--interval", "10ms", "--count", "5",
+                            "--pid", pid_text, "--map", path, NULL };
+
+    run_start (&run, watch);
+    g_assert_cmpint (run_finish (&run), ==, 0);
+    lines = g_strsplit (g_strstrip (run.text->str), "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 5);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        const char *new = strstr (lines[i], "\"new\":");
+        gint64 value;
+
+        g_assert_nonnull (new);
+        value = g_ascii_strtoll (new + 6, NULL, 10);
+        g_assert_cmpint (value, >, last);
+        last = value;
+      }
+    g_string_free (run.text, TRUE);
+  }
+  {
+    const char *find[] = { "--find", "text:MARKER", "--pid", pid_text, "--map", path, NULL };
+
+    run_start (&run, find);
+    g_assert_cmpint (run_finish (&run), ==, 0);
+    g_assert_cmpstr (run.text->str, ==, "0x100\n");
+    g_string_free (run.text, TRUE);
+  }
+  kill (pid, SIGTERM);
+  ps_test_reap (pid, 20000);
+  g_spawn_close_pid (pid);
+}
+
 static void
 test_refused (void)
 {
@@ -206,6 +268,12 @@ test_refused (void)
     { { "--watch", "c:u8@0", "/nonexistent/file", NULL }, 1 },
     { { "--watch", "c:u64@0x100000", "/etc/hostname", NULL }, 1 },
     { { "--find", "00", "/nonexistent/file", NULL }, 1 },
+    { { "--find", "00", "--pid", "1", NULL }, 2 },
+    { { "--find", "00", "--map", "/etc/hostname", NULL }, 2 },
+    { { "--find", "00", "--pid", "x", "--map", "/etc/hostname", NULL }, 2 },
+    { { "--find", "00", "--pid", "1", "--map", "/etc/hostname", "--private", NULL }, 2 },
+    { { "--find", "00", "--pid", "1", "--map", "/etc/hostname", "/etc/hostname", NULL }, 2 },
+    { { "--find", "00", "--pid", "4194304", "--map", "/etc/hostname", NULL }, 1 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -230,6 +298,7 @@ main (int   argc,
 
   g_test_add_func ("/headless/watch-counter", test_watch_counter);
   g_test_add_func ("/headless/find-sparse", test_find_sparse);
+  g_test_add_func ("/headless/process-view", test_process_view);
   g_test_add_func ("/headless/refused", test_refused);
   return g_test_run ();
 }

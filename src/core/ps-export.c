@@ -117,6 +117,7 @@ ps_export_range (PsSource       *source,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto fail;
+      ps_source_refresh (source, first, n);   /* a process view's mirror */
       if (!ps_source_query_residency (source, first, n, vec, NULL))
         memset (vec, PS_RESIDENT_UNKNOWN, n);
       for (guint64 i = 0; i < n && at < end;)

@@ -259,6 +259,7 @@ scan_window (Scan    *s,
     return TRUE;
   first = start / page;
   last = (limit - 1) / page;
+  ps_source_refresh (s->source, first, last - first + 1);   /* a process view's mirror */
   if (!ps_source_query_residency (s->source, first, last - first + 1, s->vec, NULL))
     memset (s->vec, PS_RESIDENT_UNKNOWN, last - first + 1);
 

@@ -45,6 +45,8 @@ typedef enum
   PS_FRAME_PAUSED    = 1 << 4,
   PS_FRAME_SWEEP_DONE = 1 << 5,  /* this pass finished a sweep of every page */
   PS_FRAME_BUDGET_LIMITED = 1 << 6,  /* the budget stretched the interval or slices the sweep */
+  PS_FRAME_GONE      = 1 << 7,   /* a process view: that process exited or its mapping went away;
+                                  * the bytes and states are the last ones read */
 } PsFrameFlags;
 
 /* The immutable result of one scanner pass. Read its fields directly. */

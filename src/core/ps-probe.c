@@ -388,6 +388,8 @@ check_probe (PsSource   *source,
 
   if (ps_source_is_closed (source))
     return ps_call_refuse (log, error, G_IO_ERROR_CLOSED, call, _("the source is closed"));
+  if (!ps_source_check_own_mapping (source, call, error))
+    return FALSE;
   if (!ps_source_restat (source, geometry, NULL, &local_error))
     return ps_call_refuse (log, error, local_error->code, call, "%s", local_error->message);
 

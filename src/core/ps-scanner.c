@@ -70,7 +70,6 @@ struct _PsScanner
   guint32      *focus_change_ms;
   guint8       *focus_scratch;
   guint64       focus_scanned;   /* pages of the focus hashed this pass */
-  int           pagemap_fd;
   gint64        dirty_read_us;
   gint64        dirty_cost_us;
   gint64        shared_dirty;
@@ -217,8 +216,8 @@ stopping (PsScanner *self)
 }
 
 /* Page states of [from, to), inside EOF: residency in chunks, private
- * copies from /proc/self/pagemap. Touches no page. FALSE if a stop request
- * ended it. */
+ * copies from pagemap (ps_source_read_pagemap: ours, or a viewed
+ * process's). Touches no page. FALSE if a stop request ended it. */
 static gboolean
 update_states (PsScanner *self,
                PsFrame   *frame,
@@ -226,7 +225,6 @@ update_states (PsScanner *self,
                guint64    to)
 {
   gboolean private = ps_source_is_private (self->source);
-  guint8 *base = ps_source_get_data (self->source);
   guint64 pagemap[512];
 
   for (guint64 first = from; first < to; first += CHUNK_PAGES)
@@ -247,20 +245,18 @@ update_states (PsScanner *self,
         }
     }
 
-  if (private && self->pagemap_fd >= 0)
+  if (private)
     {
-      guint64 vpage = (guintptr) base / frame->geometry.page_size;
-
       for (guint64 first = from; first < to; first += G_N_ELEMENTS (pagemap))
         {
           guint64 n = MIN (G_N_ELEMENTS (pagemap), to - first);
-          ssize_t got;
+          gboolean got;
 
           if ((first - from) % CHUNK_PAGES == 0 && stopping (self))
             return FALSE;
-          got = pread (self->pagemap_fd, pagemap, n * 8, (vpage + first) * 8);
+          got = ps_source_read_pagemap (self->source, first, n, pagemap);
 
-          for (guint64 i = 0; got > 0 && i < (guint64) got / 8; i++)
+          for (guint64 i = 0; got && i < n; i++)
             {
               gboolean present = (pagemap[i] >> 63) & 1;
               gboolean swapped = (pagemap[i] >> 62) & 1;
@@ -378,6 +374,8 @@ hash_range (PsScanner *self,
     {
       if (stopping (self))
         return FALSE;
+      /* a process view reads what that process has present into its mirror */
+      ps_source_refresh (self->source, lo, MIN (to, lo + STOP_CHECK_PAGES) - lo);
       hash_pages (self, frame, lo, MIN (to, lo + STOP_CHECK_PAGES), stamp);
       if (self->slice_hook != NULL)
         self->slice_hook (self, frame->n_scanned, self->slice_hook_data);
@@ -659,6 +657,9 @@ scan_pass (PsScanner *self,
   self->total_changes += frame->n_changed;
   frame->total_changes = self->total_changes;
   read_dirty (self, frame);
+  /* a process view learns it while reading: asked after the pass */
+  if (ps_source_get_gone_reason (self->source) != NULL)
+    frame->flags |= PS_FRAME_GONE;
 
   frame->time_us = g_get_monotonic_time ();
   frame->pass_us = frame->time_us - t0;
@@ -864,8 +865,6 @@ ps_scanner_finalize (GObject *object)
   g_free (self->focus_bytes);
   g_free (self->focus_change_ms);
   g_free (self->focus_scratch);
-  if (self->pagemap_fd >= 0)
-    close (self->pagemap_fd);
   g_clear_object (&self->source);
   g_clear_object (&self->budget);
   g_main_context_unref (self->context);
@@ -955,7 +954,6 @@ ps_scanner_init (PsScanner *self)
   self->budget = g_object_ref (ps_budget_get_default ());
   self->share = PS_BUDGET_DEFAULT_FRACTION;
   self->context = g_main_context_ref_thread_default ();
-  self->pagemap_fd = -1;
   self->shared_dirty = self->private_dirty = -1;
   /* the epoch is a second back, so a change stamp is never 0 ("never") */
   self->epoch_us = g_get_monotonic_time () - G_USEC_PER_SEC;
@@ -974,8 +972,6 @@ ps_scanner_new (PsSource *source)
 
   self = g_object_new (PS_TYPE_SCANNER, NULL);
   self->source = g_object_ref (source);
-  if (ps_source_is_private (source))
-    self->pagemap_fd = open ("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 
   self->delivery = g_source_new (&delivery_funcs, sizeof (GSource));
   g_source_set_callback (self->delivery, deliver, self, NULL);

@@ -1118,6 +1118,12 @@ ps_session_sweep_async (PsSession          *self,
       g_task_return_error (task, error);
       return;
     }
+  if (!ps_source_check_own_mapping (self->source, "probe-sweep", &local_error))
+    {
+      failed (self, &error, "probe-sweep", g_steal_pointer (&local_error));
+      g_task_return_error (task, error);
+      return;
+    }
   if (!ps_source_restat (self->source, &g, NULL, &local_error))
     {
       failed (self, &error, "probe-sweep", g_steal_pointer (&local_error));

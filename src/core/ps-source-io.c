@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +42,11 @@ ps_source_restat (PsSource   *self,
         return ps_call_fail (NULL, error, errno, "fstat(%d)", self->fd);
       size = st.st_size;
       gone = st.st_nlink == 0;
+    }
+  else if (self->view != NULL)
+    {
+      ps_process_view_check (self->view);
+      size = ps_process_view_object_size (self->view, &gone, NULL);
     }
   else if (self->kind == PS_SOURCE_SYSV)
     {
@@ -120,6 +126,26 @@ query_mincore (PsSource *self,
   return TRUE;
 }
 
+/* A process view: what that process has present, from its pagemap. */
+static gboolean
+query_pagemap (PsSource *self,
+               guint64   first_page,
+               guint64   n_pages,
+               guint8   *vec)
+{
+  guint64 entries[512];
+
+  for (guint64 at = 0; at < n_pages; at += G_N_ELEMENTS (entries))
+    {
+      guint64 n = MIN (G_N_ELEMENTS (entries), n_pages - at);
+
+      ps_process_view_read_pagemap (self->view, first_page + at, n, entries);
+      for (guint64 i = 0; i < n; i++)
+        vec[at + i] = (entries[i] >> 63) ? PS_RESIDENT_YES : PS_RESIDENT_NO;
+    }
+  return TRUE;
+}
+
 /* Both are exact for shmem we own, but their costs differ by object:
  * mincore is ~60 ns a page of a sparse segment (a page cache lookup each)
  * and fast where our page tables map the pages; SEEK_DATA/SEEK_HOLE walks the
@@ -179,11 +205,90 @@ ps_source_query_residency (PsSource   *self,
     case PS_RESIDENCY_SEEK_DATA:
       return query_seek_data (self, first_page, n_pages, vec, error);
 
+    case PS_RESIDENCY_PAGEMAP:
+      return query_pagemap (self, first_page, n_pages, vec);
+
     case PS_RESIDENCY_UNKNOWN:
     default:
       memset (vec, PS_RESIDENT_UNKNOWN, n_pages);
       return TRUE;
     }
+}
+
+void
+ps_source_refresh (PsSource *self,
+                   guint64   first_page,
+                   guint64   n_pages)
+{
+  g_return_if_fail (PS_IS_SOURCE (self));
+
+  if (self->view == NULL || self->data == NULL || n_pages == 0)
+    return;
+  g_return_if_fail (first_page + n_pages <= self->geometry.n_pages);
+  ps_process_view_refresh (self->view, self->data, first_page, n_pages);
+}
+
+gboolean
+ps_source_read_pagemap (PsSource *self,
+                        guint64   first_page,
+                        guint64   n_pages,
+                        guint64  *entries)
+{
+  guint64 vpage;
+  int fd;
+
+  g_return_val_if_fail (PS_IS_SOURCE (self), FALSE);
+  g_return_val_if_fail (first_page + n_pages <= self->geometry.n_pages, FALSE);
+
+  if (self->data == NULL)
+    return FALSE;
+  if (self->view != NULL)
+    {
+      ps_process_view_read_pagemap (self->view, first_page, n_pages, entries);
+      return TRUE;
+    }
+  /* opened once, by whichever thread asks first */
+  fd = g_atomic_int_get (&self->pagemap_fd);
+  if (fd < 0)
+    {
+      fd = open ("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        return FALSE;
+      if (!g_atomic_int_compare_and_exchange (&self->pagemap_fd, -1, fd))
+        {
+          close (fd);
+          fd = g_atomic_int_get (&self->pagemap_fd);
+        }
+    }
+  vpage = (guintptr) self->data / self->geometry.page_size + first_page;
+  for (guint64 done = 0; done < n_pages;)
+    {
+      ssize_t got = pread (fd, entries + done, (n_pages - done) * sizeof (guint64),
+                           (off_t) ((vpage + done) * sizeof (guint64)));
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        return FALSE;
+      done += (guint64) got / sizeof (guint64);
+    }
+  return TRUE;
+}
+
+gboolean
+ps_source_check_own_mapping (PsSource   *self,
+                             const char *call,
+                             GError    **error)
+{
+  g_return_val_if_fail (PS_IS_SOURCE (self), FALSE);
+
+  if (self->kind != PS_SOURCE_PROCESS)
+    return TRUE;
+  return ps_call_refuse (self->log, error, G_IO_ERROR_NOT_SUPPORTED, call,
+                         _("this is a view of pid %d's mapping, read through /proc/%d/mem: it can only be watched. "
+                           "Writes, msync, probes and writer children act on a mapping of Pagescope's own; "
+                           "open the object itself to act on it"),
+                         (int) self->pid, (int) self->pid);
 }
 
 gboolean
@@ -212,6 +317,7 @@ ps_source_peek (PsSource *self,
   page = now.page_size;
   first = offset / page;
   last = (offset + len - 1) / page;
+  ps_source_refresh (self, first, last - first + 1);
   vec = g_malloc (last - first + 1);
   if (!ps_source_query_residency (self, first, last - first + 1, vec, NULL))
     memset (vec, PS_RESIDENT_UNKNOWN, last - first + 1);
@@ -339,6 +445,8 @@ ps_source_write (PsSource      *self,
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
 
   call = g_strdup_printf ("memcpy(%p + 0x%" G_GINT64_MODIFIER "x, %zu bytes)", self->data, offset, len);
+  if (!ps_source_check_own_mapping (self, call, error))
+    return FALSE;
   if (len == 0)
     return ps_call_refuse (self->log, error, G_IO_ERROR_INVALID_ARGUMENT, call, _("there are no bytes to write"));
   if (!(self->flags & PS_MAP_WRITABLE))
@@ -444,21 +552,18 @@ ps_msync_flags_parse (const char *text,
   return TRUE;
 }
 
-gboolean
-ps_source_read_dirty (PsSource *self,
-                      gint64   *shared_dirty,
-                      gint64   *private_dirty)
+/* Shared_Dirty and Private_Dirty of the mapping at address in smaps text. */
+static gboolean
+smaps_dirty (const char *contents,
+             guint64     address,
+             gint64     *shared_dirty,
+             gint64     *private_dirty)
 {
-  g_autofree char *contents = NULL;
   g_autofree char *start = NULL;
   const char *p;
   gsize start_len;
 
-  *shared_dirty = *private_dirty = -1;
-  if (self->data == NULL || !g_file_get_contents ("/proc/self/smaps", &contents, NULL, NULL))
-    return FALSE;
-
-  start = g_strdup_printf ("%lx-", (unsigned long) self->data);
+  start = g_strdup_printf ("%" G_GINT64_MODIFIER "x-", address);
   start_len = strlen (start);
   for (p = contents; p != NULL && *p != '\0'; p = strchr (p, '\n'), p = p ? p + 1 : NULL)
     if (strncmp (p, start, start_len) == 0)
@@ -479,6 +584,30 @@ ps_source_read_dirty (PsSource *self,
         *private_dirty = kb * 1024;
     }
   return *shared_dirty >= 0 && *private_dirty >= 0;
+}
+
+gboolean
+ps_source_read_dirty (PsSource *self,
+                      gint64   *shared_dirty,
+                      gint64   *private_dirty)
+{
+  g_autofree char *contents = NULL;
+  guint64 address = (guintptr) self->data;
+
+  *shared_dirty = *private_dirty = -1;
+  if (self->data == NULL)
+    return FALSE;
+  if (self->view != NULL)
+    {
+      /* that process's own figures for its mapping */
+      contents = ps_process_view_read_file (self->view, "smaps");
+      address = ps_process_view_get_mapping (self->view)->start;
+    }
+  else if (!g_file_get_contents ("/proc/self/smaps", &contents, NULL, NULL))
+    contents = NULL;
+  if (contents == NULL)
+    return FALSE;
+  return smaps_dirty (contents, address, shared_dirty, private_dirty);
 }
 
 gboolean
@@ -504,7 +633,7 @@ ps_source_msync (PsSource      *self,
   r.length = round_up (offset + length, page) - r.offset;
   r.flags = flags;
   call = g_strdup_printf ("msync(%p, %" G_GUINT64_FORMAT ", %s)", self->data + r.offset, r.length, flags_text);
-  if (!check_range (self, call, offset, length, error))
+  if (!ps_source_check_own_mapping (self, call, error) || !check_range (self, call, offset, length, error))
     return FALSE;
 
   ps_source_read_dirty (self, &r.shared_dirty_before, &r.private_dirty_before);
@@ -552,6 +681,12 @@ ps_source_close (PsSource *self)
     }
   self->data = NULL;
   ps_source_release_range (self);
+  g_clear_pointer (&self->view, ps_process_view_free);
+  if (self->pagemap_fd >= 0)
+    {
+      close (self->pagemap_fd);
+      self->pagemap_fd = -1;
+    }
 
   if (self->fd >= 0)
     {

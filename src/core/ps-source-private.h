@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "ps-process-view.h"
 #include "ps-source.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,11 @@ struct _PsSource
 
   char        *display_name;
   PsEventLog  *log;
+
+  int          pagemap_fd;   /* /proc/self/pagemap, opened on first use; -1 */
+  pid_t        pid;          /* PROCESS */
+  guint64      map_address;  /* PROCESS, named by an address (path NULL) */
+  PsProcessView *view;       /* PROCESS: data is a mirror refreshed from it */
 };
 
 static inline guint64

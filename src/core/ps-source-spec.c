@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ps-parse.h"
+#include "ps-process-view.h"
 #include "ps-source.h"
 
 /* A PsSourceSpec as one line of text, for recent entries, app.open and
@@ -19,6 +20,7 @@
  *   sysv:0xKEY?create&size=N[&mode=600]
  *   shmid:N[?writable]
  *   anon:SIZE
+ *   pid:PID?map=PATH | pid:PID?map=0xADDRESS      another process's mapping (a view)
  */
 
 /* Which options a kind takes (a bit per option). */
@@ -31,6 +33,7 @@ enum
   OPT_CREATE   = 1 << 4,
   OPT_SIZE     = 1 << 5,
   OPT_MODE     = 1 << 6,
+  OPT_MAP      = 1 << 7,
 };
 
 static const struct
@@ -46,6 +49,7 @@ static const struct
   { "create",   OPT_CREATE,   FALSE },
   { "size",     OPT_SIZE,     TRUE },
   { "mode",     OPT_MODE,     TRUE },
+  { "map",      OPT_MAP,      TRUE },
 };
 
 #define OPTS_MAPPING (OPT_PRIVATE | OPT_WRITABLE | OPT_OFFSET | OPT_LENGTH)
@@ -152,6 +156,14 @@ ps_source_spec_to_string (const PsSourceSpec *spec)
       g_string_append_printf (out, "anon:%" G_GUINT64_FORMAT, spec->size);
       break;
 
+    case PS_SOURCE_PROCESS:
+      g_string_append_printf (out, "pid:%d?map=", (int) spec->pid);
+      if (spec->path != NULL)
+        append_escaped (out, spec->path);
+      else
+        g_string_append_printf (out, "0x%" G_GINT64_MODIFIER "x", spec->address);
+      break;
+
     default:
       g_string_free (out, TRUE);
       g_return_val_if_reached (NULL);
@@ -191,6 +203,21 @@ allowed_list (guint allowed)
   if (list->len == 0)
     g_string_append (list, "none");
   return g_string_free (list, FALSE);
+}
+
+/* map=/absolute/path (%-escaped) or map=0xADDRESS */
+static gboolean
+parse_map (const char   *value,
+           PsSourceSpec *spec,
+           GError      **error)
+{
+  g_autofree char *text = g_uri_unescape_string (value, NULL);
+
+  if (text == NULL)
+    return malformed (error, _("the path has a bad %%-escape (%%XX with two hex digits; no %%00)"));
+  if (text[0] != '/' && g_ascii_strncasecmp (text, "0x", 2) != 0)
+    return malformed (error, _("map=%s: expected map=/absolute/path or map=0xADDRESS"), text);
+  return ps_process_parse_map (text, "map", &spec->path, &spec->address, error);
 }
 
 /* Parses "a&b=1&c" into spec; allowed says which options the kind takes. */
@@ -257,6 +284,10 @@ parse_options (const char   *kind,
           if (!ps_parse_mode (value, &spec->mode, error))
             return FALSE;
           break;
+        case OPT_MAP:
+          if (!parse_map (value, spec, error))
+            return FALSE;
+          break;
         default:
           g_assert_not_reached ();
         }
@@ -298,7 +329,7 @@ parse_spec (const char   *text,
 
   colon = strchr (text, ':');
   if (colon == NULL)
-    return malformed (error, _("expected KIND:WHAT, where KIND is file, posix, sysv, shmid or anon"));
+    return malformed (error, _("expected KIND:WHAT, where KIND is file, posix, sysv, shmid, anon or pid"));
   kind = g_strndup (text, colon - text);
   query = strchr (colon + 1, '?');
   body = query != NULL ? g_strndup (colon + 1, query - (colon + 1)) : g_strdup (colon + 1);
@@ -354,8 +385,18 @@ parse_spec (const char   *text,
       if (parsed.size == 0)
         return malformed (error, _("the size must not be zero"));
     }
+  else if (g_str_equal (kind, "pid"))
+    {
+      parsed.kind = PS_SOURCE_PROCESS;
+      if (!ps_process_parse_pid (body, "pid", &parsed.pid, error))
+        return FALSE;
+      if (query == NULL)
+        return malformed (error, _("a process view needs the mapping: pid:PID?map=PATH or pid:PID?map=0xADDRESS"));
+      if (!parse_options ("pid", query, OPT_MAP, &parsed, error))
+        return FALSE;
+    }
   else
-    return malformed (error, _("unknown kind \"%s\"; expected file, posix, sysv, shmid or anon"), kind);
+    return malformed (error, _("unknown kind \"%s\"; expected file, posix, sysv, shmid, anon or pid"), kind);
 
   /* an out parameter: whatever spec held is not freed */
   *spec = parsed;
@@ -404,6 +445,8 @@ check_mapping_options (const PsSourceSpec  *spec,
 
   if (spec->kind == PS_SOURCE_ANON)
     kind = "anon", why = _("an anonymous mapping is made shared and writable, whole");
+  else if (spec->kind == PS_SOURCE_PROCESS)
+    kind = "pid", why = _("a process view shows that process's mapping as it is: whole and read-only");
   else if (spec->kind == PS_SOURCE_SYSV && !spec->create)
     kind = spec->by_shmid ? "shmid" : "sysv", takes_writable = TRUE,
     why = _("a SysV segment is attached whole and shared (shmat has no MAP_PRIVATE, offset or length)");
@@ -465,6 +508,21 @@ check_spec (const PsSourceSpec  *spec,
         return refuse (field, PS_SPEC_FIELD_SIZE, error, G_IO_ERROR_INVALID_ARGUMENT, _("the size must not be zero"));
       break;
     case PS_SOURCE_SYSV:
+      break;
+    case PS_SOURCE_PROCESS:
+      if (spec->pid <= 0)
+        return refuse (field, PS_SPEC_FIELD_OBJECT, error, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("a process view needs the pid of the process to look into"));
+      if (spec->path == NULL && spec->address == 0)
+        return refuse (field, PS_SPEC_FIELD_OBJECT, error, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("a process view needs the mapping to show: %s"),
+                       *dashes != '\0' ? "--map PATH, --map 0xADDRESS" : "map=PATH, map=0xADDRESS");
+      if (spec->path != NULL && spec->path[0] == '\0')
+        return refuse (field, PS_SPEC_FIELD_OBJECT, error, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("the path is empty: name the object that process maps"));
+      if (spec->create)
+        return refuse (field, PS_SPEC_FIELD_OBJECT, error, G_IO_ERROR_NOT_SUPPORTED,
+                       _("a process view creates nothing: it shows a mapping that process has"));
       break;
     default:
       return refuse (field, PS_SPEC_FIELD_OBJECT, error, G_IO_ERROR_INVALID_ARGUMENT, _("unknown kind of source %d"), (int) spec->kind);

@@ -49,6 +49,7 @@ ps_source_kind_to_string (PsSourceKind kind)
     case PS_SOURCE_ANON: return "anon";
     case PS_SOURCE_SYSV: return "sysv";
     case PS_SOURCE_POSIX: return "posix";
+    case PS_SOURCE_PROCESS: return "pid";
     default: g_return_val_if_reached ("?");
     }
 }
@@ -79,6 +80,7 @@ ps_source_init (PsSource *self)
 {
   self->fd = -1;
   self->shmid = -1;
+  self->pagemap_fd = -1;
 }
 
 PsSource *
@@ -254,6 +256,8 @@ spec_call (const PsSourceSpec *spec)
       if (spec->by_shmid)
         return g_strdup_printf ("shmat(shmid=%d)", spec->shmid);
       return g_strdup_printf ("shmget(0x%08x)", (guint32) spec->key);
+    case PS_SOURCE_PROCESS:
+      return g_strdup_printf ("open(\"/proc/%d/maps\")", (int) spec->pid);
     case PS_SOURCE_ANON:
     default:
       return g_strdup ("mmap(MAP_SHARED|MAP_ANONYMOUS)");
@@ -292,6 +296,8 @@ ps_source_open (const PsSourceSpec *spec,
       if (spec->create)
         return ps_source_create_posix (spec->name, spec->size, spec->mode, log, error);
       return ps_source_open_posix (spec->name, spec->flags, spec->offset, spec->length, log, error);
+    case PS_SOURCE_PROCESS:
+      return ps_source_open_process (spec->pid, spec->path, spec->address, log, error);
     default:
       g_return_val_if_reached (NULL);
     }
@@ -405,6 +411,27 @@ ps_source_get_log (PsSource *self)
 }
 
 gboolean
+ps_source_is_view (PsSource *self)
+{
+  g_return_val_if_fail (PS_IS_SOURCE (self), FALSE);
+  return self->kind == PS_SOURCE_PROCESS;
+}
+
+pid_t
+ps_source_get_pid (PsSource *self)
+{
+  g_return_val_if_fail (PS_IS_SOURCE (self), 0);
+  return self->pid;
+}
+
+const char *
+ps_source_get_gone_reason (PsSource *self)
+{
+  g_return_val_if_fail (PS_IS_SOURCE (self), NULL);
+  return self->view != NULL ? ps_process_view_gone_reason (self->view) : NULL;
+}
+
+gboolean
 ps_source_is_closed (PsSource *self)
 {
   g_return_val_if_fail (PS_IS_SOURCE (self), TRUE);
@@ -426,6 +453,14 @@ ps_source_dup_spec (PsSource *self)
   spec->key = self->key;
   spec->shmid = self->shmid;
   spec->by_shmid = self->kind == PS_SOURCE_SYSV && self->key == IPC_PRIVATE;
+  if (self->kind == PS_SOURCE_PROCESS)
+    {
+      /* what it maps is that process's business: the spec names only which */
+      spec->flags = PS_MAP_DEFAULT;
+      spec->pid = self->pid;
+      spec->address = self->map_address;
+      return spec;
+    }
   spec->size = self->kind == PS_SOURCE_ANON ? self->geometry.length : 0;
   if (self->kind == PS_SOURCE_FILE || self->kind == PS_SOURCE_POSIX)
     {
@@ -476,19 +511,40 @@ bytes_text (guint64 bytes)
   return g_strdup_printf (_("%" PRIu64 " bytes (%s)"), bytes, size);
 }
 
+/* Whose mapping, and which: what a view adds to the description. */
+static void
+describe_view (PsSource  *self,
+               GPtrArray *fields)
+{
+  const PsProcessMapping *m = ps_process_view_get_mapping (self->view);
+  g_autofree char *command = ps_text_for_display (ps_process_view_get_command (self->view));
+  const char *gone = ps_process_view_gone_reason (self->view);
+
+  add_field (fields, _("Process"), g_strdup_printf ("%d (%s)", (int) self->pid, command));
+  add_field (fields, _("Its mapping"), g_strdup_printf ("0x%" G_GINT64_MODIFIER "x-0x%" G_GINT64_MODIFIER "x %s, offset %" G_GUINT64_FORMAT,
+                                                        m->start, m->end, m->perms, m->offset));
+  if (m->path != NULL)
+    add_field (fields, _("Maps"), ps_text_for_display (m->path));
+  add_field (fields, _("State"), g_strdup (gone != NULL ? _(gone) : _("live")));
+}
+
 GPtrArray *
 ps_source_describe (PsSource *self)
 {
   GPtrArray *fields = g_ptr_array_new_with_free_func ((GDestroyNotify) ps_field_free);
   const PsGeometry *g = &self->geometry;
   static const char *const kinds[] = { N_("File"), N_("Anonymous shared mapping"),
-                                       N_("SysV shared memory"), N_("POSIX shared memory") };
+                                       N_("SysV shared memory"), N_("POSIX shared memory"),
+                                       N_("Another process's mapping (read-only view)") };
   static const char *const residencies[] = { N_("mincore (exact)"),
                                              N_("lseek SEEK_DATA/SEEK_HOLE (mincore is unreliable for a segment we neither own nor may write)"),
-                                             N_("unknown (mincore is unreliable for a file we neither own nor may write)") };
+                                             N_("unknown (mincore is unreliable for a file we neither own nor may write)"),
+                                             N_("that process's /proc/PID/pagemap: the pages it has present, read through /proc/PID/mem; the others are never read") };
 
   add_field (fields, _("Kind"), g_strdup (_(kinds[self->kind])));
-  if (self->path != NULL)
+  if (self->view != NULL)
+    describe_view (self, fields);
+  if (self->path != NULL && self->view == NULL)
     add_field (fields, _("Path"), ps_text_for_display (self->path));
   if (self->name != NULL)
     add_field (fields, _("Name"), ps_text_for_display (self->name));
@@ -528,7 +584,10 @@ ps_source_describe (PsSource *self)
                                                     kind_flag_string (self->flags),
                                                     prot_string (self->flags & PS_MAP_WRITABLE),
                                                     g->offset, g->length));
-  add_field (fields, _("Address"), g_strdup_printf ("%p", self->data));
+  if (self->view != NULL)
+    add_field (fields, _("Local mirror"), g_strdup_printf ("%p", self->data));
+  else
+    add_field (fields, _("Address"), g_strdup_printf ("%p", self->data));
   add_field (fields, _("Pages"), g_strdup_printf (_("%" PRIu64 " of %" PRIu64 " bytes: %" PRIu64 " inside EOF, %" PRIu64 " wholly past EOF"),
                                                   g->n_pages, g->page_size, g->n_inside, g->n_pages - g->n_inside));
   add_field (fields, _("Residency from"), g_strdup (_(residencies[self->residency])));

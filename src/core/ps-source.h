@@ -14,6 +14,7 @@ typedef enum
   PS_SOURCE_ANON,
   PS_SOURCE_SYSV,
   PS_SOURCE_POSIX,
+  PS_SOURCE_PROCESS,     /* another process's mapping, read-only through /proc/PID/mem */
 } PsSourceKind;
 
 typedef enum
@@ -37,6 +38,7 @@ typedef enum
   PS_RESIDENCY_MINCORE,    /* mincore is exact */
   PS_RESIDENCY_SEEK_DATA,  /* shmem we may not write: lseek SEEK_DATA/SEEK_HOLE */
   PS_RESIDENCY_UNKNOWN,    /* a file we may not write: mincore says "all resident" */
+  PS_RESIDENCY_PAGEMAP,    /* a process view: that process's /proc/PID/pagemap says what it has present */
 } PsResidency;
 
 typedef struct
@@ -66,7 +68,7 @@ gboolean ps_geometry_equal      (const PsGeometry *a,
 typedef struct
 {
   PsSourceKind kind;
-  char        *path;      /* FILE */
+  char        *path;      /* FILE; PROCESS: the path of the object that process maps */
   char        *name;      /* POSIX */
   gboolean     by_shmid;  /* SYSV: shmid rather than key */
   key_t        key;
@@ -77,6 +79,8 @@ typedef struct
   guint64      offset;
   guint64      length;    /* 0 = the object's size */
   PsMapFlags   flags;
+  pid_t        pid;       /* PROCESS: whose mapping */
+  guint64      address;   /* PROCESS: an address inside it, when path is NULL */
 } PsSourceSpec;
 
 /* Which part of a spec a rule refused, so a form can mark that field. */
@@ -159,6 +163,15 @@ PsSource *ps_source_create_posix   (const char  *name,
                                     GError     **error);
 PsSource *ps_source_new_demo       (PsEventLog  *log,
                                     GError     **error);
+/* A view of pid's mapping of path (or, path NULL, the one holding address):
+ * read-only, its bytes through /proc/PID/mem into a local mirror, only of
+ * the pages that process has present (ps_source_refresh), its pages' state
+ * from /proc/PID/pagemap. Needs ptrace read rights over pid. */
+PsSource *ps_source_open_process   (pid_t        pid,
+                                    const char  *path,
+                                    guint64      address,
+                                    PsEventLog  *log,
+                                    GError     **error);
 /* Deletes demo files in directory whose creating process has died. */
 void          ps_source_sweep_stale_demos (const char *directory);
 
@@ -176,6 +189,11 @@ int           ps_source_get_shmid         (PsSource *self);
 int           ps_source_get_fd            (PsSource *self);
 guint8       *ps_source_get_data          (PsSource *self);
 const PsGeometry *ps_source_get_geometry  (PsSource *self);
+/* A process view: whose mapping (else 0), and, once that process exited or
+ * its mapping went away, why (else NULL; translatable with _()). */
+gboolean      ps_source_is_view           (PsSource *self);
+pid_t         ps_source_get_pid           (PsSource *self);
+const char   *ps_source_get_gone_reason   (PsSource *self);
 PsEventLog   *ps_source_get_log           (PsSource *self);
 PsSourceSpec *ps_source_dup_spec          (PsSource *self);
 GPtrArray    *ps_source_describe          (PsSource *self);
@@ -200,6 +218,31 @@ gboolean      ps_source_query_residency   (PsSource   *self,
                                            guint64     first_page,
                                            guint64     n_pages,
                                            guint8     *vec,
+                                           GError    **error);
+
+/* Brings the bytes of pages [first_page, first_page + n_pages) up to date
+ * before they are read through ps_source_get_data: a process view reads the
+ * pages that process has present into its mirror (never one it has not: that
+ * would allocate it). Nothing for the other kinds, whose data is the mapping
+ * itself. Thread-safe; the scanner calls it per slice, peek, find and export
+ * per window. */
+void          ps_source_refresh           (PsSource   *self,
+                                           guint64     first_page,
+                                           guint64     n_pages);
+
+/* The pagemap entries of pages [first_page, first_page + n_pages) (bit 63
+ * present, 61 file page or shared memory): this process's for a mapping of
+ * its own, that process's for a view (the last read once it is gone). FALSE
+ * if pagemap cannot be read. Thread-safe. */
+gboolean      ps_source_read_pagemap      (PsSource   *self,
+                                           guint64     first_page,
+                                           guint64     n_pages,
+                                           guint64    *entries);
+
+/* Refuses (logged, with the reason) what needs a mapping of this process's
+ * own, for a process view: write, msync, probes, writer children. */
+gboolean      ps_source_check_own_mapping (PsSource   *self,
+                                           const char *call,
                                            GError    **error);
 
 /* Copies bytes of the mapping that exist into dst; never reads a shmem page

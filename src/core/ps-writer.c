@@ -797,6 +797,8 @@ check_spawn (PsWriters  *self,
 
   if (self->source == NULL || ps_source_is_closed (self->source))
     return ps_call_refuse (log, error, G_IO_ERROR_CLOSED, call, _("the source is closed"));
+  if (!ps_source_check_own_mapping (self->source, call, error))
+    return FALSE;
   length = ps_source_get_geometry (self->source)->length;
 
   if (n == 0)
