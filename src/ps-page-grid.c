@@ -26,6 +26,7 @@ enum {
   PROP_RUN,
   PROP_FIT,
   PROP_CURSOR,
+  PROP_FRAME,
   N_PROPS,
   PROP_HADJUSTMENT = N_PROPS,
   PROP_VADJUSTMENT,
@@ -369,6 +370,7 @@ ps_page_grid_get_property (GObject    *object,
     case PROP_RUN: g_value_set_uint64 (value, self->run); break;
     case PROP_FIT: g_value_set_boolean (value, self->fit); break;
     case PROP_CURSOR: g_value_set_uint64 (value, self->cursor); break;
+    case PROP_FRAME: g_value_set_boxed (value, self->frame); break;
     case PROP_HADJUSTMENT: g_value_set_object (value, self->hadjustment); break;
     case PROP_VADJUSTMENT: g_value_set_object (value, self->vadjustment); break;
     case PROP_HSCROLL_POLICY: g_value_set_enum (value, self->hscroll_policy); break;
@@ -455,7 +457,14 @@ ps_page_grid_class_init (PsPageGridClass *klass)
   properties[PROP_CURSOR] =
     g_param_spec_uint64 ("cursor", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* the frame shown: the overview follows it */
+  properties[PROP_FRAME] =
+    g_param_spec_boxed ("frame", NULL, NULL, PS_TYPE_FRAME,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* the highlights changed (ps_page_grid_get_highlights) */
+  g_signal_new ("highlights-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
   g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
   g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
@@ -540,11 +549,10 @@ ps_page_grid_set_frame (PsPageGrid *self,
   if (frame == NULL || !ps_geometry_equal (&frame->geometry, &self->described))
     ps_page_grid_update_description (self);
   if (!same_layout)
-    {
-      ps_page_grid_invalidate (self);
-      return;
-    }
-  ps_page_grid_frame_changed (self);
+    ps_page_grid_invalidate (self);
+  else
+    ps_page_grid_frame_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAME]);
 }
 
 PsFrame *
@@ -787,6 +795,7 @@ ps_page_grid_set_highlights (PsPageGrid        *self,
       self->n_highlights = n_ranges;
     }
   ps_page_grid_invalidate (self);
+  g_signal_emit_by_name (self, "highlights-changed");
 }
 
 const PsHighlight *
@@ -798,6 +807,43 @@ ps_page_grid_get_highlights (PsPageGrid *self,
   if (n_ranges != NULL)
     *n_ranges = self->n_highlights;
   return self->highlights;
+}
+
+void
+ps_page_grid_scroll_to_page (PsPageGrid *self,
+                             guint64     page)
+{
+  double height, row;
+
+  g_return_if_fail (PS_IS_PAGE_GRID (self));
+
+  if (self->frame == NULL || self->columns == 0 || self->vadjustment == NULL)
+    return;
+  height = gtk_widget_get_height (GTK_WIDGET (self));
+  row = (double) (ps_page_grid_cell_of_page (self, MIN (page, self->frame->n_pages)) / self->columns);
+  gtk_adjustment_set_value (self->vadjustment, row * self->cell + self->cell / 2.0 - height / 2);
+}
+
+gboolean
+ps_page_grid_get_visible_pages (PsPageGrid *self,
+                                guint64    *first,
+                                guint64    *n)
+{
+  double value, height;
+  guint64 c0, c1, n_pages;
+
+  g_return_val_if_fail (PS_IS_PAGE_GRID (self), FALSE);
+
+  if (self->frame == NULL || self->columns == 0 || self->frame->n_pages == 0)
+    return FALSE;
+  value = ps_page_grid_scroll_value (self);
+  height = gtk_widget_get_height (GTK_WIDGET (self));
+  n_pages = self->frame->n_pages;
+  c0 = (guint64) (value / self->cell) * self->columns;
+  c1 = ((guint64) ((value + MAX (height, 1) - 1) / self->cell) + 1) * self->columns;
+  *first = MIN (c0 * self->run, n_pages - 1);
+  *n = MIN (c1 * self->run, n_pages) - *first;
+  return TRUE;
 }
 
 gboolean

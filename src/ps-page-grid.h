@@ -72,6 +72,15 @@ void        ps_page_grid_set_highlights (PsPageGrid        *self,
 const PsHighlight *ps_page_grid_get_highlights (PsPageGrid *self,
                                                 guint      *n_ranges);
 
+/* The pages whose cells are on screen (whole rows); FALSE without a frame
+ * or a size. */
+gboolean    ps_page_grid_get_visible_pages (PsPageGrid *self,
+                                            guint64    *first,
+                                            guint64    *n);
+/* Scrolls so the row of the page's cell is in the middle. */
+void        ps_page_grid_scroll_to_page (PsPageGrid *self,
+                                         guint64     page);
+
 /* The page under a point of the widget: TRUE for a page of the mapping or
  * the guard page after it (page == frame->n_pages); in a cell of a run of
  * pages, the run's first page. */
