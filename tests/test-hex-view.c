@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "pagescope-resources.h"
-#include "ps-hex-view.h"
+#include "ps-hex-view-private.h"
 #include "ps-scanner.h"
 #include "ps-test-util.h"
 #include "ps-ui-test-util.h"
