@@ -197,6 +197,7 @@ struct _PsGridRuns
   guint64       n_pages;
   PsGeometry    geometry;
   guint64       serial;      /* of the frame followed */
+  gint64        epoch_us;    /* of its scanner */
   gboolean      valid;
 };
 
@@ -275,7 +276,8 @@ ps_grid_runs_follow (PsGridRuns    *self,
   /* frames made by hand have no serial; a new scanner starts again from 1 */
   whole = !self->valid || run != self->run || first != self->first || n != self->n ||
           frame->n_pages != self->n_pages || !ps_geometry_equal (&frame->geometry, &self->geometry) ||
-          frame->serial == 0 || frame->serial <= self->serial || !frame->blocks_valid;
+          frame->serial == 0 || frame->serial < self->serial || frame->epoch_us != self->epoch_us ||
+          !frame->blocks_valid;
   if (n != self->n || self->cells == NULL)
     {
       g_free (self->cells);
@@ -286,11 +288,12 @@ ps_grid_runs_follow (PsGridRuns    *self,
   self->n = n;
   self->n_pages = frame->n_pages;
   self->geometry = frame->geometry;
+  self->epoch_us = frame->epoch_us;
   self->valid = TRUE;
 
   if (!whole)
     {
-      gsize done = follow_changed (self, frame);
+      gsize done = frame->serial == self->serial ? 0 : follow_changed (self, frame);
 
       self->serial = frame->serial;
       return done;
