@@ -709,6 +709,143 @@ on_range_recorded (PsHexView   *view,
   record->length = length;
 }
 
+
+/* ---- highlights, the cursor in words, the context menu from the keyboard ---- */
+
+/* Highlighted byte ranges tint their bytes' background, and nothing else. */
+static void
+test_highlights (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexmarks");
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) before = NULL, after = NULL, cleared = NULL;
+  const PsHighlight ranges[] = {
+    { 0x21, 6, 0x33d17aff },          /* bytes 0x21..0x26 */
+    { 0x30, 1, 0xe01b2480 },          /* byte 0x30, half strong */
+  };
+  Shown s;
+
+  source = ps_source_create_posix (name, 4 * page, 0600, NULL, &error);
+  g_assert_no_error (error);
+  memset (ps_source_get_data (source), 0x41, 4 * page);
+  s = show_view (source, 800, 400);
+  before = render_now (s.view);
+  ps_hex_view_set_highlights (s.view, ranges, G_N_ELEMENTS (ranges));
+  after = render_now (s.view);
+  for (guint64 o = 0x10; o < 0x50; o++)
+    {
+      int d = pixel_distance (cell_background (s.view, after, o), cell_background (s.view, before, o));
+      gboolean lit = (o >= 0x21 && o <= 0x26) || o == 0x30;
+
+      if (lit)
+        g_assert_cmpint (d, >, 40);
+      else
+        g_assert_cmpint (d, <=, 2);
+    }
+  ps_hex_view_set_highlights (s.view, NULL, 0);
+  cleared = render_now (s.view);
+  g_assert_cmpint (pixel_distance (cell_background (s.view, cleared, 0x22), cell_background (s.view, before, 0x22)), <=, 2);
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  ps_source_remove (source, NULL);
+}
+
+static char *
+description (PsHexView *view)
+{
+  /* check_property gives back the value when it differs */
+  return gtk_test_accessible_check_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "");
+}
+
+/* The description starts with the offset, the byte and its character at the
+ * cursor, and follows the cursor. */
+static void
+test_accessible_cursor (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexa11y");
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint8 *data;
+  Shown s;
+
+  source = ps_source_create_posix (name, 4 * page, 0600, NULL, &error);
+  g_assert_no_error (error);
+  data = ps_source_get_data (source);
+  memcpy (data + 0x40, "AB\x07", 3);
+  s = show_view (source, 800, 400);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (s.view), GTK_ACCESSIBLE_PROPERTY_LABEL, "Hex view");
+
+  ps_hex_view_goto (s.view, 0x40);
+  text = description (s.view);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Offset 0x40 (64): Value 0x41 (65, “A”). Offsets 0x0 to "));
+  g_clear_pointer (&text, g_free);
+  press (s.view, GDK_KEY_Right, 0);
+  text = description (s.view);
+  g_assert_true (g_str_has_prefix (text, "Offset 0x41 (65): Value 0x42 (66, “B”)."));
+  g_clear_pointer (&text, g_free);
+  press (s.view, GDK_KEY_Right, 0);
+  text = description (s.view);
+  g_assert_true (g_str_has_prefix (text, "Offset 0x42 (66): Value 0x07 (7)."));
+  g_clear_pointer (&text, g_free);
+
+  /* a hole: said without reading it */
+  ps_hex_view_goto (s.view, 3 * page + 5);
+  text = description (s.view);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Offset 0x3005 (12293): Not allocated: reads as 0x00, never read."));
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  ps_source_remove (source, NULL);
+}
+
+static GtkWidget *
+popover_of (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      return child;
+  g_assert_not_reached ();
+}
+
+static gboolean
+is_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+/* Shift+F10 and the Menu key open the context menu, at the cursor. */
+static void
+test_context_menu_keys (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexmenu");
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *menu;
+  GdkRectangle at;
+  graphene_rect_t cell;
+  Shown s;
+
+  source = ps_source_create_posix (name, 4 * page, 0600, NULL, &error);
+  g_assert_no_error (error);
+  s = show_view (source, 800, 400);
+  menu = popover_of (GTK_WIDGET (s.view));
+  ps_hex_view_goto (s.view, 0x35);
+  g_assert_false (gtk_widget_get_visible (menu));
+  press (s.view, GDK_KEY_F10, GDK_SHIFT_MASK);
+  g_assert_true (ps_test_wait_until (is_visible, menu, 5000));
+  g_assert_true (gtk_popover_get_pointing_to (GTK_POPOVER (menu), &at));
+  g_assert_true (ps_hex_view_get_byte_rect (s.view, 0x35, FALSE, &cell));
+  g_assert_cmpint (at.x, ==, (int) cell.origin.x);
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  g_assert_false (gtk_widget_get_visible (menu));
+  press (s.view, GDK_KEY_Menu, 0);
+  g_assert_true (ps_test_wait_until (is_visible, menu, 5000));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  ps_source_remove (source, NULL);
+}
+
 static void
 test_visible_range (void)
 {
@@ -881,6 +1018,9 @@ main (int   argc,
   g_test_add_func ("/hex-view/16-gib", test_16_gib);
   g_test_add_func ("/hex-view/keyboard-and-copy", test_keyboard_and_copy);
   g_test_add_func ("/hex-view/visible-range", test_visible_range);
+  g_test_add_func ("/hex-view/highlights", test_highlights);
+  g_test_add_func ("/hex-view/accessible-cursor", test_accessible_cursor);
+  g_test_add_func ("/hex-view/context-menu-keys", test_context_menu_keys);
   g_test_add_func ("/hex-view/screenshot", test_screenshot);
   return g_test_run ();
 }
