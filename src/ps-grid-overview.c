@@ -90,7 +90,7 @@ row_colors (PsGridOverview *self,
   guint32 now_ms = ps_grid_now_ms (self->frame, g_get_monotonic_time ());
 
   ps_grid_runs_follow (self->runs, self->frame, self->run, 0, self->n_rows);
-  ps_grid_runs_colors (self->runs, mode, now_ms, out, mode == PS_GRID_ACTIVITY ? next_ms : NULL);
+  ps_grid_runs_colors (self->runs, mode, now_ms, out, next_ms);
   for (gsize i = 0; self->tints != NULL && i < self->n_rows; i++)
     out[i] = ps_grid_blend (out[i], self->tints[i]);
 }
@@ -134,23 +134,34 @@ schedule_update (PsGridOverview *self,
   self->update_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((wait + 999) / 1000), on_update_due, self, NULL);
 }
 
-/* Repaints the rows whose colour changed. */
+/* Repaints the rows whose colour changed: only rows the scanner changed,
+ * or that still fade, are looked at. */
 static void
 update_rows (PsGridOverview *self)
 {
-  g_autofree guint32 *colors = g_new (guint32, MAX (self->n_rows, 1));
+  PsGridMode mode = ps_page_grid_get_mode (self->grid);
   guint32 next_ms = G_MAXUINT32;
-  gboolean changed = FALSE;
+  const gsize *indices;
+  const guint32 *colors;
+  gboolean all, changed = FALSE;
+  gsize n;
 
   self->updated_us = g_get_monotonic_time ();
-  row_colors (self, colors, &next_ms);
-  for (gsize i = 0; i < self->n_rows; i++)
-    if (colors[i] != self->colors[i])
-      {
-        self->colors[i] = colors[i];
-        paint_row (self, i, colors[i]);
-        changed = TRUE;
-      }
+  ps_grid_runs_follow (self->runs, self->frame, self->run, 0, self->n_rows);
+  all = ps_grid_runs_refresh (self->runs, mode, ps_grid_now_ms (self->frame, self->updated_us), &next_ms, &indices, &n);
+  colors = ps_grid_runs_get_colors (self->runs);
+  for (gsize k = 0; k < (all ? self->n_rows : n); k++)
+    {
+      gsize i = all ? k : indices[k];
+      guint32 color = self->tints != NULL ? ps_grid_blend (colors[i], self->tints[i]) : colors[i];
+
+      if (color != self->colors[i])
+        {
+          self->colors[i] = color;
+          paint_row (self, i, color);
+          changed = TRUE;
+        }
+    }
   set_fade_due (self, next_ms);
   if (changed)
     gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -182,6 +193,9 @@ rebuild (PsGridOverview *self,
   /* any whole number of pages a row, not only powers of two: the strip's
    * whole height is used */
   self->run = MAX (1, (self->frame->n_pages + device_h - 2) / MAX (device_h - 1, 1));
+  /* past a block, whole blocks: a changed block then costs its row O(1) */
+  if (self->run > PS_FRAME_BLOCK_PAGES)
+    self->run = (self->run + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES * PS_FRAME_BLOCK_PAGES;
   self->n_rows = (self->frame->n_pages + self->run - 1) / self->run + 1;
   self->band = MAX (1, device_h / (guint) self->n_rows);
   self->pic_scale = scale;

@@ -188,6 +188,9 @@ ps_grid_run_for (guint64 n_pages,
 
 /* ---- the cache ---- */
 
+#define DIRTY 1     /* recomputed since the colours were last refreshed */
+#define WARM  2     /* its colour still changes with time */
+
 struct _PsGridRuns
 {
   PsRunSummary *cells;
@@ -199,12 +202,33 @@ struct _PsGridRuns
   guint64       serial;      /* of the frame followed */
   gint64        epoch_us;    /* of its scanner */
   gboolean      valid;
+
+  /* run a multiple of PS_FRAME_BLOCK_PAGES: each block lies in one cell,
+   * and a changed block updates its cell by the difference from the block
+   * as last seen, whatever the run's length */
+  PsPageBlock  *seen;
+  guint64       first_block;
+  guint64       n_seen;
+
+  /* the colours, refreshed where a cell was recomputed or still fades */
+  guint32      *colors;
+  guint8       *flags;
+  GArray       *dirty;       /* gsize: cells with DIRTY */
+  GArray       *warm;        /* gsize: cells with WARM */
+  GArray       *changed;     /* gsize: whose colour the last refresh changed */
+  PsGridMode    mode;
+  gboolean      colors_valid;
 };
 
 PsGridRuns *
 ps_grid_runs_new (void)
 {
-  return g_new0 (PsGridRuns, 1);
+  PsGridRuns *self = g_new0 (PsGridRuns, 1);
+
+  self->dirty = g_array_new (FALSE, FALSE, sizeof (gsize));
+  self->warm = g_array_new (FALSE, FALSE, sizeof (gsize));
+  self->changed = g_array_new (FALSE, FALSE, sizeof (gsize));
+  return self;
 }
 
 void
@@ -213,6 +237,12 @@ ps_grid_runs_free (PsGridRuns *self)
   if (self == NULL)
     return;
   g_free (self->cells);
+  g_free (self->seen);
+  g_free (self->colors);
+  g_free (self->flags);
+  g_array_unref (self->dirty);
+  g_array_unref (self->warm);
+  g_array_unref (self->changed);
   g_free (self);
 }
 
@@ -224,11 +254,76 @@ ps_grid_runs_reset (PsGridRuns *self)
 }
 
 static void
+mark_dirty (PsGridRuns *self,
+            gsize       i)
+{
+  if (self->flags[i] & DIRTY)
+    return;
+  self->flags[i] |= DIRTY;
+  g_array_append_val (self->dirty, i);
+}
+
+/* A cell of a block that changed: its colour is looked at again only if
+ * what it holds changed (a block holds up to 64 cells of short runs). */
+static void
 compute_cell (PsGridRuns    *self,
               const PsFrame *frame,
               guint64        cell)
 {
-  ps_grid_run_summarize (frame, cell * self->run, self->run, &self->cells[cell - self->first]);
+  PsRunSummary now;
+
+  ps_grid_run_summarize (frame, cell * self->run, self->run, &now);
+  if (memcmp (&now, &self->cells[cell - self->first], sizeof now) == 0)
+    return;
+  self->cells[cell - self->first] = now;
+  mark_dirty (self, cell - self->first);
+}
+
+/* A block changed: its cell moves by the difference (counts add up; the
+ * latest change and the most changes only grow while the scanner runs). */
+static void
+apply_block (PsGridRuns        *self,
+             guint64            b,
+             const PsPageBlock *now)
+{
+  PsPageBlock *old = &self->seen[b - self->first_block];
+  gsize i = b * PS_FRAME_BLOCK_PAGES / self->run - self->first;
+  PsRunSummary *cell = &self->cells[i];
+
+  cell->last_change_ms = MAX (cell->last_change_ms, now->last_change_ms);
+  cell->max_changes = MAX (cell->max_changes, now->max_changes);
+  cell->n_pages += now->n_pages - old->n_pages;
+  for (guint k = 0; k < 5; k++)
+    {
+      cell->n_state[k] += now->n_state[k] - old->n_state[k];
+      cell->n_content[k] += now->n_content[k] - old->n_content[k];
+    }
+  cell->n_private += now->n_private - old->n_private;
+  *old = *now;
+  mark_dirty (self, i);
+}
+
+static gboolean
+by_blocks (PsGridRuns *self)
+{
+  return self->run % PS_FRAME_BLOCK_PAGES == 0;
+}
+
+/* The blocks of the cells kept, as they are now. */
+static void
+keep_blocks (PsGridRuns    *self,
+             const PsFrame *frame)
+{
+  guint64 p0 = self->first * self->run;
+  guint64 p1 = MIN ((self->first + self->n) * self->run, frame->n_pages);
+
+  self->n_seen = 0;
+  if (!by_blocks (self) || p0 >= p1)
+    return;
+  self->first_block = p0 / PS_FRAME_BLOCK_PAGES;
+  self->n_seen = (p1 - 1) / PS_FRAME_BLOCK_PAGES - self->first_block + 1;
+  self->seen = g_renew (PsPageBlock, self->seen, self->n_seen);
+  memcpy (self->seen, frame->blocks + self->first_block, self->n_seen * sizeof (PsPageBlock));
 }
 
 /* The cells holding a block stamped after the frame followed last. */
@@ -239,6 +334,7 @@ follow_changed (PsGridRuns    *self,
   guint64 p0 = self->first * self->run;
   guint64 p1 = MIN ((self->first + self->n) * self->run, frame->n_pages);
   guint32 since = (guint32) self->serial;
+  const PsPageBlock *blocks = frame->blocks;
   gsize done = 0;
 
   if (p0 >= p1)
@@ -247,15 +343,26 @@ follow_changed (PsGridRuns    *self,
     {
       guint64 c0, c1;
 
-      if ((gint32) (frame->blocks[b].serial - since) <= 0)
+      /* a chunk no pass changed since: none of its blocks */
+      if (b % PS_FRAME_CHUNK_BLOCKS == 0 &&
+          (gint32) (frame->chunk_serials[b / PS_FRAME_CHUNK_BLOCKS] - since) <= 0)
+        {
+          b += PS_FRAME_CHUNK_BLOCKS - 1;
+          continue;
+        }
+      if (G_LIKELY ((gint32) (blocks[b].serial - since) <= 0))
         continue;
+      if (by_blocks (self))
+        {
+          apply_block (self, b, &blocks[b]);
+          done++;
+          continue;
+        }
       c0 = MAX (b * PS_FRAME_BLOCK_PAGES / self->run, self->first);
       c1 = MIN (((b + 1) * PS_FRAME_BLOCK_PAGES - 1) / self->run, self->first + self->n - 1);
       for (guint64 c = c0; c <= c1; c++)
         compute_cell (self, frame, c);
       done += c1 - c0 + 1;
-      /* a run of several blocks is recomputed once */
-      b = MAX (b, ((c1 + 1) * self->run - 1) / PS_FRAME_BLOCK_PAGES);
     }
   return done;
 }
@@ -273,7 +380,7 @@ ps_grid_runs_follow (PsGridRuns    *self,
   g_return_val_if_fail (frame != NULL, 0);
   g_return_val_if_fail (run > 0, 0);
 
-  /* frames made by hand have no serial; a new scanner starts again from 1 */
+  /* frames made by hand have no serial; a new scanner has a new epoch */
   whole = !self->valid || run != self->run || first != self->first || n != self->n ||
           frame->n_pages != self->n_pages || !ps_geometry_equal (&frame->geometry, &self->geometry) ||
           frame->serial == 0 || frame->serial < self->serial || frame->epoch_us != self->epoch_us ||
@@ -281,7 +388,11 @@ ps_grid_runs_follow (PsGridRuns    *self,
   if (n != self->n || self->cells == NULL)
     {
       g_free (self->cells);
+      g_free (self->colors);
+      g_free (self->flags);
       self->cells = g_new0 (PsRunSummary, MAX (n, 1));
+      self->colors = g_new0 (guint32, MAX (n, 1));
+      self->flags = g_new0 (guint8, MAX (n, 1));
     }
   self->run = run;
   self->first = first;
@@ -299,9 +410,110 @@ ps_grid_runs_follow (PsGridRuns    *self,
       return done;
     }
   self->serial = frame->serial;
+  self->colors_valid = FALSE;
   for (gsize i = 0; i < n; i++)
-    compute_cell (self, frame, first + i);
+    ps_grid_run_summarize (frame, (first + i) * run, run, &self->cells[i]);
+  keep_blocks (self, frame);
   return n;
+}
+
+/* Colours cell i; TRUE if its colour will still change with time. */
+static gboolean
+color_cell (PsGridRuns *self,
+            gsize       i,
+            guint64     guard,
+            guint32     now_ms,
+            guint32    *next_ms)
+{
+  guint32 next = G_MAXUINT32;
+  guint32 color = self->first + i > guard ? 0 : ps_grid_run_color (&self->cells[i], self->mode, now_ms, &next);
+
+  if (color != self->colors[i])
+    {
+      self->colors[i] = color;
+      g_array_append_val (self->changed, i);
+    }
+  /* only activity fades */
+  if (next == G_MAXUINT32 || self->mode != PS_GRID_ACTIVITY)
+    return FALSE;
+  if (next_ms != NULL)
+    *next_ms = MIN (*next_ms, next);
+  return TRUE;
+}
+
+static void
+set_warm (PsGridRuns *self,
+          gsize       i)
+{
+  if (self->flags[i] & WARM)
+    return;
+  self->flags[i] |= WARM;
+  g_array_append_val (self->warm, i);
+}
+
+gboolean
+ps_grid_runs_refresh (PsGridRuns  *self,
+                      PsGridMode   mode,
+                      guint32      now_ms,
+                      guint32     *next_ms,
+                      const gsize **changed,
+                      gsize       *n_changed)
+{
+  guint64 guard;
+  gboolean all;
+  gsize kept = 0;
+
+  g_return_val_if_fail (self != NULL && self->valid, TRUE);
+
+  guard = (self->n_pages + self->run - 1) / self->run;
+  g_array_set_size (self->changed, 0);
+  all = !self->colors_valid || mode != self->mode;
+  self->mode = mode;
+  if (all)
+    {
+      g_array_set_size (self->dirty, 0);
+      g_array_set_size (self->warm, 0);
+      memset (self->flags, 0, self->n);
+      for (gsize i = 0; i < self->n; i++)
+        if (color_cell (self, i, guard, now_ms, next_ms))
+          set_warm (self, i);
+      self->colors_valid = TRUE;
+    }
+  else
+    {
+      /* the cells that fade: each stays in the list while it fades */
+      for (gsize k = 0; k < self->warm->len; k++)
+        {
+          gsize i = g_array_index (self->warm, gsize, k);
+
+          if (color_cell (self, i, guard, now_ms, next_ms))
+            g_array_index (self->warm, gsize, kept++) = i;
+          else
+            self->flags[i] &= ~WARM;
+        }
+      g_array_set_size (self->warm, kept);
+      for (gsize k = 0; k < self->dirty->len; k++)
+        {
+          gsize i = g_array_index (self->dirty, gsize, k);
+
+          self->flags[i] &= ~DIRTY;
+          if (!(self->flags[i] & WARM) && color_cell (self, i, guard, now_ms, next_ms))
+            set_warm (self, i);
+        }
+      g_array_set_size (self->dirty, 0);
+    }
+  if (changed != NULL)
+    *changed = (const gsize *) (gpointer) self->changed->data;
+  if (n_changed != NULL)
+    *n_changed = self->changed->len;
+  return all;
+}
+
+const guint32 *
+ps_grid_runs_get_colors (PsGridRuns *self)
+{
+  g_return_val_if_fail (self != NULL && self->valid, NULL);
+  return self->colors;
 }
 
 void
@@ -311,17 +523,10 @@ ps_grid_runs_colors (PsGridRuns *self,
                      guint32    *out,
                      guint32    *next_ms)
 {
-  guint64 guard;
-
   g_return_if_fail (self != NULL && self->valid);
 
-  guard = (self->n_pages + self->run - 1) / self->run;
-  for (gsize i = 0; i < self->n; i++)
-    {
-      guint64 cell = self->first + i;
-
-      out[i] = cell > guard ? 0 : ps_grid_run_color (&self->cells[i], mode, now_ms, next_ms);
-    }
+  ps_grid_runs_refresh (self, mode, now_ms, next_ms, NULL, NULL);
+  memcpy (out, self->colors, self->n * sizeof (guint32));
 }
 
 const PsRunSummary *

@@ -59,8 +59,20 @@ gsize       ps_grid_runs_follow  (PsGridRuns    *self,
                                   gsize          n);
 /* Forgets what it follows: the next follow recomputes every cell. */
 void        ps_grid_runs_reset   (PsGridRuns    *self);
-/* The colours of the cells kept, into out[n]; cells past the guard are
- * transparent. */
+/* Brings the colours of the cells kept up to date: only those recomputed
+ * since, and those still fading, are looked at. The indices of the cells
+ * whose colour changed go to *changed (valid until the next call); TRUE
+ * when every cell may have changed (a new layout or mode): then read
+ * them all. Cells past the guard are transparent. */
+gboolean    ps_grid_runs_refresh (PsGridRuns    *self,
+                                  PsGridMode     mode,
+                                  guint32        now_ms,
+                                  guint32       *next_ms,
+                                  const gsize  **changed,
+                                  gsize         *n_changed);
+/* The colours as refreshed last. */
+const guint32 *ps_grid_runs_get_colors (PsGridRuns *self);
+/* Refreshes, then copies every cell's colour into out[n]. */
 void        ps_grid_runs_colors  (PsGridRuns    *self,
                                   PsGridMode     mode,
                                   guint32        now_ms,

@@ -82,6 +82,17 @@ page_colors (PsPageGrid *self,
     lower_next (frame->pages[first + i].last_change_ms, now_ms, next_ms);
 }
 
+/* A run's colour as the cell shows it: its probe mark, its highlight. */
+static inline guint32
+finish_run_color (PsPageGrid *self,
+                  gsize       i,
+                  guint32     color)
+{
+  if (self->cell_marks != NULL && self->cell_marks[i] != 0)
+    color = ps_grid_palette_get ()->marks[self->cell_marks[i]];
+  return self->tints != NULL ? ps_grid_blend (color, self->tints[i]) : color;
+}
+
 /* The colour of each cell [first, first + n) of the picture, its highlight
  * drawn over it. In activity mode, *next_ms is lowered to when one of them
  * reaches its next fade step. */
@@ -93,19 +104,15 @@ cell_colors (PsPageGrid *self,
              guint32    *out,
              guint32    *next_ms)
 {
-  if (self->run == 1)
-    page_colors (self, now_ms, first, n, out, next_ms);
-  else
+  if (self->run > 1)
     {
-      const PsGridPalette *pal = ps_grid_palette_get ();
-
       ps_grid_runs_follow (self->runs, self->frame, self->run, first, n);
-      ps_grid_runs_colors (self->runs, self->mode, now_ms, out, self->mode == PS_GRID_ACTIVITY ? next_ms : NULL);
-      if (self->cell_marks != NULL)
-        for (gsize i = 0; i < n; i++)
-          if (self->cell_marks[i] != 0)
-            out[i] = pal->marks[self->cell_marks[i]];
+      ps_grid_runs_colors (self->runs, self->mode, now_ms, out, next_ms);
+      for (gsize i = 0; i < n; i++)
+        out[i] = finish_run_color (self, i, out[i]);
+      return;
     }
+  page_colors (self, now_ms, first, n, out, next_ms);
   if (self->tints != NULL)
     for (gsize i = 0; i < n; i++)
       out[i] = ps_grid_blend (out[i], self->tints[i]);
@@ -143,6 +150,36 @@ paint_cell (PsPageGrid *self,
   ps_grid_picture_damage (self->picture, x, y, inner, inner);
 }
 
+/* Runs on screen: only those the scanner changed, or that still fade, are
+ * looked at. TRUE if a cell changed colour. */
+static gboolean
+update_runs (PsPageGrid *self,
+             guint32     now_ms,
+             guint32    *next_ms)
+{
+  const gsize *indices;
+  const guint32 *colors;
+  gsize n;
+  gboolean all, changed = FALSE;
+
+  ps_grid_runs_follow (self->runs, self->frame, self->run, self->pic_first_row * self->pic_columns, self->n_cells);
+  all = ps_grid_runs_refresh (self->runs, self->mode, now_ms, next_ms, &indices, &n);
+  colors = ps_grid_runs_get_colors (self->runs);
+  for (gsize k = 0; k < (all ? self->n_cells : n); k++)
+    {
+      gsize i = all ? k : indices[k];
+      guint32 color = finish_run_color (self, i, colors[i]);
+
+      if (color != self->cells[i])
+        {
+          self->cells[i] = color;
+          paint_cell (self, i, color);
+          changed = TRUE;
+        }
+    }
+  return changed;
+}
+
 static gboolean on_update_due (gpointer data);
 
 /* The next update: when a frame came, or when a cell on screen reaches its
@@ -175,20 +212,25 @@ update_cells (PsPageGrid *self)
 {
   gint64 now_us = g_get_monotonic_time ();
   guint32 next_ms = G_MAXUINT32;
-  g_autofree guint32 *colors = g_new (guint32, MAX (self->n_cells, 1));
+  g_autofree guint32 *colors = self->run > 1 ? NULL : g_new (guint32, MAX (self->n_cells, 1));
   gboolean changed = FALSE;
 
   self->frame_pending = FALSE;
   self->updated_us = now_us;
-  cell_colors (self, ps_grid_now_ms (self->frame, now_us), self->pic_first_row * self->pic_columns,
-               self->n_cells, colors, &next_ms);
-  for (gsize i = 0; i < self->n_cells; i++)
-    if (colors[i] != self->cells[i])
-      {
-        self->cells[i] = colors[i];
-        paint_cell (self, i, colors[i]);
-        changed = TRUE;
-      }
+  if (self->run > 1)
+    changed = update_runs (self, ps_grid_now_ms (self->frame, now_us), &next_ms);
+  else
+    {
+      cell_colors (self, ps_grid_now_ms (self->frame, now_us), self->pic_first_row * self->pic_columns,
+                   self->n_cells, colors, &next_ms);
+      for (gsize i = 0; i < self->n_cells; i++)
+        if (colors[i] != self->cells[i])
+          {
+            self->cells[i] = colors[i];
+            paint_cell (self, i, colors[i]);
+            changed = TRUE;
+          }
+    }
   set_fade_due (self, next_ms);
   if (changed)
     gtk_widget_queue_draw (GTK_WIDGET (self));

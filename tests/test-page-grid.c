@@ -1150,6 +1150,8 @@ test_runs_incremental (void)
   /* the next pass: the blocks stay stamped 5 but one, changed by pass 6 */
   for (guint64 b = 0; b < next->n_blocks; b++)
     next->blocks[b].serial = 5;
+  for (guint64 c = 0; c < next->n_chunks; c++)
+    next->chunk_serials[c] = 5;
   set_changed (next, 40000, now, 0, 1);
   ps_frame_summarize (next, 40000, 1);
   g_assert_cmpuint (ps_grid_runs_follow (runs, next, 128, 0, n / 128 + 1), ==, 1);

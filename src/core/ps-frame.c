@@ -19,6 +19,8 @@ ps_frame_new (guint64 n_pages,
   frame->pages = g_new0 (PsPageInfo, MAX (n_pages, 1));
   frame->n_blocks = (n_pages + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES;
   frame->blocks = g_new0 (PsPageBlock, MAX (frame->n_blocks, 1));
+  frame->n_chunks = (frame->n_blocks + PS_FRAME_CHUNK_BLOCKS - 1) / PS_FRAME_CHUNK_BLOCKS;
+  frame->chunk_serials = g_new0 (guint32, MAX (frame->n_chunks, 1));
   frame->focus_bytes = g_malloc0 (MAX (focus_length, 1));
   frame->focus_change_ms = g_new0 (guint32, MAX (focus_length, 1));
   frame->focus_length = focus_length;
@@ -43,6 +45,7 @@ ps_frame_unref (PsFrame *frame)
     {
       g_free (frame->pages);
       g_free (frame->blocks);
+      g_free (frame->chunk_serials);
       g_free (frame->focus_bytes);
       g_free (frame->focus_change_ms);
       g_free (frame);
@@ -53,7 +56,7 @@ gsize
 ps_frame_get_memory (const PsFrame *frame)
 {
   return sizeof *frame + MAX (frame->n_pages, 1) * sizeof (PsPageInfo) +
-         MAX (frame->n_blocks, 1) * sizeof (PsPageBlock) +
+         MAX (frame->n_blocks, 1) * sizeof (PsPageBlock) + MAX (frame->n_chunks, 1) * sizeof (guint32) +
          MAX (frame->focus_length, 1) * (1 + sizeof (guint32));
 }
 
@@ -112,6 +115,7 @@ ps_frame_summarize (PsFrame *frame,
         {
           now.serial = serial;
           frame->blocks[b] = now;
+          frame->chunk_serials[b / PS_FRAME_CHUNK_BLOCKS] = serial;
         }
     }
 }

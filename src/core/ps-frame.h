@@ -40,6 +40,10 @@ typedef struct
  * adds up blocks instead of reading every page. */
 #define PS_FRAME_BLOCK_PAGES 64
 
+/* Blocks a chunk holds: a chunk's serial is the newest of its blocks', so
+ * a view finds the blocks a pass changed without looking at every block. */
+#define PS_FRAME_CHUNK_BLOCKS 8
+
 /* A summary of the pages of one block (the last block may hold fewer). */
 typedef struct
 {
@@ -86,6 +90,8 @@ typedef struct
   guint64       n_blocks;        /* (n_pages + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES */
   PsPageBlock  *blocks;
   gboolean      blocks_valid;    /* the blocks summarise the pages (ps_frame_summarize) */
+  guint64       n_chunks;        /* (n_blocks + PS_FRAME_CHUNK_BLOCKS - 1) / PS_FRAME_CHUNK_BLOCKS */
+  guint32      *chunk_serials;   /* the newest PsPageBlock.serial of each chunk */
 
   guint64       n_resident;
   guint64       n_absent;
@@ -124,7 +130,7 @@ ps_frame_page_state (const PsFrame *frame,
 
 /* Brings the summaries of the blocks that hold pages [first, first + n) up
  * to date with the pages; a block whose summary changes is stamped with the
- * frame's serial. The scanner summarises what each pass changed; a frame
+ * frame's serial, and so is its chunk. The scanner summarises what each pass changed; a frame
  * made by hand is summarised whole before a view adds up its blocks. */
 void      ps_frame_summarize  (PsFrame *frame,
                                guint64  first,

@@ -225,11 +225,13 @@ take_frame (PsScanner *self,
     {
       memcpy (frame->pages, self->last->pages, n_pages * sizeof (PsPageInfo));
       memcpy (frame->blocks, self->last->blocks, frame->n_blocks * sizeof (PsPageBlock));
+      memcpy (frame->chunk_serials, self->last->chunk_serials, frame->n_chunks * sizeof (guint32));
     }
   else
     {
       memset (frame->pages, 0, n_pages * sizeof (PsPageInfo));
       memset (frame->blocks, 0, frame->n_blocks * sizeof (PsPageBlock));
+      memset (frame->chunk_serials, 0, frame->n_chunks * sizeof (guint32));
       mark_dirty (self, 0, n_pages);
     }
   frame->focus_length = focus_length;
