@@ -258,7 +258,7 @@ append_geometry (PsPageGrid *self,
 
       g_string_append_c (text, ' ');
       /* TRANSLATORS: below one pixel a page, a cell shows a run of pages */
-      g_string_append_printf (text, _("Zoomed out: each cell shows %s pages, coloured by the hottest of them."), run);
+      g_string_append_printf (text, _("Zoomed out: each cell shows a run of %s pages."), run);
     }
   g_string_append_c (text, ' ');
   if (inside == n)
