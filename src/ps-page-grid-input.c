@@ -159,6 +159,54 @@ action_zoom_into (GtkWidget  *widget,
 
 /* ---- pointer ---- */
 
+/* Where pages are: a point's page, a page's cell. */
+
+gboolean
+ps_page_grid_page_at (PsPageGrid *self,
+                      double      x,
+                      double      y,
+                      guint64    *page)
+{
+  guint64 col, row, cell, n_data, p;
+
+  g_return_val_if_fail (PS_IS_PAGE_GRID (self), FALSE);
+
+  if (self->frame == NULL || self->columns == 0 || x < 0 || y < 0 ||
+      x >= gtk_widget_get_width (GTK_WIDGET (self)) || y >= gtk_widget_get_height (GTK_WIDGET (self)))
+    return FALSE;
+  col = (guint64) x / self->cell;
+  if (col >= self->columns)
+    return FALSE;
+  row = (guint64) ((y + ps_page_grid_scroll_value (self)) / self->cell);
+  cell = row * self->columns + col;
+  n_data = ps_page_grid_n_data_cells (self);
+  if (cell > n_data)
+    return FALSE;
+  p = cell == n_data ? self->frame->n_pages : cell * self->run;
+  if (page != NULL)
+    *page = p;
+  return TRUE;
+}
+
+gboolean
+ps_page_grid_get_page_area (PsPageGrid   *self,
+                            guint64       page,
+                            GdkRectangle *area)
+{
+  guint64 cell;
+
+  g_return_val_if_fail (PS_IS_PAGE_GRID (self), FALSE);
+  g_return_val_if_fail (area != NULL, FALSE);
+
+  if (self->frame == NULL || self->columns == 0)
+    return FALSE;
+  cell = ps_page_grid_cell_of_page (self, page);
+  area->x = (int) (cell % self->columns) * self->cell;
+  area->y = (int) ((double) (cell / self->columns) * self->cell - ps_page_grid_scroll_value (self));
+  area->width = area->height = self->cell;
+  return TRUE;
+}
+
 /* The page under a point, clamped into the grid (for a drag that leaves it). */
 static guint64
 page_at_clamped (PsPageGrid *self,
