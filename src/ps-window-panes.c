@@ -49,9 +49,22 @@ on_layout_changed (GSettings  *settings,
                    const char *key,
                    PsWindow   *self)
 {
+  g_autofree char *nick = g_settings_get_string (settings, "pane-layout");
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "pane-layout");
+
   apply_layout (self, g_settings_get_enum (settings, "pane-layout"));
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (nick));
   /* a divider placed for another layout means nothing in this one */
   g_object_set (self->hpaned, "position-set", FALSE, NULL);
+}
+
+/* The menu's radio items: the setting changes, every window follows it. */
+static void
+on_change_state (GSimpleAction *action,
+                 GVariant      *value,
+                 GSettings     *settings)
+{
+  g_settings_set_string (settings, "pane-layout", g_variant_get_string (value, NULL));
 }
 
 static void
@@ -73,14 +86,19 @@ void
 ps_window_setup_panes (PsWindow  *self,
                        GSettings *settings)
 {
-  g_autoptr(GAction) action = g_settings_create_action (settings, "pane-layout");
+  g_autofree char *nick = g_settings_get_string (settings, "pane-layout");
+  g_autoptr(GSimpleAction) action = g_simple_action_new_stateful ("pane-layout", G_VARIANT_TYPE_STRING,
+                                                                  g_variant_new_string (nick));
   int position = g_settings_get_int (settings, "pane-position");
 
-  /* win.pane-layout, a radio choice in the primary menu */
-  g_action_map_add_action (G_ACTION_MAP (self), action);
+  /* win.pane-layout, a radio choice in the primary menu; the window's own
+   * action, so it goes with the window */
+  g_signal_connect_object (action, "change-state", G_CALLBACK (on_change_state), settings, 0);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
   apply_layout (self, g_settings_get_enum (settings, "pane-layout"));
   if (position >= 0)
     gtk_paned_set_position (self->hpaned, position);
   g_signal_connect_object (settings, "changed::pane-layout", G_CALLBACK (on_layout_changed), self, 0);
   g_signal_connect_object (self->hpaned, "notify::position", G_CALLBACK (on_position), settings, 0);
+  g_signal_connect_object (self->hpaned, "notify::position-set", G_CALLBACK (on_position), settings, 0);
 }

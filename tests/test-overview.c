@@ -116,6 +116,8 @@ fixture_teardown (Fixture       *f,
   current_segment = NULL;
   g_free (f->name);
   g_settings_reset (ps_application_get_settings (app), "zoom");
+  g_settings_reset (ps_application_get_settings (app), "pane-layout");
+  g_settings_reset (ps_application_get_settings (app), "pane-position");
 }
 
 /* ---- the window ---- */
@@ -450,6 +452,52 @@ test_sparse_64_gib (Fixture       *f,
   g_assert_cmpuint (ps_test_allocated (f->fd), ==, allocated);
 }
 
+
+/* ---- the panes: grid left, right or above the hex view, kept ---- */
+
+static void
+test_pane_layout_kept (Fixture       *f,
+                       gconstpointer  data)
+{
+  GSettings *settings = ps_application_get_settings (app);
+  GtkWidget *grid_pane, *hex_pane;
+  PsWindow *second;
+
+  f->window = ps_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (f->window));
+  ps_ui_test_wait_drawn (GTK_WIDGET (f->window));
+  grid_pane = gtk_widget_get_parent (GTK_WIDGET (f->window->legend));
+  hex_pane = gtk_widget_get_parent (GTK_WIDGET (f->window->hex));
+  g_assert_true (gtk_paned_get_start_child (f->window->hpaned) == grid_pane);
+
+  /* the grid right of the bytes */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.pane-layout", "s", "grid-right"));
+  g_assert_true (gtk_paned_get_start_child (f->window->hpaned) == hex_pane);
+  g_assert_true (gtk_paned_get_end_child (f->window->hpaned) == grid_pane);
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (f->window->hpaned)), ==, GTK_ORIENTATION_HORIZONTAL);
+  g_assert_cmpint (g_settings_get_enum (settings, "pane-layout"), ==, 1);
+
+  /* above them */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.pane-layout", "s", "stacked"));
+  g_assert_true (gtk_paned_get_start_child (f->window->hpaned) == grid_pane);
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (f->window->hpaned)), ==, GTK_ORIENTATION_VERTICAL);
+  ps_ui_test_wait_frame (GTK_WIDGET (f->window));
+
+  /* the divider moved: kept; the next window comes as this one is */
+  gtk_paned_set_position (f->window->hpaned, 260);
+  g_assert_cmpint (g_settings_get_int (settings, "pane-position"), ==, 260);
+  second = ps_window_new (app);
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (second->hpaned)), ==, GTK_ORIENTATION_VERTICAL);
+  g_assert_cmpint (gtk_paned_get_position (second->hpaned), ==, 260);
+  gtk_window_destroy (GTK_WINDOW (second));
+
+  /* a new layout forgets the divider */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.pane-layout", "s", "grid-left"));
+  g_assert_true (gtk_paned_get_start_child (f->window->hpaned) == grid_pane);
+  g_assert_cmpint (g_settings_get_int (settings, "pane-position"), ==, -1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -462,5 +510,6 @@ main (int   argc,
   g_test_add ("/overview/last-page-at-fit", Fixture, NULL, fixture_setup, test_last_page_at_fit, fixture_teardown);
   g_test_add ("/overview/run-tooltip-and-click", Fixture, NULL, fixture_setup, test_run_tooltip_and_click, fixture_teardown);
   g_test_add ("/overview/sparse-64-gib", Fixture, NULL, fixture_setup, test_sparse_64_gib, fixture_teardown);
+  g_test_add ("/overview/pane-layout-kept", Fixture, NULL, fixture_setup, test_pane_layout_kept, fixture_teardown);
   return g_test_run ();
 }
