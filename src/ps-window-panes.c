@@ -20,10 +20,13 @@ grid_pane (PsWindow *self)
   return gtk_widget_get_parent (GTK_WIDGET (self->legend));
 }
 
+/* The other side of the divider: the hex view and what goes with it. */
 static GtkWidget *
-hex_pane (PsWindow *self)
+bytes_pane (PsWindow *self)
 {
-  return gtk_widget_get_parent (GTK_WIDGET (self->hex));
+  GtkWidget *start = gtk_paned_get_start_child (self->hpaned);
+
+  return start == grid_pane (self) ? gtk_paned_get_end_child (self->hpaned) : start;
 }
 
 static void
@@ -31,7 +34,7 @@ apply_layout (PsWindow *self,
               Layout    layout)
 {
   g_autoptr(GtkWidget) grid = g_object_ref (grid_pane (self));
-  g_autoptr(GtkWidget) hex = g_object_ref (hex_pane (self));
+  g_autoptr(GtkWidget) hex = g_object_ref (bytes_pane (self));
   gboolean grid_first = layout != LAYOUT_GRID_RIGHT;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->hpaned),

@@ -468,7 +468,8 @@ test_pane_layout_kept (Fixture       *f,
   gtk_window_present (GTK_WINDOW (f->window));
   ps_ui_test_wait_drawn (GTK_WIDGET (f->window));
   grid_pane = gtk_widget_get_parent (GTK_WIDGET (f->window->legend));
-  hex_pane = gtk_widget_get_parent (GTK_WIDGET (f->window->hex));
+  hex_pane = gtk_paned_get_end_child (f->window->hpaned);
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (f->window->hex), hex_pane));
   g_assert_true (gtk_paned_get_start_child (f->window->hpaned) == grid_pane);
 
   /* the grid right of the bytes */
