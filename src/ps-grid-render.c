@@ -20,9 +20,9 @@ ps_grid_now_ms (const PsFrame *frame,
 
 static inline guint32
 activity_color (const PsGridPalette *pal,
-                const PsPageInfo *info,
-                guint32           now_ms,
-                gboolean         *warm)
+                const PsPageInfo    *info,
+                guint32              now_ms,
+                gboolean            *warm)
 {
   guint state = info->state & 0x0f;
   guint32 last = info->last_change_ms;

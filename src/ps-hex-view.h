@@ -4,14 +4,11 @@
 #include <gtk/gtk.h>
 
 #include "ps-frame.h"
+#include "ps-hex-rows.h"
 #include "ps-highlight.h"
 #include "ps-source.h"
 
 G_BEGIN_DECLS
-
-#ifndef PS_HEX_BYTES_PER_ROW
-#define PS_HEX_BYTES_PER_ROW 16
-#endif
 
 #define PS_TYPE_HEX_VIEW (ps_hex_view_get_type ())
 G_DECLARE_FINAL_TYPE (PsHexView, ps_hex_view, PS, HEX_VIEW, GtkWidget)
