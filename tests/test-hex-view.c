@@ -710,6 +710,54 @@ on_range_recorded (PsHexView   *view,
 }
 
 
+
+/* ---- the rows without the widget ---- */
+
+/* What a row shows, read and written as text with no widget and no display. */
+static void
+test_rows_pure (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexrows");
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  PsHexRows rows = { 0 };
+  PsHexRowText t;
+  gint64 now = g_get_monotonic_time ();
+
+  source = ps_source_create_posix (name, 4 * page, 0600, NULL, &error);
+  g_assert_no_error (error);
+  memcpy (ps_source_get_data (source), "AB\x07", 3);
+  /* the first row of page 0 and of page 1, a hole */
+  ps_hex_rows_read (&rows, source, NULL, 0, 1);
+  g_assert_cmpint (rows.kinds[0], ==, PS_HEX_BYTE_DATA);
+  g_assert_cmpuint (rows.bytes[1], ==, 'B');
+  g_assert_cmpint (rows.change_us[0], ==, -1);
+  ps_hex_row_text_build (&t, 0, 8, TRUE, rows.bytes, rows.kinds);
+  t.text[t.len] = 0;
+  g_assert_cmpstr (t.text, ==, "00000000  41 42 07 00 00 00 00 00  00 00 00 00 00 00 00 00  AB..............");
+  ps_hex_rows_read (&rows, source, NULL, page / PS_HEX_BYTES_PER_ROW, 1);
+  g_assert_cmpint (rows.kinds[0], ==, PS_HEX_BYTE_NOT_ALLOCATED);
+  ps_hex_row_text_build (&t, page / PS_HEX_BYTES_PER_ROW, 8, FALSE, rows.bytes, rows.kinds);
+  t.text[t.len] = 0;
+  g_assert_true (g_str_has_prefix (t.text, "00001000  __ __ "));
+  {
+    int fd = shm_open (name, O_RDONLY, 0);
+
+    /* read without filling the hole */
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpuint (ps_test_allocated (fd), ==, page);
+    close (fd);
+  }
+
+  /* a byte glows at full strength when it changes, in steps down to none */
+  g_assert_cmpint (ps_hex_glow_level (now, now), ==, PS_HEX_GLOW_LEVELS);
+  g_assert_cmpint (ps_hex_glow_level (now - PS_HEX_GLOW_US, now), ==, 0);
+  g_assert_cmpint (ps_hex_glow_level (0, now), ==, 0);
+  g_assert_cmpint (ps_hex_next_glow_step (now, now), ==, now + PS_HEX_GLOW_US / PS_HEX_GLOW_LEVELS);
+  ps_hex_rows_clear (&rows);
+  g_assert_true (ps_source_remove (source, NULL));
+}
+
 /* ---- highlights, the cursor in words, the context menu from the keyboard ---- */
 
 /* Highlighted byte ranges tint their bytes' background, and nothing else. */
@@ -1018,6 +1066,7 @@ main (int   argc,
   g_test_add_func ("/hex-view/16-gib", test_16_gib);
   g_test_add_func ("/hex-view/keyboard-and-copy", test_keyboard_and_copy);
   g_test_add_func ("/hex-view/visible-range", test_visible_range);
+  g_test_add_func ("/hex-view/rows/pure", test_rows_pure);
   g_test_add_func ("/hex-view/highlights", test_highlights);
   g_test_add_func ("/hex-view/accessible-cursor", test_accessible_cursor);
   g_test_add_func ("/hex-view/context-menu-keys", test_context_menu_keys);
