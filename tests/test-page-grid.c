@@ -13,6 +13,7 @@
 
 #include "pagescope-resources.h"
 #include "ps-grid-legend.h"
+#include "ps-grid-overview.h"
 #include "ps-page-grid-private.h"
 #include "ps-probe.h"
 #include "ps-scanner.h"
@@ -1352,6 +1353,91 @@ test_context_menu_keys (void)
   hide_grid (&shown);
 }
 
+
+/* ---- the overview strip ---- */
+
+static gboolean
+widget_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data) && gtk_widget_get_mapped (data);
+}
+
+static guint32
+strip_pixel (PsGridOverview *overview,
+             guint64         page_number)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  double y, height;
+
+  ps_ui_test_wait_frame (GTK_WIDGET (overview));
+  texture = ps_ui_test_render (GTK_WIDGET (overview));
+  g_assert_true (ps_grid_overview_get_page_y (overview, page_number, &y, &height));
+  return ps_ui_test_pixel (texture, gtk_widget_get_width (GTK_WIDGET (overview)) / 2, (int) (y + height / 2));
+}
+
+/* Beside a grid that shows part of the mapping: the whole of it, a change
+ * lit, highlights tinted; a click scrolls the grid there. */
+static void
+test_overview_strip (void)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = make_frame (100000, 100000, now);
+  const PsHighlight mark = { 20000 * (guint64) PAGE, PAGE, 0x33d17aff };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  PsPageGrid *grid = PS_PAGE_GRID (ps_page_grid_new ());
+  PsGridOverview *overview = PS_GRID_OVERVIEW (ps_grid_overview_new ());
+  GtkGestureDrag *drag = find_drag (GTK_WIDGET (overview));
+  GtkAdjustment *adj;
+  guint32 cold, lit, tinted;
+  double y, height;
+
+  set_changed (frame, 90000, now, 0, 1);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (grid));
+  gtk_widget_set_hexpand (scroller, TRUE);
+  gtk_box_append (GTK_BOX (box), scroller);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (overview));
+  ps_grid_overview_set_grid (overview, grid);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 240);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  ps_page_grid_set_cell_size (grid, 4);
+  ps_page_grid_set_frame (grid, frame);
+  g_assert_true (ps_test_wait_until (widget_visible, overview, 5000));
+  adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
+  g_assert_cmpuint (ps_grid_overview_get_run (overview), >, 1);
+
+  /* the changed page's row flashes: the grid does not show it */
+  cold = strip_pixel (overview, 50000);
+  lit = strip_pixel (overview, 90000);
+  assert_color_near (cold, over_white (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 50000)));
+  g_assert_cmphex (lit, !=, cold);
+  g_assert_cmpfloat (luminance (lit), >, luminance (cold) + 60);
+
+  /* a highlight tints its row, and no other */
+  ps_page_grid_set_highlights (grid, &mark, 1);
+  tinted = strip_pixel (overview, 20000);
+  g_assert_cmphex (tinted, !=, cold);
+  g_assert_cmphex (strip_pixel (overview, 50000), ==, cold);
+
+  /* a click near the end scrolls the grid there */
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0);
+  g_assert_true (ps_grid_overview_get_page_y (overview, 90000, &y, &height));
+  g_signal_emit_by_name (drag, "drag-begin", 5.0, y + height / 2);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 0);
+  {
+    guint64 first, n;
+
+    g_assert_true (ps_page_grid_get_visible_pages (grid, &first, &n));
+    g_assert_cmpuint (first, <=, 90000);
+    g_assert_cmpuint (first + n, >, 90000);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ---- the legend ---- */
 
 static GtkWidget *
@@ -1692,6 +1778,7 @@ main (int   argc,
   g_test_add_func ("/page-grid/widget/highlights", test_highlights);
   g_test_add_func ("/page-grid/widget/fit-runs", test_fit_runs);
   g_test_add_func ("/page-grid/widget/context-menu-keys", test_context_menu_keys);
+  g_test_add_func ("/page-grid/overview/strip", test_overview_strip);
   g_test_add_func ("/page-grid/runs/summary", test_runs_summary);
   g_test_add_func ("/page-grid/runs/incremental", test_runs_incremental);
   g_test_add_func ("/page-grid/legend", test_legend);
