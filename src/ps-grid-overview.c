@@ -43,6 +43,7 @@ struct _PsGridOverview
   gint64          updated_us;
   gint64          fade_due_us;
   guint           update_id;
+  guint           visibility_id;
 };
 
 G_DEFINE_FINAL_TYPE (PsGridOverview, ps_grid_overview, GTK_TYPE_WIDGET)
@@ -69,15 +70,28 @@ invalidate (PsGridOverview *self)
 }
 
 /* Shown only while the grid does not show the whole mapping. */
-static void
-update_visibility (PsGridOverview *self)
+static gboolean
+update_visibility_now (gpointer data)
 {
+  PsGridOverview *self = data;
   GtkAdjustment *adj = self->grid != NULL ? gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->grid)) : NULL;
   gboolean needed = adj != NULL && self->frame != NULL &&
                     gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj) + 0.5;
 
+  self->visibility_id = 0;
   gtk_widget_set_visible (GTK_WIDGET (self), needed);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* The grid's adjustment changes while the grid is allocated: showing or
+ * hiding a sibling then would resize the box in the middle of its own
+ * allocation, so it waits for an idle. */
+static void
+update_visibility (PsGridOverview *self)
+{
+  if (self->visibility_id == 0)
+    self->visibility_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_visibility_now, self, NULL);
 }
 
 /* The rows' colours now, highlights drawn over them. */
@@ -391,6 +405,7 @@ ps_grid_overview_dispose (GObject *object)
   PsGridOverview *self = PS_GRID_OVERVIEW (object);
 
   g_clear_handle_id (&self->update_id, g_source_remove);
+  g_clear_handle_id (&self->visibility_id, g_source_remove);
   if (self->grid_signals != NULL)
     g_signal_group_set_target (self->grid_signals, NULL);
   if (self->adjustment_signals != NULL)
