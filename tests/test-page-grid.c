@@ -1406,6 +1406,7 @@ test_overview_strip (void)
   ps_page_grid_set_cell_size (grid, 4);
   ps_page_grid_set_frame (grid, frame);
   g_assert_true (ps_test_wait_until (widget_visible, overview, 5000));
+  ps_ui_test_wait_frame (GTK_WIDGET (overview));
   adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid));
   g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
   g_assert_cmpuint (ps_grid_overview_get_run (overview), >, 1);
