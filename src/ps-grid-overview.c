@@ -225,7 +225,6 @@ rebuild (PsGridOverview *self,
       ps_grid_tint_cells (ranges, n_ranges, self->frame->geometry.page_size, self->frame->n_pages,
                           self->run, 0, self->n_rows, self->tints);
     }
-  ps_grid_runs_reset (self->runs);
   self->updated_us = g_get_monotonic_time ();
   row_colors (self, self->colors, &next_ms);
   for (gsize i = 0; i < self->n_rows; i++)

@@ -364,7 +364,6 @@ rebuild (PsPageGrid *self,
   self->cells = g_new (guint32, MAX (self->n_cells, 1));
   collect_tints (self, first_cell);
   collect_cell_marks (self, first_cell);
-  ps_grid_runs_reset (self->runs);
   cell_colors (self, ps_grid_now_ms (self->frame, now_us), first_cell, self->n_cells, self->cells, &next_ms);
 
   if (self->run == 1)
