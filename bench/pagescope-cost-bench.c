@@ -7,6 +7,7 @@
  * into the segment: `pagescope-writer`, or this program itself. Needs a
  * display (xvfb-run -a, as build-aux/bench does). The last line:
  *   cost-ratios: idle_cpu_pct=A idle_draw_pct=B busy_cpu_pct=C load_kept=D budget_kept_pct=E change_to_pixels_ms=F
+ *                big_idle_cpu_pct=G big_busy_cpu_pct=H
  *
  * idle_cpu_pct     whole process, % of one core, over 10 s watching an
  *                  allocated, unchanging 1 GiB segment (target <= budget + 5)
@@ -19,6 +20,9 @@
  * budget_kept_pct  busy_cpu_pct with the budget set to 5 % (target <= 8)
  * change_to_pixels_ms  from a write by this process to the grid's pixels on
  *                  the screen changing, at the default interval (median)
+ * big_idle_cpu_pct, big_busy_cpu_pct  the idle and busy cases on a 16 GiB
+ *                  segment (1 GiB of it allocated, a page in 16), shown
+ *                  whole at Fit, a cell a run of pages (targets as above)
  */
 #include "config.h"
 
@@ -51,9 +55,10 @@ typedef struct
   char   *name;
   guint8 *data;
   gsize   size;
+  gsize   allocated;    /* bytes written into */
 } Segment;
 
-static Segment watched, loaded;
+static Segment watched, loaded, big;
 static char *config_dir;
 static GPid app_pid, writer_pid;
 static Display *xdisplay;
@@ -90,6 +95,7 @@ clean_up (void)
   stop_child (&app_pid);
   remove_segment (&watched);
   remove_segment (&loaded);
+  remove_segment (&big);
   if (config_dir != NULL)
     {
       g_autofree char *keyfile = g_build_filename (config_dir, "glib-2.0", "settings", "keyfile", NULL);
@@ -128,9 +134,26 @@ on_signal (int sig)
 }
 
 static void
+make_segment_every (Segment    *segment,
+                    const char *tag,
+                    gsize       size,
+                    gsize       stride);
+
+static void
 make_segment (Segment    *segment,
               const char *tag,
               gsize       size)
+{
+  make_segment_every (segment, tag, size, 64);
+}
+
+/* A segment with a byte written every stride bytes: allocated all through
+ * for a stride under a page, else one page in stride / 4096. */
+static void
+make_segment_every (Segment    *segment,
+                    const char *tag,
+                    gsize       size,
+                    gsize       stride)
 {
   int fd;
 
@@ -145,9 +168,10 @@ make_segment (Segment    *segment,
   close (fd);
   if (segment->data == MAP_FAILED)
     die ("mmap(%s): %s", segment->name, g_strerror (errno));
-  /* allocated: every page holds something, none is a hole */
-  for (gsize i = 0; i < size; i += 64)
+  /* allocated where written */
+  for (gsize i = 0; i < size; i += stride)
     segment->data[i] = (guint8) (i / 4096 * 7 + i / 64);
+  segment->allocated = stride < 4096 ? size : size / (stride / 4096);
 }
 
 /* ---- CPU from /proc ---- */
@@ -420,7 +444,7 @@ start_pagescope (const Segment *segment,
     }
   if (grid != NULL)
     *grid = box;
-  while (rss_shmem_kb (pid) < (gint64) (segment->size / 1024 * 95 / 100))
+  while (rss_shmem_kb (pid) < (gint64) (segment->allocated / 1024 * 95 / 100))
     {
       if (waitpid (pid, NULL, WNOHANG) == pid)
         die ("pagescope --posix %s exited", segment->name);
@@ -428,7 +452,7 @@ start_pagescope (const Segment *segment,
         break;
       g_usleep (200 * 1000);
     }
-  if (rss_shmem_kb (pid) < (gint64) (segment->size / 1024 * 95 / 100))
+  if (rss_shmem_kb (pid) < (gint64) (segment->allocated / 1024 * 95 / 100))
     printf ("  (first sweep not done after %.0f s: %" G_GINT64_FORMAT " of %" G_GUINT64_FORMAT " kB seen; measured anyway)\n",
             (g_get_monotonic_time () - started) / 1e6, rss_shmem_kb (pid), segment->size / 1024);
   else
@@ -656,7 +680,7 @@ main (int argc, char **argv)
   g_autofree char *dir = g_path_get_dirname (argv[0]);
   g_autoptr(GError) error = NULL;
   const char *writer_argv[8];
-  Cost idle, busy, tight;
+  Cost idle, busy, tight, big_idle, big_busy;
   double kept, pixels_ms;
   Box grid;
 
@@ -706,6 +730,18 @@ main (int argc, char **argv)
   stop_child (&writer_pid);
   remove_segment (&watched);
 
+  printf ("The same on a 16 GiB segment, 1 GiB of it allocated, at Fit (a cell a run of pages):\n");
+  make_segment_every (&big, "big", 16 * GIB, 16 * 4096);
+  app_pid = start_pagescope (&big, 0.25, NULL);
+  big_idle = measure ("idle: 16 GiB, one page in 16 allocated", app_pid, MEASURE_S);
+  writer_argv[2] = big.name;
+  writer_pid = spawn (writer_argv, TRUE);
+  g_usleep (2 * G_USEC_PER_SEC);
+  big_busy = measure ("busy: pagescope-writer -p random -r 1000", app_pid, MEASURE_S);
+  stop_pagescope ();
+  stop_child (&writer_pid);
+  remove_segment (&big);
+
   make_segment (&loaded, "load", LOAD_BYTES);
   kept = load_kept ();
   remove_segment (&loaded);
@@ -714,10 +750,13 @@ main (int argc, char **argv)
   printf ("  %-44s %6.1f %% (target <= 3)\n", "idle_draw_pct", idle.process - idle.scanner);
   printf ("  %-44s %6.1f %% (target <= 35)\n", "busy_cpu_pct", busy.process);
   printf ("  %-44s %6.2f (target >= 0.9)\n", "load_kept", kept);
+  printf ("  %-44s %6.1f %% (target <= 30)\n", "big_idle_cpu_pct (16 GiB)", big_idle.process);
+  printf ("  %-44s %6.1f %% (target <= 35)\n", "big_busy_cpu_pct (16 GiB)", big_busy.process);
   printf ("  %-44s %6.1f %% (target <= 8)\n", "budget_kept_pct", tight.process);
   printf ("  %-44s %6.1f ms (target <= interval + 2 frames)\n", "change_to_pixels_ms", pixels_ms);
-  printf ("cost-ratios: idle_cpu_pct=%.1f idle_draw_pct=%.1f busy_cpu_pct=%.1f load_kept=%.2f budget_kept_pct=%.1f change_to_pixels_ms=%.0f\n",
-          idle.process, idle.process - idle.scanner, busy.process, kept, tight.process, pixels_ms);
+  printf ("cost-ratios: idle_cpu_pct=%.1f idle_draw_pct=%.1f busy_cpu_pct=%.1f load_kept=%.2f budget_kept_pct=%.1f change_to_pixels_ms=%.0f big_idle_cpu_pct=%.1f big_busy_cpu_pct=%.1f\n",
+          idle.process, idle.process - idle.scanner, busy.process, kept, tight.process, pixels_ms,
+          big_idle.process, big_busy.process);
   clean_up ();
   XCloseDisplay (xdisplay);
   return 0;

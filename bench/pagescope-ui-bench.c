@@ -3,7 +3,14 @@
  * pagescope-ui-bench: the window's speed and memory targets, against
  * baselines measured in the same run. Needs a display (xvfb-run -a). The last
  * line is machine-readable:
- *   ui-ratios: grid_frame_ms=X hex_screen_ms=Y launch_vs_empty=Z overhead_mb=W overhead_budget_mb=V
+ *   ui-ratios: grid_frame_ms=X hex_screen_ms=Y overview_frame_ms=O overview_vs_1gib=R launch_vs_empty=Z
+ *              overhead_mb=W overhead_budget_mb=V
+ *
+ * overview_frame_ms  a frame of a 64 GiB object (16,777,216 pages, 1000 of
+ *                    them just changed) at Fit in a 350 x 380 pane, one
+ *                    cell a run of pages, and its overview strip: the runs
+ *                    recomputed and every cell's colour (target <= 4)
+ * overview_vs_1gib   the same over a 1 GiB object's (target <= 1)
  */
 #include "config.h"
 
@@ -12,8 +19,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "ps-grid-runs.h"
 #include "ps-hex-view.h"
 #include "ps-page-grid.h"
 #include "ps-scanner.h"
@@ -68,6 +77,214 @@ bench_grid (void)
     }
   ps_frame_unref (frame);
   return median (times, 50);
+}
+
+
+/* ---- a frame of a huge object at Fit: runs of pages, and the overview ---- */
+
+#define PANE_W 350
+#define PANE_H 380
+
+/* CPU time of this thread: what a frame costs, whatever else the machine
+ * runs (a wall clock on a shared machine counts the waits for a core). */
+static gint64
+cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* A frame as the scanner publishes it, every page summarised. */
+static PsFrame *
+big_frame (guint64 n_pages,
+           gint64  now)
+{
+  PsFrame *frame = ps_frame_new (n_pages, 0);
+
+  frame->epoch_us = now - 10 * G_USEC_PER_SEC;
+  frame->serial = 1;
+  ps_geometry_init (&frame->geometry, n_pages * 4096, 0, n_pages * 4096, 4096);
+  for (guint64 p = 0; p < n_pages; p++)
+    {
+      /* sparse: one page in 7 written, some of them long ago */
+      frame->pages[p].state = p % 7 == 0 ? PS_PAGE_RESIDENT : PS_PAGE_ABSENT;
+      frame->pages[p].content = p % 7 == 0 ? 1 + p % 4 : PS_CONTENT_ZERO;
+      frame->pages[p].changes = p % 35 == 0 ? 2 : 0;
+      frame->pages[p].last_change_ms = p % 35 == 0 ? (guint32) (1000 + p % 8000) : 0;
+    }
+  ps_frame_summarize (frame, 0, n_pages);
+  return frame;
+}
+
+/* The next pass, as the scanner makes it: the pages and blocks of the last,
+ * 1000 pages changed, only their blocks summarised again. Returns the ms
+ * the summaries took (the scanner thread's share). */
+static double
+next_pass (const PsFrame *last,
+           PsFrame       *next,
+           guint64        serial,
+           guint32        now_ms,
+           guint64       *seed)
+{
+  gint64 t0;
+
+  memcpy (next->pages, last->pages, last->n_pages * sizeof (PsPageInfo));
+  memcpy (next->blocks, last->blocks, last->n_blocks * sizeof (PsPageBlock));
+  memcpy (next->chunk_serials, last->chunk_serials, last->n_chunks * sizeof (guint32));
+  next->serial = serial;
+  next->epoch_us = last->epoch_us;
+  next->geometry = last->geometry;
+  next->blocks_valid = TRUE;
+  t0 = cpu_us ();
+  for (int i = 0; i < 1000; i++)
+    {
+      guint64 p;
+
+      *seed ^= *seed << 13, *seed ^= *seed >> 7, *seed ^= *seed << 17;
+      p = *seed % last->n_pages;
+      next->pages[p].state = PS_PAGE_RESIDENT;
+      next->pages[p].last_change_ms = now_ms;
+      next->pages[p].changes++;
+      ps_frame_summarize (next, p, 1);
+    }
+  return (cpu_us () - t0) / 1e3;
+}
+
+/* The grid at Fit and the strip beside it, following one frame. */
+static void
+follow (PsGridRuns    *grid,
+        PsGridRuns    *strip,
+        const PsFrame *frame,
+        guint64        run,
+        gsize          n_cells,
+        guint64        strip_run,
+        gsize          n_rows,
+        guint32       *colors,
+        gint64         now)
+{
+  guint32 now_ms = ps_grid_now_ms (frame, now), next_ms = G_MAXUINT32;
+  const gsize *changed;
+  gsize n_changed;
+
+  /* as the widgets do: follow, refresh the colours, read those that changed */
+  ps_grid_runs_follow (grid, frame, run, 0, n_cells);
+  if (ps_grid_runs_refresh (grid, PS_GRID_ACTIVITY, now_ms, &next_ms, &changed, &n_changed))
+    memcpy (colors, ps_grid_runs_get_colors (grid), n_cells * sizeof (guint32));
+  else
+    for (gsize k = 0; k < n_changed; k++)
+      colors[changed[k]] = ps_grid_runs_get_colors (grid)[changed[k]];
+  ps_grid_runs_follow (strip, frame, strip_run, 0, n_rows);
+  ps_grid_runs_refresh (strip, PS_GRID_ACTIVITY, now_ms, &next_ms, &changed, &n_changed);
+}
+
+/* One object at Fit: its frames, the grid's runs and the strip's. */
+typedef struct
+{
+  PsFrame    *frames[2];
+  guint64     run;
+  gsize       n_cells;
+  guint64     strip_run;
+  gsize       n_rows;
+  PsGridRuns *grid;
+  PsGridRuns *strip;
+  guint32    *colors;
+  guint64     seed;
+  gint64      now;
+  double      first_ms;
+  double      times[30];
+  double      summaries[30];
+} Fit;
+
+static void
+fit_init (Fit     *fit,
+          guint64  n_pages)
+{
+  gint64 t0;
+
+  fit->now = g_get_monotonic_time ();
+  fit->run = ps_grid_run_for (n_pages, PANE_W * PANE_H);
+  fit->n_cells = (n_pages + fit->run - 1) / fit->run + 1;
+  fit->strip_run = MAX (1, (n_pages + PANE_H - 2) / (PANE_H - 1));
+  if (fit->strip_run > PS_FRAME_BLOCK_PAGES)
+    fit->strip_run = (fit->strip_run + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES * PS_FRAME_BLOCK_PAGES;
+  fit->n_rows = (n_pages + fit->strip_run - 1) / fit->strip_run + 1;
+  fit->grid = ps_grid_runs_new ();
+  fit->strip = ps_grid_runs_new ();
+  fit->colors = g_new (guint32, fit->n_cells);
+  fit->seed = 0x9e3779b97f4a7c15u;
+  fit->frames[0] = big_frame (n_pages, fit->now);
+  fit->frames[1] = ps_frame_new (n_pages, 0);
+  t0 = cpu_us ();
+  follow (fit->grid, fit->strip, fit->frames[0], fit->run, fit->n_cells, fit->strip_run, fit->n_rows,
+          fit->colors, fit->now);
+  fit->first_ms = (cpu_us () - t0) / 1e3;
+}
+
+/* Frame r: the scanner's next pass, then the views follow it (timed). */
+static void
+fit_frame (Fit *fit,
+           int  r)
+{
+  PsFrame *last = fit->frames[r % 2], *next = fit->frames[(r + 1) % 2];
+  gint64 when = fit->now + (r + 1) * 33000;
+  gint64 t0;
+
+  fit->summaries[r] = next_pass (last, next, r + 2, ps_grid_now_ms (last, when), &fit->seed);
+  t0 = cpu_us ();
+  follow (fit->grid, fit->strip, next, fit->run, fit->n_cells, fit->strip_run, fit->n_rows, fit->colors, when);
+  fit->times[r] = (cpu_us () - t0) / 1e3;
+}
+
+static void
+fit_clear (Fit *fit)
+{
+  ps_frame_unref (fit->frames[0]);
+  ps_frame_unref (fit->frames[1]);
+  ps_grid_runs_free (fit->grid);
+  ps_grid_runs_free (fit->strip);
+  g_free (fit->colors);
+}
+
+/* A 64 GiB object and a 1 GiB one, their frames alternated so both see the
+ * same machine. */
+static void
+bench_fit (Fit *big,
+           Fit *small)
+{
+  fit_init (big, G_GUINT64_CONSTANT (1) << 24);
+  fit_init (small, GIB / 4096);
+  for (int r = 0; r < 30; r++)
+    {
+      fit_frame (big, r);
+      fit_frame (small, r);
+    }
+}
+
+/* The tints of 5000 highlighted ranges (find hits, marks) over a grid of
+ * 131,072 cells, as a rebuild of the picture computes them. */
+static double
+bench_tints (void)
+{
+  g_autofree PsHighlight *ranges = g_new (PsHighlight, 5000);
+  g_autofree guint32 *tints = g_new (guint32, 131072);
+  guint64 seed = 0x2545f4914f6cdd1du;
+  double times[30];
+
+  for (guint i = 0; i < 5000; i++)
+    {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      ranges[i] = (PsHighlight) { seed % GIB, 1 + seed % 65536, 0x33d17a80 };
+    }
+  for (int r = 0; r < 30; r++)
+    {
+      gint64 t0 = cpu_us ();
+
+      ps_grid_tint_cells (ranges, 5000, 4096, GIB / 4096, 2, 0, 131072, tints);
+      times[r] = (cpu_us () - t0) / 1e3;
+    }
+  return median (times, 30);
 }
 
 /* ---- drawing a screen of the hex view ---- */
@@ -303,6 +520,8 @@ main (int argc, char **argv)
   g_autofree char *empty_bin = g_build_filename (dir, "empty-window", NULL);
   g_autofree char *pagescope_bin = g_build_filename (dir, "..", "src", "pagescope", NULL);
   double grid_ms, hex_ms, ratio, ratio_adw, overhead_mb, budget_mb;
+  double big_ms, small_ms;
+  Fit big, small;
   guint rows;
 
   setvbuf (stdout, NULL, _IOLBF, 0);
@@ -316,12 +535,25 @@ main (int argc, char **argv)
   grid_ms = bench_grid ();
   printf ("Grid frame for 262,144 pages at 1-pixel cells (512 x 512), median of 50:\n");
   printf ("  %-46s %7.3f ms (target <= 4)\n", "ps_page_grid_render", grid_ms);
+  bench_fit (&big, &small);
+  big_ms = median (big.times, 30);
+  small_ms = median (small.times, 30);
+  printf ("A frame at Fit in a %u x %u pane and its overview strip, 1000 pages changed, CPU time, median of 30:\n", PANE_W, PANE_H);
+  printf ("  %-46s %7.3f ms (target <= 4); the first, every run: %.1f ms\n", "64 GiB sparse, 16,777,216 pages",
+          big_ms, big.first_ms);
+  printf ("  %-46s %7.3f ms; the first: %.1f ms\n", "1 GiB, 262,144 pages", small_ms, small.first_ms);
+  printf ("  %-46s %7.2f (target <= 1)\n", "64 GiB over 1 GiB", big_ms / small_ms);
+  printf ("  %-46s %7.3f ms (64 GiB) %.3f ms (1 GiB)\n", "the scanner's block summaries for them",
+          median (big.summaries, 30), median (small.summaries, 30));
+  fit_clear (&big);
+  fit_clear (&small);
+  printf ("  %-46s %7.3f ms\n", "tints of 5000 highlights, 131,072 cells", bench_tints ());
   hex_ms = bench_hex (&rows);
   printf ("Hex view, one screen (%u rows, every byte glowing; half of them just scrolled), median of 50:\n", rows);
   printf ("  %-46s %7.3f ms (target <= 4)\n", "snapshot of the widget", hex_ms);
   bench_launch (empty_bin, pagescope_bin, &ratio, &ratio_adw, &overhead_mb, &budget_mb);
 
-  printf ("ui-ratios: grid_frame_ms=%.3f hex_screen_ms=%.3f launch_vs_empty=%.2f launch_vs_empty_adw=%.2f overhead_mb=%.1f overhead_budget_mb=%.1f\n",
-          grid_ms, hex_ms, ratio, ratio_adw, overhead_mb, budget_mb);
+  printf ("ui-ratios: grid_frame_ms=%.3f hex_screen_ms=%.3f overview_frame_ms=%.3f overview_vs_1gib=%.2f launch_vs_empty=%.2f launch_vs_empty_adw=%.2f overhead_mb=%.1f overhead_budget_mb=%.1f\n",
+          grid_ms, hex_ms, big_ms, big_ms / small_ms, ratio, ratio_adw, overhead_mb, budget_mb);
   return 0;
 }

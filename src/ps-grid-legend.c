@@ -2,6 +2,8 @@
 /* What the page grid's colours mean in the current mode: a wrapping row of
  * swatches (the grid's own colours, from ps_page_grid_mode_legend) and one
  * line on how to read them. */
+#define G_LOG_DOMAIN "pagescope-grid"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

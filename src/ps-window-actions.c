@@ -215,12 +215,15 @@ static void
 zoom_by (PsWindow *self,
          int       direction)
 {
-  guint cell = ps_page_grid_get_cell_size (self->grid);
+  guint64 run;
+  int zoom;
 
-  cell = direction > 0 ? MIN (cell * 2, PS_GRID_MAX_CELL) : MAX (cell / 2, PS_GRID_MIN_CELL);
-  ps_page_grid_set_cell_size (self->grid, cell);
+  ps_page_grid_zoom (self->grid, direction);
+  /* the setting: a cell size, or below one pixel a page -log2 of the run */
+  run = ps_page_grid_get_run (self->grid);
+  zoom = run > 1 ? -(int) g_bit_nth_msf (run, -1) : (int) ps_page_grid_get_cell_size (self->grid);
   g_settings_set_int (ps_application_get_settings (PS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))),
-                      "zoom", cell);
+                      "zoom", zoom);
   ps_window_update_actions (self);
 }
 
@@ -722,7 +725,6 @@ ps_window_update_actions (PsWindow *self)
   gboolean open = source != NULL;
   gboolean segment = open && (ps_source_get_kind (source) == PS_SOURCE_SYSV ||
                               ps_source_get_kind (source) == PS_SOURCE_POSIX);
-  guint cell = ps_page_grid_get_cell_size (self->grid);
   static const char *need_open[] = {
     "pause", "write-dialog", "msync-dialog", "writers-dialog", "probe-dialog", "probe-sweep",
     "write-bytes", "msync", "spawn-writers", "probe",
@@ -735,8 +737,8 @@ ps_window_update_actions (PsWindow *self)
   gtk_widget_action_set_enabled (widget, "undo", open);
   gtk_widget_action_set_enabled (widget, "cancel-sweep", ps_session_is_sweeping (self->session));
   gtk_widget_action_set_enabled (widget, "remove-segment", segment);
-  gtk_widget_action_set_enabled (widget, "zoom-in", cell < PS_GRID_MAX_CELL);
-  gtk_widget_action_set_enabled (widget, "zoom-out", cell > PS_GRID_MIN_CELL);
+  gtk_widget_action_set_enabled (widget, "zoom-in", ps_page_grid_can_zoom (self->grid, +1));
+  gtk_widget_action_set_enabled (widget, "zoom-out", ps_page_grid_can_zoom (self->grid, -1));
   gtk_widget_action_set_enabled (widget, "zoom-fit", !ps_page_grid_get_fit (self->grid));
 }
 

@@ -84,6 +84,10 @@ void     ps_window_bytes_dispose         (PsWindow       *self);
  * takes back those saved for it. */
 void     ps_window_save_annotations      (PsWindow       *self);
 void     ps_window_restore_annotations   (PsWindow       *self);
+/* The panes' arrangement and divider from the settings, kept there
+ * (ps-window-panes.c). */
+void     ps_window_setup_panes           (PsWindow       *self,
+                                          GSettings      *settings);
 /* Connects the session's result signals to toasts (ps-window-actions.c). */
 void     ps_window_follow_session        (PsWindow       *self);
 /* A refusal or failure of an action, shown as a toast; the session has

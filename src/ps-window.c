@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <unistd.h>
 
+#include "ps-grid-overview.h"
 #include "ps-parse.h"
 #include "ps-window-private.h"
 
@@ -518,12 +519,16 @@ setup_from_settings (PsWindow *self)
   ps_page_grid_set_mode (self->grid, mode);
   ps_grid_legend_set_mode (self->legend, mode);
   gtk_drop_down_set_selected (self->mode_dropdown, mode);
-  /* zoom 0: fit the whole mapping */
+  /* zoom 0: fit the whole mapping; below 0, a run of 2^-zoom pages a cell */
   if (g_settings_get_int (settings, "zoom") > 0)
     ps_page_grid_set_cell_size (self->grid, g_settings_get_int (settings, "zoom"));
+  else if (g_settings_get_int (settings, "zoom") < 0)
+    ps_page_grid_set_run (self->grid, G_GUINT64_CONSTANT (1) << -g_settings_get_int (settings, "zoom"));
   else
     ps_page_grid_set_fit (self->grid, TRUE);
   g_signal_connect_object (self->grid, "notify::cell-size", G_CALLBACK (ps_window_update_actions),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->grid, "notify::run", G_CALLBACK (ps_window_update_actions),
                            self, G_CONNECT_SWAPPED);
   /* each window starts from the settings and saves its changes there for
    * the next, without following another window's */
@@ -531,6 +536,7 @@ setup_from_settings (PsWindow *self)
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
   g_settings_bind (settings, "log-visible", self->bottom_revealer, "reveal-child",
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
+  ps_window_setup_panes (self, settings);
   on_interval (self);
 
   ps_window_refresh_recent (self);
@@ -625,6 +631,7 @@ ps_window_class_init (PsWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PS_TYPE_PAGE_GRID);
+  g_type_ensure (PS_TYPE_GRID_OVERVIEW);
   g_type_ensure (PS_TYPE_HEX_VIEW);
   g_type_ensure (PS_TYPE_GRID_LEGEND);
   g_type_ensure (PS_TYPE_STATUS_BAR);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "pagescope-resources.h"
-#include "ps-hex-view.h"
+#include "ps-hex-view-private.h"
 #include "ps-scanner.h"
 #include "ps-test-util.h"
 #include "ps-ui-test-util.h"
@@ -692,6 +692,191 @@ on_range_recorded (PsHexView   *view,
   record->length = length;
 }
 
+
+
+/* ---- the rows without the widget ---- */
+
+/* What a row shows, read and written as text with no widget and no display. */
+static void
+test_rows_pure (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexrows");
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  PsHexRows rows = { 0 };
+  PsHexRowText t;
+  gint64 now = g_get_monotonic_time ();
+
+  source = ps_source_create_posix (name, 4 * page, 0600, NULL, &error);
+  g_assert_no_error (error);
+  memcpy (ps_source_get_data (source), "AB\x07", 3);
+  /* the first row of page 0 and of page 1, a hole */
+  ps_hex_rows_read (&rows, source, NULL, 0, 1);
+  g_assert_cmpint (rows.kinds[0], ==, PS_HEX_BYTE_DATA);
+  g_assert_cmpuint (rows.bytes[1], ==, 'B');
+  g_assert_cmpint (rows.change_us[0], ==, -1);
+  ps_hex_row_text_build (&t, 0, 8, TRUE, rows.bytes, rows.kinds);
+  t.text[t.len] = 0;
+  g_assert_cmpstr (t.text, ==, "00000000  41 42 07 00 00 00 00 00  00 00 00 00 00 00 00 00  AB..............");
+  ps_hex_rows_read (&rows, source, NULL, page / PS_HEX_BYTES_PER_ROW, 1);
+  g_assert_cmpint (rows.kinds[0], ==, PS_HEX_BYTE_NOT_ALLOCATED);
+  ps_hex_row_text_build (&t, page / PS_HEX_BYTES_PER_ROW, 8, FALSE, rows.bytes, rows.kinds);
+  t.text[t.len] = 0;
+  g_assert_true (g_str_has_prefix (t.text, "00001000  __ __ "));
+  {
+    int fd = shm_open (name, O_RDONLY, 0);
+
+    /* read without filling the hole */
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpuint (ps_test_allocated (fd), ==, page);
+    close (fd);
+  }
+
+  /* a byte glows at full strength when it changes, in steps down to none */
+  g_assert_cmpint (ps_hex_glow_level (now, now), ==, PS_HEX_GLOW_LEVELS);
+  g_assert_cmpint (ps_hex_glow_level (now - PS_HEX_GLOW_US, now), ==, 0);
+  g_assert_cmpint (ps_hex_glow_level (0, now), ==, 0);
+  g_assert_cmpint (ps_hex_next_glow_step (now, now), ==, now + PS_HEX_GLOW_US / PS_HEX_GLOW_LEVELS);
+  ps_hex_rows_clear (&rows);
+  g_assert_true (ps_source_remove (source, NULL));
+}
+
+/* ---- highlights, the cursor in words, the context menu from the keyboard ---- */
+
+/* Highlighted byte ranges tint their bytes' background, and nothing else. */
+static void
+test_highlights (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexmarks");
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) before = NULL, after = NULL, cleared = NULL;
+  const PsHighlight ranges[] = {
+    { 0x21, 6, 0x33d17aff },          /* bytes 0x21..0x26 */
+    { 0x30, 1, 0xe01b2480 },          /* byte 0x30, half strong */
+  };
+  Shown s;
+
+  source = ps_source_create_posix (name, 4 * page, 0600, NULL, &error);
+  g_assert_no_error (error);
+  memset (ps_source_get_data (source), 0x41, 4 * page);
+  s = show_view (source, 800, 400);
+  before = render_now (s.view);
+  ps_hex_view_set_highlights (s.view, ranges, G_N_ELEMENTS (ranges));
+  after = render_now (s.view);
+  for (guint64 o = 0x10; o < 0x50; o++)
+    {
+      int d = pixel_distance (cell_background (s.view, after, o), cell_background (s.view, before, o));
+      gboolean lit = (o >= 0x21 && o <= 0x26) || o == 0x30;
+
+      if (lit)
+        g_assert_cmpint (d, >, 40);
+      else
+        g_assert_cmpint (d, <=, 2);
+    }
+  ps_hex_view_set_highlights (s.view, NULL, 0);
+  cleared = render_now (s.view);
+  g_assert_cmpint (pixel_distance (cell_background (s.view, cleared, 0x22), cell_background (s.view, before, 0x22)), <=, 2);
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  ps_source_remove (source, NULL);
+}
+
+static char *
+description (PsHexView *view)
+{
+  /* check_property gives back the value when it differs */
+  return gtk_test_accessible_check_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "");
+}
+
+/* The description starts with the offset, the byte and its character at the
+ * cursor, and follows the cursor. */
+static void
+test_accessible_cursor (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexa11y");
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint8 *data;
+  Shown s;
+
+  source = ps_source_create_posix (name, 4 * page, 0600, NULL, &error);
+  g_assert_no_error (error);
+  data = ps_source_get_data (source);
+  memcpy (data + 0x40, "AB\x07", 3);
+  s = show_view (source, 800, 400);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (s.view), GTK_ACCESSIBLE_PROPERTY_LABEL, "Hex view");
+
+  ps_hex_view_goto (s.view, 0x40);
+  text = description (s.view);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Offset 0x40 (64): Value 0x41 (65, “A”). Offsets 0x0 to "));
+  g_clear_pointer (&text, g_free);
+  press (s.view, GDK_KEY_Right, 0);
+  text = description (s.view);
+  g_assert_true (g_str_has_prefix (text, "Offset 0x41 (65): Value 0x42 (66, “B”)."));
+  g_clear_pointer (&text, g_free);
+  press (s.view, GDK_KEY_Right, 0);
+  text = description (s.view);
+  g_assert_true (g_str_has_prefix (text, "Offset 0x42 (66): Value 0x07 (7)."));
+  g_clear_pointer (&text, g_free);
+
+  /* a hole: said without reading it */
+  ps_hex_view_goto (s.view, 3 * page + 5);
+  text = description (s.view);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Offset 0x3005 (12293): Not allocated: reads as 0x00, never read."));
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  ps_source_remove (source, NULL);
+}
+
+static GtkWidget *
+popover_of (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      return child;
+  g_assert_not_reached ();
+}
+
+static gboolean
+is_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+/* Shift+F10 and the Menu key open the context menu, at the cursor. */
+static void
+test_context_menu_keys (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexmenu");
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *menu;
+  GdkRectangle at;
+  graphene_rect_t cell;
+  Shown s;
+
+  source = ps_source_create_posix (name, 4 * page, 0600, NULL, &error);
+  g_assert_no_error (error);
+  s = show_view (source, 800, 400);
+  menu = popover_of (GTK_WIDGET (s.view));
+  ps_hex_view_goto (s.view, 0x35);
+  g_assert_false (gtk_widget_get_visible (menu));
+  press (s.view, GDK_KEY_F10, GDK_SHIFT_MASK);
+  g_assert_true (ps_test_wait_until (is_visible, menu, 5000));
+  g_assert_true (gtk_popover_get_pointing_to (GTK_POPOVER (menu), &at));
+  g_assert_true (ps_hex_view_get_byte_rect (s.view, 0x35, FALSE, &cell));
+  g_assert_cmpint (at.x, ==, (int) cell.origin.x);
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  g_assert_false (gtk_widget_get_visible (menu));
+  press (s.view, GDK_KEY_Menu, 0);
+  g_assert_true (ps_test_wait_until (is_visible, menu, 5000));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  gtk_window_destroy (GTK_WINDOW (s.window));
+  ps_source_remove (source, NULL);
+}
+
 static void
 test_visible_range (void)
 {
@@ -773,5 +958,9 @@ main (int   argc,
   g_test_add_func ("/hex-view/16-gib", test_16_gib);
   g_test_add_func ("/hex-view/keyboard-and-copy", test_keyboard_and_copy);
   g_test_add_func ("/hex-view/visible-range", test_visible_range);
+  g_test_add_func ("/hex-view/rows/pure", test_rows_pure);
+  g_test_add_func ("/hex-view/highlights", test_highlights);
+  g_test_add_func ("/hex-view/accessible-cursor", test_accessible_cursor);
+  g_test_add_func ("/hex-view/context-menu-keys", test_context_menu_keys);
   return g_test_run ();
 }

@@ -13,7 +13,8 @@
 
 #include "pagescope-resources.h"
 #include "ps-grid-legend.h"
-#include "ps-page-grid.h"
+#include "ps-grid-overview.h"
+#include "ps-page-grid-private.h"
 #include "ps-probe.h"
 #include "ps-scanner.h"
 #include "ps-test-util.h"
@@ -1050,8 +1051,393 @@ test_accessible (void)
   ps_page_grid_set_mode (shown.grid, PS_GRID_ACTIVITY);
   description = gtk_test_accessible_check_property (GTK_ACCESSIBLE (shown.grid), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "");
   g_assert_nonnull (strstr (description, "flashes"));
+  /* it starts with the page under the cursor, so a reader says that first */
+  g_assert_true (g_str_has_prefix (description, "Cursor: Page 0 (of 24);0x0 – 0xfff;resident · zero;"));
+  g_free (description);
+
+  /* the cursor moves: the description follows, with the page's last change */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (shown.grid), "grid.move-cursor", "(sxb)", "page", (gint64) 7, FALSE));
+  description = gtk_test_accessible_check_property (GTK_ACCESSIBLE (shown.grid), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "");
+  g_test_message ("%s", description);
+  g_assert_true (g_str_has_prefix (description, "Cursor: Page 7 (of 24);0x7000 – 0x7fff;resident · zero;Last change: "));
+  g_assert_nonnull (strstr (description, "s ago;1 change."));
+  g_free (description);
+  ps_page_grid_set_cursor (shown.grid, 21);
+  description = gtk_test_accessible_check_property (GTK_ACCESSIBLE (shown.grid), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "");
+  g_assert_true (g_str_has_prefix (description, "Cursor: Page 21 (of 24);0x15000 – 0x15fff;Past EOF"));
   g_free (description);
   hide_grid (&shown);
+}
+
+
+/* ---- runs of pages, below one pixel a page (no display needed) ---- */
+
+/* A frame as the scanner publishes it: serial n, blocks summarised. */
+static PsFrame *
+runs_frame (guint64 n,
+            guint64 serial,
+            gint64  now_us)
+{
+  PsFrame *frame = make_frame (n, n, now_us);
+
+  for (guint64 p = 0; p < n; p++)
+    frame->pages[p].state = p % 3 == 0 ? PS_PAGE_RESIDENT : PS_PAGE_ABSENT;
+  frame->serial = serial;
+  ps_frame_summarize (frame, 0, n);
+  return frame;
+}
+
+static void
+test_runs_summary (void)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = runs_frame (1000, 1, now);
+  PsRunSummary run, by_pages = { 0 };
+
+  /* blocks and single pages add up to what the pages say */
+  set_changed (frame, 130, now, 500, 3);
+  ps_frame_summarize (frame, 130, 1);
+  ps_grid_run_summarize (frame, 60, 200, &run);
+  for (guint64 p = 60; p < 260; p++)
+    {
+      by_pages.n_pages++;
+      by_pages.n_state[frame->pages[p].state & PS_PAGE_STATE_MASK]++;
+      by_pages.last_change_ms = MAX (by_pages.last_change_ms, frame->pages[p].last_change_ms);
+    }
+  g_assert_cmpuint (run.n_pages, ==, 200);
+  g_assert_cmpuint (run.n_state[PS_PAGE_RESIDENT], ==, by_pages.n_state[PS_PAGE_RESIDENT]);
+  g_assert_cmpuint (run.n_state[PS_PAGE_ABSENT], ==, by_pages.n_state[PS_PAGE_ABSENT]);
+  g_assert_cmpuint (run.last_change_ms, ==, by_pages.last_change_ms);
+  g_assert_cmpuint (run.max_changes, ==, 3);
+  /* clipped to the frame; past it, nothing */
+  ps_grid_run_summarize (frame, 990, 64, &run);
+  g_assert_cmpuint (run.n_pages, ==, 10);
+  ps_grid_run_summarize (frame, 1000, 64, &run);
+  g_assert_cmpuint (run.n_pages, ==, 0);
+
+  /* a run with one changed page flashes; one of holes only is "not allocated";
+   * one resident page among holes still shows in residency mode */
+  ps_grid_run_summarize (frame, 128, 8, &run);
+  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, ps_grid_now_ms (frame, now), NULL), ==,
+                   ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 130));
+  for (guint64 p = 0; p < 64; p++)
+    frame->pages[256 + p].state = PS_PAGE_ABSENT;
+  frame->pages[300].state = PS_PAGE_RESIDENT;
+  ps_frame_summarize (frame, 256, 64);
+  ps_grid_run_summarize (frame, 256, 32, &run);
+  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, 0, NULL), ==,
+                   ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 256));
+  ps_grid_run_summarize (frame, 288, 32, &run);
+  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_RESIDENCY, 0, NULL), !=,
+                   ps_page_grid_page_color (frame, PS_GRID_RESIDENCY, now, 256));
+  g_assert_cmpuint (ps_grid_run_for (1000, 2000), ==, 1);
+  g_assert_cmpuint (ps_grid_run_for (1000, 300), ==, 4);
+  g_assert_cmpuint (ps_grid_run_for (G_GUINT64_CONSTANT (1) << 24, 350 * 380), ==, 128);
+}
+
+/* The cache recomputes only the runs holding a block a later pass changed. */
+static void
+test_runs_incremental (void)
+{
+  gint64 now = g_get_monotonic_time ();
+  const guint64 n = 1 << 16;
+  g_autoptr(PsGridRuns) runs = ps_grid_runs_new ();
+  g_autoptr(PsFrame) first = runs_frame (n, 5, now);
+  g_autoptr(PsFrame) next = runs_frame (n, 6, now);
+  g_autoptr(PsFrame) again = NULL;
+  g_autofree guint32 *colors = g_new (guint32, n / 128 + 1);
+  const PsRunSummary *cell;
+
+  g_assert_cmpuint (ps_grid_runs_follow (runs, first, 128, 0, n / 128 + 1), ==, n / 128 + 1);
+  /* the next pass: the blocks stay stamped 5 but one, changed by pass 6 */
+  for (guint64 b = 0; b < next->n_blocks; b++)
+    next->blocks[b].serial = 5;
+  for (guint64 c = 0; c < next->n_chunks; c++)
+    next->chunk_serials[c] = 5;
+  set_changed (next, 40000, now, 0, 1);
+  ps_frame_summarize (next, 40000, 1);
+  g_assert_cmpuint (ps_grid_runs_follow (runs, next, 128, 0, n / 128 + 1), ==, 1);
+  cell = ps_grid_runs_get (runs, 40000 / 128);
+  g_assert_nonnull (cell);
+  g_assert_cmpuint (cell->last_change_ms, ==, next->pages[40000].last_change_ms);
+  ps_grid_runs_colors (runs, PS_GRID_ACTIVITY, ps_grid_now_ms (next, now), colors, NULL);
+  g_assert_cmphex (colors[40000 / 128], !=, colors[40000 / 128 + 1]);
+  /* the guard, then nothing */
+  g_assert_cmphex (colors[n / 128], ==, ps_page_grid_page_color (next, PS_GRID_ACTIVITY, now, n));
+  /* the same frame again: nothing to do; a frame from a new scanner: all */
+  g_assert_cmpuint (ps_grid_runs_follow (runs, next, 128, 0, n / 128 + 1), ==, 0);
+  again = runs_frame (n, 1, now);
+  g_assert_cmpuint (ps_grid_runs_follow (runs, again, 128, 0, n / 128 + 1), ==, n / 128 + 1);
+}
+
+/* Fit below one pixel a page: runs of pages, zoom through them. */
+static void
+test_fit_runs (void)
+{
+  Shown shown = show_grid (256, 128);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = make_frame (100000, 100000, now);
+  g_autoptr(GArray) activated = g_array_new (FALSE, FALSE, sizeof (guint64));
+  GtkGestureDrag *drag = find_drag (GTK_WIDGET (shown.grid));
+  g_autofree char *text = NULL;
+  guint64 page, first, n;
+
+  set_changed (frame, 77777, now, 0, 1);
+  ps_page_grid_set_fit (shown.grid, TRUE);
+  ps_page_grid_set_frame (shown.grid, frame);
+  g_signal_connect (shown.grid, "page-activated", G_CALLBACK (on_activated), activated);
+  ps_ui_test_wait_frame (GTK_WIDGET (shown.grid));
+  /* 32768 pixels for 100000 pages and the guard: 4 pages a pixel */
+  g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), ==, 1);
+  g_assert_cmpuint (ps_page_grid_get_run (shown.grid), ==, 4);
+  g_assert_true (ps_page_grid_page_at (shown.grid, 1, 0, &page));
+  g_assert_cmpuint (page, ==, 4);
+  g_assert_true (ps_page_grid_page_at (shown.grid, 25000 % 256, 25000 / 256, &page));
+  g_assert_cmpuint (page, ==, 100000);      /* the guard's cell: 25000 */
+  g_assert_false (ps_page_grid_page_at (shown.grid, 25001 % 256, 25001 / 256, &page));
+  g_assert_false (ps_page_grid_can_zoom (shown.grid, -1));
+  g_assert_true (ps_page_grid_can_zoom (shown.grid, +1));
+
+  /* the tooltip names the run; the cell of the changed page flashes */
+  text = ps_page_grid_describe_page (shown.grid, 77778);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Pages 77776 – 77779 (of 100000)"));
+  g_assert_nonnull (strstr (text, "4 resident"));
+  g_assert_nonnull (strstr (text, "(page 77777)"));
+  {
+    Shot shot = shoot (shown.grid);
+
+    g_assert_cmphex (cell_pixel (shown.grid, &shot, 77777), ==,
+                     ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, g_get_monotonic_time (), 77777));
+    g_assert_cmphex (cell_pixel (shown.grid, &shot, 77781), ==, ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 0));
+    g_free (shot.px);
+  }
+
+  /* a click on a run selects its pages and shows the first */
+  g_signal_emit_by_name (drag, "drag-begin", 10.5, 2.5);
+  g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+  g_assert_cmpuint (activated->len, ==, 1);
+  g_assert_cmpuint (g_array_index (activated, guint64, 0), ==, (2 * 256 + 10) * 4);
+  g_assert_true (ps_page_grid_get_selection (shown.grid, &first, &n));
+  g_assert_cmpuint (first, ==, (2 * 256 + 10) * 4);
+  g_assert_cmpuint (n, ==, 4);
+
+  /* zooming in returns to one cell a page, then larger */
+  g_assert_true (ps_page_grid_zoom (shown.grid, +1));
+  g_assert_false (ps_page_grid_get_fit (shown.grid));
+  g_assert_cmpuint (ps_page_grid_get_run (shown.grid), ==, 2);
+  g_assert_true (ps_page_grid_zoom (shown.grid, +1));
+  g_assert_cmpuint (ps_page_grid_get_run (shown.grid), ==, 1);
+  g_assert_true (ps_page_grid_zoom (shown.grid, +1));
+  g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), ==, 2);
+  g_assert_true (ps_page_grid_zoom (shown.grid, -1));
+  g_assert_true (ps_page_grid_zoom (shown.grid, -1));
+  g_assert_cmpuint (ps_page_grid_get_run (shown.grid), ==, 2);
+  hide_grid (&shown);
+}
+
+/* Highlighted byte ranges tint the cells of their pages, and nothing else,
+ * in cells of one page and of runs. */
+static void
+test_highlights (void)
+{
+  Shown shown = show_grid (256, 128);
+  gint64 now = g_get_monotonic_time () - 10 * G_USEC_PER_SEC;   /* nothing fades while it runs */
+  g_autoptr(PsFrame) frame = make_frame (64, 64, now);
+  const PsHighlight ranges[] = {
+    { 2 * PAGE + 100, PAGE, 0x33d17aff },       /* pages 2 and 3 */
+    { 10 * PAGE, 1, 0xe01b2480 },               /* page 10, half strong */
+  };
+  Shot before, after;
+
+  ps_page_grid_set_cell_size (shown.grid, 16);
+  ps_page_grid_set_frame (shown.grid, frame);
+  before = shoot (shown.grid);
+  ps_page_grid_set_highlights (shown.grid, ranges, G_N_ELEMENTS (ranges));
+  after = shoot (shown.grid);
+  for (guint64 p = 0; p < 64; p++)
+    {
+      gboolean lit = p == 2 || p == 3 || p == 10;
+
+      if (lit)
+        g_assert_cmphex (cell_pixel (shown.grid, &after, p), !=, cell_pixel (shown.grid, &before, p));
+      else
+        g_assert_cmphex (cell_pixel (shown.grid, &after, p), ==, cell_pixel (shown.grid, &before, p));
+    }
+  assert_color_near (cell_pixel (shown.grid, &after, 2), 0xff33d17a);
+  g_free (before.px);
+  g_free (after.px);
+
+  /* runs of 4 pages: the runs of pages 2, 3 and 10 */
+  ps_page_grid_set_highlights (shown.grid, NULL, 0);
+  ps_page_grid_set_run (shown.grid, 4);
+  before = shoot (shown.grid);
+  ps_page_grid_set_highlights (shown.grid, ranges, G_N_ELEMENTS (ranges));
+  after = shoot (shown.grid);
+  for (guint64 p = 0; p < 64; p += 4)
+    {
+      gboolean lit = p == 0 || p == 8;
+
+      if (lit)
+        g_assert_cmphex (cell_pixel (shown.grid, &after, p), !=, cell_pixel (shown.grid, &before, p));
+      else
+        g_assert_cmphex (cell_pixel (shown.grid, &after, p), ==, cell_pixel (shown.grid, &before, p));
+    }
+  g_free (before.px);
+  g_free (after.px);
+  hide_grid (&shown);
+}
+
+static GtkWidget *
+popover_of (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      return child;
+  g_assert_not_reached ();
+}
+
+static void
+press (GtkWidget       *widget,
+       guint            keyval,
+       GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods)
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                                           widget, gtk_shortcut_get_arguments (shortcut)));
+              return;
+            }
+        }
+    }
+  g_error ("no shortcut for key %s", gdk_keyval_name (keyval));
+}
+
+static gboolean
+is_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+/* Shift+F10 and the Menu key open the context menu at the cursor. */
+static void
+test_context_menu_keys (void)
+{
+  Shown shown = show_grid (256, 128);
+  g_autoptr(PsFrame) frame = make_frame (64, 64, g_get_monotonic_time ());
+  GtkWidget *menu = popover_of (GTK_WIDGET (shown.grid));
+
+  ps_page_grid_set_frame (shown.grid, frame);
+  ps_page_grid_set_cursor (shown.grid, 9);
+  g_assert_false (gtk_widget_get_visible (menu));
+  press (GTK_WIDGET (shown.grid), GDK_KEY_F10, GDK_SHIFT_MASK);
+  g_assert_true (ps_test_wait_until (is_visible, menu, 5000));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  press (GTK_WIDGET (shown.grid), GDK_KEY_Menu, 0);
+  g_assert_true (ps_test_wait_until (is_visible, menu, 5000));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  hide_grid (&shown);
+}
+
+
+/* ---- the overview strip ---- */
+
+static gboolean
+widget_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data) && gtk_widget_get_mapped (data);
+}
+
+static guint32
+strip_pixel (PsGridOverview *overview,
+             guint64         page_number)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  double y, height;
+
+  ps_ui_test_wait_frame (GTK_WIDGET (overview));
+  texture = ps_ui_test_render (GTK_WIDGET (overview));
+  g_assert_true (ps_grid_overview_get_page_y (overview, page_number, &y, &height));
+  return ps_ui_test_pixel (texture, gtk_widget_get_width (GTK_WIDGET (overview)) / 2, (int) (y + height / 2));
+}
+
+/* Beside a grid that shows part of the mapping: the whole of it, a change
+ * lit, highlights tinted; a click scrolls the grid there. */
+static void
+test_overview_strip (void)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = make_frame (100000, 100000, now);
+  const PsHighlight mark = { 20000 * (guint64) PAGE, PAGE, 0x33d17aff };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  PsPageGrid *grid = PS_PAGE_GRID (ps_page_grid_new ());
+  PsGridOverview *overview = PS_GRID_OVERVIEW (ps_grid_overview_new ());
+  GtkGestureDrag *drag = find_drag (GTK_WIDGET (overview));
+  GtkAdjustment *adj;
+  guint32 cold, lit, tinted;
+  double y, height;
+
+  set_changed (frame, 90000, now, 0, 1);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (grid));
+  gtk_widget_set_hexpand (scroller, TRUE);
+  gtk_box_append (GTK_BOX (box), scroller);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (overview));
+  ps_grid_overview_set_grid (overview, grid);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 240);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  ps_page_grid_set_cell_size (grid, 4);
+  ps_page_grid_set_frame (grid, frame);
+  g_assert_true (ps_test_wait_until (widget_visible, overview, 5000));
+  ps_ui_test_wait_frame (GTK_WIDGET (overview));
+  adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
+  g_assert_cmpuint (ps_grid_overview_get_run (overview), >, 1);
+
+  /* the changed page's row flashes: the grid does not show it */
+  cold = strip_pixel (overview, 50000);
+  lit = strip_pixel (overview, 90000);
+  assert_color_near (cold, over_white (ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 50000)));
+  g_assert_cmphex (lit, !=, cold);
+  g_assert_cmpfloat (luminance (lit), >, luminance (cold) + 60);
+
+  /* a highlight tints its row, and no other */
+  ps_page_grid_set_highlights (grid, &mark, 1);
+  tinted = strip_pixel (overview, 20000);
+  g_assert_cmphex (tinted, !=, cold);
+  g_assert_cmphex (strip_pixel (overview, 50000), ==, cold);
+
+  /* a click near the end scrolls the grid there */
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0);
+  g_assert_true (ps_grid_overview_get_page_y (overview, 90000, &y, &height));
+  g_signal_emit_by_name (drag, "drag-begin", 5.0, y + height / 2);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 0);
+  {
+    guint64 first, n;
+
+    g_assert_true (ps_page_grid_get_visible_pages (grid, &first, &n));
+    g_assert_cmpuint (first, <=, 90000);
+    g_assert_cmpuint (first + n, >, 90000);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* ---- the legend ---- */
@@ -1296,6 +1682,12 @@ main (int   argc,
   g_test_add_func ("/page-grid/widget/click-and-drag", test_click_and_drag);
   g_test_add_func ("/page-grid/widget/keyboard", test_keyboard);
   g_test_add_func ("/page-grid/widget/accessible", test_accessible);
+  g_test_add_func ("/page-grid/widget/highlights", test_highlights);
+  g_test_add_func ("/page-grid/widget/fit-runs", test_fit_runs);
+  g_test_add_func ("/page-grid/widget/context-menu-keys", test_context_menu_keys);
+  g_test_add_func ("/page-grid/overview/strip", test_overview_strip);
+  g_test_add_func ("/page-grid/runs/summary", test_runs_summary);
+  g_test_add_func ("/page-grid/runs/incremental", test_runs_incremental);
   g_test_add_func ("/page-grid/legend", test_legend);
   g_test_add_func ("/page-grid/live/other-process-writes-one-page", test_live_other_process);
   return g_test_run ();

@@ -128,7 +128,6 @@ test_window_view (void)
   ps_assert_contains (adw_window_title_get_subtitle (window->title), "another process");
   g_assert_true (ps_source_peek (ps_session_get_source (ps_window_get_session (window)), 20, bytes, 9, NULL));
   g_assert_cmpmem (bytes, 9, "000000016", 9);
-  ps_ui_test_screenshot (GTK_WIDGET (window), "process-view");
 
   /* writing is refused, and the log says why */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.write-bytes", "s", "0 41");

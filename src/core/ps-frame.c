@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pagescope-frame"
 #include "config.h"
+
+#include <string.h>
 
 #include "ps-frame.h"
 
@@ -14,6 +17,10 @@ ps_frame_new (guint64 n_pages,
   g_atomic_ref_count_init (&frame->ref_count);
   frame->n_pages = n_pages;
   frame->pages = g_new0 (PsPageInfo, MAX (n_pages, 1));
+  frame->n_blocks = (n_pages + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES;
+  frame->blocks = g_new0 (PsPageBlock, MAX (frame->n_blocks, 1));
+  frame->n_chunks = (frame->n_blocks + PS_FRAME_CHUNK_BLOCKS - 1) / PS_FRAME_CHUNK_BLOCKS;
+  frame->chunk_serials = g_new0 (guint32, MAX (frame->n_chunks, 1));
   frame->focus_bytes = g_malloc0 (MAX (focus_length, 1));
   frame->focus_change_ms = g_new0 (guint32, MAX (focus_length, 1));
   frame->focus_length = focus_length;
@@ -37,6 +44,8 @@ ps_frame_unref (PsFrame *frame)
   if (g_atomic_ref_count_dec (&frame->ref_count))
     {
       g_free (frame->pages);
+      g_free (frame->blocks);
+      g_free (frame->chunk_serials);
       g_free (frame->focus_bytes);
       g_free (frame->focus_change_ms);
       g_free (frame);
@@ -47,7 +56,68 @@ gsize
 ps_frame_get_memory (const PsFrame *frame)
 {
   return sizeof *frame + MAX (frame->n_pages, 1) * sizeof (PsPageInfo) +
+         MAX (frame->n_blocks, 1) * sizeof (PsPageBlock) + MAX (frame->n_chunks, 1) * sizeof (guint32) +
          MAX (frame->focus_length, 1) * (1 + sizeof (guint32));
+}
+
+static void
+summarize_block (const PsFrame *frame,
+                 guint64        block,
+                 PsPageBlock   *out)
+{
+  guint64 first = block * PS_FRAME_BLOCK_PAGES;
+  guint n = (guint) MIN (PS_FRAME_BLOCK_PAGES, frame->n_pages - first);
+
+  memset (out, 0, sizeof *out);
+  out->n_pages = n;
+  for (guint i = 0; i < n; i++)
+    {
+      const PsPageInfo *info = &frame->pages[first + i];
+
+      out->last_change_ms = MAX (out->last_change_ms, info->last_change_ms);
+      out->max_changes = MAX (out->max_changes, info->changes);
+      out->n_state[MIN (info->state & PS_PAGE_STATE_MASK, PS_PAGE_PAST_MAPPING)]++;
+      out->n_content[MIN (info->content, PS_CONTENT_ENTROPY)]++;
+      out->n_private += (info->state & PS_PAGE_PRIVATE_COPY) != 0;
+    }
+}
+
+static gboolean
+same_summary (const PsPageBlock *a,
+              const PsPageBlock *b)
+{
+  return a->last_change_ms == b->last_change_ms && a->max_changes == b->max_changes &&
+         a->n_private == b->n_private && a->n_pages == b->n_pages &&
+         memcmp (a->n_state, b->n_state, sizeof a->n_state) == 0 &&
+         memcmp (a->n_content, b->n_content, sizeof a->n_content) == 0;
+}
+
+void
+ps_frame_summarize (PsFrame *frame,
+                    guint64  first,
+                    guint64  n)
+{
+  guint32 serial;
+
+  g_return_if_fail (frame != NULL);
+
+  frame->blocks_valid = TRUE;
+  if (first >= frame->n_pages || n == 0)
+    return;
+  n = MIN (n, frame->n_pages - first);
+  serial = (guint32) frame->serial;
+  for (guint64 b = first / PS_FRAME_BLOCK_PAGES; b <= (first + n - 1) / PS_FRAME_BLOCK_PAGES; b++)
+    {
+      PsPageBlock now;
+
+      summarize_block (frame, b, &now);
+      if (!same_summary (&now, &frame->blocks[b]))
+        {
+          now.serial = serial;
+          frame->blocks[b] = now;
+          frame->chunk_serials[b / PS_FRAME_CHUNK_BLOCKS] = serial;
+        }
+    }
 }
 
 gboolean

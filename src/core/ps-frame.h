@@ -36,6 +36,26 @@ typedef struct
   guint8  content;          /* PsContentClass */
 } PsPageInfo;
 
+/* Pages a block summarises: a view that shows a run of pages in one cell
+ * adds up blocks instead of reading every page. */
+#define PS_FRAME_BLOCK_PAGES 64
+
+/* Blocks a chunk holds: a chunk's serial is the newest of its blocks', so
+ * a view finds the blocks a pass changed without looking at every block. */
+#define PS_FRAME_CHUNK_BLOCKS 8
+
+/* A summary of the pages of one block (the last block may hold fewer). */
+typedef struct
+{
+  guint32 last_change_ms;   /* the latest change of one of its pages; 0 = never */
+  guint32 serial;           /* the pass that last changed this summary (PsFrame.serial, low 32 bits) */
+  guint16 max_changes;      /* the most changes of one of its pages */
+  guint8  n_state[5];       /* its pages by PsPageState */
+  guint8  n_content[5];     /* ...by PsContentClass */
+  guint8  n_private;        /* ...that are private copies */
+  guint8  n_pages;
+} PsPageBlock;
+
 typedef enum
 {
   PS_FRAME_SHRANK    = 1 << 0,   /* the object is smaller than when mapped */
@@ -69,6 +89,11 @@ typedef struct
 
   guint64       n_pages;         /* pages of the mapping (+0: the guard is not a page here) */
   PsPageInfo   *pages;
+  guint64       n_blocks;        /* (n_pages + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES */
+  PsPageBlock  *blocks;
+  gboolean      blocks_valid;    /* the blocks summarise the pages (ps_frame_summarize) */
+  guint64       n_chunks;        /* (n_blocks + PS_FRAME_CHUNK_BLOCKS - 1) / PS_FRAME_CHUNK_BLOCKS */
+  guint32      *chunk_serials;   /* the newest PsPageBlock.serial of each chunk */
 
   guint64       n_resident;
   guint64       n_absent;
@@ -104,6 +129,14 @@ ps_frame_page_state (const PsFrame *frame,
 {
   return (PsPageState) (frame->pages[page].state & PS_PAGE_STATE_MASK);
 }
+
+/* Brings the summaries of the blocks that hold pages [first, first + n) up
+ * to date with the pages; a block whose summary changes is stamped with the
+ * frame's serial, and so is its chunk. The scanner summarises what each pass changed; a frame
+ * made by hand is summarised whole before a view adds up its blocks. */
+void      ps_frame_summarize  (PsFrame *frame,
+                               guint64  first,
+                               guint64  n);
 
 /* Does the focus window hold this byte (and was its page readable)? */
 gboolean  ps_frame_focus_has  (const PsFrame *frame,

@@ -55,6 +55,7 @@ struct _PsScanner
   /* Owned by whichever thread scans (the worker, or scan_now's caller). */
   guint64       n_pages;
   guint64      *hashes;
+  guint8       *dirty_blocks;    /* per PS_FRAME_BLOCK_PAGES: pages changed, summary not yet */
   guint8       *vec;            /* CHUNK_PAGES residency bytes */
   guint64       cursor;          /* where the next slice starts */
   gint64        epoch_us;
@@ -163,8 +164,44 @@ ensure_arrays (PsScanner *self,
     return;
   g_free (self->hashes);
   self->hashes = g_new0 (guint64, MAX (n_pages, 1));   /* HASH_NEVER */
+  g_free (self->dirty_blocks);
+  self->dirty_blocks = g_malloc0 (MAX ((n_pages + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES, 1));
   self->n_pages = n_pages;
   self->cursor = 0;
+}
+
+/* Pages [from, to) of the frame may have changed: their blocks are
+ * summarised again before the frame is published. */
+static void
+mark_dirty (PsScanner *self,
+            guint64    from,
+            guint64    to)
+{
+  if (to <= from || self->dirty_blocks == NULL)
+    return;
+  memset (self->dirty_blocks + from / PS_FRAME_BLOCK_PAGES, 1,
+          (to - 1) / PS_FRAME_BLOCK_PAGES - from / PS_FRAME_BLOCK_PAGES + 1);
+}
+
+/* Only the blocks a pass touched: a sweep in slices over 16 M pages costs
+ * the summaries no more than its slice. A pass cut short keeps its marks
+ * for the next one, which starts from its pages. */
+static void
+summarize_dirty (PsScanner *self,
+                 PsFrame   *frame)
+{
+  for (guint64 b = 0; b < frame->n_blocks; b++)
+    if (self->dirty_blocks[b])
+      {
+        guint64 run = b;
+
+        while (run + 1 < frame->n_blocks && self->dirty_blocks[run + 1])
+          run++;
+        ps_frame_summarize (frame, b * PS_FRAME_BLOCK_PAGES, (run - b + 1) * PS_FRAME_BLOCK_PAGES);
+        memset (self->dirty_blocks + b, 0, run - b + 1);
+        b = run;
+      }
+  frame->blocks_valid = TRUE;
 }
 
 static PsFrame *
@@ -184,9 +221,18 @@ take_frame (PsScanner *self,
     frame = ps_frame_new (n_pages, focus_length);
 
   if (self->last != NULL && self->last->n_pages == n_pages)
-    memcpy (frame->pages, self->last->pages, n_pages * sizeof (PsPageInfo));
+    {
+      memcpy (frame->pages, self->last->pages, n_pages * sizeof (PsPageInfo));
+      memcpy (frame->blocks, self->last->blocks, frame->n_blocks * sizeof (PsPageBlock));
+      memcpy (frame->chunk_serials, self->last->chunk_serials, frame->n_chunks * sizeof (guint32));
+    }
   else
-    memset (frame->pages, 0, n_pages * sizeof (PsPageInfo));
+    {
+      memset (frame->pages, 0, n_pages * sizeof (PsPageInfo));
+      memset (frame->blocks, 0, frame->n_blocks * sizeof (PsPageBlock));
+      memset (frame->chunk_serials, 0, frame->n_chunks * sizeof (guint32));
+      mark_dirty (self, 0, n_pages);
+    }
   frame->focus_length = focus_length;
   return frame;
 }
@@ -226,6 +272,8 @@ update_states (PsScanner *self,
 {
   gboolean private = ps_source_is_private (self->source);
   guint64 pagemap[512];
+
+  mark_dirty (self, from, to);
 
   for (guint64 first = from; first < to; first += CHUNK_PAGES)
     {
@@ -290,6 +338,8 @@ update_pass_states (PsScanner *self,
 
   for (guint64 p = inside; p < g->n_pages; p++)
     frame->pages[p].state = PS_PAGE_PAST_EOF;
+  if (self->last == NULL || !ps_geometry_equal (&self->last->geometry, g))
+    mark_dirty (self, inside, g->n_pages);
   if (slice_pages >= g->n_pages || self->last == NULL || !ps_geometry_equal (&self->last->geometry, g))
     return update_states (self, frame, 0, inside);
 
@@ -317,6 +367,8 @@ hash_pages (PsScanner *self,
   const guint8 *base = ps_source_get_data (self->source);
   gsize page = frame->geometry.page_size;
   gboolean shmem = ps_source_is_shmem (self->source);
+
+  mark_dirty (self, from, to);
 
   for (guint64 p = from; p < to; p++)
     {
@@ -641,6 +693,7 @@ scan_pass (PsScanner *self,
       self->bytes_per_us = self->bytes_per_us > 0 ? 0.7 * self->bytes_per_us + 0.3 * rate : rate;
     }
 
+  summarize_dirty (self, frame);
   frame->focus_offset = self->cur_focus_offset;
   memcpy (frame->focus_bytes, self->focus_bytes, focus_length);
   memcpy (frame->focus_change_ms, self->focus_change_ms, focus_length * sizeof (guint32));
@@ -861,6 +914,7 @@ ps_scanner_finalize (GObject *object)
   g_clear_pointer (&self->last, ps_frame_unref);
   g_clear_pointer (&self->spare, ps_frame_unref);
   g_free (self->hashes);
+  g_free (self->dirty_blocks);
   g_free (self->vec);
   g_free (self->focus_bytes);
   g_free (self->focus_change_ms);

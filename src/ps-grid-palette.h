@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The page grid's colours: one palette for the grid, its overview, the
+ * legend and the benchmark, so what the legend says is what is drawn. */
+
+#include <glib-object.h>
+
+#include "ps-probe.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PS_GRID_ACTIVITY,    /* heat: a page flashes when it changes and fades over ~3 s */
+  PS_GRID_CONTENT,     /* zero / text / binary / high entropy */
+  PS_GRID_RESIDENCY,   /* resident / absent / unknown / past EOF */
+  PS_GRID_COW,         /* private copies of a MAP_PRIVATE mapping */
+} PsGridMode;
+
+#define PS_TYPE_GRID_MODE (ps_grid_mode_get_type ())
+GType ps_grid_mode_get_type (void) G_GNUC_CONST;
+
+/* How a legend draws a swatch. */
+typedef enum
+{
+  PS_GRID_SWATCH_FILL,
+  PS_GRID_SWATCH_HATCHED,   /* past EOF, past the mapping */
+  PS_GRID_SWATCH_LINE,      /* the EOF and end-of-mapping boundary lines */
+} PsGridSwatch;
+
+/* One colour of a mode and what it means: the same colours the grid draws. */
+typedef struct
+{
+  guint32       color;      /* premultiplied 0xAARRGGBB, as ps_page_grid_render writes */
+  guint32       hatch;      /* PS_GRID_SWATCH_HATCHED: the hatching's colour */
+  PsGridSwatch  swatch;
+  const char   *label;      /* untranslated (N_): show it with _() */
+} PsGridLegendEntry;
+
+/* The colours of a mode, for the legend. */
+const PsGridLegendEntry *ps_page_grid_mode_legend (PsGridMode  mode,
+                                                   guint      *n_entries);
+/* One line on how to read a mode (translated). */
+const char *ps_page_grid_mode_hint      (PsGridMode mode);
+
+const char *ps_grid_mode_to_string      (PsGridMode mode);
+gboolean    ps_grid_mode_from_string    (const char *text,
+                                         PsGridMode *mode);
+
+/* ---- for the renderers (ps-grid-render.c, ps-grid-runs.c) ---- */
+
+#define PS_GRID_FADE_MS      3000                     /* a change cools from hot to cold over this */
+#define PS_GRID_FADE_STEPS   8                        /* ...changing colour this many times */
+#define PS_GRID_STEP_MS      (PS_GRID_FADE_MS / PS_GRID_FADE_STEPS)
+#define PS_GRID_N_BUCKETS    (PS_GRID_FADE_STEPS + 1) /* the last one: cold */
+#define PS_GRID_N_LEVELS     17                       /* g_bit_storage (changes): 1..16 */
+#define PS_GRID_GAP_MIN_CELL 6                        /* cells this big get a 1-pixel gap */
+#define PS_GRID_HATCH_MIN    4                        /* inner cell size that shows hatching */
+#define PS_GRID_N_MARKS      (PS_PROBE_OTHER + 2)
+
+/* Straight-alpha colour: 0xAARRGGBB. */
+#define PS_GRID_RGB(rgb)      (0xff000000u | (rgb))
+#define PS_GRID_RGBA(rgb, a)  (((guint32) (a) << 24) | (rgb))
+
+#define PS_GRID_EOF_LINE     PS_GRID_RGB (0xf5c211)
+#define PS_GRID_END_LINE     PS_GRID_RGB (0xe01b24)
+#define PS_GRID_MARK_RING    PS_GRID_RGBA (0x000000, 0xc0)
+
+/* What each colour is, premultiplied (0xAARRGGBB). */
+typedef struct
+{
+  /* [mode][(state byte & 0x0f) << 3 | content & 7]; for activity: pages
+   * that never changed */
+  guint32            table[4][128];
+  guint32            heat[PS_GRID_N_BUCKETS][PS_GRID_N_LEVELS];
+  guint32            hatch[8];            /* by PsPageState: 0 = none */
+  guint32            marks[PS_GRID_N_MARKS];
+  /* one colour for each PsPageState and PsContentClass, and a private
+   * copy, as runs of pages mix them */
+  guint32            by_state[4][5];
+  guint32            by_content[5];
+  guint32            private_copy;
+  PsGridLegendEntry  legend[4][12];
+  guint              n_legend[4];
+} PsGridPalette;
+
+const PsGridPalette *ps_grid_palette_get (void);
+
+/* The fade bucket of a change age_ms old. */
+static inline guint
+ps_grid_fade_bucket (guint32 age_ms)
+{
+  return age_ms >= PS_GRID_FADE_MS ? PS_GRID_N_BUCKETS - 1 : age_ms / PS_GRID_STEP_MS;
+}
+
+G_END_DECLS
