@@ -742,6 +742,7 @@ run_pass_funcs (PsScanner *self,
       pass.before_offset = self->before_offset;
       pass.before_length = self->before_length;
     }
+  pass.focus_read = self->focus_swapped;
   pass.zero_hash = self->zero_hash;
 
   g_mutex_lock (&self->pass_lock);

@@ -73,6 +73,9 @@ PsFrame    *ps_scanner_scan_now       (PsScanner *self);
  *                  NULL when there is none (first pass, SIGBUS, paused).
  *                  These are the only bytes the scanner holds the old
  *                  version of: elsewhere it keeps a hash per page.
+ *   focus_read     this pass read the window (frame->focus_bytes are the
+ *                  mapping's); FALSE when paused or cut short by SIGBUS,
+ *                  where a window that just moved holds zeros not yet read.
  *
  * A pass func runs on the scanning thread (or scan_now's caller) and its
  * cost counts against the scanner's budget: it must be quick (copy what it
@@ -100,6 +103,7 @@ typedef struct
   const guint8       *focus_before;
   guint64             before_offset;
   gsize               before_length;
+  gboolean            focus_read;
   guint64             zero_hash;
 } PsScanPass;
 
