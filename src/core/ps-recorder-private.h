@@ -165,6 +165,11 @@ gboolean  ps_sqlite_fail             (sqlite3         *db,
                                       const char      *what,
                                       GError         **error);
 
+/* ps-replay.c: a recording opened to be read, once it is known to be one
+ * (refused with the reason otherwise). */
+sqlite3  *ps_recording_open          (const char      *path,
+                                      GError         **error);
+
 /* For the benchmark: a recorder on no session, fed with passes by hand
  * (ps_recorder_on_pass) and stopped with ps_recorder_stop. */
 PsRecorder *ps_recorder_start_detached (const char      *path,

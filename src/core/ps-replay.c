@@ -236,6 +236,18 @@ open_and_check (Reader      *r,
   return TRUE;
 }
 
+sqlite3 *
+ps_recording_open (const char  *path,
+                   GError     **error)
+{
+  Reader r = { NULL, path };
+
+  if (open_and_check (&r, error))
+    return r.db;
+  sqlite3_close (r.db);
+  return NULL;
+}
+
 /* ---- meta ----------------------------------------------------------------------- */
 
 static void
