@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <signal.h>
@@ -353,8 +354,7 @@ ps_headless_record (const PsSourceSpec     *spec,
   if (!written && !rec.failed)
     g_printerr ("pagescope: %s\n", error->message);
   ps_recorder_get_stats (recorder, &stats);
-  fprintf (out, _("%s: %" G_GUINT64_FORMAT " page changes, %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT
-                  " bytes of changed ranges in %.1f s%s\n"),
+  fprintf (out, _("%s: %" PRIu64 " page changes, %" PRIu64 " events, %" PRIu64 " bytes of changed ranges in %.1f s%s\n"),
            path, stats.changes, stats.events, stats.bytes, stats.duration_us / 1e6,
            stats.cap_reached ? _(" (the cap was reached)") : "");
   fflush (out);
