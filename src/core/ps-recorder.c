@@ -43,6 +43,11 @@ count_rows (PsRecorder     *self,
       {
       case ROW_CHANGE: self->stats.changes++; break;
       case ROW_EVENT: self->stats.events++; break;
+      case ROW_BYTES: self->stats.bytes += rows[i].len; break;
+      case ROW_META:
+        if (g_strcmp0 (rows[i].data, "cap_reached_us") == 0)
+          self->stats.cap_reached = TRUE;
+        break;
       default: break;
       }
 }
@@ -69,8 +74,6 @@ ps_recorder_queue_rows (PsRecorder *self,
   else
     {
       count_rows (self, rows, n_rows);
-      self->stats.bytes = self->bytes_taken;
-      self->stats.cap_reached = self->cap_reached;
       g_array_append_vals (self->queue, rows, n_rows);
       g_cond_signal (&self->cond);
     }
