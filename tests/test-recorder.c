@@ -493,6 +493,9 @@ test_replay_frame (Fixture       *f,
   t1 = query_int (f->path, "SELECT t FROM changes WHERE page = 5");
   t2 = query_int (f->path, "SELECT t FROM changes WHERE page = 9");
   g_assert_cmpint (t2 - t1, >=, 20000);
+  g_assert_true (ps_replay_is_recording (f->path));
+  g_assert_false (ps_replay_is_recording (f->file));
+  g_assert_false (ps_replay_is_recording ("/nonexistent"));
   r = replay (f);
   g_assert_true (ps_replay_is_complete (r));
   g_assert_cmpuint (ps_replay_get_geometry (r)->n_pages, ==, 64);

@@ -7,10 +7,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ps-recorder-private.h"
 #include "ps-replay.h"
@@ -234,6 +236,25 @@ open_and_check (Reader      *r,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+ps_replay_is_recording (const char *path)
+{
+  guint8 header[100];
+  gssize got = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return FALSE;
+  got = pread (fd, header, sizeof header, 0);
+  close (fd);
+  /* "SQLite format 3\0", then the application id, big endian, at 68 */
+  return got == sizeof header && memcmp (header, "SQLite format 3", 16) == 0 &&
+         GUINT32_FROM_BE (*(guint32 *) (gpointer) (header + 68)) == PS_RECORDING_APP_ID;
 }
 
 sqlite3 *

@@ -57,6 +57,11 @@ typedef enum
 #define PS_TYPE_REPLAY (ps_replay_get_type ())
 G_DECLARE_FINAL_TYPE (PsReplay, ps_replay, PS, REPLAY, GObject)
 
+/* Whether path looks like a recording (the SQLite header and Pagescope's
+ * application id), reading its first 100 bytes only: for a command line or
+ * a file chooser to pick replay over mapping the file. */
+gboolean           ps_replay_is_recording      (const char          *path);
+
 /* Opens read-only; refused, with the reason, when the file is not a
  * Pagescope recording or was made by a newer format. */
 PsReplay          *ps_replay_open              (const char          *path,
