@@ -12,6 +12,7 @@
 #include "ps-budget.h"
 #include "ps-headless.h"
 #include "ps-lesson-window.h"
+#include "ps-recorder.h"
 #include "ps-parse.h"
 #include "ps-process-view.h"
 #include "ps-renderer.h"
@@ -47,18 +48,23 @@ static const GOptionEntry option_entries[] = {
   { "length", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Map this many bytes (default: the size of the object)"), N_("N") },
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the SysV and POSIX segments and who maps them, then exit"), NULL },
   { "output", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --list: the columns to print, e.g. KEY,ID,SIZE,MAPPED-BY"), N_("COLUMNS") },
-  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print JSON; with --watch: JSON Lines"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print JSON; with --watch or --export-events: JSON Lines"), NULL },
   { "raw", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print raw cells for scripts"), NULL },
   { "noheadings", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print no headings"), NULL },
   { "bytes", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --list: print sizes in bytes"), NULL },
-  { "watch", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, N_("Without a window: print each change of this value (NAME:TYPE@OFFSET, e.g. count:u64@0x40; repeatable)"), N_("WATCH") },
+  { "watch", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, N_("Without a window: print each change of this value (NAME:TYPE@OFFSET, e.g. count:u64@0x40; repeatable); with --record: record it"), N_("WATCH") },
   { "find", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Without a window: print where this pattern is (bytes, \"text\", text:…, itext:…, u32:7…)"), N_("PATTERN") },
   { "all", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --find: every match, not only the first"), NULL },
-  { "interval", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --watch: the time between two scans (10ms to 10s)"), N_("T") },
+  { "interval", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --watch or --record: the time between two scans (10ms to 10s)"), N_("T") },
   { "count", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --watch: stop after this many changes"), N_("N") },
-  { "duration", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --watch: stop after this long (500ms, 10s, 2m)"), N_("T") },
+  { "duration", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --watch or --record: stop after this long (500ms, 10s, 2m)"), N_("T") },
   { "lesson", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Open a guided lesson (list: the lessons); with --check, run it without a window"), N_("NAME") },
   { "check", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --lesson: run every step and print what each check found"), NULL },
+  { "record", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Without a window: record what happens to the source into this new file (SQLite), until --duration or SIGINT"), N_("FILE") },
+  { "cap", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --record: store at most this many bytes of changed ranges (default 64M; 0: none)"), N_("SIZE") },
+  { "export-events", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Print the page changes of a recording as CSV (or JSON Lines with --json), then exit"), N_("FILE") },
+  { "csv", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --export-events: print CSV (the default)"), NULL },
+  { "watches", 0, 0, G_OPTION_ARG_NONE, NULL, N_("With --export-events: print the watches' values instead of the page changes"), NULL },
   { "log", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print every system call the app makes to stdout"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
@@ -298,27 +304,105 @@ refuse_usage (const char *message)
   return FALSE;
 }
 
-/* The options that go with one headless mode only: refused elsewhere. */
+typedef enum
+{
+  MODE_WINDOW = 0,
+  MODE_WATCH  = 1 << 0,
+  MODE_FIND   = 1 << 1,
+  MODE_RECORD = 1 << 2,
+  MODE_EXPORT = 1 << 3,
+} HeadlessMode;
+
+/* Which headless mode the options ask for; FALSE (said why) for two.
+ * --watch with --record names what to record: one mode. */
+static gboolean
+headless_mode (GVariantDict *options,
+               HeadlessMode *mode)
+{
+  static const struct { const char *option; HeadlessMode mode; } modes[] = {
+    { "find", MODE_FIND }, { "record", MODE_RECORD }, { "export-events", MODE_EXPORT }, { "watch", MODE_WATCH },
+  };
+  const char *first = NULL;
+
+  *mode = MODE_WINDOW;
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      if (!g_variant_dict_contains (options, modes[i].option))
+        continue;
+      if (modes[i].mode == MODE_WATCH && *mode == MODE_RECORD)
+        continue;
+      if (first != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("--%s and --%s are two modes: give one"),
+                                                      modes[i].option, first);
+
+          return refuse_usage (message);
+        }
+      first = modes[i].option;
+      *mode = modes[i].mode;
+    }
+  return TRUE;
+}
+
+/* The options that go with some headless modes only: refused elsewhere. */
 static gboolean
 check_headless_options (GVariantDict *options,
-                        gboolean      watch,
-                        gboolean      find)
+                        HeadlessMode  mode)
 {
-  static const struct { const char *option; gboolean for_watch; } only[] = {
-    { "interval", TRUE }, { "count", TRUE }, { "duration", TRUE }, { "all", FALSE },
+  static const struct { const char *option; HeadlessMode modes; const char *with; } only[] = {
+    { "interval", MODE_WATCH | MODE_RECORD, "--watch, --record" },
+    { "count", MODE_WATCH, "--watch" },
+    { "duration", MODE_WATCH | MODE_RECORD, "--watch, --record" },
+    { "all", MODE_FIND, "--find" },
+    { "cap", MODE_RECORD, "--record" },
+    { "csv", MODE_EXPORT, "--export-events" },
+    { "watches", MODE_EXPORT, "--export-events" },
   };
 
-  if (watch && find)
-    return refuse_usage (_("--watch and --find are two modes: give one"));
   for (guint i = 0; i < G_N_ELEMENTS (only); i++)
-    if (g_variant_dict_contains (options, only[i].option) && (only[i].for_watch ? !watch : !find))
+    if (g_variant_dict_contains (options, only[i].option) && (only[i].modes & mode) == 0)
       {
-        g_autofree char *message = g_strdup_printf (_("--%s goes with %s"), only[i].option,
-                                                    only[i].for_watch ? "--watch" : "--find");
+        g_autofree char *message = g_strdup_printf (_("--%s goes with %s"), only[i].option, only[i].with);
         return refuse_usage (message);
       }
-  if (g_variant_dict_contains (options, "json") && !watch && !g_variant_dict_contains (options, "list"))
-    return refuse_usage (_("--json goes with --list or --watch"));
+  if (g_variant_dict_contains (options, "json") && (mode & (MODE_WATCH | MODE_EXPORT)) == 0 &&
+      !g_variant_dict_contains (options, "list"))
+    return refuse_usage (_("--json goes with --list, --watch or --export-events"));
+  return TRUE;
+}
+
+static gboolean
+parse_watch_specs (GVariantDict  *options,
+                   GPtrArray     *watches,
+                   GError       **error)
+{
+  g_autofree const char **specs = NULL;
+
+  g_variant_dict_lookup (options, "watch", "^a&s", &specs);
+  for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
+    {
+      PsWatchSpec *spec = g_new0 (PsWatchSpec, 1);
+
+      g_ptr_array_add (watches, spec);
+      if (!ps_watch_spec_parse (specs[i], spec, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_duration_option (GVariantDict  *options,
+                       gint64        *duration_us,
+                       GError       **error)
+{
+  const char *text;
+  gint64 us;
+
+  if (!lookup_string (options, "duration", &text))
+    return TRUE;
+  if (!ps_parse_duration (text, "--duration", G_USEC_PER_SEC, &us, error))
+    return FALSE;
+  *duration_us = us;
   return TRUE;
 }
 
@@ -327,31 +411,38 @@ parse_watch_options (GVariantDict    *options,
                      PsHeadlessWatch *watch,
                      GError         **error)
 {
-  g_autofree const char **specs = NULL;
   const char *text;
-  gint64 us;
 
-  g_variant_dict_lookup (options, "watch", "^a&s", &specs);
-  for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
-    {
-      PsWatchSpec *spec = g_new0 (PsWatchSpec, 1);
-
-      g_ptr_array_add (watch->watches, spec);
-      if (!ps_watch_spec_parse (specs[i], spec, error))
-        return FALSE;
-    }
+  if (!parse_watch_specs (options, watch->watches, error))
+    return FALSE;
   if (lookup_string (options, "interval", &text) && !ps_interval_parse (text, &watch->interval_ms, error))
     return FALSE;
   if (lookup_string (options, "count", &text) && !ps_parse_length (text, "--count", &watch->count, error))
     return FALSE;
-  if (lookup_string (options, "duration", &text))
-    {
-      if (!ps_parse_duration (text, "--duration", G_USEC_PER_SEC, &us, error))
-        return FALSE;
-      watch->duration_us = us;
-    }
+  if (!parse_duration_option (options, &watch->duration_us, error))
+    return FALSE;
   watch->json = g_variant_dict_contains (options, "json");
   watch->log = g_variant_dict_contains (options, "log");
+  return TRUE;
+}
+
+static gboolean
+parse_record_options (GVariantDict     *options,
+                      PsHeadlessRecord *record,
+                      GError          **error)
+{
+  const char *text;
+
+  if (!parse_watch_specs (options, record->watches, error))
+    return FALSE;
+  if (lookup_string (options, "interval", &text) && !ps_interval_parse (text, &record->interval_ms, error))
+    return FALSE;
+  if (!parse_duration_option (options, &record->duration_us, error))
+    return FALSE;
+  record->cap = PS_RECORDER_DEFAULT_CAP;
+  if (lookup_string (options, "cap", &text) && !ps_parse_size (text, "--cap", &record->cap, error))
+    return FALSE;
+  record->log = g_variant_dict_contains (options, "log");
   return TRUE;
 }
 
@@ -362,18 +453,63 @@ watch_spec_free (PsWatchSpec *spec)
   g_free (spec);
 }
 
-/* --watch and --find: a session and a main loop, no display. */
+/* --export-events FILE: a recording, no source. */
 static int
-run_headless (GVariantDict *options)
+run_export (GVariantDict *options)
 {
-  gboolean watching = g_variant_dict_contains (options, "watch");
+  static const char *sources[] = { "sysv", "shmid", "posix", "anon", "demo", "private", "writable", "offset",
+                                   "length", "log", G_OPTION_REMAINING };
+  g_autofree char *path = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    if (g_variant_dict_contains (options, sources[i]))
+      {
+        refuse_usage (_("--export-events reads a recording: it takes only --csv, --json and --watches"));
+        return 2;
+      }
+  if (g_variant_dict_contains (options, "json") && g_variant_dict_contains (options, "csv"))
+    {
+      refuse_usage (_("--csv and --json are two formats: give one"));
+      return 2;
+    }
+  g_variant_dict_lookup (options, "export-events", "^ay", &path);
+  return ps_headless_export_events (path, g_variant_dict_contains (options, "json"),
+                                    g_variant_dict_contains (options, "watches"), stdout);
+}
+
+static int
+run_record (GVariantDict       *options,
+            const PsSourceSpec *spec)
+{
+  PsHeadlessRecord record = { g_ptr_array_new_with_free_func ((GDestroyNotify) watch_spec_free) };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int status = 2;
+
+  g_variant_dict_lookup (options, "record", "^ay", &path);
+  if (!parse_record_options (options, &record, &error))
+    g_printerr ("pagescope: %s\n", error->message);
+  else
+    status = ps_headless_record (spec, path, &record, stdout);
+  g_ptr_array_unref (record.watches);
+  return status;
+}
+
+/* --watch, --find, --record: a session and a main loop, no display;
+ * --export-events: a recording read. */
+static int
+run_headless (GVariantDict *options,
+              HeadlessMode  mode)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) sources = NULL;
   gboolean demo;
   const char *pattern_text;
 
-  if (!check_headless_options (options, watching, g_variant_dict_contains (options, "find")))
+  if (!check_headless_options (options, mode))
     return 2;
+  if (mode == MODE_EXPORT)
+    return run_export (options);
   if (!ps_application_parse_options (options, &sources, &demo, &error))
     {
       g_printerr ("pagescope: %s\n", error->message);
@@ -381,11 +517,15 @@ run_headless (GVariantDict *options)
     }
   if (demo || sources->len != 1)
     {
-      refuse_usage (watching ? _("--watch needs one source: FILE, --sysv, --shmid, --posix, --anon or --pid")
-                             : _("--find needs one source: FILE, --sysv, --shmid, --posix, --anon or --pid"));
+      g_autofree char *message = g_strdup_printf (_("%s needs one source: FILE, --sysv, --shmid, --posix, --anon or --pid"),
+                                                  mode == MODE_WATCH ? "--watch" : mode == MODE_FIND ? "--find" : "--record");
+
+      refuse_usage (message);
       return 2;
     }
-  if (watching)
+  if (mode == MODE_RECORD)
+    return run_record (options, &g_array_index (sources, PsSourceSpec, 0));
+  if (mode == MODE_WATCH)
     {
       PsHeadlessWatch watch = { g_ptr_array_new_with_free_func ((GDestroyNotify) watch_spec_free) };
       int status = 2;
@@ -421,6 +561,7 @@ ps_application_handle_local_options (GApplication *app,
   static const char *list_only[] = { "output", "raw", "noheadings", "bytes" };
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) sources = NULL;
+  HeadlessMode mode;
   gboolean demo;
 
   if (g_variant_dict_contains (options, "version"))
@@ -431,7 +572,7 @@ ps_application_handle_local_options (GApplication *app,
   if (g_variant_dict_contains (options, "list"))
     {
       static const char *others[] = { "sysv", "shmid", "posix", "anon", "demo", "pid", "map", "private", "writable",
-                                      "offset", "length", "log", G_OPTION_REMAINING };
+                                      "offset", "length", "log", "record", "export-events", G_OPTION_REMAINING };
 
       for (guint i = 0; i < G_N_ELEMENTS (others); i++)
         if (g_variant_dict_contains (options, others[i]))
@@ -441,8 +582,10 @@ ps_application_handle_local_options (GApplication *app,
           }
       return print_list (options);
     }
-  if (g_variant_dict_contains (options, "watch") || g_variant_dict_contains (options, "find"))
-    return run_headless (options);
+  if (!headless_mode (options, &mode))
+    return 2;
+  if (mode != MODE_WINDOW)
+    return run_headless (options, mode);
   if (g_variant_dict_contains (options, "check") && !g_variant_dict_contains (options, "lesson"))
     {
       refuse_usage (_("--check goes with --lesson"));
@@ -465,7 +608,7 @@ ps_application_handle_local_options (GApplication *app,
           return 2;
         }
     }
-  if (!check_headless_options (options, FALSE, FALSE))
+  if (!check_headless_options (options, MODE_WINDOW))
     return 2;
   for (guint i = 0; i < G_N_ELEMENTS (list_only); i++)
     if (g_variant_dict_contains (options, list_only[i]))

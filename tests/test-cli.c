@@ -230,7 +230,7 @@ test_zh_cn_refusals (void)
 
     g_unsetenv ("LANGUAGE");
     assert_exit (&json, 2);
-    g_assert_cmpstr (json.err, ==, "pagescope: --json 须与 --list 或 --watch 一起使用\n");
+    g_assert_cmpstr (json.err, ==, "pagescope: --json 须与 --list、--watch 或 --export-events 一起使用\n");
     assert_exit (&unknown, 2);
     g_assert_true (g_str_has_prefix (unknown.err, "pagescope: "));
     g_assert_true (g_str_has_suffix (unknown.err, "（参见 --help）\n"));

@@ -7,12 +7,14 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include "ps-headless.h"
+#include "ps-recorder.h"
 
 static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
@@ -256,4 +258,107 @@ ps_headless_find (const PsSourceSpec  *spec,
   ps_session_close (session);
   run_clear (&f.run);
   return status;
+}
+
+/* ---- --record ------------------------------------------------------------------ */
+
+typedef struct
+{
+  Run      run;
+  gboolean failed;
+} Recording;
+
+static gboolean
+on_record_duration (gpointer data)
+{
+  Recording *rec = data;
+
+  g_main_loop_quit (rec->run.loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* The recorder stopped by itself: the file could not be written. */
+static void
+on_recorder_stopped (PsRecorder *recorder,
+                     GError     *reason,
+                     Recording  *rec)
+{
+  if (reason != NULL)
+    g_printerr ("pagescope: %s\n", reason->message);
+  rec->failed = TRUE;
+  g_main_loop_quit (rec->run.loop);
+}
+
+static gboolean
+add_watches (PsSession *session,
+             GPtrArray *watches)
+{
+  for (guint i = 0; watches != NULL && i < watches->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (ps_session_add_watch (session, g_ptr_array_index (watches, i), &error) == NULL)
+        {
+          g_printerr ("pagescope: %s\n", error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+int
+ps_headless_record (const PsSourceSpec     *spec,
+                    const char             *path,
+                    const PsHeadlessRecord *options,
+                    FILE                   *out)
+{
+  g_autoptr(PsSession) session = NULL;
+  g_autoptr(PsRecorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  Recording rec = { { 0 } };
+  PsRecordStats stats;
+  guint timer = 0;
+  gboolean written;
+
+  g_return_val_if_fail (spec != NULL && path != NULL && options != NULL && out != NULL, 2);
+
+  session = open_session (spec, options->log, FALSE);
+  if (session == NULL)
+    return 1;
+  if (options->interval_ms > 0)
+    ps_session_set_interval (session, options->interval_ms);
+  if (!add_watches (session, options->watches))
+    {
+      ps_session_close (session);
+      return 1;
+    }
+  recorder = ps_recorder_start (session, path, options->cap, PS_RECORDER_DEFAULT, &error);
+  if (recorder == NULL)
+    {
+      g_printerr ("pagescope: %s\n", error->message);
+      ps_session_close (session);
+      return 1;
+    }
+  g_signal_connect (recorder, "stopped", G_CALLBACK (on_recorder_stopped), &rec);
+
+  run_init (&rec.run);
+  if (options->duration_us > 0)
+    timer = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) MIN (options->duration_us / 1000, G_MAXUINT),
+                                on_record_duration, &rec, NULL);
+  g_main_loop_run (rec.run.loop);
+  if (timer != 0 && g_main_context_find_source_by_id (NULL, timer) != NULL)
+    g_source_remove (timer);
+  g_signal_handlers_disconnect_by_data (recorder, &rec);
+
+  written = ps_recorder_stop (recorder, &error);
+  if (!written && !rec.failed)
+    g_printerr ("pagescope: %s\n", error->message);
+  ps_recorder_get_stats (recorder, &stats);
+  fprintf (out, _("%s: %" PRIu64 " page changes, %" PRIu64 " events, %" PRIu64 " bytes of changed ranges in %.1f s%s\n"),
+           path, stats.changes, stats.events, stats.bytes, stats.duration_us / 1e6,
+           stats.cap_reached ? _(" (the cap was reached)") : "");
+  fflush (out);
+  ps_session_close (session);
+  run_clear (&rec.run);
+  return written && !rec.failed ? 0 : 1;
 }

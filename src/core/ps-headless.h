@@ -36,4 +36,31 @@ int  ps_headless_find  (const PsSourceSpec    *spec,
                         gboolean               log,
                         FILE                  *out);
 
+/* Records what the source does into a new recording (ps-recorder.h) until
+ * the duration or a signal; the watches' pages and values are recorded.
+ * Prints one line saying what was recorded. 1 also when the file exists or
+ * cannot be written. */
+typedef struct
+{
+  GPtrArray *watches;      /* of PsWatchSpec * */
+  guint      interval_ms;  /* 0: the default */
+  gint64     duration_us;  /* 0: until a signal */
+  guint64    cap;          /* bytes of changed ranges */
+  gboolean   log;
+} PsHeadlessRecord;
+
+int  ps_headless_record (const PsSourceSpec     *spec,
+                         const char             *path,
+                         const PsHeadlessRecord *options,
+                         FILE                   *out);
+
+/* A recording's page changes (time, page, offset, length, hash) or, with
+ * watches, its watches' values (time, name, offset, type, value), as CSV
+ * with a header line or as JSON Lines. Times in seconds since the
+ * recording started. 1 when the recording cannot be read. */
+int  ps_headless_export_events (const char *path,
+                                gboolean    json,
+                                gboolean    watches,
+                                FILE       *out);
+
 G_END_DECLS

@@ -18,7 +18,7 @@
 #define CHUNK_PAGES        65536
 /* Hashes that cannot be a page's: "never hashed" and "past EOF". */
 #define HASH_NEVER         G_GUINT64_CONSTANT (0)
-#define HASH_PAST_EOF      G_GUINT64_CONSTANT (1)
+#define HASH_PAST_EOF      PS_HASH_PAST_EOF
 /* How often Shared_Dirty/Private_Dirty are read: smaps walks every mapping,
  * so at most every DIRTY_INTERVAL_US and within DIRTY_PART of the share. */
 #define DIRTY_INTERVAL_US  G_USEC_PER_SEC
@@ -84,7 +84,28 @@ struct _PsScanner
   PsScannerSliceHook slice_hook;   /* tests: after each STOP_CHECK_PAGES of hashing */
   gpointer      slice_hook_data;
   guint64       stopped_pass_pages;   /* pages hashed by the last pass a stop cut short */
+
+  /* Pass funcs (a recorder, a snapshot): called on the scanning thread with
+   * each pass's changes. pass_lock is held around the calls, so removing
+   * one waits for a call under way. */
+  GMutex        pass_lock;
+  GArray       *pass_funcs;      /* of PassFunc, under pass_lock */
+  guint         last_pass_func_id;
+  gint          collect;         /* atomic: pass funcs are attached */
+  gboolean      collect_pass;    /* this pass fills changes (collect at its start) */
+  GArray       *changes;         /* of PsPageChange, this pass's */
+  guint64       before_offset;   /* the part of the window focus_scratch holds the previous bytes of */
+  gsize         before_length;
+  gboolean      focus_swapped;   /* this pass's scan_focus ran to its end */
 };
+
+typedef struct
+{
+  guint             id;
+  PsScannerPassFunc func;
+  gpointer          data;
+  GDestroyNotify    destroy;
+} PassFunc;
 
 G_DEFINE_FINAL_TYPE (PsScanner, ps_scanner, G_TYPE_OBJECT)
 
@@ -411,6 +432,12 @@ hash_pages (PsScanner *self,
       if (info->changes < G_MAXUINT16)
         info->changes++;
       frame->n_changed++;
+      if (self->collect_pass)
+        {
+          PsPageChange change = { p, old, h };
+
+          g_array_append_val (self->changes, change);
+        }
     }
 }
 
@@ -445,10 +472,16 @@ refocus (PsScanner *self,
   guint32 *times;
 
   if (offset == self->cur_focus_offset && length == self->cur_focus_length && self->focus_bytes != NULL)
-    return;
+    {
+      self->before_offset = offset;
+      self->before_length = length;
+      return;
+    }
 
   bytes = g_malloc0 (MAX (length, 1));
   times = g_new0 (guint32, MAX (length, 1));
+  self->before_offset = offset;
+  self->before_length = 0;
   if (self->focus_bytes != NULL)
     {
       guint64 lo = MAX (offset, self->cur_focus_offset);
@@ -456,6 +489,8 @@ refocus (PsScanner *self,
 
       if (lo < hi)
         {
+          self->before_offset = lo;
+          self->before_length = hi - lo;
           memcpy (bytes + (lo - offset), self->focus_bytes + (lo - self->cur_focus_offset), hi - lo);
           memcpy (times + (lo - offset), self->focus_change_ms + (lo - self->cur_focus_offset),
                   (hi - lo) * sizeof (guint32));
@@ -484,6 +519,8 @@ scan_focus (PsScanner *self,
   guint64 offset = self->cur_focus_offset;
   gsize length = self->cur_focus_length;
   gboolean shmem = ps_source_is_shmem (self->source);
+  guint64 covered;
+  guint8 *swap;
 
   for (guint64 p = offset / page; length > 0 && p * page < offset + length && p < frame->n_pages; p++)
     {
@@ -505,7 +542,15 @@ scan_focus (PsScanner *self,
         if (self->focus_scratch[i] != self->focus_bytes[i])
           self->focus_change_ms[i] = stamp;
     }
-  memcpy (self->focus_bytes, self->focus_scratch, length);
+  /* Swapped rather than copied: the previous bytes stay in focus_scratch
+   * until the next pass, for the pass funcs (PsScanPass.focus_before). */
+  covered = MIN ((guint64) length, frame->n_pages * page > offset ? frame->n_pages * page - offset : 0);
+  if (covered < length)
+    memcpy (self->focus_scratch + covered, self->focus_bytes + covered, length - covered);
+  swap = self->focus_bytes;
+  self->focus_bytes = self->focus_scratch;
+  self->focus_scratch = swap;
+  self->focus_swapped = TRUE;
 }
 
 /* Shared_Dirty/Private_Dirty come from /proc/self/smaps, which walks the
@@ -637,6 +682,15 @@ scan_pass (PsScanner *self,
     g = self->last ? self->last->geometry : *mapped;
 
   ensure_arrays (self, g.n_pages);
+  /* the change list exists only while someone listens: it costs nothing otherwise */
+  self->collect_pass = g_atomic_int_get (&self->collect);
+  self->focus_swapped = FALSE;
+  if (!self->collect_pass)
+    g_clear_pointer (&self->changes, g_array_unref);
+  else if (self->changes == NULL)
+    self->changes = g_array_new (FALSE, FALSE, sizeof (PsPageChange));
+  else
+    g_array_set_size (self->changes, 0);
   fresh_window = focus_offset != self->cur_focus_offset || focus_length != self->cur_focus_length ||
                  self->focus_bytes == NULL;
   refocus (self, focus_offset, focus_length);
@@ -720,6 +774,39 @@ scan_pass (PsScanner *self,
   frame->interval_ms = self->effective_interval_ms;
   frame->sweep_ms = self->effective_interval_ms;
   return frame;
+}
+
+/* Hands the pass to the pass funcs, on the thread that scanned it, before
+ * the frame is published; a pass that began before the first func was added
+ * is not handed (its changes were not listed). */
+static void
+run_pass_funcs (PsScanner *self,
+                PsFrame   *frame)
+{
+  PsScanPass pass = { 0 };
+
+  if (!self->collect_pass)
+    return;
+  pass.frame = frame;
+  pass.changes = (const PsPageChange *) (gpointer) self->changes->data;
+  pass.n_changes = self->changes->len;
+  if (self->focus_swapped && self->before_length > 0)
+    {
+      pass.focus_before = self->focus_scratch;
+      pass.before_offset = self->before_offset;
+      pass.before_length = self->before_length;
+    }
+  pass.focus_read = self->focus_swapped;
+  pass.zero_hash = self->zero_hash;
+
+  g_mutex_lock (&self->pass_lock);
+  for (guint i = 0; i < self->pass_funcs->len; i++)
+    {
+      PassFunc *f = &g_array_index (self->pass_funcs, PassFunc, i);
+
+      f->func (self, &pass, f->data);
+    }
+  g_mutex_unlock (&self->pass_lock);
 }
 
 /* ---- the thread -------------------------------------------------------- */
@@ -832,6 +919,8 @@ scanner_thread (gpointer data)
       frame = scan_pass (self, slice, focus_offset, focus_length, paused);
       if (frame == NULL)
         break;     /* stopped mid-pass */
+      /* what the pass funcs cost is the pass's: the budget counts it */
+      run_pass_funcs (self, frame);
       now = g_get_monotonic_time ();
       cpu = thread_cpu_us ();
       limited = pace (self, frame, cpu - pass_cpu, interval, slice) && !paused;
@@ -922,6 +1011,16 @@ ps_scanner_finalize (GObject *object)
   g_clear_object (&self->source);
   g_clear_object (&self->budget);
   g_main_context_unref (self->context);
+  for (guint i = 0; i < self->pass_funcs->len; i++)
+    {
+      PassFunc *f = &g_array_index (self->pass_funcs, PassFunc, i);
+
+      if (f->destroy != NULL)
+        f->destroy (f->data);
+    }
+  g_array_unref (self->pass_funcs);
+  g_clear_pointer (&self->changes, g_array_unref);
+  g_mutex_clear (&self->pass_lock);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (ps_scanner_parent_class)->finalize (object);
@@ -1002,6 +1101,8 @@ ps_scanner_init (PsScanner *self)
 
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  g_mutex_init (&self->pass_lock);
+  self->pass_funcs = g_array_new (FALSE, FALSE, sizeof (PassFunc));
   self->interval_ms = 100;
   self->effective_interval_ms = 100;
   self->fixed_share = 0;
@@ -1210,8 +1311,53 @@ ps_scanner_scan_now (PsScanner *self)
   g_mutex_unlock (&self->lock);
 
   frame = scan_pass (self, G_MAXUINT64, focus_offset, focus_length, paused);
+  run_pass_funcs (self, frame);
   publish (self, frame);
   return frame;
+}
+
+guint
+ps_scanner_add_pass_func (PsScanner         *self,
+                          PsScannerPassFunc  func,
+                          gpointer           data,
+                          GDestroyNotify     destroy)
+{
+  PassFunc f = { 0, func, data, destroy };
+
+  g_return_val_if_fail (PS_IS_SCANNER (self), 0);
+  g_return_val_if_fail (func != NULL, 0);
+
+  g_mutex_lock (&self->pass_lock);
+  f.id = ++self->last_pass_func_id;
+  g_array_append_val (self->pass_funcs, f);
+  g_atomic_int_set (&self->collect, TRUE);
+  g_mutex_unlock (&self->pass_lock);
+  return f.id;
+}
+
+void
+ps_scanner_remove_pass_func (PsScanner *self,
+                             guint      id)
+{
+  PassFunc removed = { 0 };
+
+  g_return_if_fail (PS_IS_SCANNER (self));
+
+  /* waits for a call under way: after this, func is never called again */
+  g_mutex_lock (&self->pass_lock);
+  for (guint i = 0; i < self->pass_funcs->len; i++)
+    if (g_array_index (self->pass_funcs, PassFunc, i).id == id)
+      {
+        removed = g_array_index (self->pass_funcs, PassFunc, i);
+        g_array_remove_index (self->pass_funcs, i);
+        break;
+      }
+  g_atomic_int_set (&self->collect, self->pass_funcs->len > 0);
+  g_mutex_unlock (&self->pass_lock);
+
+  g_return_if_fail (removed.id != 0);
+  if (removed.destroy != NULL)
+    removed.destroy (removed.data);
 }
 
 gsize

@@ -50,6 +50,78 @@ PsFrame    *ps_scanner_get_frame      (PsScanner *self);
  * the benchmark. Not while the thread runs. Returns the frame (transfer full). */
 PsFrame    *ps_scanner_scan_now       (PsScanner *self);
 
+/* ---- pass funcs: every change, for whoever must not miss one ----
+ *
+ * Frames reach the main context through a mailbox that keeps only the
+ * newest, so a busy main loop skips some; a recorder or a snapshot must
+ * see every change, so they listen on the scanning thread instead.
+ *
+ * PsPageChange: one page a pass found changed, with the hash it had before
+ * and the one it has now (XXH3 of the page; PS_HASH_PAST_EOF for a page
+ * wholly past EOF; a hole of shared memory hashes as a page of zeros,
+ * PsScanPass.zero_hash). A page's first sight is its baseline, not a change.
+ *
+ * PsScanPass: one pass, handed over before its frame is published.
+ *   frame          the pass's frame (read only; ref it to keep it)
+ *   changes        the pages it found changed, in the order it hashed them
+ *                  (the focus window first), n_changes == frame->n_changed
+ *   focus_before   the focus window's bytes as they were before this pass,
+ *                  laid out as frame->focus_bytes (index: offset -
+ *                  frame->focus_offset), valid over [before_offset,
+ *                  before_offset + before_length): the whole window, or
+ *                  where a window that moved overlapped the one before;
+ *                  NULL when there is none (first pass, SIGBUS, paused).
+ *                  These are the only bytes the scanner holds the old
+ *                  version of: elsewhere it keeps a hash per page.
+ *   focus_read     this pass read the window (frame->focus_bytes are the
+ *                  mapping's); FALSE when paused or cut short by SIGBUS,
+ *                  where a window that just moved holds zeros not yet read.
+ *
+ * A pass func runs on the scanning thread (or scan_now's caller) and its
+ * cost counts against the scanner's budget: it must be quick (copy what it
+ * needs into a queue) and may call no GTK and take no lock its adder holds
+ * while removing it. The pointers live only for the call.
+ *
+ * Cost: while at least one func is attached, the scanner keeps the pass's
+ * change list, 24 bytes per page found changed in one pass (the list's
+ * room is that of the busiest pass, at most 24 bytes per page of the
+ * mapping); with none attached, nothing. */
+#define PS_HASH_PAST_EOF  G_GUINT64_CONSTANT (1)
+
+typedef struct
+{
+  guint64 page;
+  guint64 old_hash;
+  guint64 new_hash;
+} PsPageChange;
+
+typedef struct
+{
+  PsFrame            *frame;
+  const PsPageChange *changes;
+  guint               n_changes;
+  const guint8       *focus_before;
+  guint64             before_offset;
+  gsize               before_length;
+  gboolean            focus_read;
+  guint64             zero_hash;
+} PsScanPass;
+
+typedef void (*PsScannerPassFunc) (PsScanner        *scanner,
+                                   const PsScanPass *pass,
+                                   gpointer          data);
+
+/* Thread-safe; the first pass handed over is the first that begins after
+ * this. Returns an id for ps_scanner_remove_pass_func. */
+guint       ps_scanner_add_pass_func    (PsScanner         *self,
+                                         PsScannerPassFunc  func,
+                                         gpointer           data,
+                                         GDestroyNotify     destroy);
+/* Waits for a call under way, then func is never called again and destroy
+ * (data) runs. Not from a pass func. */
+void        ps_scanner_remove_pass_func (PsScanner         *self,
+                                         guint              id);
+
 /* Memory the scanner holds per page, without frames (for the benchmark). */
 gsize       ps_scanner_get_state_bytes (PsScanner *self);
 
