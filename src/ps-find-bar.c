@@ -3,7 +3,8 @@
  * either byte order), next and previous from the cursor (wrapping around),
  * and find all; the search runs in the session's worker, with its progress
  * and a Stop, never reading a hole of shared memory. A match is announced
- * with "found"; all of them with "hits" (to mark on the grid). */
+ * with "found"; all of them with "hits" (to mark on the grid), and "hits"
+ * with none once they no longer answer the bar's pattern. */
 #define G_LOG_DOMAIN "pagescope-find-bar"
 
 #include "config.h"
@@ -45,6 +46,7 @@ struct _PsFindBar
   gboolean        backward;
   gboolean        wrapped;       /* the search went round the end */
   gsize           pattern_len;
+  gboolean        has_hits;      /* "hits" last told of some matches */
 };
 
 G_DEFINE_FINAL_TYPE (PsFindBar, ps_find_bar, GTK_TYPE_WIDGET)
@@ -293,7 +295,30 @@ on_all_done (GObject      *object,
   else if (truncated)
     text = g_strdup_printf (_("The first %u matches are listed and marked; there are more"), hits->len);
   show_status (self, text, hits->len == 0);
+  self->has_hits = hits->len > 0;
   g_signal_emit (self, signals[SIGNAL_HITS], 0, hits, (guint64) self->pattern_len);
+}
+
+/* The matches marked no longer answer what the bar shows (its pattern
+ * changed, it closed, the source changed): they go, and "hits" says so. */
+static void
+forget_hits (PsFindBar *self)
+{
+  g_autoptr(GArray) none = NULL;
+
+  if (!self->has_hits)
+    return;
+  self->has_hits = FALSE;
+  none = g_array_new (FALSE, FALSE, sizeof (guint64));
+  gtk_widget_set_visible (GTK_WIDGET (self->results_button), FALSE);
+  g_signal_emit (self, signals[SIGNAL_HITS], 0, none, (guint64) 0);
+}
+
+static void
+on_search_mode (PsFindBar *self)
+{
+  if (!gtk_search_bar_get_search_mode (self->search_bar))
+    forget_hits (self);
 }
 
 static void
@@ -417,6 +442,12 @@ ps_find_bar_init (PsFindBar *self)
   g_signal_connect_object (self->kind_dropdown, "notify::selected", G_CALLBACK (on_kind_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->results_list, "row-activated", G_CALLBACK (on_result_activated), self, 0);
+  g_signal_connect_object (self->entry, "changed", G_CALLBACK (forget_hits), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->kind_dropdown, "notify::selected", G_CALLBACK (forget_hits), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->big_endian_check, "toggled", G_CALLBACK (forget_hits), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_bar, "notify::search-mode-enabled", G_CALLBACK (on_search_mode), self,
+                           G_CONNECT_SWAPPED);
   on_kind_changed (self);
   set_running (self, FALSE);
 }
@@ -436,6 +467,7 @@ ps_find_bar_set_session (PsFindBar *self,
 
   g_set_object (&self->session, session);
   g_signal_connect_object (session, "notify::find-progress", G_CALLBACK (on_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::source", G_CALLBACK (forget_hits), self, G_CONNECT_SWAPPED);
 }
 
 void

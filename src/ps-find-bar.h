@@ -12,7 +12,8 @@ G_DECLARE_FINAL_TYPE (PsFindBar, ps_find_bar, PS, FIND_BAR, GtkWidget)
 
 /* Find in a session's mapping. Signals: "found" (guint64 offset, guint64
  * length) for a match to show, "hits" (GArray of guint64, guint64 length)
- * for every match of a find all. */
+ * for every match of a find all, and with no offsets when those matches no
+ * longer answer the bar (its pattern changed, it closed, the source changed). */
 GtkWidget *ps_find_bar_new         (void);
 void       ps_find_bar_set_session (PsFindBar  *self,
                                     PsSession  *session);

@@ -43,6 +43,45 @@ update_cursor_label (PsWindow *self)
 
 /* ---- highlights: marks and find hits ---- */
 
+#define FIND_HIT_RGBA 0xf5c21190u   /* amber, half strong: not one of the marks' colours */
+
+/* The grid and the hex view tint the marks and the find bar's matches:
+ * matches first, so a mark over one shows in its own colour on top. */
+static void
+update_highlights (PsWindow *self)
+{
+  GListModel *marks = ps_session_get_marks (self->session);
+  guint n_marks = g_list_model_get_n_items (marks);
+  guint n_hits = self->find_hits != NULL ? self->find_hits->len : 0;
+  g_autofree PsHighlight *ranges = g_new (PsHighlight, n_hits + n_marks + 1);
+  guint n = 0;
+
+  for (guint i = 0; i < n_hits; i++)
+    ranges[n++] = (PsHighlight) { g_array_index (self->find_hits, guint64, i), self->find_hit_length,
+                                  FIND_HIT_RGBA };
+  for (guint i = 0; i < n_marks; i++)
+    {
+      g_autoptr(PsMark) mark = g_list_model_get_item (marks, i);
+
+      ranges[n++] = (PsHighlight) { ps_mark_get_offset (mark), ps_mark_get_length (mark), ps_mark_get_rgba (mark) };
+    }
+  ps_page_grid_set_highlights (self->grid, ranges, n);
+  ps_hex_view_set_highlights (self->hex, ranges, n);
+}
+
+static void
+on_hits (PsFindBar *bar,
+         GArray    *hits,
+         guint64    length,
+         PsWindow  *self)
+{
+  g_clear_pointer (&self->find_hits, g_array_unref);
+  if (hits->len > 0)
+    self->find_hits = g_array_ref (hits);
+  self->find_hit_length = length;
+  update_highlights (self);
+}
+
 static void
 on_found (PsFindBar *bar,
           guint64    offset,
@@ -396,6 +435,9 @@ ps_window_bytes_init (PsWindow *self)
   ps_watches_pane_set_session (self->watches, self->session);
   ps_marks_pane_set_session (self->marks, self->session);
   g_signal_connect_object (self->find_bar, "found", G_CALLBACK (on_found), self, 0);
+  g_signal_connect_object (self->find_bar, "hits", G_CALLBACK (on_hits), self, 0);
+  g_signal_connect_object (ps_session_get_marks (self->session), "items-changed", G_CALLBACK (update_highlights),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::cursor", G_CALLBACK (update_cursor_label), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::selection", G_CALLBACK (update_cursor_label), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::source", G_CALLBACK (update_cursor_label), self, G_CONNECT_SWAPPED);
@@ -407,6 +449,7 @@ ps_window_bytes_dispose (PsWindow *self)
   if (self->export_chooser != NULL)
     gtk_native_dialog_destroy (self->export_chooser);
   g_clear_object (&self->export_chooser);
+  g_clear_pointer (&self->find_hits, g_array_unref);
 }
 
 void

@@ -54,6 +54,8 @@ struct _PsWindow
   PsWatchesPane        *watches;
   PsMarksPane          *marks;
   GtkNativeDialog      *export_chooser;
+  GArray               *find_hits;        /* guint64 offsets of the find bar's matches */
+  guint64               find_hit_length;
 
   /* what the window shows: the session's source, scanner and log */
   PsSession            *session;

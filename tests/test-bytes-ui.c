@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "ps-hex-view-private.h"
 #include "ps-inspector-pane-private.h"
 #include "ps-test-util.h"
 #include "ps-ui-test-app.h"
@@ -194,6 +195,63 @@ test_goto_find_mark (Fixture       *f,
   g_assert_cmpuint (ps_session_get_cursor (session_of (f)), ==, 2 * f->page + 7);
 }
 
+static gboolean
+grid_has_highlights (gpointer data)
+{
+  Fixture *f = data;
+  guint n = 0;
+
+  ps_page_grid_get_highlights (f->window->grid, &n);
+  return n == 3;
+}
+
+/* Find all marks every match in the grid and the hex view, a mark adds its
+ * own colour, and the matches go once the pattern changes. */
+static void
+test_highlights (Fixture       *f,
+                 gconstpointer  data)
+{
+  const guint64 at[] = { 5, 2 * f->page + 7, 3 * f->page + 100 };
+  const PsHighlight *ranges;
+  guint n = 0;
+  int fd = open (f->path, O_WRONLY);
+
+  for (guint i = 0; i < G_N_ELEMENTS (at); i++)
+    g_assert_cmpint (pwrite (fd, "NEEDLE", 6, at[i]), ==, 6);
+  close (fd);
+
+  ps_find_bar_show (f->window->find_bar, "text:NEEDLE");
+  gtk_widget_activate_action (GTK_WIDGET (f->window->find_bar), "find.all", NULL);
+  g_assert_true (ps_test_wait_until (grid_has_highlights, f, 20000));
+  ranges = ps_page_grid_get_highlights (f->window->grid, &n);
+  for (guint i = 0; i < G_N_ELEMENTS (at); i++)
+    {
+      g_assert_cmpuint (ranges[i].offset, ==, at[i]);
+      g_assert_cmpuint (ranges[i].length, ==, 6);
+    }
+  g_assert_cmpuint (f->window->hex->n_highlights, ==, 3);
+
+  /* a mark is tinted in its own colour, over the matches */
+  ps_hex_view_set_selection (f->window->hex, 0x200, 16);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.mark", "s", "table");
+  ranges = ps_page_grid_get_highlights (f->window->grid, &n);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpuint (ranges[3].offset, ==, 0x200);
+  g_assert_cmpuint (ranges[3].rgba, ==, ps_mark_get_rgba (ps_session_find_mark (session_of (f), "table")));
+
+  /* a new pattern: the old matches no longer answer it */
+  ps_find_bar_show (f->window->find_bar, "text:HAY");
+  ranges = ps_page_grid_get_highlights (f->window->grid, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (ranges[0].offset, ==, 0x200);
+  g_assert_cmpuint (f->window->hex->n_highlights, ==, 1);
+
+  /* the mark removed: nothing is tinted */
+  g_assert_true (ps_session_remove_mark (session_of (f), "table", NULL));
+  ps_page_grid_get_highlights (f->window->grid, &n);
+  g_assert_cmpuint (n, ==, 0);
+}
+
 /* Watches and marks go with the source: closed and opened again, they are
  * back. */
 static void
@@ -226,6 +284,7 @@ main (int   argc,
   ADD ("/bytes-ui/inspector/edit-refused", PS_MAP_DEFAULT, test_inspector_edit_refused);
   ADD ("/bytes-ui/inspector/edit", PS_MAP_WRITABLE, test_inspector_edit);
   ADD ("/bytes-ui/goto-find-mark", PS_MAP_DEFAULT, test_goto_find_mark);
+  ADD ("/bytes-ui/highlights", PS_MAP_DEFAULT, test_highlights);
   ADD ("/bytes-ui/kept-with-source", PS_MAP_DEFAULT, test_kept_with_source);
 #undef ADD
   rc = g_test_run ();
