@@ -57,11 +57,27 @@ log_bind (GtkSignalListItemFactory *factory,
 static void
 update_actions (PsLessonWindow *self)
 {
-  gboolean more = self->lesson != NULL && self->next < ps_lesson_get_n_steps (self->lesson);
+  gboolean more = self->lesson != NULL && self->next < ps_lesson_get_n_steps (self->lesson) &&
+                  !ps_lesson_is_running (self->lesson);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.next", more);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.show",
                                  self->lesson != NULL && ps_session_is_open (ps_lesson_get_session (self->lesson)));
+}
+
+/* A running step's figures, under its claim, as they change. */
+static void
+on_live (PsLessonWindow *self)
+{
+  const char *live = ps_lesson_get_live (self->lesson);
+  GtkWidget *seen;
+
+  update_actions (self);
+  if (live == NULL || self->next >= self->seen_labels->len)
+    return;
+  seen = g_ptr_array_index (self->seen_labels, self->next);
+  gtk_label_set_text (GTK_LABEL (seen), live);
+  gtk_widget_set_visible (seen, TRUE);
 }
 
 static void
@@ -81,6 +97,7 @@ show_lesson (PsLessonWindow *self,
 
   self->lesson = ps_lesson_new (id, &error);
   g_return_if_fail (self->lesson != NULL);
+  g_signal_connect_object (self->lesson, "notify::live", G_CALLBACK (on_live), self, G_CONNECT_SWAPPED);
   gtk_label_set_text (self->summary_label, _(ps_lesson_get_info (self->lesson)->summary));
   for (guint i = 0; i < ps_lesson_get_n_steps (self->lesson); i++)
     {
@@ -131,15 +148,27 @@ action_next (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   g_autofree char *observed = NULL;
   g_autofree char *text = NULL;
+  g_autoptr(PsLesson) lesson = NULL;
   GtkWidget *seen, *icon;
   gboolean held = FALSE;
+  gboolean ok;
   guint step = self->next;
 
-  if (self->lesson == NULL || step >= ps_lesson_get_n_steps (self->lesson))
+  if (self->lesson == NULL || step >= ps_lesson_get_n_steps (self->lesson) || ps_lesson_is_running (self->lesson))
     return;
   seen = g_ptr_array_index (self->seen_labels, step);
   icon = g_ptr_array_index (self->status_icons, step);
-  if (!ps_lesson_run_step (self->lesson, step, &held, &observed, &error))
+  /* the step turns the main loop while it waits; nothing else runs meanwhile */
+  lesson = g_object_ref (self->lesson);
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), "content-loading-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Running"), -1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->lesson_dropdown), FALSE);
+  update_actions (self);
+  ok = ps_lesson_run_step (lesson, step, &held, &observed, &error);
+  if (self->lesson != lesson)   /* the window closed, or another lesson was chosen */
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->lesson_dropdown), TRUE);
+  if (!ok)
     {
       /* TRANSLATORS: a step that could not run, and why */
       text = g_strdup_printf (_("Could not run: %s"), error->message);
@@ -193,7 +222,10 @@ ps_lesson_window_dispose (GObject *object)
 {
   PsLessonWindow *self = PS_LESSON_WINDOW (object);
 
-  g_clear_object (&self->lesson);   /* removes what it made */
+  /* removes what it made, and ends a step still running */
+  if (self->lesson != NULL)
+    ps_lesson_clean_up (self->lesson);
+  g_clear_object (&self->lesson);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_LESSON_WINDOW);
   g_clear_pointer (&self->seen_labels, g_ptr_array_unref);
   g_clear_pointer (&self->status_icons, g_ptr_array_unref);

@@ -21,34 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ps-lesson.h"
+#include "ps-lesson-private.h"
 #include "ps-probe.h"
-
-#define DEADLINE_MS 10000
-
-typedef struct _Step Step;
-
-struct _PsLesson
-{
-  GObject             parent_instance;
-
-  const PsLessonInfo *info;
-  const Step         *steps;
-  guint               n_steps;
-  guint               next;        /* the step that runs next */
-  PsSession          *session;
-  char               *path;        /* the lesson's file, if it made one */
-  char               *path2;
-  int                 shmid;       /* a SysV segment it made, -1: none */
-  guint64             remembered;  /* a number one step leaves for the next */
-};
-
-struct _Step
-{
-  const char *title;
-  const char *claim;
-  gboolean  (*run) (PsLesson *self, GString *observed, GError **error);
-};
 
 G_DEFINE_FINAL_TYPE (PsLesson, ps_lesson, G_TYPE_OBJECT)
 
@@ -147,10 +121,11 @@ typedef struct
   PsProbeResult probe;
 } Wait;
 
-static gboolean
-wait_for (gboolean (*cond) (gpointer), gpointer data)
+gboolean
+ps_lesson_wait_for (gboolean (*cond) (gpointer),
+                    gpointer   data)
 {
-  gint64 deadline = g_get_monotonic_time () + DEADLINE_MS * 1000;
+  gint64 deadline = g_get_monotonic_time () + PS_LESSON_DEADLINE_MS * 1000;
 
   while (!cond (data))
     {
@@ -186,7 +161,7 @@ probe (PsLesson       *self,
   Wait w = { 0 };
 
   ps_session_probe_async (self->session, offset, write, NULL, on_probe, &w);
-  if (!wait_for (wait_done, &w))
+  if (!ps_lesson_wait_for (wait_done, &w))
     return g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("the probe did not come back")), FALSE;
   if (!w.ok)
     {
@@ -279,7 +254,7 @@ msync_sync (PsLesson *self, GString *seen, GError **error)
   gint64 before, after;
 
   ps_session_msync_async (self->session, &whole, MS_SYNC, NULL, on_msync, &w);
-  if (!wait_for (wait_done, &w) || !w.ok)
+  if (!ps_lesson_wait_for (wait_done, &w) || !w.ok)
     {
       if (w.error != NULL)
         g_propagate_error (error, w.error);
@@ -390,7 +365,7 @@ anon_fork (PsLesson *self, GString *seen, GError **error)
   if (!ps_spawn_args_parse ("1 counter max count=100 offset=0 length=8", &args, error) ||
       !ps_session_spawn_writers (self->session, &args, error))
     return FALSE;
-  if (!wait_for (writers_done, self->session))
+  if (!ps_lesson_wait_for (writers_done, self->session))
     return g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("the child did not finish")), FALSE;
   ps_source_peek (ps_session_get_source (self->session), 0, bytes, 8, NULL);
   memcpy (&value, bytes, 8);
@@ -547,7 +522,7 @@ sysv_fork (PsLesson *self, GString *seen, GError **error)
       !ps_session_spawn_writers (self->session, &args, error))
     return FALSE;
   during = nattch (self->shmid);
-  if (!wait_for (writers_done, self->session))
+  if (!ps_lesson_wait_for (writers_done, self->session))
     return g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("the child did not finish")), FALSE;
   g_string_printf (seen, _("A forked child inherits the attachment: %d attached while it ran, %d after it exited."),
                    during, nattch (self->shmid));
@@ -629,38 +604,38 @@ ftok_unique (PsLesson *self, GString *seen, GError **error)
 
 /* ---- the table ---------------------------------------------------------------- */
 
-static const Step msync_steps[] = {
+static const PsLessonStep msync_steps[] = {
   { N_("Map a file shared and writable"), N_("mmap gives a process a copy of the file in memory."), msync_map },
   { N_("Write through the mapping"), N_("What is written to the mapping is not in the file until msync."), msync_write },
   { N_("msync(MS_SYNC)"), N_("msync is what makes the write reach the file."), msync_sync },
 };
-static const Step private_steps[] = {
+static const PsLessonStep private_steps[] = {
   { N_("Map the file MAP_PRIVATE"), N_("MAP_PRIVATE gives the process its own copy of the file at once."), private_map },
   { N_("Write to the private mapping"), N_("A write to a mapping of a file changes the file."), private_write },
   { N_("Another process reads the file"), N_("Every process mapping a file sees the others' writes."), private_other },
 };
-static const Step anon_steps[] = {
+static const PsLessonStep anon_steps[] = {
   { N_("An anonymous shared mapping"), N_("Anonymous memory belongs to one process."), anon_map },
   { N_("Fork a child that writes"), N_("After fork, the child's memory is a copy of the parent's."), anon_fork },
 };
-static const Step eof_steps[] = {
+static const PsLessonStep eof_steps[] = {
   { N_("Map 3 pages of a 100-byte file"), N_("A mapping can be longer than the file."), eof_map },
   { N_("Read just past EOF"), N_("Reading past the end of a mapped file raises SIGSEGV."), eof_tail },
   { N_("Read a page wholly past EOF"), N_("Reading past the end of a mapped file raises SIGSEGV."), eof_sigbus },
   { N_("Read past the mapping"), N_("The mapping ends where the file ends."), eof_sigsegv },
   { N_("Write past EOF"), N_("Writing past the end of a mapped file extends the file."), eof_write },
 };
-static const Step ipc_steps[] = {
+static const PsLessonStep ipc_steps[] = {
   { N_("Map a shared file"), N_("A file is for storage; processes talk through pipes or sockets."), ipc_map },
   { N_("Another process writes into it"), N_("A process sees another's write only after it reads the file again."), ipc_other_writes },
 };
-static const Step sysv_steps[] = {
+static const PsLessonStep sysv_steps[] = {
   { N_("shmget and shmat"), N_("A segment belongs to the process that made it."), sysv_create },
   { N_("fork"), N_("A child must attach the segment again to use it."), sysv_fork },
   { N_("shmctl(IPC_RMID)"), N_("IPC_RMID destroys the segment at once."), sysv_rmid },
   { N_("The last detach"), N_("A removed segment lingers until reboot."), sysv_detach },
 };
-static const Step ftok_steps[] = {
+static const PsLessonStep ftok_steps[] = {
   { N_("What ftok makes of a path"), N_("ftok turns a path into a unique key."), ftok_breakdown },
   { N_("Keys that collide"), N_("Two different files never get the same key."), ftok_unique },
 };
@@ -673,9 +648,12 @@ static const PsLessonInfo infos[] = {
   { "file-ipc", N_("A file as shared memory"), N_("Two processes talking through a mapped file.") },
   { "sysv", N_("A SysV segment's life"), N_("shmget, shmat, fork, IPC_RMID and the last detach.") },
   { "ftok", N_("What ftok keys are made of"), N_("The bits of a path that make a key, and why keys collide.") },
+  { "sync", N_("Synchronisation: why shared memory needs a lock"),
+    N_("Writers on every core share a counter and records: lost updates and torn records without a lock, none with "
+       "one.") },
 };
 
-static const struct { const Step *steps; guint n; } tables[] = {
+static const struct { const PsLessonStep *steps; guint n; } tables[] = {
   { msync_steps, G_N_ELEMENTS (msync_steps) },
   { private_steps, G_N_ELEMENTS (private_steps) },
   { anon_steps, G_N_ELEMENTS (anon_steps) },
@@ -683,11 +661,20 @@ static const struct { const Step *steps; guint n; } tables[] = {
   { ipc_steps, G_N_ELEMENTS (ipc_steps) },
   { sysv_steps, G_N_ELEMENTS (sysv_steps) },
   { ftok_steps, G_N_ELEMENTS (ftok_steps) },
+  { ps_lesson_sync_steps, 0 },   /* its count is in ps-lesson-sync.c */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (infos) == G_N_ELEMENTS (tables));
 
 /* ---- the object ---------------------------------------------------------------- */
+
+enum {
+  PROP_0,
+  PROP_LIVE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 const PsLessonInfo *
 ps_lesson_list (guint *n_lessons)
@@ -702,6 +689,9 @@ ps_lesson_clean_up (PsLesson *self)
 {
   g_return_if_fail (PS_IS_LESSON (self));
 
+  if (self->sync != NULL)
+    ps_sync_stop (self->sync);
+  g_clear_object (&self->sync);
   if (self->session != NULL)
     ps_session_close (self->session);
   if (self->shmid >= 0)
@@ -726,9 +716,69 @@ ps_lesson_dispose (GObject *object)
 }
 
 static void
+ps_lesson_finalize (GObject *object)
+{
+  g_free (PS_LESSON (object)->live);
+  G_OBJECT_CLASS (ps_lesson_parent_class)->finalize (object);
+}
+
+static void
+ps_lesson_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_LIVE:
+      g_value_set_string (value, PS_LESSON (object)->live);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ps_lesson_class_init (PsLessonClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = ps_lesson_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ps_lesson_dispose;
+  object_class->finalize = ps_lesson_finalize;
+  object_class->get_property = ps_lesson_get_property;
+
+  /**
+   * PsLesson:live:
+   * What the running step shows as it goes (figures that change), or NULL.
+   */
+  properties[PROP_LIVE] = g_param_spec_string ("live", NULL, NULL, NULL,
+                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+void
+ps_lesson_set_live (PsLesson   *self,
+                    const char *text)
+{
+  if (g_strcmp0 (self->live, text) == 0)
+    return;
+  g_free (self->live);
+  self->live = g_strdup (text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
+}
+
+const char *
+ps_lesson_get_live (PsLesson *self)
+{
+  g_return_val_if_fail (PS_IS_LESSON (self), NULL);
+  return self->live;
+}
+
+gboolean
+ps_lesson_is_running (PsLesson *self)
+{
+  g_return_val_if_fail (PS_IS_LESSON (self), FALSE);
+  return self->running;
 }
 
 static void
@@ -748,7 +798,7 @@ ps_lesson_new (const char  *id,
 
         self->info = &infos[i];
         self->steps = tables[i].steps;
-        self->n_steps = tables[i].n;
+        self->n_steps = tables[i].steps == ps_lesson_sync_steps ? ps_lesson_sync_n_steps : tables[i].n;
         self->session = ps_session_new (NULL);
         return self;
       }
@@ -808,10 +858,17 @@ ps_lesson_run_step (PsLesson  *self,
                     GError   **error)
 {
   g_autoptr(GString) seen = g_string_new (NULL);
+  g_autoptr(PsLesson) hold = NULL;
 
   g_return_val_if_fail (PS_IS_LESSON (self), FALSE);
   g_return_val_if_fail (held != NULL && observed != NULL, FALSE);
 
+  if (self->running)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("lesson %s: step %u is still running"),
+                   self->info->id, self->next + 1);
+      return FALSE;
+    }
   if (step != self->next || step >= self->n_steps)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("lesson %s: step %u runs after step %u"),
@@ -820,7 +877,13 @@ ps_lesson_run_step (PsLesson  *self,
     }
   ps_event_log_add (ps_session_get_log (self->session), FALSE, "lesson %s, step %u: %s",
                     self->info->id, step + 1, self->steps[step].title);
+  /* a step turns the main loop while it waits: the window stays drawn, and
+   * may close; the lesson stays until the step is done */
+  hold = g_object_ref (self);
+  self->running = TRUE;
   *held = self->steps[step].run (self, seen, error);
+  self->running = FALSE;
+  ps_lesson_set_live (self, NULL);
   if (seen->len == 0)   /* it could not run */
     return FALSE;
   g_clear_error (error);

@@ -52,6 +52,10 @@ gboolean     ps_lesson_run_step       (PsLesson    *self,
                                        gboolean    *held,
                                        char       **observed,
                                        GError     **error);
+/* While a step runs: what it shows as it goes (figures that change; notify
+ * on "live"), else NULL. */
+const char  *ps_lesson_get_live       (PsLesson    *self);
+gboolean     ps_lesson_is_running     (PsLesson    *self);
 /* Removes what the lesson made (files, segments, children); idempotent;
  * also done on dispose. */
 void         ps_lesson_clean_up       (PsLesson    *self);
