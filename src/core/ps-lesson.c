@@ -342,6 +342,79 @@ private_other (PsLesson *self, GString *seen, GError **error)
   return g_str_equal (got, "ccccccccc");
 }
 
+/* A child maps the file MAP_PRIVATE and writes to it; the lesson looks at
+ * the child's copy through /proc (the process view), never attaching. */
+static gboolean
+private_child (PsLesson *self, GString *seen, GError **error)
+{
+  int ready[2], hold[2];
+  char byte = 0;
+  guint8 child_bytes[9] = { 0 }, file_bytes[9] = { 0 };
+  guint64 entry = 0;
+  g_autoptr(PsSource) view = NULL;
+  void *address = MAP_FAILED;
+  pid_t pid;
+
+  if (pipe2 (ready, O_CLOEXEC) != 0)
+    return g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "pipe2: %s", g_strerror (errno)), FALSE;
+  if (pipe2 (hold, O_CLOEXEC) != 0)
+    {
+      close (ready[0]);
+      close (ready[1]);
+      return g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "pipe2: %s", g_strerror (errno)), FALSE;
+    }
+  pid = ps_fork_blocked ();
+  if (pid == 0)
+    {
+      int fd = open (self->path, O_RDONLY);
+      char *map = fd >= 0 ? mmap (NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+
+      ps_child_reset_signals ();
+      close (hold[1]);   /* the lesson's end: its close is what ends the wait */
+      close (ready[0]);
+      if (map != MAP_FAILED)
+        memcpy (map, "000000016", 9);
+      /* where: the child also has the lesson's own mapping of the file */
+      (void) !write (ready[1], &map, sizeof map);
+      (void) !read (hold[0], &byte, 1);   /* until the lesson has looked */
+      _exit (0);
+    }
+  close (ready[1]);
+  close (hold[0]);
+  if (pid > 0 && read (ready[0], &address, sizeof address) == sizeof address && address != MAP_FAILED)
+    {
+      ps_event_log_add (ps_session_get_log (self->session), FALSE,
+                        "fork() = %d: mmap(\"%s\", MAP_PRIVATE, PROT_READ|PROT_WRITE), then memcpy(\"000000016\")",
+                        (int) pid, self->path);
+      view = ps_source_open_process (pid, NULL, (guintptr) address, ps_session_get_log (self->session), error);
+      if (view != NULL)
+        {
+          ps_source_peek (view, 0, child_bytes, 9, NULL);
+          ps_source_read_pagemap (view, 0, 1, &entry);
+        }
+    }
+  close (ready[0]);
+  close (hold[1]);
+  if (pid > 0)
+    waitpid (pid, NULL, 0);
+  if (pid < 0)
+    return g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "fork: %s", g_strerror (errno)), FALSE;
+  if (view == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the child could not map the file"));
+      return FALSE;
+    }
+  if (!read_file (self->path, 0, file_bytes, 9, error))
+    return FALSE;
+  g_string_printf (seen, _("Read through /proc/%d/mem (never attaching): pid %d's private copy holds \"%.9s\" and "
+                           "is its own page (its pagemap: present, not a file page), while the file still holds "
+                           "\"%.9s\". Each process's private write stays its own."),
+                   (int) pid, (int) pid, child_bytes, file_bytes);
+  return memcmp (child_bytes, "000000016", 9) == 0 && memcmp (file_bytes, "ccccccccc", 9) == 0 &&
+         ((entry >> 63) & 1) && !((entry >> 61) & 1);
+}
+
 /* ---- anon-fork ----------------------------------------------------------- */
 
 static gboolean
@@ -613,6 +686,8 @@ static const PsLessonStep private_steps[] = {
   { N_("Map the file MAP_PRIVATE"), N_("MAP_PRIVATE gives the process its own copy of the file at once."), private_map },
   { N_("Write to the private mapping"), N_("A write to a mapping of a file changes the file."), private_write },
   { N_("Another process reads the file"), N_("Every process mapping a file sees the others' writes."), private_other },
+  { N_("Look into another process's private copy"),
+    N_("What another process keeps in its own memory cannot be seen from outside."), private_child },
 };
 static const PsLessonStep anon_steps[] = {
   { N_("An anonymous shared mapping"), N_("Anonymous memory belongs to one process."), anon_map },
