@@ -85,7 +85,7 @@ on_live (PsLesson *lesson,
   /* Next does nothing while a step runs */
   if (run->n_live == 1)
     gtk_widget_activate_action (GTK_WIDGET (run->window), "lesson.next", NULL);
-  if (run->close && run->n_live == 2)
+  if (run->close && run->n_live == 1)
     gtk_window_destroy (run->window);
 }
 
@@ -125,9 +125,18 @@ test_sync_close (void)
   ps_ui_test_wait_drawn (GTK_WIDGET (run.window));
   g_object_ref (run.window);
   gtk_widget_activate_action (GTK_WIDGET (run.window), "lesson.next", NULL);
-  g_assert_cmpuint (run.n_live, ==, 2);
+  g_assert_cmpuint (run.n_live, ==, 1);
   g_assert_false (ps_lesson_is_running (lesson));
   g_assert_cmpuint (count_children (), ==, 0);
+  /* the step was ended, not finished: the lesson still waits for it */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *observed = NULL;
+    gboolean held;
+
+    g_assert_false (ps_lesson_run_step (lesson, 1, &held, &observed, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  }
   g_object_unref (run.window);
 }
 
