@@ -232,6 +232,18 @@ ps_lesson_window_dispose (GObject *object)
   G_OBJECT_CLASS (ps_lesson_window_parent_class)->dispose (object);
 }
 
+/* Closed (destroyed, even while someone holds a reference): what the lesson
+ * made goes now, and a step still running ends. */
+static void
+ps_lesson_window_unrealize (GtkWidget *widget)
+{
+  PsLessonWindow *self = PS_LESSON_WINDOW (widget);
+
+  if (self->lesson != NULL)
+    ps_lesson_clean_up (self->lesson);
+  GTK_WIDGET_CLASS (ps_lesson_window_parent_class)->unrealize (widget);
+}
+
 static void
 ps_lesson_window_class_init (PsLessonWindowClass *klass)
 {
@@ -239,6 +251,7 @@ ps_lesson_window_class_init (PsLessonWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ps_lesson_window_dispose;
+  widget_class->unrealize = ps_lesson_window_unrealize;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pagescope/Pagescope/ps-lesson-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PsLessonWindow, lesson_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PsLessonWindow, summary_label);
