@@ -44,6 +44,22 @@ gboolean ps_lesson_wait_for (gboolean (*cond) (gpointer),
 void     ps_lesson_set_live (PsLesson   *self,
                              const char *text);
 
+/* Makes a file of `size` bytes of `fill` on a disk (tmpfs would hide
+ * msync), for the lesson to remove when it ends. */
+char    *ps_lesson_make_file    (PsLesson    *self,
+                                 const char  *tag,
+                                 gsize        size,
+                                 guint8       fill,
+                                 GError     **error);
+/* A ps_lesson_wait_for condition: the session's writer children are done. */
+gboolean ps_lesson_writers_done (gpointer    session);
+
+/* ps-lesson-sysv.c */
+extern const PsLessonStep ps_lesson_sysv_steps[];
+extern const guint        ps_lesson_sysv_n_steps;
+extern const PsLessonStep ps_lesson_ftok_steps[];
+extern const guint        ps_lesson_ftok_n_steps;
+
 /* ps-lesson-sync.c */
 extern const PsLessonStep ps_lesson_sync_steps[];
 extern const guint        ps_lesson_sync_n_steps;

@@ -41,12 +41,12 @@ disk_dir (void)
   return g_get_user_cache_dir ();
 }
 
-static char *
-make_file (PsLesson    *self,
-           const char  *tag,
-           gsize        size,
-           guint8       fill,
-           GError     **error)
+char *
+ps_lesson_make_file (PsLesson    *self,
+                     const char  *tag,
+                     gsize        size,
+                     guint8       fill,
+                     GError     **error)
 {
   g_autofree char *template = g_strdup_printf ("%s/pagescope-lesson-%d-%s-XXXXXX", disk_dir (), (int) getpid (), tag);
   g_autofree guint8 *contents = g_malloc (MAX (size, 1));
@@ -181,8 +181,8 @@ on_msync (GObject *object, GAsyncResult *result, gpointer data)
   w->done = TRUE;
 }
 
-static gboolean
-writers_done (gpointer data)
+gboolean
+ps_lesson_writers_done (gpointer data)
 {
   return ps_writers_get_n_running (ps_session_get_writers (data)) == 0;
 }
@@ -221,7 +221,7 @@ dirty_bytes (PsSource *source)
 static gboolean
 msync_map (PsLesson *self, GString *seen, GError **error)
 {
-  if ((self->path = make_file (self, "msync", 2 * 4096, 'c', error)) == NULL ||
+  if ((self->path = ps_lesson_make_file (self, "msync", 2 * 4096, 'c', error)) == NULL ||
       !open_file (self, self->path, PS_MAP_WRITABLE, 0, error))
     return FALSE;
   g_string_printf (seen, _("%s is mapped MAP_SHARED, writable: this process now reads and writes the file's own "
@@ -275,7 +275,7 @@ msync_sync (PsLesson *self, GString *seen, GError **error)
 static gboolean
 private_map (PsLesson *self, GString *seen, GError **error)
 {
-  if ((self->path = make_file (self, "private", 4096, 'c', error)) == NULL ||
+  if ((self->path = ps_lesson_make_file (self, "private", 4096, 'c', error)) == NULL ||
       !open_file (self, self->path, PS_MAP_WRITABLE | PS_MAP_PRIVATE, 0, error))
     return FALSE;
   /* read it, so that the page is mapped at all */
@@ -438,7 +438,7 @@ anon_fork (PsLesson *self, GString *seen, GError **error)
   if (!ps_spawn_args_parse ("1 counter max count=100 offset=0 length=8", &args, error) ||
       !ps_session_spawn_writers (self->session, &args, error))
     return FALSE;
-  if (!ps_lesson_wait_for (writers_done, self->session))
+  if (!ps_lesson_wait_for (ps_lesson_writers_done, self->session))
     return g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("the child did not finish")), FALSE;
   ps_source_peek (ps_session_get_source (self->session), 0, bytes, 8, NULL);
   memcpy (&value, bytes, 8);
@@ -453,7 +453,7 @@ anon_fork (PsLesson *self, GString *seen, GError **error)
 static gboolean
 eof_map (PsLesson *self, GString *seen, GError **error)
 {
-  if ((self->path = make_file (self, "past-eof", 100, 'e', error)) == NULL ||
+  if ((self->path = ps_lesson_make_file (self, "past-eof", 100, 'e', error)) == NULL ||
       !open_file (self, self->path, PS_MAP_WRITABLE, 3 * 4096, error))
     return FALSE;
   g_string_printf (seen, _("A file of 100 bytes, mapped 3 pages (12288 bytes) long."));
@@ -516,7 +516,7 @@ eof_write (PsLesson *self, GString *seen, GError **error)
 static gboolean
 ipc_map (PsLesson *self, GString *seen, GError **error)
 {
-  if ((self->path = make_file (self, "file-ipc", 4096, 0, error)) == NULL ||
+  if ((self->path = ps_lesson_make_file (self, "file-ipc", 4096, 0, error)) == NULL ||
       !open_file (self, self->path, PS_MAP_DEFAULT, 0, error))
     return FALSE;
   g_string_printf (seen, _("This process maps %s MAP_SHARED, read-only."), self->path);
@@ -562,119 +562,6 @@ ipc_other_writes (PsLesson *self, GString *seen, GError **error)
   return memcmp (got, expected, strlen (expected)) == 0;
 }
 
-/* ---- sysv -------------------------------------------------------------------- */
-
-static int
-nattch (int shmid)
-{
-  struct shmid_ds ds;
-
-  return shmctl (shmid, IPC_STAT, &ds) == 0 ? (int) ds.shm_nattch : -1;
-}
-
-static gboolean
-sysv_create (PsLesson *self, GString *seen, GError **error)
-{
-  PsSourceSpec spec = { .kind = PS_SOURCE_SYSV, .key = IPC_PRIVATE, .create = TRUE, .size = 4096 };
-
-  if (!ps_session_open (self->session, &spec, error))
-    return FALSE;
-  self->shmid = ps_source_get_shmid (ps_session_get_source (self->session));
-  g_string_printf (seen, _("shmget(IPC_PRIVATE, 4096) made shmid %d and shmat attached it: %d process attached."),
-                   self->shmid, nattch (self->shmid));
-  return nattch (self->shmid) == 1;
-}
-
-static gboolean
-sysv_fork (PsLesson *self, GString *seen, GError **error)
-{
-  PsSpawnArgs args;
-  int during;
-
-  if (!ps_spawn_args_parse ("1 counter 20 count=10", &args, error) ||
-      !ps_session_spawn_writers (self->session, &args, error))
-    return FALSE;
-  during = nattch (self->shmid);
-  if (!ps_lesson_wait_for (writers_done, self->session))
-    return g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("the child did not finish")), FALSE;
-  g_string_printf (seen, _("A forked child inherits the attachment: %d attached while it ran, %d after it exited."),
-                   during, nattch (self->shmid));
-  return during == 2 && nattch (self->shmid) == 1;
-}
-
-static gboolean
-sysv_rmid (PsLesson *self, GString *seen, GError **error)
-{
-  struct shmid_ds ds;
-  guint8 byte;
-
-  if (!ps_session_remove (self->session, error))
-    return FALSE;
-  if (shmctl (self->shmid, IPC_STAT, &ds) != 0)
-    return g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "shmctl(IPC_STAT): %s", g_strerror (errno)), FALSE;
-  ps_source_peek (ps_session_get_source (self->session), 0, &byte, 1, NULL);
-  g_string_printf (seen, _("After shmctl(IPC_RMID) the segment is still there and still attached (%d), marked "
-                           "SHM_DEST (mode 0%o), its key now 0x%08x: it goes when the last process detaches."),
-                   (int) ds.shm_nattch, (guint) ds.shm_perm.mode, (guint) ds.shm_perm.__key);
-  return (ds.shm_perm.mode & SHM_DEST) && ds.shm_nattch == 1;
-}
-
-static gboolean
-sysv_detach (PsLesson *self, GString *seen, GError **error)
-{
-  struct shmid_ds ds;
-  int rc, errsv;
-
-  ps_session_close (self->session);
-  rc = shmctl (self->shmid, IPC_STAT, &ds);
-  errsv = errno;
-  g_string_printf (seen, _("shmdt, the last detach: shmctl(%d, IPC_STAT) now says %s: the segment is gone."),
-                   self->shmid, rc == 0 ? "0" : g_strerror (errsv));
-  if (rc != 0)
-    self->shmid = -1;
-  return rc != 0 && (errsv == EINVAL || errsv == EIDRM);
-}
-
-/* ---- ftok --------------------------------------------------------------------- */
-
-static gboolean
-ftok_breakdown (PsLesson *self, GString *seen, GError **error)
-{
-  struct stat st;
-  key_t key;
-  guint32 expected;
-
-  if ((self->path = make_file (self, "ftok", 1, 0, error)) == NULL)
-    return FALSE;
-  key = ftok (self->path, 'P');
-  if (key == (key_t) -1 || stat (self->path, &st) != 0)
-    return g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "ftok: %s", g_strerror (errno)), FALSE;
-  expected = ((guint32) 'P' << 24) | (((guint32) st.st_dev & 0xff) << 16) | ((guint32) st.st_ino & 0xffff);
-  self->remembered = (guint32) key;
-  g_string_printf (seen, _("ftok(\"%s\", 'P') = 0x%08x: the project id 0x50 in the top byte, the low 8 bits of "
-                           "the device (0x%02x) and the low 16 bits of the inode (%" PRIu64 " → 0x%04x). Nothing "
-                           "else of the path counts."),
-                   self->path, (guint32) key, (guint) (st.st_dev & 0xff), (guint64) st.st_ino,
-                   (guint) (st.st_ino & 0xffff));
-  return (guint32) key == expected;
-}
-
-static gboolean
-ftok_unique (PsLesson *self, GString *seen, GError **error)
-{
-  struct stat st;
-  guint64 twin;
-
-  if (stat (self->path, &st) != 0)
-    return g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "stat: %s", g_strerror (errno)), FALSE;
-  twin = st.st_ino ^ 0x10000;
-  g_string_printf (seen, _("Only 16 bits of the inode are used, so a file with inode %" PRIu64 " on the same "
-                           "device gets the same key 0x%08x: ftok keys can collide; IPC_PRIVATE, or "
-                           "IPC_CREAT|IPC_EXCL that fails on a clash, is the safe way."),
-                   twin, (guint32) self->remembered);
-  return ((twin & 0xffff) == (st.st_ino & 0xffff)) && twin != (guint64) st.st_ino;
-}
-
 /* ---- the table ---------------------------------------------------------------- */
 
 static const PsLessonStep msync_steps[] = {
@@ -704,16 +591,6 @@ static const PsLessonStep ipc_steps[] = {
   { N_("Map a shared file"), N_("A file is for storage; processes talk through pipes or sockets."), ipc_map },
   { N_("Another process writes into it"), N_("A process sees another's write only after it reads the file again."), ipc_other_writes },
 };
-static const PsLessonStep sysv_steps[] = {
-  { N_("shmget and shmat"), N_("A segment belongs to the process that made it."), sysv_create },
-  { N_("fork"), N_("A child must attach the segment again to use it."), sysv_fork },
-  { N_("shmctl(IPC_RMID)"), N_("IPC_RMID destroys the segment at once."), sysv_rmid },
-  { N_("The last detach"), N_("A removed segment lingers until reboot."), sysv_detach },
-};
-static const PsLessonStep ftok_steps[] = {
-  { N_("What ftok makes of a path"), N_("ftok turns a path into a unique key."), ftok_breakdown },
-  { N_("Keys that collide"), N_("Two different files never get the same key."), ftok_unique },
-};
 
 static const PsLessonInfo infos[] = {
   { "msync", N_("msync: when a write reaches the file"), N_("A shared file mapping, a write, and what msync changes.") },
@@ -728,15 +605,22 @@ static const PsLessonInfo infos[] = {
        "one.") },
 };
 
-static const struct { const PsLessonStep *steps; guint n; } tables[] = {
-  { msync_steps, G_N_ELEMENTS (msync_steps) },
-  { private_steps, G_N_ELEMENTS (private_steps) },
-  { anon_steps, G_N_ELEMENTS (anon_steps) },
-  { eof_steps, G_N_ELEMENTS (eof_steps) },
-  { ipc_steps, G_N_ELEMENTS (ipc_steps) },
-  { sysv_steps, G_N_ELEMENTS (sysv_steps) },
-  { ftok_steps, G_N_ELEMENTS (ftok_steps) },
-  { ps_lesson_sync_steps, 0 },   /* its count is in ps-lesson-sync.c */
+static const guint n_msync = G_N_ELEMENTS (msync_steps);
+static const guint n_private = G_N_ELEMENTS (private_steps);
+static const guint n_anon = G_N_ELEMENTS (anon_steps);
+static const guint n_eof = G_N_ELEMENTS (eof_steps);
+static const guint n_ipc = G_N_ELEMENTS (ipc_steps);
+
+/* in the order of infos; a lesson in its own file says its count there */
+static const struct { const PsLessonStep *steps; const guint *n; } tables[] = {
+  { msync_steps, &n_msync },
+  { private_steps, &n_private },
+  { anon_steps, &n_anon },
+  { eof_steps, &n_eof },
+  { ipc_steps, &n_ipc },
+  { ps_lesson_sysv_steps, &ps_lesson_sysv_n_steps },
+  { ps_lesson_ftok_steps, &ps_lesson_ftok_n_steps },
+  { ps_lesson_sync_steps, &ps_lesson_sync_n_steps },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (infos) == G_N_ELEMENTS (tables));
@@ -873,7 +757,7 @@ ps_lesson_new (const char  *id,
 
         self->info = &infos[i];
         self->steps = tables[i].steps;
-        self->n_steps = tables[i].steps == ps_lesson_sync_steps ? ps_lesson_sync_n_steps : tables[i].n;
+        self->n_steps = *tables[i].n;
         self->session = ps_session_new (NULL);
         return self;
       }
