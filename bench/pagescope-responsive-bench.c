@@ -7,8 +7,8 @@
  * answers that on its own thread), over and over, one call at a time,
  * noting how long each took, while the app
  *   idle     shows a 1 MiB file (the baseline);
- *   sweep    probes every page of a 100-byte file mapped 1 GiB long
- *            (262,143 pages past EOF, a child each);
+ *   sweep    probes every page of a 100-byte file mapped 16 GiB long
+ *            (4,194,303 pages past EOF, by children of 16,384 pages each);
  *   msync    runs msync(MS_SYNC) over a 1 GiB file whose every page is
  *            dirty, on a disk file system;
  *   scan4g   scans a 4 GiB POSIX segment, every page allocated, from its
@@ -297,7 +297,7 @@ static Latency
 run_sweep (void)
 {
   g_autofree char *path = make_file (g_get_tmp_dir (), "sweep", 100, 's');
-  const char *args[] = { "--length", "1G", path, NULL };
+  const char *args[] = { "--length", "16G", path, NULL };
   Latency l;
 
   start_app (args, 100);

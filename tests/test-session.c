@@ -364,6 +364,46 @@ test_sweep (Fixture       *f,
   g_assert_false (w.sweep.cancelled);
 }
 
+/* A whole sweep of a 100-byte file mapped 1 GiB long: 262,145 pages at
+ * 4 KiB, every one probed (one fork per page took hours here; the children
+ * that catch each fault and go on take moments), with the outcome the
+ * geometry predicts for each, and no child left. */
+static void
+test_sweep_whole (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = ps_test_file ("session-sweep-whole", 100, 's');
+  g_autoptr(GBytes) marks = NULL;
+  const guint8 *m;
+  guint64 pages = ((guint64) 1 << 30) / f->page;
+  Wait w = { 0 };
+  gsize n;
+  int status;
+
+  open_file (f, path, PS_MAP_DEFAULT, (guint64) 1 << 30);
+  ps_session_sweep_async (f->session, FALSE, NULL, on_sweep, &w);
+  g_assert_true (ps_test_wait_until (wait_done, &w, 120000));
+  g_assert_no_error (w.error);
+  g_assert_false (w.sweep.cancelled);
+  g_assert_cmpuint (w.sweep.total, ==, pages + 1);
+  g_assert_cmpuint (w.sweep.done, ==, pages + 1);
+  g_assert_cmpuint (w.sweep.counts[PS_PROBE_ZERO_TAIL], ==, 1);
+  g_assert_cmpuint (w.sweep.counts[PS_PROBE_SIGBUS], ==, pages - 1);
+  g_assert_cmpuint (w.sweep.counts[PS_PROBE_SIGSEGV], ==, 1);
+  g_assert_cmpuint (w.sweep.counts[PS_PROBE_OTHER], ==, 0);
+
+  /* the marks say the same page by page */
+  marks = ps_session_get_probe_marks (f->session);
+  m = g_bytes_get_data (marks, &n);
+  g_assert_cmpuint (n, ==, pages + 1);
+  g_assert_cmpuint (m[0], ==, PS_PROBE_ZERO_TAIL + 1);
+  for (guint64 i = 1; i < pages; i++)
+    if (m[i] != PS_PROBE_SIGBUS + 1)
+      g_error ("page %" G_GUINT64_FORMAT ": mark %u, not SIGBUS", i, m[i]);
+  g_assert_cmpuint (m[pages], ==, PS_PROBE_SIGSEGV + 1);
+  g_assert_cmpint (waitpid (-1, &status, WNOHANG), ==, -1);
+}
+
 typedef struct
 {
   Wait     *wait;
@@ -726,6 +766,7 @@ main (int   argc,
   ADD ("/session/writers", test_writers);
   ADD ("/session/probe", test_probe);
   ADD ("/session/sweep/all", test_sweep);
+  ADD ("/session/sweep/whole", test_sweep_whole);
   ADD ("/session/sweep/cancel", test_sweep_cancel);
   ADD ("/session/sweep/close", test_sweep_close);
   ADD ("/session/nothing-open", test_nothing_open);

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "ps-parse.h"
-#include "ps-probe.h"
+#include "ps-probe-private.h"
 
 /* One byte takes well under a millisecond (30 ms with a big private heap to
  * copy); an access that blocks (a hung network file system) must not freeze
@@ -309,10 +309,10 @@ read_messages (int            fd,
     }
 }
 
-static void
-classify (PsProbeResult *r,
-          int            status,
-          gboolean       have_value)
+void
+ps_probe_classify (PsProbeResult *r,
+                   int            status,
+                   gboolean       have_value)
 {
   r->outcome = PS_PROBE_OTHER;
   if (status == -1)
@@ -336,11 +336,11 @@ classify (PsProbeResult *r,
     }
 }
 
-static void
-log_outcome (PsEventLog          *log,
-             const char          *call,
-             const PsProbeResult *r,
-             int                  status)
+void
+ps_probe_log_outcome (PsEventLog          *log,
+                      const char          *call,
+                      const PsProbeResult *r,
+                      int                  status)
 {
   g_autofree char *what = NULL;
 
@@ -515,8 +515,8 @@ ps_probe_child_finish (PsProbeChild  *child,
   else
     ps_call_fail (child->log, NULL, ECHILD, "waitpid(%d)", (int) r->pid);
 
-  classify (r, status, have_value);
-  log_outcome (child->log, child->call, r, status);
+  ps_probe_classify (r, status, have_value);
+  ps_probe_log_outcome (child->log, child->call, r, status);
   if (result != NULL)
     *result = *r;
 }

@@ -3,13 +3,14 @@
  * Only ps-session*.c include this. */
 #pragma once
 
+#include "ps-probe-batch.h"
 #include "ps-session.h"
 
 G_BEGIN_DECLS
 
 #define MAX_UNDO          100
 #define MAX_UNDO_BYTES    (64 * 1024 * 1024)
-#define SWEEP_IN_FLIGHT   2          /* children at a time: one per core here */
+#define SWEEP_BATCH_PAGES 16384      /* pages a sweep child probes */
 #define MARKS_NOTIFY_MS   100        /* a sweep repaints its marks at most this often */
 
 typedef struct
@@ -52,7 +53,10 @@ struct _PsSession
   guint64        sweep_next;        /* the next page to probe */
   guint64        sweep_last;        /* the last (the guard page) */
   PsGeometry     sweep_geometry;
-  guint          sweep_in_flight;
+  PsProbeBatch  *sweep_batch;       /* the child probing now */
+  gulong         sweep_cancelled_id;
+  guint          sweep_stop;        /* an idle that ends a cancelled sweep */
+  PsProbeOutcome sweep_outcome;     /* the last page's */
 
   guint          syncing;           /* msyncs running in worker threads */
   guint          finding;           /* finds running in worker threads */
@@ -68,7 +72,7 @@ struct _ProbeOp
 {
   PsSession     *session;
   PsProbeChild  *child;
-  GTask         *task;              /* a single probe's; NULL in a sweep */
+  GTask         *task;              /* the caller's */
   guint          watch_id;
   guint          timeout_id;
   gboolean       timed_out;

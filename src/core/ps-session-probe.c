@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "ps-probe-batch.h"
 #include "ps-session-private.h"
 
 /* ---- probes ---------------------------------------------------------------- */
@@ -59,7 +60,6 @@ mark (PsSession           *self,
     self->marks_timeout = g_timeout_add (self->sweep_task != NULL ? MARKS_NOTIFY_MS : 0, on_marks_timeout, self);
 }
 
-static void sweep_probe_done (PsSession *self, const PsProbeResult *result);
 static void sweep_pump (PsSession *self);
 
 static void
@@ -88,13 +88,8 @@ on_probe_exited (GPid     pid,
 
   mark (self, &result);
   g_signal_emit (self, ps_session_signals[SIGNAL_PROBE_FINISHED], 0, &result);
-  if (op->task != NULL)
-    g_task_return_pointer (op->task, g_memdup2 (&result, sizeof result), g_free);
-  else
-    sweep_probe_done (self, &result);
+  g_task_return_pointer (op->task, g_memdup2 (&result, sizeof result), g_free);
   probe_op_free (op);
-  if (self->sweep_task != NULL)
-    sweep_pump (self);
 }
 
 static gboolean
@@ -167,7 +162,6 @@ ps_session_cancel_probes (PsSession *self)
   if (self->sweep_task != NULL)
     {
       self->sweep.cancelled = TRUE;
-      self->sweep_in_flight = 0;
       sweep_pump (self);
     }
 }
@@ -223,6 +217,10 @@ sweep_finish (PsSession *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->sweep_task);
 
+  g_clear_handle_id (&self->sweep_stop, g_source_remove);
+  if (self->sweep_cancelled_id != 0)
+    g_cancellable_disconnect (self->sweep_cancellable, self->sweep_cancelled_id);
+  self->sweep_cancelled_id = 0;
   g_clear_object (&self->sweep_cancellable);
   flush_marks (self);
   g_object_notify_by_pspec (G_OBJECT (self), ps_session_properties[PROP_SWEEPING]);
@@ -242,56 +240,90 @@ sweep_finish (PsSession *self,
   g_task_return_pointer (task, g_memdup2 (&self->sweep, sizeof self->sweep), g_free);
 }
 
-/* The offset to probe in a page: in the page that holds EOF, the first byte
- * past EOF; elsewhere the page's first byte. */
-static guint64
-sweep_offset (const PsGeometry *g,
-              guint64           page)
+static void sweep_batch_done (guint64 next_page, gpointer data);
+
+/* A page's outcome: marked, counted; the dialog hears of the first page of
+ * each run of one outcome (hearing of all 262,143 would cost more than the
+ * sweep). */
+static void
+sweep_page (const PsProbeResult *result,
+            gpointer             data)
 {
-  if (page + 1 == g->n_inside && g->data_length % g->page_size != 0)
-    return g->data_length;
-  return page * g->page_size;
+  PsSession *self = data;
+
+  mark (self, result);
+  if (self->sweep.done == 0 || result->outcome != self->sweep_outcome)
+    g_signal_emit (self, ps_session_signals[SIGNAL_PROBE_FINISHED], 0, result);
+  self->sweep_outcome = result->outcome;
+  self->sweep.done++;
+  self->sweep.counts[result->outcome]++;
 }
 
-/* Keeps SWEEP_IN_FLIGHT probes running until every page is done, or the
- * sweep is cancelled; finishes it when the last one is back. */
+/* Runs one batch child at a time until every page is done, or the sweep is
+ * cancelled; then finishes it. */
 static void
 sweep_pump (PsSession *self)
 {
+  g_autoptr(GError) local_error = NULL;
   GError *error = NULL;
+  guint64 last;
 
   if (self->sweep_cancellable != NULL && g_cancellable_is_cancelled (self->sweep_cancellable))
     self->sweep.cancelled = TRUE;
-  while (!self->sweep.cancelled && self->sweep_in_flight < SWEEP_IN_FLIGHT &&
-         self->sweep_next <= self->sweep_last)
+  if (self->sweep.cancelled)
+    g_clear_pointer (&self->sweep_batch, ps_probe_batch_free);
+  if (self->sweep_batch != NULL)
+    return;
+  if (self->sweep.cancelled || self->sweep_next > self->sweep_last)
     {
-      g_autoptr(GError) local_error = NULL;
-      guint64 offset = sweep_offset (&self->sweep_geometry, self->sweep_next);
-
-      if (!start_probe (self, offset, self->sweep.write, NULL, &local_error))
-        {
-          ps_session_failed (self, &error, "probe-sweep", g_steal_pointer (&local_error));
-          self->sweep.cancelled = TRUE;
-          break;
-        }
-      self->sweep_next++;
-      self->sweep_in_flight++;
+      sweep_finish (self, NULL);
+      return;
     }
-  if (self->sweep_in_flight == 0 && (self->sweep.cancelled || self->sweep_next > self->sweep_last))
-    sweep_finish (self, error);
-  else if (error != NULL)
-    g_error_free (error);   /* the probes in flight finish it */
+  last = MIN (self->sweep_last, self->sweep_next + SWEEP_BATCH_PAGES - 1);
+  self->sweep_batch = ps_probe_batch_start (self->source, &self->sweep_geometry, self->sweep_next, last,
+                                            self->sweep.write, 0x50, sweep_page, sweep_batch_done, self,
+                                            &local_error);
+  if (self->sweep_batch == NULL)
+    {
+      ps_session_failed (self, &error, "probe-sweep", g_steal_pointer (&local_error));
+      self->sweep.cancelled = TRUE;
+      sweep_finish (self, error);
+    }
 }
 
 static void
-sweep_probe_done (PsSession           *self,
-                  const PsProbeResult *result)
+sweep_batch_done (guint64  next_page,
+                  gpointer data)
 {
-  if (self->sweep_task == NULL)
-    return;
-  self->sweep_in_flight--;
-  self->sweep.done++;
-  self->sweep.counts[result->outcome]++;
+  PsSession *self = data;
+
+  g_clear_pointer (&self->sweep_batch, ps_probe_batch_free);
+  self->sweep_next = next_page;
+  sweep_pump (self);
+}
+
+static gboolean
+on_sweep_stop (gpointer data)
+{
+  PsSession *self = data;
+
+  self->sweep_stop = 0;   /* this source ends here */
+  /* the child is killed and reaped now; the report says how far it got */
+  if (self->sweep_task != NULL)
+    sweep_pump (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Not the place to end the sweep: disconnecting from a cancellable inside
+ * its "cancelled" handler deadlocks. */
+static void
+on_sweep_cancelled (GCancellable *cancellable,
+                    gpointer      data)
+{
+  PsSession *self = data;
+
+  if (self->sweep_stop == 0)
+    self->sweep_stop = g_idle_add (on_sweep_stop, self);
 }
 
 void
@@ -340,15 +372,18 @@ ps_session_sweep_async (PsSession          *self,
   self->sweep_next = g.n_inside > 0 ? g.n_inside - 1 : 0;
   self->sweep_last = g.n_pages;   /* the guard page past the mapping */
   self->sweep.total = self->sweep_last - self->sweep_next + 1;
-  self->sweep_in_flight = 0;
   self->sweep_task = g_steal_pointer (&task);
   self->sweep_cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   ps_event_log_add (self->log, FALSE,
                     "probe-sweep: %s, %" G_GUINT64_FORMAT " pages from page %" G_GUINT64_FORMAT
-                    " (the one holding EOF) to the guard page, %d children at a time",
-                    write ? "write" : "read", self->sweep.total, self->sweep_next, SWEEP_IN_FLIGHT);
+                    " (the one holding EOF) to the guard page, by children of up to %d pages",
+                    write ? "write" : "read", self->sweep.total, self->sweep_next, SWEEP_BATCH_PAGES);
   g_object_notify_by_pspec (G_OBJECT (self), ps_session_properties[PROP_SWEEPING]);
-  sweep_pump (self);
+  /* connected last: a cancellable cancelled already calls back at once */
+  self->sweep_cancelled_id = g_cancellable_connect (self->sweep_cancellable, G_CALLBACK (on_sweep_cancelled),
+                                                    self, NULL);
+  if (self->sweep_task != NULL)
+    sweep_pump (self);
 }
 
 gboolean
@@ -381,9 +416,9 @@ ps_session_cancel_sweep (PsSession *self)
 {
   g_return_if_fail (PS_IS_SESSION (self));
 
+  /* on_sweep_cancelled kills the child and ends the sweep */
   if (self->sweep_cancellable != NULL)
     g_cancellable_cancel (self->sweep_cancellable);
-  /* the probes in flight come back within moments and end it */
 }
 
 void

@@ -65,7 +65,7 @@ G_DECLARE_FINAL_TYPE (PsSession, ps_session, PS, SESSION, GObject)
  * Signals, for whoever shows results (a toast, a dialog), whatever asked:
  *   "wrote"           (PsWriteReport)   a write or an undo
  *   "msync-finished"  (PsMsyncReport)
- *   "probe-finished"  (PsProbeResult)   also each probe of a sweep
+ *   "probe-finished"  (PsProbeResult)   also the first page of each run of one outcome in a sweep
  *   "sweep-finished"  (PsSweepReport)   also when cancelled
  *   "writers-spawned" (guint n)
  *   "removed"                           IPC_RMID / shm_unlink done */
@@ -158,9 +158,11 @@ gboolean    ps_session_probe_finish       (PsSession          *self,
                                            GAsyncResult       *result,
                                            PsProbeResult      *probe,
                                            GError            **error);
-/* Every page from the one holding EOF to the guard page, a few children at a
- * time; outcomes are painted as they come ("probe-marks"). Cancel with the
- * cancellable or ps_session_cancel_sweep; the report says how far it got. */
+/* Every page from the one holding EOF to the guard page, by one child at a
+ * time that probes thousands of pages (PsProbeBatch); outcomes are painted
+ * as they come ("probe-marks"). Cancel with the cancellable or
+ * ps_session_cancel_sweep: the child is killed at once; the report says how
+ * far it got. */
 void        ps_session_sweep_async        (PsSession          *self,
                                            gboolean            write,
                                            GCancellable       *cancellable,
