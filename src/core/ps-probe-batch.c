@@ -234,13 +234,15 @@ take_record (PsProbeBatch *self,
   report (self, &r, status);
 }
 
-/* Reads what is in the pipe; FALSE at its end or on an error. */
+/* Reads what is in the pipe, at most max_reads reads of a buffer (0: all
+ * of it); FALSE at its end or on an error. */
 static gboolean
-drain (PsProbeBatch *self)
+drain (PsProbeBatch *self,
+       guint         max_reads)
 {
   guint8 buf[RECORDS_PER_WRITE * sizeof (Record)];
 
-  for (;;)
+  for (guint reads = 0; max_reads == 0 || reads < max_reads; reads++)
     {
       ssize_t n = read (self->fd, buf, sizeof buf);
       gsize at = 0;
@@ -268,6 +270,7 @@ drain (PsProbeBatch *self)
             }
         }
     }
+  return TRUE;
 }
 
 static gboolean
@@ -277,7 +280,9 @@ on_readable (int          fd,
 {
   PsProbeBatch *self = data;
 
-  if (drain (self))
+  /* a buffer at a time: the child writes as fast as it is read, and the
+   * main loop has other work */
+  if (drain (self, 1))
     return G_SOURCE_CONTINUE;
   self->fd_watch = 0;
   return G_SOURCE_REMOVE;
@@ -325,7 +330,7 @@ on_child_exited (GPid     pid,
   self->child_watch = 0;   /* this source ends here */
   g_clear_handle_id (&self->fd_watch, g_source_remove);
   g_clear_handle_id (&self->deadline_watch, g_source_remove);
-  drain (self);
+  drain (self, 0);
   if (self->next <= self->last)
     report_stuck_page (self, status);
   log_run (self);
@@ -395,7 +400,9 @@ ps_probe_batch_start (PsSource         *source,
   self->each = each;
   self->done = done;
   self->data = data;
-  self->fd_watch = g_unix_fd_add (self->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_readable, self);
+  /* below drawing and input: a sweep's progress can wait for a frame */
+  self->fd_watch = g_unix_fd_add_full (self->fd, G_PRIORITY_DEFAULT_IDLE, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                       on_readable, self, NULL);
   self->child_watch = g_child_watch_add (pid, on_child_exited, self);
   self->deadline_watch = g_timeout_add (DEADLINE_CHECK_MS, on_deadline_check, self);
   return self;
