@@ -244,6 +244,8 @@ static void
 ps_view_pane_init (PsViewPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* a compact grid: the whole mapping in the cells it has room for */
+  ps_page_grid_set_fit (self->grid, TRUE);
   g_signal_connect_object (self->hex, "visible-range-changed", G_CALLBACK (on_visible_range_changed), self, 0);
   g_signal_connect_object (self->grid, "page-activated", G_CALLBACK (on_page_activated), self, 0);
 }

@@ -52,6 +52,7 @@ typedef struct
 struct _PsWindowViews
 {
   PsWindow      *window;         /* owns this */
+  GtkWidget     *scroller;       /* scrolls the row sideways when views do not fit */
   GtkWidget     *row;            /* the window's own view, then the panes */
   GtkWidget     *primary_header;
   GtkLabel      *primary_label;
@@ -442,6 +443,11 @@ show_primary_label (PsWindowViews *views)
 
   ps_view_label_show (views->primary_label, label);
   gtk_widget_set_visible (views->primary_header, views->panes->len > 0);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (views->scroller),
+                                  views->panes->len > 0 ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER, GTK_POLICY_NEVER);
+  /* beside other views the window's hex view may be narrower: it scrolls sideways */
+  gtk_widget_set_size_request (gtk_widget_get_parent (GTK_WIDGET (ps_window_get_hex_view (views->window))),
+                               views->panes->len > 0 ? 280 : 560, -1);
 }
 
 static void
@@ -685,6 +691,29 @@ create_popup (GtkMenuButton *button,
 
 /* ---- following the window ------------------------------------------------------------ */
 
+/* The window's title at any width: the end of a path (the file's name) and
+ * the start of the subtitle both matter, so the middle goes first; the
+ * whole of both in a tooltip. */
+static void
+ellipsize_middle (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    gtk_label_set_ellipsize (GTK_LABEL (widget), PANGO_ELLIPSIZE_MIDDLE);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    ellipsize_middle (child);
+}
+
+static void
+title_readable (PsWindowViews *views)
+{
+  AdwWindowTitle *title = views->window->title;
+  g_autofree char *tip = g_strdup_printf ("%s\n%s", adw_window_title_get_title (title),
+                                          adw_window_title_get_subtitle (title));
+
+  ellipsize_middle (GTK_WIDGET (title));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (title), tip);
+}
+
 /* Another object opened (or it closed): its views go with it. */
 static void
 on_source (PsWindowViews *views)
@@ -697,6 +726,7 @@ on_source (PsWindowViews *views)
   views->shown = source;
   gtk_widget_set_sensitive (GTK_WIDGET (views->add_button), source != NULL);
   show_primary_label (views);
+  title_readable (views);
 }
 
 /* The window's own view goes into a column under its label, and the panes
@@ -733,7 +763,14 @@ build_row (PsWindowViews *views,
   gtk_box_append (GTK_BOX (column), header);
   gtk_box_append (GTK_BOX (column), own);
   gtk_box_append (GTK_BOX (views->row), column);
-  gtk_paned_set_start_child (vpaned, views->row);
+  /* alone, the window's view keeps its own minimum width; with views beside
+   * it, a narrow window scrolls them rather than growing */
+  views->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (views->scroller), GTK_POLICY_NEVER, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (views->scroller), TRUE);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (views->scroller), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (views->scroller), views->row);
+  gtk_paned_set_start_child (vpaned, views->scroller);
   views->primary_header = header;
   views->primary_label = GTK_LABEL (title);
   views->diff_label = GTK_LABEL (diff);

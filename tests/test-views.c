@@ -272,6 +272,23 @@ test_private_child (void)
   /* looking faulted nothing in for the child */
   g_assert_cmpuint (child_present_pages (&h), ==, present);
 
+  if (g_getenv ("PS_VIEWS_SHOT") != NULL)
+    {
+      g_autoptr(GdkTexture) shot = NULL;
+
+      gtk_window_set_default_size (GTK_WINDOW (window), 1600, 900);
+      ps_ui_test_wait_frame (GTK_WIDGET (window));
+      ps_ui_test_wait_frame (GTK_WIDGET (window));
+      shot = ps_ui_test_render (GTK_WIDGET (window));
+      gdk_texture_save_to_png (shot, g_getenv ("PS_VIEWS_SHOT"));
+      gtk_window_set_default_size (GTK_WINDOW (window), 800, 900);
+      ps_ui_test_wait_frame (GTK_WIDGET (window));
+      ps_ui_test_wait_frame (GTK_WIDGET (window));
+      g_clear_object (&shot);
+      shot = ps_ui_test_render (GTK_WIDGET (window));
+      gdk_texture_save_to_png (shot, "/tmp/views-narrow.png");
+    }
+
   /* a store through the shared mapping, no msync: pread reads the page
    * cache the mapping is made of, so it shows there at once */
   g_assert_true (ps_session_write (ps_window_get_session (window), 2 * PAGE + 4, data, &report, &error));
@@ -370,6 +387,9 @@ test_scroll_and_narrow (void)
   g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (title)), ==, "this process, MAP_PRIVATE");
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (title)), >, 0);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (title)));
+
+  /* the window's title keeps both ends of a path, and says all in a tooltip */
+  ps_assert_contains (gtk_widget_get_tooltip_text (GTK_WIDGET (window->title)), path);
 
   /* another object: its views were of the one before */
   g_assert_true (ps_window_open_spec (window, &spec, NULL));
