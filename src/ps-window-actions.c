@@ -85,6 +85,8 @@ action_open_dialog (GtkWidget  *widget,
     ps_open_dialog_set_kind (dialog, PS_SOURCE_POSIX);
   else if (g_str_equal (kind, "anon"))
     ps_open_dialog_set_kind (dialog, PS_SOURCE_ANON);
+  else if (g_str_equal (kind, "process"))
+    ps_open_dialog_set_kind (dialog, PS_SOURCE_PROCESS);
   else
     ps_open_dialog_set_kind (dialog, PS_SOURCE_FILE);
   gtk_window_present (GTK_WINDOW (dialog));
