@@ -1107,6 +1107,10 @@ ps_application_add_recent (PsApplication      *self,
   g_auto(GStrv) recent = NULL;
   guint n = 1;
 
+  /* a view of a process names a pid, which means another process (or none)
+   * once that one exits: it is never kept */
+  if (spec->kind == PS_SOURCE_PROCESS)
+    return;
   g_strv_builder_add (builder, text);
   for (guint i = 0; old[i] != NULL && n < MAX_RECENT; i++)
     if (g_strcmp0 (old[i], text) != 0)

@@ -144,7 +144,8 @@ ps_window_refresh_recent (PsWindow *self)
       g_auto(PsSourceSpec) spec = { 0 };
       g_autofree char *label = NULL;
 
-      if (!ps_source_spec_parse (recent[i], &spec, NULL))
+      /* a pid kept by an older version names another process by now */
+      if (!ps_source_spec_parse (recent[i], &spec, NULL) || spec.kind == PS_SOURCE_PROCESS)
         continue;
       switch (spec.kind)
         {

@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -283,8 +284,8 @@ show_diff (PsWindowViews *views)
     text = g_strdup (_("the views agree"));
   else
     /* TRANSLATORS: how many bytes differ between the views side by side */
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " byte differs between the views",
-                                         "%" G_GUINT64_FORMAT " bytes differ between the views", views->differing),
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " byte differs between the views",
+                                         "%" PRIu64 " bytes differ between the views", views->differing),
                             views->differing);
   ps_view_label_show (views->diff_label, text);
 }

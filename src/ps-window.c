@@ -360,10 +360,7 @@ ps_window_open_spec (PsWindow           *self,
       g_propagate_error (error, local_error);
       return FALSE;
     }
-  /* a view of a process names a pid, which means another process (or none)
-   * once that one exits: it is not kept among the recent sources */
-  if (spec->kind != PS_SOURCE_PROCESS)
-    ps_application_add_recent (PS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), spec);
+  ps_application_add_recent (PS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), spec);
   return TRUE;
 }
 

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -50,7 +51,7 @@ decide_range (PsSource          *self,
                            _("not a regular file (a FIFO, socket or device cannot be read here)"));
   if (offset % page_size () != 0)
     return ps_call_refuse (self->log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
-                           _("the offset must be a multiple of the page size (%" G_GUINT64_FORMAT ")"), page_size ());
+                           _("the offset must be a multiple of the page size (%" PRIu64 ")"), page_size ());
   if (*length == 0)
     {
       if ((guint64) st->st_size <= offset)
