@@ -1096,6 +1096,15 @@ ps_application_get_echo_log (PsApplication *self)
   return self->echo_log;
 }
 
+/* One an older version kept: it names another process by now. */
+static gboolean
+is_process_spec (const char *text)
+{
+  g_auto(PsSourceSpec) spec = { 0 };
+
+  return ps_source_spec_parse (text, &spec, NULL) && spec.kind == PS_SOURCE_PROCESS;
+}
+
 void
 ps_application_add_recent (PsApplication      *self,
                            const PsSourceSpec *spec)
@@ -1113,7 +1122,7 @@ ps_application_add_recent (PsApplication      *self,
     return;
   g_strv_builder_add (builder, text);
   for (guint i = 0; old[i] != NULL && n < MAX_RECENT; i++)
-    if (g_strcmp0 (old[i], text) != 0)
+    if (g_strcmp0 (old[i], text) != 0 && !is_process_spec (old[i]))
       {
         g_strv_builder_add (builder, old[i]);
         n++;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ps-application.h"
+#include "ps-open-dialog-private.h"
 #include "ps-test-util.h"
 #include "ps-ui-test-app.h"
 #include "ps-window-private.h"
@@ -397,26 +398,97 @@ test_scroll_and_narrow (void)
   ps_ui_test_close (GTK_WINDOW (window));
 }
 
-/* A process view is not kept among the recent sources: its pid names
- * another process, or none, once it exits. */
+/* The window that is not in before (a list of windows), or NULL. */
+static GtkWidget *
+new_window_of_type (GType  type,
+                    GList *before)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && g_list_find (before, window) == NULL)
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+menu_has_prefix (GMenuModel *menu,
+                 const char *prefix)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *target = NULL;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_TARGET, "s", &target) &&
+          g_str_has_prefix (target, prefix))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A process view is never kept among the recent sources, however it is
+ * opened: in a window of its own, or from File → Another Process's
+ * Mapping… in a window that shows something (a new window then). One an
+ * older version kept is neither offered nor kept; the file opened first is
+ * both. */
 static void
 test_not_recent (void)
 {
   g_autofree char *path = ps_test_file ("views-recent", PAGE, 'r');
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *file_spec = g_strconcat ("file:", path, NULL);
   Holder h = { path, PAGE, TRUE, { 0 }, 1 };
   GSettings *settings = ps_application_get_settings (app);
   PsSourceSpec spec = { .kind = PS_SOURCE_PROCESS, .path = path };
+  const char *old[] = { "pid:1?map=0x1000", NULL };
+  g_autoptr(GList) before = NULL;
   g_auto(GStrv) recent = NULL;
-  PsWindow *window;
+  PsOpenDialog *dialog;
+  PsWindow *window, *process_window, *file_window;
+  PsSource *source;
 
   holder_start (&h);
   spec.pid = h.pid;
+  g_settings_set_strv (settings, "recent-sources", old);
+
   window = ps_ui_test_window_open (app, &spec);
   g_assert_true (ps_session_is_open (ps_window_get_session (window)));
+  g_assert_false (menu_has_prefix (G_MENU_MODEL (window->recent_section), "pid:"));
+  ps_ui_test_close (GTK_WINDOW (window));
+
+  file_window = ps_ui_test_window_on_file (app, path, PS_MAP_DEFAULT, 0);
+  g_assert_true (menu_has_prefix (G_MENU_MODEL (file_window->recent_section), file_spec));
+  g_assert_false (menu_has_prefix (G_MENU_MODEL (file_window->recent_section), "pid:"));
+
+  /* File → Another Process's Mapping…: the dialog on its Process page */
+  before = gtk_window_list_toplevels ();
+  gtk_widget_activate_action (GTK_WIDGET (file_window), "win.open-dialog", "s", "process");
+  dialog = PS_OPEN_DIALOG (new_window_of_type (PS_TYPE_OPEN_DIALOG, before));
+  g_assert_nonnull (dialog);
+  g_assert_cmpint (ps_open_dialog_get_kind (dialog), ==, PS_SOURCE_PROCESS);
+  g_assert_true (ps_open_dialog_pick_process (dialog, h.pid, base));
+  g_clear_pointer (&before, g_list_free);
+  before = gtk_window_list_toplevels ();
+  ps_open_dialog_activate_open (dialog);
+  process_window = PS_WINDOW (new_window_of_type (PS_TYPE_WINDOW, before));
+  g_assert_nonnull (process_window);
+  source = ps_session_get_source (ps_window_get_session (process_window));
+  g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_PROCESS);
+  g_assert_cmpint (ps_source_get_pid (source), ==, h.pid);
+  assert_bytes (ps_window_get_session (process_window), 0, "000000016");
+
   recent = g_settings_get_strv (settings, "recent-sources");
+  g_assert_cmpstr (recent[0], ==, file_spec);
   for (guint i = 0; recent[i] != NULL; i++)
     g_assert_false (g_str_has_prefix (recent[i], "pid:"));
-  ps_ui_test_close (GTK_WINDOW (window));
+  g_assert_false (menu_has_prefix (G_MENU_MODEL (process_window->recent_section), "pid:"));
+
+  ps_ui_test_close (GTK_WINDOW (process_window));
+  ps_ui_test_close (GTK_WINDOW (file_window));
   holder_stop (&h);
 }
 
