@@ -185,6 +185,7 @@ typedef struct
 {
   int         shmid;
   const char *comm;       /* what the child calls itself (PR_SET_NAME) */
+  const char *path;       /* instead of shmid: /dev/shm/NAME, mapped shared */
   int         ready[2];
   int         hold[2];
 } Attacher;
@@ -200,7 +201,14 @@ attacher_main (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   prctl (PR_SET_NAME, a->comm);
   close (a->hold[1]);
-  if (shmat (a->shmid, NULL, SHM_RDONLY) == (void *) -1)
+  if (a->path != NULL)
+    {
+      int fd = open (a->path, O_RDONLY | O_CLOEXEC);
+
+      if (fd < 0 || mmap (NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED)
+        return 1;
+    }
+  else if (shmat (a->shmid, NULL, SHM_RDONLY) == (void *) -1)
     return 1;
   (void) !write (a->ready[1], "r", 1);
   while (read (a->hold[0], &c, 1) == 1)
@@ -292,6 +300,39 @@ test_display_filter (Segments      *s,
   close (writer.ready[0]);
 }
 
+/* The POSIX table the same way: a segment a process called Xorg maps is
+ * hidden until asked for, its "Mapped by" names it. */
+static void
+test_posix_display_filter (Segments      *s,
+                           gconstpointer  data)
+{
+  g_autoptr(PsSegmentTable) table = ps_segment_table_new (PS_SOURCE_POSIX);
+  g_autofree char *path = g_strconcat ("/dev/shm", s->posix_name, NULL);
+  Attacher display = { -1, "Xorg", path };
+  pid_t pid = attach_as (&display);
+  g_autofree char *cell = g_strdup_printf ("| %d Xorg", (int) pid);
+  g_autofree char *text = NULL;
+
+  refresh (table);
+  text = ps_segment_table_dup_row_text (table, s->posix_name);
+  g_test_message ("row: %s", text);
+  ps_assert_contains (text, cell);
+  g_assert_true (ps_segment_row_is_display (ps_segment_table_find (table, s->posix_name)));
+  g_assert_false (listed (table, s->posix_name));
+  g_assert_cmpuint (ps_segment_table_get_n_hidden (table), >=, 1);
+  ps_segment_table_set_show_display (table, TRUE);
+  g_assert_true (listed (table, s->posix_name));
+
+  /* unmapped when it exits: no longer the display's */
+  close (display.hold[1]);
+  ps_test_reap (pid, 10000);
+  close (display.ready[0]);
+  ps_segment_table_set_show_display (table, FALSE);
+  refresh (table);
+  g_assert_false (ps_segment_row_is_display (ps_segment_table_find (table, s->posix_name)));
+  g_assert_true (listed (table, s->posix_name));
+}
+
 /* The rule's names: X servers and Wayland compositors, by comm or exe. */
 static void
 test_display_rule (void)
@@ -318,6 +359,8 @@ main (int   argc,
               segments_setup, test_posix_rows, segments_teardown);
   g_test_add ("/segment-table/display-filter", Segments, NULL,
               segments_setup, test_display_filter, segments_teardown);
+  g_test_add ("/segment-table/posix-display-filter", Segments, NULL,
+              segments_setup, test_posix_display_filter, segments_teardown);
   g_test_add_func ("/segment-table/display-rule", test_display_rule);
   return g_test_run ();
 }
