@@ -46,6 +46,7 @@ static const GOptionEntry option_entries[] = {
   { "map", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --pid: which mapping, by the path of what it maps or an address (0x hex) inside it"), N_("PATH|ADDRESS") },
   { "private", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Map MAP_PRIVATE (copy-on-write) instead of MAP_SHARED"), NULL },
   { "writable", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Map writable (read-only by default)"), NULL },
+  { "pread", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Read FILE with pread instead of mapping it: what the page cache or the disk holds"), NULL },
   { "offset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Map from this offset (a multiple of the page size)"), N_("N") },
   { "length", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Map this many bytes (default: the size of the object)"), N_("N") },
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the SysV and POSIX segments and who maps them, then exit"), NULL },
@@ -92,7 +93,7 @@ check_mapping_options (GVariantDict  *options,
                        gboolean       has_source,
                        GError       **error)
 {
-  static const char *mapping[] = { "private", "writable", "offset", "length" };
+  static const char *mapping[] = { "private", "writable", "pread", "offset", "length" };
 
   if (demo)
     {
@@ -212,6 +213,8 @@ parse_source (GVariantDict  *options,
     spec->flags |= PS_MAP_PRIVATE;
   if (g_variant_dict_contains (options, "writable"))
     spec->flags |= PS_MAP_WRITABLE;
+  if (g_variant_dict_contains (options, "pread"))
+    spec->flags |= PS_MAP_PREAD;
   if (lookup_string (options, "offset", &text) && !ps_parse_size (text, "--offset", &spec->offset, error))
     return FALSE;
   if (lookup_string (options, "length", &text) && !ps_parse_length (text, "--length", &spec->length, error))
@@ -219,7 +222,7 @@ parse_source (GVariantDict  *options,
   if (named == 0 && (spec->flags != 0 || spec->offset != 0 || spec->length != 0))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("--private, --writable, --offset and --length need a source to apply to"));
+                           _("--private, --writable, --pread, --offset and --length need a source to apply to"));
       return FALSE;
     }
   *has_source = named > 0 && !demo;
@@ -459,7 +462,7 @@ watch_spec_free (PsWatchSpec *spec)
 static int
 run_export (GVariantDict *options)
 {
-  static const char *sources[] = { "sysv", "shmid", "posix", "anon", "demo", "private", "writable", "offset",
+  static const char *sources[] = { "sysv", "shmid", "posix", "anon", "demo", "private", "writable", "pread", "offset",
                                    "length", "log", G_OPTION_REMAINING };
   g_autofree char *path = NULL;
 
@@ -573,7 +576,7 @@ ps_application_handle_local_options (GApplication *app,
     }
   if (g_variant_dict_contains (options, "list"))
     {
-      static const char *others[] = { "sysv", "shmid", "posix", "anon", "demo", "pid", "map", "private", "writable",
+      static const char *others[] = { "sysv", "shmid", "posix", "anon", "demo", "pid", "map", "private", "writable", "pread",
                                       "offset", "length", "log", "record", "export-events", G_OPTION_REMAINING };
 
       for (guint i = 0; i < G_N_ELEMENTS (others); i++)
@@ -1093,6 +1096,15 @@ ps_application_get_echo_log (PsApplication *self)
   return self->echo_log;
 }
 
+/* One an older version kept: it names another process by now. */
+static gboolean
+is_process_spec (const char *text)
+{
+  g_auto(PsSourceSpec) spec = { 0 };
+
+  return ps_source_spec_parse (text, &spec, NULL) && spec.kind == PS_SOURCE_PROCESS;
+}
+
 void
 ps_application_add_recent (PsApplication      *self,
                            const PsSourceSpec *spec)
@@ -1104,9 +1116,13 @@ ps_application_add_recent (PsApplication      *self,
   g_auto(GStrv) recent = NULL;
   guint n = 1;
 
+  /* a view of a process names a pid, which means another process (or none)
+   * once that one exits: it is never kept */
+  if (spec->kind == PS_SOURCE_PROCESS)
+    return;
   g_strv_builder_add (builder, text);
   for (guint i = 0; old[i] != NULL && n < MAX_RECENT; i++)
-    if (g_strcmp0 (old[i], text) != 0)
+    if (g_strcmp0 (old[i], text) != 0 && !is_process_spec (old[i]))
       {
         g_strv_builder_add (builder, old[i]);
         n++;

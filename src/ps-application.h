@@ -15,6 +15,8 @@ GSettings     *ps_application_get_settings   (PsApplication *self);
 /* Whether --log was given: every window's event log is echoed to stdout. */
 int            ps_application_get_exit_status (PsApplication *self);
 gboolean       ps_application_get_echo_log   (PsApplication *self);
+/* Keeps spec first among the recent sources; never a view of a process
+ * (its pid names another process, or none, once that one exits). */
 void           ps_application_add_recent     (PsApplication      *self,
                                               const PsSourceSpec *spec);
 

@@ -58,7 +58,41 @@ struct _PsOpenDialog
   char                 *picked_text;      /* ...shown escaped in the name row */
   guint                 refresh_id;
   gboolean              filling;          /* the dialog itself sets a field */
+
+  /* ps-open-dialog-process.c */
+  GtkCheckButton       *sysv_display_check;
+  GtkCheckButton       *posix_display_check;
+  GtkMenuButton        *sysv_seen_by;
+  GtkMenuButton        *posix_seen_by;
+  AdwComboRow          *process_row;
+  AdwComboRow          *mapping_row;
+  GArray               *process_pids;     /* pid_t, as process_row lists them */
+  GArray               *mapping_starts;   /* guint64, as mapping_row lists them */
 };
+
+/* The Process page, "Open as Seen By" and the display server's filter
+ * (ps-open-dialog-process.c). */
+void          ps_open_dialog_process_class_init (GtkWidgetClass     *widget_class);
+void          ps_open_dialog_process_init       (PsOpenDialog       *self);
+void          ps_open_dialog_process_dispose    (PsOpenDialog       *self);
+/* Reads the processes (and the mappings of the one picked) again. */
+void          ps_open_dialog_fill_processes     (PsOpenDialog       *self);
+gboolean      ps_open_dialog_build_process_spec (PsOpenDialog       *self,
+                                                 PsSourceSpec       *spec,
+                                                 GtkWidget         **bad,
+                                                 GError            **error);
+/* The check button says how many segments the filter hides now. */
+void          ps_open_dialog_show_hidden        (PsOpenDialog       *self,
+                                                 PsSourceKind        kind);
+/* The "Open as Seen By" menu for the selected row of a table. */
+GMenuModel   *ps_open_dialog_seen_by_menu       (PsOpenDialog       *self,
+                                                 PsSourceKind        kind);
+/* Picks pid on the Process page and, unless mapping is NULL, its mapping
+ * at that address (0x…) or whose text contains mapping. FALSE if the page
+ * lists no such process or mapping. */
+gboolean      ps_open_dialog_pick_process       (PsOpenDialog       *self,
+                                                 pid_t               pid,
+                                                 const char         *mapping);
 
 /* Whether the page of kind makes something (a new segment, an anonymous
  * mapping) rather than opening what is there. */

@@ -200,6 +200,8 @@ build_spec (PsOpenDialog *self,
       if (!parse_required_size (self->anon_size_row, &spec->size, error))
         FAIL_AT (self->anon_size_row);
       return TRUE;
+    case PS_SOURCE_PROCESS:
+      return ps_open_dialog_build_process_spec (self, spec, bad, error);
     default:
       g_return_val_if_reached (FALSE);
     }

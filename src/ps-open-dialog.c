@@ -32,6 +32,7 @@ static const char *const page_names[] = {
   [PS_SOURCE_ANON] = "anon",
   [PS_SOURCE_SYSV] = "sysv",
   [PS_SOURCE_POSIX] = "posix",
+  [PS_SOURCE_PROCESS] = "process",
 };
 
 PsSourceKind
@@ -199,6 +200,8 @@ first_input (PsOpenDialog *self)
       return GTK_WIDGET (ps_open_dialog_creating (self, kind) ? self->posix_create_name_row : self->posix_name_row);
     case PS_SOURCE_ANON:
       return GTK_WIDGET (self->anon_size_row);
+    case PS_SOURCE_PROCESS:
+      return GTK_WIDGET (self->process_row);
     case PS_SOURCE_FILE:
     default:
       return GTK_WIDGET (self->path_row);
@@ -328,6 +331,7 @@ refresh_table (PsOpenDialog *self,
                                    : sysv ? _("No SysV segments") : _("No POSIX segments in /dev/shm"));
   gtk_widget_set_visible (GTK_WIDGET (empty_label),
                           g_list_model_get_n_items (ps_segment_table_get_rows (table)) == 0);
+  ps_open_dialog_show_hidden (self, kind);
 }
 
 void
@@ -515,6 +519,9 @@ on_page_changed (GObject      *object,
   clear_error (self);
   update_mode (self);
   refresh_tick (self);
+  /* the processes are read when asked for: a walk of every /proc/PID/maps */
+  if (ps_open_dialog_get_kind (self) == PS_SOURCE_PROCESS && self->process_pids->len == 0)
+    ps_open_dialog_fill_processes (self);
   gtk_widget_grab_focus (first_input (self));
 }
 
@@ -599,6 +606,7 @@ ps_open_dialog_dispose (GObject *object)
   g_clear_pointer (&self->picked_name, g_free);
   g_clear_pointer (&self->picked_text, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_OPEN_DIALOG);
+  ps_open_dialog_process_dispose (self);
   g_clear_object (&self->sysv_table);
   g_clear_object (&self->posix_table);
   G_OBJECT_CLASS (ps_open_dialog_parent_class)->dispose (object);
@@ -647,6 +655,7 @@ ps_open_dialog_class_init (PsOpenDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_create_size_row);
   gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, posix_create_mode_row);
   gtk_widget_class_bind_template_child (widget_class, PsOpenDialog, anon_size_row);
+  ps_open_dialog_process_class_init (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_path_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
@@ -667,6 +676,7 @@ static void
 ps_open_dialog_init (PsOpenDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ps_open_dialog_process_init (self);
 
   self->sysv_table = ps_segment_table_new (PS_SOURCE_SYSV);
   self->posix_table = ps_segment_table_new (PS_SOURCE_POSIX);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "ps-mappers.h"
 #include "ps-segment-row.h"
 
 struct _PsSegmentRow
@@ -15,6 +16,8 @@ struct _PsSegmentRow
   char           *owner;   /* user name, or the uid as a number */
   PsSysvSegment  *sysv;    /* one of these two */
   PsPosixSegment *posix;
+  char           *mapped_by;  /* who maps it, as shown */
+  gboolean        display;    /* the display server's own (ps_mappers_*_is_display) */
 };
 
 G_DEFINE_FINAL_TYPE (PsSegmentRow, ps_segment_row, G_TYPE_OBJECT)
@@ -26,6 +29,7 @@ ps_segment_row_finalize (GObject *object)
 
   g_free (self->id);
   g_free (self->owner);
+  g_free (self->mapped_by);
   g_clear_pointer (&self->sysv, ps_sysv_segment_free);
   g_clear_pointer (&self->posix, ps_posix_segment_free);
   G_OBJECT_CLASS (ps_segment_row_parent_class)->finalize (object);
@@ -51,6 +55,8 @@ ps_segment_row_new_sysv (PsSysvSegment *segment,
   self->sysv = segment;
   self->id = g_strdup_printf ("%d", segment->shmid);
   self->owner = g_strdup (owner);
+  self->mapped_by = ps_mappers_describe (segment->mappers, segment->mappers_known, 3);
+  self->display = ps_mappers_sysv_is_display (segment);
   return self;
 }
 
@@ -63,6 +69,8 @@ ps_segment_row_new_posix (PsPosixSegment *segment,
   self->posix = segment;
   self->id = g_strdup (segment->name);
   self->owner = g_strdup (owner);
+  self->mapped_by = ps_mappers_describe (segment->mappers, segment->mappers_known, 3);
+  self->display = ps_mappers_posix_is_display (segment);
   return self;
 }
 
@@ -94,10 +102,26 @@ ps_segment_row_get_posix (PsSegmentRow *self)
   return self->posix;
 }
 
+const char *
+ps_segment_row_get_mapped_by (PsSegmentRow *self)
+{
+  g_return_val_if_fail (PS_IS_SEGMENT_ROW (self), NULL);
+  return self->mapped_by;
+}
+
+gboolean
+ps_segment_row_is_display (PsSegmentRow *self)
+{
+  g_return_val_if_fail (PS_IS_SEGMENT_ROW (self), FALSE);
+  return self->display;
+}
+
 gboolean
 ps_segment_row_same (PsSegmentRow *a,
                      PsSegmentRow *b)
 {
+  if (g_strcmp0 (a->mapped_by, b->mapped_by) != 0 || a->display != b->display)
+    return FALSE;
   if (a->sysv != NULL && b->sysv != NULL)
     return a->sysv->key == b->sysv->key && a->sysv->shmid == b->sysv->shmid &&
            a->sysv->uid == b->sysv->uid && a->sysv->perms == b->sysv->perms &&

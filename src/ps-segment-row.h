@@ -22,6 +22,11 @@ const char           *ps_segment_row_get_owner  (PsSegmentRow   *self);
 /* One of these two is NULL. */
 const PsSysvSegment  *ps_segment_row_get_sysv   (PsSegmentRow   *self);
 const PsPosixSegment *ps_segment_row_get_posix  (PsSegmentRow   *self);
+/* Who maps it ("4242 writer, 4243 writer", "unknown" when /proc cannot
+ * tell), from the segment's mappers as ps_segments_find_mappers left them. */
+const char           *ps_segment_row_get_mapped_by (PsSegmentRow *self);
+/* The display server's own segment (ps_mappers_sysv_is_display). */
+gboolean              ps_segment_row_is_display (PsSegmentRow   *self);
 /* Whether two rows would show the same. */
 gboolean              ps_segment_row_same       (PsSegmentRow   *a,
                                                  PsSegmentRow   *b);

@@ -21,6 +21,9 @@ struct _PsSegmentTable
 
   PsSourceKind        kind;
   GListStore         *rows;         /* of PsSegmentRow, in the kernel's order */
+  GtkFilterListModel *filtered;     /* without the display server's own, unless shown */
+  GtkCustomFilter    *filter;
+  gboolean            show_display;
   GtkSortListModel   *sorted;       /* by the view's headers */
   GtkSingleSelection *selection;    /* over the sorted rows */
   GHashTable         *user_names;   /* uid -> name */
@@ -43,6 +46,7 @@ typedef enum
   COL_NAME,
   COL_ALLOCATED,
   COL_MODIFIED,
+  COL_MAPPED_BY,
 } Column;
 
 typedef struct
@@ -65,6 +69,7 @@ static const ColumnInfo sysv_columns[] = {
   { COL_NATTCH, N_("Attached"),    TRUE,  FALSE, FALSE },
   { COL_CPID,   N_("Creator pid"), TRUE,  FALSE, FALSE },
   { COL_STATUS, N_("Status"),      FALSE, FALSE, FALSE },
+  { COL_MAPPED_BY, N_("Mapped by"), FALSE, TRUE,  FALSE },
 };
 
 static const ColumnInfo posix_columns[] = {
@@ -74,6 +79,7 @@ static const ColumnInfo posix_columns[] = {
   { COL_SIZE,      N_("Size"),      TRUE,  FALSE, TRUE },
   { COL_ALLOCATED, N_("Allocated"), TRUE,  FALSE, TRUE },
   { COL_MODIFIED,  N_("Modified"),  FALSE, FALSE, TRUE },
+  { COL_MAPPED_BY, N_("Mapped by"), FALSE, TRUE,  FALSE },
 };
 
 static char *
@@ -121,6 +127,8 @@ cell_text (PsSegmentRow *item,
           return g_date_time_format (time, "%H:%M:%S");
         return g_date_time_format (time, "%Y-%m-%d %H:%M");
       }
+    case COL_MAPPED_BY:
+      return g_strdup (ps_segment_row_get_mapped_by (item));
     default:
       g_return_val_if_reached (g_strdup (""));
     }
@@ -194,7 +202,7 @@ bind_cell (GtkSignalListItemFactory *factory,
 
       tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes", bytes), number);
     }
-  else if (info->column == COL_NAME)
+  else if (info->column == COL_NAME || info->column == COL_MAPPED_BY)
     tooltip = g_strdup (text);
   else if (info->column == COL_MODIFIED)
     {
@@ -334,6 +342,9 @@ ps_segment_table_refresh (PsSegmentTable *self,
 
   sysv = self->kind == PS_SOURCE_SYSV;
   segments = sysv ? ps_segments_list_sysv (error) : ps_segments_list_posix (error);
+  /* who maps each: one walk of /proc for the whole list */
+  if (segments != NULL)
+    ps_segments_find_mappers (sysv ? segments : NULL, sysv ? NULL : segments);
   /* the rows own the segments */
   if (segments != NULL)
     owned = g_ptr_array_steal (segments, &n);
@@ -354,6 +365,46 @@ ps_segment_table_refresh (PsSegmentTable *self,
   return segments != NULL;
 }
 
+/* ---- the display server's own ------------------------------------------------- */
+
+/* A segment a display server maps (MIT-SHM: the X server attaches what its
+ * clients make) is the display's business: hidden unless asked for. */
+static gboolean
+keep_row (gpointer item,
+          gpointer data)
+{
+  PsSegmentTable *self = data;
+
+  return self->show_display || !ps_segment_row_is_display (item);
+}
+
+void
+ps_segment_table_set_show_display (PsSegmentTable *self,
+                                   gboolean        show)
+{
+  g_return_if_fail (PS_IS_SEGMENT_TABLE (self));
+
+  if (self->show_display == !!show)
+    return;
+  self->show_display = !!show;
+  gtk_filter_changed (GTK_FILTER (self->filter), show ? GTK_FILTER_CHANGE_LESS_STRICT : GTK_FILTER_CHANGE_MORE_STRICT);
+}
+
+gboolean
+ps_segment_table_get_show_display (PsSegmentTable *self)
+{
+  g_return_val_if_fail (PS_IS_SEGMENT_TABLE (self), FALSE);
+  return self->show_display;
+}
+
+guint
+ps_segment_table_get_n_hidden (PsSegmentTable *self)
+{
+  g_return_val_if_fail (PS_IS_SEGMENT_TABLE (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->rows)) -
+         g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+}
+
 /* ---- the table ------------------------------------------------------------- */
 
 static void
@@ -363,6 +414,8 @@ ps_segment_table_dispose (GObject *object)
 
   g_clear_object (&self->selection);
   g_clear_object (&self->sorted);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
   g_clear_object (&self->rows);
   g_clear_pointer (&self->user_names, g_hash_table_unref);
   G_OBJECT_CLASS (ps_segment_table_parent_class)->dispose (object);
@@ -379,8 +432,11 @@ ps_segment_table_init (PsSegmentTable *self)
 {
   self->user_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->rows = g_list_store_new (PS_TYPE_SEGMENT_ROW);
+  self->filter = gtk_custom_filter_new (keep_row, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)),
+                                              GTK_FILTER (g_object_ref (self->filter)));
   /* unsorted until a view gives its sorter */
-  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)), NULL);
+  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)), NULL);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->sorted)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);

@@ -29,6 +29,13 @@ void                ps_segment_table_attach_view   (PsSegmentTable *self,
  * if the list could not be read; the table is empty then. */
 gboolean            ps_segment_table_refresh       (PsSegmentTable *self,
                                                     GError        **error);
+/* Segments a display server maps (ps_mappers_sysv_is_display) are left out
+ * of the view's rows unless shown; the rows keep them. */
+void                ps_segment_table_set_show_display (PsSegmentTable *self,
+                                                       gboolean        show);
+gboolean            ps_segment_table_get_show_display (PsSegmentTable *self);
+/* How many rows the filter leaves out now. */
+guint               ps_segment_table_get_n_hidden  (PsSegmentTable *self);
 /* The row with this id (a shmid, or a POSIX name with its '/'), or NULL. */
 PsSegmentRow       *ps_segment_table_find          (PsSegmentTable *self,
                                                     const char     *id);

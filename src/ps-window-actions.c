@@ -85,6 +85,8 @@ action_open_dialog (GtkWidget  *widget,
     ps_open_dialog_set_kind (dialog, PS_SOURCE_POSIX);
   else if (g_str_equal (kind, "anon"))
     ps_open_dialog_set_kind (dialog, PS_SOURCE_ANON);
+  else if (g_str_equal (kind, "process"))
+    ps_open_dialog_set_kind (dialog, PS_SOURCE_PROCESS);
   else
     ps_open_dialog_set_kind (dialog, PS_SOURCE_FILE);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -142,7 +144,8 @@ ps_window_refresh_recent (PsWindow *self)
       g_auto(PsSourceSpec) spec = { 0 };
       g_autofree char *label = NULL;
 
-      if (!ps_source_spec_parse (recent[i], &spec, NULL))
+      /* a pid kept by an older version names another process by now */
+      if (!ps_source_spec_parse (recent[i], &spec, NULL) || spec.kind == PS_SOURCE_PROCESS)
         continue;
       switch (spec.kind)
         {

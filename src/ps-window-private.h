@@ -67,6 +67,7 @@ struct _PsWindow
   guint64               details_size;  /* the object size the details show */
   GtkWindow            *dialogs[PS_N_DIALOGS];   /* weak: the one of each kind open */
   gboolean              showing_interval;        /* the dropdown follows the session */
+  struct _PsWindowViews *views;                  /* ps-window-views.c */
 };
 
 void     ps_window_class_install_actions (GtkWidgetClass *widget_class);

@@ -14,6 +14,7 @@
 #include "ps-grid-overview.h"
 #include "ps-parse.h"
 #include "ps-window-private.h"
+#include "ps-window-views.h"
 
 G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -480,6 +481,7 @@ ps_window_dispose (GObject *object)
         gtk_window_destroy (dialog);
       }
   ps_window_bytes_dispose (self);
+  ps_window_views_dispose (self);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -660,6 +662,7 @@ ps_window_class_init (PsWindowClass *klass)
 
   ps_window_class_install_actions (widget_class);
   ps_window_class_install_byte_actions (widget_class);
+  ps_window_class_install_view_actions (widget_class);
 }
 
 static void
@@ -690,6 +693,7 @@ ps_window_init (PsWindow *self)
   g_signal_connect_object (self->session, "notify::sweeping", G_CALLBACK (ps_window_update_actions), self, G_CONNECT_SWAPPED);
   ps_window_follow_session (self);
   ps_window_bytes_init (self);
+  ps_window_views_init (self, self->vpaned, GTK_WIDGET (self->title));
 
   g_signal_connect_object (self->hex, "visible-range-changed", G_CALLBACK (on_visible_range_changed), self, 0);
   g_signal_connect_object (self->grid, "page-activated", G_CALLBACK (on_page_activated), self, 0);

@@ -252,6 +252,34 @@ test_process_view (void)
   g_spawn_close_pid (pid);
 }
 
+/* --pread: --find reads a sparse file with pread, finds what is there, and
+ * reads no hole (the file's allocation stays as it was). */
+static void
+test_pread_find (void)
+{
+  gsize page = ps_test_page_size ();
+  g_autofree char *path = ps_test_temp_path ("headless-pread");
+  g_autofree char *expected = g_strdup_printf ("0x%" G_GSIZE_MODIFIER "x\n0x%" G_GSIZE_MODIFIER "x\n",
+                                               77 * page - 3, 9000 * page);
+  const char *all[] = { "--find", "text:ACROSS", "--all", "--pread", path, NULL };
+  Run run = { 0 };
+  guint64 allocated;
+  int fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 64 << 20), ==, 0);
+  g_assert_cmpint (pwrite (fd, "ACROSS", 6, 77 * page - 3), ==, 6);
+  g_assert_cmpint (pwrite (fd, "ACROSS", 6, 9000 * page), ==, 6);
+  allocated = ps_test_allocated (fd);
+
+  run_start (&run, all);
+  g_assert_cmpint (run_finish (&run), ==, 0);
+  g_assert_cmpstr (run.text->str, ==, expected);
+  g_string_free (run.text, TRUE);
+  g_assert_cmpuint (ps_test_allocated (fd), ==, allocated);
+  close (fd);
+}
+
 static void
 test_refused (void)
 {
@@ -274,6 +302,9 @@ test_refused (void)
     { { "--find", "00", "--pid", "1", "--map", "/etc/hostname", "--private", NULL }, 2 },
     { { "--find", "00", "--pid", "1", "--map", "/etc/hostname", "/etc/hostname", NULL }, 2 },
     { { "--find", "00", "--pid", "4194304", "--map", "/etc/hostname", NULL }, 1 },
+    { { "--find", "00", "--pread", "--writable", "/etc/hostname", NULL }, 2 },
+    { { "--find", "00", "--pread", "--private", "/etc/hostname", NULL }, 2 },
+    { { "--find", "00", "--pread", "--anon", "4K", NULL }, 2 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -299,6 +330,7 @@ main (int   argc,
   g_test_add_func ("/headless/watch-counter", test_watch_counter);
   g_test_add_func ("/headless/find-sparse", test_find_sparse);
   g_test_add_func ("/headless/process-view", test_process_view);
+  g_test_add_func ("/headless/pread-find", test_pread_find);
   g_test_add_func ("/headless/refused", test_refused);
   return g_test_run ();
 }

@@ -7,8 +7,11 @@
 #include <adwaita.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -860,6 +863,265 @@ test_cancel (void)
   g_assert_cmpuint (opened.calls, ==, calls);
 }
 
+/* ---- another process's mapping ---- */
+
+#define CHILD_TIMEOUT_MS 10000
+
+/* A child that maps a file MAP_PRIVATE and writes "000000016" into its own
+ * copy of the second page, or attaches a SysV segment; it calls itself comm
+ * and holds its mapping until its pipe reads EOF. */
+typedef struct
+{
+  const char *comm;
+  const char *path;      /* a file, or NULL: */
+  int         shmid;     /* ... this segment */
+  int         ready[2];
+  int         hold[2];
+  pid_t       pid;
+} Child;
+
+/* Async-signal-safe calls only. */
+static int
+child_main (gpointer data)
+{
+  Child *c = data;
+  char *addr;
+  char ch;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  prctl (PR_SET_NAME, c->comm);
+  close (c->hold[1]);
+  close (c->ready[0]);
+  if (c->path != NULL)
+    {
+      int fd = open (c->path, O_RDONLY | O_CLOEXEC);
+
+      if (fd < 0)
+        return 1;
+      addr = mmap (NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+      if (addr == MAP_FAILED)
+        return 2;
+      memcpy (addr + PAGE + 20, "000000016", 9);
+    }
+  else
+    {
+      addr = shmat (c->shmid, NULL, SHM_RDONLY);
+      if (addr == (void *) -1)
+        return 3;
+    }
+  (void) !write (c->ready[1], "r", 1);
+  while (read (c->hold[0], &ch, 1) == 1)
+    ;
+  return 0;
+}
+
+static void
+child_start (Child *c)
+{
+  struct pollfd ready;
+  char ch;
+
+  g_assert_cmpint (pipe2 (c->ready, O_CLOEXEC), ==, 0);
+  g_assert_cmpint (pipe2 (c->hold, O_CLOEXEC), ==, 0);
+  c->pid = ps_test_fork (child_main, c);
+  close (c->ready[1]);
+  close (c->hold[0]);
+  ready = (struct pollfd) { c->ready[0], POLLIN, 0 };
+  g_assert_cmpint (poll (&ready, 1, CHILD_TIMEOUT_MS), ==, 1);
+  g_assert_cmpint (read (c->ready[0], &ch, 1), ==, 1);
+}
+
+static void
+child_stop (Child *c)
+{
+  if (c->hold[1] < 0)
+    return;
+  close (c->hold[1]);
+  c->hold[1] = -1;
+  g_assert_cmpint (ps_test_reap (c->pid, CHILD_TIMEOUT_MS), ==, 0);
+  close (c->ready[0]);
+}
+
+static void
+assert_peek (PsSource   *source,
+             guint64     offset,
+             const char *expected)
+{
+  guint8 bytes[16];
+  gsize len = strlen (expected);
+
+  g_assert_true (ps_source_peek (source, offset, bytes, len, NULL));
+  g_assert_cmpmem (bytes, len, expected, len);
+}
+
+static const char *
+combo_text (AdwComboRow *row)
+{
+  gpointer item = adw_combo_row_get_selected_item (row);
+
+  g_assert_nonnull (item);
+  return gtk_string_object_get_string (item);
+}
+
+/* The Process page lists a child that maps a file MAP_PRIVATE, by pid and
+ * name, and its mapping; Open gives a view of the child's own copy (its
+ * bytes, not the file's). A process that exits before Open is an error
+ * in the dialog, which stays open. This process is not listed. */
+static void
+test_process (void)
+{
+  g_autofree char *path = ps_test_file ("dialog-process", 4 * PAGE, 'c');
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *listed_as = NULL;
+  g_autofree char *pid_text = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *label_start = NULL;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsSource) file = NULL;
+  PsSourceSpec file_spec = { .kind = PS_SOURCE_FILE, .path = path };
+  Child c = { .comm = "s000_writer_B", .path = path };
+  const char *text;
+  Dialog d;
+
+  child_start (&c);
+  listed_as = g_strdup_printf ("%d s000_writer_B (", (int) c.pid);
+  pid_text = g_strdup_printf ("%d", (int) c.pid);
+  label_start = g_strdup_printf ("pid %d s000_writer_B", (int) c.pid);
+
+  dialog_open (&d, PS_SOURCE_PROCESS);
+  g_assert_false (ps_open_dialog_pick_process (d.dialog, getpid (), NULL));
+  g_assert_true (ps_open_dialog_pick_process (d.dialog, c.pid, base));
+  g_assert_true (g_str_has_prefix (combo_text (d.dialog->process_row), listed_as));
+  ps_assert_contains (combo_text (d.dialog->mapping_row), base);
+  ps_assert_contains (combo_text (d.dialog->mapping_row), "rw-p");
+  /* a mapping it does not have */
+  g_assert_false (ps_open_dialog_pick_process (d.dialog, c.pid, "no-such-mapping"));
+  g_assert_true (ps_open_dialog_pick_process (d.dialog, c.pid, base));
+
+  source = open_ok (&d);
+  g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_PROCESS);
+  g_assert_cmpint (ps_source_get_pid (source), ==, c.pid);
+  g_assert_false (ps_source_is_writable (source));
+  label = ps_source_dup_viewer_label (source);
+  g_test_message ("viewer: %s", label);
+  g_assert_true (g_str_has_prefix (label, label_start));
+  ps_assert_contains (label, "MAP_PRIVATE");
+  /* the child's copy, and the file as it was */
+  assert_peek (source, PAGE + 20, "000000016");
+  file = ps_source_open (&file_spec, NULL, NULL);
+  g_assert_nonnull (file);
+  assert_peek (file, PAGE + 20, "ccccccccc");
+  g_clear_object (&source);
+
+  /* picked, then gone before Open */
+  dialog_open (&d, PS_SOURCE_PROCESS);
+  g_assert_true (ps_open_dialog_pick_process (d.dialog, c.pid, base));
+  child_stop (&c);
+  text = open_fails (&d, TRUE);
+  ps_assert_contains (text, pid_text);
+  dialog_close (&d);
+}
+
+static gboolean
+shown_in_table (PsOpenDialog *dialog,
+                int           shmid)
+{
+  GListModel *shown = G_LIST_MODEL (ps_segment_table_get_selection (dialog->sysv_table));
+  g_autofree char *id = g_strdup_printf ("%d", shmid);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(PsSegmentRow) row = g_list_model_get_item (shown, i);
+
+      if (g_str_equal (ps_segment_row_get_id (row), id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The SysV table: a "Mapped by" column naming the child that attaches each
+ * segment; the one a process called Xvfb attaches is hidden until the check
+ * button shows the display server's segments; "Open as Seen By" on the
+ * writer's segment lists the writer and opens its view of the segment. */
+static void
+test_seen_by (void)
+{
+  int writer_shmid = make_sysv (ps_test_free_sysv_key (), 4 * 1024);
+  int display_shmid = make_sysv (ps_test_free_sysv_key (), 4 * 1024);
+  Child writer = { .comm = "s000_writer_B", .shmid = writer_shmid };
+  Child display = { .comm = "Xvfb", .shmid = display_shmid };
+  g_autofree char *writer_id = g_strdup_printf ("%d", writer_shmid);
+  g_autofree char *display_id = g_strdup_printf ("%d", display_shmid);
+  g_autofree char *writer_cell = NULL;
+  g_autofree char *display_cell = NULL;
+  g_autofree char *writer_row = NULL;
+  g_autofree char *display_row = NULL;
+  g_autofree char *item_label = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *wanted_label = NULL;
+  g_autoptr(PsSource) source = NULL;
+  GMenuModel *menu;
+  guint calls;
+  Dialog d;
+
+  child_start (&writer);
+  child_start (&display);
+  writer_cell = g_strdup_printf ("| %d s000_writer_B", (int) writer.pid);
+  display_cell = g_strdup_printf ("| %d Xvfb", (int) display.pid);
+  wanted_label = g_strdup_printf ("pid %d s000_writer_B", (int) writer.pid);
+
+  dialog_open (&d, PS_SOURCE_SYSV);
+  writer_row = row_text (d.dialog, PS_SOURCE_SYSV, writer_id);
+  display_row = row_text (d.dialog, PS_SOURCE_SYSV, display_id);
+  g_test_message ("rows: %s / %s", writer_row, display_row);
+  ps_assert_contains (writer_row, writer_cell);
+  ps_assert_contains (display_row, display_cell);
+
+  /* the display server's: hidden, counted on the check button */
+  g_assert_true (shown_in_table (d.dialog, writer_shmid));
+  g_assert_false (shown_in_table (d.dialog, display_shmid));
+  g_assert_false (gtk_check_button_get_active (d.dialog->sysv_display_check));
+  ps_assert_contains (gtk_check_button_get_label (d.dialog->sysv_display_check), "hidden)");
+  gtk_check_button_set_active (d.dialog->sysv_display_check, TRUE);
+  g_assert_true (shown_in_table (d.dialog, display_shmid));
+  g_assert_true (shown_in_table (d.dialog, writer_shmid));
+  g_assert_null (strstr (gtk_check_button_get_label (d.dialog->sysv_display_check), "hidden"));
+  gtk_check_button_set_active (d.dialog->sysv_display_check, FALSE);
+  g_assert_false (shown_in_table (d.dialog, display_shmid));
+
+  /* Open as Seen By, with nothing selected, then on the writer's */
+  gtk_menu_button_popup (d.dialog->sysv_seen_by);
+  menu = gtk_menu_button_get_menu_model (d.dialog->sysv_seen_by);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+  g_assert_false (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_TARGET, "s", &target));
+  gtk_menu_button_popdown (d.dialog->sysv_seen_by);
+
+  g_assert_true (ps_open_dialog_select_sysv_shmid (d.dialog, writer_shmid));
+  gtk_menu_button_popup (d.dialog->sysv_seen_by);
+  menu = gtk_menu_button_get_menu_model (d.dialog->sysv_seen_by);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_LABEL, "s", &item_label));
+  g_assert_cmpstr (item_label, ==, wanted_label);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_TARGET, "s", &target));
+  g_test_message ("Open as Seen By: %s -> %s", item_label, target);
+  gtk_menu_button_popdown (d.dialog->sysv_seen_by);
+
+  calls = opened.calls;
+  gtk_widget_activate_action (GTK_WIDGET (d.dialog), "dialog.open-spec", "s", target);
+  g_assert_true (d.destroyed);
+  g_assert_cmpuint (opened.calls, ==, calls + 1);
+  source = g_steal_pointer (&opened.source);
+  g_assert_nonnull (source);
+  g_assert_cmpint (ps_source_get_kind (source), ==, PS_SOURCE_PROCESS);
+  g_assert_cmpint (ps_source_get_pid (source), ==, writer.pid);
+  g_assert_cmpuint (ps_source_get_geometry (source)->object_size, >=, 4 * 1024);
+
+  g_clear_object (&source);
+  /* the display child, forked later, holds the writer's pipe too: it goes first */
+  child_stop (&display);
+  child_stop (&writer);
+}
+
 /* ---- the tables refresh ---- */
 
 typedef struct
@@ -960,6 +1222,8 @@ main (int   argc,
   g_test_add_func ("/open-dialog/anon", test_anon);
   g_test_add_func ("/open-dialog/cancel", test_cancel);
   g_test_add_func ("/open-dialog/tables-refresh", test_tables_refresh);
+  g_test_add_func ("/open-dialog/process", test_process);
+  g_test_add_func ("/open-dialog/seen-by", test_seen_by);
   status = g_test_run ();
 
   gtk_window_destroy (parent);

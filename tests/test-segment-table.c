@@ -9,11 +9,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
+#include "ps-mappers.h"
 #include "ps-segment-table.h"
 #include "ps-test-util.h"
 
@@ -176,6 +179,172 @@ test_posix_rows (Segments      *s,
   g_assert_cmpstr (selected_id (table), ==, s->posix_name);
 }
 
+/* ---- who maps it, and the display server's own ---------------------------------- */
+
+typedef struct
+{
+  int         shmid;
+  const char *comm;       /* what the child calls itself (PR_SET_NAME) */
+  const char *path;       /* instead of shmid: /dev/shm/NAME, mapped shared */
+  int         ready[2];
+  int         hold[2];
+} Attacher;
+
+/* The child: names itself, attaches the segment, says so, holds it until
+ * its pipe reads EOF. Async-signal-safe calls only. */
+static int
+attacher_main (gpointer data)
+{
+  Attacher *a = data;
+  char c;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  prctl (PR_SET_NAME, a->comm);
+  close (a->hold[1]);
+  if (a->path != NULL)
+    {
+      int fd = open (a->path, O_RDONLY | O_CLOEXEC);
+
+      if (fd < 0 || mmap (NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED)
+        return 1;
+    }
+  else if (shmat (a->shmid, NULL, SHM_RDONLY) == (void *) -1)
+    return 1;
+  (void) !write (a->ready[1], "r", 1);
+  while (read (a->hold[0], &c, 1) == 1)
+    ;
+  return 0;
+}
+
+static pid_t
+attach_as (Attacher *a)
+{
+  struct pollfd ready;
+  pid_t pid;
+  char c;
+
+  g_assert_cmpint (pipe2 (a->ready, O_CLOEXEC), ==, 0);
+  g_assert_cmpint (pipe2 (a->hold, O_CLOEXEC), ==, 0);
+  pid = ps_test_fork (attacher_main, a);
+  close (a->ready[1]);
+  close (a->hold[0]);
+  ready = (struct pollfd) { a->ready[0], POLLIN, 0 };
+  g_assert_cmpint (poll (&ready, 1, 10000), ==, 1);
+  g_assert_cmpint (read (a->ready[0], &c, 1), ==, 1);
+  return pid;
+}
+
+static gboolean
+listed (PsSegmentTable *table,
+        const char     *id)
+{
+  GListModel *shown = G_LIST_MODEL (ps_segment_table_get_selection (table));
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(PsSegmentRow) row = g_list_model_get_item (shown, i);
+
+      if (g_str_equal (ps_segment_row_get_id (row), id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A segment that a process called Xvfb attaches is the display server's:
+ * hidden until asked for; the one a writer attaches is shown. The "Mapped
+ * by" cell names each attacher, pid and name. */
+static void
+test_display_filter (Segments      *s,
+                     gconstpointer  data)
+{
+  g_autoptr(PsSegmentTable) table = ps_segment_table_new (PS_SOURCE_SYSV);
+  g_autofree char *display_id = shmid_id (s->shmid[0]);
+  g_autofree char *writer_id = shmid_id (s->shmid[1]);
+  Attacher display = { s->shmid[0], "Xvfb" };
+  Attacher writer = { s->shmid[1], "s000_writer_B" };
+  pid_t display_pid = attach_as (&display);
+  pid_t writer_pid = attach_as (&writer);
+  g_autofree char *display_text = NULL;
+  g_autofree char *writer_text = NULL;
+  g_autofree char *display_cell = g_strdup_printf ("%d Xvfb", (int) display_pid);
+  g_autofree char *writer_cell = g_strdup_printf ("%d s000_writer_B", (int) writer_pid);
+
+  refresh (table);
+  g_assert_false (ps_segment_table_get_show_display (table));
+  g_assert_false (listed (table, display_id));
+  g_assert_true (listed (table, writer_id));
+  g_assert_cmpuint (ps_segment_table_get_n_hidden (table), >=, 1);
+  g_assert_true (ps_segment_row_is_display (ps_segment_table_find (table, display_id)));
+  g_assert_false (ps_segment_row_is_display (ps_segment_table_find (table, writer_id)));
+
+  display_text = ps_segment_table_dup_row_text (table, display_id);
+  writer_text = ps_segment_table_dup_row_text (table, writer_id);
+  g_test_message ("rows: %s / %s", display_text, writer_text);
+  ps_assert_contains (display_text, display_cell);
+  ps_assert_contains (writer_text, writer_cell);
+
+  ps_segment_table_set_show_display (table, TRUE);
+  g_assert_true (listed (table, display_id));
+  g_assert_true (listed (table, writer_id));
+
+  /* the writer detaches: nobody maps it now */
+  close (writer.hold[1]);
+  ps_test_reap (writer_pid, 10000);
+  refresh (table);
+  g_free (writer_text);
+  writer_text = ps_segment_table_dup_row_text (table, writer_id);
+  g_assert_true (g_str_has_suffix (writer_text, "| none") || g_str_has_suffix (writer_text, "| unknown"));
+  close (display.hold[1]);
+  ps_test_reap (display_pid, 10000);
+  close (display.ready[0]);
+  close (writer.ready[0]);
+}
+
+/* The POSIX table the same way: a segment a process called Xorg maps is
+ * hidden until asked for, its "Mapped by" names it. */
+static void
+test_posix_display_filter (Segments      *s,
+                           gconstpointer  data)
+{
+  g_autoptr(PsSegmentTable) table = ps_segment_table_new (PS_SOURCE_POSIX);
+  g_autofree char *path = g_strconcat ("/dev/shm", s->posix_name, NULL);
+  Attacher display = { -1, "Xorg", path };
+  pid_t pid = attach_as (&display);
+  g_autofree char *cell = g_strdup_printf ("| %d Xorg", (int) pid);
+  g_autofree char *text = NULL;
+
+  refresh (table);
+  text = ps_segment_table_dup_row_text (table, s->posix_name);
+  g_test_message ("row: %s", text);
+  ps_assert_contains (text, cell);
+  g_assert_true (ps_segment_row_is_display (ps_segment_table_find (table, s->posix_name)));
+  g_assert_false (listed (table, s->posix_name));
+  g_assert_cmpuint (ps_segment_table_get_n_hidden (table), >=, 1);
+  ps_segment_table_set_show_display (table, TRUE);
+  g_assert_true (listed (table, s->posix_name));
+
+  /* unmapped when it exits: no longer the display's */
+  close (display.hold[1]);
+  ps_test_reap (pid, 10000);
+  close (display.ready[0]);
+  ps_segment_table_set_show_display (table, FALSE);
+  refresh (table);
+  g_assert_false (ps_segment_row_is_display (ps_segment_table_find (table, s->posix_name)));
+  g_assert_true (listed (table, s->posix_name));
+}
+
+/* The rule's names: X servers and Wayland compositors, by comm or exe. */
+static void
+test_display_rule (void)
+{
+  g_assert_true (ps_mappers_is_display_server (0, "Xorg"));
+  g_assert_true (ps_mappers_is_display_server (0, "Xwayland"));
+  g_assert_true (ps_mappers_is_display_server (0, "gnome-shell"));
+  g_assert_false (ps_mappers_is_display_server (0, "Xvfb-run"));
+  g_assert_false (ps_mappers_is_display_server (0, "bash"));
+  g_assert_false (ps_mappers_is_display_server (getpid (), "test"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -188,5 +357,10 @@ main (int   argc,
               segments_setup, test_sysv_keeps_selection, segments_teardown);
   g_test_add ("/segment-table/posix-rows", Segments, NULL,
               segments_setup, test_posix_rows, segments_teardown);
+  g_test_add ("/segment-table/display-filter", Segments, NULL,
+              segments_setup, test_display_filter, segments_teardown);
+  g_test_add ("/segment-table/posix-display-filter", Segments, NULL,
+              segments_setup, test_posix_display_filter, segments_teardown);
+  g_test_add_func ("/segment-table/display-rule", test_display_rule);
   return g_test_run ();
 }

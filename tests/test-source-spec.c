@@ -137,7 +137,7 @@ test_spec_errors (void)
     { "file:", "the path is empty" },
     { "file:/x?", "an empty option" },
     { "file:/x?writable&", "an empty option" },
-    { "file:/x?wat", "unknown option \"wat\" (file takes: private, writable, offset, length)" },
+    { "file:/x?wat", "unknown option \"wat\" (file takes: private, writable, offset, length, pread)" },
     { "file:/x?create&size=1", "option \"create\" does not apply to file" },
     { "file:/x?writable&writable", "given twice" },
     { "file:/x?offset", "needs a value" },

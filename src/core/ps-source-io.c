@@ -222,10 +222,13 @@ ps_source_refresh (PsSource *self,
 {
   g_return_if_fail (PS_IS_SOURCE (self));
 
-  if (self->view == NULL || self->data == NULL || n_pages == 0)
+  if ((self->view == NULL && !(self->flags & PS_MAP_PREAD)) || self->data == NULL || n_pages == 0)
     return;
   g_return_if_fail (first_page + n_pages <= self->geometry.n_pages);
-  ps_process_view_refresh (self->view, self->data, first_page, n_pages);
+  if (self->flags & PS_MAP_PREAD)
+    ps_source_pread_refresh (self, first_page, n_pages);
+  else
+    ps_process_view_refresh (self->view, self->data, first_page, n_pages);
 }
 
 gboolean
@@ -240,7 +243,8 @@ ps_source_read_pagemap (PsSource *self,
   g_return_val_if_fail (PS_IS_SOURCE (self), FALSE);
   g_return_val_if_fail (first_page + n_pages <= self->geometry.n_pages, FALSE);
 
-  if (self->data == NULL)
+  /* a file read with pread has no pages of ours: the mirror's say nothing */
+  if (self->data == NULL || (self->flags & PS_MAP_PREAD))
     return FALSE;
   if (self->view != NULL)
     {
@@ -282,6 +286,11 @@ ps_source_check_own_mapping (PsSource   *self,
 {
   g_return_val_if_fail (PS_IS_SOURCE (self), FALSE);
 
+  if (self->flags & PS_MAP_PREAD)
+    return ps_call_refuse (self->log, error, G_IO_ERROR_NOT_SUPPORTED, call,
+                           _("this is the file's bytes read with pread, not a mapping: it can only be watched. "
+                             "Writes, msync, probes and writer children act on a mapping; "
+                             "open the file mapped to act on it"));
   if (self->kind != PS_SOURCE_PROCESS)
     return TRUE;
   return ps_call_refuse (self->log, error, G_IO_ERROR_NOT_SUPPORTED, call,
@@ -595,7 +604,7 @@ ps_source_read_dirty (PsSource *self,
   guint64 address = (guintptr) self->data;
 
   *shared_dirty = *private_dirty = -1;
-  if (self->data == NULL)
+  if (self->data == NULL || (self->flags & PS_MAP_PREAD))
     return FALSE;
   if (self->view != NULL)
     {

@@ -47,6 +47,8 @@ ps_source_open_file (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  if (flags & PS_MAP_PREAD)
+    return ps_source_open_pread (path, offset, length, log, error);
   self = ps_source_alloc (PS_SOURCE_FILE, flags, log);
   self->path = g_strdup (path);
 

@@ -9,38 +9,10 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
-#include <sys/mman.h>
 
 #include "ps-parse.h"
 #include "ps-source-private.h"
-
-static gboolean
-map_mirror (PsSource *self,
-            guint64   length,
-            GError  **error)
-{
-  void *addr;
-
-  if (!ps_source_reserve_range (self, length, error))
-    return FALSE;
-  addr = mmap (self->reserve, length, PROT_READ | PROT_WRITE,
-               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-  if (addr == MAP_FAILED)
-    {
-      ps_call_fail (self->log, error, errno,
-                    "mmap(%p, %" G_GUINT64_FORMAT ", PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE|MAP_FIXED, -1, 0)",
-                    self->reserve, length);
-      ps_source_release_range (self);
-      return FALSE;
-    }
-  ps_event_log_add (self->log, FALSE,
-                    "mmap(%p, %" G_GUINT64_FORMAT ", PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE|MAP_FIXED, -1, 0) = %p (the mirror)",
-                    self->reserve, length, addr);
-  self->data = addr;
-  return TRUE;
-}
 
 static char *
 display_name (PsProcessView *view)
@@ -85,7 +57,7 @@ ps_source_open_process (pid_t        pid,
    * peek, find and export treat it as a hole, as they do unallocated shmem */
   self->shmem = TRUE;
   self->residency = PS_RESIDENCY_PAGEMAP;
-  if (!map_mirror (self, m->end - m->start, error))
+  if (!ps_source_map_mirror (self, m->end - m->start, error))
     return NULL;
   object_size = ps_process_view_object_size (view, NULL, NULL);
   ps_geometry_init (&self->geometry, object_size, m->offset, m->end - m->start, page_size ());

@@ -44,6 +44,7 @@ struct _PsSource
   pid_t        pid;          /* PROCESS */
   guint64      map_address;  /* PROCESS, named by an address (path NULL) */
   PsProcessView *view;       /* PROCESS: data is a mirror refreshed from it */
+  GMutex       pread_lock;   /* PS_MAP_PREAD: one refresh of the mirror at a time */
 };
 
 static inline guint64
@@ -72,6 +73,16 @@ gboolean  ps_source_reserve_range (PsSource    *self,
                                    guint64      length,
                                    GError     **error);
 void      ps_source_release_range (PsSource    *self);
+/* An anonymous MAP_NORESERVE mirror of length bytes over a reserved range
+ * (a page never written costs nothing): the data of a process view or of a
+ * file read with pread. */
+gboolean  ps_source_map_mirror    (PsSource    *self,
+                                   guint64      length,
+                                   GError     **error);
+/* PS_MAP_PREAD: reads pages [first, first + n) of the file into the mirror. */
+void      ps_source_pread_refresh (PsSource    *self,
+                                   guint64      first,
+                                   guint64      n);
 /* Maps self->fd (a file or a POSIX segment) over the reserved range. */
 gboolean  ps_source_map_fd        (PsSource    *self,
                                    const char  *what,

@@ -16,6 +16,7 @@
  * drag and drop:
  *
  *   file:PATH[?private&writable&offset=N&length=N]   PATH percent-escaped, '/' kept
+ *   file:PATH?pread[&offset=N&length=N]               the file read with pread, never mapped
  *   posix:NAME[?private&writable&offset=N&length=N]
  *   posix:NAME?create&size=N[&mode=600]
  *   sysv:0xKEY[?writable]
@@ -36,6 +37,7 @@ enum
   OPT_SIZE     = 1 << 5,
   OPT_MODE     = 1 << 6,
   OPT_MAP      = 1 << 7,
+  OPT_PREAD    = 1 << 8,
 };
 
 static const struct
@@ -52,6 +54,7 @@ static const struct
   { "size",     OPT_SIZE,     TRUE },
   { "mode",     OPT_MODE,     TRUE },
   { "map",      OPT_MAP,      TRUE },
+  { "pread",    OPT_PREAD,    FALSE },
 };
 
 #define OPTS_MAPPING (OPT_PRIVATE | OPT_WRITABLE | OPT_OFFSET | OPT_LENGTH)
@@ -88,6 +91,8 @@ append_mapping_options (GString            *out,
                         const PsSourceSpec *spec,
                         gboolean            offset_and_length)
 {
+  if (spec->flags & PS_MAP_PREAD)
+    append_option (out, "pread");
   if (spec->flags & PS_MAP_PRIVATE)
     append_option (out, "private");
   if (spec->flags & PS_MAP_WRITABLE)
@@ -269,6 +274,7 @@ parse_options (const char   *kind,
         {
         case OPT_PRIVATE:  spec->flags |= PS_MAP_PRIVATE; break;
         case OPT_WRITABLE: spec->flags |= PS_MAP_WRITABLE; break;
+        case OPT_PREAD:    spec->flags |= PS_MAP_PREAD; break;
         case OPT_CREATE:   spec->create = TRUE; break;
         case OPT_OFFSET:
           if (!ps_parse_size (value, "offset", &spec->offset, error))
@@ -343,7 +349,7 @@ parse_spec (const char   *text,
       parsed.kind = PS_SOURCE_FILE;
       if ((parsed.path = unescape ("path", body, error)) == NULL)
         return FALSE;
-      if (query != NULL && !parse_options ("file", query, OPTS_MAPPING, &parsed, error))
+      if (query != NULL && !parse_options ("file", query, OPTS_MAPPING | OPT_PREAD, &parsed, error))
         return FALSE;
     }
   else if (g_str_equal (kind, "posix"))
@@ -445,6 +451,19 @@ check_mapping_options (const PsSourceSpec  *spec,
   const char *kind = NULL, *why = NULL;
   gboolean takes_writable = FALSE;
 
+  if (spec->flags & PS_MAP_PREAD)
+    {
+      if (spec->kind != PS_SOURCE_FILE)
+        return refuse (field, PS_SPEC_FIELD_OBJECT, error, G_IO_ERROR_NOT_SUPPORTED,
+                       _("%spread applies only to a file"), dashes);
+      /* offset and length choose what is read; private and writable are a mapping's */
+      if (spec->flags & (PS_MAP_PRIVATE | PS_MAP_WRITABLE))
+        return refuse (field, (spec->flags & PS_MAP_PRIVATE) ? PS_SPEC_FIELD_PRIVATE : PS_SPEC_FIELD_WRITABLE,
+                       error, G_IO_ERROR_NOT_SUPPORTED,
+                       _("%s%s does not apply to %spread: a file read with pread is not mapped, it can only be watched"),
+                       dashes, (spec->flags & PS_MAP_PRIVATE) ? "private" : "writable", dashes);
+      return TRUE;
+    }
   if (spec->kind == PS_SOURCE_ANON)
     kind = "anon", why = _("an anonymous mapping is made shared and writable, whole");
   else if (spec->kind == PS_SOURCE_PROCESS)

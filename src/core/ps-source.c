@@ -66,6 +66,7 @@ ps_source_finalize (GObject *object)
   g_free (self->name);
   g_free (self->display_name);
   g_clear_object (&self->log);
+  g_mutex_clear (&self->pread_lock);
   G_OBJECT_CLASS (ps_source_parent_class)->finalize (object);
 }
 
@@ -81,6 +82,7 @@ ps_source_init (PsSource *self)
   self->fd = -1;
   self->shmid = -1;
   self->pagemap_fd = -1;
+  g_mutex_init (&self->pread_lock);
 }
 
 PsSource *
@@ -131,6 +133,32 @@ ps_source_release_range (PsSource *self)
     ps_call_fail (self->log, NULL, errno, "munmap(%p, %zu)", self->reserve, self->reserve_len);
   self->reserve = NULL;
   self->reserve_len = 0;
+}
+
+gboolean
+ps_source_map_mirror (PsSource *self,
+                      guint64   length,
+                      GError  **error)
+{
+  void *addr;
+
+  if (!ps_source_reserve_range (self, length, error))
+    return FALSE;
+  addr = mmap (self->reserve, length, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+  if (addr == MAP_FAILED)
+    {
+      ps_call_fail (self->log, error, errno,
+                    "mmap(%p, %" G_GUINT64_FORMAT ", PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE|MAP_FIXED, -1, 0)",
+                    self->reserve, length);
+      ps_source_release_range (self);
+      return FALSE;
+    }
+  ps_event_log_add (self->log, FALSE,
+                    "mmap(%p, %" G_GUINT64_FORMAT ", PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE|MAP_FIXED, -1, 0) = %p (the mirror)",
+                    self->reserve, length, addr);
+  self->data = addr;
+  return TRUE;
 }
 
 static void
@@ -283,6 +311,8 @@ ps_source_open (const PsSourceSpec *spec,
   switch (spec->kind)
     {
     case PS_SOURCE_FILE:
+      if (spec->flags & PS_MAP_PREAD)
+        return ps_source_open_pread (spec->path, spec->offset, spec->length, log, error);
       return ps_source_open_file (spec->path, spec->flags, spec->offset, spec->length, log, error);
     case PS_SOURCE_ANON:
       return ps_source_new_anon (spec->size, log, error);
@@ -338,6 +368,36 @@ ps_source_is_shmem (PsSource *self)
 {
   g_return_val_if_fail (PS_IS_SOURCE (self), FALSE);
   return self->shmem;
+}
+
+gboolean
+ps_source_is_pread (PsSource *self)
+{
+  g_return_val_if_fail (PS_IS_SOURCE (self), FALSE);
+  return (self->flags & PS_MAP_PREAD) != 0;
+}
+
+char *
+ps_source_dup_viewer_label (PsSource *self)
+{
+  const char *how;
+
+  g_return_val_if_fail (PS_IS_SOURCE (self), NULL);
+
+  if (self->flags & PS_MAP_PREAD)
+    return g_strdup (_("file on disk (pread)"));
+  how = (self->flags & PS_MAP_PRIVATE) ? "MAP_PRIVATE" : "MAP_SHARED";
+  if (self->kind == PS_SOURCE_SYSV)
+    how = "shmat";
+  if (self->view != NULL)
+    {
+      g_autofree char *command = ps_text_for_display (ps_process_view_get_command (self->view));
+
+      /* TRANSLATORS: who looks at the object and how: "pid 4242 writer, MAP_PRIVATE" */
+      return g_strdup_printf (_("pid %d %s, %s"), (int) self->pid, command, how);
+    }
+  /* TRANSLATORS: who looks at the object and how: "this process, MAP_SHARED" */
+  return g_strdup_printf (_("this process, %s"), how);
 }
 
 PsResidency
@@ -542,6 +602,10 @@ ps_source_describe (PsSource *self)
                                              N_("that process's /proc/PID/pagemap: the pages it has present, read through /proc/PID/mem; the others are never read") };
 
   add_field (fields, _("Kind"), g_strdup (_(kinds[self->kind])));
+  if (self->flags & PS_MAP_PREAD)
+    add_field (fields, _("Read with"),
+               g_strdup (_("pread of the file into a local mirror, never mapped: what the page cache (or the disk) "
+                           "holds; only the ranges lseek SEEK_DATA finds are read, holes never")));
   if (self->view != NULL)
     describe_view (self, fields);
   if (self->path != NULL && self->view == NULL)
@@ -580,16 +644,23 @@ ps_source_describe (PsSource *self)
     }
 
   add_field (fields, _("Object size"), bytes_text (g->object_size));
-  add_field (fields, _("Mapping"), g_strdup_printf ("%s, %s, offset %" G_GUINT64_FORMAT ", length %" G_GUINT64_FORMAT,
-                                                    kind_flag_string (self->flags),
-                                                    prot_string (self->flags & PS_MAP_WRITABLE),
-                                                    g->offset, g->length));
-  if (self->view != NULL)
+  if (self->flags & PS_MAP_PREAD)
+    add_field (fields, _("Range read"), g_strdup_printf ("offset %" G_GUINT64_FORMAT ", length %" G_GUINT64_FORMAT,
+                                                         g->offset, g->length));
+  else
+    add_field (fields, _("Mapping"), g_strdup_printf ("%s, %s, offset %" G_GUINT64_FORMAT ", length %" G_GUINT64_FORMAT,
+                                                      kind_flag_string (self->flags),
+                                                      prot_string (self->flags & PS_MAP_WRITABLE),
+                                                      g->offset, g->length));
+  if (self->view != NULL || (self->flags & PS_MAP_PREAD))
     add_field (fields, _("Local mirror"), g_strdup_printf ("%p", self->data));
   else
     add_field (fields, _("Address"), g_strdup_printf ("%p", self->data));
   add_field (fields, _("Pages"), g_strdup_printf (_("%" PRIu64 " of %" PRIu64 " bytes: %" PRIu64 " inside EOF, %" PRIu64 " wholly past EOF"),
                                                   g->n_pages, g->page_size, g->n_inside, g->n_pages - g->n_inside));
-  add_field (fields, _("Residency from"), g_strdup (_(residencies[self->residency])));
+  if (self->flags & PS_MAP_PREAD)
+    add_field (fields, _("Residency from"), g_strdup (_("lseek SEEK_DATA/SEEK_HOLE on the file: the ranges that hold data (a hole is never read)")));
+  else
+    add_field (fields, _("Residency from"), g_strdup (_(residencies[self->residency])));
   return fields;
 }

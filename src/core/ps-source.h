@@ -22,6 +22,7 @@ typedef enum
   PS_MAP_DEFAULT  = 0,        /* MAP_SHARED, read-only */
   PS_MAP_WRITABLE = 1 << 0,
   PS_MAP_PRIVATE  = 1 << 1,
+  PS_MAP_PREAD    = 1 << 2,   /* FILE: never mapped; its bytes read with pread (ps-source-open-pread.c) */
 } PsMapFlags;
 
 /* Where a page of the mapping lies relative to the object's end. */
@@ -172,6 +173,14 @@ PsSource *ps_source_open_process   (pid_t        pid,
                                     guint64      address,
                                     PsEventLog  *log,
                                     GError     **error);
+/* The file's own bytes as the page cache (or the disk) holds them, never
+ * mapped: read with pread into a local mirror (ps_source_refresh), only
+ * the ranges lseek SEEK_DATA says hold data; a hole is never read. Read-only. */
+PsSource *ps_source_open_pread     (const char  *path,
+                                    guint64      offset,
+                                    guint64      length,
+                                    PsEventLog  *log,
+                                    GError     **error);
 /* Deletes demo files in directory whose creating process has died. */
 void          ps_source_sweep_stale_demos (const char *directory);
 
@@ -180,6 +189,11 @@ PsMapFlags    ps_source_get_flags         (PsSource *self);
 gboolean      ps_source_is_writable       (PsSource *self);
 gboolean      ps_source_is_private        (PsSource *self);
 gboolean      ps_source_is_shmem          (PsSource *self);
+/* A file read with pread rather than mapped (PS_MAP_PREAD). */
+gboolean      ps_source_is_pread          (PsSource *self);
+/* Who is looking and how, for a pane's label: "file on disk (pread)",
+ * "this process, MAP_SHARED", "pid 4242 writer, MAP_PRIVATE". Translated. */
+char         *ps_source_dup_viewer_label  (PsSource *self);
 PsResidency   ps_source_get_residency     (PsSource *self);
 const char   *ps_source_get_display_name  (PsSource *self);
 const char   *ps_source_get_path          (PsSource *self);
