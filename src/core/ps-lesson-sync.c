@@ -46,7 +46,8 @@ watch (PsLesson     *self,
   for (guint64 n = 0;; n++)
     {
       ps_sync_get_counts (self->sync, counts);
-      if (enough (counts) || (locked && counts->torn > 0) || counts->n_running == 0)
+      /* the figures show at least once, however fast the writers were */
+      if (n > 0 && (enough (counts) || (locked && counts->torn > 0) || counts->n_running == 0))
         return enough (counts);
       if (n % POLLS_PER_TURN == 0)
         {
