@@ -769,12 +769,19 @@ ps_page_grid_set_marks (PsPageGrid   *self,
 {
   g_return_if_fail (PS_IS_PAGE_GRID (self));
 
-  g_clear_pointer (&self->marks, g_free);
-  self->n_marks = 0;
-  if (marks != NULL && n_pages > 0)
+  /* a sweep repaints its marks ten times a second: the buffer is reused,
+   * as a fresh one costs a page fault a page */
+  if (marks != NULL && n_pages > 0 && self->marks != NULL && self->n_marks == n_pages)
+    memcpy (self->marks, marks, n_pages);
+  else
     {
-      self->marks = g_memdup2 (marks, n_pages);
-      self->n_marks = n_pages;
+      g_clear_pointer (&self->marks, g_free);
+      self->n_marks = 0;
+      if (marks != NULL && n_pages > 0)
+        {
+          self->marks = g_memdup2 (marks, n_pages);
+          self->n_marks = n_pages;
+        }
     }
   ps_page_grid_configure (self);
 }

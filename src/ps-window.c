@@ -253,9 +253,8 @@ on_view_selection_changed (PsWindow *self)
 static void
 on_probe_marks (PsWindow *self)
 {
-  g_autoptr(GBytes) marks = ps_session_get_probe_marks (self->session);
-  gsize n = 0;
-  const guint8 *data = marks != NULL ? g_bytes_get_data (marks, &n) : NULL;
+  gsize n;
+  const guint8 *data = ps_session_peek_probe_marks (self->session, &n);
 
   ps_page_grid_set_marks (self->grid, data, n);
 }

@@ -49,7 +49,6 @@ struct _PsProbeBatch
   gboolean          timed_out;
 
   PsProbeResult     run;          /* the first page of the run being logged */
-  int               run_status;
   guint64           run_pages;
   guint64           run_last;     /* the offset of its last page */
 
@@ -167,16 +166,10 @@ batch_child (int               fd,
 
 /* ---- the parent ----------------------------------------------------------- */
 
+/* The end of a run: how many pages after its first had its outcome. */
 static void
-log_run (PsProbeBatch *self)
+end_run (PsProbeBatch *self)
 {
-  g_autofree char *call = NULL;
-
-  if (self->run_pages == 0)
-    return;
-  call = g_strdup_printf ("probe(offset=0x%" G_GINT64_MODIFIER "x, %s)", self->run.offset,
-                          self->run.write ? "write" : "read");
-  ps_probe_log_outcome (self->log, call, &self->run, self->run_status);
   if (self->run_pages > 1)
     ps_event_log_add (self->log, FALSE,
                       "  and the %" G_GUINT64_FORMAT " pages after it, to offset 0x%" G_GINT64_MODIFIER "x: the same",
@@ -184,7 +177,8 @@ log_run (PsProbeBatch *self)
   self->run_pages = 0;
 }
 
-/* One page's result: told, and logged as part of a run of the same outcome. */
+/* One page's result: told; logged when it starts a run of one outcome,
+ * counted in the run otherwise. */
 static void
 report (PsProbeBatch  *self,
         PsProbeResult *r,
@@ -195,9 +189,12 @@ report (PsProbeBatch  *self,
 
   if (!same)
     {
-      log_run (self);
+      g_autofree char *call = g_strdup_printf ("probe(offset=0x%" G_GINT64_MODIFIER "x, %s)", r->offset,
+                                               r->write ? "write" : "read");
+
+      end_run (self);
+      ps_probe_log_outcome (self->log, call, r, status);
       self->run = *r;
-      self->run_status = status;
     }
   self->run_pages++;
   self->run_last = r->offset;
@@ -282,7 +279,7 @@ on_readable (int          fd,
 
   /* a buffer at a time: the child writes as fast as it is read, and the
    * main loop has other work */
-  if (drain (self, 1))
+  if (drain (self, 16))
     return G_SOURCE_CONTINUE;
   self->fd_watch = 0;
   return G_SOURCE_REMOVE;
@@ -333,7 +330,7 @@ on_child_exited (GPid     pid,
   drain (self, 0);
   if (self->next <= self->last)
     report_stuck_page (self, status);
-  log_run (self);
+  end_run (self);
   ps_event_log_add (self->log, !WIFEXITED (status) || WEXITSTATUS (status) != 0, "waitpid(%d) = %s",
                     (int) pid, how);
   self->proto.pid = 0;   /* reaped */
@@ -433,7 +430,7 @@ ps_probe_batch_free (PsProbeBatch *self)
       kill (pid, SIGKILL);
       while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
         ;
-      log_run (self);
+      end_run (self);
       how = ps_wait_status_to_string (status);
       ps_event_log_add (self->log, FALSE, "kill(%d, SIGKILL) = 0, waitpid(%d) = %s (the sweep was stopped)",
                         (int) pid, (int) pid, how);

@@ -10,7 +10,10 @@ G_BEGIN_DECLS
 
 #define MAX_UNDO          100
 #define MAX_UNDO_BYTES    (64 * 1024 * 1024)
-#define SWEEP_BATCH_PAGES 16384      /* pages a sweep child probes */
+/* pages a sweep child probes: all of them, as every fork of the app costs a
+ * page-table copy and copy-on-write faults after it (KERNEL-FACTS); a page
+ * that hangs ends a child, and the next starts after it */
+#define SWEEP_BATCH_PAGES G_MAXUINT64
 #define MARKS_NOTIFY_MS   100        /* a sweep repaints its marks at most this often */
 
 typedef struct

@@ -251,6 +251,8 @@ sweep_page (const PsProbeResult *result,
 {
   PsSession *self = data;
 
+  if (self->sweep.cancelled)
+    return;
   mark (self, result);
   if (self->sweep.done == 0 || result->outcome != self->sweep_outcome)
     g_signal_emit (self, ps_session_signals[SIGNAL_PROBE_FINISHED], 0, result);
@@ -279,7 +281,8 @@ sweep_pump (PsSession *self)
       sweep_finish (self, NULL);
       return;
     }
-  last = MIN (self->sweep_last, self->sweep_next + SWEEP_BATCH_PAGES - 1);
+  last = self->sweep_last - self->sweep_next < SWEEP_BATCH_PAGES ? self->sweep_last
+                                                                  : self->sweep_next + SWEEP_BATCH_PAGES - 1;
   self->sweep_batch = ps_probe_batch_start (self->source, &self->sweep_geometry, self->sweep_next, last,
                                             self->sweep.write, 0x50, sweep_page, sweep_batch_done, self,
                                             &local_error);
@@ -322,8 +325,15 @@ on_sweep_cancelled (GCancellable *cancellable,
 {
   PsSession *self = data;
 
+  if (self->sweep_task == NULL)
+    return;
+  /* nothing more is counted; the child dies now, and is reaped when the
+   * sweep ends, before the batch's pipe is read again */
+  self->sweep.cancelled = TRUE;
+  if (self->sweep_batch != NULL && ps_probe_batch_get_pid (self->sweep_batch) > 0)
+    kill (ps_probe_batch_get_pid (self->sweep_batch), SIGKILL);
   if (self->sweep_stop == 0)
-    self->sweep_stop = g_idle_add (on_sweep_stop, self);
+    self->sweep_stop = g_idle_add_full (G_PRIORITY_DEFAULT, on_sweep_stop, self, NULL);
 }
 
 void
@@ -376,8 +386,8 @@ ps_session_sweep_async (PsSession          *self,
   self->sweep_cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   ps_event_log_add (self->log, FALSE,
                     "probe-sweep: %s, %" G_GUINT64_FORMAT " pages from page %" G_GUINT64_FORMAT
-                    " (the one holding EOF) to the guard page, by children of up to %d pages",
-                    write ? "write" : "read", self->sweep.total, self->sweep_next, SWEEP_BATCH_PAGES);
+                    " (the one holding EOF) to the guard page, by one child that goes on after each fault",
+                    write ? "write" : "read", self->sweep.total, self->sweep_next);
   g_object_notify_by_pspec (G_OBJECT (self), ps_session_properties[PROP_SWEEPING]);
   /* connected last: a cancellable cancelled already calls back at once */
   self->sweep_cancelled_id = g_cancellable_connect (self->sweep_cancellable, G_CALLBACK (on_sweep_cancelled),
@@ -428,6 +438,16 @@ ps_session_get_sweep_report (PsSession     *self,
   g_return_if_fail (PS_IS_SESSION (self));
   g_return_if_fail (report != NULL);
   *report = self->sweep;
+}
+
+const guint8 *
+ps_session_peek_probe_marks (PsSession *self,
+                             gsize     *n_pages)
+{
+  g_return_val_if_fail (PS_IS_SESSION (self), NULL);
+  g_return_val_if_fail (n_pages != NULL, NULL);
+  *n_pages = self->marks != NULL ? self->n_marks : 0;
+  return self->marks;
 }
 
 GBytes *

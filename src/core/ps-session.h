@@ -180,6 +180,10 @@ void        ps_session_get_sweep_report   (PsSession          *self,
 /* PsProbeOutcome + 1 per page (0: not probed); entry n_pages is the guard
  * page. NULL when nothing was probed. */
 GBytes     *ps_session_get_probe_marks    (PsSession          *self);
+/* The same without a copy (a sweep of 16 GiB has 4 M marks, and a fresh
+ * buffer costs a page fault a page): valid until the marks next change. */
+const guint8 *ps_session_peek_probe_marks (PsSession          *self,
+                                           gsize              *n_pages);
 
 /* ---- find ---- */
 /* The pattern in [from, to), in a worker thread: the first match forward,
