@@ -105,44 +105,13 @@ show_log (PsWindow *self)
   g_signal_group_set_target (self->log_signals, self->log);
 }
 
-/* ---- status and details ----------------------------------------------- */
-
-static void
-update_details (PsWindow *self)
-{
-  g_autoptr(GPtrArray) fields = NULL;
-  GtkWidget *child;
-
-  PsSource *source = ps_session_get_source (self->session);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_list))) != NULL)
-    gtk_list_box_remove (self->details_list, child);
-  if (source == NULL)
-    return;
-
-  fields = ps_source_describe (source);
-  for (guint i = 0; i < fields->len; i++)
-    {
-      PsField *field = g_ptr_array_index (fields, i);
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field->label);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), field->value);
-      gtk_widget_add_css_class (row, "property");
-      gtk_list_box_append (self->details_list, row);
-    }
-}
+/* ---- status ------------------------------------------------------------ */
 
 static void
 update_status (PsWindow *self,
                PsFrame  *frame)
 {
   ps_status_bar_set_frame (self->status_bar, frame);
-  if (frame->geometry.object_size != self->details_size)
-    {
-      self->details_size = frame->geometry.object_size;
-      update_details (self);
-    }
 }
 
 /* For bench/pagescope-ui-bench: PAGESCOPE_BENCH_FIRST_FRAME=1 makes the app
@@ -296,7 +265,6 @@ on_source (PsWindow *self)
 
   ps_status_bar_set_source (self->status_bar, source);
   self->frame_seen = 0;
-  self->details_size = G_MAXUINT64;
   ps_hex_view_set_source (self->hex, source);
   ps_page_grid_set_marks (self->grid, NULL, 0);
   ps_window_update_actions (self);
@@ -310,7 +278,6 @@ on_source (PsWindow *self)
   adw_window_title_set_subtitle (self->title, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), ps_source_get_display_name (source));
   gtk_stack_set_visible_child_name (self->stack, "main");
-  update_details (self);
   ps_window_restore_annotations (self);
 }
 
@@ -637,6 +604,7 @@ ps_window_class_init (PsWindowClass *klass)
   g_type_ensure (PS_TYPE_HEX_VIEW);
   g_type_ensure (PS_TYPE_GRID_LEGEND);
   g_type_ensure (PS_TYPE_STATUS_BAR);
+  g_type_ensure (PS_TYPE_DETAILS_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pagescope/Pagescope/ps-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PsWindow, toasts);
@@ -656,7 +624,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, bottom_stack);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, log_view);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, details_list);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, details);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, status_bar);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, recent_section);
 
@@ -672,7 +640,6 @@ ps_window_init (PsWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->details_size = G_MAXUINT64;
 
   g_signal_connect (factory, "setup", G_CALLBACK (log_item_setup), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (log_item_bind), NULL);
@@ -694,6 +661,7 @@ ps_window_init (PsWindow *self)
   ps_window_follow_session (self);
   ps_window_bytes_init (self);
   ps_window_views_init (self, self->vpaned, GTK_WIDGET (self->title));
+  ps_details_pane_set_session (self->details, self->session);
 
   g_signal_connect_object (self->hex, "visible-range-changed", G_CALLBACK (on_visible_range_changed), self, 0);
   g_signal_connect_object (self->grid, "page-activated", G_CALLBACK (on_page_activated), self, 0);
