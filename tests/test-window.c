@@ -499,6 +499,30 @@ test_cli_zh_cn (void)
   }
 }
 
+/* An uninstalled build speaks Chinese with nothing set but the language:
+ * no $PAGESCOPE_LOCALEDIR (the binary finds its build tree's po/ by itself)
+ * and no locale at all (LANGUAGE alone, as in a bare container). */
+static void
+test_cli_zh_cn_uninstalled (void)
+{
+  const char *argv[] = { g_getenv ("PAGESCOPE_BIN"), "--help", NULL };
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  for (guint i = 0; i < 3; i++)
+    envp = g_environ_unsetenv (envp, (const char *[]) { "PAGESCOPE_LOCALEDIR", "LC_ALL", "LANG" }[i]);
+  envp = g_environ_unsetenv (envp, "LC_MESSAGES");
+  envp = g_environ_unsetenv (envp, "DISPLAY");
+  envp = g_environ_setenv (envp, "LANGUAGE", "zh_CN", TRUE);
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  ps_assert_contains (out, "共享内存");
+  g_assert_null (strstr (out, "shared-memory segment"));
+}
+
 /* Each exits 2 with one line naming the option and the reason, before
  * anything is opened (no display is needed to say so). */
 static void
@@ -732,6 +756,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/action-options", test_action_options);
   g_test_add_func ("/cli/malformed", test_cli_malformed);
   g_test_add_func ("/cli/zh-cn", test_cli_zh_cn);
+  g_test_add_func ("/cli/zh-cn-uninstalled", test_cli_zh_cn_uninstalled);
   g_test_add_func ("/cli/sigterm", test_cli_sigterm);
   g_test_add_func ("/cli/open-failed-status", test_cli_open_failed_status);
   g_test_add_func ("/cli/list-no-display", test_cli_list_no_display);

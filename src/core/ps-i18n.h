@@ -40,8 +40,13 @@ ps_i18n_init (void)
   setlocale (LC_ALL, "");
   messages = setlocale (LC_MESSAGES, NULL);
   if (language != NULL && *language != '\0' && messages != NULL &&
-      (strcmp (messages, "C") == 0 || strcmp (messages, "POSIX") == 0))
-    setlocale (LC_ALL, "C.UTF-8");
+      (strcmp (messages, "C") == 0 || strcmp (messages, "POSIX") == 0) &&
+      setlocale (LC_ALL, "C.UTF-8") != NULL)
+    {
+      /* GTK calls setlocale (LC_ALL, "") again when it starts, and the
+       * children (writers, lessons) do too: they all land here as well */
+      g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+    }
   bindtextdomain (GETTEXT_PACKAGE, ps_i18n_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
