@@ -1106,6 +1106,15 @@ is_process_spec (const char *text)
 }
 
 void
+ps_application_set_echo_log (PsApplication *self,
+                             gboolean       echo)
+{
+  g_return_if_fail (PS_IS_APPLICATION (self));
+
+  self->echo_log = echo;
+}
+
+void
 ps_application_add_recent (PsApplication      *self,
                            const PsSourceSpec *spec)
 {
