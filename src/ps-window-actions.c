@@ -753,6 +753,7 @@ ps_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, action_open_demo);
   gtk_widget_class_install_action (widget_class, "win.close", NULL, action_close);
   gtk_widget_class_install_property_action (widget_class, "win.pause", "paused");
+  gtk_widget_class_install_property_action (widget_class, "win.presentation", "presenting");
   gtk_widget_class_install_action (widget_class, "win.interval", "s", action_interval);
   gtk_widget_class_install_action (widget_class, "win.color-mode", "s", action_color_mode);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, action_zoom_in);

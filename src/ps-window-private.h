@@ -68,6 +68,7 @@ struct _PsWindow
   GtkWindow            *dialogs[PS_N_DIALOGS];   /* weak: the one of each kind open */
   gboolean              showing_interval;        /* the dropdown follows the session */
   struct _PsWindowViews *views;                  /* ps-window-views.c */
+  gboolean              presenting;              /* presentation mode */
 };
 
 void     ps_window_class_install_actions (GtkWidgetClass *widget_class);

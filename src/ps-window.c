@@ -21,6 +21,7 @@ G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_PAUSED,
+  PROP_PRESENTING,
   N_PROPS
 };
 
@@ -103,6 +104,34 @@ show_log (PsWindow *self)
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->log)));
   gtk_list_view_set_model (self->log_view, GTK_SELECTION_MODEL (selection));
   g_signal_group_set_target (self->log_signals, self->log);
+}
+
+/* ---- presentation mode --------------------------------------------------- */
+
+/* For a class: the whole screen, cells as large as the pane allows (a
+ * 3-page lesson is three big squares, not three specks), larger bytes and
+ * labels (ui/style.css, window.presentation). */
+static void
+set_presenting (PsWindow *self,
+                gboolean  presenting)
+{
+  if (self->presenting == presenting)
+    return;
+  self->presenting = presenting;
+  if (presenting)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_fullscreen (GTK_WINDOW (self));
+      ps_page_grid_set_max_cell (self->grid, PS_GRID_PRESENT_MAX_CELL);
+      ps_page_grid_set_fit (self->grid, TRUE);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+      ps_page_grid_set_max_cell (self->grid, PS_GRID_MAX_CELL);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTING]);
 }
 
 /* ---- status ------------------------------------------------------------ */
@@ -227,6 +256,7 @@ on_probe_marks (PsWindow *self)
   const guint8 *data = marks != NULL ? g_bytes_get_data (marks, &n) : NULL;
 
   ps_page_grid_set_marks (self->grid, data, n);
+  ps_grid_legend_set_marks (self->legend, data, n);
 }
 
 /* The pause button's state is win.pause's (a property action on
@@ -267,6 +297,7 @@ on_source (PsWindow *self)
   self->frame_seen = 0;
   ps_hex_view_set_source (self->hex, source);
   ps_page_grid_set_marks (self->grid, NULL, 0);
+  ps_grid_legend_set_marks (self->legend, NULL, 0);
   ps_window_update_actions (self);
   if (source == NULL)
     return;
@@ -554,6 +585,9 @@ ps_window_get_property (GObject    *object,
     case PROP_PAUSED:
       g_value_set_boolean (value, self->session != NULL && ps_session_get_paused (self->session));
       break;
+    case PROP_PRESENTING:
+      g_value_set_boolean (value, self->presenting);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -576,6 +610,9 @@ ps_window_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_PRESENTING:
+      set_presenting (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -596,6 +633,10 @@ ps_window_class_init (PsWindowClass *klass)
 
   properties[PROP_PAUSED] =
     g_param_spec_boolean ("paused", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* presentation mode (win.presentation, F11) */
+  properties[PROP_PRESENTING] =
+    g_param_spec_boolean ("presenting", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
