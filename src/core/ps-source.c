@@ -568,7 +568,9 @@ static char *
 bytes_text (guint64 bytes)
 {
   g_autofree char *size = ps_format_size (bytes);
-  return g_strdup_printf (_("%" PRIu64 " bytes (%s)"), bytes, size);
+  g_autofree char *count = ps_format_bytes (bytes);
+
+  return g_strdup_printf ("%s (%s)", count, size);
 }
 
 /* Whose mapping, and which: what a view adds to the description. */
