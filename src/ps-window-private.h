@@ -99,4 +99,10 @@ void     ps_window_follow_session        (PsWindow       *self);
 void     ps_window_show_error            (PsWindow       *self,
                                           const GError   *error);
 
+/* The toast ps_window_show_toast shows for message: the whole of it when
+ * it fits (PS_TOAST_FITS characters), else its head and an Explain button
+ * (win.show-message) that shows all of it. */
+#define PS_TOAST_FITS 60
+AdwToast   *ps_window_make_toast          (const char *message);
+
 G_END_DECLS

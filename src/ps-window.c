@@ -409,9 +409,44 @@ ps_window_show_toast (PsWindow   *self,
 
   g_return_if_fail (PS_IS_WINDOW (self));
 
-  toast = adw_toast_new (message);
+  toast = ps_window_make_toast (message);
   adw_toast_set_timeout (toast, 6);
   adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+/* A toast is one line that libadwaita cuts off with "…" (on a projector
+ * after a few words): a long message shows its head, up to " — " or the
+ * first ": ", and an Explain button shows the whole of it. The title is
+ * markup, so the message is escaped. */
+AdwToast *
+ps_window_make_toast (const char *message)
+{
+  g_autofree char *head = NULL;
+  g_autofree char *markup = NULL;
+  const char *cut;
+  AdwToast *toast;
+
+  if (g_utf8_strlen (message, -1) <= PS_TOAST_FITS)
+    {
+      markup = g_markup_escape_text (message, -1);
+      return adw_toast_new (markup);
+    }
+  if ((cut = strstr (message, " — ")) != NULL && g_utf8_strlen (message, cut - message) <= PS_TOAST_FITS)
+    head = g_strndup (message, cut - message);
+  else if ((cut = strstr (message, ": ")) != NULL && g_utf8_strlen (message, cut - message) <= PS_TOAST_FITS)
+    head = g_strndup (message, cut - message);
+  else
+    {
+      g_autofree char *start = g_utf8_substring (message, 0, PS_TOAST_FITS - 1);
+
+      head = g_strconcat (start, "…", NULL);
+    }
+  markup = g_markup_escape_text (head, -1);
+  toast = adw_toast_new (markup);
+  adw_toast_set_button_label (toast, _("Explain"));
+  adw_toast_set_action_name (toast, "win.show-message");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (message));
+  return toast;
 }
 
 /* ---- drag and drop ------------------------------------------------------ */

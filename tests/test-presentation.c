@@ -2,7 +2,7 @@
 /* Presentation mode in a real window under Xvfb: win.presentation (F11)
  * makes a 3-page mapping's cells grow past the 32-pixel cap to fill the
  * pane, the hex view's font larger, and back; a probe's marks get legend
- * entries. */
+ * entries; long toasts show their head and explain the rest. */
 #include "config.h"
 
 #include <string.h>
@@ -137,6 +137,46 @@ test_toggle (void)
   }
 }
 
+/* Toasts fit: a long message shows its head and an Explain button, which
+ * shows all of it; a short one shows whole; markup characters stay text. */
+static void
+test_toasts_fit (void)
+{
+  const char *message = "0x2000: SIGBUS — The page lies wholly past the end of the file (EOF rounded up to a page "
+                        "is 4096) but inside the mapping, so the kernel has no page to map and sends SIGBUS.";
+  PsWindow *window = ps_ui_test_window_new (app);
+  g_autoptr(AdwToast) toast = NULL;
+  AdwMessageDialog *dialog;
+
+  toast = ps_window_make_toast ("Wrote 4 bytes at 0x10");
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Wrote 4 bytes at 0x10");
+  g_assert_null (adw_toast_get_button_label (toast));
+  g_clear_object (&toast);
+
+  toast = ps_window_make_toast ("a <b> & c");
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "a &lt;b&gt; &amp; c");
+  g_clear_object (&toast);
+
+  toast = ps_window_make_toast (message);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "0x2000: SIGBUS");
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "Explain");
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.show-message");
+  g_assert_cmpstr (g_variant_get_string (adw_toast_get_action_target_value (toast), NULL), ==, message);
+
+  /* a head with no separator: cut, with an ellipsis, within the width */
+  g_clear_object (&toast);
+  toast = ps_window_make_toast ("abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij");
+  g_assert_cmpuint (g_utf8_strlen (adw_toast_get_title (toast), -1), ==, PS_TOAST_FITS);
+  g_assert_true (g_str_has_suffix (adw_toast_get_title (toast), "…"));
+
+  /* Explain: the whole message in a dialog over the window */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-message", "s", message));
+  dialog = ADW_MESSAGE_DIALOG (ps_ui_test_find_toplevel ("AdwMessageDialog", GTK_WINDOW (window)));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, message);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -145,6 +185,7 @@ main (int argc, char **argv)
   app = ps_ui_test_app_new (&argc, &argv);
   PAGE = ps_test_page_size ();
   g_test_add_func ("/presentation/toggle", test_toggle);
+  g_test_add_func ("/presentation/toasts-fit", test_toasts_fit);
   rc = g_test_run ();
   g_clear_object (&app);
   return rc;
