@@ -410,3 +410,10 @@ ps_details_pane_get_reads (PsDetailsPane *self)
   g_return_val_if_fail (PS_IS_DETAILS_PANE (self), 0);
   return self->reads;
 }
+
+gboolean
+ps_details_pane_is_refreshing (PsDetailsPane *self)
+{
+  g_return_val_if_fail (PS_IS_DETAILS_PANE (self), FALSE);
+  return self->timer != 0 || self->reading != NULL;
+}
