@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ps-details-pane-private.h"
+#include "ps-status-bar-private.h"
 #include "ps-test-util.h"
 #include "ps-ui-test-app.h"
 #include "ps-window-private.h"
@@ -161,6 +162,9 @@ test_sysv_live (void)
   spec.kind = PS_SOURCE_SYSV;
   spec.key = key;
   window = open_window (&spec);
+
+  /* one page, in the singular */
+  ps_assert_contains (gtk_label_get_text (ps_status_bar_get_label (window->status_bar, PS_STATUS_PAGES)), "1 page (0 past EOF)");
 
   /* this window's own attach, named as such */
   wait_pane (window, "Attached (shm_nattch): 1\n", NULL);
