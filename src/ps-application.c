@@ -994,6 +994,7 @@ ps_application_startup (GApplication *app)
     { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
     { "win.zoom-out", { "<Control>minus", NULL } },
     { "win.zoom-fit", { "<Control>0", NULL } },
+    { "win.presentation", { "F11", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
     { "win.toggle-log", { "F9", NULL } },
     { "win.find-bar", { "<Control>f", NULL } },
@@ -1103,6 +1104,15 @@ is_process_spec (const char *text)
   g_auto(PsSourceSpec) spec = { 0 };
 
   return ps_source_spec_parse (text, &spec, NULL) && spec.kind == PS_SOURCE_PROCESS;
+}
+
+void
+ps_application_set_echo_log (PsApplication *self,
+                             gboolean       echo)
+{
+  g_return_if_fail (PS_IS_APPLICATION (self));
+
+  self->echo_log = echo;
 }
 
 void

@@ -12,9 +12,12 @@ G_DECLARE_FINAL_TYPE (PsApplication, ps_application, PS, APPLICATION, AdwApplica
 
 PsApplication *ps_application_new            (void);
 GSettings     *ps_application_get_settings   (PsApplication *self);
-/* Whether --log was given: every window's event log is echoed to stdout. */
 int            ps_application_get_exit_status (PsApplication *self);
+/* Whether --log was given: every window's event log is echoed to stdout,
+ * from the window's first entry on (set it before making windows). */
 gboolean       ps_application_get_echo_log   (PsApplication *self);
+void           ps_application_set_echo_log   (PsApplication *self,
+                                              gboolean       echo);
 /* Keeps spec first among the recent sources; never a view of a process
  * (its pid names another process, or none, once that one exits). */
 void           ps_application_add_recent     (PsApplication      *self,

@@ -19,6 +19,7 @@ struct _PsGridLegend
   GtkLabel     *hint;
 
   PsGridMode    mode;
+  guint         marks_shown;   /* bit m: a page has mark m */
 };
 
 G_DEFINE_FINAL_TYPE (PsGridLegend, ps_grid_legend, GTK_TYPE_WIDGET)
@@ -116,6 +117,9 @@ rebuild (PsGridLegend *self)
   entries = ps_page_grid_mode_legend (self->mode, &n);
   for (guint i = 0; i < n; i++)
     gtk_flow_box_append (self->swatches, make_item (&entries[i]));
+  for (guint m = 1; m < PS_GRID_N_MARKS; m++)
+    if (self->marks_shown & (1u << m))
+      gtk_flow_box_append (self->swatches, make_item (&ps_grid_palette_get ()->mark_legend[m]));
   gtk_label_set_text (self->hint, ps_page_grid_mode_hint (self->mode));
 }
 
@@ -170,5 +174,23 @@ ps_grid_legend_set_mode (PsGridLegend *self,
   if (mode == self->mode)
     return;
   self->mode = mode;
+  rebuild (self);
+}
+
+void
+ps_grid_legend_set_marks (PsGridLegend *self,
+                          const guint8 *marks,
+                          gsize         n_marks)
+{
+  guint shown = 0;
+
+  g_return_if_fail (PS_IS_GRID_LEGEND (self));
+
+  for (gsize i = 0; i < n_marks; i++)
+    if (marks[i] != 0)
+      shown |= 1u << MIN (marks[i], PS_GRID_N_MARKS - 1);
+  if (shown == self->marks_shown)
+    return;
+  self->marks_shown = shown;
   rebuild (self);
 }

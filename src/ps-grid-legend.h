@@ -14,5 +14,10 @@ G_DECLARE_FINAL_TYPE (PsGridLegend, ps_grid_legend, PS, GRID_LEGEND, GtkWidget)
 GtkWidget *ps_grid_legend_new      (void);
 void       ps_grid_legend_set_mode (PsGridLegend *self,
                                     PsGridMode    mode);
+/* The probe's marks on the grid (a mark a page, as ps_page_grid_set_marks
+ * takes them): each outcome among them gets an entry. */
+void       ps_grid_legend_set_marks (PsGridLegend *self,
+                                     const guint8 *marks,
+                                     gsize         n_marks);
 
 G_END_DECLS

@@ -163,6 +163,20 @@ build_legends (PsGridPalette *pal)
   add_legend (pal, PS_GRID_COW, C_SHARED, PS_GRID_SWATCH_FILL, N_("shared"));
   add_legend (pal, PS_GRID_COW, C_ABSENT, PS_GRID_SWATCH_FILL, N_("not allocated"));
 
+  {
+    static const char *mark_labels[PS_GRID_N_MARKS] = {
+      NULL,
+      N_("probed: inside the object"),
+      N_("probed: zero tail (reads 0, never reaches the file)"),
+      N_("probed: SIGBUS"),
+      N_("probed: SIGSEGV"),
+      N_("probed: the child died otherwise"),
+    };
+
+    for (guint i = 1; i < PS_GRID_N_MARKS; i++)
+      pal->mark_legend[i] = (PsGridLegendEntry) { premultiply (mark_colors[i]), 0, PS_GRID_SWATCH_FILL, mark_labels[i] };
+  }
+
   for (guint mode = 0; mode < 4; mode++)
     {
       add_legend (pal, mode, C_PAST_EOF, PS_GRID_SWATCH_HATCHED, N_("past EOF"));

@@ -83,6 +83,8 @@ typedef struct
   guint32            private_copy;
   PsGridLegendEntry  legend[4][12];
   guint              n_legend[4];
+  /* a probe's marks, by mark (outcome + 1; [0] unused): for every mode */
+  PsGridLegendEntry  mark_legend[PS_GRID_N_MARKS];
 } PsGridPalette;
 
 const PsGridPalette *ps_grid_palette_get (void);

@@ -17,6 +17,7 @@ struct _PsPageGrid
   PsFrame        *frame;
   PsGridMode      mode;
   guint           cell;             /* pixels */
+  guint           max_cell;         /* the largest zooming and fitting give */
   guint64         run;              /* pages a cell shows: > 1 only with 1-pixel cells */
   guint8         *marks;            /* copied; padded to the frame's n_pages + 1 */
   guint64         n_marks;

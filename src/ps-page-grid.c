@@ -127,10 +127,11 @@ ps_page_grid_scroll_to_cell (PsPageGrid *self,
  * in width x height; 0 if not even one pixel a page does. */
 static guint
 fit_cell (guint64 n_pages,
+          guint   max_cell,
           int     width,
           int     height)
 {
-  for (guint cell = PS_GRID_MAX_CELL; cell >= PS_GRID_MIN_CELL; cell--)
+  for (guint cell = max_cell; cell >= PS_GRID_MIN_CELL; cell--)
     {
       guint64 columns = MAX (1, width / (int) cell);
 
@@ -185,7 +186,7 @@ ps_page_grid_configure (PsPageGrid *self)
     }
   if (self->fit && self->frame != NULL && height > 0)
     {
-      guint cell = fit_cell (ps_page_grid_n_pages (self), width, height);
+      guint cell = fit_cell (ps_page_grid_n_pages (self), self->max_cell, width, height);
       guint64 run = cell > 0 ? 1 : fit_run (self, width, height);
 
       if (cell == 0)
@@ -443,7 +444,7 @@ ps_page_grid_class_init (PsPageGridClass *klass)
     g_param_spec_enum ("mode", NULL, NULL, PS_TYPE_GRID_MODE, PS_GRID_ACTIVITY,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CELL_SIZE] =
-    g_param_spec_uint ("cell-size", NULL, NULL, PS_GRID_MIN_CELL, PS_GRID_MAX_CELL, 8,
+    g_param_spec_uint ("cell-size", NULL, NULL, PS_GRID_MIN_CELL, PS_GRID_PRESENT_MAX_CELL, 8,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* pages a cell shows: above 1 only with 1-pixel cells */
   properties[PROP_RUN] =
@@ -484,6 +485,7 @@ ps_page_grid_init (PsPageGrid *self)
   GtkWidget *widget = GTK_WIDGET (self);
 
   self->cell = 8;
+  self->max_cell = PS_GRID_MAX_CELL;
   self->run = 1;
   self->stale = TRUE;
   self->picture = ps_grid_picture_new ();
@@ -604,7 +606,24 @@ ps_page_grid_set_cell_size (PsPageGrid *self,
 {
   g_return_if_fail (PS_IS_PAGE_GRID (self));
 
-  zoom_to (self, CLAMP (cell_size, PS_GRID_MIN_CELL, PS_GRID_MAX_CELL), 1);
+  zoom_to (self, CLAMP (cell_size, PS_GRID_MIN_CELL, self->max_cell), 1);
+}
+
+void
+ps_page_grid_set_max_cell (PsPageGrid *self,
+                           guint       max_cell)
+{
+  g_return_if_fail (PS_IS_PAGE_GRID (self));
+  g_return_if_fail (max_cell >= PS_GRID_MIN_CELL && max_cell <= PS_GRID_PRESENT_MAX_CELL);
+
+  if (max_cell == self->max_cell)
+    return;
+  self->max_cell = max_cell;
+  /* a fitted grid fits again, now with the new largest cell */
+  if (self->cell > max_cell && !self->fit)
+    zoom_to (self, max_cell, 1);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  ps_page_grid_configure (self);
 }
 
 guint
@@ -653,7 +672,7 @@ ps_page_grid_can_zoom (PsPageGrid *self,
   g_return_val_if_fail (PS_IS_PAGE_GRID (self), FALSE);
 
   if (direction > 0)
-    return self->run > 1 || self->cell < PS_GRID_MAX_CELL;
+    return self->run > 1 || self->cell < self->max_cell;
   return self->cell > PS_GRID_MIN_CELL || self->run < widest_run (self);
 }
 
@@ -666,7 +685,7 @@ ps_page_grid_zoom (PsPageGrid *self,
   if (!ps_page_grid_can_zoom (self, direction))
     return FALSE;
   if (direction > 0)
-    zoom_to (self, self->run > 1 ? 1 : MIN (self->cell * 2, PS_GRID_MAX_CELL), MAX (self->run / 2, 1));
+    zoom_to (self, self->run > 1 ? 1 : MIN (self->cell * 2, self->max_cell), MAX (self->run / 2, 1));
   else if (self->cell > PS_GRID_MIN_CELL)
     zoom_to (self, MAX (self->cell / 2, PS_GRID_MIN_CELL), 1);
   else

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 #define PS_GRID_MIN_CELL 1
 #define PS_GRID_MAX_CELL 32
+/* presentation mode: a lesson's few pages fill the pane, seen from the back row */
+#define PS_GRID_PRESENT_MAX_CELL 160
 
 #define PS_TYPE_PAGE_GRID (ps_page_grid_get_type ())
 G_DECLARE_FINAL_TYPE (PsPageGrid, ps_page_grid, PS, PAGE_GRID, GtkWidget)
@@ -27,6 +29,10 @@ PsGridMode  ps_page_grid_get_mode       (PsPageGrid *self);
 void        ps_page_grid_set_cell_size  (PsPageGrid *self,
                                          guint       cell_size);
 guint       ps_page_grid_get_cell_size  (PsPageGrid *self);
+/* The largest cell zooming and fitting give: PS_GRID_MAX_CELL, or up to
+ * PS_GRID_PRESENT_MAX_CELL in presentation mode. */
+void        ps_page_grid_set_max_cell   (PsPageGrid *self,
+                                         guint       max_cell);
 /* Below one pixel a page: a one-pixel cell shows a run of this many pages
  * (a power of two; 1: one cell a page). */
 void        ps_page_grid_set_run        (PsPageGrid *self,

@@ -599,7 +599,9 @@ ps_probe_strip_describe (PsProbeStrip *self)
                                    "The mapping is %s bytes: %" PRIu64 " pages of %" PRIu64 " bytes.",
                                    g->n_pages),
                 mapping_end, g->n_pages, g->page_size);
-  add_sentence (text, self->kind == PS_SOURCE_FILE ? _("The file is %s bytes.") : _("The object is %s bytes."),
+  add_sentence (text, self->kind == PS_SOURCE_FILE
+                        ? g_dngettext (GETTEXT_PACKAGE, "The file is %s byte.", "The file is %s bytes.", g->object_size)
+                        : g_dngettext (GETTEXT_PACKAGE, "The object is %s byte.", "The object is %s bytes.", g->object_size),
                 object_size);
   if (g->offset > 0)
     {

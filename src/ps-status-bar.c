@@ -138,12 +138,15 @@ show_object (PsStatusBar *self,
   const PsGeometry *g = &frame->geometry;
   g_autofree char *size = ps_format_size (g->object_size);
   g_autofree char *size_text = g_strdup_printf (_("Size %s"), size);
-  g_autofree char *pages = g_strdup_printf (_("%" PRIu64 " pages (%" PRIu64 " past EOF)"),
+  g_autofree char *pages = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " page (%" PRIu64 " past EOF)",
+                                                         "%" PRIu64 " pages (%" PRIu64 " past EOF)", g->n_pages),
                                             g->n_pages, g->n_pages - g->n_inside);
   g_autofree char *resident = NULL;
 
   if (frame->n_unknown > 0)
-    resident = g_strdup_printf (_("Residency unknown for %" PRIu64 " pages"), frame->n_unknown);
+    resident = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Residency unknown for %" PRIu64 " page",
+                                             "Residency unknown for %" PRIu64 " pages", frame->n_unknown),
+                                frame->n_unknown);
   else
     resident = g_strdup_printf (_("%" PRIu64 " resident"), frame->n_resident);
   show (self, PS_STATUS_SIZE, size_text);

@@ -92,6 +92,18 @@ action_open_dialog (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A toast's whole message (ps_window_make_toast), in a dialog. */
+static void
+action_show_message (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *parameter)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (widget), NULL, g_variant_get_string (parameter, NULL));
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 action_open_spec (GtkWidget  *widget,
                   const char *name,
@@ -753,6 +765,8 @@ ps_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, action_open_demo);
   gtk_widget_class_install_action (widget_class, "win.close", NULL, action_close);
   gtk_widget_class_install_property_action (widget_class, "win.pause", "paused");
+  gtk_widget_class_install_property_action (widget_class, "win.presentation", "presenting");
+  gtk_widget_class_install_action (widget_class, "win.show-message", "s", action_show_message);
   gtk_widget_class_install_action (widget_class, "win.interval", "s", action_interval);
   gtk_widget_class_install_action (widget_class, "win.color-mode", "s", action_color_mode);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, action_zoom_in);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ps-details-pane.h"
 #include "ps-find-bar.h"
 #include "ps-grid-legend.h"
 #include "ps-inspector-pane.h"
@@ -43,7 +44,7 @@ struct _PsWindow
   GtkStack             *bottom_stack;
   GtkScrolledWindow    *log_scroller;
   GtkListView          *log_view;
-  GtkListBox           *details_list;
+  PsDetailsPane        *details;
   PsStatusBar          *status_bar;
   GtkLabel             *cursor_label;
   GMenu                *recent_section;
@@ -64,10 +65,10 @@ struct _PsWindow
   guint                 scroll_idle;   /* follows the newest log entry */
 
   guint                 frame_seen;    /* frames shown since the source was set */
-  guint64               details_size;  /* the object size the details show */
   GtkWindow            *dialogs[PS_N_DIALOGS];   /* weak: the one of each kind open */
   gboolean              showing_interval;        /* the dropdown follows the session */
   struct _PsWindowViews *views;                  /* ps-window-views.c */
+  gboolean              presenting;              /* presentation mode */
 };
 
 void     ps_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -97,5 +98,11 @@ void     ps_window_follow_session        (PsWindow       *self);
  * logged it already. */
 void     ps_window_show_error            (PsWindow       *self,
                                           const GError   *error);
+
+/* The toast ps_window_show_toast shows for message: the whole of it when
+ * it fits (PS_TOAST_FITS characters), else its head and an Explain button
+ * (win.show-message) that shows all of it. */
+#define PS_TOAST_FITS 60
+AdwToast   *ps_window_make_toast          (const char *message);
 
 G_END_DECLS

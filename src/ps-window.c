@@ -21,6 +21,7 @@ G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_PAUSED,
+  PROP_PRESENTING,
   N_PROPS
 };
 
@@ -105,44 +106,41 @@ show_log (PsWindow *self)
   g_signal_group_set_target (self->log_signals, self->log);
 }
 
-/* ---- status and details ----------------------------------------------- */
+/* ---- presentation mode --------------------------------------------------- */
 
+/* For a class: the whole screen, cells as large as the pane allows (a
+ * 3-page lesson is three big squares, not three specks), larger bytes and
+ * labels (ui/style.css, window.presentation). */
 static void
-update_details (PsWindow *self)
+set_presenting (PsWindow *self,
+                gboolean  presenting)
 {
-  g_autoptr(GPtrArray) fields = NULL;
-  GtkWidget *child;
-
-  PsSource *source = ps_session_get_source (self->session);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_list))) != NULL)
-    gtk_list_box_remove (self->details_list, child);
-  if (source == NULL)
+  if (self->presenting == presenting)
     return;
-
-  fields = ps_source_describe (source);
-  for (guint i = 0; i < fields->len; i++)
+  self->presenting = presenting;
+  if (presenting)
     {
-      PsField *field = g_ptr_array_index (fields, i);
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field->label);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), field->value);
-      gtk_widget_add_css_class (row, "property");
-      gtk_list_box_append (self->details_list, row);
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_fullscreen (GTK_WINDOW (self));
+      ps_page_grid_set_max_cell (self->grid, PS_GRID_PRESENT_MAX_CELL);
+      ps_page_grid_set_fit (self->grid, TRUE);
     }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+      ps_page_grid_set_max_cell (self->grid, PS_GRID_MAX_CELL);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTING]);
 }
+
+/* ---- status ------------------------------------------------------------ */
 
 static void
 update_status (PsWindow *self,
                PsFrame  *frame)
 {
   ps_status_bar_set_frame (self->status_bar, frame);
-  if (frame->geometry.object_size != self->details_size)
-    {
-      self->details_size = frame->geometry.object_size;
-      update_details (self);
-    }
 }
 
 /* For bench/pagescope-ui-bench: PAGESCOPE_BENCH_FIRST_FRAME=1 makes the app
@@ -257,6 +255,7 @@ on_probe_marks (PsWindow *self)
   const guint8 *data = ps_session_peek_probe_marks (self->session, &n);
 
   ps_page_grid_set_marks (self->grid, data, n);
+  ps_grid_legend_set_marks (self->legend, data, n);
 }
 
 /* The pause button's state is win.pause's (a property action on
@@ -295,9 +294,9 @@ on_source (PsWindow *self)
 
   ps_status_bar_set_source (self->status_bar, source);
   self->frame_seen = 0;
-  self->details_size = G_MAXUINT64;
   ps_hex_view_set_source (self->hex, source);
   ps_page_grid_set_marks (self->grid, NULL, 0);
+  ps_grid_legend_set_marks (self->legend, NULL, 0);
   ps_window_update_actions (self);
   if (source == NULL)
     return;
@@ -309,7 +308,6 @@ on_source (PsWindow *self)
   adw_window_title_set_subtitle (self->title, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), ps_source_get_display_name (source));
   gtk_stack_set_visible_child_name (self->stack, "main");
-  update_details (self);
   ps_window_restore_annotations (self);
 }
 
@@ -410,9 +408,44 @@ ps_window_show_toast (PsWindow   *self,
 
   g_return_if_fail (PS_IS_WINDOW (self));
 
-  toast = adw_toast_new (message);
+  toast = ps_window_make_toast (message);
   adw_toast_set_timeout (toast, 6);
   adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+/* A toast is one line that libadwaita cuts off with "…" (on a projector
+ * after a few words): a long message shows its head, up to " — " or the
+ * first ": ", and an Explain button shows the whole of it. The title is
+ * markup, so the message is escaped. */
+AdwToast *
+ps_window_make_toast (const char *message)
+{
+  g_autofree char *head = NULL;
+  g_autofree char *markup = NULL;
+  const char *cut;
+  AdwToast *toast;
+
+  if (g_utf8_strlen (message, -1) <= PS_TOAST_FITS)
+    {
+      markup = g_markup_escape_text (message, -1);
+      return adw_toast_new (markup);
+    }
+  if ((cut = strstr (message, " — ")) != NULL && g_utf8_strlen (message, cut - message) <= PS_TOAST_FITS)
+    head = g_strndup (message, cut - message);
+  else if ((cut = strstr (message, ": ")) != NULL && g_utf8_strlen (message, cut - message) <= PS_TOAST_FITS)
+    head = g_strndup (message, cut - message);
+  else
+    {
+      g_autofree char *start = g_utf8_substring (message, 0, PS_TOAST_FITS - 1);
+
+      head = g_strconcat (start, "…", NULL);
+    }
+  markup = g_markup_escape_text (head, -1);
+  toast = adw_toast_new (markup);
+  adw_toast_set_button_label (toast, _("Explain"));
+  adw_toast_set_action_name (toast, "win.show-message");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (message));
+  return toast;
 }
 
 /* ---- drag and drop ------------------------------------------------------ */
@@ -586,6 +619,9 @@ ps_window_get_property (GObject    *object,
     case PROP_PAUSED:
       g_value_set_boolean (value, self->session != NULL && ps_session_get_paused (self->session));
       break;
+    case PROP_PRESENTING:
+      g_value_set_boolean (value, self->presenting);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -608,6 +644,9 @@ ps_window_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_PRESENTING:
+      set_presenting (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -629,6 +668,10 @@ ps_window_class_init (PsWindowClass *klass)
   properties[PROP_PAUSED] =
     g_param_spec_boolean ("paused", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* presentation mode (win.presentation, F11) */
+  properties[PROP_PRESENTING] =
+    g_param_spec_boolean ("presenting", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PS_TYPE_PAGE_GRID);
@@ -636,6 +679,7 @@ ps_window_class_init (PsWindowClass *klass)
   g_type_ensure (PS_TYPE_HEX_VIEW);
   g_type_ensure (PS_TYPE_GRID_LEGEND);
   g_type_ensure (PS_TYPE_STATUS_BAR);
+  g_type_ensure (PS_TYPE_DETAILS_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pagescope/Pagescope/ps-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PsWindow, toasts);
@@ -655,7 +699,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, bottom_stack);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, log_view);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, details_list);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, details);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, status_bar);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, recent_section);
 
@@ -671,7 +715,6 @@ ps_window_init (PsWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->details_size = G_MAXUINT64;
 
   g_signal_connect (factory, "setup", G_CALLBACK (log_item_setup), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (log_item_bind), NULL);
@@ -693,6 +736,7 @@ ps_window_init (PsWindow *self)
   ps_window_follow_session (self);
   ps_window_bytes_init (self);
   ps_window_views_init (self, self->vpaned, GTK_WIDGET (self->title));
+  ps_details_pane_set_session (self->details, self->session);
 
   g_signal_connect_object (self->hex, "visible-range-changed", G_CALLBACK (on_visible_range_changed), self, 0);
   g_signal_connect_object (self->grid, "page-activated", G_CALLBACK (on_page_activated), self, 0);

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ps-parse.h"
 #include "ps-probe.h"
 #include "ps-test-util.h"
 
@@ -521,12 +522,58 @@ test_names (void)
   g_assert_cmpstr (killed, ==, "killed by SIGKILL");
 }
 
+/* A one-byte file: the explanations say "1 byte", never "1 bytes". */
+static void
+test_one_byte_plural (void)
+{
+  g_autofree char *path = ps_test_file ("probe-one", 1, 'x');
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsEventLog) log = ps_event_log_new ();
+  g_autoptr(PsSource) source = ps_source_open_file (path, PS_MAP_DEFAULT, 0, 2 * PAGE, log, &error);
+  const guint64 offsets[] = { 0, 1 };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
+    {
+      PsProbeResult r;
+      g_autofree char *explanation = NULL;
+
+      g_assert_true (ps_probe_run (source, offsets[i], FALSE, 0, &r, &error));
+      g_assert_no_error (error);
+      explanation = ps_probe_explain (&r);
+      g_test_message ("%s", explanation);
+      g_assert_null (strstr (explanation, "1 bytes"));
+      ps_assert_contains (explanation, i == 0 ? "(1 byte of it is mapped here)" : "end of the file (1 byte)");
+    }
+  {
+    g_autofree char *one = ps_format_bytes (1);
+    g_autofree char *two = ps_format_bytes (2);
+
+    g_assert_cmpstr (one, ==, "1 byte");
+    g_assert_cmpstr (two, ==, "2 bytes");
+  }
+  {
+    g_autoptr(GPtrArray) fields = ps_source_describe (source);
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < fields->len; i++)
+      {
+        PsField *field = g_ptr_array_index (fields, i);
+
+        g_assert_null (strstr (field->value, "1 bytes"));
+        found |= g_str_has_prefix (field->value, "1 byte (");
+      }
+    g_assert_true (found);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   PAGE = ps_test_page_size ();
   ps_test_init (&argc, &argv);
 
+  g_test_add_func ("/probe/one-byte-plural", test_one_byte_plural);
   g_test_add ("/probe/read/inside", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_read_inside, fixture_tear_down);
   g_test_add ("/probe/read/zero-tail", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_read_zero_tail, fixture_tear_down);
   g_test_add ("/probe/read/sigbus", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_read_sigbus, fixture_tear_down);

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "ps-application.h"
+#include "ps-details-pane-private.h"
+#include "ps-open-dialog-private.h"
 #include "ps-test-util.h"
 #include "ps-ui-test-app.h"
 #include "ps-status-bar-private.h"
@@ -91,12 +93,9 @@ test_posix_size (void)
   g_assert_nonnull (strstr (gtk_label_get_text (ps_status_bar_get_label (window->status_bar, PS_STATUS_PAGES)), "4 pages"));
   g_assert_nonnull (strstr (adw_window_title_get_title (window->title), name));
   {
-    gboolean found = FALSE;
+    g_autofree char *details = ps_details_pane_dup_text (window->details);
 
-    for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (window->details_list));
-         row != NULL; row = gtk_widget_get_next_sibling (row))
-      found |= ADW_IS_ACTION_ROW (row) && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), bytes) != NULL;
-    g_assert_true (found);
+    ps_assert_contains (details, bytes);
   }
 
   /* read-only by default: attaching never writes */
@@ -172,6 +171,85 @@ static GtkWindow *
 find_toplevel (const char *type_name)
 {
   return ps_ui_test_find_toplevel (type_name, NULL);
+}
+
+/* ---- --log echoes what the open dialog opens ---- */
+
+static gboolean
+open_dialog_shown (gpointer data)
+{
+  return ps_ui_test_find_toplevel ("PsOpenDialog", NULL) != NULL;
+}
+
+/* Opens path through the window's open dialog, as a user would. */
+static void
+open_through_dialog (PsWindow   *window,
+                     const char *path)
+{
+  PsOpenDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-dialog", "s", "file"));
+  g_assert_true (ps_test_wait_until (open_dialog_shown, NULL, 5000));
+  dialog = PS_OPEN_DIALOG (ps_ui_test_find_toplevel ("PsOpenDialog", NULL));
+  g_assert_true (ps_open_dialog_set_field (dialog, "path", path));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  ps_open_dialog_activate_open (dialog);
+  /* it goes once the source is open */
+  if (dialog != NULL)
+    g_error ("the open dialog refused %s: %s", path, ps_open_dialog_get_error_text (dialog));
+}
+
+/* With --log, a source opened from the dialog prints its open calls too:
+ * into the empty window, and into the new window made for it when the
+ * window already shows something. stdout is a file for the while. */
+static void
+test_log_echo_dialog (void)
+{
+  g_autofree char *a = ps_test_file ("window-echo-a", 100, 'a');
+  g_autofree char *b = ps_test_file ("window-echo-b", 100, 'b');
+  g_autofree char *open_a = g_strdup_printf ("open(\"%s\", O_RDONLY) = ", a);
+  g_autofree char *open_b = g_strdup_printf ("open(\"%s\", O_RDONLY) = ", b);
+  g_autofree char *out_path = ps_test_temp_path ("window-echo");
+  g_autofree char *out = NULL;
+  int out_fd, saved;
+  PsWindow *window;
+  guint windows;
+
+  out_fd = open (out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  g_assert_no_errno (out_fd >= 0 ? 0 : -1);
+  fflush (stdout);
+  saved = dup (STDOUT_FILENO);
+  g_assert_no_errno (dup2 (out_fd, STDOUT_FILENO) >= 0 ? 0 : -1);
+  close (out_fd);
+
+  ps_application_set_echo_log (app, TRUE);
+  window = make_window ();
+  open_through_dialog (window, a);
+  g_assert_true (ps_session_is_open (window->session));
+  windows = count_toplevels ("PsWindow");
+  open_through_dialog (window, b);
+  g_assert_cmpuint (count_toplevels ("PsWindow"), ==, windows + 1);
+  ps_application_set_echo_log (app, FALSE);
+
+  /* the new window goes when the test ends */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (PS_IS_WINDOW (toplevel) && toplevel != GTK_WINDOW (window))
+          ps_ui_test_queue_destroy (toplevel);
+      }
+  }
+
+  fflush (stdout);
+  g_assert_no_errno (dup2 (saved, STDOUT_FILENO) >= 0 ? 0 : -1);
+  close (saved);
+  g_assert_true (g_file_get_contents (out_path, &out, NULL, NULL));
+  ps_assert_contains (out, open_a);
+  ps_assert_contains (out, open_b);
 }
 
 static void
@@ -501,6 +579,30 @@ test_cli_zh_cn (void)
   }
 }
 
+/* An uninstalled build speaks Chinese with nothing set but the language:
+ * no $PAGESCOPE_LOCALEDIR (the binary finds its build tree's po/ by itself)
+ * and no locale at all (LANGUAGE alone, as in a bare container). */
+static void
+test_cli_zh_cn_uninstalled (void)
+{
+  const char *argv[] = { g_getenv ("PAGESCOPE_BIN"), "--help", NULL };
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  for (guint i = 0; i < 3; i++)
+    envp = g_environ_unsetenv (envp, (const char *[]) { "PAGESCOPE_LOCALEDIR", "LC_ALL", "LANG" }[i]);
+  envp = g_environ_unsetenv (envp, "LC_MESSAGES");
+  envp = g_environ_unsetenv (envp, "DISPLAY");
+  envp = g_environ_setenv (envp, "LANGUAGE", "zh_CN", TRUE);
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  ps_assert_contains (out, "共享内存");
+  g_assert_null (strstr (out, "shared-memory segment"));
+}
+
 /* Each exits 2 with one line naming the option and the reason, before
  * anything is opened (no display is needed to say so). */
 static void
@@ -728,12 +830,14 @@ main (int argc, char **argv)
   g_test_add_func ("/window/posix-name-bytes", test_posix_name_bytes);
   g_test_add_func ("/window/open-error", test_open_error);
   g_test_add_func ("/window/help-overlay", test_help_overlay);
+  g_test_add_func ("/window/log-echo-dialog", test_log_echo_dialog);
   g_test_add_func ("/window/click-past-eof", test_click_past_eof);
   g_test_add_func ("/window/write-and-undo", test_write_and_undo);
   g_test_add_func ("/window/write-refused", test_write_refused);
   g_test_add_func ("/window/action-options", test_action_options);
   g_test_add_func ("/cli/malformed", test_cli_malformed);
   g_test_add_func ("/cli/zh-cn", test_cli_zh_cn);
+  g_test_add_func ("/cli/zh-cn-uninstalled", test_cli_zh_cn_uninstalled);
   g_test_add_func ("/cli/sigterm", test_cli_sigterm);
   g_test_add_func ("/cli/open-failed-status", test_cli_open_failed_status);
   g_test_add_func ("/cli/list-no-display", test_cli_list_no_display);

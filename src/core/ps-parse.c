@@ -305,6 +305,12 @@ ps_format_size (guint64 bytes)
 }
 
 char *
+ps_format_bytes (guint64 bytes)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " byte", "%" PRIu64 " bytes", bytes), bytes);
+}
+
+char *
 ps_text_for_display (const char *text)
 {
   const char *end = text + strlen (text);

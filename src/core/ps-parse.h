@@ -46,6 +46,8 @@ char    *ps_posix_name_normalize (const char *name,
                                   GError    **error);
 
 char    *ps_format_size    (guint64     bytes);
+/* "1 byte", "100 bytes": the exact count, its plural form translated. */
+char    *ps_format_bytes   (guint64     bytes);
 /* An offset as the app shows it: hex, as the log has it, then decimal:
  * "0x2064 (8292)". */
 char    *ps_format_offset  (guint64     offset);

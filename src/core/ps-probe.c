@@ -569,8 +569,12 @@ explain_ok (const PsProbeResult *r)
   const PsGeometry *g = &r->geometry;
 
   if (!r->write)
-    return g_strdup_printf (_("Offset 0x%" PRIx64 " lies inside the object (%" PRIu64 " bytes of it are mapped here), "
-                              "so the kernel maps the object's own page: the child read 0x%02x."),
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Offset 0x%" PRIx64 " lies inside the object (%" PRIu64 " byte of it is mapped here), "
+                                         "so the kernel maps the object's own page: the child read 0x%02x.",
+                                         "Offset 0x%" PRIx64 " lies inside the object (%" PRIu64 " bytes of it are mapped here), "
+                                         "so the kernel maps the object's own page: the child read 0x%02x.",
+                                         g->data_length),
                             r->offset, g->data_length, r->value);
   if (r->flags & PS_MAP_PRIVATE)
     return g_strdup_printf (_("Offset 0x%" PRIx64 " lies inside the object, and the mapping is MAP_PRIVATE: "
@@ -585,16 +589,17 @@ static char *
 explain_zero_tail (const PsProbeResult *r)
 {
   const PsGeometry *g = &r->geometry;
+  g_autofree char *size = ps_format_bytes (g->object_size);
   g_autofree char *head = NULL;
 
   if (is_file (r))
-    head = g_strdup_printf (_("Offset 0x%" PRIx64 " lies past the end of the file (%" PRIu64 " bytes) "
+    head = g_strdup_printf (_("Offset 0x%" PRIx64 " lies past the end of the file (%s) "
                               "but on its last page (EOF rounded up to a page is %" PRIu64 "), which the kernel maps whole."),
-                            r->offset, g->object_size, g->offset + backed_end (g));
+                            r->offset, size, g->offset + backed_end (g));
   else
-    head = g_strdup_printf (_("Offset 0x%" PRIx64 " lies past the end of the segment (%" PRIu64 " bytes) "
+    head = g_strdup_printf (_("Offset 0x%" PRIx64 " lies past the end of the segment (%s) "
                               "but on its last page (the end rounded up to a page is %" PRIu64 "), which the kernel maps whole."),
-                            r->offset, g->object_size, g->offset + backed_end (g));
+                            r->offset, size, g->offset + backed_end (g));
 
   if (r->write)
     return g_strdup_printf (_("%s The write of 0x%02x succeeded in memory but never becomes part of the object: "

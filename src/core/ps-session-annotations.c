@@ -10,6 +10,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "ps-parse.h"
 #include "ps-session-private.h"
 
 /* ---- watches --------------------------------------------------------------- */
@@ -55,9 +56,11 @@ ps_session_add_watch (PsSession          *self,
   size = ps_value_size (spec->format.type);
   if (spec->offset >= g->length || size > g->length - spec->offset)
     {
+      g_autofree char *value_size = ps_format_bytes (size);
+
       ps_session_refuse (self, error, G_IO_ERROR_INVALID_ARGUMENT, "watch",
-              _("%s at 0x%" PRIx64 " (%zu bytes) does not lie inside the mapping (%" PRIu64 " bytes)"),
-              spec->name, spec->offset, size, g->length);
+              _("%s at 0x%" PRIx64 " (%s) does not lie inside the mapping (%" PRIu64 " bytes)"),
+              spec->name, spec->offset, value_size, g->length);
       return NULL;
     }
   if (ps_session_find_watch (self, spec->name) != NULL)

@@ -367,7 +367,10 @@ check_range (PsSource   *self,
                            offset, self->geometry.length);
   if (len > self->geometry.length - offset)
     return ps_call_refuse (self->log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
-                           _("%" PRIu64 " bytes at offset %" PRIu64 " run past the end of the mapping (length %" PRIu64 ")"),
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "%" PRIu64 " byte at offset %" PRIu64 " runs past the end of the mapping (length %" PRIu64 ")",
+                                        "%" PRIu64 " bytes at offset %" PRIu64 " run past the end of the mapping (length %" PRIu64 ")",
+                                        len),
                            len, offset, self->geometry.length);
   return TRUE;
 }

@@ -568,7 +568,9 @@ static char *
 bytes_text (guint64 bytes)
 {
   g_autofree char *size = ps_format_size (bytes);
-  return g_strdup_printf (_("%" PRIu64 " bytes (%s)"), bytes, size);
+  g_autofree char *count = ps_format_bytes (bytes);
+
+  return g_strdup_printf ("%s (%s)", count, size);
 }
 
 /* Whose mapping, and which: what a view adds to the description. */
@@ -612,23 +614,12 @@ ps_source_describe (PsSource *self)
     add_field (fields, _("Path"), ps_text_for_display (self->path));
   if (self->name != NULL)
     add_field (fields, _("Name"), ps_text_for_display (self->name));
+  /* a segment's key, owner, permissions, attaches and times change while
+   * it is shown: the details pane reads them live (ps-lifecycle) */
   if (self->kind == PS_SOURCE_SYSV)
     {
-      struct shmid_ds ds;
-
-      add_field (fields, _("Key"), g_strdup_printf ("0x%08x", (guint32) self->key));
+      add_field (fields, _("Key when opened"), g_strdup_printf ("0x%08x", (guint32) self->key));
       add_field (fields, _("shmid"), g_strdup_printf ("%d", self->shmid));
-      if (shmctl (self->shmid, IPC_STAT, &ds) == 0)
-        {
-          add_field (fields, _("Owner"), g_strdup_printf ("uid %u, gid %u (creator uid %u)", ds.shm_perm.uid, ds.shm_perm.gid, ds.shm_perm.cuid));
-          add_field (fields, _("Permissions"), g_strdup_printf ("0%o%s", ds.shm_perm.mode & 0777,
-                                                                (ds.shm_perm.mode & SHM_DEST) ? _(", marked for removal") : ""));
-          add_field (fields, _("Attached"), g_strdup_printf ("%lu", (unsigned long) ds.shm_nattch));
-          add_field (fields, _("Creator pid"), g_strdup_printf ("%d", ds.shm_cpid));
-          add_field (fields, _("Last pid"), g_strdup_printf ("%d", ds.shm_lpid));
-          add_field (fields, _("Last attach"), format_time (ds.shm_atime));
-          add_field (fields, _("Last change"), format_time (ds.shm_ctime));
-        }
     }
   else if (self->fd >= 0)
     {
@@ -636,10 +627,14 @@ ps_source_describe (PsSource *self)
 
       if (fstat (self->fd, &st) == 0)
         {
-          add_field (fields, _("Owner"), g_strdup_printf ("uid %u, gid %u", st.st_uid, st.st_gid));
-          add_field (fields, _("Permissions"), g_strdup_printf ("0%o", st.st_mode & 07777));
+          if (self->kind != PS_SOURCE_POSIX)
+            {
+              add_field (fields, _("Owner"), g_strdup_printf ("uid %u, gid %u", st.st_uid, st.st_gid));
+              add_field (fields, _("Permissions"), g_strdup_printf ("0%o", st.st_mode & 07777));
+            }
           add_field (fields, _("Allocated"), ps_format_size ((guint64) st.st_blocks * 512));
-          add_field (fields, _("Modified"), format_time (st.st_mtime));
+          if (self->kind != PS_SOURCE_POSIX)
+            add_field (fields, _("Modified"), format_time (st.st_mtime));
         }
     }
 

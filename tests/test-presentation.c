@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Presentation mode in a real window under Xvfb: win.presentation (F11)
+ * makes a 3-page mapping's cells grow past the 32-pixel cap to fill the
+ * pane, the hex view's font larger, and back; a probe's marks get legend
+ * entries; long toasts show their head and explain the rest. */
+#include "config.h"
+
+#include <string.h>
+
+#include "ps-hex-view-private.h"
+#include "ps-test-util.h"
+#include "ps-ui-test-app.h"
+#include "ps-window-private.h"
+
+static PsApplication *app;
+static gsize          PAGE;
+
+static gboolean
+has_frame (gpointer data)
+{
+  PsWindow *window = data;
+  PsScanner *scanner = ps_session_get_scanner (window->session);
+
+  return scanner != NULL && ps_scanner_get_frame (scanner) != NULL;
+}
+
+static int
+hex_font_size (PsWindow *window)
+{
+  return window->hex->font != NULL ? pango_font_description_get_size (window->hex->font) : 0;
+}
+
+typedef struct
+{
+  PsWindow *window;
+  guint     min_cell;     /* the grid's cell at least this... */
+  guint     max_cell;     /* ...and at most this */
+  int       min_font;     /* the hex view's font at least this big (Pango units) */
+  int       max_font;
+} Want;
+
+static gboolean
+looks (gpointer data)
+{
+  Want *w = data;
+  guint cell = ps_page_grid_get_cell_size (w->window->grid);
+  int font = hex_font_size (w->window);
+
+  return cell >= w->min_cell && cell <= w->max_cell && font >= w->min_font && font <= w->max_font;
+}
+
+static void
+collect_labels (GtkWidget *widget,
+                GString   *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+static char *
+legend_text (PsWindow *window)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_labels (GTK_WIDGET (window->legend), out);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+legend_has_sigbus (gpointer data)
+{
+  g_autofree char *text = legend_text (data);
+
+  return strstr (text, "probed: SIGBUS") != NULL;
+}
+
+static void
+test_toggle (void)
+{
+  g_autofree char *path = ps_test_file ("present", 100, 'p');
+  g_autoptr(GError) error = NULL;
+  g_auto(PsSourceSpec) spec = { 0 };
+  PsWindow *window = ps_ui_test_window_new (app);
+  int font;
+  guint cell;
+
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (path);
+  spec.length = 3 * PAGE;
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  g_assert_no_error (error);
+  g_assert_true (ps_test_wait_until (has_frame, window, 5000));
+  ps_ui_test_wait_drawn (GTK_WIDGET (window->hex));
+  ps_ui_test_wait_frame (GTK_WIDGET (window));
+
+  /* a window of 1000 x 700: three pages stop at the 32-pixel cap */
+  cell = ps_page_grid_get_cell_size (window->grid);
+  font = hex_font_size (window);
+  g_assert_cmpuint (cell, ==, PS_GRID_MAX_CELL);
+  g_assert_cmpint (font, >, 0);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "presentation"));
+
+  /* on: cells as large as the pane allows, a larger hex font */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL));
+  g_assert_true (window->presenting);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "presentation"));
+  {
+    Want want = { window, 64, PS_GRID_PRESENT_MAX_CELL, font * 3 / 2, G_MAXINT };
+
+    if (!ps_test_wait_until (looks, &want, 5000))
+      g_error ("presentation mode: cell %u px, hex font %d (was %u px, %d)",
+               ps_page_grid_get_cell_size (window->grid), hex_font_size (window), cell, font);
+  }
+
+  /* a probe past EOF marks its page: the legend says what the mark means */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.probe", "s", "0x2000 read"));
+  if (!ps_test_wait_until (legend_has_sigbus, window, 10000))
+    {
+      g_autofree char *text = legend_text (window);
+
+      g_error ("no legend entry for the SIGBUS mark; the legend says:\n%s", text);
+    }
+
+  /* off: back to the cap and the usual font */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL));
+  g_assert_false (window->presenting);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "presentation"));
+  {
+    Want want = { window, 1, PS_GRID_MAX_CELL, font, font };
+
+    if (!ps_test_wait_until (looks, &want, 5000))
+      g_error ("after presentation mode: cell %u px, hex font %d (was %u px, %d)",
+               ps_page_grid_get_cell_size (window->grid), hex_font_size (window), cell, font);
+  }
+}
+
+/* Toasts fit: a long message shows its head and an Explain button, which
+ * shows all of it; a short one shows whole; markup characters stay text. */
+static void
+test_toasts_fit (void)
+{
+  const char *message = "0x2000: SIGBUS — The page lies wholly past the end of the file (EOF rounded up to a page "
+                        "is 4096) but inside the mapping, so the kernel has no page to map and sends SIGBUS.";
+  PsWindow *window = ps_ui_test_window_new (app);
+  g_autoptr(AdwToast) toast = NULL;
+  AdwMessageDialog *dialog;
+
+  toast = ps_window_make_toast ("Wrote 4 bytes at 0x10");
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Wrote 4 bytes at 0x10");
+  g_assert_null (adw_toast_get_button_label (toast));
+  g_clear_object (&toast);
+
+  toast = ps_window_make_toast ("a <b> & c");
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "a &lt;b&gt; &amp; c");
+  g_clear_object (&toast);
+
+  toast = ps_window_make_toast (message);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "0x2000: SIGBUS");
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "Explain");
+  g_assert_cmpstr (adw_toast_get_action_name (toast), ==, "win.show-message");
+  g_assert_cmpstr (g_variant_get_string (adw_toast_get_action_target_value (toast), NULL), ==, message);
+
+  /* a head with no separator: cut, with an ellipsis, within the width */
+  g_clear_object (&toast);
+  toast = ps_window_make_toast ("abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij");
+  g_assert_cmpuint (g_utf8_strlen (adw_toast_get_title (toast), -1), ==, PS_TOAST_FITS);
+  g_assert_true (g_str_has_suffix (adw_toast_get_title (toast), "…"));
+
+  /* Explain: the whole message in a dialog over the window */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-message", "s", message));
+  dialog = ADW_MESSAGE_DIALOG (ps_ui_test_find_toplevel ("AdwMessageDialog", GTK_WINDOW (window)));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, message);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+int
+main (int argc, char **argv)
+{
+  int rc;
+
+  app = ps_ui_test_app_new (&argc, &argv);
+  PAGE = ps_test_page_size ();
+  g_test_add_func ("/presentation/toggle", test_toggle);
+  g_test_add_func ("/presentation/toasts-fit", test_toasts_fit);
+  rc = g_test_run ();
+  g_clear_object (&app);
+  return rc;
+}
