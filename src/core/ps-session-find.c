@@ -88,7 +88,16 @@ on_find_progress (guint64  done,
   p = g_new (Progress, 1);
   p->session = g_object_ref (job->session);
   p->progress = (double) done / total;
-  g_main_context_invoke (job->context, tell_progress, p);
+  /* a source, not g_main_context_invoke: that runs the function right here
+   * when the context is free between two iterations, and the session's
+   * notify handlers are the window's */
+  {
+    g_autoptr(GSource) source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, tell_progress, p, NULL);
+    g_source_attach (source, job->context);
+  }
 }
 
 static void
