@@ -983,9 +983,12 @@ ps_application_startup (GApplication *app)
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.new-window", { "<Control>n", NULL } },
     { "app.quit", { "<Control>q", NULL } },
-    { "win.open-dialog", { "<Control>o", NULL } },
+    /* the menu's File… item shows it: an accelerator names an action and
+     * its target, and win.open-dialog takes the kind to open */
+    { "win.open-dialog::file", { "<Control>o", NULL } },
     { "win.close", { "<Control>w", NULL } },
-    { "win.pause", { "space", NULL } },
+    /* Space pauses too, but as the window's own binding (ps-window-actions.c):
+     * an accelerator here would take it from the find bar's entry */
     { "win.undo", { "<Control>z", NULL } },
     { "win.write-dialog", { "<Control>e", NULL } },
     { "win.msync-dialog", { "<Control>s", NULL } },
@@ -994,6 +997,10 @@ ps_application_startup (GApplication *app)
     { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
     { "win.zoom-out", { "<Control>minus", NULL } },
     { "win.zoom-fit", { "<Control>0", NULL } },
+    { "win.color-mode::activity", { "<Control>1", NULL } },
+    { "win.color-mode::content", { "<Control>2", NULL } },
+    { "win.color-mode::residency", { "<Control>3", NULL } },
+    { "win.color-mode::cow", { "<Control>4", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
     { "win.toggle-log", { "F9", NULL } },
     { "win.find-bar", { "<Control>f", NULL } },

@@ -71,6 +71,8 @@ struct _PsWindow
 };
 
 void     ps_window_class_install_actions (GtkWidgetClass *widget_class);
+/* Keys the window takes before its focus widget does (ps-window-actions.c). */
+void     ps_window_init_keys             (PsWindow       *self);
 /* Presents this window's dialog of the kind, made if none is open; a probe
  * dialog asked for at an offset (G_MAXUINT64: none) starts again there. */
 void     ps_window_present_dialog        (PsWindow       *self,

@@ -692,6 +692,7 @@ ps_window_init (PsWindow *self)
   g_signal_connect_object (self->session, "notify::can-undo", G_CALLBACK (ps_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::sweeping", G_CALLBACK (ps_window_update_actions), self, G_CONNECT_SWAPPED);
   ps_window_follow_session (self);
+  ps_window_init_keys (self);
   ps_window_bytes_init (self);
   ps_window_views_init (self, self->vpaned, GTK_WIDGET (self->title));
 
