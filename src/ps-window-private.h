@@ -4,6 +4,7 @@
 #include "ps-find-bar.h"
 #include "ps-grid-legend.h"
 #include "ps-inspector-pane.h"
+#include "ps-log-view.h"
 #include "ps-marks-pane.h"
 #include "ps-watches-pane.h"
 #include "ps-session.h"
@@ -41,8 +42,7 @@ struct _PsWindow
   PsHexView            *hex;
   GtkRevealer          *bottom_revealer;
   GtkStack             *bottom_stack;
-  GtkScrolledWindow    *log_scroller;
-  GtkListView          *log_view;
+  PsLogView            *log_view;
   GtkListBox           *details_list;
   PsStatusBar          *status_bar;
   GtkLabel             *cursor_label;
@@ -60,8 +60,6 @@ struct _PsWindow
   /* what the window shows: the session's source, scanner and log */
   PsSession            *session;
   PsEventLog           *log;           /* the session's */
-  GSignalGroup         *log_signals;
-  guint                 scroll_idle;   /* follows the newest log entry */
 
   guint                 frame_seen;    /* frames shown since the source was set */
   guint64               details_size;  /* the object size the details show */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ps-grid-overview.h"
+#include "ps-a11y.h"
 #include "ps-parse.h"
 #include "ps-window-private.h"
 #include "ps-window-views.h"
@@ -37,72 +38,13 @@ settings_of (PsWindow *self)
 /* ---- the log view ---------------------------------------------------- */
 
 static void
-log_item_setup (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-log_item_bind (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  PsLogEntry *entry = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-  g_autofree char *line = ps_log_entry_format (entry);
-
-  gtk_label_set_text (GTK_LABEL (label), line);
-  gtk_widget_set_tooltip_text (label, line);
-  if (ps_log_entry_is_error (entry))
-    gtk_widget_add_css_class (label, "error");
-  else
-    gtk_widget_remove_css_class (label, "error");
-}
-
-static gboolean
-scroll_log_to_end (gpointer data)
-{
-  PsWindow *self = data;
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->log_scroller);
-
-  self->scroll_idle = 0;
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_log_items_changed (GListModel *model,
-                      guint       position,
-                      guint       removed,
-                      guint       added,
-                      PsWindow   *self)
-{
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->log_scroller);
-
-  /* follow the newest entry unless the user scrolled up to read */
-  if (added > 0 && self->scroll_idle == 0 &&
-      gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >= gtk_adjustment_get_upper (adj) - 40)
-    self->scroll_idle = g_idle_add (scroll_log_to_end, self);
-}
-
-static void
 show_log (PsWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  g_autoptr(GtkNoSelection) selection = NULL;
 
   if (app != NULL && ps_application_get_echo_log (PS_APPLICATION (app)))
     ps_event_log_set_echo (self->log, STDOUT_FILENO);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->log)));
-  gtk_list_view_set_model (self->log_view, GTK_SELECTION_MODEL (selection));
-  g_signal_group_set_target (self->log_signals, self->log);
+  ps_log_view_set_log (self->log_view, self->log);
 }
 
 /* ---- status and details ----------------------------------------------- */
@@ -469,8 +411,8 @@ ps_window_dispose (GObject *object)
   PsWindow *self = PS_WINDOW (object);
 
   /* the last log lines (munmap, close) need no view any more */
-  g_signal_group_set_target (self->log_signals, NULL);
-  g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  if (self->log_view != NULL)
+    ps_log_view_set_log (self->log_view, NULL);
   for (guint kind = 0; kind < PS_N_DIALOGS; kind++)
     if (self->dialogs[kind] != NULL)
       {
@@ -496,7 +438,6 @@ ps_window_finalize (GObject *object)
 {
   PsWindow *self = PS_WINDOW (object);
 
-  g_clear_object (&self->log_signals);
   g_clear_object (&self->log);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
@@ -637,6 +578,7 @@ ps_window_class_init (PsWindowClass *klass)
   g_type_ensure (PS_TYPE_HEX_VIEW);
   g_type_ensure (PS_TYPE_GRID_LEGEND);
   g_type_ensure (PS_TYPE_STATUS_BAR);
+  g_type_ensure (PS_TYPE_LOG_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pagescope/Pagescope/ps-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PsWindow, toasts);
@@ -654,7 +596,6 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, hex);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, bottom_revealer);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, bottom_stack);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, log_view);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, details_list);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, status_bar);
@@ -668,19 +609,12 @@ ps_window_class_init (PsWindowClass *klass)
 static void
 ps_window_init (PsWindow *self)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ps_a11y_name_inner_buttons (GTK_WIDGET (self));
   self->details_size = G_MAXUINT64;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (log_item_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (log_item_bind), NULL);
-  gtk_list_view_set_factory (self->log_view, factory);
-
-  self->log_signals = g_signal_group_new (PS_TYPE_EVENT_LOG);
-  g_signal_group_connect_object (self->log_signals, "items-changed", G_CALLBACK (on_log_items_changed),
-                                 self, 0);
   self->log = ps_event_log_new ();
   self->session = ps_session_new (self->log);
   g_signal_connect_object (self->session, "notify::frame", G_CALLBACK (on_frame), self, G_CONNECT_SWAPPED);

@@ -698,11 +698,175 @@ test_every_shortcut (void)
   g_free (k.path);
 }
 
+/* ---- the log: one Tab stop, arrows inside, a context menu from the keys ---- */
+
+static PsWindow *
+open_window (Keys *k)
+{
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_autoptr(GError) error = NULL;
+  PsWindow *window = ps_window_new (app);
+
+  k->page = ps_test_page_size ();
+  k->path = ps_test_file ("shortcuts", 4 * k->page, 0);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1300, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (k->path);
+  spec.flags = PS_MAP_WRITABLE;
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  g_assert_no_error (error);
+  ps_ui_test_wait_drawn (GTK_WIDGET (window));
+  return window;
+}
+
+/* How many of the window's Tab stops are in the log. */
+static guint
+stops_in_log (PsWindow *window,
+              guint    *total)
+{
+  g_autoptr(GPtrArray) chain = ps_ui_test_tab_chain (GTK_WINDOW (window));
+  guint n = 0;
+
+  for (guint i = 0; i < chain->len; i++)
+    n += gtk_widget_is_ancestor (g_ptr_array_index (chain, i), GTK_WIDGET (window->log_view));
+  *total = chain->len;
+  return n;
+}
+
+static const char *
+focused_line (PsWindow *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (window->log_view)))
+    return NULL;
+  for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_first_child (w))
+    if (GTK_IS_LABEL (w))
+      return gtk_label_get_text (GTK_LABEL (w));
+  return NULL;
+}
+
+typedef struct
+{
+  PsWindow   *window;
+  const char *want;
+} LineWait;
+
+static gboolean
+line_focused (gpointer data)
+{
+  LineWait *w = data;
+
+  return g_strcmp0 (focused_line (w->window), w->want) == 0;
+}
+
+static gboolean
+log_at_end (gpointer data)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_first_child (data)));
+
+  ps_ui_test_wait_frame (data);
+  return gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj) &&
+         gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >= gtk_adjustment_get_upper (adj) - 1;
+}
+
+static gboolean
+menu_open (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (ps_log_view_get_menu (data)));
+}
+
+static gboolean
+menu_closed (gpointer data)
+{
+  return !gtk_widget_get_visible (GTK_WIDGET (ps_log_view_get_menu (data)));
+}
+
+static void
+on_clipboard_text (GObject      *clipboard,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  *(char **) data = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (clipboard), result, NULL);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static void
+test_log_keys (void)
+{
+  Keys k = { 0 };
+  g_autofree char *why = NULL;
+  g_autofree char *copied = NULL;
+  g_autofree char *start = NULL;
+  PsEventLog *log;
+  guint total_before, total_after;
+  LineWait w;
+  GtkWidget *first;
+
+  if (!ps_ui_test_keys_available (&why))
+    {
+      g_test_skip (why);
+      return;
+    }
+  k.window = open_window (&k);
+  log = ps_session_get_log (k.window->session);
+
+  /* the log is one Tab stop, however long it grows */
+  g_assert_cmpuint (stops_in_log (k.window, &total_before), ==, 1);
+  for (guint i = 0; i < 60; i++)
+    ps_event_log_add (log, FALSE, "line %u of the test", i);
+  /* the log follows its newest line: let it get there first */
+  g_assert_true (ps_test_wait_until (log_at_end, k.window->log_view, 10000));
+  g_assert_cmpuint (stops_in_log (k.window, &total_after), ==, 1);
+  g_assert_cmpuint (total_after, ==, total_before);
+
+  /* Tab lands on a line; Down and Up move between lines */
+  gtk_window_set_focus (GTK_WINDOW (k.window), NULL);
+  while (focused_line (k.window) == NULL)
+    g_signal_emit_by_name (k.window, "move-focus", GTK_DIR_TAB_FORWARD);
+  first = gtk_root_get_focus (GTK_ROOT (k.window));
+  start = g_strdup (focused_line (k.window));
+  ps_ui_test_press (GTK_WINDOW (k.window), GDK_KEY_Down, 0);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (k.window)) != first);
+  g_assert_nonnull (focused_line (k.window));
+  g_assert_cmpstr (focused_line (k.window), !=, start);
+  ps_ui_test_press (GTK_WINDOW (k.window), GDK_KEY_Up, 0);
+  w = (LineWait) { k.window, start };
+  g_assert_true (ps_test_wait_until (line_focused, &w, 10000));
+
+  /* Shift+F10 opens the menu on the focused line; Escape closes it, and
+   * the focus is back on that line */
+  ps_ui_test_press (GTK_WINDOW (k.window), GDK_KEY_F10, GDK_SHIFT_MASK);
+  g_assert_true (ps_test_wait_until (menu_open, k.window->log_view, 10000));
+  g_assert_cmpstr (ps_log_view_get_menu_line (k.window->log_view), ==, w.want);
+  ps_ui_test_press (GTK_WINDOW (k.window), GDK_KEY_Escape, 0);
+  g_assert_true (ps_test_wait_until (menu_closed, k.window->log_view, 10000));
+  /* the Menu key too; Copy Line puts that line on the clipboard */
+  if (!ps_test_wait_until (line_focused, &w, 3000)) { GtkWidget *f = gtk_root_get_focus (GTK_ROOT (k.window)); g_printerr ("FOCUS %s '%s' want '%s' parent %s\n", f ? G_OBJECT_TYPE_NAME (f) : "none", focused_line (k.window), w.want, f ? G_OBJECT_TYPE_NAME (gtk_widget_get_parent (f)) : ""); }
+  ps_ui_test_press (GTK_WINDOW (k.window), GDK_KEY_Menu, 0);
+  g_assert_true (ps_test_wait_until (menu_open, k.window->log_view, 10000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (k.window->log_view), "log.copy-line", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (k.window)), NULL, on_clipboard_text, &copied);
+  g_assert_true (ps_test_wait_until (is_set, &copied, 10000));
+  g_assert_cmpstr (copied, ==, w.want);
+  gtk_popover_popdown (ps_log_view_get_menu (k.window->log_view));
+
+  gtk_window_destroy (GTK_WINDOW (k.window));
+  g_free (k.path);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   app = ps_ui_test_app_new (&argc, &argv);
   g_test_add_func ("/shortcuts/every-shortcut", test_every_shortcut);
+  g_test_add_func ("/shortcuts/log", test_log_keys);
   return g_test_run ();
 }
