@@ -71,6 +71,11 @@ struct _PsWindow
 void     ps_window_class_install_actions (GtkWidgetClass *widget_class);
 /* Keys the window takes before its focus widget does (ps-window-actions.c). */
 void     ps_window_init_keys             (PsWindow       *self);
+/* The narrow layout (ps-window-narrow.c): the class's size_allocate, and
+ * the first layout once the window has its default size. */
+void     ps_window_class_init_narrow     (GtkWidgetClass *widget_class);
+void     ps_window_narrow_init           (PsWindow       *self);
+gboolean ps_window_get_narrow            (PsWindow       *self);
 /* Presents this window's dialog of the kind, made if none is open; a probe
  * dialog asked for at an offset (G_MAXUINT64: none) starts again there. */
 void     ps_window_present_dialog        (PsWindow       *self,

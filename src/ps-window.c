@@ -13,6 +13,7 @@
 
 #include "ps-grid-overview.h"
 #include "ps-a11y.h"
+#include "ps-action-args.h"
 #include "ps-parse.h"
 #include "ps-window-private.h"
 #include "ps-window-views.h"
@@ -26,8 +27,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static const guint intervals_ms[] = { 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000 };
 
 static GSettings *
 settings_of (PsWindow *self)
@@ -218,14 +217,32 @@ static void
 on_interval (PsWindow *self)
 {
   guint interval = ps_session_get_interval (self->session);
-  guint shown = 0;
+  guint shown = 0, n;
+  const guint *choices = ps_interval_choices (&n);
 
-  for (guint i = 0; i < G_N_ELEMENTS (intervals_ms); i++)
-    if (intervals_ms[i] <= interval)
+  for (guint i = 0; i < n; i++)
+    if (choices[i] <= interval)
       shown = i;
   self->showing_interval = TRUE;
   gtk_drop_down_set_selected (self->interval_dropdown, shown);
   self->showing_interval = FALSE;
+}
+
+/* The intervals to choose from, as the user reads them ("10 ms", "2 s"). */
+static void
+fill_intervals (PsWindow *self)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  guint n;
+  const guint *choices = ps_interval_choices (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *label = ps_interval_to_display (choices[i]);
+
+      gtk_string_list_append (list, label);
+    }
+  gtk_drop_down_set_model (self->interval_dropdown, G_LIST_MODEL (list));
 }
 
 /* The session opened another source, or closed it. */
@@ -457,6 +474,7 @@ setup_from_settings (PsWindow *self)
                                g_settings_get_int (settings, "window-height"));
   if (g_settings_get_boolean (settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+  ps_window_narrow_init (self);
 
   mode = g_settings_get_enum (settings, "color-mode");
   ps_page_grid_set_mode (self->grid, mode);
@@ -505,12 +523,13 @@ on_interval_selected (GtkDropDown *dropdown,
                       GParamSpec  *pspec,
                       PsWindow    *self)
 {
-  guint i = gtk_drop_down_get_selected (dropdown);
+  guint i = gtk_drop_down_get_selected (dropdown), n;
+  const guint *choices = ps_interval_choices (&n);
   g_autofree char *text = NULL;
 
-  if (i >= G_N_ELEMENTS (intervals_ms) || self->showing_interval)
+  if (i >= n || self->showing_interval)
     return;
-  text = g_strdup_printf ("%u", intervals_ms[i]);
+  text = g_strdup_printf ("%u", choices[i]);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.interval", "s", text);
 }
 
@@ -601,6 +620,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, status_bar);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, recent_section);
 
+  ps_window_class_init_narrow (widget_class);
   ps_window_class_install_actions (widget_class);
   ps_window_class_install_byte_actions (widget_class);
   ps_window_class_install_view_actions (widget_class);
@@ -635,6 +655,7 @@ ps_window_init (PsWindow *self)
   g_signal_connect_object (self->grid, "selection-changed", G_CALLBACK (on_view_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->hex, "cursor-changed", G_CALLBACK (on_view_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mode_dropdown, "notify::selected", G_CALLBACK (on_mode_selected), self, 0);
+  fill_intervals (self);
   g_signal_connect_object (self->interval_dropdown, "notify::selected", G_CALLBACK (on_interval_selected), self, 0);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);

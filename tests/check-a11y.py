@@ -6,7 +6,8 @@ reads it. Every control on screen (button, toggle, menu button, drop-down,
 entry, check box, switch, spin button, slider...) must have a name: an
 icon-only button without one is read as its class name. The window is read
 as it opens, with the side pane shown and with the find bar shown (both
-toggled through AT-SPI's own key events), and at 360 px wide.
+toggled through AT-SPI's own key events), and all of it again in the narrow
+layout, 360 px wide.
 
 Run under its own D-Bus session (meson does: dbus-run-session), so the
 accessibility bus is this test's alone."""
@@ -14,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 import pyatspi
@@ -175,26 +177,24 @@ def settled(window):
     return None
 
 
-def main():
-    binary = os.environ['PAGESCOPE_BIN']
-    env = dict(os.environ)
-    env.pop('NO_AT_BRIDGE', None)
-    env.pop('GTK_A11Y', None)
-    child = subprocess.Popen([binary, '--demo'], env=env)
-    problems = []
+def run(env, what, problems):
+    """pagescope --demo read as it opens, then with the side pane (F7) and
+    the find bar (Ctrl+F) shown."""
+    child = subprocess.Popen([os.environ['PAGESCOPE_BIN'], '--demo'], env=env)
     try:
         app = wait_for('pagescope on the accessibility bus', lambda: find_app(child.pid))
         window = wait_for('the demo window', lambda: main_window(app))
-        check(window, 'the window', problems)
+        check(window, what, problems)
 
         before = _last[id(window)][:2]
         press(0xffc4)                   # F7: the side pane
         wait_for('the side pane', lambda: settled(window) and _last[id(window)][:2] != before)
-        check(window, 'with the side pane', problems)
+        check(window, f'{what}, with the side pane', problems)
         before = _last[id(window)][:2]
         press(ord('f'), control=True)   # the find bar
         wait_for('the find bar', lambda: settled(window) and _last[id(window)][:2] != before)
-        check(window, 'with the find bar', problems)
+        check(window, f'{what}, with the find bar', problems)
+        _last.clear()
     finally:
         child.terminate()
         try:
@@ -202,6 +202,23 @@ def main():
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+
+
+def main():
+    env = dict(os.environ)
+    env.pop('NO_AT_BRIDGE', None)
+    env.pop('GTK_A11Y', None)
+    problems = []
+    run(env, 'the window', problems)
+
+    # the narrow layout: a window last closed 360 px wide, from a settings
+    # file of its own
+    with tempfile.TemporaryDirectory(prefix='pagescope-test-a11y-') as config:
+        os.makedirs(os.path.join(config, 'glib-2.0', 'settings'))
+        with open(os.path.join(config, 'glib-2.0', 'settings', 'keyfile'), 'w') as f:
+            f.write('[io/github/pagescope/Pagescope]\nwindow-width=360\nwindow-height=740\n')
+        narrow = dict(env, GSETTINGS_BACKEND='keyfile', XDG_CONFIG_HOME=config)
+        run(narrow, 'the narrow window', problems)
     if problems:
         print('\n'.join(f'not ok: {p}' for p in problems))
         return 1
