@@ -9,8 +9,14 @@ as it opens, with the side pane shown and with the find bar shown (both
 toggled through AT-SPI's own key events), and all of it again in the narrow
 layout, 360 px wide.
 
-Run under its own D-Bus session (meson does: dbus-run-session), so the
-accessibility bus is this test's alone."""
+The test makes itself a D-Bus session and an accessibility bus of its own
+(dbus-run-session, and XDG_RUNTIME_DIR in a temporary directory: the bus
+launcher names its socket after the display, and one started for the same
+display in the same directory would take the place of the other tests'
+bus), and both pagescope and pyatspi are pointed at that bus
+(AT_SPI_BUS_ADDRESS).
+
+Usage: check-a11y.py DBUS-RUN-SESSION"""
 import os
 import re
 import subprocess
@@ -18,23 +24,30 @@ import sys
 import tempfile
 import time
 
-import pyatspi
+import gi
+gi.require_version('Atspi', '2.0')
+from gi.repository import Gio  # noqa: E402
 
-# what a screen reader announces by name when it gets there
-CONTROLS = {
-    pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX,
-    pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_COMBO_BOX, pyatspi.ROLE_ENTRY,
-    pyatspi.ROLE_PASSWORD_TEXT, pyatspi.ROLE_SPIN_BUTTON, pyatspi.ROLE_SLIDER,
-    pyatspi.ROLE_LIST_BOX, pyatspi.ROLE_LIST, pyatspi.ROLE_TREE_TABLE, pyatspi.ROLE_TABLE,
-    pyatspi.ROLE_MENU_ITEM, pyatspi.ROLE_PAGE_TAB,
-}
-# named by their content, or not reached on their own
-BY_CONTENT = {pyatspi.ROLE_LIST_ITEM, pyatspi.ROLE_TABLE_CELL, pyatspi.ROLE_SCROLL_BAR,
-              pyatspi.ROLE_SCROLL_PANE, pyatspi.ROLE_LABEL}
 # GTK 4.8 names what has no name after its class: "GtkImage", "GtkToggleButton"
 CLASS_NAME = re.compile(r'^(Gtk|Adw|Ps)[A-Z][A-Za-z]*$')
 
 DEADLINE = 30
+
+
+def role_sets():
+    """The roles checked, once pyatspi is imported (after the bus is chosen)."""
+    global CONTROLS, BY_CONTENT
+    # what a screen reader announces by name when it gets there
+    CONTROLS = {
+        pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX,
+        pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_COMBO_BOX, pyatspi.ROLE_ENTRY,
+        pyatspi.ROLE_PASSWORD_TEXT, pyatspi.ROLE_SPIN_BUTTON, pyatspi.ROLE_SLIDER,
+        pyatspi.ROLE_LIST_BOX, pyatspi.ROLE_LIST, pyatspi.ROLE_TREE_TABLE, pyatspi.ROLE_TABLE,
+        pyatspi.ROLE_MENU_ITEM, pyatspi.ROLE_PAGE_TAB,
+    }
+    # named by their content, or not reached on their own
+    BY_CONTENT = {pyatspi.ROLE_LIST_ITEM, pyatspi.ROLE_TABLE_CELL, pyatspi.ROLE_SCROLL_BAR,
+                  pyatspi.ROLE_SCROLL_PANE, pyatspi.ROLE_LABEL}
 
 
 def wait_for(what, func):
@@ -144,8 +157,6 @@ def main_window(app):
 def press(keysym, control=False):
     """A key, with Control held if asked, through the registry (XTest
     underneath), to the window with the focus."""
-    import gi
-    gi.require_version('Atspi', '2.0')
     from gi.repository import Atspi
     control_mask = 1 << 2
     if control:
@@ -204,7 +215,29 @@ def run(env, what, problems):
             child.wait()
 
 
+def private_session(dbus_run_session):
+    """This script again, in a D-Bus session and runtime directory of its own."""
+    with tempfile.TemporaryDirectory(prefix='pagescope-test-a11y-') as runtime:
+        os.chmod(runtime, 0o700)
+        env = dict(os.environ, XDG_RUNTIME_DIR=runtime)
+        return subprocess.run([dbus_run_session, '--', sys.executable, __file__, '--inner'], env=env).returncode
+
+
+def a11y_bus_address():
+    """The accessibility bus of this session (its launcher starts now)."""
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    reply = bus.call_sync('org.a11y.Bus', '/org/a11y/bus', 'org.a11y.Bus', 'GetAddress',
+                          None, None, Gio.DBusCallFlags.NONE, 20000, None)
+    return reply.unpack()[0]
+
+
 def main():
+    if sys.argv[1:] != ['--inner']:
+        return private_session(sys.argv[1])
+    os.environ['AT_SPI_BUS_ADDRESS'] = a11y_bus_address()
+    global pyatspi
+    import pyatspi
+    role_sets()
     env = dict(os.environ)
     env.pop('NO_AT_BRIDGE', None)
     env.pop('GTK_A11Y', None)
