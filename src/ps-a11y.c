@@ -33,6 +33,34 @@ name_by_label (GtkMenuButton *button)
                                   text != NULL ? text : label, -1);
 }
 
+/* A combo row shows its choice in a list view of its own, which would be
+ * read as a nameless list: it takes the row's title. */
+static void
+label_lists_by (const char *title,
+                GtkWidget  *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_VIEW (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      else if (!GTK_IS_NATIVE (child))
+        label_lists_by (title, child);
+    }
+}
+
+static void
+name_combo_row (AdwComboRow *row)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  g_autofree char *text = NULL;
+
+  if (title == NULL)
+    return;
+  if (adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (row)))
+    pango_parse_markup (title, -1, '_', NULL, &text, NULL, NULL);
+  label_lists_by (text != NULL ? text : title, GTK_WIDGET (row));
+}
+
 /* The split button's arrow: a menu button of its own, said by the
  * split button's drop-down tooltip. */
 static void
@@ -74,6 +102,8 @@ ps_a11y_name_inner_buttons (GtkWidget *root)
     label_inner_by (root);
   else if (ADW_IS_SPLIT_BUTTON (root))
     name_split_arrow (ADW_SPLIT_BUTTON (root));
+  else if (ADW_IS_COMBO_ROW (root))
+    name_combo_row (ADW_COMBO_ROW (root));
   else if (GTK_IS_SEARCH_BAR (root))
     name_search_close (root, gtk_search_bar_get_child (GTK_SEARCH_BAR (root)));
 

@@ -9,8 +9,9 @@ G_BEGIN_DECLS
  * name ("GtkToggleButton"), and the part of a drop-down or a menu button
  * that takes the focus is an inner button no template can reach. Under
  * root, each such inner button is named by its drop-down or menu button,
- * the drop-down arrow of a split button by its tooltip, a search bar's close
- * button as "Close". Call once the widgets are built. */
+ * a combo row's list of its choice by the row, the drop-down arrow of a
+ * split button by its tooltip, a search bar's close button as "Close". Call
+ * once the widgets are built. */
 void ps_a11y_name_inner_buttons (GtkWidget *root);
 
 G_END_DECLS

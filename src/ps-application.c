@@ -17,6 +17,7 @@
 #include "ps-recorder.h"
 #include "ps-parse.h"
 #include "ps-process-view.h"
+#include "ps-preferences-window.h"
 #include "ps-renderer.h"
 #include "ps-segments.h"
 #include "ps-segments-output.h"
@@ -898,6 +899,29 @@ action_about (GSimpleAction *action,
                          NULL);
 }
 
+/* One preferences window, over the window it was asked from. */
+static void
+action_preferences (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer      user_data)
+{
+  PsApplication *self = user_data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *preferences = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && preferences == NULL; i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (PS_IS_PREFERENCES_WINDOW (toplevel))
+        preferences = toplevel;
+    }
+  if (preferences == NULL)
+    preferences = ps_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                             ps_application_get_settings (self));
+  gtk_window_present (preferences);
+}
+
 static void
 action_lessons (GSimpleAction *action,
                 GVariant      *parameter,
@@ -956,6 +980,7 @@ static const GActionEntry app_actions[] = {
   { "new-window", action_new_window },
   { "open", action_open, "s" },
   { "about", action_about },
+  { "preferences", action_preferences },
   { "lessons", action_lessons },
   { "quit", action_quit },
   { "write-bytes", forward_to_window, "s" },
@@ -983,6 +1008,7 @@ ps_application_startup (GApplication *app)
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.new-window", { "<Control>n", NULL } },
     { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     /* the menu's File… item shows it: an accelerator names an action and
      * its target, and win.open-dialog takes the kind to open */
     { "win.open-dialog::file", { "<Control>o", NULL } },

@@ -268,6 +268,40 @@ ps_window_narrow_init (PsWindow *self)
     apply (self, TRUE);
 }
 
+/* ---- the panes kept from one window to the next ------------------------------- */
+
+static int
+position_of (GtkPaned *paned)
+{
+  gboolean set;
+
+  g_object_get (paned, "position-set", &set, NULL);
+  return set ? gtk_paned_get_position (paned) : -1;
+}
+
+/* The divider between grid and hex view as the wide layout has it (narrow,
+ * the window keeps it aside), and the one above the log while it shows. */
+void
+ps_window_save_panes (PsWindow  *self,
+                      GSettings *settings)
+{
+  Narrow *n = narrow_of (self);
+
+  g_settings_set_int (settings, "grid-pane-position", n->narrow ? n->wide_position : position_of (self->hpaned));
+  if (gtk_revealer_get_reveal_child (self->bottom_revealer))
+    g_settings_set_int (settings, "log-pane-position", position_of (self->vpaned));
+}
+
+/* Before ps_window_narrow_init, which puts the wide divider aside when the
+ * window starts narrow. */
+void
+ps_window_restore_panes (PsWindow  *self,
+                         GSettings *settings)
+{
+  gtk_paned_set_position (self->hpaned, g_settings_get_int (settings, "grid-pane-position"));
+  gtk_paned_set_position (self->vpaned, g_settings_get_int (settings, "log-pane-position"));
+}
+
 gboolean
 ps_window_get_narrow (PsWindow *self)
 {

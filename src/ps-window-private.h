@@ -76,6 +76,11 @@ void     ps_window_init_keys             (PsWindow       *self);
 void     ps_window_class_init_narrow     (GtkWidgetClass *widget_class);
 void     ps_window_narrow_init           (PsWindow       *self);
 gboolean ps_window_get_narrow            (PsWindow       *self);
+/* The dividers' positions, kept in the settings (ps-window-narrow.c). */
+void     ps_window_save_panes            (PsWindow       *self,
+                                          GSettings      *settings);
+void     ps_window_restore_panes         (PsWindow       *self,
+                                          GSettings      *settings);
 /* Presents this window's dialog of the kind, made if none is open; a probe
  * dialog asked for at an offset (G_MAXUINT64: none) starts again there. */
 void     ps_window_present_dialog        (PsWindow       *self,

@@ -417,6 +417,7 @@ ps_window_close_request (GtkWindow *window)
       g_settings_set_int (settings, "window-width", width);
       g_settings_set_int (settings, "window-height", height);
     }
+  ps_window_save_panes (self, settings);
   ps_window_save_annotations (self);
   ps_session_close (self->session);
   return GTK_WINDOW_CLASS (ps_window_parent_class)->close_request (window);
@@ -474,6 +475,7 @@ setup_from_settings (PsWindow *self)
                                g_settings_get_int (settings, "window-height"));
   if (g_settings_get_boolean (settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+  ps_window_restore_panes (self, settings);
   ps_window_narrow_init (self);
 
   mode = g_settings_get_enum (settings, "color-mode");

@@ -154,6 +154,14 @@ def main_window(app):
     return None
 
 
+def named_window(app, name):
+    for i in range(app.childCount):
+        child = app.getChildAtIndex(i)
+        if child is not None and child.name == name and on_screen(child):
+            return child
+    return None
+
+
 def press(keysym, control=False):
     """A key, with Control held if asked, through the registry (XTest
     underneath), to the window with the focus."""
@@ -205,6 +213,9 @@ def run(env, what, problems):
         press(ord('f'), control=True)   # the find bar
         wait_for('the find bar', lambda: settled(window) and _last[id(window)][:2] != before)
         check(window, f'{what}, with the find bar', problems)
+        press(ord(','), control=True)   # the preferences
+        preferences = wait_for('the preferences window', lambda: named_window(app, 'Preferences'))
+        check(preferences, f'{what}: the preferences', problems)
         _last.clear()
     finally:
         child.terminate()

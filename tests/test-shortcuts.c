@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ps-open-dialog.h"
+#include "ps-preferences-window.h"
 #include "ps-test-util.h"
 #include "ps-ui-test-app.h"
 #include "ps-ui-test-keys.h"
@@ -425,6 +426,18 @@ check_export (Keys       *k,
 }
 
 static void
+check_preferences (Keys       *k,
+                   const char *accel)
+{
+  GtkWindow *preferences;
+
+  ps_ui_test_press_accel (GTK_WINDOW (k->window), accel);
+  preferences = wait_shown (PS_TYPE_PREFERENCES_WINDOW, accel);
+  g_assert_true (gtk_window_get_transient_for (preferences) == GTK_WINDOW (k->window));
+  ps_ui_test_close (preferences);
+}
+
+static void
 check_help_overlay (Keys       *k,
                     const char *accel)
 {
@@ -494,6 +507,7 @@ static const struct
   { "win.show-help-overlay", check_help_overlay },
   { "win.open-dialog::file", check_open_dialog },
   { "app.new-window", check_new_window },
+  { "app.preferences", check_preferences },
   { "space", check_pause },
   { "win.zoom-in", check_zoom_in },
   { "win.zoom-out", check_zoom_out },
