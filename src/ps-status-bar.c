@@ -297,7 +297,7 @@ ps_status_bar_class_init (PsStatusBarClass *klass)
   for (guint i = 0; i < PS_STATUS_N_FIELDS; i++)
     gtk_widget_class_bind_template_child_full (widget_class, ids[i], FALSE,
                                                G_STRUCT_OFFSET (PsStatusBar, labels) + i * sizeof (GtkLabel *));
-  /* its labels go on to a second line in a narrow window */
+  /* its labels go on to further lines in a narrow window */
   gtk_widget_class_set_layout_manager_type (widget_class, PS_TYPE_WRAP_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "statusbar");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
@@ -308,6 +308,9 @@ ps_status_bar_init (PsStatusBar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   ps_wrap_layout_set_spacing (PS_WRAP_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 18, 2);
+  /* one line, its height the same whatever it says (the narrow window
+   * makes it wrap) */
+  ps_wrap_layout_set_single_line (PS_WRAP_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), TRUE);
   ps_status_bar_set_source (self, NULL);
 }
 

@@ -4,7 +4,8 @@
  * at its least width) the header bar keeps open, pause and the main menu,
  * which takes in the rest (colour mode, interval, zoom, the actions); the
  * grid goes above the hex view, the hex view scrolls sideways, the status
- * goes on as many lines as it needs. With room to spare again, the wide
+ * goes on as many lines as it needs (wide, it keeps to one line, so that
+ * its text changing never moves the grid). With room to spare again, the wide
  * layout comes back. The decision is made in size_allocate and applied at
  * the next frame. */
 #define G_LOG_DOMAIN "pagescope-window"
@@ -16,6 +17,7 @@
 #include "ps-action-args.h"
 #include "ps-window-private.h"
 #include "ps-wrap-box.h"
+#include "ps-wrap-layout.h"
 
 /* how much wider than the wide layout's least width the window must be
  * before it unfolds: no back and forth on a one-pixel change */
@@ -151,6 +153,7 @@ apply (PsWindow *self,
                                   narrow ? n->narrow_menu : n->wide_menu);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (child (self, "status_box")),
                                   narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  ps_wrap_layout_set_single_line (PS_WRAP_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self->status_bar))), !narrow);
   side_switcher_policy (self, narrow ? ADW_VIEW_SWITCHER_POLICY_NARROW : ADW_VIEW_SWITCHER_POLICY_WIDE);
 
   /* the grid above the hex view, which scrolls sideways; the grid's share
@@ -218,14 +221,18 @@ narrow_size_allocate (GtkWidget *widget,
   PsWindow *self = PS_WINDOW (widget);
   Narrow *n = narrow_of (self);
 
+  gboolean change;
+
   parent_size_allocate (widget, width, height, baseline);
   if (n->narrow_menu == NULL)
     return;   /* before ps_window_narrow_init */
   if (!n->narrow)
     n->wide_min = measure_wide_min (self);
-  if (should_be_narrow (self, gtk_widget_get_width (GTK_WIDGET (self->toasts))) != n->narrow && n->tick == 0)
+  /* not during the allocation: at the next frame */
+  change = should_be_narrow (self, gtk_widget_get_width (GTK_WIDGET (self->toasts))) != n->narrow;
+  if (change && n->tick == 0)
     n->tick = gtk_widget_add_tick_callback (widget, apply_at_frame, NULL, NULL);
-  else if (should_be_narrow (self, gtk_widget_get_width (GTK_WIDGET (self->toasts))) == n->narrow && n->tick != 0)
+  else if (!change && n->tick != 0)
     {
       gtk_widget_remove_tick_callback (widget, n->tick);
       n->tick = 0;

@@ -10,8 +10,9 @@ struct _PsWrapLayout
 {
   GtkLayoutManager parent_instance;
 
-  int column_spacing;
-  int row_spacing;
+  int      column_spacing;
+  int      row_spacing;
+  gboolean single_line;   /* a row that shrinks its children instead */
 };
 
 G_DEFINE_FINAL_TYPE (PsWrapLayout, ps_wrap_layout, GTK_TYPE_LAYOUT_MANAGER)
@@ -108,7 +109,8 @@ ps_wrap_layout_measure (GtkLayoutManager *manager,
     {
       int min = 0, nat = 0;
 
-      /* as narrow as the widest child, as wide as all on one line */
+      /* as narrow as the widest child (one line: all of them), as wide as
+       * all on one line */
       items = items_of (widget, -1);
       for (guint i = 0; i < items->len; i++)
         {
@@ -116,7 +118,7 @@ ps_wrap_layout_measure (GtkLayoutManager *manager,
           int child_min = 0;
 
           gtk_widget_measure (item->child, GTK_ORIENTATION_HORIZONTAL, -1, &child_min, NULL, NULL, NULL);
-          min = MAX (min, child_min);
+          min = self->single_line ? min + child_min + (i > 0 ? self->column_spacing : 0) : MAX (min, child_min);
           nat += item->width + (i > 0 ? self->column_spacing : 0);
         }
       *minimum = min;
@@ -124,7 +126,7 @@ ps_wrap_layout_measure (GtkLayoutManager *manager,
       return;
     }
   items = items_of (widget, for_size);
-  *minimum = *natural = break_lines (self, items, for_size, NULL, NULL);
+  *minimum = *natural = break_lines (self, items, self->single_line ? -1 : for_size, NULL, NULL);
 }
 
 static void
@@ -152,6 +154,41 @@ place_line (Item    *first,
     }
 }
 
+/* One line, as a box: each child its least width, and what is left shared
+ * out toward their natural widths, then to those that expand. */
+static void
+allocate_line (PsWrapLayout *self,
+               GArray       *items,
+               int           width,
+               int           height)
+{
+  g_autofree GtkRequestedSize *sizes = g_new0 (GtkRequestedSize, MAX (items->len, 1));
+  int left = width - self->column_spacing * (items->len > 0 ? (int) items->len - 1 : 0);
+  guint expanding = 0;
+  int x = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      Item *item = &g_array_index (items, Item, i);
+
+      gtk_widget_measure (item->child, GTK_ORIENTATION_HORIZONTAL, -1,
+                          &sizes[i].minimum_size, &sizes[i].natural_size, NULL, NULL);
+      left -= sizes[i].minimum_size;
+      expanding += gtk_widget_compute_expand (item->child, GTK_ORIENTATION_HORIZONTAL);
+    }
+  left = gtk_distribute_natural_allocation (MAX (left, 0), items->len, sizes);
+  for (guint i = 0; i < items->len; i++)
+    {
+      Item *item = &g_array_index (items, Item, i);
+      int w = sizes[i].minimum_size;
+
+      if (expanding > 0 && gtk_widget_compute_expand (item->child, GTK_ORIENTATION_HORIZONTAL))
+        w += left / (int) expanding;
+      gtk_widget_size_allocate (item->child, &(GtkAllocation) { x, 0, w, height }, -1);
+      x += w + self->column_spacing;
+    }
+}
+
 static void
 ps_wrap_layout_allocate (GtkLayoutManager *manager,
                          GtkWidget        *widget,
@@ -159,9 +196,13 @@ ps_wrap_layout_allocate (GtkLayoutManager *manager,
                          int               height,
                          int               baseline)
 {
+  PsWrapLayout *self = PS_WRAP_LAYOUT (manager);
   g_autoptr(GArray) items = items_of (widget, width);
 
-  break_lines (PS_WRAP_LAYOUT (manager), items, width, place_line, manager);
+  if (self->single_line)
+    allocate_line (self, items, width, height);
+  else
+    break_lines (self, items, width, place_line, manager);
 }
 
 static void
@@ -194,5 +235,17 @@ ps_wrap_layout_set_spacing (PsWrapLayout *self,
 
   self->column_spacing = MAX (column_spacing, 0);
   self->row_spacing = MAX (row_spacing, 0);
+  gtk_layout_manager_layout_changed (GTK_LAYOUT_MANAGER (self));
+}
+
+void
+ps_wrap_layout_set_single_line (PsWrapLayout *self,
+                                gboolean      single_line)
+{
+  g_return_if_fail (PS_IS_WRAP_LAYOUT (self));
+
+  if (self->single_line == !!single_line)
+    return;
+  self->single_line = !!single_line;
   gtk_layout_manager_layout_changed (GTK_LAYOUT_MANAGER (self));
 }

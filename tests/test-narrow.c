@@ -179,6 +179,7 @@ test_fold_and_unfold (void)
   int request;
 
   g_assert_false (ps_window_get_narrow (window));
+  ps_ui_test_screenshot (GTK_WIDGET (window), "wide");
   g_test_message ("wide: least width of the content %d", wide_min);
   g_assert_cmpint (wide_min, <=, 830);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->mode_dropdown)));
