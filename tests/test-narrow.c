@@ -157,12 +157,28 @@ width_at_most_360 (gpointer data)
   return gtk_widget_get_width (data) <= 360;
 }
 
+static gboolean
+side_shown (gpointer data)
+{
+  PsWindow *window = data;
+
+  ps_ui_test_wait_frame (data);
+  return gtk_revealer_get_child_revealed (window->side_revealer) && gtk_widget_get_mapped (GTK_WIDGET (window->find_bar));
+}
+
 static void
 test_narrow_from_start (void)
 {
   PsWindow *window = open_window (360, 740);
 
   ps_ui_test_screenshot (GTK_WIDGET (window), "narrow");
+  assert_narrow (window);
+
+  /* with the find bar and the side pane too */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find-bar", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-inspector", NULL));
+  g_assert_true (ps_test_wait_until (side_shown, window, 10000));
+  ps_ui_test_screenshot (GTK_WIDGET (window), "narrow-side-pane");
   assert_narrow (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
