@@ -6,7 +6,8 @@
  * grid goes above the hex view, the hex view scrolls sideways, the status
  * goes on as many lines as it needs (wide, it keeps to one line, so that
  * its text changing never moves the grid). With room to spare again, the wide
- * layout comes back. The decision is made in size_allocate and applied at
+ * layout comes back (with the arrangement chosen in the menu,
+ * ps-window-panes.c). The decision is made in size_allocate and applied at
  * the next frame. */
 #define G_LOG_DOMAIN "pagescope-window"
 
@@ -117,6 +118,15 @@ make_narrow_menu (GMenuModel *primary,
 
 /* ---- the two layouts --------------------------------------------------------- */
 
+static int
+position_of (GtkPaned *paned)
+{
+  gboolean set;
+
+  g_object_get (paned, "position-set", &set, NULL);
+  return set ? gtk_paned_get_position (paned) : -1;
+}
+
 /* The side pane's page switcher: icons over short titles when narrow. */
 static void
 side_switcher_policy (PsWindow              *self,
@@ -127,6 +137,19 @@ side_switcher_policy (PsWindow              *self,
   for (GtkWidget *w = pane != NULL ? gtk_widget_get_first_child (pane) : NULL; w != NULL; w = gtk_widget_get_next_sibling (w))
     if (ADW_IS_VIEW_SWITCHER (w))
       adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (w), policy);
+}
+
+static GSettings *
+settings_of (PsWindow *self)
+{
+  return ps_application_get_settings (PS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+}
+
+/* Wide, the grid may be above the hex view too, if the user chose so. */
+static gboolean
+wide_stacked (PsWindow *self)
+{
+  return g_settings_get_enum (settings_of (self), "pane-layout") == 2;   /* "stacked" */
 }
 
 static void
@@ -160,16 +183,30 @@ apply (PsWindow *self,
    * of a wide window comes back with it */
   if (narrow)
     {
-      gboolean set;
-
-      g_object_get (paned, "position-set", &set, NULL);
-      n->wide_position = set ? gtk_paned_get_position (paned) : -1;
+      n->wide_position = position_of (paned);
       gtk_paned_set_position (paned, -1);
+      /* the setting keeps the wide layout's divider (ps-window-panes.c
+       * saves every move, this one too) */
+      g_settings_set_int (settings_of (self), "pane-position", n->wide_position);
     }
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (paned), narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (paned), narrow || wide_stacked (self) ? GTK_ORIENTATION_VERTICAL
+                                                                                     : GTK_ORIENTATION_HORIZONTAL);
   gtk_widget_set_size_request (child (self, "hex_scroller"), narrow ? -1 : n->hex_width_request, -1);
   if (!narrow)
     gtk_paned_set_position (paned, n->wide_position);
+}
+
+/* The arrangement chosen from the menu (ps-window-panes.c) changed: the
+ * narrow layout keeps the grid above the hex view, and the divider kept
+ * aside belonged to the old one. */
+static void
+on_pane_layout (PsWindow *self)
+{
+  Narrow *n = narrow_of (self);
+
+  n->wide_position = -1;
+  if (n->narrow)
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (self->hpaned), GTK_ORIENTATION_VERTICAL);
 }
 
 static gboolean
@@ -270,42 +307,29 @@ ps_window_narrow_init (PsWindow *self)
   n->open_label = g_strdup (adw_split_button_get_label (self->open_button));
   gtk_widget_get_size_request (child (self, "hex_scroller"), &n->hex_width_request, NULL);
   n->wide_min = measure_wide_min (self);
+  /* after ps-window-panes.c's handler, which sets the wide orientation */
+  g_signal_connect_object (settings_of (self), "changed::pane-layout", G_CALLBACK (on_pane_layout),
+                           self, G_CONNECT_SWAPPED);
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);   /* 4.8 needs both */
   if (width > 0 && should_be_narrow (self, width))
     apply (self, TRUE);
 }
 
-/* ---- the panes kept from one window to the next ------------------------------- */
+/* ---- the divider above the log, kept from one window to the next ---------- */
 
-static int
-position_of (GtkPaned *paned)
-{
-  gboolean set;
-
-  g_object_get (paned, "position-set", &set, NULL);
-  return set ? gtk_paned_get_position (paned) : -1;
-}
-
-/* The divider between grid and hex view as the wide layout has it (narrow,
- * the window keeps it aside), and the one above the log while it shows. */
 void
-ps_window_save_panes (PsWindow  *self,
-                      GSettings *settings)
+ps_window_save_log_pane (PsWindow  *self,
+                         GSettings *settings)
 {
-  Narrow *n = narrow_of (self);
-
-  g_settings_set_int (settings, "grid-pane-position", n->narrow ? n->wide_position : position_of (self->hpaned));
+  /* while the log shows: hidden, its divider says nothing */
   if (gtk_revealer_get_reveal_child (self->bottom_revealer))
     g_settings_set_int (settings, "log-pane-position", position_of (self->vpaned));
 }
 
-/* Before ps_window_narrow_init, which puts the wide divider aside when the
- * window starts narrow. */
 void
-ps_window_restore_panes (PsWindow  *self,
-                         GSettings *settings)
+ps_window_restore_log_pane (PsWindow  *self,
+                            GSettings *settings)
 {
-  gtk_paned_set_position (self->hpaned, g_settings_get_int (settings, "grid-pane-position"));
   gtk_paned_set_position (self->vpaned, g_settings_get_int (settings, "log-pane-position"));
 }
 

@@ -72,14 +72,16 @@ void     ps_window_class_install_actions (GtkWidgetClass *widget_class);
 /* Keys the window takes before its focus widget does (ps-window-actions.c). */
 void     ps_window_init_keys             (PsWindow       *self);
 /* The narrow layout (ps-window-narrow.c): the class's size_allocate, and
- * the first layout once the window has its default size. */
+ * the first layout once the window has its default size and its panes
+ * (after ps_window_setup_panes). */
 void     ps_window_class_init_narrow     (GtkWidgetClass *widget_class);
 void     ps_window_narrow_init           (PsWindow       *self);
 gboolean ps_window_get_narrow            (PsWindow       *self);
-/* The dividers' positions, kept in the settings (ps-window-narrow.c). */
-void     ps_window_save_panes            (PsWindow       *self,
+/* The divider above the log, kept in the settings (ps-window-narrow.c;
+ * the one between grid and hex view is ps-window-panes.c's). */
+void     ps_window_save_log_pane         (PsWindow       *self,
                                           GSettings      *settings);
-void     ps_window_restore_panes         (PsWindow       *self,
+void     ps_window_restore_log_pane      (PsWindow       *self,
                                           GSettings      *settings);
 /* Presents this window's dialog of the kind, made if none is open; a probe
  * dialog asked for at an offset (G_MAXUINT64: none) starts again there. */

@@ -417,7 +417,7 @@ ps_window_close_request (GtkWindow *window)
       g_settings_set_int (settings, "window-width", width);
       g_settings_set_int (settings, "window-height", height);
     }
-  ps_window_save_panes (self, settings);
+  ps_window_save_log_pane (self, settings);
   ps_window_save_annotations (self);
   ps_session_close (self->session);
   return GTK_WINDOW_CLASS (ps_window_parent_class)->close_request (window);
@@ -475,8 +475,6 @@ setup_from_settings (PsWindow *self)
                                g_settings_get_int (settings, "window-height"));
   if (g_settings_get_boolean (settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  ps_window_restore_panes (self, settings);
-  ps_window_narrow_init (self);
 
   mode = g_settings_get_enum (settings, "color-mode");
   ps_page_grid_set_mode (self->grid, mode);
@@ -500,6 +498,8 @@ setup_from_settings (PsWindow *self)
   g_settings_bind (settings, "log-visible", self->bottom_revealer, "reveal-child",
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
   ps_window_setup_panes (self, settings);
+  ps_window_restore_log_pane (self, settings);
+  ps_window_narrow_init (self);
   on_interval (self);
 
   ps_window_refresh_recent (self);

@@ -171,14 +171,12 @@ test_narrow_from_start (void)
 {
   PsWindow *window = open_window (360, 740);
 
-  ps_ui_test_screenshot (GTK_WIDGET (window), "narrow");
   assert_narrow (window);
 
   /* with the find bar and the side pane too */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find-bar", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-inspector", NULL));
   g_assert_true (ps_test_wait_until (side_shown, window, 10000));
-  ps_ui_test_screenshot (GTK_WIDGET (window), "narrow-side-pane");
   assert_narrow (window);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -195,7 +193,6 @@ test_fold_and_unfold (void)
   int request;
 
   g_assert_false (ps_window_get_narrow (window));
-  ps_ui_test_screenshot (GTK_WIDGET (window), "wide");
   g_test_message ("wide: least width of the content %d", wide_min);
   g_assert_cmpint (wide_min, <=, 830);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->mode_dropdown)));
@@ -222,6 +219,33 @@ test_fold_and_unfold (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The grid chosen above the hex view stays there through a fold; chosen
+ * while narrow, it is there once wide again. */
+static void
+test_fold_keeps_layout (void)
+{
+  GSettings *settings = ps_application_get_settings (app);
+  PsWindow *window = open_window (1300, 800);
+  LayoutWait w = { window, TRUE };
+
+  g_settings_set_string (settings, "pane-layout", "grid-right");
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 740);
+  g_assert_true (ps_test_wait_until (layout_is, &w, 10000));
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (window->hpaned)), ==, GTK_ORIENTATION_VERTICAL);
+  g_settings_set_string (settings, "pane-layout", "stacked");
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (window->hpaned)), ==, GTK_ORIENTATION_VERTICAL);
+  g_settings_set_string (settings, "pane-layout", "grid-left");
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (window->hpaned)), ==, GTK_ORIENTATION_VERTICAL);
+  g_settings_set_string (settings, "pane-layout", "stacked");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1300, 800);
+  w.narrow = FALSE;
+  g_assert_true (ps_test_wait_until (layout_is, &w, 10000));
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (window->hpaned)), ==, GTK_ORIENTATION_VERTICAL);
+  g_settings_reset (settings, "pane-layout");
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (window->hpaned)), ==, GTK_ORIENTATION_HORIZONTAL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,5 +253,6 @@ main (int   argc,
   app = ps_ui_test_app_new (&argc, &argv);
   g_test_add_func ("/narrow/from-start", test_narrow_from_start);
   g_test_add_func ("/narrow/fold-and-unfold", test_fold_and_unfold);
+  g_test_add_func ("/narrow/fold-keeps-layout", test_fold_keeps_layout);
   return g_test_run ();
 }

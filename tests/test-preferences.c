@@ -22,7 +22,7 @@ static void
 reset_settings (void)
 {
   const char *keys[] = { "interval", "color-mode", "log-visible", "cpu-budget", "window-width", "window-height",
-                         "grid-pane-position", "log-pane-position" };
+                         "pane-position", "log-pane-position" };
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     g_settings_reset (settings (), keys[i]);
@@ -131,7 +131,6 @@ test_bound (void)
   g_assert_true (open_preferences () == prefs);
   g_assert_cmpuint (count_preferences (), ==, 1);
 
-  ps_ui_test_screenshot (GTK_WIDGET (prefs), "preferences");
   gtk_window_destroy (prefs);
   gtk_window_destroy (GTK_WINDOW (window));
   gtk_window_destroy (GTK_WINDOW (parent));
@@ -173,7 +172,7 @@ test_panes_kept (void)
   ps_ui_test_close (GTK_WINDOW (window));
   g_assert_cmpint (g_settings_get_int (settings (), "window-width"), ==, 1000);
   g_assert_cmpint (g_settings_get_int (settings (), "window-height"), ==, 760);
-  g_assert_cmpint (g_settings_get_int (settings (), "grid-pane-position"), ==, 333);
+  g_assert_cmpint (g_settings_get_int (settings (), "pane-position"), ==, 333);
   g_assert_cmpint (g_settings_get_int (settings (), "log-pane-position"), ==, 350);
 
   /* the next window opens as this one was */
@@ -194,7 +193,7 @@ test_panes_kept (void)
   ps_ui_test_wait_drawn (GTK_WIDGET (window));
   g_assert_true (ps_window_get_narrow (window));
   ps_ui_test_close (GTK_WINDOW (window));
-  g_assert_cmpint (g_settings_get_int (settings (), "grid-pane-position"), ==, 333);
+  g_assert_cmpint (g_settings_get_int (settings (), "pane-position"), ==, 333);
   reset_settings ();
 }
 
