@@ -17,6 +17,7 @@
 
 #include "ps-action-args.h"
 #include "ps-window-private.h"
+#include "ps-window-views.h"
 #include "ps-wrap-box.h"
 #include "ps-wrap-layout.h"
 
@@ -165,6 +166,9 @@ apply (PsWindow *self,
     gtk_widget_set_visible (child (self, folded[i]), !narrow);
   gtk_widget_set_visible (GTK_WIDGET (self->interval_dropdown), !narrow);
   gtk_widget_set_visible (GTK_WIDGET (self->mode_dropdown), !narrow);
+  /* side-by-side views want a wide window; the header bar has no room */
+  if (self->views != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (ps_window_views_get_add_button (self)), !narrow);
   if (narrow)
     adw_split_button_set_icon_name (self->open_button, "document-open-symbolic");
   else
@@ -331,6 +335,19 @@ ps_window_restore_log_pane (PsWindow  *self,
                             GSettings *settings)
 {
   gtk_paned_set_position (self->vpaned, g_settings_get_int (settings, "log-pane-position"));
+}
+
+/* The hex view's least width as the wide layout wants it (ps-window-views.c
+ * halves it beside other views); the narrow layout has none, it scrolls. */
+void
+ps_window_narrow_set_hex_width (PsWindow *self,
+                                int       wide_request)
+{
+  Narrow *n = narrow_of (self);
+
+  n->hex_width_request = wide_request;
+  if (!n->narrow)
+    gtk_widget_set_size_request (child (self, "hex_scroller"), wide_request, -1);
 }
 
 gboolean

@@ -77,6 +77,8 @@ void     ps_window_init_keys             (PsWindow       *self);
 void     ps_window_class_init_narrow     (GtkWidgetClass *widget_class);
 void     ps_window_narrow_init           (PsWindow       *self);
 gboolean ps_window_get_narrow            (PsWindow       *self);
+void     ps_window_narrow_set_hex_width  (PsWindow       *self,
+                                          int             wide_request);
 /* The divider above the log, kept in the settings (ps-window-narrow.c;
  * the one between grid and hex view is ps-window-panes.c's). */
 void     ps_window_save_log_pane         (PsWindow       *self,

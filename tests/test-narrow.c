@@ -7,6 +7,7 @@
 #include "ps-test-util.h"
 #include "ps-ui-test-app.h"
 #include "ps-window-private.h"
+#include "ps-window-views.h"
 
 static PsApplication *app;
 
@@ -133,6 +134,7 @@ assert_narrow (PsWindow *window)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->pause_button)));
   g_assert_true (gtk_widget_get_mapped (primary));
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (window->mode_dropdown)));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (ps_window_views_get_add_button (window))));
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (window->interval_dropdown)));
   collect_actions (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (primary)), actions);
   g_test_message ("narrow menu: %s", actions->str);
