@@ -16,6 +16,7 @@
 #include "ps-ui-test-app.h"
 #include "ps-ui-test-keys.h"
 #include "ps-window-private.h"
+#include "ps-window-views.h"
 
 static PsApplication *app;
 
@@ -24,6 +25,7 @@ typedef struct
   PsWindow   *window;
   char       *path;
   gsize       page;
+  guint       want_panes;   /* check_close_view waits for this many views */
 } Keys;
 
 /* ---- finding windows ---- */
@@ -467,6 +469,51 @@ check_new_window (Keys       *k,
   gtk_window_destroy (made);
 }
 
+/* Ctrl+Shift+V: the Add View menu opens under its button. */
+static void
+check_add_view_menu (Keys       *k,
+                     const char *accel)
+{
+  GtkPopover *popover;
+
+  ps_ui_test_press_accel (GTK_WINDOW (k->window), accel);
+  popover = gtk_menu_button_get_popover (ps_window_views_get_add_button (k->window));
+  g_assert_nonnull (popover);
+  wait_bool (popover, "visible", TRUE, accel);
+  gtk_popover_popdown (popover);
+  wait_bool (popover, "visible", FALSE, "popdown");
+}
+
+static gboolean
+panes_are (gpointer data)
+{
+  Keys *k = data;
+
+  return ps_window_views_get_n_panes (k->window) == k->want_panes;
+}
+
+/* Ctrl+Shift+W: a view added beside the window's own closes again. */
+static void
+check_close_view (Keys       *k,
+                  const char *accel)
+{
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint n = ps_window_views_get_n_panes (k->window);
+
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (k->path);
+  spec.flags = PS_MAP_PREAD;
+  g_assert_true (ps_window_views_add (k->window, &spec, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ps_window_views_get_n_panes (k->window), ==, n + 1);
+  k->want_panes = n;
+  gtk_widget_grab_focus (GTK_WIDGET (ps_view_pane_get_grid (ps_window_views_get_pane (k->window, n))));
+  ps_ui_test_press_accel (GTK_WINDOW (k->window), accel);
+  if (!ps_test_wait_until (panes_are, k, 10000))
+    g_error ("%s: the added view is still open (focus %s)", accel, G_OBJECT_TYPE_NAME (gtk_root_get_focus (GTK_ROOT (k->window))));
+}
+
 /* A window of its own, closed by Ctrl+W. */
 static void
 check_close (Keys       *k,
@@ -529,6 +576,8 @@ static const struct
   { "win.msync-dialog", check_msync_dialog },
   { "win.writers-dialog", check_writers_dialog },
   { "win.probe-dialog", check_probe_dialog },
+  { "<Control><Shift>v", check_add_view_menu },
+  { "<Control><Shift>w", check_close_view },
   { "win.close", check_close },
   { "app.quit", check_quit },
 };
