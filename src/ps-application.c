@@ -16,6 +16,7 @@
 #include "ps-lesson-window.h"
 #include "ps-recorder.h"
 #include "ps-parse.h"
+#include "ps-preferences-window.h"
 #include "ps-process-view.h"
 #include "ps-renderer.h"
 #include "ps-segments.h"
@@ -898,6 +899,29 @@ action_about (GSimpleAction *action,
                          NULL);
 }
 
+/* One preferences window, over the window it was asked from. */
+static void
+action_preferences (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer      user_data)
+{
+  PsApplication *self = user_data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *preferences = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && preferences == NULL; i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (PS_IS_PREFERENCES_WINDOW (toplevel))
+        preferences = toplevel;
+    }
+  if (preferences == NULL)
+    preferences = ps_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                             ps_application_get_settings (self));
+  gtk_window_present (preferences);
+}
+
 static void
 action_lessons (GSimpleAction *action,
                 GVariant      *parameter,
@@ -956,6 +980,7 @@ static const GActionEntry app_actions[] = {
   { "new-window", action_new_window },
   { "open", action_open, "s" },
   { "about", action_about },
+  { "preferences", action_preferences },
   { "lessons", action_lessons },
   { "quit", action_quit },
   { "write-bytes", forward_to_window, "s" },
@@ -983,9 +1008,13 @@ ps_application_startup (GApplication *app)
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.new-window", { "<Control>n", NULL } },
     { "app.quit", { "<Control>q", NULL } },
-    { "win.open-dialog", { "<Control>o", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    /* the menu's File… item shows it: an accelerator names an action and
+     * its target, and win.open-dialog takes the kind to open */
+    { "win.open-dialog::file", { "<Control>o", NULL } },
     { "win.close", { "<Control>w", NULL } },
-    { "win.pause", { "space", NULL } },
+    /* Space pauses too, but as the window's own binding (ps-window-actions.c):
+     * an accelerator here would take it from the find bar's entry */
     { "win.undo", { "<Control>z", NULL } },
     { "win.write-dialog", { "<Control>e", NULL } },
     { "win.msync-dialog", { "<Control>s", NULL } },
@@ -995,6 +1024,10 @@ ps_application_startup (GApplication *app)
     { "win.zoom-out", { "<Control>minus", NULL } },
     { "win.zoom-fit", { "<Control>0", NULL } },
     { "win.presentation", { "F11", NULL } },
+    { "win.color-mode::activity", { "<Control>1", NULL } },
+    { "win.color-mode::content", { "<Control>2", NULL } },
+    { "win.color-mode::residency", { "<Control>3", NULL } },
+    { "win.color-mode::cow", { "<Control>4", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
     { "win.toggle-log", { "F9", NULL } },
     { "win.find-bar", { "<Control>f", NULL } },

@@ -18,6 +18,7 @@
 #include "ps-parse.h"
 #include "ps-renderer.h"
 #include "ps-status-bar-private.h"
+#include "ps-wrap-layout.h"
 
 #define REFRESH_US   (G_USEC_PER_SEC / 2)
 #define RATE_US      G_USEC_PER_SEC       /* changes a second: over this at least */
@@ -299,7 +300,8 @@ ps_status_bar_class_init (PsStatusBarClass *klass)
   for (guint i = 0; i < PS_STATUS_N_FIELDS; i++)
     gtk_widget_class_bind_template_child_full (widget_class, ids[i], FALSE,
                                                G_STRUCT_OFFSET (PsStatusBar, labels) + i * sizeof (GtkLabel *));
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  /* its labels go on to further lines in a narrow window */
+  gtk_widget_class_set_layout_manager_type (widget_class, PS_TYPE_WRAP_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "statusbar");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
 }
@@ -308,7 +310,10 @@ static void
 ps_status_bar_init (PsStatusBar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 18);
+  ps_wrap_layout_set_spacing (PS_WRAP_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 18, 2);
+  /* one line, its height the same whatever it says (the narrow window
+   * makes it wrap) */
+  ps_wrap_layout_set_single_line (PS_WRAP_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), TRUE);
   ps_status_bar_set_source (self, NULL);
 }
 

@@ -670,17 +670,23 @@ action_dialog (GtkWidget  *widget,
 /* ---- keyboard shortcuts -------------------------------------------------- */
 
 /* Built when first asked for, not (as GtkApplication does with
- * gtk/help-overlay.ui) for every window at start-up. */
+ * gtk/help-overlay.ui) for every window at start-up. Given to the window as
+ * its help overlay, so that GTK fills in each shortcut's keys from the
+ * application's accelerators (and follows them if they change). */
 static void
 action_show_help_overlay (GtkWidget  *widget,
                           const char *name,
                           GVariant   *parameter)
 {
-  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/pagescope/Pagescope/help-overlay.ui");
-  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (widget);
 
-  gtk_window_set_transient_for (overlay, GTK_WINDOW (widget));
-  gtk_window_present (overlay);
+  if (gtk_application_window_get_help_overlay (window) == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/pagescope/Pagescope/help-overlay.ui");
+
+      gtk_application_window_set_help_overlay (window, GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+    }
+  gtk_window_present (GTK_WINDOW (gtk_application_window_get_help_overlay (window)));
 }
 
 /* ---- remove ------------------------------------------------------------- */
@@ -730,6 +736,39 @@ action_remove_segment (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- keys ---------------------------------------------------------------- */
+
+/* Space pauses while the grid or the hex view has the focus, before their
+ * own keys see it (the grid's Space would activate a page, as Enter does);
+ * elsewhere the window's binding pauses only if nothing took it, so a
+ * focused entry still types a space and a focused button is still pressed. */
+static gboolean
+space_over_views (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  PsWindow *self = PS_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus == NULL || (focus != GTK_WIDGET (self->grid) && focus != GTK_WIDGET (self->hex)))
+    return FALSE;
+  return gtk_widget_activate_action (widget, "win.pause", NULL);
+}
+
+void
+ps_window_init_keys (PsWindow *self)
+{
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  GtkShortcutAction *pause = gtk_callback_action_new (space_over_views, NULL, NULL);
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_space, 0),
+                                                                                       gtk_keyval_trigger_new (GDK_KEY_KP_Space, 0)),
+                                                          pause));
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+}
+
 /* ---- enabling ------------------------------------------------------------ */
 
 void
@@ -767,6 +806,11 @@ ps_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_property_action (widget_class, "win.pause", "paused");
   gtk_widget_class_install_property_action (widget_class, "win.presentation", "presenting");
   gtk_widget_class_install_action (widget_class, "win.show-message", "s", action_show_message);
+  /* bindings, not an application accelerator: those run before the focus
+   * widget sees the key, so Space could never be typed into the find bar
+   * nor press a focused button (see also ps_window_init_keys) */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Space, 0, "win.pause", NULL);
   gtk_widget_class_install_action (widget_class, "win.interval", "s", action_interval);
   gtk_widget_class_install_action (widget_class, "win.color-mode", "s", action_color_mode);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, action_zoom_in);

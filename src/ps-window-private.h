@@ -5,6 +5,7 @@
 #include "ps-find-bar.h"
 #include "ps-grid-legend.h"
 #include "ps-inspector-pane.h"
+#include "ps-log-view.h"
 #include "ps-marks-pane.h"
 #include "ps-watches-pane.h"
 #include "ps-session.h"
@@ -42,9 +43,8 @@ struct _PsWindow
   PsHexView            *hex;
   GtkRevealer          *bottom_revealer;
   GtkStack             *bottom_stack;
-  GtkScrolledWindow    *log_scroller;
-  GtkListView          *log_view;
   PsDetailsPane        *details;
+  PsLogView            *log_view;
   PsStatusBar          *status_bar;
   GtkLabel             *cursor_label;
   GMenu                *recent_section;
@@ -61,8 +61,6 @@ struct _PsWindow
   /* what the window shows: the session's source, scanner and log */
   PsSession            *session;
   PsEventLog           *log;           /* the session's */
-  GSignalGroup         *log_signals;
-  guint                 scroll_idle;   /* follows the newest log entry */
 
   guint                 frame_seen;    /* frames shown since the source was set */
   GtkWindow            *dialogs[PS_N_DIALOGS];   /* weak: the one of each kind open */
@@ -72,6 +70,22 @@ struct _PsWindow
 };
 
 void     ps_window_class_install_actions (GtkWidgetClass *widget_class);
+/* Keys the window takes before its focus widget does (ps-window-actions.c). */
+void     ps_window_init_keys             (PsWindow       *self);
+/* The narrow layout (ps-window-narrow.c): the class's size_allocate, and
+ * the first layout once the window has its default size and its panes
+ * (after ps_window_setup_panes). */
+void     ps_window_class_init_narrow     (GtkWidgetClass *widget_class);
+void     ps_window_narrow_init           (PsWindow       *self);
+gboolean ps_window_get_narrow            (PsWindow       *self);
+void     ps_window_narrow_set_hex_width  (PsWindow       *self,
+                                          int             wide_request);
+/* The divider above the log, kept in the settings (ps-window-narrow.c;
+ * the one between grid and hex view is ps-window-panes.c's). */
+void     ps_window_save_log_pane         (PsWindow       *self,
+                                          GSettings      *settings);
+void     ps_window_restore_log_pane      (PsWindow       *self,
+                                          GSettings      *settings);
 /* Presents this window's dialog of the kind, made if none is open; a probe
  * dialog asked for at an offset (G_MAXUINT64: none) starts again there. */
 void     ps_window_present_dialog        (PsWindow       *self,

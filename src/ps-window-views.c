@@ -447,8 +447,7 @@ show_primary_label (PsWindowViews *views)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (views->scroller),
                                   views->panes->len > 0 ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER, GTK_POLICY_NEVER);
   /* beside other views the window's hex view may be narrower: it scrolls sideways */
-  gtk_widget_set_size_request (gtk_widget_get_parent (GTK_WIDGET (ps_window_get_hex_view (views->window))),
-                               views->panes->len > 0 ? 280 : 560, -1);
+  ps_window_narrow_set_hex_width (views->window, views->panes->len > 0 ? 280 : 560);
 }
 
 static void
@@ -789,6 +788,7 @@ add_button (PsWindowViews *views,
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Add View"), -1);
   gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (button), create_popup, views, NULL);
   gtk_widget_set_sensitive (button, FALSE);
+  gtk_widget_set_visible (button, !ps_window_get_narrow (views->window));
   if (header_bar != NULL)
     adw_header_bar_pack_start (ADW_HEADER_BAR (header_bar), button);
   views->add_button = GTK_MENU_BUTTON (button);

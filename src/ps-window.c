@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "ps-grid-overview.h"
+#include "ps-a11y.h"
+#include "ps-action-args.h"
 #include "ps-parse.h"
 #include "ps-window-private.h"
 #include "ps-window-views.h"
@@ -27,8 +29,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const guint intervals_ms[] = { 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000 };
-
 static GSettings *
 settings_of (PsWindow *self)
 {
@@ -38,72 +38,13 @@ settings_of (PsWindow *self)
 /* ---- the log view ---------------------------------------------------- */
 
 static void
-log_item_setup (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-log_item_bind (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  PsLogEntry *entry = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-  g_autofree char *line = ps_log_entry_format (entry);
-
-  gtk_label_set_text (GTK_LABEL (label), line);
-  gtk_widget_set_tooltip_text (label, line);
-  if (ps_log_entry_is_error (entry))
-    gtk_widget_add_css_class (label, "error");
-  else
-    gtk_widget_remove_css_class (label, "error");
-}
-
-static gboolean
-scroll_log_to_end (gpointer data)
-{
-  PsWindow *self = data;
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->log_scroller);
-
-  self->scroll_idle = 0;
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_log_items_changed (GListModel *model,
-                      guint       position,
-                      guint       removed,
-                      guint       added,
-                      PsWindow   *self)
-{
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->log_scroller);
-
-  /* follow the newest entry unless the user scrolled up to read */
-  if (added > 0 && self->scroll_idle == 0 &&
-      gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >= gtk_adjustment_get_upper (adj) - 40)
-    self->scroll_idle = g_idle_add (scroll_log_to_end, self);
-}
-
-static void
 show_log (PsWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  g_autoptr(GtkNoSelection) selection = NULL;
 
   if (app != NULL && ps_application_get_echo_log (PS_APPLICATION (app)))
     ps_event_log_set_echo (self->log, STDOUT_FILENO);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->log)));
-  gtk_list_view_set_model (self->log_view, GTK_SELECTION_MODEL (selection));
-  g_signal_group_set_target (self->log_signals, self->log);
+  ps_log_view_set_log (self->log_view, self->log);
 }
 
 /* ---- presentation mode --------------------------------------------------- */
@@ -274,14 +215,32 @@ static void
 on_interval (PsWindow *self)
 {
   guint interval = ps_session_get_interval (self->session);
-  guint shown = 0;
+  guint shown = 0, n;
+  const guint *choices = ps_interval_choices (&n);
 
-  for (guint i = 0; i < G_N_ELEMENTS (intervals_ms); i++)
-    if (intervals_ms[i] <= interval)
+  for (guint i = 0; i < n; i++)
+    if (choices[i] <= interval)
       shown = i;
   self->showing_interval = TRUE;
   gtk_drop_down_set_selected (self->interval_dropdown, shown);
   self->showing_interval = FALSE;
+}
+
+/* The intervals to choose from, as the user reads them ("10 ms", "2 s"). */
+static void
+fill_intervals (PsWindow *self)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  guint n;
+  const guint *choices = ps_interval_choices (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *label = ps_interval_to_display (choices[i]);
+
+      gtk_string_list_append (list, label);
+    }
+  gtk_drop_down_set_model (self->interval_dropdown, G_LIST_MODEL (list));
 }
 
 /* The session opened another source, or closed it. */
@@ -490,6 +449,7 @@ ps_window_close_request (GtkWindow *window)
       g_settings_set_int (settings, "window-width", width);
       g_settings_set_int (settings, "window-height", height);
     }
+  ps_window_save_log_pane (self, settings);
   ps_window_save_annotations (self);
   ps_session_close (self->session);
   return GTK_WINDOW_CLASS (ps_window_parent_class)->close_request (window);
@@ -501,8 +461,8 @@ ps_window_dispose (GObject *object)
   PsWindow *self = PS_WINDOW (object);
 
   /* the last log lines (munmap, close) need no view any more */
-  g_signal_group_set_target (self->log_signals, NULL);
-  g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  if (self->log_view != NULL)
+    ps_log_view_set_log (self->log_view, NULL);
   for (guint kind = 0; kind < PS_N_DIALOGS; kind++)
     if (self->dialogs[kind] != NULL)
       {
@@ -528,7 +488,6 @@ ps_window_finalize (GObject *object)
 {
   PsWindow *self = PS_WINDOW (object);
 
-  g_clear_object (&self->log_signals);
   g_clear_object (&self->log);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
@@ -571,6 +530,8 @@ setup_from_settings (PsWindow *self)
   g_settings_bind (settings, "log-visible", self->bottom_revealer, "reveal-child",
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
   ps_window_setup_panes (self, settings);
+  ps_window_restore_log_pane (self, settings);
+  ps_window_narrow_init (self);
   on_interval (self);
 
   ps_window_refresh_recent (self);
@@ -596,12 +557,13 @@ on_interval_selected (GtkDropDown *dropdown,
                       GParamSpec  *pspec,
                       PsWindow    *self)
 {
-  guint i = gtk_drop_down_get_selected (dropdown);
+  guint i = gtk_drop_down_get_selected (dropdown), n;
+  const guint *choices = ps_interval_choices (&n);
   g_autofree char *text = NULL;
 
-  if (i >= G_N_ELEMENTS (intervals_ms) || self->showing_interval)
+  if (i >= n || self->showing_interval)
     return;
-  text = g_strdup_printf ("%u", intervals_ms[i]);
+  text = g_strdup_printf ("%u", choices[i]);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.interval", "s", text);
 }
 
@@ -680,6 +642,7 @@ ps_window_class_init (PsWindowClass *klass)
   g_type_ensure (PS_TYPE_GRID_LEGEND);
   g_type_ensure (PS_TYPE_STATUS_BAR);
   g_type_ensure (PS_TYPE_DETAILS_PANE);
+  g_type_ensure (PS_TYPE_LOG_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/pagescope/Pagescope/ps-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PsWindow, toasts);
@@ -697,12 +660,12 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, hex);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, bottom_revealer);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, bottom_stack);
-  gtk_widget_class_bind_template_child (widget_class, PsWindow, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, log_view);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, details);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, status_bar);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, recent_section);
 
+  ps_window_class_init_narrow (widget_class);
   ps_window_class_install_actions (widget_class);
   ps_window_class_install_byte_actions (widget_class);
   ps_window_class_install_view_actions (widget_class);
@@ -711,18 +674,11 @@ ps_window_class_init (PsWindowClass *klass)
 static void
 ps_window_init (PsWindow *self)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ps_a11y_name_inner_buttons (GTK_WIDGET (self));
 
-  g_signal_connect (factory, "setup", G_CALLBACK (log_item_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (log_item_bind), NULL);
-  gtk_list_view_set_factory (self->log_view, factory);
-
-  self->log_signals = g_signal_group_new (PS_TYPE_EVENT_LOG);
-  g_signal_group_connect_object (self->log_signals, "items-changed", G_CALLBACK (on_log_items_changed),
-                                 self, 0);
   self->log = ps_event_log_new ();
   self->session = ps_session_new (self->log);
   g_signal_connect_object (self->session, "notify::frame", G_CALLBACK (on_frame), self, G_CONNECT_SWAPPED);
@@ -734,6 +690,7 @@ ps_window_init (PsWindow *self)
   g_signal_connect_object (self->session, "notify::can-undo", G_CALLBACK (ps_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::sweeping", G_CALLBACK (ps_window_update_actions), self, G_CONNECT_SWAPPED);
   ps_window_follow_session (self);
+  ps_window_init_keys (self);
   ps_window_bytes_init (self);
   ps_window_views_init (self, self->vpaned, GTK_WIDGET (self->title));
   ps_details_pane_set_session (self->details, self->session);
@@ -743,6 +700,7 @@ ps_window_init (PsWindow *self)
   g_signal_connect_object (self->grid, "selection-changed", G_CALLBACK (on_view_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->hex, "cursor-changed", G_CALLBACK (on_view_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mode_dropdown, "notify::selected", G_CALLBACK (on_mode_selected), self, 0);
+  fill_intervals (self);
   g_signal_connect_object (self->interval_dropdown, "notify::selected", G_CALLBACK (on_interval_selected), self, 0);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ps-action-args.h"
+#include "ps-scanner.h"
 #include "ps-parse.h"
 #include "ps-test-util.h"
 
@@ -595,11 +596,38 @@ test_action_args_small (void)
   ps_assert_contains (error->message, "interval \"2 h\"");
 }
 
+/* The choices ascend inside the scanner's range, and each reads back as
+ * itself once shown. */
+static void
+test_interval_choices (void)
+{
+  guint n;
+  const guint *choices = ps_interval_choices (&n);
+  g_autofree char *fraction = ps_interval_to_display (1500);
+
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpuint (choices[0], ==, PS_SCANNER_MIN_INTERVAL_MS);
+  g_assert_cmpuint (choices[n - 1], ==, PS_SCANNER_MAX_INTERVAL_MS);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *shown = ps_interval_to_display (choices[i]);
+      g_autoptr(GError) error = NULL;
+      guint ms = 0;
+
+      g_assert_true (i == 0 || choices[i] > choices[i - 1]);
+      g_assert_true (ps_interval_parse (shown, &ms, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (ms, ==, choices[i]);
+    }
+  g_assert_cmpstr (fraction, ==, "1.5 s");
+}
+
 int
 main (int argc, char **argv)
 {
   ps_test_init (&argc, &argv);
   g_test_add_func ("/parse/size", test_size);
+  g_test_add_func ("/parse/interval-choices", test_interval_choices);
   g_test_add_func ("/parse/size-errors", test_size_errors);
   g_test_add_func ("/parse/offset", test_offset);
   g_test_add_func ("/parse/sysv-key/numbers", test_sysv_key_numbers);

@@ -150,6 +150,35 @@ test_help_overlay (void)
   gtk_window_destroy (overlay);
 }
 
+/* ---- names for a screen reader (check-a11y reads them over AT-SPI) ---- */
+
+/* The icon-only controls have labels; the inner button that takes the
+ * focus in a drop-down or a menu button is labelled by it. */
+static void
+test_accessible_names (void)
+{
+  PsWindow *window = make_window ();
+  GtkWidget *controls[] = {
+    GTK_WIDGET (window->pause_button), GTK_WIDGET (window->interval_dropdown),
+    GTK_WIDGET (window->mode_dropdown),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    {
+      GtkWidget *inner = gtk_widget_get_first_child (controls[i]);
+
+      gtk_test_accessible_assert_property (GTK_ACCESSIBLE (controls[i]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                           i == 0 ? "Pause the scanner"
+                                           : i == 1 ? "Scan interval" : "Colour mode of the page grid");
+      if (i > 0)
+        {
+          g_assert_true (GTK_IS_BUTTON (inner));
+          g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+        }
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* ---- a click on a page past EOF asks what touching it does ---- */
 
 static guint
@@ -831,6 +860,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/open-error", test_open_error);
   g_test_add_func ("/window/help-overlay", test_help_overlay);
   g_test_add_func ("/window/log-echo-dialog", test_log_echo_dialog);
+  g_test_add_func ("/window/accessible-names", test_accessible_names);
   g_test_add_func ("/window/click-past-eof", test_click_past_eof);
   g_test_add_func ("/window/write-and-undo", test_write_and_undo);
   g_test_add_func ("/window/write-refused", test_write_refused);

@@ -226,6 +226,29 @@ ps_interval_parse (const char  *text,
   return TRUE;
 }
 
+const guint *
+ps_interval_choices (guint *n_choices)
+{
+  static const guint choices[] = { 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000 };
+
+  g_return_val_if_fail (n_choices != NULL, NULL);
+  *n_choices = G_N_ELEMENTS (choices);
+  return choices;
+}
+
+char *
+ps_interval_to_display (guint interval_ms)
+{
+  if (interval_ms < 1000)
+    /* TRANSLATORS: a duration in milliseconds */
+    return g_strdup_printf (_("%u ms"), interval_ms);
+  if (interval_ms % 1000 == 0)
+    /* TRANSLATORS: a duration in whole seconds, e.g. "2 s" */
+    return g_strdup_printf (_("%u s"), interval_ms / 1000);
+  /* TRANSLATORS: a duration in seconds, e.g. "1.5 s" */
+  return g_strdup_printf (_("%.1f s"), interval_ms / 1000.0);
+}
+
 gboolean
 ps_goto_parse (const char   *text,
                guint64       cursor,

@@ -57,6 +57,11 @@ gboolean ps_sweep_args_parse  (const char  *text,
 gboolean ps_interval_parse    (const char  *text,
                                guint       *interval_ms,
                                GError     **error);
+/* The intervals offered to choose from (the header bar, the preferences),
+ * in ms, ascending. */
+const guint *ps_interval_choices    (guint *n_choices);
+/* An interval as the user reads it, translated: "10 ms", "2 s", "2.5 s". */
+char        *ps_interval_to_display (guint  interval_ms);
 
 /* Where "go to" goes: an offset in hex or decimal (sizes too: 4K), +N or -N
  * from the cursor, "page N", "end" (the last byte), or a name that lookup

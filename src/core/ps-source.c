@@ -629,7 +629,7 @@ ps_source_describe (PsSource *self)
         {
           if (self->kind != PS_SOURCE_POSIX)
             {
-              add_field (fields, _("Owner"), g_strdup_printf ("uid %u, gid %u", st.st_uid, st.st_gid));
+              add_field (fields, _("Owner"), g_strdup_printf (_("uid %u, gid %u"), st.st_uid, st.st_gid));
               add_field (fields, _("Permissions"), g_strdup_printf ("0%o", st.st_mode & 07777));
             }
           add_field (fields, _("Allocated"), ps_format_size ((guint64) st.st_blocks * 512));
@@ -640,10 +640,12 @@ ps_source_describe (PsSource *self)
 
   add_field (fields, _("Object size"), bytes_text (g->object_size));
   if (self->flags & PS_MAP_PREAD)
-    add_field (fields, _("Range read"), g_strdup_printf ("offset %" G_GUINT64_FORMAT ", length %" G_GUINT64_FORMAT,
+    /* TRANSLATORS: "offset 0, length 4096" */
+    add_field (fields, _("Range read"), g_strdup_printf (_("offset %" PRIu64 ", length %" PRIu64),
                                                          g->offset, g->length));
   else
-    add_field (fields, _("Mapping"), g_strdup_printf ("%s, %s, offset %" G_GUINT64_FORMAT ", length %" G_GUINT64_FORMAT,
+    /* TRANSLATORS: "MAP_SHARED, PROT_READ, offset 0, length 4096" */
+    add_field (fields, _("Mapping"), g_strdup_printf (_("%s, %s, offset %" PRIu64 ", length %" PRIu64),
                                                       kind_flag_string (self->flags),
                                                       prot_string (self->flags & PS_MAP_WRITABLE),
                                                       g->offset, g->length));
