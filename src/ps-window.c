@@ -13,6 +13,7 @@
 
 #include "ps-grid-overview.h"
 #include "ps-parse.h"
+#include "ps-replay.h"
 #include "ps-window-private.h"
 #include "ps-window-views.h"
 
@@ -21,6 +22,8 @@ G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_PAUSED,
+  PROP_RECORDING,
+  PROP_DIFF_ONLY_CHANGED,
   N_PROPS
 };
 
@@ -353,6 +356,12 @@ ps_window_open_spec (PsWindow           *self,
 
   g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
 
+  /* a recording is replayed, not mapped */
+  if (spec->kind == PS_SOURCE_FILE && spec->path != NULL && ps_replay_is_recording (spec->path))
+    {
+      ps_window_open_recording (self, spec->path);
+      return TRUE;
+    }
   ps_window_save_annotations (self);
   if (!ps_session_open (self->session, spec, &local_error))
     {
@@ -482,6 +491,7 @@ ps_window_dispose (GObject *object)
       }
   ps_window_bytes_dispose (self);
   ps_window_views_dispose (self);
+  ps_window_time_dispose (self);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -587,6 +597,12 @@ ps_window_get_property (GObject    *object,
     case PROP_PAUSED:
       g_value_set_boolean (value, self->session != NULL && ps_session_get_paused (self->session));
       break;
+    case PROP_RECORDING:
+      g_value_set_boolean (value, ps_window_get_recording (self));
+      break;
+    case PROP_DIFF_ONLY_CHANGED:
+      g_value_set_boolean (value, ps_window_get_diff_only_changed (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -609,6 +625,12 @@ ps_window_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_RECORDING:
+      ps_window_set_recording (self, g_value_get_boolean (value));
+      break;
+    case PROP_DIFF_ONLY_CHANGED:
+      ps_window_set_diff_only_changed (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -629,6 +651,14 @@ ps_window_class_init (PsWindowClass *klass)
 
   properties[PROP_PAUSED] =
     g_param_spec_boolean ("paused", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* win.record and win.diff-only-changed (ps-window-time.c): setting
+   * "recording" asks where to record; it turns TRUE once that runs */
+  properties[PROP_RECORDING] =
+    g_param_spec_boolean ("recording", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DIFF_ONLY_CHANGED] =
+    g_param_spec_boolean ("diff-only-changed", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -663,6 +693,7 @@ ps_window_class_init (PsWindowClass *klass)
   ps_window_class_install_actions (widget_class);
   ps_window_class_install_byte_actions (widget_class);
   ps_window_class_install_view_actions (widget_class);
+  ps_window_class_install_time_actions (widget_class);
 }
 
 static void
@@ -694,6 +725,7 @@ ps_window_init (PsWindow *self)
   ps_window_follow_session (self);
   ps_window_bytes_init (self);
   ps_window_views_init (self, self->vpaned, GTK_WIDGET (self->title));
+  ps_window_time_init (self);
 
   g_signal_connect_object (self->hex, "visible-range-changed", G_CALLBACK (on_visible_range_changed), self, 0);
   g_signal_connect_object (self->grid, "page-activated", G_CALLBACK (on_page_activated), self, 0);
