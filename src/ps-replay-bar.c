@@ -22,6 +22,7 @@ struct _PsReplayBar
   GtkToggleButton *play_button;
   GtkDropDown     *speed_dropdown;
   GtkLabel        *time_label;
+  GtkLabel        *tag_label;     /* "REPLAY · read-only": a replay says so */
   PsTimeline      *timeline;
 
   GCancellable    *loading;
@@ -250,6 +251,7 @@ ps_replay_bar_class_init (PsReplayBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsReplayBar, play_button);
   gtk_widget_class_bind_template_child (widget_class, PsReplayBar, speed_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PsReplayBar, time_label);
+  gtk_widget_class_bind_template_child (widget_class, PsReplayBar, tag_label);
   gtk_widget_class_bind_template_child (widget_class, PsReplayBar, timeline);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_prev_clicked);

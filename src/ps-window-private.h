@@ -30,6 +30,7 @@ struct _PsWindow
   AdwWindowTitle       *title;
   AdwSplitButton       *open_button;
   GtkToggleButton      *pause_button;
+  GtkToggleButton      *record_button;
   GtkDropDown          *interval_dropdown;
   GtkDropDown          *mode_dropdown;
   GtkStack             *stack;

@@ -673,6 +673,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, title);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, record_button);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, interval_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, mode_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, stack);
