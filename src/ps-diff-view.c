@@ -299,6 +299,7 @@ static void
 ps_diff_view_dispose (GObject *object)
 {
   PsDiffView *self = PS_DIFF_VIEW (object);
+  GtkWidget *child;
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->snapshot != NULL)
@@ -306,6 +307,9 @@ ps_diff_view_dispose (GObject *object)
   g_clear_object (&self->snapshot);
   g_clear_pointer (&self->offsets, g_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_DIFF_VIEW);
+  /* the template's box has no id: dispose_template leaves it */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->rows);
   G_OBJECT_CLASS (ps_diff_view_parent_class)->dispose (object);
 }
