@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -202,8 +203,8 @@ show_replay (PsWindow *self,
 
   /* TRANSLATORS: the window's title while it replays a recording of NAME */
   title = g_strdup_printf (_("Replay of %s"), ps_replay_get_source_name (replay));
-  subtitle = g_strdup_printf (ps_replay_is_complete (replay) ? _("%s · %.1f s, %" G_GUINT64_FORMAT " changes · read-only")
-                                                             : _("%s · %.1f s, %" G_GUINT64_FORMAT " changes, cut short · read-only"),
+  subtitle = g_strdup_printf (ps_replay_is_complete (replay) ? _("%s · %.1f s, %" PRIu64 " changes · read-only")
+                                                             : _("%s · %.1f s, %" PRIu64 " changes, cut short · read-only"),
                               t->replay_path, ps_replay_get_duration (replay) / 1e6, ps_replay_get_n_changes (replay));
   adw_window_title_set_title (self->title, title);
   adw_window_title_set_subtitle (self->title, subtitle);
