@@ -283,60 +283,83 @@ on_drag (GtkGestureDrag *gesture,
   ps_timeline_set_position (self, ps_timeline_time_at (self, x + dx));
 }
 
-static gboolean
+static void
 step_to (PsTimeline *self,
          gint64      t_us)
 {
-  if (self->replay == NULL)
-    return FALSE;
   if (t_us < 0)
     gtk_widget_error_bell (GTK_WIDGET (self));
   else
     ps_timeline_set_position (self, t_us);
-  return TRUE;
 }
 
-static gboolean
-on_key (GtkEventControllerKey *controller,
-        guint                  keyval,
-        guint                  keycode,
-        GdkModifierType        state,
-        PsTimeline            *self)
+/* timeline.move: where the keys take the playhead */
+static void
+action_move (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
 {
-  gboolean ctrl = (state & GDK_CONTROL_MASK) != 0;
+  PsTimeline *self = PS_TIMELINE (widget);
+  const char *to = g_variant_get_string (parameter, NULL);
   gint64 step = ps_timeline_get_step (self);
 
   if (self->replay == NULL)
-    return FALSE;
-  switch (keyval)
-    {
-    case GDK_KEY_Left:
-    case GDK_KEY_KP_Left:
-      return step_to (self, ctrl ? ps_replay_prev_change (self->replay, self->position)
-                                 : MAX (self->position - step, 0));
-    case GDK_KEY_Right:
-    case GDK_KEY_KP_Right:
-      return step_to (self, ctrl ? ps_replay_next_change (self->replay, self->position)
-                                 : self->position + step);
-    case GDK_KEY_Page_Up:
-    case GDK_KEY_KP_Page_Up:
-      return step_to (self, MAX (self->position - 20 * step, 0));
-    case GDK_KEY_Page_Down:
-    case GDK_KEY_KP_Page_Down:
-      return step_to (self, self->position + 20 * step);
-    case GDK_KEY_Home:
-    case GDK_KEY_KP_Home:
-      return step_to (self, 0);
-    case GDK_KEY_End:
-    case GDK_KEY_KP_End:
-      return step_to (self, duration (self));
-    case GDK_KEY_space:
-    case GDK_KEY_KP_Space:
-      g_signal_emit (self, signals[TOGGLE_PLAY], 0);
-      return TRUE;
-    default:
-      return FALSE;
-    }
+    return;
+  if (g_str_equal (to, "back"))
+    step_to (self, MAX (self->position - step, 0));
+  else if (g_str_equal (to, "forward"))
+    step_to (self, self->position + step);
+  else if (g_str_equal (to, "page-back"))
+    step_to (self, MAX (self->position - 20 * step, 0));
+  else if (g_str_equal (to, "page-forward"))
+    step_to (self, self->position + 20 * step);
+  else if (g_str_equal (to, "start"))
+    step_to (self, 0);
+  else if (g_str_equal (to, "end"))
+    step_to (self, duration (self));
+  else if (g_str_equal (to, "prev-change"))
+    step_to (self, ps_replay_prev_change (self->replay, self->position));
+  else if (g_str_equal (to, "next-change"))
+    step_to (self, ps_replay_next_change (self->replay, self->position));
+  else
+    g_warning ("timeline.move: unknown target “%s”", to);
+}
+
+static void
+action_toggle_play (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *parameter)
+{
+  if (PS_TIMELINE (widget)->replay != NULL)
+    g_signal_emit (widget, signals[TOGGLE_PLAY], 0);
+}
+
+static void
+add_move_binding (GtkWidgetClass  *widget_class,
+                  guint            keyval,
+                  guint            kp_keyval,
+                  GdkModifierType  mods,
+                  const char      *to)
+{
+  gtk_widget_class_add_binding_action (widget_class, keyval, mods, "timeline.move", "s", to);
+  gtk_widget_class_add_binding_action (widget_class, kp_keyval, mods, "timeline.move", "s", to);
+}
+
+static void
+add_bindings (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "timeline.move", "s", action_move);
+  gtk_widget_class_install_action (widget_class, "timeline.toggle-play", NULL, action_toggle_play);
+  add_move_binding (widget_class, GDK_KEY_Left, GDK_KEY_KP_Left, 0, "back");
+  add_move_binding (widget_class, GDK_KEY_Right, GDK_KEY_KP_Right, 0, "forward");
+  add_move_binding (widget_class, GDK_KEY_Left, GDK_KEY_KP_Left, GDK_CONTROL_MASK, "prev-change");
+  add_move_binding (widget_class, GDK_KEY_Right, GDK_KEY_KP_Right, GDK_CONTROL_MASK, "next-change");
+  add_move_binding (widget_class, GDK_KEY_Page_Up, GDK_KEY_KP_Page_Up, 0, "page-back");
+  add_move_binding (widget_class, GDK_KEY_Page_Down, GDK_KEY_KP_Page_Down, 0, "page-forward");
+  add_move_binding (widget_class, GDK_KEY_Home, GDK_KEY_KP_Home, 0, "start");
+  add_move_binding (widget_class, GDK_KEY_End, GDK_KEY_KP_End, 0, "end");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "timeline.toggle-play", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Space, 0, "timeline.toggle-play", NULL);
 }
 
 static gboolean
@@ -443,6 +466,7 @@ ps_timeline_class_init (PsTimelineClass *klass)
   signals[TOGGLE_PLAY] = g_signal_new ("toggle-play", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  add_bindings (widget_class);
   gtk_widget_class_set_css_name (widget_class, "pstimeline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_SLIDER);
 }
@@ -452,7 +476,6 @@ ps_timeline_init (PsTimeline *self)
 {
   GtkGesture *click = gtk_gesture_click_new ();
   GtkGesture *drag = gtk_gesture_drag_new ();
-  GtkEventController *keys = gtk_event_controller_key_new ();
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -461,8 +484,6 @@ ps_timeline_init (PsTimeline *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   g_signal_connect_object (drag, "drag-update", G_CALLBACK (on_drag), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_key), self, 0);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Timeline: page changes over time, the session's events as ticks"), -1);
 }
