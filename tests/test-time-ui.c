@@ -376,6 +376,38 @@ hex_value (PsWindow *window,
   return value;
 }
 
+/* A key as the widget's own bindings take it. */
+static void
+press (GtkWidget       *widget,
+       guint            keyval,
+       GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods)
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                                           widget, gtk_shortcut_get_arguments (shortcut)));
+              return;
+            }
+        }
+    }
+  g_error ("no shortcut for key %s", gdk_keyval_name (keyval));
+}
+
 static gboolean
 at_end (gpointer data)
 {
@@ -456,6 +488,18 @@ test_replay (void)
   g_assert_cmpint (kind, ==, PS_HEX_BYTE_DATA);
   hex_value (window, PAGE_U * page, &kind);
   g_assert_cmpint (kind, ==, PS_HEX_BYTE_UNKNOWN);
+
+  /* the keys: Home, Ctrl+Right from change to change, Ctrl+Left, End */
+  press (GTK_WIDGET (timeline), GDK_KEY_Home, 0);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, 0);
+  press (GTK_WIDGET (timeline), GDK_KEY_Right, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, t_a);
+  press (GTK_WIDGET (timeline), GDK_KEY_Right, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, t_b);
+  press (GTK_WIDGET (timeline), GDK_KEY_Left, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, t_a);
+  press (GTK_WIDGET (timeline), GDK_KEY_End, 0);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, ps_replay_get_duration (replay));
 
   /* played at 10x from B's change, it stops at the end */
   ps_replay_bar_set_speed (window->time->replay_bar, 10);
@@ -559,6 +603,60 @@ test_diff (void)
   g_assert_cmpuint (n_ranges, ==, 0);
 }
 
+/* ---- compare with a file ---- */
+
+static gboolean
+one_differs (gpointer data)
+{
+  PsSnapshot *snapshot = ps_window_get_snapshot (data);
+
+  return snapshot != NULL && ps_snapshot_get_n_changed (snapshot) == 1;
+}
+
+static gboolean
+compared (gpointer data)
+{
+  return PS_WINDOW (data)->time->comparing == NULL;
+}
+
+/* A file's mapping against a copy of it with page 2 changed: exactly page
+ * 2 differs, and the diff's bar names the copy. */
+static void
+test_compare_file (void)
+{
+  g_autofree char *path = ps_test_pattern_file ("compare", 8);
+  g_autofree char *copy = ps_test_pattern_file ("compare-copy", 8);
+  g_autoptr(GArray) pages = NULL;
+  g_autofree char *base = g_path_get_basename (copy);
+  GtkLabel *summary;
+  PsWindow *window;
+  int fd = open (copy, O_WRONLY);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, "changed", 7, 2 * page + 100), ==, 7);
+  close (fd);
+  window = ps_ui_test_window_on_file (app, path, 0, 0);
+  g_assert_true (ps_test_wait_until (has_frame, window, 20000));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-file", "s", copy);
+  g_assert_true (ps_test_wait_until (one_differs, window, 20000));
+  g_assert_cmpint (ps_snapshot_get_kind (ps_window_get_snapshot (window)), ==, PS_SNAPSHOT_FILE);
+  pages = ps_snapshot_get_changed_pages (ps_window_get_snapshot (window));
+  g_assert_cmpuint (g_array_index (pages, guint64, 0), ==, 2);
+  summary = ps_ui_test_child (ps_window_get_diff_view (window), "summary");
+  ps_assert_contains (gtk_label_get_text (summary), base);
+
+  /* a file of another size is refused, naming both, and the diff stays off */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop-diff", NULL);
+  {
+    g_autofree char *other = ps_test_file ("compare-short", 3 * page, 'x');
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-file", "s", other);
+    g_assert_true (ps_test_wait_until (compared, window, 20000));
+    g_assert_null (ps_window_get_snapshot (window));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -570,6 +668,7 @@ main (int   argc,
   g_test_add_func ("/time/record", test_record);
   g_test_add_func ("/time/replay", test_replay);
   g_test_add_func ("/time/diff", test_diff);
+  g_test_add_func ("/time/compare-file", test_compare_file);
   status = g_test_run ();
   g_object_unref (app);
   return status;
