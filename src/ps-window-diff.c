@@ -97,8 +97,9 @@ static void
 show_hex (PsWindow *self,
           gboolean  visible)
 {
-  /* the hex view's scroller: the diff's rows take its place */
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->hex)), visible);
+  /* the box of the hex view and the side pane: the diff's rows take all
+   * of its place */
+  gtk_widget_set_visible (gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (self->hex))), visible);
 }
 
 static void

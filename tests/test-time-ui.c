@@ -582,7 +582,7 @@ test_diff (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.diff-only-changed", NULL);
   view = ps_window_get_diff_view (window);
   g_assert_true (ps_test_wait_until (rows_listed, window, 5000));
-  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (window->hex))));
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (window->hex)));
   for (guint i = 0; i < 3; i++)
     {
       guint64 row = diff_pages[i] * page + diff_at[i];
@@ -596,7 +596,7 @@ test_diff (void)
 
   /* the filter off: the hex view again; stop: no tint */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.diff-only-changed", NULL);
-  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (window->hex))));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (window->hex)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop-diff", NULL);
   g_assert_null (ps_window_get_snapshot (window));
   ps_page_grid_get_highlights (window->grid, &n_ranges);
