@@ -49,6 +49,9 @@ append_byte (GString *markup,
 {
   if (old && !(flags & PS_DIFF_OLD_KNOWN))
     g_string_append (markup, "<span alpha=\"50%\">?\?</span>");
+  else if (!(flags & PS_DIFF_OLD_KNOWN))
+    /* its page changed, what it was is not known: not shown as a change */
+    g_string_append_printf (markup, "%02x", value);
   else if (!(flags & PS_DIFF_CHANGED))
     g_string_append_printf (markup, "<span alpha=\"70%%\">%02x</span>", value);
   else if (old)
