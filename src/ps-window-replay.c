@@ -123,6 +123,7 @@ on_position (PsWindow *self)
   t->replay_bytes->t_us = t_us;
   ps_hex_view_reload (self->hex);
   show_watches (self, t_us);
+  ps_window_replay_log_show (self, t_us);
 }
 
 static gboolean
@@ -198,6 +199,7 @@ show_replay (PsWindow *self,
   ps_replay_bar_set_replay (t->replay_bar, replay);
   g_signal_connect_object (timeline, "notify::position", G_CALLBACK (on_position), self, G_CONNECT_SWAPPED);
   fill_watches (self);
+  ps_window_replay_log_start (self);
   on_position (self);
   t->replay_refresh = g_timeout_add (REFRESH_MS, on_refresh, self);
 
@@ -310,6 +312,7 @@ ps_window_replay_leave (PsWindow *self)
   t->replay_watches_page = NULL;
   t->replay_watches = NULL;
   t->replay_bytes = NULL;       /* the hex view's: freed with its reader */
+  ps_window_replay_log_stop (self);
   if (t->replay != NULL && !ps_session_is_open (self->session))
     {
       ps_hex_view_set_source (self->hex, NULL);
@@ -505,6 +508,7 @@ ps_window_replay_dispose (PsWindow *self)
     g_cancellable_cancel (t->loading);
   g_clear_object (&t->loading);
   g_clear_handle_id (&t->replay_refresh, g_source_remove);
+  g_clear_object (&t->replay_log);
   g_clear_object (&t->replay);
   g_clear_pointer (&t->replay_path, g_free);
 }

@@ -35,6 +35,7 @@ typedef struct _PsWindowTime
   GtkListBox      *replay_watches;
   GtkWidget       *replay_watches_page;
   guint            replay_refresh;
+  GListStore      *replay_log;       /* the log's lines up to the time shown (ps-window-replay-log.c) */
 
   /* snapshot and diff */
   PsSnapshot      *snapshot;
@@ -70,6 +71,11 @@ void ps_window_replay_install_actions (GtkWidgetClass *widget_class);
 void ps_window_replay_dispose         (PsWindow       *self);
 /* A source opened in this window: it replays no more. */
 void ps_window_replay_leave           (PsWindow       *self);
+/* The bottom pane shows the recorded log up to the time shown. */
+void ps_window_replay_log_start       (PsWindow       *self);
+void ps_window_replay_log_show        (PsWindow       *self,
+                                       gint64          t_us);
+void ps_window_replay_log_stop        (PsWindow       *self);
 void ps_window_diff_install_actions   (GtkWidgetClass *widget_class);
 void ps_window_diff_dispose           (PsWindow       *self);
 /* The source changed or went: the snapshot is of the old one. */

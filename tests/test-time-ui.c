@@ -442,6 +442,7 @@ test_replay (void)
   PsTimeline *timeline;
   gint64 t_a, t_b;
   Cells before, first, second;
+  GListModel *log;
   guint8 kind;
 
   record_two_writes (&r);
@@ -500,6 +501,20 @@ test_replay (void)
   g_assert_cmpint (ps_timeline_get_position (timeline), ==, t_a);
   press (GTK_WIDGET (timeline), GDK_KEY_End, 0);
   g_assert_cmpint (ps_timeline_get_position (timeline), ==, ps_replay_get_duration (replay));
+
+  /* the bottom pane: the recorded log up to the time shown, not the window's */
+  log = gtk_no_selection_get_model (GTK_NO_SELECTION (gtk_list_view_get_model (window->log_view)));
+  g_assert_true (log != G_LIST_MODEL (window->log));
+  g_assert_cmpuint (ps_replay_get_n_events (replay), >=, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (log), ==, ps_replay_get_n_events (replay));
+  {
+    g_autoptr(PsLogEntry) line = g_list_model_get_item (log, 0);
+    g_autofree char *recording_to = g_strdup_printf ("record: to %s", r.trace);
+
+    ps_assert_contains (ps_log_entry_get_text (line), recording_to);
+  }
+  press (GTK_WIDGET (timeline), GDK_KEY_Home, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (log), ==, 0);
 
   /* played at 10x from B's change, it stops at the end */
   ps_replay_bar_set_speed (window->time->replay_bar, 10);
