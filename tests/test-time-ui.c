@@ -470,7 +470,7 @@ test_replay (void)
   /* before either change, both pages look as page R, which never changed
    * while it recorded; at A's change A is hot and B as R; at B's change,
    * 3 s later, B is hot and A has cooled */
-  before = scrub_to (window, t_a / 2);
+  before = scrub_to (window, t_a - 1000);
   g_assert_cmphex (before.a, ==, before.r);
   g_assert_cmphex (before.b, ==, before.r);
   first = scrub_to (window, t_a);
@@ -484,7 +484,7 @@ test_replay (void)
   /* the hex view reads the recording at the time shown */
   g_assert_cmphex (hex_value (window, PAGE_A * page + AT, &kind), ==, 0xa1a1a1a1);
   g_assert_cmpint (kind, ==, PS_HEX_BYTE_DATA);
-  scrub_to (window, t_a / 2);
+  scrub_to (window, t_a - 1000);
   g_assert_cmphex (hex_value (window, PAGE_A * page + AT, &kind), ==, 0x41414141);
   g_assert_cmpint (kind, ==, PS_HEX_BYTE_DATA);
   hex_value (window, PAGE_U * page, &kind);
@@ -539,6 +539,21 @@ swept (gpointer data)
   return frame != NULL && (frame->flags & PS_FRAME_SWEEP_DONE);
 }
 
+typedef struct
+{
+  PsWindow *window;
+  guint64   serial;
+} After;
+
+static gboolean
+frame_after (gpointer data)
+{
+  After *after = data;
+  PsFrame *frame = ps_session_get_frame (after->window->session);
+
+  return frame != NULL && frame->serial >= after->serial;
+}
+
 static gboolean
 three_differ (gpointer data)
 {
@@ -570,10 +585,18 @@ test_diff (void)
   const PsHighlight *ranges;
   PsDiffView *view;
   guint n_ranges;
+  guint64 frozen_at;
+  After after;
 
   g_assert_true (ps_test_wait_until (swept, window, 120000));
+  frozen_at = ps_session_get_frame (window->session)->serial;
   gtk_widget_activate_action (GTK_WIDGET (window), "win.freeze", NULL);
   g_assert_nonnull (ps_window_get_snapshot (window));
+  /* the snapshot follows from the first pass that begins after the freeze:
+   * one may be under way, so write once a pass after it has ended */
+  after.window = window;
+  after.serial = frozen_at + 2;
+  g_assert_true (ps_test_wait_until (frame_after, &after, 60000));
   for (guint i = 0; i < 3; i++)
     write_from_another_process (name, diff_pages[i] * page + diff_at[i], 0x04030201);
   g_assert_true (ps_test_wait_until (three_differ, window, 120000));
