@@ -1037,6 +1037,9 @@ ps_application_startup (GApplication *app)
     { "win.toggle-inspector", { "F7", NULL } },
     { "win.mark::", { "<Control>m", NULL } },
     { "win.export-dialog", { "<Control><Shift>e", NULL } },
+    { "win.record", { "<Control><Shift>r", NULL } },
+    { "win.freeze", { "<Control><Shift>f", NULL } },
+    { "win.diff-only-changed", { "<Control><Shift>d", NULL } },
   };
 
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);

@@ -157,6 +157,32 @@ ps_hex_rows_read (PsHexRows *rows,
 }
 
 void
+ps_hex_rows_read_with (PsHexRows     *rows,
+                       PsHexReadFunc  func,
+                       gpointer       user_data,
+                       guint64        length,
+                       guint64        first_row,
+                       guint          n_rows)
+{
+  guint64 offset = first_row * ROW;
+  gsize len, n;
+
+  g_return_if_fail (rows != NULL && func != NULL);
+
+  if (n_rows == 0 || offset >= length)
+    return;
+  n_rows = (guint) MIN ((guint64) n_rows, (length - offset + ROW - 1) / ROW);
+  ensure_capacity (rows, n_rows);
+  n = (gsize) n_rows * ROW;
+  len = (gsize) MIN ((guint64) n, length - offset);
+  memset (rows->bytes, 0, n);
+  memset (rows->kinds, PS_HEX_BYTE_OFF_SCREEN, n);
+  for (gsize k = 0; k < n; k++)
+    rows->change_us[k] = -1;
+  func (user_data, offset, len, rows->bytes, rows->kinds);
+}
+
+void
 ps_hex_rows_clear (PsHexRows *rows)
 {
   g_clear_pointer (&rows->bytes, g_free);
@@ -244,6 +270,8 @@ row_text_hex (gboolean      have_middot,
     case PS_HEX_BYTE_NOT_ALLOCATED: row_text_add (t, have_middot ? "\xc2\xb7\xc2\xb7" : "__", TRUE); break;
     case PS_HEX_BYTE_PAST_EOF:
     case PS_HEX_BYTE_UNREADABLE: row_text_add (t, "--", TRUE); break;
+    case PS_HEX_BYTE_STALE: row_text_add (t, hex, TRUE); break;
+    case PS_HEX_BYTE_UNKNOWN: row_text_add (t, "??", TRUE); break;
     default: row_text_add (t, "  ", FALSE); break;
     }
 }
@@ -261,6 +289,8 @@ row_text_ascii (gboolean      have_middot,
     case PS_HEX_BYTE_DATA: row_text_add (t, c, FALSE); break;
     case PS_HEX_BYTE_ZERO_TAIL: row_text_add (t, ".", TRUE); break;
     case PS_HEX_BYTE_NOT_ALLOCATED: row_text_add (t, have_middot ? "\xc2\xb7" : "_", TRUE); break;
+    case PS_HEX_BYTE_STALE: row_text_add (t, c, TRUE); break;
+    case PS_HEX_BYTE_UNKNOWN: row_text_add (t, "?", TRUE); break;
     default: row_text_add (t, " ", FALSE); break;
     }
 }

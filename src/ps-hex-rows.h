@@ -21,6 +21,8 @@ typedef enum
   PS_HEX_BYTE_ZERO_TAIL,       /* past EOF inside the last page: reads as zero */
   PS_HEX_BYTE_PAST_EOF,        /* in a page wholly past EOF: access would SIGBUS */
   PS_HEX_BYTE_UNREADABLE,      /* reading it failed (the object shrank under us) */
+  PS_HEX_BYTE_STALE,           /* a replay: recorded earlier, not followed at that time (its last value) */
+  PS_HEX_BYTE_UNKNOWN,         /* a replay: never recorded up to that time */
 } PsHexByteKind;
 
 #define PS_HEX_GLOW_US      (3 * G_USEC_PER_SEC)   /* a changed byte fades over this */
@@ -45,6 +47,23 @@ void     ps_hex_rows_read        (PsHexRows *rows,
                                   guint64    first_row,
                                   guint      n_rows);
 void     ps_hex_rows_clear       (PsHexRows *rows);
+
+/* Where the bytes come from when they are not a source's (a replay): the
+ * bytes of [offset, offset + len) and a PsHexByteKind for each. */
+typedef void (*PsHexReadFunc) (gpointer  user_data,
+                               guint64   offset,
+                               gsize     len,
+                               guint8   *bytes,
+                               guint8   *kinds);
+
+/* Reads rows [first_row, first_row + n_rows) of length bytes with func;
+ * nothing glows (change_us -1). */
+void     ps_hex_rows_read_with   (PsHexRows     *rows,
+                                  PsHexReadFunc  func,
+                                  gpointer       user_data,
+                                  guint64        length,
+                                  guint64        first_row,
+                                  guint          n_rows);
 
 /* The glow step of a byte changed at change_us (0: none), and when it next
  * goes down a step (0: it does not glow). */

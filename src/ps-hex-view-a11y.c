@@ -44,6 +44,11 @@ value_text (guint8 value,
       return g_strdup (_("Past the end of the object: an access would raise SIGBUS"));
     case PS_HEX_BYTE_UNREADABLE:
       return g_strdup (_("Could not be read"));
+    case PS_HEX_BYTE_UNKNOWN:
+      return g_strdup (_("Not recorded up to this time: its value is unknown"));
+    case PS_HEX_BYTE_STALE:
+      /* TRANSLATORS: a replay's byte recorded earlier but not followed at the time shown */
+      return g_strdup_printf (_("Value 0x%02x as last recorded; not followed at this time, so it may have changed since"), value);
     default:
       if (g_ascii_isprint (value))
         return g_strdup_printf (_("Value 0x%02x (%u, “%c”)"), value, value, value);
@@ -97,7 +102,7 @@ ps_hex_view_query_tooltip (GtkWidget  *widget,
   gboolean ascii;
   double col;
 
-  if (self->source == NULL || self->n_draw == 0)
+  if (!ps_hex_view_has_bytes (self) || self->n_draw == 0)
     return FALSE;
   ps_hex_view_ensure_data (self);
   col = (x - ps_hex_view_origin_x (self)) / self->char_w;
@@ -124,19 +129,7 @@ cursor_text (PsHexView *self)
   guint8 byte = 0, kind;
 
   if (!ps_hex_view_get_byte (self, offset, &byte))
-    {
-      const PsGeometry *g = ps_source_get_geometry (self->source);
-      guint8 valid = 0;
-
-      if (offset / self->page_size >= g->n_inside)
-        kind = PS_HEX_BYTE_PAST_EOF;
-      else
-        {
-          ps_source_peek (self->source, offset, &byte, 1, &valid);
-          kind = valid ? (offset >= g->data_length ? PS_HEX_BYTE_ZERO_TAIL : PS_HEX_BYTE_DATA)
-                       : self->shmem ? PS_HEX_BYTE_NOT_ALLOCATED : PS_HEX_BYTE_UNREADABLE;
-        }
-    }
+    ps_hex_view_read_bytes (self, offset, &byte, 1, &kind);
   else
     kind = ps_hex_view_get_byte_kind (self, offset);
   value = value_text (byte, kind);
@@ -151,7 +144,7 @@ ps_hex_view_update_accessible (PsHexView *self)
   g_autofree char *text = NULL;
   g_autofree char *cursor = NULL;
 
-  if (self->source == NULL || self->length == 0)
+  if (!ps_hex_view_has_bytes (self) || self->length == 0)
     {
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                       _("Nothing on screen"), -1);

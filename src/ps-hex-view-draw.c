@@ -527,7 +527,7 @@ ps_hex_view_snapshot (GtkWidget   *widget,
   gint64 now = g_get_monotonic_time ();
   guint hl_from, hl_to;
 
-  if (self->source == NULL || self->n_draw == 0)
+  if (!ps_hex_view_has_bytes (self) || self->n_draw == 0)
     return;
   ps_hex_view_ensure_metrics (self);
   ensure_colors (self);

@@ -90,7 +90,7 @@ move_cursor_cb (GtkWidget *widget,
   guint64 row_start = self->cursor - self->cursor % PS_HEX_ROW;
   guint64 target = self->cursor;
 
-  if (self->source == NULL || self->length == 0)
+  if (!ps_hex_view_has_bytes (self) || self->length == 0)
     return FALSE;
   g_variant_get (args, "(iib)", &kind, &count, &extend);
   switch ((MoveKind) kind)
@@ -136,7 +136,7 @@ ps_hex_view_byte_at (PsHexView *self,
   guint64 row;
   int i;
 
-  if (self->source == NULL || self->length == 0)
+  if (!ps_hex_view_has_bytes (self) || self->length == 0)
     return FALSE;
   screen_row = CLAMP (screen_row, 0, (gint64) MAX (self->n_draw, 1) - 1);
   row = self->first_row + screen_row;
@@ -232,7 +232,7 @@ copy_selection (PsHexView *self,
   g_autofree char *text = NULL;
   guint64 offset, length;
 
-  if (self->source == NULL || !ps_hex_view_get_selection (self, &offset, &length))
+  if (!ps_hex_view_has_bytes (self) || !ps_hex_view_get_selection (self, &offset, &length))
     return;
   if (length > COPY_MAX)
     {
@@ -241,7 +241,7 @@ copy_selection (PsHexView *self,
     }
   /* holes and pages past EOF copy as the zeros they read as, without being read */
   data = g_malloc (length);
-  ps_source_peek (self->source, offset, data, length, NULL);
+  ps_hex_view_read_bytes (self, offset, data, length, NULL);
   text = as_text ? ps_bytes_to_escaped (data, length, length) : ps_bytes_to_hex (data, length, length);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
 }
@@ -271,7 +271,7 @@ on_scroll (GtkEventControllerScroll *controller,
 {
   double rows;
 
-  if (dy == 0 || self->source == NULL)
+  if (dy == 0 || !ps_hex_view_has_bytes (self))
     return FALSE;
   if (gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL)
     rows = dy * WHEEL_ROWS;

@@ -43,6 +43,9 @@ struct _PsHexView
 
   PsSource      *source;
   PsFrame       *frame;
+  PsHexReadFunc  reader;                       /* instead of a source: a replay's bytes */
+  gpointer       reader_data;
+  GDestroyNotify reader_destroy;
   guint64        length;                       /* bytes of the mapping */
   guint64        page_size;
   guint64        n_rows;
@@ -134,6 +137,20 @@ ps_hex_view_row_y (PsHexView *self,
 }
 
 /* ---- the widget (ps-hex-view.c) ---- */
+
+/* A source or a reader gives the view bytes to show. */
+static inline gboolean
+ps_hex_view_has_bytes (PsHexView *self)
+{
+  return self->source != NULL || self->reader != NULL;
+}
+/* Bytes [offset, offset + len) as they read now (zeros where they do not),
+ * for copying and for the cursor's description. */
+void     ps_hex_view_read_bytes      (PsHexView *self,
+                                      guint64    offset,
+                                      guint8    *data,
+                                      gsize      len,
+                                      guint8    *kind);
 
 /* The frame, if it is of this source's mapping. */
 PsFrame *ps_hex_view_usable_frame    (PsHexView *self);

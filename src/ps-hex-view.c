@@ -67,9 +67,51 @@ void
 ps_hex_view_refresh_data (PsHexView *self)
 {
   self->data_dirty = FALSE;
-  if (self->source == NULL || self->n_draw == 0)
+  if (!ps_hex_view_has_bytes (self) || self->n_draw == 0)
     return;
-  ps_hex_rows_read (&self->rows, self->source, self->frame, self->first_row, self->n_draw);
+  if (self->reader != NULL)
+    ps_hex_rows_read_with (&self->rows, self->reader, self->reader_data, self->length, self->first_row, self->n_draw);
+  else
+    ps_hex_rows_read (&self->rows, self->source, self->frame, self->first_row, self->n_draw);
+}
+
+void
+ps_hex_view_read_bytes (PsHexView *self,
+                        guint64    offset,
+                        guint8    *data,
+                        gsize      len,
+                        guint8    *kind)
+{
+  const PsGeometry *g;
+  guint8 valid = 0;
+
+  memset (data, 0, len);
+  if (self->reader != NULL)
+    {
+      g_autofree guint8 *kinds = g_malloc0 (len);
+
+      self->reader (self->reader_data, offset, len, data, kinds);
+      if (kind != NULL)
+        *kind = kinds[0];
+      return;
+    }
+  if (self->source == NULL)
+    return;
+  /* holes and pages past EOF read as the zeros they are, without being read */
+  g = ps_source_get_geometry (self->source);
+  if (kind == NULL)
+    {
+      ps_source_peek (self->source, offset, data, len, NULL);
+      return;
+    }
+  if (offset / self->page_size >= g->n_inside)
+    {
+      *kind = PS_HEX_BYTE_PAST_EOF;
+      return;
+    }
+  ps_source_peek (self->source, offset, data, MIN (len, 1), &valid);
+  *kind = valid ? (offset >= g->data_length ? PS_HEX_BYTE_ZERO_TAIL : PS_HEX_BYTE_DATA)
+                : self->shmem ? PS_HEX_BYTE_NOT_ALLOCATED : PS_HEX_BYTE_UNREADABLE;
 }
 
 void
@@ -110,7 +152,7 @@ update_view (PsHexView *self)
   self->first_row = MIN ((guint64) floor (value), self->n_rows);
   self->frac_px = (int) round ((value - floor (value)) * self->row_h);
   self->n_draw = 0;
-  if (self->source != NULL && height > 0 && self->first_row < self->n_rows)
+  if (ps_hex_view_has_bytes (self) && height > 0 && self->first_row < self->n_rows)
     {
       guint64 want = (guint64) ceil ((double) (height + self->frac_px) / self->row_h);
 
@@ -356,6 +398,8 @@ ps_hex_view_set_property (GObject      *object,
     }
 }
 
+static void clear_reader (PsHexView *self);
+
 static void
 ps_hex_view_dispose (GObject *object)
 {
@@ -364,6 +408,7 @@ ps_hex_view_dispose (GObject *object)
   ps_hex_view_stop_updates (self);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_object (&self->source);
+  clear_reader (self);
   g_clear_pointer (&self->frame, ps_frame_unref);
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_func (self->hadjustment, on_hadjustment_changed, self);
@@ -475,30 +520,21 @@ hex_digits (guint64 value)
   return n;
 }
 
-void
-ps_hex_view_set_source (PsHexView *self,
-                        PsSource  *source)
+/* Shows length bytes of a mapping from now on: from the top, nothing
+ * selected. */
+static void
+reset_bytes (PsHexView *self,
+             guint64    length,
+             guint64    page_size,
+             gboolean   shmem)
 {
-  g_return_if_fail (PS_IS_HEX_VIEW (self));
-  g_return_if_fail (source == NULL || PS_IS_SOURCE (source));
-
-  if (source == self->source)
-    return;
-  g_set_object (&self->source, source);
   g_clear_pointer (&self->frame, ps_frame_unref);
   ps_hex_view_stop_updates (self);
   ps_hex_view_clear_slots (self);
 
-  if (source != NULL)
-    {
-      const PsGeometry *g = ps_source_get_geometry (source);
-
-      self->length = g->length;
-      self->page_size = MAX (g->page_size, PS_HEX_ROW);
-      self->shmem = ps_source_is_shmem (source);
-    }
-  else
-    self->length = 0;
+  self->length = length;
+  self->page_size = MAX (page_size, PS_HEX_ROW);
+  self->shmem = shmem;
   self->n_rows = (self->length + PS_HEX_ROW - 1) / PS_HEX_ROW;
   self->n_digits = MAX (8, hex_digits (self->length > 0 ? self->length - 1 : 0));
   self->cursor = self->anchor = 0;
@@ -510,6 +546,67 @@ ps_hex_view_set_source (PsHexView *self,
   gtk_adjustment_set_value (self->hadjustment, 0);
   update_view (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+static void
+clear_reader (PsHexView *self)
+{
+  if (self->reader_destroy != NULL)
+    self->reader_destroy (self->reader_data);
+  self->reader = NULL;
+  self->reader_data = NULL;
+  self->reader_destroy = NULL;
+}
+
+void
+ps_hex_view_set_source (PsHexView *self,
+                        PsSource  *source)
+{
+  const PsGeometry *g;
+
+  g_return_if_fail (PS_IS_HEX_VIEW (self));
+  g_return_if_fail (source == NULL || PS_IS_SOURCE (source));
+
+  if (source == self->source && self->reader == NULL)
+    return;
+  clear_reader (self);
+  g_set_object (&self->source, source);
+  if (source == NULL)
+    {
+      reset_bytes (self, 0, PS_HEX_ROW, FALSE);
+      return;
+    }
+  g = ps_source_get_geometry (source);
+  reset_bytes (self, g->length, g->page_size, ps_source_is_shmem (source));
+}
+
+void
+ps_hex_view_set_reader (PsHexView     *self,
+                        guint64        length,
+                        guint64        page_size,
+                        PsHexReadFunc  func,
+                        gpointer       user_data,
+                        GDestroyNotify destroy)
+{
+  g_return_if_fail (PS_IS_HEX_VIEW (self));
+  g_return_if_fail (func != NULL);
+
+  clear_reader (self);
+  g_clear_object (&self->source);
+  self->reader = func;
+  self->reader_data = user_data;
+  self->reader_destroy = destroy;
+  reset_bytes (self, length, page_size, FALSE);
+}
+
+void
+ps_hex_view_reload (PsHexView *self)
+{
+  g_return_if_fail (PS_IS_HEX_VIEW (self));
+
+  self->data_dirty = TRUE;
+  ps_hex_view_update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 PsSource *
@@ -543,7 +640,7 @@ ps_hex_view_goto (PsHexView *self,
 
   g_return_if_fail (PS_IS_HEX_VIEW (self));
 
-  if (self->source == NULL || self->length == 0)
+  if (!ps_hex_view_has_bytes (self) || self->length == 0)
     return;
   offset = MIN (offset, self->length - 1);
   row = offset / PS_HEX_ROW;
@@ -629,7 +726,7 @@ static gssize
 screen_index (PsHexView *self,
               guint64    offset)
 {
-  if (self->source == NULL || offset >= self->length || offset / PS_HEX_ROW < self->first_row ||
+  if (!ps_hex_view_has_bytes (self) || offset >= self->length || offset / PS_HEX_ROW < self->first_row ||
       offset / PS_HEX_ROW >= self->first_row + self->n_draw)
     return -1;
   ps_hex_view_ensure_data (self);

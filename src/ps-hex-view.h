@@ -17,6 +17,17 @@ GtkWidget *ps_hex_view_new               (void);
 void       ps_hex_view_set_source        (PsHexView *self,
                                           PsSource  *source);
 PsSource  *ps_hex_view_get_source        (PsHexView *self);
+/* Shows length bytes read with func instead of a source's (a replay:
+ * PS_HEX_BYTE_STALE and _UNKNOWN say where bytes were not recorded);
+ * destroy frees user_data when another source or reader replaces it.
+ * ps_hex_view_reload: what func gives changed (another time). */
+void       ps_hex_view_set_reader        (PsHexView     *self,
+                                          guint64        length,
+                                          guint64        page_size,
+                                          PsHexReadFunc  func,
+                                          gpointer       user_data,
+                                          GDestroyNotify destroy);
+void       ps_hex_view_reload            (PsHexView     *self);
 void       ps_hex_view_set_frame         (PsHexView *self,
                                           PsFrame   *frame);
 /* Scrolls so offset is on screen and puts the cursor there. */

@@ -20,7 +20,7 @@ struct _PsLogView
   GtkListView       *list;
   GtkPopover        *menu;
 
-  PsEventLog        *log;
+  GListModel        *log;           /* of PsLogEntry: the event log, or a replay's */
   guint              scroll_idle;   /* follows the newest line */
   char              *menu_line;     /* the line the context menu acts on */
   GtkWidget         *focus_before;  /* weak: where the focus goes back to */
@@ -88,12 +88,12 @@ on_items_changed (GListModel *model,
 
 void
 ps_log_view_set_log (PsLogView  *self,
-                     PsEventLog *log)
+                     GListModel *log)
 {
   g_autoptr(GtkNoSelection) selection = NULL;
 
   g_return_if_fail (PS_IS_LOG_VIEW (self));
-  g_return_if_fail (log == NULL || PS_IS_EVENT_LOG (log));
+  g_return_if_fail (log == NULL || g_list_model_get_item_type (log) == PS_TYPE_LOG_ENTRY);
 
   if (self->log != NULL)
     g_signal_handlers_disconnect_by_func (self->log, on_items_changed, self);
@@ -103,9 +103,17 @@ ps_log_view_set_log (PsLogView  *self,
       gtk_list_view_set_model (self->list, NULL);
       return;
     }
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (log)));
+  selection = gtk_no_selection_new (g_object_ref (log));
   gtk_list_view_set_model (self->list, GTK_SELECTION_MODEL (selection));
   g_signal_connect_object (log, "items-changed", G_CALLBACK (on_items_changed), self, 0);
+}
+
+/* The list shown (transfer none), or NULL. */
+GListModel *
+ps_log_view_get_log (PsLogView *self)
+{
+  g_return_val_if_fail (PS_IS_LOG_VIEW (self), NULL);
+  return self->log;
 }
 
 /* ---- one Tab stop ------------------------------------------------------- */

@@ -16,8 +16,10 @@ G_DECLARE_FINAL_TYPE (PsLogView, ps_log_view, PS, LOG_VIEW, GtkWidget)
  * long press, Shift+F10 or the Menu key) copies the line, copies the whole
  * log (win.copy-log) or clears it (win.clear-log). */
 GtkWidget  *ps_log_view_new          (void);
+/* log: a PsEventLog, or any list of PsLogEntry (a replay's log) */
 void        ps_log_view_set_log      (PsLogView  *self,
-                                      PsEventLog *log);
+                                      GListModel *log);
+GListModel *ps_log_view_get_log      (PsLogView  *self);
 /* For tests: the context menu, and the line it acts on (NULL: none). */
 GtkPopover *ps_log_view_get_menu     (PsLogView  *self);
 const char *ps_log_view_get_menu_line (PsLogView *self);

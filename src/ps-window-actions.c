@@ -19,6 +19,7 @@
 #include "ps-parse.h"
 #include "ps-probe-dialog.h"
 #include "ps-probe.h"
+#include "ps-replay.h"
 #include "ps-window-private.h"
 #include "ps-write-dialog.h"
 #include "ps-writers-dialog.h"
@@ -54,8 +55,14 @@ open_from_dialog (const PsSourceSpec *spec,
   PsWindow *self = user_data;
   PsWindow *window;
 
-  if (!ps_session_is_open (self->session))
+  if (!ps_session_is_open (self->session) && !ps_window_is_replay (self))
     return ps_window_open_spec (self, spec, error);
+  if (spec->kind == PS_SOURCE_FILE && spec->path != NULL && ps_replay_is_recording (spec->path))
+    {
+      /* a window of its own, made by the replay */
+      ps_window_open_recording (self, spec->path);
+      return TRUE;
+    }
 
   /* this window shows something: the new source gets its own window (made
    * first, so that its log, echoed with --log, has the open calls too) */

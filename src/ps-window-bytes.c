@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 #include <inttypes.h>
 
 #include "ps-window-private.h"
@@ -47,14 +48,21 @@ update_cursor_label (PsWindow *self)
 
 /* The grid and the hex view tint the marks and the find bar's matches:
  * matches first, so a mark over one shows in its own colour on top. */
-static void
-update_highlights (PsWindow *self)
+void
+ps_window_update_highlights (PsWindow *self)
 {
   GListModel *marks = ps_session_get_marks (self->session);
   guint n_marks = g_list_model_get_n_items (marks);
   guint n_hits = self->find_hits != NULL ? self->find_hits->len : 0;
-  g_autofree PsHighlight *ranges = g_new (PsHighlight, n_hits + n_marks + 1);
+  guint n_diff = 0;
+  g_autofree PsHighlight *diff = ps_window_diff_highlights (self, &n_diff);
+  g_autofree PsHighlight *ranges = g_new (PsHighlight, n_diff + n_hits + n_marks + 1);
   guint n = 0;
+
+  /* the pages that differ from the snapshot first: under a match or a mark */
+  if (n_diff > 0)
+    memcpy (ranges, diff, n_diff * sizeof *diff);
+  n = n_diff;
 
   for (guint i = 0; i < n_hits; i++)
     ranges[n++] = (PsHighlight) { g_array_index (self->find_hits, guint64, i), self->find_hit_length,
@@ -79,7 +87,7 @@ on_hits (PsFindBar *bar,
   if (hits->len > 0)
     self->find_hits = g_array_ref (hits);
   self->find_hit_length = length;
-  update_highlights (self);
+  ps_window_update_highlights (self);
 }
 
 static void
@@ -436,7 +444,7 @@ ps_window_bytes_init (PsWindow *self)
   ps_marks_pane_set_session (self->marks, self->session);
   g_signal_connect_object (self->find_bar, "found", G_CALLBACK (on_found), self, 0);
   g_signal_connect_object (self->find_bar, "hits", G_CALLBACK (on_hits), self, 0);
-  g_signal_connect_object (ps_session_get_marks (self->session), "items-changed", G_CALLBACK (update_highlights),
+  g_signal_connect_object (ps_session_get_marks (self->session), "items-changed", G_CALLBACK (ps_window_update_highlights),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::cursor", G_CALLBACK (update_cursor_label), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::selection", G_CALLBACK (update_cursor_label), self, G_CONNECT_SWAPPED);

@@ -159,7 +159,7 @@ apply (PsWindow *self,
 {
   Narrow *n = narrow_of (self);
   GtkPaned *paned = self->hpaned;
-  const char *folded[] = { "zoom_box", "actions_button", "copy_log_button", "clear_log_button" };
+  const char *folded[] = { "zoom_box", "actions_button", "record_button", "copy_log_button", "clear_log_button" };
 
   n->narrow = narrow;
   for (guint i = 0; i < G_N_ELEMENTS (folded); i++)

@@ -32,6 +32,7 @@ struct _PsWindow
   AdwWindowTitle       *title;
   AdwSplitButton       *open_button;
   GtkToggleButton      *pause_button;
+  GtkToggleButton      *record_button;
   GtkDropDown          *interval_dropdown;
   GtkDropDown          *mode_dropdown;
   GtkStack             *stack;
@@ -67,6 +68,9 @@ struct _PsWindow
   gboolean              showing_interval;        /* the dropdown follows the session */
   struct _PsWindowViews *views;                  /* ps-window-views.c */
   gboolean              presenting;              /* presentation mode */
+
+  /* recording, replay, snapshot and diff (ps-window-time.h) */
+  struct _PsWindowTime *time;
 };
 
 void     ps_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -106,6 +110,25 @@ void     ps_window_restore_annotations   (PsWindow       *self);
  * (ps-window-panes.c). */
 void     ps_window_setup_panes           (PsWindow       *self,
                                           GSettings      *settings);
+/* Recording, replay, freeze and diff (ps-window-time.c and its parts):
+ * their actions and state, made and released with the window. The window's
+ * "recording" and "diff-only-changed" properties are theirs. */
+void     ps_window_class_install_time_actions (GtkWidgetClass *widget_class);
+void     ps_window_time_init             (PsWindow       *self);
+void     ps_window_time_dispose          (PsWindow       *self);
+gboolean ps_window_get_recording         (PsWindow       *self);
+void     ps_window_set_recording         (PsWindow       *self,
+                                          gboolean        recording);
+gboolean ps_window_get_diff_only_changed (PsWindow       *self);
+void     ps_window_set_diff_only_changed (PsWindow       *self,
+                                          gboolean        only_changed);
+/* TRUE while the window replays a recording (read-only, no source). */
+gboolean ps_window_is_replay             (PsWindow       *self);
+/* The tints the diff adds to the marks' and find hits' (NULL, 0: none);
+ * ps_window_update_highlights draws them all again. */
+PsHighlight *ps_window_diff_highlights   (PsWindow       *self,
+                                          guint          *n_ranges);
+void     ps_window_update_highlights     (PsWindow       *self);
 /* Connects the session's result signals to toasts (ps-window-actions.c). */
 void     ps_window_follow_session        (PsWindow       *self);
 /* A refusal or failure of an action, shown as a toast; the session has

@@ -15,6 +15,7 @@
 #include "ps-a11y.h"
 #include "ps-action-args.h"
 #include "ps-parse.h"
+#include "ps-replay.h"
 #include "ps-window-private.h"
 #include "ps-window-views.h"
 
@@ -24,6 +25,8 @@ enum {
   PROP_0,
   PROP_PAUSED,
   PROP_PRESENTING,
+  PROP_RECORDING,
+  PROP_DIFF_ONLY_CHANGED,
   N_PROPS
 };
 
@@ -44,7 +47,7 @@ show_log (PsWindow *self)
 
   if (app != NULL && ps_application_get_echo_log (PS_APPLICATION (app)))
     ps_event_log_set_echo (self->log, STDOUT_FILENO);
-  ps_log_view_set_log (self->log_view, self->log);
+  ps_log_view_set_log (self->log_view, G_LIST_MODEL (self->log));
 }
 
 /* ---- presentation mode --------------------------------------------------- */
@@ -309,6 +312,12 @@ ps_window_open_spec (PsWindow           *self,
 
   g_return_val_if_fail (PS_IS_WINDOW (self), FALSE);
 
+  /* a recording is replayed, not mapped */
+  if (spec->kind == PS_SOURCE_FILE && spec->path != NULL && ps_replay_is_recording (spec->path))
+    {
+      ps_window_open_recording (self, spec->path);
+      return TRUE;
+    }
   ps_window_save_annotations (self);
   if (!ps_session_open (self->session, spec, &local_error))
     {
@@ -474,6 +483,7 @@ ps_window_dispose (GObject *object)
       }
   ps_window_bytes_dispose (self);
   ps_window_views_dispose (self);
+  ps_window_time_dispose (self);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -584,6 +594,12 @@ ps_window_get_property (GObject    *object,
     case PROP_PRESENTING:
       g_value_set_boolean (value, self->presenting);
       break;
+    case PROP_RECORDING:
+      g_value_set_boolean (value, ps_window_get_recording (self));
+      break;
+    case PROP_DIFF_ONLY_CHANGED:
+      g_value_set_boolean (value, ps_window_get_diff_only_changed (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -608,6 +624,12 @@ ps_window_set_property (GObject      *object,
       break;
     case PROP_PRESENTING:
       set_presenting (self, g_value_get_boolean (value));
+      break;
+    case PROP_RECORDING:
+      ps_window_set_recording (self, g_value_get_boolean (value));
+      break;
+    case PROP_DIFF_ONLY_CHANGED:
+      ps_window_set_diff_only_changed (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -634,6 +656,14 @@ ps_window_class_init (PsWindowClass *klass)
   properties[PROP_PRESENTING] =
     g_param_spec_boolean ("presenting", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* win.record and win.diff-only-changed (ps-window-time.c): setting
+   * "recording" asks where to record; it turns TRUE once that runs */
+  properties[PROP_RECORDING] =
+    g_param_spec_boolean ("recording", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DIFF_ONLY_CHANGED] =
+    g_param_spec_boolean ("diff-only-changed", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PS_TYPE_PAGE_GRID);
@@ -649,6 +679,7 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsWindow, title);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, PsWindow, record_button);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, interval_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, mode_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PsWindow, stack);
@@ -669,6 +700,7 @@ ps_window_class_init (PsWindowClass *klass)
   ps_window_class_install_actions (widget_class);
   ps_window_class_install_byte_actions (widget_class);
   ps_window_class_install_view_actions (widget_class);
+  ps_window_class_install_time_actions (widget_class);
 }
 
 static void
@@ -694,6 +726,7 @@ ps_window_init (PsWindow *self)
   ps_window_bytes_init (self);
   ps_window_views_init (self, self->vpaned, GTK_WIDGET (self->title));
   ps_details_pane_set_session (self->details, self->session);
+  ps_window_time_init (self);
 
   g_signal_connect_object (self->hex, "visible-range-changed", G_CALLBACK (on_visible_range_changed), self, 0);
   g_signal_connect_object (self->grid, "page-activated", G_CALLBACK (on_page_activated), self, 0);

@@ -24,6 +24,11 @@ gboolean    ps_window_open_spec    (PsWindow           *self,
                                     GError            **error);
 gboolean    ps_window_open_demo    (PsWindow           *self,
                                     GError            **error);
+/* Replays a recording here (ps_replay_is_recording): read in the
+ * background, then the timeline under the grid; the window's source, if
+ * any, is closed. */
+void        ps_window_open_recording (PsWindow         *self,
+                                      const char       *path);
 /* Shows an opened source. */
 void        ps_window_set_source   (PsWindow           *self,
                                     PsSource           *source);

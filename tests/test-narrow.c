@@ -196,7 +196,9 @@ test_fold_and_unfold (void)
 
   g_assert_false (ps_window_get_narrow (window));
   g_test_message ("wide: least width of the content %d", wide_min);
-  g_assert_cmpint (wide_min, <=, 830);
+  /* bounded (below it the window folds): 811 before narrow layouts, 869
+   * with the record button in the header bar */
+  g_assert_cmpint (wide_min, <=, 880);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->mode_dropdown)));
   assert_nothing_cut (GTK_WIDGET (window), GTK_WIDGET (window), gtk_widget_get_width (GTK_WIDGET (window)));
 

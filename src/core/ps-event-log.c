@@ -73,6 +73,20 @@ ps_log_entry_format (PsLogEntry *self)
   return g_strdup_printf ("%s.%03d %s", hms, (int) (self->time % G_USEC_PER_SEC / 1000), self->text);
 }
 
+PsLogEntry *
+ps_log_entry_new (gint64      time_us,
+                  gboolean    is_error,
+                  const char *text)
+{
+  PsLogEntry *entry = g_object_new (PS_TYPE_LOG_ENTRY, NULL);
+
+  g_return_val_if_fail (text != NULL, entry);
+  entry->time = time_us;
+  entry->is_error = is_error;
+  entry->text = g_strdup (text);
+  return entry;
+}
+
 struct _PsEventLog
 {
   GObject       parent_instance;

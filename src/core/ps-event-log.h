@@ -12,6 +12,10 @@ gint64      ps_log_entry_get_time  (PsLogEntry *self);
 const char *ps_log_entry_get_text  (PsLogEntry *self);
 gboolean    ps_log_entry_is_error  (PsLogEntry *self);
 char       *ps_log_entry_format    (PsLogEntry *self);
+/* An entry as a log once showed it (a replay's): time_us is wall-clock. */
+PsLogEntry *ps_log_entry_new       (gint64      time_us,
+                                    gboolean    is_error,
+                                    const char *text);
 
 #define PS_TYPE_EVENT_LOG (ps_event_log_get_type ())
 G_DECLARE_FINAL_TYPE (PsEventLog, ps_event_log, PS, EVENT_LOG, GObject)

@@ -455,9 +455,16 @@ ps_recorder_writer_thread (gpointer data)
           g_mutex_unlock (&self->lock);
           if (self->source != NULL)
             ps_event_log_add (ps_source_get_log (self->source), TRUE, "record: %s: %s", self->path, error->message);
+          /* a source, not g_main_context_invoke: that would run it on this
+           * thread whenever no thread holds the context, and "stopped"'s
+           * handlers call GTK */
           if (!last)
-            g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, ps_recorder_on_write_failed,
-                                        g_object_ref (self), g_object_unref);
+            {
+              g_autoptr(GSource) idle = g_idle_source_new ();
+
+              g_source_set_callback (idle, ps_recorder_on_write_failed, g_object_ref (self), g_object_unref);
+              g_source_attach (idle, self->context);
+            }
         }
       if (last)
         break;

@@ -44,12 +44,22 @@ emit_changed (gpointer data)
 }
 
 /* From any thread: "changed" once in the main context, however many passes
- * ask before it runs. */
+ * ask before it runs. Always through a source attached to that context:
+ * g_main_context_invoke would run it right here, on the scanner's thread,
+ * whenever no thread holds the context at that moment (the main loop busy
+ * between two iterations), and its handlers call GTK. */
 static void
 schedule_changed (PsSnapshot *self)
 {
-  if (g_atomic_int_compare_and_exchange (&self->notify_pending, 0, 1))
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_changed, g_object_ref (self), g_object_unref);
+  g_autoptr(GSource) source = NULL;
+
+  if (!g_atomic_int_compare_and_exchange (&self->notify_pending, 0, 1))
+    return;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_changed, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (source, "[pagescope] snapshot changed");
+  g_source_attach (source, self->context);
 }
 
 /* ---- frozen: the pass func ----------------------------------------------------- */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ps-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define PS_DIFF_VIEW_MAX_ROWS 100000   /* rows listed at most: the first ones, in offset order */
+
+#define PS_TYPE_DIFF_VIEW (ps_diff_view_get_type ())
+G_DECLARE_FINAL_TYPE (PsDiffView, ps_diff_view, PS, DIFF_VIEW, GtkWidget)
+
+/* Over the hex view while a snapshot is compared: how many pages differ
+ * and from what, "only changed rows", save and stop; with only changed
+ * rows, the list of the 16-byte rows that differ (ps_snapshot_get_changed_rows),
+ * each the new bytes with the old ones under them, changed bytes coloured
+ * and the old ones struck through ("??" where the old byte is not known).
+ * Activating a row emits "row-activated" with its offset. */
+GtkWidget  *ps_diff_view_new              (void);
+void        ps_diff_view_set_snapshot     (PsDiffView *self,
+                                           PsSnapshot *snapshot);
+void        ps_diff_view_set_only_changed (PsDiffView *self,
+                                           gboolean    only_changed);
+/* The rows listed: their offsets, ascending (for tests and the a11y). */
+guint       ps_diff_view_get_n_rows       (PsDiffView *self);
+guint64     ps_diff_view_get_row_offset   (PsDiffView *self,
+                                           guint       index);
+/* The text a row shows (new line, then old line). */
+char       *ps_diff_view_row_text         (PsDiffView *self,
+                                           guint64     offset);
+
+G_END_DECLS

@@ -1,0 +1,713 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Recording, replay and diff in the window, for real, under Xvfb: a window
+ * on a POSIX segment records while another process writes two pages 3 s
+ * apart (the header bar's button and its shortcut start and stop it); the
+ * recording, opened in a window of its own, shows each page hot at its
+ * change and cold after the other's, in the grid's pixels, and the hex view
+ * shows the bytes recorded then and says where none were; a freeze of a
+ * 1 GiB segment, then three pages written by another process: the diff
+ * tints exactly those three, and "only changed rows" lists only their rows,
+ * old bytes under new. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ps-application.h"
+#include "ps-grid-palette.h"
+#include "ps-hex-view-private.h"
+#include "ps-page-grid-private.h"
+#include "ps-test-util.h"
+#include "ps-ui-test-app.h"
+#include "ps-window-time.h"
+
+#define N_PAGES 16
+#define PAGE_A  3          /* written first */
+#define PAGE_B  5          /* written PS_GRID_FADE_MS later */
+#define PAGE_R  0          /* written before the recording: resident and cold */
+#define PAGE_U  9          /* neither watched nor on screen: no bytes recorded */
+#define AT      0x10       /* where in its page each write lands */
+
+static PsApplication *app;
+static gsize page;
+
+/* ---- another process writes ---- */
+
+typedef struct
+{
+  const char *name;
+  guint64     offset;
+  guint32     value;
+} WriteArgs;
+
+static int
+write_child (gpointer data)
+{
+  WriteArgs *args = data;
+  int fd = shm_open (args->name, O_RDWR, 0);
+
+  if (fd < 0)
+    return 2;
+  return pwrite (fd, &args->value, sizeof args->value, args->offset) == sizeof args->value ? 0 : 3;
+}
+
+static void
+write_from_another_process (const char *name,
+                            guint64     offset,
+                            guint32     value)
+{
+  WriteArgs args = { name, offset, value };
+  int status = ps_test_reap (ps_test_fork (write_child, &args), 5000);
+
+  ps_assert_status (status, "exit 0");
+}
+
+/* ---- waiting ---- */
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+typedef struct
+{
+  PsWindow *window;
+  guint64   changes;
+} Taken;
+
+static gboolean
+recorder_took (gpointer data)
+{
+  Taken *taken = data;
+  PsRecordStats stats;
+
+  ps_recorder_get_stats (ps_window_get_recorder (taken->window), &stats);
+  return stats.changes >= taken->changes;
+}
+
+static void
+wait_recorded (PsWindow *window,
+               guint64   changes)
+{
+  Taken taken = { window, changes };
+
+  g_assert_true (ps_test_wait_until (recorder_took, &taken, 20000));
+}
+
+static gboolean
+recording_complete (gpointer data)
+{
+  g_autoptr(PsReplay) replay = ps_replay_open (data, NULL);
+
+  return replay != NULL && ps_replay_is_complete (replay);
+}
+
+static gboolean
+has_frame (gpointer data)
+{
+  return ps_session_get_frame (PS_WINDOW (data)->session) != NULL;
+}
+
+/* ---- the recording ---- */
+
+typedef struct
+{
+  char     *segment;
+  char     *trace;
+  PsWindow *window;
+} Recorded;
+
+static void
+recorded_clear (Recorded *r)
+{
+  g_free (r->segment);
+  g_free (r->trace);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Recorded, recorded_clear)
+
+static gboolean
+pass_recorded (gpointer data)
+{
+  PsRecordStats stats;
+
+  ps_recorder_get_stats (ps_window_get_recorder (data), &stats);
+  return stats.rows_written > 0;
+}
+
+/* SQLite's side files, should an assertion stop the recorder midway */
+static void
+queue_unlink_trace (const char *trace)
+{
+  static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (trace, suffixes[i], NULL);
+
+      ps_test_queue_unlink (side);
+    }
+}
+
+static PsWindow *
+window_on_segment (const char *name)
+{
+  PsSourceSpec spec = { .kind = PS_SOURCE_POSIX, .name = (char *) name };
+  PsWindow *window = ps_ui_test_window_open (app, &spec);
+
+  g_assert_true (ps_test_wait_until (has_frame, window, 20000));
+  return window;
+}
+
+static void
+watch_page_a (PsWindow *window)
+{
+  g_auto(PsWatchSpec) spec = { 0 };
+  g_autofree char *text = g_strdup_printf ("a:u32@%" G_GUINT64_FORMAT, (guint64) PAGE_A * page + AT);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ps_watch_spec_parse (text, &spec, &error));
+  g_assert_nonnull (ps_session_add_watch (window->session, &spec, &error));
+  g_assert_no_error (error);
+}
+
+/* A window on a fresh segment records (win.record-to, as the chooser's
+ * answer does) while another process writes page A, then, the grid's fade
+ * later, page B. Left recording: the caller stops it. */
+static void
+record_two_writes (Recorded *r)
+{
+  gint64 cold_at;
+
+  r->segment = ps_test_posix_segment ("time", N_PAGES * page);
+  r->trace = ps_test_temp_path ("time.pagescope-trace");
+  queue_unlink_trace (r->trace);
+  write_from_another_process (r->segment, PAGE_R * page + AT, 0x52525252);
+  write_from_another_process (r->segment, PAGE_A * page + AT, 0x41414141);
+  write_from_another_process (r->segment, PAGE_B * page + AT, 0x42424242);
+  r->window = window_on_segment (r->segment);
+  watch_page_a (r->window);
+
+  gtk_widget_activate_action (GTK_WIDGET (r->window), "win.record-to", "s", r->trace);
+  g_assert_nonnull (ps_window_get_recorder (r->window));
+  /* a first pass recorded: what is there now is the start, not a change */
+  g_assert_true (ps_test_wait_until (pass_recorded, r->window, 20000));
+
+  write_from_another_process (r->segment, PAGE_A * page + AT, 0xa1a1a1a1);
+  wait_recorded (r->window, 1);
+  cold_at = g_get_monotonic_time () + (PS_GRID_FADE_MS + 300) * 1000;
+  g_assert_true (ps_test_wait_until (time_passed, &cold_at, PS_GRID_FADE_MS + 2000));
+  write_from_another_process (r->segment, PAGE_B * page + AT, 0xb2b2b2b2);
+  wait_recorded (r->window, 2);
+}
+
+static void
+stop_with_button (Recorded *r)
+{
+  GtkToggleButton *button = ps_ui_test_child (r->window, "record_button");
+
+  g_assert_true (gtk_toggle_button_get_active (button));
+  ps_ui_test_click (GTK_WIDGET (button));
+  g_assert_null (ps_window_get_recorder (r->window));
+  g_assert_false (gtk_toggle_button_get_active (button));
+  /* the last transaction is written in the background */
+  g_assert_true (ps_test_wait_until (recording_complete, r->trace, 20000));
+}
+
+/* ---- recording ---- */
+
+static void
+test_record (void)
+{
+  g_auto(Recorded) r = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsReplay) replay = NULL;
+  g_autofree char **actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (app), "<Control><Shift>r");
+  GtkToggleButton *button;
+  PsFrame *frame;
+  gint64 t_a, t_b;
+  guint8 bytes[4], what[4];
+  guint32 value;
+
+  /* the shortcut is the header bar's button */
+  g_assert_nonnull (actions);
+  g_assert_cmpstr (actions[0], ==, "win.record");
+
+  record_two_writes (&r);
+  button = ps_ui_test_child (r.window, "record_button");
+  g_assert_true (gtk_toggle_button_get_active (button));
+  ps_assert_contains (gtk_label_get_text (r.window->time->record_label), "Recording");
+  stop_with_button (&r);
+  g_assert_cmpstr (gtk_label_get_text (r.window->time->record_label), ==, "");
+
+  /* exactly page A, then page B */
+  replay = ps_replay_open (r.trace, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ps_replay_get_n_changes (replay), ==, 2);
+  t_a = ps_replay_next_change (replay, 0);
+  t_b = ps_replay_next_change (replay, t_a);
+  g_assert_cmpint (t_a, >, 0);
+  g_assert_cmpint (t_b - t_a, >=, PS_GRID_FADE_MS * 1000);
+  g_assert_cmpint (ps_replay_next_change (replay, t_b), ==, -1);
+  frame = ps_replay_get_frame (replay, t_a, g_get_monotonic_time ());
+  g_assert_cmpuint (frame->pages[PAGE_A].changes, ==, 1);
+  g_assert_cmpuint (frame->pages[PAGE_B].changes, ==, 0);
+  ps_frame_unref (frame);
+  frame = ps_replay_get_frame (replay, t_b, g_get_monotonic_time ());
+  g_assert_cmpuint (frame->pages[PAGE_B].changes, ==, 1);
+  ps_frame_unref (frame);
+
+  /* the watched bytes: what was written, and before it what was there */
+  g_assert_true (ps_replay_get_bytes (replay, t_b, PAGE_A * page + AT, 4, bytes, what));
+  memcpy (&value, bytes, 4);
+  g_assert_cmphex (value, ==, 0xa1a1a1a1);
+  g_assert_cmpint (what[0], ==, PS_REPLAY_BYTE_RECORDED);
+  g_assert_true (ps_replay_get_bytes (replay, t_a - 1000, PAGE_A * page + AT, 4, bytes, what));
+  memcpy (&value, bytes, 4);
+  g_assert_cmphex (value, ==, 0x41414141);
+
+  /* nothing open: nothing to record */
+  {
+    PsWindow *empty = ps_ui_test_window_new (app);
+
+    g_assert_false (gtk_widget_is_sensitive (ps_ui_test_child (empty, "record_button")));
+  }
+}
+
+/* ---- replay ---- */
+
+static gboolean
+replay_loaded (gpointer data)
+{
+  PsWindow *window = data;
+
+  return window->time->replay != NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  GdkTexture *texture;
+} Render;
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Render        *r)
+{
+  if (r->texture == NULL)
+    r->texture = ps_ui_test_render (r->widget);
+}
+
+static gboolean
+rendered (gpointer data)
+{
+  return ((Render *) data)->texture != NULL;
+}
+
+/* The grid as painted after what was just changed. */
+static GdkTexture *
+grid_painted (PsWindow *window)
+{
+  GtkWidget *grid = GTK_WIDGET (window->grid);
+  Render r = { grid, NULL };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (grid);
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &r);
+
+  gtk_widget_queue_draw (grid);
+  g_assert_true (ps_test_wait_until (rendered, &r, 5000));
+  g_signal_handler_disconnect (clock, id);
+  return r.texture;
+}
+
+static guint32
+cell_pixel (PsWindow   *window,
+            GdkTexture *texture,
+            guint64     page_number)
+{
+  GdkRectangle area;
+
+  g_assert_true (ps_page_grid_get_page_area (window->grid, page_number, &area));
+  return ps_ui_test_pixel (texture, area.x + area.width / 2, area.y + area.height / 2);
+}
+
+typedef struct
+{
+  guint32 a, b, r;
+} Cells;
+
+static gboolean
+grid_caught_up (gpointer data)
+{
+  return !PS_PAGE_GRID (data)->frame_pending;
+}
+
+static Cells
+scrub_to (PsWindow *window,
+          gint64    t_us)
+{
+  PsTimeline *timeline = ps_replay_bar_get_timeline (window->time->replay_bar);
+  g_autoptr(GdkTexture) texture = NULL;
+  Cells cells;
+
+  ps_timeline_set_position (timeline, t_us);
+  /* the grid brings its cells up to date at the fade's frame rate */
+  g_assert_true (ps_test_wait_until (grid_caught_up, window->grid, 5000));
+  ps_ui_test_wait_frame (GTK_WIDGET (window->grid));
+  texture = grid_painted (window);
+  cells.a = cell_pixel (window, texture, PAGE_A);
+  cells.b = cell_pixel (window, texture, PAGE_B);
+  cells.r = cell_pixel (window, texture, PAGE_R);
+  return cells;
+}
+
+static guint32
+hex_value (PsWindow *window,
+           guint64   offset,
+           guint8   *kind)
+{
+  guint8 bytes[4];
+  guint32 value;
+
+  ps_hex_view_read_bytes (window->hex, offset, bytes, 4, kind);
+  memcpy (&value, bytes, 4);
+  return value;
+}
+
+/* A key as the widget's own bindings take it. */
+static void
+press (GtkWidget       *widget,
+       guint            keyval,
+       GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods)
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                                           widget, gtk_shortcut_get_arguments (shortcut)));
+              return;
+            }
+        }
+    }
+  g_error ("no shortcut for key %s", gdk_keyval_name (keyval));
+}
+
+static gboolean
+at_end (gpointer data)
+{
+  PsWindow *window = data;
+  PsReplayBar *bar = window->time->replay_bar;
+
+  return !ps_replay_bar_get_playing (bar) &&
+         ps_timeline_get_position (ps_replay_bar_get_timeline (bar)) == ps_replay_get_duration (window->time->replay);
+}
+
+static PsWindow *
+replay_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (PS_IS_WINDOW (toplevel) && ps_window_is_replay (PS_WINDOW (toplevel)))
+        return PS_WINDOW (toplevel);
+    }
+  g_error ("no window replays the recording");
+}
+
+static void
+test_replay (void)
+{
+  g_auto(Recorded) r = { 0 };
+  PsWindow *window;
+  PsReplay *replay;
+  PsTimeline *timeline;
+  gint64 t_a, t_b;
+  Cells before, first, second;
+  GListModel *log;
+  guint8 kind;
+
+  record_two_writes (&r);
+  stop_with_button (&r);
+
+  /* the recorded window shows something: the replay gets a window of its own */
+  gtk_widget_activate_action (GTK_WIDGET (r.window), "win.open-recording", "s", r.trace);
+  window = replay_window ();
+  ps_ui_test_queue_destroy (GTK_WINDOW (window));
+  g_assert_true (ps_test_wait_until (replay_loaded, window, 20000));
+  ps_ui_test_wait_drawn (GTK_WIDGET (window->grid));
+
+  /* marked as a replay, and nothing live behind it */
+  g_assert_false (ps_session_is_open (window->session));
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "Replay of "));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->time->replay_bar)));
+  g_assert_true (gtk_widget_get_mapped (ps_ui_test_child (window->time->replay_bar, "tag_label")));
+  g_assert_false (gtk_widget_is_sensitive (ps_ui_test_child (window, "record_button")));
+
+  replay = window->time->replay;
+  timeline = ps_replay_bar_get_timeline (window->time->replay_bar);
+  t_a = ps_replay_next_change (replay, 0);
+  t_b = ps_replay_next_change (replay, t_a);
+
+  /* before either change, both pages look as page R, which never changed
+   * while it recorded; at A's change A is hot and B as R; at B's change,
+   * 3 s later, B is hot and A has cooled */
+  before = scrub_to (window, t_a - 1000);
+  g_assert_cmphex (before.a, ==, before.r);
+  g_assert_cmphex (before.b, ==, before.r);
+  first = scrub_to (window, t_a);
+  g_assert_cmphex (first.a, !=, first.r);
+  g_assert_cmphex (first.b, ==, first.r);
+  second = scrub_to (window, t_b);
+  g_assert_cmphex (second.b, !=, second.r);
+  g_assert_cmphex (second.a, !=, first.a);
+  g_assert_cmphex (second.a, !=, second.b);
+
+  /* the hex view reads the recording at the time shown */
+  g_assert_cmphex (hex_value (window, PAGE_A * page + AT, &kind), ==, 0xa1a1a1a1);
+  g_assert_cmpint (kind, ==, PS_HEX_BYTE_DATA);
+  scrub_to (window, t_a - 1000);
+  g_assert_cmphex (hex_value (window, PAGE_A * page + AT, &kind), ==, 0x41414141);
+  g_assert_cmpint (kind, ==, PS_HEX_BYTE_DATA);
+  hex_value (window, PAGE_U * page, &kind);
+  g_assert_cmpint (kind, ==, PS_HEX_BYTE_UNKNOWN);
+
+  /* the keys: Home, Ctrl+Right from change to change, Ctrl+Left, End */
+  press (GTK_WIDGET (timeline), GDK_KEY_Home, 0);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, 0);
+  press (GTK_WIDGET (timeline), GDK_KEY_Right, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, t_a);
+  press (GTK_WIDGET (timeline), GDK_KEY_Right, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, t_b);
+  press (GTK_WIDGET (timeline), GDK_KEY_Left, GDK_CONTROL_MASK);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, t_a);
+  press (GTK_WIDGET (timeline), GDK_KEY_End, 0);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, ps_replay_get_duration (replay));
+
+  /* the bottom pane: the recorded log up to the time shown, not the window's */
+  log = ps_log_view_get_log (window->log_view);
+  g_assert_true (log != G_LIST_MODEL (window->log));
+  g_assert_cmpuint (ps_replay_get_n_events (replay), >=, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (log), ==, ps_replay_get_n_events (replay));
+  {
+    g_autoptr(PsLogEntry) line = g_list_model_get_item (log, 0);
+    g_autofree char *recording_to = g_strdup_printf ("record: to %s", r.trace);
+
+    ps_assert_contains (ps_log_entry_get_text (line), recording_to);
+  }
+  press (GTK_WIDGET (timeline), GDK_KEY_Home, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (log), ==, 0);
+
+  /* played at 10x from B's change, it stops at the end */
+  ps_replay_bar_set_speed (window->time->replay_bar, 10);
+  g_assert_cmpfloat (ps_replay_bar_get_speed (window->time->replay_bar), ==, 10);
+  ps_timeline_set_position (timeline, t_b);
+  ps_replay_bar_set_playing (window->time->replay_bar, TRUE);
+  g_assert_true (ps_test_wait_until (at_end, window, 20000));
+}
+
+/* ---- diff ---- */
+
+#define GIB (G_GUINT64_CONSTANT (1) << 30)
+
+static const guint64 diff_pages[3] = { 10, 70000, 262000 };
+static const guint   diff_at[3] = { 0x20, 0x100, 0 };
+
+static gboolean
+swept (gpointer data)
+{
+  PsFrame *frame = ps_session_get_frame (PS_WINDOW (data)->session);
+
+  return frame != NULL && (frame->flags & PS_FRAME_SWEEP_DONE);
+}
+
+typedef struct
+{
+  PsWindow *window;
+  guint64   serial;
+} After;
+
+static gboolean
+frame_after (gpointer data)
+{
+  After *after = data;
+  PsFrame *frame = ps_session_get_frame (after->window->session);
+
+  return frame != NULL && frame->serial >= after->serial;
+}
+
+static gboolean
+three_differ (gpointer data)
+{
+  return ps_snapshot_get_n_changed (ps_window_get_snapshot (data)) >= 3;
+}
+
+/* "changed" comes in the main context after the snapshot counts them */
+static gboolean
+three_tinted (gpointer data)
+{
+  guint n_ranges;
+
+  ps_page_grid_get_highlights (PS_WINDOW (data)->grid, &n_ranges);
+  return n_ranges == 3;
+}
+
+static gboolean
+rows_listed (gpointer data)
+{
+  return ps_diff_view_get_n_rows (ps_window_get_diff_view (data)) == 3;
+}
+
+static void
+test_diff (void)
+{
+  g_autofree char *name = ps_test_posix_segment ("diff", GIB);
+  PsWindow *window = window_on_segment (name);
+  g_autoptr(GArray) pages = NULL;
+  const PsHighlight *ranges;
+  PsDiffView *view;
+  guint n_ranges;
+  guint64 frozen_at;
+  After after;
+
+  g_assert_true (ps_test_wait_until (swept, window, 120000));
+  frozen_at = ps_session_get_frame (window->session)->serial;
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.freeze", NULL);
+  g_assert_nonnull (ps_window_get_snapshot (window));
+  /* the snapshot follows from the first pass that begins after the freeze:
+   * one may be under way, so write once a pass after it has ended */
+  after.window = window;
+  after.serial = frozen_at + 2;
+  g_assert_true (ps_test_wait_until (frame_after, &after, 60000));
+  for (guint i = 0; i < 3; i++)
+    write_from_another_process (name, diff_pages[i] * page + diff_at[i], 0x04030201);
+  g_assert_true (ps_test_wait_until (three_differ, window, 120000));
+  g_assert_true (ps_test_wait_until (three_tinted, window, 5000));
+
+  /* exactly those three, and the snapshot holds little more than that */
+  pages = ps_snapshot_get_changed_pages (ps_window_get_snapshot (window));
+  g_assert_cmpuint (pages->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (g_array_index (pages, guint64, i), ==, diff_pages[i]);
+  g_assert_cmpuint (ps_snapshot_get_memory (ps_window_get_snapshot (window)), <, 3 * page + 64 * 1024);
+  ranges = ps_page_grid_get_highlights (window->grid, &n_ranges);
+  g_assert_cmpuint (n_ranges, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpuint (ranges[i].offset, ==, diff_pages[i] * page);
+      g_assert_cmpuint (ranges[i].length, ==, page);
+    }
+
+  /* only the changed rows: one per page, old bytes (zeros: a hole) under new */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.diff-only-changed", NULL);
+  view = ps_window_get_diff_view (window);
+  g_assert_true (ps_test_wait_until (rows_listed, window, 5000));
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (window->hex)));
+  for (guint i = 0; i < 3; i++)
+    {
+      guint64 row = diff_pages[i] * page + diff_at[i];
+      g_autofree char *text = NULL;
+
+      g_assert_cmpuint (ps_diff_view_get_row_offset (view, i), ==, row);
+      text = ps_diff_view_row_text (view, row);
+      ps_assert_contains (text, "new  01 02 03 04 00");
+      ps_assert_contains (text, "old  00 00 00 00 00");
+    }
+
+  /* the filter off: the hex view again; stop: no tint */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.diff-only-changed", NULL);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (window->hex)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop-diff", NULL);
+  g_assert_null (ps_window_get_snapshot (window));
+  ps_page_grid_get_highlights (window->grid, &n_ranges);
+  g_assert_cmpuint (n_ranges, ==, 0);
+}
+
+/* ---- compare with a file ---- */
+
+static gboolean
+one_differs (gpointer data)
+{
+  PsSnapshot *snapshot = ps_window_get_snapshot (data);
+
+  return snapshot != NULL && ps_snapshot_get_n_changed (snapshot) == 1;
+}
+
+static gboolean
+compared (gpointer data)
+{
+  return PS_WINDOW (data)->time->comparing == NULL;
+}
+
+/* A file's mapping against a copy of it with page 2 changed: exactly page
+ * 2 differs, and the diff's bar names the copy. */
+static void
+test_compare_file (void)
+{
+  g_autofree char *path = ps_test_pattern_file ("compare", 8);
+  g_autofree char *copy = ps_test_pattern_file ("compare-copy", 8);
+  g_autoptr(GArray) pages = NULL;
+  g_autofree char *base = g_path_get_basename (copy);
+  GtkLabel *summary;
+  PsWindow *window;
+  int fd = open (copy, O_WRONLY);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, "changed", 7, 2 * page + 100), ==, 7);
+  close (fd);
+  window = ps_ui_test_window_on_file (app, path, 0, 0);
+  g_assert_true (ps_test_wait_until (has_frame, window, 20000));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-file", "s", copy);
+  g_assert_true (ps_test_wait_until (one_differs, window, 20000));
+  g_assert_cmpint (ps_snapshot_get_kind (ps_window_get_snapshot (window)), ==, PS_SNAPSHOT_FILE);
+  pages = ps_snapshot_get_changed_pages (ps_window_get_snapshot (window));
+  g_assert_cmpuint (g_array_index (pages, guint64, 0), ==, 2);
+  summary = ps_ui_test_child (ps_window_get_diff_view (window), "summary");
+  ps_assert_contains (gtk_label_get_text (summary), base);
+
+  /* a file of another size is refused, naming both, and the diff stays off */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop-diff", NULL);
+  {
+    g_autofree char *other = ps_test_file ("compare-short", 3 * page, 'x');
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-file", "s", other);
+    g_assert_true (ps_test_wait_until (compared, window, 20000));
+    g_assert_null (ps_window_get_snapshot (window));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  app = ps_ui_test_app_new (&argc, &argv);
+  page = ps_test_page_size ();
+  g_test_add_func ("/time/record", test_record);
+  g_test_add_func ("/time/replay", test_replay);
+  g_test_add_func ("/time/diff", test_diff);
+  g_test_add_func ("/time/compare-file", test_compare_file);
+  status = g_test_run ();
+  g_object_unref (app);
+  return status;
+}
