@@ -595,6 +595,60 @@ test_action_args_small (void)
   ps_assert_contains (error->message, "interval \"2 h\"");
 }
 
+/* A hostile path of 1 MiB shown in a label: the bounded form keeps its start
+ * and its end, at most max characters in all, and never cuts an escape. */
+static void
+test_text_for_display_bounded (void)
+{
+  gsize len = 1024 * 1024;
+  g_autofree char *path = g_malloc (len + 1);
+  g_autofree char *odd = NULL;
+  g_autofree char *full = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *small = NULL;
+  const char *ellipsis;
+
+  memset (path, 'a', len);
+  memcpy (path, "/start", 6);
+  memcpy (path + len - 4, "/end", 4);
+  path[len] = '\0';
+
+  shown = ps_text_for_display_bounded (path, PS_DISPLAY_MAX_CHARS);
+  g_assert_true (g_utf8_validate (shown, -1, NULL));
+  g_assert_cmpint (g_utf8_strlen (shown, -1), ==, PS_DISPLAY_MAX_CHARS);
+  g_assert_true (g_str_has_prefix (shown, "/start"));
+  g_assert_true (g_str_has_suffix (shown, "/end"));
+  ellipsis = strstr (shown, "…");
+  g_assert_nonnull (ellipsis);
+  g_assert_null (strstr (ellipsis + 1, "…"));
+
+  /* what fits is shown whole, exactly as the unbounded form */
+  small = ps_text_for_display_bounded ("/tab\there", 10);
+  g_assert_cmpstr (small, ==, "/tab\\there");
+  g_clear_pointer (&small, g_free);
+  small = ps_text_for_display_bounded ("/tab\there", 9);
+  g_assert_cmpint (g_utf8_strlen (small, -1), <=, 9);
+  g_assert_true (g_str_has_suffix (small, "here"));
+  g_clear_pointer (&small, g_free);
+  small = ps_text_for_display_bounded ("anything", 1);
+  g_assert_cmpstr (small, ==, "…");
+
+  /* 1000 control bytes, each shown as \x01: the start and the end are
+   * whole escapes, so their lengths are multiples of 4 */
+  odd = g_strnfill (1000, '\x01');
+  full = ps_text_for_display (odd);
+  g_clear_pointer (&shown, g_free);
+  shown = ps_text_for_display_bounded (odd, 100);
+  ellipsis = strstr (shown, "…");
+  g_assert_nonnull (ellipsis);
+  g_assert_cmpint ((ellipsis - shown) % 4, ==, 0);
+  g_assert_cmpint (strlen (ellipsis + strlen ("…")) % 4, ==, 0);
+  g_assert_true (strncmp (full, shown, ellipsis - shown) == 0);
+  g_assert_true (g_str_has_suffix (full, ellipsis + strlen ("…")));
+  g_assert_cmpint (g_utf8_strlen (shown, -1), <=, 100);
+  g_assert_cmpint (g_utf8_strlen (shown, -1), >=, 100 - 6);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -614,5 +668,6 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/action-args/spawn", test_action_args_spawn);
   g_test_add_func ("/parse/action-args/refused", test_action_args_refused);
   g_test_add_func ("/parse/action-args/small", test_action_args_small);
+  g_test_add_func ("/parse/text-for-display/bounded", test_text_for_display_bounded);
   return g_test_run ();
 }
