@@ -237,6 +237,8 @@ test_usage_errors (void)
   assert_usage_error ("nothing to write to", "--rate", "10", NULL);
   assert_usage_error ("exactly one", "--posix", name, "--sysv", "0x1234", NULL);
   assert_usage_error ("rate \"fast\"", "--rate", "fast", "--posix", name, NULL);
+  assert_usage_error ("rate \"1e-10\": at least 0.1", "--rate", "1e-10", "--posix", name, NULL);
+  assert_usage_error ("rate \"1e-300\": at least 0.1", "--rate", "1e-300", "--posix", name, NULL);
   assert_usage_error ("pattern \"zigzag\"", "--pattern", "zigzag", "--posix", name, NULL);
   assert_usage_error ("--count \"-3\"", "--count", "-3", "--posix", name, NULL);
   assert_usage_error ("--sysv: SysV key", "--sysv", "nonsense", NULL);
