@@ -532,6 +532,7 @@ test_cli_malformed (void)
     { { "--list", "--json", "--raw", NULL }, "two formats" },
     { { "--list", "--output", "KEY,BOGUS", NULL }, "no column is called \"BOGUS\"" },
     { { "--list", "--output", "KEY,NAME", NULL }, "no list has all of these columns" },
+    { { "", NULL }, "the path is empty" },   /* once opened the current directory */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
