@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Sizes, offsets, shmids, modes, POSIX names and text for display
+/* Sizes, lengths, offsets, shmids, modes, POSIX names and text for display
  * (ps-parse.c): each input goes through all of them. Promises: a value or
  * an error, never both; a size or offset printed back parses to itself; a
  * POSIX name comes back with one leading '/' and no other; text for display
@@ -79,6 +79,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   check_number (text, ps_parse_size);
   check_number (text, ps_parse_offset);
+  {
+    guint64 length = 0, as_size = 0;
+
+    /* a length is a size that is not zero */
+    if (ps_parse_length (text, "fuzz", &length, NULL))
+      FUZZ_CHECK (length != 0 && ps_parse_size (text, "fuzz", &as_size, NULL) && as_size == length);
+    else if (ps_parse_size (text, "fuzz", &as_size, NULL))
+      FUZZ_CHECK (as_size == 0);
+  }
 
   if (ps_parse_shmid (text, &shmid, NULL))
     FUZZ_CHECK (shmid >= 0);
