@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Sizes, lengths, offsets, shmids, modes, POSIX names and text for display
+/* Sizes, lengths, durations, offsets, shmids, modes, POSIX names and text for display
  * (ps-parse.c): each input goes through all of them. Promises: a value or
  * an error, never both; a size or offset printed back parses to itself; a
  * POSIX name comes back with one leading '/' and no other; text for display
@@ -89,6 +89,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       FUZZ_CHECK (as_size == 0);
   }
 
+  {
+    gint64 us = 0;
+
+    /* more than 0, at most a year */
+    if (ps_parse_duration (text, "fuzz", G_USEC_PER_SEC, &us, NULL))
+      FUZZ_CHECK (us >= 1 && us <= (gint64) 366 * 24 * 3600 * G_USEC_PER_SEC);
+  }
   if (ps_parse_shmid (text, &shmid, NULL))
     FUZZ_CHECK (shmid >= 0);
   if (ps_parse_mode (text, &mode, NULL))
