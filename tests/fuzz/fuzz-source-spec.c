@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Sources as one line (app.open, recent entries, drag and drop):
- * file:, posix:, sysv:, shmid:, anon: with their options. Promises: a spec or
+ * file:, posix:, sysv:, shmid:, anon:, pid: with their options. Promises: a spec or
  * an error naming the text; a spec printed by ps_source_spec_to_string parses
  * back to the same spec, and prints the same again. */
 #define G_LOG_DOMAIN "pagescope-fuzz"
@@ -26,6 +26,10 @@ check_same (const PsSourceSpec *a,
   FUZZ_CHECK (a->offset == b->offset);
   FUZZ_CHECK (a->length == b->length);
   FUZZ_CHECK (a->flags == b->flags);
+  FUZZ_CHECK (a->pid == b->pid);
+  FUZZ_CHECK (a->address == b->address);
+  /* a process view names its mapping by one or the other */
+  FUZZ_CHECK (a->kind != PS_SOURCE_PROCESS || (a->path != NULL) != (a->address != 0));
 }
 
 int
