@@ -67,6 +67,7 @@ void
 ps_hex_view_refresh_data (PsHexView *self)
 {
   self->data_dirty = FALSE;
+  self->frame_held = FALSE;
   if (self->source == NULL || self->n_draw == 0)
     return;
   ps_hex_rows_read (&self->rows, self->source, self->frame, self->first_row, self->n_draw);
