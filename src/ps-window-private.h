@@ -27,6 +27,7 @@ struct _PsWindow
 
   /* template children */
   AdwToastOverlay      *toasts;
+  AdwToast             *toast;          /* weak: the one shown or waiting */
   AdwWindowTitle       *title;
   AdwSplitButton       *open_button;
   GtkToggleButton      *pause_button;

@@ -56,7 +56,9 @@ log_item_bind (GtkSignalListItemFactory *factory,
 {
   PsLogEntry *entry = gtk_list_item_get_item (item);
   GtkWidget *label = gtk_list_item_get_child (item);
-  g_autofree char *line = ps_log_entry_format (entry);
+  g_autofree char *full = ps_log_entry_format (entry);
+  /* a line can quote a hostile name; Pango lays out all of a label's text */
+  g_autofree char *line = ps_text_shorten (full, PS_MESSAGE_MAX_CHARS);
 
   gtk_label_set_text (GTK_LABEL (label), line);
   gtk_widget_set_tooltip_text (label, line);
@@ -125,9 +127,10 @@ update_details (PsWindow *self)
     {
       PsField *field = g_ptr_array_index (fields, i);
       GtkWidget *row = adw_action_row_new ();
+      g_autofree char *value = ps_text_shorten (field->value, PS_MESSAGE_MAX_CHARS);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field->label);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), field->value);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
       gtk_widget_add_css_class (row, "property");
       gtk_list_box_append (self->details_list, row);
     }
@@ -292,6 +295,7 @@ on_source (PsWindow *self)
 {
   PsSource *source = ps_session_get_source (self->session);
   g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
   const char *kind_names[] = { N_("file"), N_("anonymous"), N_("SysV"), N_("POSIX"), N_("another process") };
 
   ps_status_bar_set_source (self->status_bar, source);
@@ -306,9 +310,13 @@ on_source (PsWindow *self)
   subtitle = g_strdup_printf ("%s · %s%s", _(kind_names[ps_source_get_kind (source)]),
                               ps_source_is_private (source) ? "MAP_PRIVATE" : "MAP_SHARED",
                               ps_source_is_writable (source) ? _(", writable") : _(", read-only"));
-  adw_window_title_set_title (self->title, ps_source_get_display_name (source));
+  /* a name of 4096 bytes of \xff is 16 KiB of text: the sources bound the
+   * names they show (escapes whole) and this bounds whatever else comes,
+   * with room for a prefix such as "POSIX " */
+  title = ps_text_shorten (ps_source_get_display_name (source), PS_DISPLAY_MAX_CHARS + 64);
+  adw_window_title_set_title (self->title, title);
   adw_window_title_set_subtitle (self->title, subtitle);
-  gtk_window_set_title (GTK_WINDOW (self), ps_source_get_display_name (source));
+  gtk_window_set_title (GTK_WINDOW (self), title);
   gtk_stack_set_visible_child_name (self->stack, "main");
   update_details (self);
   ps_window_restore_annotations (self);
@@ -338,7 +346,13 @@ show_error (PsWindow     *self,
   /* set here, not in the template: the icon is an SVG, and loading it at
    * start-up would load librsvg for a page that is rarely shown */
   adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
-  adw_status_page_set_description (self->error_page, error->message);
+  {
+    /* the message quotes what was asked for: a path of a megabyte once
+     * froze the main loop for minutes in Pango */
+    g_autofree char *shown = ps_text_shorten (error->message, PS_MESSAGE_MAX_CHARS);
+
+    adw_status_page_set_description (self->error_page, shown);
+  }
   gtk_stack_set_visible_child_name (self->stack, "error");
   adw_window_title_set_subtitle (self->title, _("Could not open"));
   ps_window_update_actions (self);
@@ -403,16 +417,37 @@ ps_window_get_hex_view (PsWindow *self)
   return self->hex;
 }
 
+static void
+on_toast_dismissed (PsWindow *self)
+{
+  g_clear_weak_pointer (&self->toast);
+}
+
 void
 ps_window_show_toast (PsWindow   *self,
                       const char *message)
 {
   AdwToast *toast;
+  g_autofree char *shown = NULL;
 
   g_return_if_fail (PS_IS_WINDOW (self));
 
-  toast = adw_toast_new (message);
+  /* a toast is one line: the start and the end of a long message */
+  shown = ps_text_shorten (message, PS_DISPLAY_MAX_CHARS);
+  /* one toast at a time, saying the newest: a script's hundreds of actions
+   * once queued as many toasts, each to wait its 6 s, and the window's
+   * memory grew with them (the log keeps every line). The toast shown takes
+   * the new text; dismissing it for a new one crashes libadwaita 1.2 when
+   * toasts come faster than its animations. */
+  if (self->toast != NULL)
+    {
+      adw_toast_set_title (self->toast, shown);
+      return;
+    }
+  toast = adw_toast_new (shown);
   adw_toast_set_timeout (toast, 6);
+  g_set_weak_pointer (&self->toast, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, G_CONNECT_SWAPPED);
   adw_toast_overlay_add_toast (self->toasts, toast);
 }
 
@@ -482,6 +517,7 @@ ps_window_dispose (GObject *object)
       }
   ps_window_bytes_dispose (self);
   ps_window_views_dispose (self);
+  g_clear_weak_pointer (&self->toast);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);

@@ -649,6 +649,25 @@ test_text_for_display_bounded (void)
   g_assert_cmpint (g_utf8_strlen (shown, -1), >=, 100 - 6);
 }
 
+/* Text already fit to show (a message quoting a name) is cut by whole
+ * characters around one "…"; what fits comes back unchanged; bytes that are
+ * not UTF-8 are escaped, never passed to a label. */
+static void
+test_text_shorten (void)
+{
+  g_autofree char *fits = ps_text_shorten ("open(\"/x\"): 名前", 15);
+  g_autofree char *cut = ps_text_shorten ("名前名前名前名前名前", 5);
+  g_autofree char *odd = ps_text_shorten ("a\xff" "b", 10);
+  g_autofree char *big = g_strnfill (1 << 20, 'x');
+  g_autofree char *bounded = ps_text_shorten (big, PS_MESSAGE_MAX_CHARS);
+
+  g_assert_cmpstr (fits, ==, "open(\"/x\"): 名前");
+  g_assert_cmpstr (cut, ==, "名前…名前");
+  g_assert_cmpstr (odd, ==, "a\\xffb");
+  g_assert_cmpint (g_utf8_strlen (bounded, -1), ==, PS_MESSAGE_MAX_CHARS);
+  g_assert_true (g_utf8_validate (bounded, -1, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -669,5 +688,6 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/action-args/refused", test_action_args_refused);
   g_test_add_func ("/parse/action-args/small", test_action_args_small);
   g_test_add_func ("/parse/text-for-display/bounded", test_text_for_display_bounded);
+  g_test_add_func ("/parse/text-shorten", test_text_shorten);
   return g_test_run ();
 }

@@ -398,3 +398,26 @@ ps_text_for_display_bounded (const char *text,
     }
   return g_string_free (out, FALSE);
 }
+
+char *
+ps_text_shorten (const char *text,
+                 gsize       max_chars)
+{
+  glong total;
+  gsize head, tail;
+  const char *head_end, *tail_start;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (max_chars >= 1, NULL);
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return ps_text_for_display_bounded (text, max_chars);
+  total = g_utf8_strlen (text, -1);
+  if ((gsize) total <= max_chars)
+    return g_strdup (text);
+  head = (max_chars - 1) / 2;
+  tail = max_chars - 1 - head;
+  head_end = g_utf8_offset_to_pointer (text, (glong) head);
+  tail_start = g_utf8_offset_to_pointer (text, total - (glong) tail);
+  return g_strdup_printf ("%.*s…%s", (int) (head_end - text), text, tail_start);
+}

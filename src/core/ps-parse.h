@@ -67,4 +67,14 @@ char    *ps_text_for_display (const char *text);
 char    *ps_text_for_display_bounded (const char *text,
                                       gsize       max_chars);
 
+/* A message (an error, a log line, a toast) can quote a hostile name, and
+ * wraps over several lines: at most this many characters of it are shown. */
+#define PS_MESSAGE_MAX_CHARS 1024
+
+/* Text already fit to show (a message, a display name: valid UTF-8) in at
+ * most max_chars characters (at least 1), its middle given way to one "…";
+ * text that is not valid UTF-8 goes through ps_text_for_display_bounded. */
+char    *ps_text_shorten             (const char *text,
+                                      gsize       max_chars);
+
 G_END_DECLS
