@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>   /* PRIu64 in translatable strings: xgettext knows it, not G_GUINT64_FORMAT */
 #include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
@@ -323,7 +324,7 @@ read_meta (PsReplay  *self,
   if (self->geometry.n_pages > MAX_PAGES)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("%s: the recording claims %" G_GUINT64_FORMAT " pages; replay holds at most %d"),
+                   _("%s: the recording claims %" PRIu64 " pages; replay holds at most %d"),
                    r->path, self->geometry.n_pages, MAX_PAGES);
       return FALSE;
     }
