@@ -56,9 +56,9 @@ value_text (guint8 value,
     }
 }
 
-static char *
-tooltip_text (PsHexView *self,
-              guint64    offset)
+char *
+ps_hex_view_tooltip_text (PsHexView *self,
+                          guint64    offset)
 {
   guint screen_row = (guint) (offset / PS_HEX_ROW - self->first_row);
   gsize k = (gsize) screen_row * PS_HEX_ROW + offset % PS_HEX_ROW;
@@ -113,7 +113,7 @@ ps_hex_view_query_tooltip (GtkWidget  *widget,
     return FALSE;
   if (offset / PS_HEX_ROW < self->first_row || offset / PS_HEX_ROW >= self->first_row + self->n_draw)
     return FALSE;
-  text = tooltip_text (self, offset);
+  text = ps_hex_view_tooltip_text (self, offset);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }

@@ -134,8 +134,13 @@ schedule_update (PsHexView *self,
                  gboolean   pending)
 {
   gint64 now = g_get_monotonic_time ();
-  gint64 due = pending ? now : 0;
-  gint64 wait;
+  gint64 wait, due;
+
+  /* a draw's look for the next glow step must not drop a frame held back:
+   * it would stay unread until some later frame (a file that grew back kept
+   * showing "wholly past the end") */
+  self->frame_held = self->frame_held || pending;
+  due = self->frame_held ? now : 0;
 
   g_clear_handle_id (&self->update_id, g_source_remove);
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))

@@ -93,6 +93,7 @@ struct _PsHexView
   gboolean       pending_center;
 
   guint          update_id;                    /* timeout: a glow step, or a frame held back */
+  gboolean       frame_held;                   /* a frame waits for update_id, not read yet */
   gint64         shown_us;                     /* when the screen was last brought up to date */
   guint          n_snapshots;                  /* for tests */
   double         drag_x;
@@ -199,6 +200,9 @@ gboolean ps_hex_view_query_tooltip     (GtkWidget  *widget,
                                         int         y,
                                         gboolean    keyboard_mode,
                                         GtkTooltip *tooltip);
+/* The tooltip's text for the byte at offset, which must be on screen. */
+char    *ps_hex_view_tooltip_text      (PsHexView  *self,
+                                        guint64     offset);
 
 /* ---- for tests ---- */
 

@@ -67,6 +67,7 @@ void
 ps_hex_view_refresh_data (PsHexView *self)
 {
   self->data_dirty = FALSE;
+  self->frame_held = FALSE;
   if (!ps_hex_view_has_bytes (self) || self->n_draw == 0)
     return;
   if (self->reader != NULL)

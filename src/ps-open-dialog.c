@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ps-frame.h"
 #include "ps-label.h"
 #include "ps-open-dialog-private.h"
 #include "ps-parse.h"
@@ -231,6 +232,9 @@ ps_open_dialog_typed_path (PsOpenDialog *self)
   return g_strdup (text);
 }
 
+/* From this much memory on, the file line says what watching will cost. */
+#define LARGE_WATCH_BYTES ((guint64) 256 << 20)
+
 static void
 update_file_info (PsOpenDialog *self)
 {
@@ -257,6 +261,15 @@ update_file_info (PsOpenDialog *self)
 
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%s bytes), %s page", "%s (%s bytes), %s pages", n_pages),
                               human, bytes, pages);
+      /* a sparse file of a terabyte costs gigabytes to watch: say so
+       * before opening it, not after the memory is gone */
+      if (n_pages * PS_WATCH_BYTES_PER_PAGE >= LARGE_WATCH_BYTES)
+        {
+          g_autofree char *cost = ps_format_size (n_pages * PS_WATCH_BYTES_PER_PAGE);
+          g_autofree char *head = g_steal_pointer (&text);
+
+          text = g_strdup_printf (_("%s; watching it takes about %s of memory"), head, cost);
+        }
     }
   gtk_label_set_text (self->file_size_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->file_size_label), text);

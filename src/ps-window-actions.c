@@ -168,10 +168,10 @@ ps_window_refresh_recent (PsWindow *self)
         continue;
       switch (spec.kind)
         {
-        case PS_SOURCE_FILE: label = ps_text_for_display (spec.path); break;
+        case PS_SOURCE_FILE: label = ps_text_for_display_bounded (spec.path, PS_DISPLAY_MAX_CHARS); break;
         case PS_SOURCE_POSIX:
           {
-            g_autofree char *shown = ps_text_for_display (spec.name);
+            g_autofree char *shown = ps_text_for_display_bounded (spec.name, PS_DISPLAY_MAX_CHARS);
             label = g_strdup_printf ("POSIX %s", shown);
           }
           break;
@@ -722,6 +722,7 @@ action_remove_segment (GtkWidget  *widget,
   PsWindow *self = PS_WINDOW (widget);
   PsSource *source = ps_session_get_source (self->session);
   GtkWidget *dialog;
+  g_autofree char *shown = NULL;
   gboolean sysv;
 
   if (source == NULL)
@@ -730,11 +731,12 @@ action_remove_segment (GtkWidget  *widget,
       return;
     }
   sysv = ps_source_get_kind (source) == PS_SOURCE_SYSV;
+  shown = ps_text_shorten (ps_source_get_display_name (source), PS_DISPLAY_MAX_CHARS);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove the Segment?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   sysv ? _("shmctl(IPC_RMID) marks %s for removal: its key is freed at once and it disappears when the last process detaches. Processes attached now keep it.")
                                        : _("shm_unlink removes the name %s: no new process can open it, and its memory is freed when the last mapping goes. Processes that map it now keep it."),
-                                  ps_source_get_display_name (source));
+                                  shown);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove", _("_Remove"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");

@@ -29,6 +29,7 @@ struct _PsWindow
 
   /* template children */
   AdwToastOverlay      *toasts;
+  AdwToast             *toast;          /* weak: the one shown or waiting */
   AdwWindowTitle       *title;
   AdwSplitButton       *open_button;
   GtkToggleButton      *pause_button;
@@ -141,5 +142,8 @@ void     ps_window_show_error            (PsWindow       *self,
  * (win.show-message) that shows all of it. */
 #define PS_TOAST_FITS 60
 AdwToast   *ps_window_make_toast          (const char *message);
+/* The same text on a toast already shown (one toast at a time). */
+void        ps_window_set_toast_text      (AdwToast   *toast,
+                                           const char *message);
 
 G_END_DECLS

@@ -252,6 +252,7 @@ on_source (PsWindow *self)
 {
   PsSource *source = ps_session_get_source (self->session);
   g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
   const char *kind_names[] = { N_("file"), N_("anonymous"), N_("SysV"), N_("POSIX"), N_("another process") };
 
   ps_status_bar_set_source (self->status_bar, source);
@@ -266,9 +267,13 @@ on_source (PsWindow *self)
   subtitle = g_strdup_printf ("%s · %s%s", _(kind_names[ps_source_get_kind (source)]),
                               ps_source_is_private (source) ? "MAP_PRIVATE" : "MAP_SHARED",
                               ps_source_is_writable (source) ? _(", writable") : _(", read-only"));
-  adw_window_title_set_title (self->title, ps_source_get_display_name (source));
+  /* a name of 4096 bytes of \xff is 16 KiB of text: the sources bound the
+   * names they show (escapes whole) and this bounds whatever else comes,
+   * with room for a prefix such as "POSIX " */
+  title = ps_text_shorten (ps_source_get_display_name (source), PS_DISPLAY_MAX_CHARS + 64);
+  adw_window_title_set_title (self->title, title);
   adw_window_title_set_subtitle (self->title, subtitle);
-  gtk_window_set_title (GTK_WINDOW (self), ps_source_get_display_name (source));
+  gtk_window_set_title (GTK_WINDOW (self), title);
   gtk_stack_set_visible_child_name (self->stack, "main");
   ps_window_restore_annotations (self);
 }
@@ -297,7 +302,13 @@ show_error (PsWindow     *self,
   /* set here, not in the template: the icon is an SVG, and loading it at
    * start-up would load librsvg for a page that is rarely shown */
   adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
-  adw_status_page_set_description (self->error_page, error->message);
+  {
+    /* the message quotes what was asked for: a path of a megabyte once
+     * froze the main loop for minutes in Pango */
+    g_autofree char *shown = ps_text_shorten (error->message, PS_MESSAGE_MAX_CHARS);
+
+    adw_status_page_set_description (self->error_page, shown);
+  }
   gtk_stack_set_visible_child_name (self->stack, "error");
   adw_window_title_set_subtitle (self->title, _("Could not open"));
   ps_window_update_actions (self);
@@ -368,16 +379,37 @@ ps_window_get_hex_view (PsWindow *self)
   return self->hex;
 }
 
+static void
+on_toast_dismissed (PsWindow *self)
+{
+  g_clear_weak_pointer (&self->toast);
+}
+
 void
 ps_window_show_toast (PsWindow   *self,
                       const char *message)
 {
   AdwToast *toast;
+  g_autofree char *shown = NULL;
 
   g_return_if_fail (PS_IS_WINDOW (self));
 
-  toast = ps_window_make_toast (message);
+  /* the start and the end of a message past any length worth reading */
+  shown = ps_text_shorten (message, PS_DISPLAY_MAX_CHARS);
+  /* one toast at a time, saying the newest: a script's hundreds of actions
+   * once queued as many toasts, each to wait its 6 s, and the window's
+   * memory grew with them (the log keeps every line). The toast shown takes
+   * the new text; dismissing it for a new one crashes libadwaita 1.2 when
+   * toasts come faster than its animations. */
+  if (self->toast != NULL)
+    {
+      ps_window_set_toast_text (self->toast, shown);
+      return;
+    }
+  toast = ps_window_make_toast (shown);
   adw_toast_set_timeout (toast, 6);
+  g_set_weak_pointer (&self->toast, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, G_CONNECT_SWAPPED);
   adw_toast_overlay_add_toast (self->toasts, toast);
 }
 
@@ -385,18 +417,21 @@ ps_window_show_toast (PsWindow   *self,
  * after a few words): a long message shows its head, up to " — " or the
  * first ": ", and an Explain button shows the whole of it. The title is
  * markup, so the message is escaped. */
-AdwToast *
-ps_window_make_toast (const char *message)
+void
+ps_window_set_toast_text (AdwToast   *toast,
+                          const char *message)
 {
   g_autofree char *head = NULL;
   g_autofree char *markup = NULL;
   const char *cut;
-  AdwToast *toast;
 
   if (g_utf8_strlen (message, -1) <= PS_TOAST_FITS)
     {
       markup = g_markup_escape_text (message, -1);
-      return adw_toast_new (markup);
+      adw_toast_set_title (toast, markup);
+      adw_toast_set_button_label (toast, NULL);
+      adw_toast_set_action_name (toast, NULL);
+      return;
     }
   if ((cut = strstr (message, " — ")) != NULL && g_utf8_strlen (message, cut - message) <= PS_TOAST_FITS)
     head = g_strndup (message, cut - message);
@@ -409,10 +444,18 @@ ps_window_make_toast (const char *message)
       head = g_strconcat (start, "…", NULL);
     }
   markup = g_markup_escape_text (head, -1);
-  toast = adw_toast_new (markup);
+  adw_toast_set_title (toast, markup);
   adw_toast_set_button_label (toast, _("Explain"));
   adw_toast_set_action_name (toast, "win.show-message");
   adw_toast_set_action_target_value (toast, g_variant_new_string (message));
+}
+
+AdwToast *
+ps_window_make_toast (const char *message)
+{
+  AdwToast *toast = adw_toast_new ("");
+
+  ps_window_set_toast_text (toast, message);
   return toast;
 }
 
@@ -484,6 +527,7 @@ ps_window_dispose (GObject *object)
   ps_window_bytes_dispose (self);
   ps_window_views_dispose (self);
   ps_window_time_dispose (self);
+  g_clear_weak_pointer (&self->toast);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);

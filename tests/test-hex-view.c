@@ -463,6 +463,67 @@ test_past_eof (void)
 
 }
 
+typedef struct
+{
+  PsHexView *view;
+  guint64    offset;
+} RegrowWait;
+
+static gboolean
+byte_is_data (gpointer data)
+{
+  RegrowWait *w = data;
+  return ps_hex_view_get_byte_kind (w->view, w->offset) == PS_HEX_BYTE_DATA;
+}
+
+/* A file that grew back: the bytes of a page once wholly past EOF are data
+ * again, and the tooltip says so. The new frame comes just after a draw, so
+ * it is held back until the fade allows; the draw queued meanwhile once
+ * cancelled that wait, and the view kept "wholly past the end" until some
+ * later frame. */
+static void
+test_past_eof_regrown (void)
+{
+  g_autofree char *path = ps_test_file ("hexregrow", 100, 'x');
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsScanner) scanner = NULL;
+  g_autoptr(PsFrame) before = NULL;
+  g_autoptr(PsFrame) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tip_before = NULL;
+  g_autofree char *tip_after = NULL;
+  Shown s;
+
+  source = ps_source_open_file (path, PS_MAP_DEFAULT, 0, 2 * page, NULL, &error);
+  g_assert_no_error (error);
+  scanner = ps_scanner_new (source);
+  s = show_view (source, 800, 500);
+  before = ps_scanner_scan_now (scanner);
+  ps_hex_view_set_frame (s.view, before);
+  ps_hex_view_goto (s.view, page + 5);
+  g_clear_object (&(GdkTexture *) { render_now (s.view) });
+  g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, page + 5), ==, PS_HEX_BYTE_PAST_EOF);
+  tip_before = ps_hex_view_tooltip_text (s.view, page + 5);
+  ps_assert_contains (tip_before, "wholly past the end");
+
+  g_assert_cmpint (truncate (path, 2 * page), ==, 0);
+  after = ps_scanner_scan_now (scanner);
+  g_assert_cmpuint (after->geometry.n_inside, ==, 2);
+  /* a frame right after a draw waits for the fade period; a draw comes first */
+  g_clear_object (&(GdkTexture *) { render_now (s.view) });
+  ps_hex_view_set_frame (s.view, after);
+  g_clear_object (&(GdkTexture *) { render_now (s.view) });
+  {
+    RegrowWait w = { s.view, page + 5 };
+    ps_test_wait_until (byte_is_data, &w, 5000);
+  }
+  g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, page + 5), ==, PS_HEX_BYTE_DATA);
+  tip_after = ps_hex_view_tooltip_text (s.view, page + 5);
+  g_test_message ("after: %s", tip_after);
+  g_assert_null (strstr (tip_after, "wholly past"));
+  g_assert_null (strstr (tip_after, "SIGBUS"));
+}
+
 /* ---- a 16 GiB sparse segment scrolls, and nothing is allocated ---- */
 
 static void
@@ -955,6 +1016,7 @@ main (int   argc,
   g_test_add_func ("/hex-view/glow-and-fade", test_glow_and_fade);
   g_test_add_func ("/hex-view/sparse-never-read", test_sparse_never_read);
   g_test_add_func ("/hex-view/past-eof", test_past_eof);
+  g_test_add_func ("/hex-view/past-eof-regrown", test_past_eof_regrown);
   g_test_add_func ("/hex-view/16-gib", test_16_gib);
   g_test_add_func ("/hex-view/keyboard-and-copy", test_keyboard_and_copy);
   g_test_add_func ("/hex-view/visible-range", test_visible_range);

@@ -378,6 +378,36 @@ test_focus (void)
   g_clear_object (&opened.source);
 }
 
+/* A 1 TiB sparse file costs gigabytes of the app's memory to watch (16
+ * bytes a page): the dialog says so before it is opened; a small file's line
+ * says nothing of it. Neither file gets a block allocated. */
+static void
+test_file_memory_cost (void)
+{
+  g_autofree char *big = ps_test_file ("dialog-tib", 0, 0);
+  g_autofree char *small = ps_test_file ("dialog-small", 4 * PAGE, 's');
+  const char *text;
+  struct stat st;
+  Dialog d;
+
+  g_assert_cmpint (truncate (big, (off_t) 1 << 40), ==, 0);
+  dialog_open (&d, PS_SOURCE_FILE);
+  set (&d, "path", small);
+  text = gtk_label_get_text (d.dialog->file_size_label);
+  g_test_message ("%s", text);
+  g_assert_null (strstr (text, "memory"));
+  set (&d, "path", big);
+  text = gtk_label_get_text (d.dialog->file_size_label);
+  g_test_message ("%s", text);
+  ps_assert_contains (text, "268435456 pages");
+  /* ps_format_size puts a no-break space before the unit */
+  ps_assert_contains (text, "watching it takes about 4.0");
+  ps_assert_contains (text, "GiB of memory");
+  dialog_close (&d);
+  g_assert_cmpint (stat (big, &st), ==, 0);
+  g_assert_cmpint (st.st_blocks, ==, 0);
+}
+
 static void
 test_file_errors (void)
 {
@@ -1211,6 +1241,7 @@ main (int   argc,
   g_test_add_func ("/open-dialog/file-chooser", test_file_chooser);
   g_test_add_func ("/open-dialog/focus", test_focus);
   g_test_add_func ("/open-dialog/file-errors", test_file_errors);
+  g_test_add_func ("/open-dialog/file-memory-cost", test_file_memory_cost);
   g_test_add_func ("/open-dialog/sysv-by-row", test_sysv_by_row);
   g_test_add_func ("/open-dialog/sysv-typed", test_sysv_typed);
   g_test_add_func ("/open-dialog/sysv-create", test_sysv_create);

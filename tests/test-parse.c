@@ -622,6 +622,79 @@ test_interval_choices (void)
   g_assert_cmpstr (fraction, ==, "1.5 s");
 }
 
+/* A hostile path of 1 MiB shown in a label: the bounded form keeps its start
+ * and its end, at most max characters in all, and never cuts an escape. */
+static void
+test_text_for_display_bounded (void)
+{
+  gsize len = 1024 * 1024;
+  g_autofree char *path = g_malloc (len + 1);
+  g_autofree char *odd = NULL;
+  g_autofree char *full = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *small = NULL;
+  const char *ellipsis;
+
+  memset (path, 'a', len);
+  memcpy (path, "/start", 6);
+  memcpy (path + len - 4, "/end", 4);
+  path[len] = '\0';
+
+  shown = ps_text_for_display_bounded (path, PS_DISPLAY_MAX_CHARS);
+  g_assert_true (g_utf8_validate (shown, -1, NULL));
+  g_assert_cmpint (g_utf8_strlen (shown, -1), ==, PS_DISPLAY_MAX_CHARS);
+  g_assert_true (g_str_has_prefix (shown, "/start"));
+  g_assert_true (g_str_has_suffix (shown, "/end"));
+  ellipsis = strstr (shown, "…");
+  g_assert_nonnull (ellipsis);
+  g_assert_null (strstr (ellipsis + 1, "…"));
+
+  /* what fits is shown whole, exactly as the unbounded form */
+  small = ps_text_for_display_bounded ("/tab\there", 10);
+  g_assert_cmpstr (small, ==, "/tab\\there");
+  g_clear_pointer (&small, g_free);
+  small = ps_text_for_display_bounded ("/tab\there", 9);
+  g_assert_cmpint (g_utf8_strlen (small, -1), <=, 9);
+  g_assert_true (g_str_has_suffix (small, "here"));
+  g_clear_pointer (&small, g_free);
+  small = ps_text_for_display_bounded ("anything", 1);
+  g_assert_cmpstr (small, ==, "…");
+
+  /* 1000 control bytes, each shown as \x01: the start and the end are
+   * whole escapes, so their lengths are multiples of 4 */
+  odd = g_strnfill (1000, '\x01');
+  full = ps_text_for_display (odd);
+  g_clear_pointer (&shown, g_free);
+  shown = ps_text_for_display_bounded (odd, 100);
+  ellipsis = strstr (shown, "…");
+  g_assert_nonnull (ellipsis);
+  g_assert_cmpint ((ellipsis - shown) % 4, ==, 0);
+  g_assert_cmpint (strlen (ellipsis + strlen ("…")) % 4, ==, 0);
+  g_assert_true (strncmp (full, shown, ellipsis - shown) == 0);
+  g_assert_true (g_str_has_suffix (full, ellipsis + strlen ("…")));
+  g_assert_cmpint (g_utf8_strlen (shown, -1), <=, 100);
+  g_assert_cmpint (g_utf8_strlen (shown, -1), >=, 100 - 6);
+}
+
+/* Text already fit to show (a message quoting a name) is cut by whole
+ * characters around one "…"; what fits comes back unchanged; bytes that are
+ * not UTF-8 are escaped, never passed to a label. */
+static void
+test_text_shorten (void)
+{
+  g_autofree char *fits = ps_text_shorten ("open(\"/x\"): 名前", 15);
+  g_autofree char *cut = ps_text_shorten ("名前名前名前名前名前", 5);
+  g_autofree char *odd = ps_text_shorten ("a\xff" "b", 10);
+  g_autofree char *big = g_strnfill (1 << 20, 'x');
+  g_autofree char *bounded = ps_text_shorten (big, PS_MESSAGE_MAX_CHARS);
+
+  g_assert_cmpstr (fits, ==, "open(\"/x\"): 名前");
+  g_assert_cmpstr (cut, ==, "名前…名前");
+  g_assert_cmpstr (odd, ==, "a\\xffb");
+  g_assert_cmpint (g_utf8_strlen (bounded, -1), ==, PS_MESSAGE_MAX_CHARS);
+  g_assert_true (g_utf8_validate (bounded, -1, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -642,5 +715,7 @@ main (int argc, char **argv)
   g_test_add_func ("/parse/action-args/spawn", test_action_args_spawn);
   g_test_add_func ("/parse/action-args/refused", test_action_args_refused);
   g_test_add_func ("/parse/action-args/small", test_action_args_small);
+  g_test_add_func ("/parse/text-for-display/bounded", test_text_for_display_bounded);
+  g_test_add_func ("/parse/text-shorten", test_text_shorten);
   return g_test_run ();
 }

@@ -270,6 +270,7 @@ test_parse_options (void)
   g_assert_cmphex (address, ==, 0x1000);
   g_assert_true (ps_process_parse_map ("data.bin", "--map", &path, &address, &error));
   g_assert_cmpstr (path, ==, "data.bin");
+  g_clear_pointer (&path, g_free);
   g_assert_false (ps_process_parse_map ("", "--map", &path, &address, &error));
   ps_assert_contains (error->message, "--map is empty");
 }

@@ -333,7 +333,10 @@ test_posix_writer (Fixture       *f,
   int status;
 
   g_assert_true (times != MAP_FAILED);
-  g_assert_nonnull (g_find_program_in_path ("sqlite3"));
+  {
+    g_autofree char *sqlite3 = g_find_program_in_path ("sqlite3");
+    g_assert_nonnull (sqlite3);
+  }
   start_binary (f, args);
   /* the writer starts once the recorder has seen a pass */
   wait_for_count (f->path, "SELECT count(*) FROM frames", 2);

@@ -31,6 +31,10 @@ test_spec_round_trip (void)
     "sysv:0x50530001",
     "sysv:0x50530001?writable",
     "sysv:0x50530001?create&size=4096&mode=640",
+    /* writable with create: redundant (a new segment is mapped writable),
+     * accepted, and so kept: a round trip once dropped it */
+    "posix:/%FF?writable&create&size=5",
+    "sysv:0x50530001?writable&create&size=4096",
     "sysv:0xffffffff",
     "shmid:42",
     "shmid:42?writable",
@@ -48,6 +52,20 @@ test_spec_round_trip (void)
       back = ps_source_spec_to_string (&spec);
       g_assert_cmpstr (back, ==, texts[i]);
     }
+
+  /* the case, the name's byte raw rather than %-escaped */
+  {
+    g_auto(PsSourceSpec) spec = { 0 };
+    g_auto(PsSourceSpec) again = { 0 };
+    g_autofree char *back = NULL;
+
+    g_assert_true (ps_source_spec_parse ("posix:\xff?writable&create&size=5", &spec, NULL));
+    back = ps_source_spec_to_string (&spec);
+    g_assert_cmpstr (back, ==, "posix:/%FF?writable&create&size=5");
+    g_assert_true (ps_source_spec_parse (back, &again, NULL));
+    g_assert_cmpint (again.flags, ==, spec.flags);
+    g_assert_true (again.create);
+  }
 }
 
 static void

@@ -237,6 +237,8 @@ test_usage_errors (void)
   assert_usage_error ("nothing to write to", "--rate", "10", NULL);
   assert_usage_error ("exactly one", "--posix", name, "--sysv", "0x1234", NULL);
   assert_usage_error ("rate \"fast\"", "--rate", "fast", "--posix", name, NULL);
+  assert_usage_error ("rate \"1e-10\": at least 0.1", "--rate", "1e-10", "--posix", name, NULL);
+  assert_usage_error ("rate \"1e-300\": at least 0.1", "--rate", "1e-300", "--posix", name, NULL);
   assert_usage_error ("pattern \"zigzag\"", "--pattern", "zigzag", "--posix", name, NULL);
   assert_usage_error ("--count \"-3\"", "--count", "-3", "--posix", name, NULL);
   assert_usage_error ("--sysv: SysV key", "--sysv", "nonsense", NULL);
@@ -569,6 +571,57 @@ counter_reached (gpointer data)
 }
 
 /* Started under nohup (SIGHUP ignored), the writer keeps SIGHUP ignored. */
+static gboolean
+file_written (gpointer data)
+{
+  const char *path = data;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  return g_file_get_contents (path, &contents, &len, NULL) && len > 0 && contents[0] != 'w';
+}
+
+/* The file shrinks under a running writer: its next write raises SIGBUS. It
+ * says so on stderr, prints its total and exits 3, where it once died of
+ * the signal without a word (exit 135 in a shell). */
+static void
+test_file_shrinks (void)
+{
+  g_autofree char *path = ps_test_make_file ("cli-shrink", 4 * PAGE, 'w');
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  process = start (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                   (const char *const[]) { "--quiet", "--rate", "max", path, NULL });
+  g_assert_true (ps_test_wait_until (file_written, path, 5000));
+  g_assert_cmpint (truncate (path, 0), ==, 0);
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated, &done);
+  if (!ps_test_wait_until (async_done, &done, 10000))
+    {
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
+      unlink (path);
+      g_error ("pagescope-writer went on writing into a file of 0 bytes");
+    }
+  unlink (path);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, done, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", out, err);
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("pagescope-writer was killed by signal %d", g_subprocess_get_term_sig (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 3);
+  g_assert_cmpuint (count_lines (err), ==, 1);
+  ps_assert_contains (err, "pagescope-writer: SIGBUS writing at offset 0: ");
+  ps_assert_contains (err, "is now 0 bytes");
+  ps_assert_contains (err, "shrank");
+  ps_assert_contains (out, "stopped by SIGBUS: ");
+  ps_assert_contains (out, "detached");
+}
+
 static void
 test_nohup (void)
 {
@@ -606,6 +659,7 @@ main (int argc, char **argv)
   g_test_add_func ("/writer-cli/sysv", test_sysv_counter);
   g_test_add_func ("/writer-cli/file", test_file);
   g_test_add_func ("/writer-cli/text-too-long", test_text_too_long);
+  g_test_add_func ("/writer-cli/file-shrinks", test_file_shrinks);
   g_test_add_func ("/writer-cli/sigterm", test_sigterm);
   g_test_add_func ("/writer-cli/sigint", test_sigint);
   g_test_add_func ("/writer-cli/sighup", test_sighup);

@@ -214,6 +214,24 @@ test_rate_parse (void)
   g_assert_false (ps_writer_parse_rate ("", &rate, &error));
   g_clear_error (&error);
   g_assert_false (ps_writer_parse_rate ("10/s", &rate, &error));
+  g_clear_error (&error);
+
+  /* a rate too small for the schedule is refused, not run at full speed;
+   * one that underflows to 0 is not "as fast as possible" either */
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *tiny[] = { "1e-10", "1e-300", "0.05", "1e-400" };
+
+      rate = -1;
+      g_assert_false (ps_writer_parse_rate (tiny[i], &rate, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "at least 0.1"));
+      g_assert_cmpfloat (rate, ==, -1);
+      g_clear_error (&error);
+    }
+  g_assert_true (ps_writer_parse_rate ("0.1", &rate, &error));
+  g_assert_cmpfloat (rate, ==, PS_WRITER_RATE_MIN);
   g_assert_cmpstr (hundred, ==, "100/s");
   g_assert_cmpstr (max, ==, "max");
 }
@@ -458,6 +476,37 @@ test_run_stop_signal (void)
   g_assert_cmpint (elapsed, <, 1500000);
 }
 
+/* A rate below the least one the loop can keep (given to ps_writer_run
+ * directly, past every parser) runs at that least rate: one write, then a
+ * sleep, not a burst of writes; 1e-300 must not turn into an undefined cast. */
+static void
+test_run_tiny_rate (void)
+{
+  static const double tiny[] = { 1e-10, 1e-300, 4.9e-324 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tiny); i++)
+    {
+      g_autofree guint8 *buf = g_malloc0 (PAGE);
+      PsWriterJob job = job_for (buf, 0, PAGE, "counter");
+      struct sigaction action = { 0 }, old;
+      struct itimerval timer = { { 0, 0 }, { 0, 200000 } };
+      guint64 n;
+
+      alarm_stop = 0;
+      action.sa_handler = on_alarm;
+      sigemptyset (&action.sa_mask);
+      sigaction (SIGALRM, &action, &old);
+      job.rate = tiny[i];
+      job.count = 5;
+      setitimer (ITIMER_REAL, &timer, NULL);
+      n = ps_writer_run (&job, &alarm_stop);
+      sigaction (SIGALRM, &old, NULL);
+      g_test_message ("rate %g: %" G_GUINT64_FORMAT " writes", tiny[i], n);
+      g_assert_cmpuint (n, ==, 1);
+      g_assert_cmpuint (read_le64 (buf), ==, 1);
+    }
+}
+
 static void
 test_parse_spawn_arg (void)
 {
@@ -490,6 +539,8 @@ test_parse_spawn_arg (void)
     { "3 counter fast", "rate \"fast\"" },
     { "3 counter -1", "rate \"-1\"" },
     { "1 \"hi there\"", "unterminated" },
+    { "1 counter 1e-10", "at least 0.1" },
+    { "1 counter 1e-300", "at least 0.1" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
@@ -940,6 +991,8 @@ test_children_refuse (void)
   assert_refused (writers, 1, &counter, -1, 0, 0, G_IO_ERROR_INVALID_ARGUMENT, "rate");
   assert_refused (writers, 1, &counter, NAN, 0, 0, G_IO_ERROR_INVALID_ARGUMENT, "rate");
   assert_refused (writers, 1, &counter, INFINITY, 0, 0, G_IO_ERROR_INVALID_ARGUMENT, "rate");
+  assert_refused (writers, 1, &counter, 1e-10, 0, 0, G_IO_ERROR_INVALID_ARGUMENT, "at least 0.1");
+  assert_refused (writers, 1, &counter, 1e-300, 0, 0, G_IO_ERROR_INVALID_ARGUMENT, "at least 0.1");
   assert_refused (writers, 1, &counter, 10, 2 * PAGE, 0, G_IO_ERROR_INVALID_ARGUMENT, "past the end of the mapping");
   assert_refused (writers, 1, &counter, 10, PAGE, PAGE + 1, G_IO_ERROR_INVALID_ARGUMENT, "runs past the end");
   /* a message longer than its range is not cut to fit */
@@ -1089,6 +1142,7 @@ main (int argc, char **argv)
   g_test_add_func ("/writer/step/text", test_step_text);
   g_test_add_func ("/writer/run/count-and-rate", test_run);
   g_test_add_func ("/writer/run/stop-signal", test_run_stop_signal);
+  g_test_add_func ("/writer/run/tiny-rate", test_run_tiny_rate);
   g_test_add_func ("/writer/parse-spawn-arg", test_parse_spawn_arg);
   g_test_add_func ("/writer/children/anon", test_children_anon);
   g_test_add_func ("/writer/children/posix", test_children_posix);

@@ -304,6 +304,43 @@ ps_format_size (guint64 bytes)
   return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
 }
 
+/* One character of text as shown, into shown (at most 6 bytes and a NUL):
+ * sets *width to the characters it takes and returns where the next starts. */
+static const char *
+show_char (const char *p,
+           const char *end,
+           char        shown[8],
+           gsize      *width)
+{
+  gunichar c = g_utf8_get_char_validated (p, end - p);
+  int n;
+
+  if (c == (gunichar) -1 || c == (gunichar) -2)
+    {
+      *width = g_snprintf (shown, 8, "\\x%02x", (guchar) *p);
+      return p + 1;
+    }
+  if (c == '\\')
+    n = g_snprintf (shown, 8, "\\\\");
+  else if (c == '\n')
+    n = g_snprintf (shown, 8, "\\n");
+  else if (c == '\t')
+    n = g_snprintf (shown, 8, "\\t");
+  else if (c < 0x20 || c == 0x7f)
+    n = g_snprintf (shown, 8, "\\x%02x", c);
+  else if (c >= 0x80 && c < 0xa0)   /* C1 controls: \xHH would read as a byte */
+    n = g_snprintf (shown, 8, "\\u%04x", c);
+  else
+    {
+      n = g_unichar_to_utf8 (c, shown);
+      shown[n] = '\0';
+      *width = 1;
+      return g_utf8_next_char (p);
+    }
+  *width = n;
+  return g_utf8_next_char (p);
+}
+
 char *
 ps_format_bytes (guint64 bytes)
 {
@@ -313,31 +350,80 @@ ps_format_bytes (guint64 bytes)
 char *
 ps_text_for_display (const char *text)
 {
-  const char *end = text + strlen (text);
-  GString *out = g_string_sized_new (end - text);
+  return ps_text_for_display_bounded (text, G_MAXSIZE);
+}
 
-  for (const char *p = text; p < end; )
+char *
+ps_text_for_display_bounded (const char *text,
+                             gsize       max_chars)
+{
+  const char *end, *p;
+  gsize total = 0, head, tail, done = 0;
+  GString *out;
+  char shown[8];
+  gsize width;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (max_chars >= 1, NULL);
+
+  end = text + strlen (text);
+  for (p = text; p < end; total += width)
+    p = show_char (p, end, shown, &width);
+
+  out = g_string_sized_new (MIN (total, max_chars) + 8);
+  if (total <= max_chars)
+    head = total, tail = 0;
+  else
+    head = (max_chars - 1) / 2, tail = max_chars - 1 - head;
+
+  /* as many whole characters of the start as fit in head, "…", then as
+   * many of the end as fit in tail: an escape is never cut */
+  for (p = text; p < end; )
     {
-      gunichar c = g_utf8_get_char_validated (p, end - p);
+      const char *next = show_char (p, end, shown, &width);
 
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          g_string_append_printf (out, "\\x%02x", (guchar) *p++);
-          continue;
-        }
-      if (c == '\\')
-        g_string_append (out, "\\\\");
-      else if (c == '\n')
-        g_string_append (out, "\\n");
-      else if (c == '\t')
-        g_string_append (out, "\\t");
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\x%02x", c);
-      else if (c >= 0x80 && c < 0xa0)   /* C1 controls: \xHH would read as a byte */
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_unichar (out, c);
-      p = g_utf8_next_char (p);
+      if (done + width > head)
+        break;
+      g_string_append (out, shown);
+      done += width;
+      p = next;
+    }
+  if (p == end)
+    return g_string_free (out, FALSE);
+
+  g_string_append (out, "…");
+  while (p < end && total - done > tail)
+    {
+      p = show_char (p, end, shown, &width);
+      done += width;
+    }
+  while (p < end)
+    {
+      p = show_char (p, end, shown, &width);
+      g_string_append (out, shown);
     }
   return g_string_free (out, FALSE);
+}
+
+char *
+ps_text_shorten (const char *text,
+                 gsize       max_chars)
+{
+  glong total;
+  gsize head, tail;
+  const char *head_end, *tail_start;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (max_chars >= 1, NULL);
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return ps_text_for_display_bounded (text, max_chars);
+  total = g_utf8_strlen (text, -1);
+  if ((gsize) total <= max_chars)
+    return g_strdup (text);
+  head = (max_chars - 1) / 2;
+  tail = max_chars - 1 - head;
+  head_end = g_utf8_offset_to_pointer (text, (glong) head);
+  tail_start = g_utf8_offset_to_pointer (text, total - (glong) tail);
+  return g_strdup_printf ("%.*s…%s", (int) (head_end - text), text, tail_start);
 }

@@ -58,4 +58,25 @@ char    *ps_format_offset  (guint64     offset);
  * exactly which bytes the name has. */
 char    *ps_text_for_display (const char *text);
 
+/* Untrusted text in a label, a title or a toast: Pango lays out the whole
+ * text (a 16 KiB path froze the main loop for 10 s, 1 MiB for minutes), so
+ * show at most this many characters. */
+#define PS_DISPLAY_MAX_CHARS 256
+
+/* ps_text_for_display in at most max_chars characters (at least 1): beyond,
+ * the middle gives way to one "…" (U+2026), keeping the start and the end,
+ * which tell paths apart; an escape such as \xff is never cut. */
+char    *ps_text_for_display_bounded (const char *text,
+                                      gsize       max_chars);
+
+/* A message (an error, a log line, a toast) can quote a hostile name, and
+ * wraps over several lines: at most this many characters of it are shown. */
+#define PS_MESSAGE_MAX_CHARS 1024
+
+/* Text already fit to show (a message, a display name: valid UTF-8) in at
+ * most max_chars characters (at least 1), its middle given way to one "…";
+ * text that is not valid UTF-8 goes through ps_text_for_display_bounded. */
+char    *ps_text_shorten             (const char *text,
+                                      gsize       max_chars);
+
 G_END_DECLS

@@ -66,10 +66,15 @@ ps_process_mapping_parse (const char       *line,
   unsigned int major, minor;
   char perms[5];
   int name_at = -1;
+  g_autofree char *first = NULL;
 
   g_return_val_if_fail (line != NULL && mapping != NULL, FALSE);
 
   memset (mapping, 0, sizeof *mapping);
+  /* one line: sscanf's spaces would skip a newline and take the next line's
+   * fields, or its text as the path */
+  if (line[strcspn (line, "\n")] != '\0')
+    line = first = g_strndup (line, strcspn (line, "\n"));
   if (sscanf (line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms, &offset,
               &major, &minor, &inode, &name_at) < 7 || name_at < 0)
     return FALSE;
@@ -82,8 +87,8 @@ ps_process_mapping_parse (const char       *line,
   mapping->dev_major = major;
   mapping->dev_minor = minor;
   mapping->inode = inode;
-  if (line[name_at] != '\0' && line[name_at] != '\n')
-    mapping->path = g_strndup (line + name_at, strcspn (line + name_at, "\n"));
+  if (line[name_at] != '\0')
+    mapping->path = g_strdup (line + name_at);
   return TRUE;
 }
 
@@ -105,7 +110,9 @@ ps_process_parse_pid (const char  *text,
 
   g_return_val_if_fail (text != NULL && pid != NULL, FALSE);
 
-  if (!g_ascii_string_to_unsigned (text, 10, 1, PID_MAX, &value, NULL))
+  /* digits only: g_ascii_string_to_unsigned lets strtoull skip a leading
+   * vertical tab ("\v2" was pid 2) */
+  if (!g_ascii_isdigit (text[0]) || !g_ascii_string_to_unsigned (text, 10, 1, PID_MAX, &value, NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("%s \"%s\": expected a process id, a decimal number from 1 to %d"), what, text, PID_MAX);
@@ -134,7 +141,7 @@ ps_process_parse_map (const char  *text,
     }
   if (g_ascii_strncasecmp (text, "0x", 2) == 0)
     {
-      if (!g_ascii_string_to_unsigned (text + 2, 16, 1, G_MAXUINT64, address, NULL))
+      if (!g_ascii_isxdigit (text[2]) || !g_ascii_string_to_unsigned (text + 2, 16, 1, G_MAXUINT64, address, NULL))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                        _("%s \"%s\": expected an address in 0x hex (as /proc/PID/maps shows, e.g. 0x7f0e3c000000)"), what, text);

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
 #include <math.h>
 
 #include "ps-headless.h"
@@ -50,29 +51,63 @@ print_csv_text (FILE       *out,
   fputc ('"', out);
 }
 
+/* Any text as a JSON string: a recording may come from anywhere, and its
+ * names and values hold whatever bytes it was given (quotes, control
+ * characters, invalid UTF-8). */
+static void
+print_json_string (FILE       *out,
+                   const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), valid);
+  g_autofree char *json = json_to_string (node, FALSE);
+
+  fputs (json, out);
+}
+
+/* Microseconds as seconds, "12.000345": a number in JSON and CSV for any
+ * time a row holds, negative ones too (a file edited by hand). */
+static void
+print_time (FILE   *out,
+            gint64  t)
+{
+  guint64 u = t < 0 ? -(guint64) t : (guint64) t;
+
+  fprintf (out, "%s%" G_GUINT64_FORMAT ".%06u", t < 0 ? "-" : "", u / G_USEC_PER_SEC, (guint) (u % G_USEC_PER_SEC));
+}
+
+/* A page's offset; -1 for a page number no mapping has (a file edited by hand). */
+static gint64
+page_offset (gint64 page,
+             gint64 page_size)
+{
+  return page >= 0 && page_size > 0 && page <= G_MAXINT64 / page_size ? page * page_size : -1;
+}
+
 /* A value as JSON: a number when it is a finite one, null when it could not
  * be read, else a string. */
 static void
 print_json_value (FILE       *out,
                   const char *text)
 {
-  g_autofree char *escaped = NULL;
-  char *end = NULL;
-  double d;
+  g_autoptr(JsonNode) number = NULL;
 
   if (text == NULL || g_str_equal (text, "?"))
     {
       fputs ("null", out);
       return;
     }
-  d = g_ascii_strtod (text, &end);
-  if (end != text && *end == '\0' && isfinite (d))
+  /* a number exactly when JSON reads it as one ("0x10", "1.", " 5" are not) */
+  number = json_from_string (text, NULL);
+  if (number != NULL && JSON_NODE_HOLDS_VALUE (number) &&
+      (json_node_get_value_type (number) == G_TYPE_INT64 ||
+       (json_node_get_value_type (number) == G_TYPE_DOUBLE && isfinite (json_node_get_double (number)))) &&
+      !g_ascii_isspace (text[0]) && !g_ascii_isspace (text[strlen (text) - 1]))
     {
       fputs (text, out);
       return;
     }
-  escaped = g_strescape (text, NULL);
-  fprintf (out, "\"%s\"", escaped);
+  print_json_string (out, text);
 }
 
 static gboolean
@@ -90,16 +125,23 @@ export_changes (sqlite3 *db,
     {
       gint64 t = sqlite3_column_int64 (stmt, 0);
       gint64 page = sqlite3_column_int64 (stmt, 1);
+      gint64 offset = page_offset (page, page_size);
       guint64 hash = (guint64) sqlite3_column_int64 (stmt, 2);
 
       if (json)
-        fprintf (out, "{\"time\":%" G_GINT64_FORMAT ".%06d,\"page\":%" G_GINT64_FORMAT ",\"offset\":%" G_GINT64_FORMAT
-                      ",\"length\":%" G_GINT64_FORMAT ",\"hash\":\"0x%016" G_GINT64_MODIFIER "x\"}\n",
-                 t / G_USEC_PER_SEC, (int) (t % G_USEC_PER_SEC), page, page * page_size, page_size, hash);
+        {
+          fputs ("{\"time\":", out);
+          print_time (out, t);
+          fprintf (out, ",\"page\":%" G_GINT64_FORMAT ",\"offset\":%" G_GINT64_FORMAT
+                        ",\"length\":%" G_GINT64_FORMAT ",\"hash\":\"0x%016" G_GINT64_MODIFIER "x\"}\n",
+                   page, offset, page_size, hash);
+        }
       else
-        fprintf (out, "%" G_GINT64_FORMAT ".%06d,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                      ",0x%016" G_GINT64_MODIFIER "x\n",
-                 t / G_USEC_PER_SEC, (int) (t % G_USEC_PER_SEC), page, page * page_size, page_size, hash);
+        {
+          print_time (out, t);
+          fprintf (out, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",0x%016" G_GINT64_MODIFIER "x\n",
+                   page, offset, page_size, hash);
+        }
     }
   return sqlite3_finalize (stmt) == SQLITE_OK && rc == SQLITE_OK;
 }
@@ -129,16 +171,24 @@ export_watches (sqlite3 *db,
 
       if (json)
         {
-          fprintf (out, "{\"time\":%" G_GINT64_FORMAT ".%06d,\"name\":\"%s\",\"offset\":%" G_GINT64_FORMAT
-                        ",\"type\":\"%s\",\"value\":",
-                   t / G_USEC_PER_SEC, (int) (t % G_USEC_PER_SEC), name, offset, type);
+          fputs ("{\"time\":", out);
+          print_time (out, t);
+          fputs (",\"name\":", out);
+          print_json_string (out, name);
+          fprintf (out, ",\"offset\":%" G_GINT64_FORMAT ",\"type\":", offset);
+          print_json_string (out, type);
+          fputs (",\"value\":", out);
           print_json_value (out, value);
           fputs ("}\n", out);
         }
       else
         {
-          fprintf (out, "%" G_GINT64_FORMAT ".%06d,%s,%" G_GINT64_FORMAT ",%s,",
-                   t / G_USEC_PER_SEC, (int) (t % G_USEC_PER_SEC), name, offset, type);
+          print_time (out, t);
+          fputc (',', out);
+          print_csv_text (out, name);
+          fprintf (out, ",%" G_GINT64_FORMAT ",", offset);
+          print_csv_text (out, type);
+          fputc (',', out);
           print_csv_text (out, value != NULL ? value : "?");
           fputc ('\n', out);
         }

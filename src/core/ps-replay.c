@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>   /* PRIu64 in translatable strings: xgettext knows it, not G_GUINT64_FORMAT */
 #include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,12 @@
 /* a replayed change's stamp: ms since the recording's start, plus this so
  * that 0 still means "never" */
 #define STAMP_OFFSET_MS      1000
+/* A recording claiming more pages is refused: a checkpoint keeps 8 bytes a
+ * page (1 TiB of 4 KiB pages: 2 GiB each), and a hostile file must not make
+ * replay ask for terabytes. */
+#define MAX_PAGES            (1 << 28)
+#define MIN_PAGE_SIZE        1024
+#define MAX_PAGE_SIZE        (1 << 30)
 
 /* A page change or a page state change. */
 typedef struct
@@ -275,6 +282,9 @@ static void
 read_meta_row (sqlite3_stmt *stmt,
                gpointer      data)
 {
+  /* the recorder's meta has a key on every row; a file made elsewhere need not */
+  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    return;
   g_hash_table_insert (data, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
                        g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
 }
@@ -300,7 +310,9 @@ read_meta (PsReplay  *self,
   if (!each_row (r, "SELECT key, value FROM meta", read_meta_row, meta, error))
     return FALSE;
   page_size = meta_int (meta, "page_size", 0);
-  if (page_size <= 0 || (page_size & (page_size - 1)) != 0)
+  /* a power of two as sysconf gives it (4 KiB to 64 KiB here); 1 would let
+   * a row of bytes near 2^64 wrap the loops over its pages */
+  if (page_size < MIN_PAGE_SIZE || page_size > MAX_PAGE_SIZE || (page_size & (page_size - 1)) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: the recording has no valid page size"), r->path);
       return FALSE;
@@ -309,6 +321,13 @@ read_meta (PsReplay  *self,
   self->source_spec = g_strdup (g_hash_table_lookup (meta, "source"));
   ps_geometry_init (&self->geometry, meta_int (meta, "object_size", 0), meta_int (meta, "mapping_offset", 0),
                     meta_int (meta, "mapping_length", 0), page_size);
+  if (self->geometry.n_pages > MAX_PAGES)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("%s: the recording claims %" PRIu64 " pages; replay holds at most %d"),
+                   r->path, self->geometry.n_pages, MAX_PAGES);
+      return FALSE;
+    }
   self->start_unix_us = meta_int (meta, "start_unix_us", 0);
   self->complete = g_hash_table_contains (meta, "end_us");
   self->duration_us = meta_int (meta, "end_us", 0);
@@ -368,7 +387,7 @@ read_keyframe (sqlite3_stmt *stmt,
   const guint8 *blob = sqlite3_column_blob (stmt, 1);
   gint64 n = sqlite3_column_int64 (stmt, 0);
 
-  if (self->initial != NULL || blob == NULL || n <= 0 || sqlite3_column_bytes (stmt, 1) != 2 * n)
+  if (self->initial != NULL || blob == NULL || n <= 0 || n > MAX_PAGES || sqlite3_column_bytes (stmt, 1) != 2 * n)
     return;
   /* the mapping's pages, as the scanner counted them */
   self->geometry.n_pages = n;
@@ -832,7 +851,9 @@ ps_replay_get_activity (PsReplay *self,
   before = from_us > 0 ? steps_upto (self->changes, to_ms (from_us - 1)) : 0;
   for (guint b = 0; b < n_buckets; b++)
     {
-      gint64 end = from_us + (gint64) ((double) (to_us - from_us) * (b + 1) / n_buckets);
+      /* in double: a recording's times may span the whole of gint64 */
+      double at = (double) from_us + ((double) to_us - (double) from_us) * (b + 1) / n_buckets;
+      gint64 end = at >= 0x1p63 ? G_MAXINT64 : at <= -0x1p63 ? G_MININT64 : (gint64) at;
       guint upto = end > 0 ? steps_upto (self->changes, to_ms (end - 1)) : 0;
 
       changes[b] = upto - MIN (before, upto);
@@ -863,7 +884,7 @@ ps_replay_prev_change (PsReplay *self,
   if (t_us <= 0)
     return -1;
   /* the changes whose ms lies before t */
-  i = steps_upto (self->changes, to_ms (t_us + 999) - 1);
+  i = steps_upto (self->changes, to_ms (t_us > G_MAXINT64 - 999 ? G_MAXINT64 : t_us + 999) - 1);
   return i > 0 ? (gint64) g_array_index (self->changes, Step, i - 1).t_ms * 1000 : -1;
 }
 

@@ -14,6 +14,7 @@
 
 #include "ps-budget.h"
 #include "ps-guard.h"
+#include "ps-proc.h"
 #include "ps-scanner-private.h"
 
 /* Residency is asked in chunks so its buffer stays small for any object. */
@@ -327,16 +328,9 @@ update_states (PsScanner *self,
             return FALSE;
           got = ps_source_read_pagemap (self->source, first, n, pagemap);
 
-          for (guint64 i = 0; got && i < n; i++)
-            {
-              gboolean present = (pagemap[i] >> 63) & 1;
-              gboolean swapped = (pagemap[i] >> 62) & 1;
-              gboolean file = (pagemap[i] >> 61) & 1;
-
-              /* a page copied on write is anonymous: present (or swapped) and not file */
-              if ((present && !file) || swapped)
-                frame->pages[first + i].state |= PS_PAGE_PRIVATE_COPY;
-            }
+          /* a whole chunk or nothing (the reader loops over short reads) */
+          ps_proc_pagemap_mark_copies (pagemap, got ? (gssize) (n * sizeof (guint64)) : -1,
+                                       frame->pages + first, n);
         }
     }
   return TRUE;

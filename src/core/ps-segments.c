@@ -15,6 +15,7 @@
 
 #include "ps-event-log.h"
 #include "ps-segments.h"
+#include "ps-segments-private.h"
 
 #define SYSV_PATH  "/proc/sysvipc/shm"
 #define POSIX_DIR  "/dev/shm"
@@ -715,4 +716,31 @@ ps_segments_find_mappers (GPtrArray *sysv,
   g_clear_pointer (&walk.by_file, g_hash_table_unref);
   g_clear_pointer (&walk.sysv_attaches, g_hash_table_unref);
   g_free (walk.own_ipc_ns);
+}
+
+/* ---- for tests and fuzzers (ps-segments-private.h) ---------------------- */
+
+PsSysvSegment *
+ps_segments_parse_sysv_line (const char  *line,
+                             GError     **error)
+{
+  return sysv_parse_line (line, SYSV_PATH, 1, error);
+}
+
+gboolean
+ps_segments_parse_maps_line (const char  *line,
+                             guint64     *offset,
+                             guint64     *dev,
+                             guint64     *ino,
+                             const char **path,
+                             gboolean    *sysv)
+{
+  FileId id;
+
+  if (!parse_maps_line (line, offset, &id, path))
+    return FALSE;
+  *dev = id.dev;
+  *ino = id.ino;
+  *sysv = is_sysv_path (*path);
+  return TRUE;
 }

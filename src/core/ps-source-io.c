@@ -19,6 +19,7 @@
 
 #include "ps-guard.h"
 #include "ps-parse.h"
+#include "ps-proc.h"
 #include "ps-source-private.h"
 
 /* ---- restat ------------------------------------------------------------ */
@@ -564,40 +565,6 @@ ps_msync_flags_parse (const char *text,
   return TRUE;
 }
 
-/* Shared_Dirty and Private_Dirty of the mapping at address in smaps text. */
-static gboolean
-smaps_dirty (const char *contents,
-             guint64     address,
-             gint64     *shared_dirty,
-             gint64     *private_dirty)
-{
-  g_autofree char *start = NULL;
-  const char *p;
-  gsize start_len;
-
-  start = g_strdup_printf ("%" G_GINT64_MODIFIER "x-", address);
-  start_len = strlen (start);
-  for (p = contents; p != NULL && *p != '\0'; p = strchr (p, '\n'), p = p ? p + 1 : NULL)
-    if (strncmp (p, start, start_len) == 0)
-      break;
-  if (p == NULL || *p == '\0')
-    return FALSE;
-
-  for (p = strchr (p, '\n'); p != NULL && p[1] != '\0'; p = strchr (p + 1, '\n'))
-    {
-      const char *line = p + 1;
-      guint64 kb;
-
-      if (g_ascii_isxdigit (line[0]) && strchr (line, '-') < strchr (line, ' '))
-        break;   /* the next mapping */
-      if (sscanf (line, "Shared_Dirty: %" G_GUINT64_FORMAT " kB", &kb) == 1)
-        *shared_dirty = kb * 1024;
-      else if (sscanf (line, "Private_Dirty: %" G_GUINT64_FORMAT " kB", &kb) == 1)
-        *private_dirty = kb * 1024;
-    }
-  return *shared_dirty >= 0 && *private_dirty >= 0;
-}
-
 gboolean
 ps_source_read_dirty (PsSource *self,
                       gint64   *shared_dirty,
@@ -619,7 +586,7 @@ ps_source_read_dirty (PsSource *self,
     contents = NULL;
   if (contents == NULL)
     return FALSE;
-  return smaps_dirty (contents, address, shared_dirty, private_dirty);
+  return ps_proc_parse_smaps_dirty (contents, address, shared_dirty, private_dirty);
 }
 
 gboolean

@@ -68,7 +68,7 @@ ps_source_open_file (const char  *path,
   if (!ps_source_map_fd (self, what, offset, length, error))
     return NULL;
 
-  self->display_name = ps_text_for_display (path);
+  self->display_name = ps_text_for_display_bounded (path, PS_DISPLAY_MAX_CHARS);
   return g_steal_pointer (&self);
 }
 
@@ -152,7 +152,7 @@ ps_source_new_demo (PsEventLog  *log,
   self->delete_on_close = TRUE;
   self->created = TRUE;
   g_free (self->display_name);
-  shown = ps_text_for_display (path);
+  shown = ps_text_for_display_bounded (path, PS_DISPLAY_MAX_CHARS);
   self->display_name = g_strdup_printf (_("Demo file %s"), shown);
   return self;
 }

@@ -86,7 +86,7 @@ open_posix (const char  *name,
         ps_source_remove (self, NULL);
       return NULL;
     }
-  shown = ps_text_for_display (self->name);
+  shown = ps_text_for_display_bounded (self->name, PS_DISPLAY_MAX_CHARS);
   self->display_name = g_strdup_printf (_("POSIX %s"), shown);
   return g_steal_pointer (&self);
 }

@@ -19,10 +19,10 @@ display_name (PsProcessView *view)
 {
   const PsProcessMapping *m = ps_process_view_get_mapping (view);
   g_autofree char *what = NULL;
-  g_autofree char *command = ps_text_for_display (ps_process_view_get_command (view));
+  g_autofree char *command = ps_text_for_display_bounded (ps_process_view_get_command (view), PS_DISPLAY_MAX_CHARS);
 
   if (m->path != NULL)
-    what = ps_text_for_display (m->path);
+    what = ps_text_for_display_bounded (m->path, PS_DISPLAY_MAX_CHARS);
   else
     what = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", m->start);
   /* TRANSLATORS: a process view's title: "pid 4242 writer, MAP_PRIVATE /tmp/data" */

@@ -115,6 +115,10 @@ append_create_options (GString            *out,
 {
   g_autofree char *size = g_strdup_printf ("size=%" G_GUINT64_FORMAT, spec->size);
 
+  /* redundant (a new segment is mapped writable) but accepted: keep it, so
+   * that what parsed prints back to the same spec */
+  if (spec->flags & PS_MAP_WRITABLE)
+    append_option (out, "writable");
   append_option (out, "create");
   append_option (out, size);
   if (spec->mode != 0)

@@ -125,6 +125,19 @@ ps_pattern_to_string (const PsPattern *pattern)
     }
 }
 
+static gboolean
+rate_too_small (GError    **error,
+                const char *text)
+{
+  char least[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (least, sizeof least, "%g", PS_WRITER_RATE_MIN);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("rate \"%s\": at least %s writes per second (one every %g s); 0 or max: as fast as possible"),
+               text, least, 1 / PS_WRITER_RATE_MIN);
+  return FALSE;
+}
+
 gboolean
 ps_writer_parse_rate (const char *text,
                       double     *rate,
@@ -132,6 +145,7 @@ ps_writer_parse_rate (const char *text,
 {
   char *end = NULL;
   double value;
+  int errsv;
 
   g_return_val_if_fail (text != NULL && rate != NULL, FALSE);
 
@@ -140,7 +154,9 @@ ps_writer_parse_rate (const char *text,
       *rate = 0;
       return TRUE;
     }
+  errno = 0;
   value = g_ascii_strtod (text, &end);
+  errsv = errno;
   if (end == text || *end != '\0' || g_ascii_isspace (*text))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -153,6 +169,9 @@ ps_writer_parse_rate (const char *text,
                    _("rate \"%s\": must be a finite number of writes per second, 0 or more (0 or max: as fast as possible)"), text);
       return FALSE;
     }
+  /* 1e-400 underflows to 0, which must not read as "as fast as possible" */
+  if ((value == 0 && errsv == ERANGE) || (value > 0 && value < PS_WRITER_RATE_MIN))
+    return rate_too_small (error, text);
   *rate = value;
   return TRUE;
 }
@@ -318,7 +337,10 @@ guint64
 ps_writer_run (const PsWriterJob     *job,
                volatile sig_atomic_t *stop)
 {
-  double interval = job->rate > 0 ? (double) NSEC_PER_SEC / job->rate : 0;
+  /* a rate below the least is refused before it gets here; should one come
+   * anyway, keep the least: an interval past the clock's range would reset
+   * the schedule every write, and a rate of 1e-300 an infinite one */
+  double interval = job->rate > 0 ? (double) NSEC_PER_SEC / MAX (job->rate, PS_WRITER_RATE_MIN) : 0;
   guint64 rng_state = 0;
   guint64 start = monotonic_ns ();
   guint64 scheduled = 0;   /* writes since start */
@@ -813,6 +835,14 @@ check_spawn (PsWriters  *self,
   if (!isfinite (rate) || rate < 0)
     return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call,
                            _("the rate must be a finite number of writes per second, 0 or more (0: as fast as possible)"));
+  if (rate > 0 && rate < PS_WRITER_RATE_MIN)
+    {
+      g_autofree char *text = g_strdup_printf ("%g", rate);
+      g_autoptr(GError) reason = NULL;
+
+      rate_too_small (&reason, text);
+      return ps_call_refuse (log, error, G_IO_ERROR_INVALID_ARGUMENT, call, "%s", reason->message);
+    }
   if (!ps_source_is_writable (self->source))
     return ps_call_refuse (log, error, G_IO_ERROR_READ_ONLY, call,
                            _("the mapping is read-only; reopen it writable (Writable in the open dialog, or --writable)"));

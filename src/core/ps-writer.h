@@ -147,7 +147,13 @@ gboolean   ps_writers_parse_spawn_arg (const char *text,
                                        double     *rate,
                                        GError    **error);
 
-/* "100", "2.5", "max" or "0" (as fast as possible): writes per second. */
+/* The least rate a writer keeps: one write every 10 s. Below it the
+ * schedule's interval would not fit its clock (1e-10 ran at full speed,
+ * 1e-300 made an undefined cast): refused by the parsers and by spawn. */
+#define PS_WRITER_RATE_MIN 0.1
+
+/* "100", "2.5", "max" or "0" (as fast as possible): writes per second,
+ * 0 or at least PS_WRITER_RATE_MIN. */
 gboolean   ps_writer_parse_rate       (const char *text,
                                        double     *rate,
                                        GError    **error);

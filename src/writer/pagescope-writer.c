@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ps-guard.h"
 #include "ps-i18n.h"
 #include "ps-parse.h"
 #include "ps-probe.h"
@@ -19,6 +20,7 @@
 
 #define EXIT_OPEN   1
 #define EXIT_USAGE  2
+#define EXIT_SHRANK 3   /* the object shrank under the writer: SIGBUS */
 
 static volatile sig_atomic_t stop_signal;   /* the signal that asked us to stop */
 
@@ -64,6 +66,8 @@ typedef struct
   PsWriterJob       job;
   volatile guint64  done;
   guint64           total;
+  gboolean          faulted;      /* a write raised SIGBUS: fault says where */
+  PsFault           fault;
   gboolean          finished;
   GMutex            lock;
   GCond             cond;
@@ -264,14 +268,32 @@ fit_range (PsWriterJob      *job,
   return TRUE;
 }
 
+/* The loop, armed against SIGBUS: a file or POSIX segment truncated by
+ * another process makes the next write past its new end fault (LINUX-FACTS).
+ * Returns FALSE if one did; *run->done counts the writes that were made. */
+static __attribute__ ((noinline)) gboolean
+run_guarded (Run *run)
+{
+  if (sigsetjmp (*ps_guard_jmp_buf (), 1) != 0)
+    {
+      run->fault = ps_guard_fault ();
+      return FALSE;
+    }
+  ps_guard_arm ();
+  ps_writer_run (&run->job, &stop_signal);
+  ps_guard_disarm ();
+  return TRUE;
+}
+
 static gpointer
 writer_thread (gpointer data)
 {
   Run *run = data;
-  guint64 total = ps_writer_run (&run->job, &stop_signal);
+  gboolean faulted = !run_guarded (run);
 
   g_mutex_lock (&run->lock);
-  run->total = total;
+  run->faulted = faulted;
+  run->total = run->done;
   run->finished = TRUE;
   g_cond_signal (&run->cond);
   g_mutex_unlock (&run->lock);
@@ -306,6 +328,30 @@ supervise (Run      *run,
   g_mutex_unlock (&run->lock);
 }
 
+/* Says on stderr where the write faulted and how large the object is now. */
+static void
+report_fault (Run      *run,
+              PsSource *source)
+{
+  const PsGeometry *mapped = ps_source_get_geometry (source);
+  guintptr base = (guintptr) run->job.base;
+  guintptr addr = (guintptr) run->fault.addr;
+  /* the fault lies in the mapping; were it elsewhere, name the range's start */
+  guint64 offset = addr >= base && addr - base < mapped->length ? addr - base : run->job.range_offset;
+  g_autofree char *size = NULL;
+  g_autofree char *message = NULL;
+  PsGeometry now;
+
+  if (ps_source_restat (source, &now, NULL, NULL))
+    size = g_strdup_printf (_("%s is now %" PRIu64 " bytes"), ps_source_get_display_name (source),
+                            now.object_size);
+  else
+    size = g_strdup_printf (_("the size of %s could not be read again"), ps_source_get_display_name (source));
+  message = g_strdup_printf (_("SIGBUS writing at offset %" PRIu64 ": %s, so that page lies past its end (it shrank under the writer); stopped after %" PRIu64 " writes"),
+                             offset, size, run->total);
+  fprintf (stderr, "pagescope-writer: %s\n", message);
+}
+
 static const char description[] = N_(
   "Writes a pattern into a file or shared-memory segment, as Pagescope's\n"
   "writer children do, from a process of its own.\n"
@@ -320,7 +366,10 @@ static const char description[] = N_(
   "Numbers take 0x for hex and K, M, G, T suffixes (1K = 1024).\n"
   "SIGINT, SIGTERM or SIGHUP stops the writer; it detaches and prints the total\n"
   "(SIGHUP stays ignored under nohup).\n"
-  "Exit status: 0 done or stopped, 1 could not open, 2 bad arguments.\n"
+  "If the file or segment shrinks under it (another process truncates it),\n"
+  "the next write past its new end raises SIGBUS: the writer says so and stops.\n"
+  "Exit status: 0 done or stopped, 1 could not open, 2 bad arguments,\n"
+  "3 the object shrank under the writer.\n"
   "\n"
   "Examples:\n"
   "  pagescope-writer --posix /demo --pattern sweep --rate 100\n"
@@ -403,17 +452,22 @@ main (int   argc,
       fflush (stdout);
     }
 
+  ps_guard_install ();
   started = g_get_monotonic_time ();
   thread = g_thread_new ("writer", writer_thread, run);
   supervise (run, o.quiet);
   g_thread_join (thread);
 
+  if (run->faulted)
+    report_fault (run, source);
   ps_source_close (source);
   {
     double seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
     g_autofree char *why = NULL;
 
-    if (stop_signal != 0)
+    if (run->faulted)
+      why = g_strdup (_("stopped by SIGBUS"));
+    else if (stop_signal != 0)
       {
         g_autofree char *name = ps_signal_name (stop_signal);
         why = g_strdup_printf (_("stopped by %s"), name);
@@ -428,5 +482,5 @@ main (int   argc,
   }
   g_cond_clear (&run->cond);
   g_mutex_clear (&run->lock);
-  return 0;
+  return run->faulted ? EXIT_SHRANK : 0;
 }
