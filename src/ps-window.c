@@ -431,6 +431,7 @@ ps_window_set_toast_text (AdwToast   *toast,
       adw_toast_set_title (toast, markup);
       adw_toast_set_button_label (toast, NULL);
       adw_toast_set_action_name (toast, NULL);
+      adw_toast_set_action_target_value (toast, NULL);
       return;
     }
   if ((cut = strstr (message, " — ")) != NULL && g_utf8_strlen (message, cut - message) <= PS_TOAST_FITS)
@@ -446,8 +447,9 @@ ps_window_set_toast_text (AdwToast   *toast,
   markup = g_markup_escape_text (head, -1);
   adw_toast_set_title (toast, markup);
   adw_toast_set_button_label (toast, _("Explain"));
-  adw_toast_set_action_name (toast, "win.show-message");
+  /* the target first: an action named before it is checked against none */
   adw_toast_set_action_target_value (toast, g_variant_new_string (message));
+  adw_toast_set_action_name (toast, "win.show-message");
 }
 
 AdwToast *
