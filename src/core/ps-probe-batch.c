@@ -170,7 +170,10 @@ batch_child (int               fd,
 static void
 end_run (PsProbeBatch *self)
 {
-  if (self->run_pages > 1)
+  if (self->run_pages == 2)
+    ps_event_log_add (self->log, FALSE, "  and the page after it, at offset 0x%" G_GINT64_MODIFIER "x: the same",
+                      self->run_last);
+  else if (self->run_pages > 2)
     ps_event_log_add (self->log, FALSE,
                       "  and the %" G_GUINT64_FORMAT " pages after it, to offset 0x%" G_GINT64_MODIFIER "x: the same",
                       self->run_pages - 1, self->run_last);
