@@ -684,3 +684,62 @@ ps_test_run_as_nobody (void)
   else if (!g_test_trap_has_passed ())
     g_test_fail_printf ("the child running as nobody failed; its stderr is above");
 }
+
+/* ---- a child that attaches a segment, waits, and detaches ---- */
+
+static int
+attacher_main (gpointer data)
+{
+  PsTestAttacher *a = data;
+  char byte = 'r';
+  void *addr;
+
+  /* async-signal-safe calls only: the parent may have threads */
+  prctl (PR_SET_NAME, "ps-attacher", 0, 0, 0);
+  close (a->ready[0]);
+  close (a->go[1]);
+  if (a->posix_name != NULL)
+    {
+      int fd = shm_open (a->posix_name, O_RDONLY, 0);
+
+      addr = fd >= 0 ? mmap (NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+      if (addr == MAP_FAILED)
+        return 2;
+    }
+  else if ((a->inherited != NULL && shmdt (a->inherited) != 0) ||
+           (addr = shmat (a->shmid, NULL, SHM_RDONLY)) == (void *) -1)
+    return 2;
+  if (write (a->ready[1], &byte, 1) != 1)
+    return 3;
+  while (read (a->go[0], &byte, 1) < 0 && errno == EINTR)
+    ;
+  if (a->posix_name != NULL)
+    munmap (addr, 4096);
+  else
+    shmdt (addr);
+  return 0;
+}
+
+pid_t
+ps_test_attacher_start (PsTestAttacher *a)
+{
+  char byte;
+  pid_t pid;
+
+  g_assert_no_errno (pipe2 (a->ready, O_CLOEXEC));
+  g_assert_no_errno (pipe2 (a->go, O_CLOEXEC));
+  pid = ps_test_fork (attacher_main, a);
+  close (a->ready[1]);
+  close (a->go[0]);
+  g_assert_cmpint (read (a->ready[0], &byte, 1), ==, 1);
+  close (a->ready[0]);
+  return pid;
+}
+
+void
+ps_test_attacher_detach (PsTestAttacher *a,
+                         pid_t           pid)
+{
+  close (a->go[1]);
+  ps_assert_status (ps_test_reap (pid, 10000), "exit 0");
+}

@@ -176,4 +176,24 @@ void      ps_test_run_as_nobody (void);
 /* In that child: become nobody or fail, keeping /proc/self readable. */
 void      ps_test_child_become_nobody (void);
 
+/* A child that attaches a SysV segment (shmid) or maps a POSIX one
+ * (posix_name) read-only, says so, and detaches once told to: for tests of
+ * who has a segment attached. Set shmid or posix_name (and inherited, the
+ * caller's own attach that fork copies, let go of first); the pipes are the
+ * helpers'. */
+typedef struct
+{
+  int         shmid;
+  const char *posix_name;
+  void       *inherited;  /* the parent's attach, which fork copied: let go first */
+  int         ready[2];   /* the child writes one byte once attached */
+  int         go[2];      /* the child detaches when this closes */
+} PsTestAttacher;
+
+/* Starts it and returns once it is attached. */
+pid_t    ps_test_attacher_start  (PsTestAttacher *a);
+/* Tells it to detach and reaps it (exit 0). */
+void     ps_test_attacher_detach (PsTestAttacher *a,
+                                  pid_t           pid);
+
 G_END_DECLS

@@ -24,74 +24,6 @@
 static PsApplication *app;
 static gsize          PAGE;
 
-/* ---- a child that attaches, waits, and detaches ---- */
-
-typedef struct
-{
-  int         shmid;
-  const char *posix_name;
-  void       *inherited;  /* the window's attach, which fork copied: let go first */
-  int         ready[2];   /* the child writes one byte once attached */
-  int         go[2];      /* the child detaches when this closes */
-} Attacher;
-
-static int
-attacher_main (gpointer data)
-{
-  Attacher *a = data;
-  char byte = 'r';
-  void *addr;
-
-  /* async-signal-safe calls only: the parent has threads */
-  prctl (PR_SET_NAME, "ps-attacher", 0, 0, 0);
-  close (a->ready[0]);
-  close (a->go[1]);
-  if (a->posix_name != NULL)
-    {
-      int fd = shm_open (a->posix_name, O_RDONLY, 0);
-
-      addr = fd >= 0 ? mmap (NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
-      if (addr == MAP_FAILED)
-        return 2;
-    }
-  else if ((a->inherited != NULL && shmdt (a->inherited) != 0) ||
-           (addr = shmat (a->shmid, NULL, SHM_RDONLY)) == (void *) -1)
-    return 2;
-  if (write (a->ready[1], &byte, 1) != 1)
-    return 3;
-  while (read (a->go[0], &byte, 1) < 0 && errno == EINTR)
-    ;
-  if (a->posix_name != NULL)
-    munmap (addr, 4096);
-  else
-    shmdt (addr);
-  return 0;
-}
-
-static pid_t
-attacher_start (Attacher *a)
-{
-  char byte;
-  pid_t pid;
-
-  g_assert_no_errno (pipe2 (a->ready, O_CLOEXEC));
-  g_assert_no_errno (pipe2 (a->go, O_CLOEXEC));
-  pid = ps_test_fork (attacher_main, a);
-  close (a->ready[1]);
-  close (a->go[0]);
-  g_assert_cmpint (read (a->ready[0], &byte, 1), ==, 1);
-  close (a->ready[0]);
-  return pid;
-}
-
-static void
-attacher_detach (Attacher *a,
-                 pid_t     pid)
-{
-  close (a->go[1]);
-  ps_assert_status (ps_test_reap (pid, 10000), "exit 0");
-}
-
 /* ---- waiting for what the pane shows ---- */
 
 typedef struct
@@ -154,7 +86,7 @@ test_sysv_live (void)
   g_autofree char *me = g_strdup_printf ("pid %d: ", (int) getpid ());
   g_autofree char *key_text = g_strdup_printf ("Key: 0x%08x", (guint32) key);
   g_autofree char *child_row = NULL;
-  Attacher a = { .shmid = shmid };
+  PsTestAttacher a = { .shmid = shmid };
   struct shmid_ds ds;
   PsWindow *window;
   pid_t pid;
@@ -176,7 +108,7 @@ test_sysv_live (void)
 
   /* another process attaches: the count and its pid and name follow */
   a.inherited = ps_source_get_data (ps_session_get_source (window->session));
-  pid = attacher_start (&a);
+  pid = ps_test_attacher_start (&a);
   child_row = g_strdup_printf ("pid %d: ps-attacher", (int) pid);
   wait_pane (window, child_row, NULL);
   wait_pane (window, "Attached (shm_nattch): 2\n", NULL);
@@ -195,7 +127,7 @@ test_sysv_live (void)
   wait_pane (window, "The key's parts: If ftok(path, id) made it", NULL);
 
   /* the child detaches: its row goes, the count drops */
-  attacher_detach (&a, pid);
+  ps_test_attacher_detach (&a, pid);
   wait_pane (window, "Attached (shm_nattch): 1\n", child_row);
   wait_pane (window, "still attached by 1:", NULL);
 }
@@ -244,7 +176,7 @@ test_posix_live (void)
   g_auto(PsSourceSpec) spec = { 0 };
   g_autofree char *child_row = NULL;
   g_autofree char *unlinked = NULL;
-  Attacher a = { .posix_name = name };
+  PsTestAttacher a = { .posix_name = name };
   PsWindow *window;
   pid_t pid;
 
@@ -254,7 +186,7 @@ test_posix_live (void)
   wait_pane (window, "Mapped by: 1 process\n", NULL);
   wait_pane (window, "State: in /dev/shm as ", NULL);
 
-  pid = attacher_start (&a);
+  pid = ps_test_attacher_start (&a);
   child_row = g_strdup_printf ("pid %d: ps-attacher", (int) pid);
   wait_pane (window, child_row, NULL);
   wait_pane (window, "Mapped by: 2 processes\n", NULL);
@@ -263,7 +195,7 @@ test_posix_live (void)
   unlinked = g_strdup_printf ("State: unlinked (shm_unlink): %s is no longer in /dev/shm", name);
   wait_pane (window, unlinked, NULL);
 
-  attacher_detach (&a, pid);
+  ps_test_attacher_detach (&a, pid);
   wait_pane (window, "Mapped by: 1 process\n", child_row);
 }
 

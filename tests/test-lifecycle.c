@@ -19,74 +19,6 @@
 #include "ps-lifecycle.h"
 #include "ps-test-util.h"
 
-/* ---- a child that attaches, waits, and detaches ---- */
-
-typedef struct
-{
-  int         shmid;
-  const char *posix_name;
-  void       *inherited;  /* the parent's attach, which fork copied: let go first */
-  int         ready[2];   /* the child writes one byte once attached */
-  int         go[2];      /* the child detaches when this closes */
-} Attacher;
-
-static int
-attacher_main (gpointer data)
-{
-  Attacher *a = data;
-  char byte = 'r';
-  void *addr;
-
-  /* async-signal-safe calls only: the parent may have threads */
-  prctl (PR_SET_NAME, "ps-attacher", 0, 0, 0);
-  close (a->ready[0]);
-  close (a->go[1]);
-  if (a->posix_name != NULL)
-    {
-      int fd = shm_open (a->posix_name, O_RDONLY, 0);
-
-      addr = fd >= 0 ? mmap (NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
-      if (addr == MAP_FAILED)
-        return 2;
-    }
-  else if ((a->inherited != NULL && shmdt (a->inherited) != 0) ||
-           (addr = shmat (a->shmid, NULL, SHM_RDONLY)) == (void *) -1)
-    return 2;
-  if (write (a->ready[1], &byte, 1) != 1)
-    return 3;
-  while (read (a->go[0], &byte, 1) < 0 && errno == EINTR)
-    ;
-  if (a->posix_name != NULL)
-    munmap (addr, 4096);
-  else
-    shmdt (addr);
-  return 0;
-}
-
-static pid_t
-attacher_start (Attacher *a)
-{
-  char byte;
-  pid_t pid;
-
-  g_assert_no_errno (pipe2 (a->ready, O_CLOEXEC));
-  g_assert_no_errno (pipe2 (a->go, O_CLOEXEC));
-  pid = ps_test_fork (attacher_main, a);
-  close (a->ready[1]);
-  close (a->go[0]);
-  g_assert_cmpint (read (a->ready[0], &byte, 1), ==, 1);
-  close (a->ready[0]);
-  return pid;
-}
-
-static void
-attacher_detach (Attacher *a,
-                 pid_t     pid)
-{
-  close (a->go[1]);
-  ps_assert_status (ps_test_reap (pid, 10000), "exit 0");
-}
-
 static const PsMapper *
 find_mapper (const PsLifecycle *life,
              pid_t              pid)
@@ -135,7 +67,7 @@ test_sysv_child (void)
   g_autoptr(PsLifecycle) detached = NULL;
   g_autoptr(PsLifecycle) gone = NULL;
   g_autoptr(GError) error = NULL;
-  Attacher a = { ps_source_get_shmid (creator), NULL, NULL, { -1, -1 }, { -1, -1 } };
+  PsTestAttacher a = { ps_source_get_shmid (creator), NULL, NULL, { -1, -1 }, { -1, -1 } };
   pid_t pid;
 
   /* the creator attached too: detach it, so this process holds one attach */
@@ -155,7 +87,7 @@ test_sysv_child (void)
   g_assert_nonnull (find_mapper (before, getpid ()));
 
   a.inherited = ps_source_get_data (source);
-  pid = attacher_start (&a);
+  pid = ps_test_attacher_start (&a);
   attached = read_source (source);
   g_assert_cmpuint (attached->n_attached, ==, 2);
   g_assert_cmpint (attached->lpid, ==, pid);
@@ -170,7 +102,7 @@ test_sysv_child (void)
   g_assert_cmpint (removed->opened_key, ==, key);
   g_assert_cmpuint (removed->n_attached, ==, 2);
 
-  attacher_detach (&a, pid);
+  ps_test_attacher_detach (&a, pid);
   detached = read_source (source);
   g_assert_true (detached->found);
   g_assert_cmpuint (detached->n_attached, ==, 1);
@@ -195,10 +127,10 @@ test_posix_child (void)
   g_autoptr(PsSource) source = ps_test_create_posix (name, page, 0640, NULL);
   g_autoptr(PsLifecycle) mapped = NULL;
   g_autoptr(PsLifecycle) unlinked = NULL;
-  Attacher a = { -1, name, NULL, { -1, -1 }, { -1, -1 } };
+  PsTestAttacher a = { -1, name, NULL, { -1, -1 }, { -1, -1 } };
   pid_t pid;
 
-  pid = attacher_start (&a);
+  pid = ps_test_attacher_start (&a);
   mapped = read_source (source);
   g_assert_true (mapped->found);
   g_assert_false (mapped->removed);
@@ -214,7 +146,7 @@ test_posix_child (void)
   g_assert_true (unlinked->removed);
   g_assert_cmpuint (unlinked->n_attached, ==, 2);
   g_assert_nonnull (find_mapper (unlinked, pid));
-  attacher_detach (&a, pid);
+  ps_test_attacher_detach (&a, pid);
 }
 
 /* ---- async ---- */
