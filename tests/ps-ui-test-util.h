@@ -25,6 +25,9 @@ gpointer    ps_ui_test_child         (gpointer    templated,
                                       const char *id);
 /* Clicks a button as the user would: it must be sensitive. */
 void        ps_ui_test_click         (GtkWidget  *button);
+gboolean    ps_ui_test_press_binding (GtkWidget       *widget,
+                                      guint            keyval,
+                                      GdkModifierType  mods);
 /* Closes the window as Escape or its close button does, and waits until it
  * is destroyed. */
 void        ps_ui_test_close         (GtkWindow  *window);
