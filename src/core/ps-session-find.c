@@ -172,7 +172,6 @@ ps_session_find_async (PsSession           *self,
   g_autoptr(GTask) outer = NULL;
   g_autoptr(GTask) inner = NULL;
   g_autoptr(GCancellable) both = NULL;
-  GError *error = NULL;
   FindJob *job;
   gsize len;
   const guint8 *bytes;
@@ -180,13 +179,9 @@ ps_session_find_async (PsSession           *self,
   g_return_if_fail (PS_IS_SESSION (self));
   g_return_if_fail (pattern != NULL);
 
-  outer = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (outer, ps_session_find_async);
-  if (!ps_session_need_source (self, "find", &error))
-    {
-      g_task_return_error (outer, error);
-      return;
-    }
+  outer = ps_session_task_new (self, "find", ps_session_find_async, cancellable, callback, user_data);
+  if (outer == NULL)
+    return;
   bytes = ps_find_pattern_get_bytes (pattern, &len);
   job = g_new0 (FindJob, 1);
   job->session = g_object_ref (self);
@@ -312,19 +307,14 @@ ps_session_export_async (PsSession          *self,
 {
   g_autoptr(GTask) outer = NULL;
   g_autoptr(GTask) inner = NULL;
-  GError *error = NULL;
   ExportJob *job;
 
   g_return_if_fail (PS_IS_SESSION (self));
   g_return_if_fail (path != NULL);
 
-  outer = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (outer, ps_session_export_async);
-  if (!ps_session_need_source (self, "export", &error))
-    {
-      g_task_return_error (outer, error);
-      return;
-    }
+  outer = ps_session_task_new (self, "export", ps_session_export_async, cancellable, callback, user_data);
+  if (outer == NULL)
+    return;
   job = g_new0 (ExportJob, 1);
   job->source = g_object_ref (self->source);
   job->path = g_strdup (path);

@@ -126,6 +126,12 @@ gboolean ps_session_failed        (PsSession    *self,
 gboolean ps_session_need_source   (PsSession    *self,
                                    const char   *action,
                                    GError      **error);
+GTask   *ps_session_task_new      (PsSession          *self,
+                                   const char         *action,
+                                   gpointer            source_tag,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
 void     ps_session_clear_undo    (PsSession    *self);
 void     ps_session_undo_entry_free (UndoEntry  *entry);
 void     ps_session_clear_marks   (PsSession    *self);

@@ -180,11 +180,8 @@ ps_session_probe_async (PsSession          *self,
 
   g_return_if_fail (PS_IS_SESSION (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ps_session_probe_async);
-  if (!ps_session_need_source (self, "probe", &error))
-    g_task_return_error (task, error);
-  else if (!start_probe (self, offset, write, task, &local_error))
+  task = ps_session_task_new (self, "probe", ps_session_probe_async, cancellable, callback, user_data);
+  if (task != NULL && !start_probe (self, offset, write, task, &local_error))
     {
       ps_session_failed (self, &error, "probe", g_steal_pointer (&local_error));
       g_task_return_error (task, error);
@@ -350,13 +347,9 @@ ps_session_sweep_async (PsSession          *self,
 
   g_return_if_fail (PS_IS_SESSION (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ps_session_sweep_async);
-  if (!ps_session_need_source (self, "probe-sweep", &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  task = ps_session_task_new (self, "probe-sweep", ps_session_sweep_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
   if (self->sweep_task != NULL)
     {
       ps_session_refuse (self, &error, G_IO_ERROR_BUSY, "probe-sweep", _("a sweep is already running"));

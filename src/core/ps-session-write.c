@@ -204,18 +204,13 @@ ps_session_msync_async (PsSession          *self,
 {
   g_autoptr(GTask) outer = NULL;
   g_autoptr(GTask) inner = NULL;
-  GError *error = NULL;
   MsyncJob *job;
 
   g_return_if_fail (PS_IS_SESSION (self));
 
-  outer = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (outer, ps_session_msync_async);
-  if (!ps_session_need_source (self, "msync", &error))
-    {
-      g_task_return_error (outer, error);
-      return;
-    }
+  outer = ps_session_task_new (self, "msync", ps_session_msync_async, cancellable, callback, user_data);
+  if (outer == NULL)
+    return;
   job = g_new0 (MsyncJob, 1);
   job->source = g_object_ref (self->source);
   job->flags = flags;

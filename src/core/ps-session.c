@@ -84,6 +84,28 @@ ps_session_need_source (PsSession   *self,
   return ps_session_refuse (self, error, G_IO_ERROR_NOT_INITIALIZED, action, _("nothing is open"));
 }
 
+/* The task an asynchronous call answers with; NULL, with the task already
+ * answered with the refusal, when nothing is open. */
+GTask *
+ps_session_task_new (PsSession           *self,
+                     const char          *action,
+                     gpointer             source_tag,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, source_tag);
+  if (!ps_session_need_source (self, action, &error))
+    {
+      g_task_return_error (task, error);
+      return NULL;
+    }
+  return g_steal_pointer (&task);
+}
+
 /* ---- the source ---------------------------------------------------------- */
 
 void
