@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -100,6 +101,52 @@ test_write_undo (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   ps_assert_contains (error->message, "nothing to undo");
   g_assert_true (ps_test_log_has (f->log, "undo: there is nothing to undo"));
+}
+
+/* The history is bounded: the newest 100 writes, and at most 64 MiB of
+ * previous bytes, can be undone; older ones are forgotten, not replayed. */
+static void
+test_write_undo_bounded (Fixture       *f,
+                         gconstpointer  data)
+{
+  gsize big = 24 * 1024 * 1024;
+  g_autofree char *path = ps_test_file ("session-undo-cap", 3 * big, 'a');
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) fill = NULL;
+  guint undone = 0;
+  gsize len;
+
+  open_file (f, path, PS_MAP_WRITABLE, 0);
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autoptr(GBytes) one = g_bytes_new ("B", 1);
+
+      g_assert_true (ps_session_write (f->session, i, one, NULL, &error));
+      g_assert_no_error (error);
+    }
+  while (ps_session_undo (f->session, NULL, NULL))
+    undone++;
+  g_assert_cmpuint (undone, ==, 100);
+  after = file_contents (path, &len);
+  /* the 50 oldest writes stay, the 100 newest are undone */
+  for (guint i = 0; i < 150; i++)
+    g_assert_cmpint (after[i], ==, i < 50 ? 'B' : 'a');
+  g_clear_pointer (&after, g_free);
+
+  /* three writes of 24 MiB: the oldest's 24 MiB of history goes */
+  fill = g_bytes_new_take (g_malloc (big), big);
+  memset ((char *) g_bytes_get_data (fill, NULL), 'C', big);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (ps_session_write (f->session, i * big, fill, NULL, &error));
+  undone = 0;
+  while (ps_session_undo (f->session, NULL, NULL))
+    undone++;
+  g_assert_cmpuint (undone, ==, 2);
+  after = file_contents (path, &len);
+  g_assert_cmpint (after[big - 1], ==, 'C');
+  g_assert_cmpint (after[big], ==, 'a');
+  g_assert_cmpint (after[3 * big - 1], ==, 'a');
 }
 
 static void
@@ -759,6 +806,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/session/write/undo", test_write_undo);
+  ADD ("/session/write/undo-bounded", test_write_undo_bounded);
   ADD ("/session/write/read-only", test_write_read_only);
   ADD ("/session/write/partial", test_write_partial);
   ADD ("/session/msync/dirty-pages", test_msync);
