@@ -8,6 +8,7 @@
  *   Peer.Ping, which GDBus answers on its own thread);
  * - 200 spawn/stop cycles of writers and 100 write-bytes, the app's VmRSS
  *   measured after a warm-up and at the end;
+ * - SIGKILL of the app with 8 writers and a probe sweep running;
  * - the command line run as user nobody against root's 0600 file, POSIX and
  *   SysV segments and root's process: a clear error, exit 1, nothing changed.
  *
@@ -346,6 +347,103 @@ test_memory_bounded (void)
   app_free (a.app);
 }
 
+/* ---- SIGKILL with 8 writers and a sweep running ----------------------------------- */
+
+typedef struct
+{
+  GArray *pids;      /* the app's children when it was killed */
+  GArray *done;      /* gboolean each: reaped here, or gone */
+} Orphans;
+
+/* Reaps each orphan as it dies (this process is their subreaper); one that
+ * is not our child (the app reaped it before dying) must be gone. */
+static gboolean
+orphans_gone (gpointer data)
+{
+  Orphans *o = data;
+  guint left = 0;
+
+  for (guint i = 0; i < o->pids->len; i++)
+    {
+      gboolean *done = &g_array_index (o->done, gboolean, i);
+      pid_t pid = g_array_index (o->pids, pid_t, i);
+      int status;
+      pid_t r;
+
+      if (*done)
+        continue;
+      r = waitpid (pid, &status, WNOHANG);
+      if (r == pid || (r < 0 && errno == ECHILD && pid_gone (pid, getpid ())))
+        *done = TRUE;
+      else
+        left++;
+    }
+  return left == 0;
+}
+
+/* The app's children now, by /proc. */
+static GArray *
+app_children (App *app)
+{
+  g_autofree char *text = children_of (app->pid, 0);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0')
+      {
+        pid_t pid = atoi (lines[i]);
+
+        g_array_append_val (pids, pid);
+      }
+  return pids;
+}
+
+/* SIGKILL of the app while 8 writers write and a probe sweep's child probes
+ * a 16 GiB mapping of a 100-byte file: every child dies with the app (their
+ * PR_SET_PDEATHSIG) and is reaped here, their subreaper: no zombie, no
+ * orphan goes on running. */
+static void
+test_sigkill_sweep (void)
+{
+  g_autofree char *path = ps_test_file ("chaos-kill", 100, 'k');
+  const char *args[] = { "--writable", "--length", "16G", "--log", path, NULL };
+  g_autofree char *page_1 = g_strdup_printf ("probe\\(offset=0x%zx, read\\) = SIGBUS .*", PAGE);
+  Orphans orphans = { 0 };
+  guint from = 0;
+  App *app;
+
+  app = app_start (args);
+  gapp_action ("spawn-writers", "8 counter 1000");
+  g_array_unref (wait_forks (app, &from, 8));
+  gapp_action ("probe-sweep", "read");
+  expect_line (app, &from, page_1);
+  orphans.pids = app_children (app);
+  g_test_message ("the app's children when it is killed: %u", orphans.pids->len);
+  /* the 8 writers and the sweep's child */
+  g_assert_cmpuint (orphans.pids->len, ==, 9);
+  orphans.done = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (orphans.done, orphans.pids->len);
+
+  g_assert_cmpint (kill (app->pid, SIGKILL), ==, 0);
+  g_assert_true (app_wait (app, app_exited, app, DEADLINE_MS));
+  g_assert_true (WIFSIGNALED (app->status));
+  if (!app_wait (app, orphans_gone, &orphans, DEADLINE_MS))
+    {
+      g_autofree char *left = children_of (getpid (), bus_pid);
+
+      for (guint i = 0; i < orphans.pids->len; i++)
+        if (!g_array_index (orphans.done, gboolean, i))
+          ps_test_queue_kill (g_array_index (orphans.pids, pid_t, i));
+      g_error ("children of the app still running 10 s after its SIGKILL; ours now:\n%s", left);
+    }
+  app_finish (app);
+  assert_no_stray_children ();
+  g_array_unref (orphans.pids);
+  g_array_unref (orphans.done);
+  app_free (app);
+}
+
 /* ---- as user nobody --------------------------------------------------------------- */
 
 static void
@@ -581,6 +679,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/actions/chaos/truncate-storm-responsive", test_truncate_storm_responsive);
   g_test_add_func ("/actions/chaos/memory-bounded", test_memory_bounded);
+  g_test_add_func ("/actions/chaos/sigkill-sweep", test_sigkill_sweep);
   g_test_add_func ("/chaos/as-nobody", test_as_nobody);
   rc = g_test_run ();
 
