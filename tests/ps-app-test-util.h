@@ -41,6 +41,7 @@ typedef struct
   char      *map_type;  /* "SHARED" or "PRIVATE" */
 } App;
 
+/* /proc/PID/stat's state and parent; FALSE if there is no such process. */
 gboolean proc_stat (pid_t     pid,
                     ProcStat *st);
 
@@ -57,12 +58,13 @@ void assert_no_stray_children (void);
 gboolean pid_gone (pid_t pid,
                    pid_t app_pid);
 
+/* Starts the private D-Bus daemon (child_env and bus point at it); stops it. */
 void bus_up (void);
-
 void bus_down (void);
 
+/* Whether the app owns APP_ID on the private bus; app_id_free: that it does
+ * not, for ps_test_wait_until. */
 gboolean app_id_owned (void);
-
 gboolean app_id_free (gpointer data);
 
 /* `gapplication action APP_ID NAME 'ARG'`, which must succeed. */
@@ -73,6 +75,7 @@ void gapp_action (const char *name,
 void app_pump (App *app,
                int  timeout_ms);
 
+/* Prints what the app wrote, for a failure's context. */
 void app_dump (App *app);
 
 /* Waits until cond(data) holds, reading the app's output meanwhile. */
@@ -102,10 +105,10 @@ void expect_text (App        *app,
  * mmap line on its stdout) and owns APP_ID on the bus. */
 App *app_start (const char * const *args);
 
+/* Whether the app runs (reaping it, status set, once it has exited);
+ * app_exited and app_output_closed are conditions for app_wait. */
 gboolean app_alive (App *app);
-
 gboolean app_exited (gpointer data);
-
 gboolean app_output_closed (gpointer data);
 
 /* The app is gone (quit or killed): reap it, read its output to the end (no
@@ -115,12 +118,15 @@ void app_finish (App *app);
 /* Quits through D-Bus, as a script would; the app must exit 0. */
 void app_quit (App *app);
 
+/* Frees what app_start made; the app must have been reaped. */
 void app_free (App *app);
 
+/* len bytes of path at offset, by pread (the page cache). */
 GBytes *file_read (const char *path,
                    off_t       offset,
                    gsize       len);
 
+/* The file holds expected at offset; all size bytes of it are fill. */
 void assert_file_bytes (const char *path,
                         off_t       offset,
                         const void *expected,
