@@ -420,7 +420,7 @@ on_scrolled (GtkAdjustment *moved,
     return;
   for (guint i = 0; i < n_views (views) && row < 0; i++)
     if (view_vadjustment (views, i) == moved)
-      row = (gint64) gtk_adjustment_get_value (moved) + (gint64) (view_start (views, i) / PS_HEX_BYTES_PER_ROW);
+      row = (gint64) gtk_adjustment_get_value (moved) + (gint64) (view_start (views, i) / ps_hex_view_get_bytes_per_row (view_hex (views, i)));
   if (row < 0)
     return;
   views->scrolling = TRUE;
@@ -429,7 +429,7 @@ on_scrolled (GtkAdjustment *moved,
       GtkAdjustment *adj = view_vadjustment (views, i);
 
       if (adj != moved)
-        gtk_adjustment_set_value (adj, (double) (row - (gint64) (view_start (views, i) / PS_HEX_BYTES_PER_ROW)));
+        gtk_adjustment_set_value (adj, (double) (row - (gint64) (view_start (views, i) / ps_hex_view_get_bytes_per_row (view_hex (views, i)))));
     }
   views->scrolling = FALSE;
 }
@@ -506,6 +506,10 @@ ps_window_views_add (PsWindow            *window,
   id = g_strdup_printf ("%u", ++views->next_id);
   pane = ps_view_pane_new (session, id);
   g_ptr_array_add (views->panes, pane);
+  /* drawn as the window's own view: the settings' fade and row width */
+  g_object_bind_property (view_grid (views, 0), "fade-time", ps_view_pane_get_grid (pane), "fade-time", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (view_hex (views, 0), "bytes-per-row", ps_view_pane_get_hex_view (pane), "bytes-per-row",
+                          G_BINDING_SYNC_CREATE);
   gtk_box_append (GTK_BOX (views->row), GTK_WIDGET (pane));
   g_signal_connect_swapped (session, "notify::frame", G_CALLBACK (schedule_diff), views);
   g_signal_connect (ps_view_pane_get_hex_vadjustment (pane), "value-changed", G_CALLBACK (on_scrolled), views);

@@ -587,6 +587,9 @@ setup_from_settings (PsWindow *self)
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
   g_settings_bind (settings, "log-visible", self->bottom_revealer, "reveal-child",
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
+  /* how the views draw: every window follows a change at once */
+  g_settings_bind (settings, "fade-time", self->grid, "fade-time", G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "hex-row-width", self->hex, "bytes-per-row", G_SETTINGS_BIND_GET);
   ps_window_setup_panes (self, settings);
   ps_window_restore_log_pane (self, settings);
   ps_window_narrow_init (self);
@@ -783,6 +786,7 @@ ps_window_init (PsWindow *self)
   g_signal_connect_object (self->grid, "selection-changed", G_CALLBACK (on_view_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->hex, "cursor-changed", G_CALLBACK (on_view_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mode_dropdown, "notify::selected", G_CALLBACK (on_mode_selected), self, 0);
+  g_object_bind_property (self->grid, "fade-time", self->legend, "fade-time", G_BINDING_SYNC_CREATE);
   fill_intervals (self);
   g_signal_connect_object (self->interval_dropdown, "notify::selected", G_CALLBACK (on_interval_selected), self, 0);
 

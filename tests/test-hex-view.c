@@ -753,12 +753,12 @@ test_rows_pure (void)
   g_assert_cmpint (rows.kinds[0], ==, PS_HEX_BYTE_DATA);
   g_assert_cmpuint (rows.bytes[1], ==, 'B');
   g_assert_cmpint (rows.change_us[0], ==, -1);
-  ps_hex_row_text_build (&t, 0, 8, TRUE, rows.bytes, rows.kinds);
+  ps_hex_row_text_build (&t, 0, PS_HEX_BYTES_PER_ROW, 8, TRUE, rows.bytes, rows.kinds);
   t.text[t.len] = 0;
   g_assert_cmpstr (t.text, ==, "00000000  41 42 07 00 00 00 00 00  00 00 00 00 00 00 00 00  AB..............");
   ps_hex_rows_read (&rows, source, NULL, page / PS_HEX_BYTES_PER_ROW, 1);
   g_assert_cmpint (rows.kinds[0], ==, PS_HEX_BYTE_NOT_ALLOCATED);
-  ps_hex_row_text_build (&t, page / PS_HEX_BYTES_PER_ROW, 8, FALSE, rows.bytes, rows.kinds);
+  ps_hex_row_text_build (&t, page / PS_HEX_BYTES_PER_ROW, PS_HEX_BYTES_PER_ROW, 8, FALSE, rows.bytes, rows.kinds);
   t.text[t.len] = 0;
   g_assert_true (g_str_has_prefix (t.text, "00001000  __ __ "));
   {

@@ -1118,17 +1118,17 @@ test_runs_summary (void)
   /* a run with one changed page flashes; one of holes only is "not allocated";
    * one resident page among holes still shows in residency mode */
   ps_grid_run_summarize (frame, 128, 8, &run);
-  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, ps_grid_now_ms (frame, now), NULL), ==,
+  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, PS_GRID_FADE_MS_DEFAULT, ps_grid_now_ms (frame, now), NULL), ==,
                    ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 130));
   for (guint64 p = 0; p < 64; p++)
     frame->pages[256 + p].state = PS_PAGE_ABSENT;
   frame->pages[300].state = PS_PAGE_RESIDENT;
   ps_frame_summarize (frame, 256, 64);
   ps_grid_run_summarize (frame, 256, 32, &run);
-  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, 0, NULL), ==,
+  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, PS_GRID_FADE_MS_DEFAULT, 0, NULL), ==,
                    ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 256));
   ps_grid_run_summarize (frame, 288, 32, &run);
-  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_RESIDENCY, 0, NULL), !=,
+  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_RESIDENCY, PS_GRID_FADE_MS_DEFAULT, 0, NULL), !=,
                    ps_page_grid_page_color (frame, PS_GRID_RESIDENCY, now, 256));
   g_assert_cmpuint (ps_grid_run_for (1000, 2000), ==, 1);
   g_assert_cmpuint (ps_grid_run_for (1000, 300), ==, 4);
@@ -1441,6 +1441,7 @@ test_legend (void)
   GtkWidget *window = gtk_window_new ();
   GtkWidget *legend = ps_grid_legend_new ();
   GtkWidget *flow, *hint;
+  char *hint_text;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 240, 200);
   gtk_window_set_child (GTK_WINDOW (window), legend);
@@ -1468,7 +1469,9 @@ test_legend (void)
         }
       g_assert_cmpuint (count, ==, n);
       g_assert_true (found_first);
-      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hint)), ==, ps_page_grid_mode_hint (mode));
+      hint_text = ps_page_grid_mode_hint (mode, PS_GRID_FADE_MS_DEFAULT);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hint)), ==, hint_text);
+      g_free (hint_text);
       /* it fits its narrow column */
       g_assert_cmpint (gtk_widget_get_width (legend), <=, 240);
     }
