@@ -738,6 +738,37 @@ ps_window_views_set_narrow (PsWindow *window,
     gtk_popover_popdown (GTK_POPOVER (views->narrow_popover));
 }
 
+/* An open popover takes the keys (its grab): the window's shortcuts
+ * (Ctrl+Shift+W...) would never reach the window's bindings. What the menu
+ * leaves, with Control or Alt, goes to the window; one that acts closes
+ * the menu. */
+static gboolean
+on_popover_key (GtkEventControllerKey *keys,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                PsWindowViews         *views)
+{
+  GtkWidget *popover = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (keys));
+
+  if (!(state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
+    return FALSE;
+  if (!gtk_event_controller_key_forward (keys, GTK_WIDGET (views->window)))
+    return FALSE;
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  return TRUE;
+}
+
+static void
+forward_shortcuts (PsWindowViews *views,
+                   GtkWidget     *popover)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_popover_key), views);
+  gtk_widget_add_controller (popover, keys);
+}
+
 /* Built as it opens: who maps the object changes. */
 static void
 create_popup (GtkMenuButton *button,
@@ -747,7 +778,11 @@ create_popup (GtkMenuButton *button,
 
   refresh_menu (views);
   if (gtk_menu_button_get_menu_model (button) != G_MENU_MODEL (views->add_menu))
-    gtk_menu_button_set_menu_model (button, G_MENU_MODEL (views->add_menu));
+    {
+      /* the button makes a popover for the model */
+      gtk_menu_button_set_menu_model (button, G_MENU_MODEL (views->add_menu));
+      forward_shortcuts (views, GTK_WIDGET (gtk_menu_button_get_popover (button)));
+    }
 }
 
 /* ---- following the window ------------------------------------------------------------ */
@@ -857,6 +892,7 @@ add_button (PsWindowViews *views,
   views->narrow_popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (views->add_menu));
   gtk_accessible_update_property (GTK_ACCESSIBLE (views->narrow_popover), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Add View"), -1);
   gtk_widget_set_parent (views->narrow_popover, title);
+  forward_shortcuts (views, views->narrow_popover);
 }
 
 void
