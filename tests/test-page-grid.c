@@ -520,6 +520,83 @@ test_activity_widget_cools (void)
   hide_grid (&shown);
 }
 
+typedef struct
+{
+  PsPageGrid *grid;
+  guint64     page;
+  guint32     cold;
+} ColdWait;
+
+/* The page as painted now has the colour of a page that never changed. */
+static gboolean
+is_cold (gpointer data)
+{
+  ColdWait *w = data;
+  g_autoptr(GdkTexture) texture = ps_ui_test_render (GTK_WIDGET (w->grid));
+  GdkRectangle area;
+
+  g_assert_true (ps_page_grid_get_page_area (w->grid, w->page, &area));
+  return ps_ui_test_pixel (texture, area.x + 8, area.y + 9) == w->cold;
+}
+
+/* The fade time is the grid's: a page changed longer ago than the default
+ * fade is still lit with a longer one, and cold with a shorter one before
+ * the default would have cooled it; the grid's own clock follows it. Ages
+ * are set in the frame, so no assertion depends on how fast the test runs
+ * (a page only gets older). */
+static void
+test_activity_fade_time (void)
+{
+  Shown shown = show_grid (128, 64);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = make_frame (32, 32, now);
+  g_autoptr(PsFrame) later = NULL;
+  guint32 cold;
+
+  g_assert_cmpuint (ps_page_grid_get_fade_time (shown.grid), ==, PS_GRID_FADE_MS_DEFAULT);
+  set_changed (frame, 3, now, PS_GRID_FADE_MS_DEFAULT + 200, 1);   /* past the default fade */
+  set_changed (frame, 5, now, PS_GRID_FADE_MS_DEFAULT / 2, 1);     /* half of it */
+  ps_page_grid_set_cell_size (shown.grid, 16);
+  g_object_set (shown.grid, "fade-time", 20000, NULL);
+  ps_page_grid_set_frame (shown.grid, frame);
+  {
+    Shot shot = shoot (shown.grid);
+
+    cold = cell_pixel (shown.grid, &shot, 4);
+    /* 20 s: still lit after the old 3 s */
+    g_assert_cmphex (cell_pixel (shown.grid, &shot, 3), !=, cold);
+    g_assert_cmphex (cell_pixel (shown.grid, &shot, 5), !=, cold);
+    g_free (shot.px);
+  }
+
+  /* 1 s: both cold at once, though the default would keep page 5 lit */
+  ps_page_grid_set_fade_time (shown.grid, 1000);
+  g_assert_cmpuint (ps_page_grid_get_fade_time (shown.grid), ==, 1000);
+  {
+    Shot shot = shoot (shown.grid);
+
+    g_assert_cmphex (cell_pixel (shown.grid, &shot, 3), ==, cold);
+    g_assert_cmphex (cell_pixel (shown.grid, &shot, 5), ==, cold);
+    g_free (shot.px);
+  }
+
+  /* a change now: hot, then cold by the grid's own clock, no frame after it */
+  now = g_get_monotonic_time ();
+  later = make_frame (30, 30, now);   /* another size: the grid draws it whole */
+  set_changed (later, 7, now, 0, 1);
+  ps_page_grid_set_frame (shown.grid, later);
+  {
+    Shot shot = shoot (shown.grid);
+    ColdWait w = { shown.grid, 7, cold };
+
+    if (luminance (cell_pixel (shown.grid, &shot, 7)) <= luminance (cold))
+      g_test_message ("page 7 already cold at the first shot (a loaded machine)");
+    g_free (shot.px);
+    g_assert_true (ps_test_wait_until (is_cold, &w, 10000));
+  }
+  hide_grid (&shown);
+}
+
 /* ---- every mode, drawn by the widget ---- */
 
 static void
@@ -1655,6 +1732,7 @@ main (int   argc,
   g_test_add_func ("/page-grid/render/cells", test_render_cells);
   g_test_add_func ("/page-grid/activity/fades", test_activity_fades);
   g_test_add_func ("/page-grid/activity/widget-cools", test_activity_widget_cools);
+  g_test_add_func ("/page-grid/activity/fade-time", test_activity_fade_time);
   g_test_add_func ("/page-grid/widget/modes", test_widget_modes);
   g_test_add_func ("/page-grid/widget/zoom", test_zoom);
   g_test_add_func ("/page-grid/widget/fit", test_fit);
