@@ -14,6 +14,7 @@
 #include "ps-ui-test-app.h"
 #include "ps-window-private.h"
 #include "ps-window-time.h"
+#include "ps-window-views.h"
 
 static PsApplication *app;
 
@@ -186,12 +187,24 @@ test_display_followed (void)
   GtkSpinButton *fade_spin;
   AdwComboRow *row_width_row;
   PsDiffView *diff;
+  PsViewPane *pane;
+  g_autofree char *path = ps_test_file ("display", 8 * ps_test_page_size (), 'd');
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_auto(PsSourceSpec) pread = { 0 };
   g_autoptr(GError) error = NULL;
 
   reset_settings ();
   window = make_window (1300, 800);
-  g_assert_true (ps_window_open_demo (window, &error));
+  spec.kind = pread.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (path);
+  pread.path = g_strdup (path);
+  pread.flags = PS_MAP_PREAD;
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
   g_assert_no_error (error);
+  /* a view beside the window's own draws as it does */
+  g_assert_true (ps_window_views_add (window, &pread, &error));
+  g_assert_no_error (error);
+  pane = ps_window_views_get_pane (window, 0);
   ps_ui_test_wait_frame (GTK_WIDGET (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.freeze", NULL));
   g_assert_true (ps_test_wait_until (has_snapshot, window, 10000));
@@ -218,12 +231,14 @@ test_display_followed (void)
   g_assert_true (shows_label (GTK_WIDGET (window->legend), "750 ms ago"));
   g_assert_false (shows_label (GTK_WIDGET (window->legend), "1.5 s ago"));
   g_assert_true (shows_label (GTK_WIDGET (window->legend), "cools over 1.5 s"));
+  g_assert_cmpuint (ps_page_grid_get_fade_time (ps_view_pane_get_grid (pane)), ==, 1500);
 
   /* the row width: the key, the hex view, the snapshot's rows */
   adw_combo_row_set_selected (row_width_row, 3);
   g_assert_cmpuint (g_settings_get_uint (settings (), "hex-row-width"), ==, 32);
   g_assert_cmpuint (ps_hex_view_get_bytes_per_row (window->hex), ==, 32);
   g_assert_cmpuint (diff_row_bytes (diff), ==, 32);
+  g_assert_cmpuint (ps_hex_view_get_bytes_per_row (ps_view_pane_get_hex_view (pane)), ==, 32);
 
   /* set elsewhere (gsettings), shown in the window and the row */
   g_settings_set_uint (settings (), "hex-row-width", 64);
