@@ -18,7 +18,9 @@ struct _PsGridLegend
   GtkFlowBox   *swatches;
   GtkLabel     *hint;
 
-  PsGridMode    mode;
+  PsGridMode    mode;            /* a render mode (ps_grid_render_mode) */
+  PsDirtySource dirty_source;
+  gboolean      shmem;
   guint         marks_shown;   /* bit m: a page has mark m */
 };
 
@@ -120,7 +122,18 @@ rebuild (PsGridLegend *self)
   for (guint m = 1; m < PS_GRID_N_MARKS; m++)
     if (self->marks_shown & (1u << m))
       gtk_flow_box_append (self->swatches, make_item (&ps_grid_palette_get ()->mark_legend[m]));
+  if (PS_GRID_MODE_BASE (self->mode) == PS_GRID_DIRTY || PS_GRID_MODE_BASE (self->mode) == PS_GRID_DIRTY_UNKNOWN)
+    {
+      g_autofree char *text = g_strjoin (" ", ps_page_grid_mode_hint (self->mode),
+                                         ps_grid_dirty_source_text (self->dirty_source),
+                                         self->shmem ? ps_grid_dirty_shmem_text () : NULL, NULL);
+
+      gtk_label_set_text (self->hint, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->hint), text);
+      return;
+    }
   gtk_label_set_text (self->hint, ps_page_grid_mode_hint (self->mode));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->hint), NULL);
 }
 
 static void
@@ -169,12 +182,41 @@ ps_grid_legend_set_mode (PsGridLegend *self,
                          PsGridMode    mode)
 {
   g_return_if_fail (PS_IS_GRID_LEGEND (self));
-  g_return_if_fail (mode <= PS_GRID_COW);
+  g_return_if_fail (PS_GRID_MODE_BASE (mode) < PS_GRID_N_TABLES);
 
   if (mode == self->mode)
     return;
   self->mode = mode;
   rebuild (self);
+}
+
+PsGridMode
+ps_grid_legend_get_mode (PsGridLegend *self)
+{
+  g_return_val_if_fail (PS_IS_GRID_LEGEND (self), PS_GRID_ACTIVITY);
+  return self->mode;
+}
+
+void
+ps_grid_legend_set_dirty_source (PsGridLegend  *self,
+                                 PsDirtySource  source,
+                                 gboolean       shmem)
+{
+  g_return_if_fail (PS_IS_GRID_LEGEND (self));
+
+  shmem = !!shmem;
+  if (source == self->dirty_source && shmem == self->shmem)
+    return;
+  self->dirty_source = source;
+  self->shmem = shmem;
+  rebuild (self);
+}
+
+const char *
+ps_grid_legend_get_hint (PsGridLegend *self)
+{
+  g_return_val_if_fail (PS_IS_GRID_LEGEND (self), NULL);
+  return gtk_label_get_text (self->hint);
 }
 
 void

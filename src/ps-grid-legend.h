@@ -14,6 +14,14 @@ G_DECLARE_FINAL_TYPE (PsGridLegend, ps_grid_legend, PS, GRID_LEGEND, GtkWidget)
 GtkWidget *ps_grid_legend_new      (void);
 void       ps_grid_legend_set_mode (PsGridLegend *self,
                                     PsGridMode    mode);
+PsGridMode ps_grid_legend_get_mode (PsGridLegend *self);
+/* In the dirty mode, the hint says how the kernel told (per page, per
+ * mapping, not) and, for shared memory, why it stays dirty. */
+void       ps_grid_legend_set_dirty_source (PsGridLegend  *self,
+                                            PsDirtySource  source,
+                                            gboolean       shmem);
+/* The line under the swatches (translated). */
+const char *ps_grid_legend_get_hint (PsGridLegend *self);
 /* The probe's marks on the grid (a mark a page, as ps_page_grid_set_marks
  * takes them): each outcome among them gets an entry. */
 void       ps_grid_legend_set_marks (PsGridLegend *self,

@@ -302,10 +302,10 @@ ps_page_grid_update_description (PsPageGrid *self)
       append_geometry (self, text);
     }
   g_string_append_c (text, ' ');
-  g_string_append (text, ps_page_grid_mode_hint (self->mode));
+  g_string_append (text, ps_page_grid_mode_hint (ps_page_grid_get_render_mode (self)));
   g_string_append_c (text, ' ');
   g_string_append (text, _("Colours:"));
-  legend = ps_page_grid_mode_legend (self->mode, &n_legend);
+  legend = ps_page_grid_mode_legend (ps_page_grid_get_render_mode (self), &n_legend);
   for (guint i = 0; i < n_legend; i++)
     {
       g_string_append (text, i == 0 ? " " : ", ");
