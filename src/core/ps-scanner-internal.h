@@ -75,6 +75,7 @@ struct _PsScanner
   gint64        private_dirty;
   /* dirty pages (ps-scanner-dirty.c) */
   gint          dirty_requested;  /* atomic: the dirty colour mode is shown */
+  gint          dirty_read_now;   /* atomic: woken (a write, msync): read smaps at the next pass */
   gboolean      dirty_on;         /* this pass asks them */
   gboolean      dirty_refresh;    /* apply the per-mapping verdict to every page */
   gboolean      dirty_full_pending;   /* switched on: no pass has asked every page yet */

@@ -440,7 +440,8 @@ read_dirty (PsScanner *self,
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (now - self->dirty_read_us >= MAX (DIRTY_INTERVAL_US, self->dirty_cost_us / (DIRTY_PART * self->share)))
+  if (g_atomic_int_compare_and_exchange (&self->dirty_read_now, TRUE, FALSE) ||
+      now - self->dirty_read_us >= MAX (DIRTY_INTERVAL_US, self->dirty_cost_us / (DIRTY_PART * self->share)))
     {
       ps_source_read_dirty (self->source, &self->shared_dirty, &self->private_dirty);
       self->dirty_read_us = g_get_monotonic_time ();

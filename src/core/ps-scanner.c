@@ -502,6 +502,9 @@ void
 ps_scanner_wake (PsScanner *self)
 {
   g_return_if_fail (PS_IS_SCANNER (self));
+  /* something was done to the mapping (a write, msync): its dirty figures
+   * are read again at the next pass */
+  g_atomic_int_set (&self->dirty_read_now, TRUE);
   g_mutex_lock (&self->lock);
   self->wake_requested = TRUE;
   g_cond_signal (&self->cond);
