@@ -99,6 +99,13 @@ make_item (const PsGridLegendEntry *entry)
                                     NULL);
   GtkWidget *label = gtk_label_new (_(entry->label));
 
+  /* a long entry ("private copy: msync never writes it back") wraps rather
+   * than widening the legend's narrow column */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 22);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch, (gpointer) entry, NULL);
   gtk_widget_add_css_class (swatch, "ps-swatch");
   gtk_widget_add_css_class (label, "caption");

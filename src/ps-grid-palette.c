@@ -52,6 +52,7 @@ static const HeatStop heat_stops_hc[] = {
 #define C_DIRTY        PS_GRID_RGB (0xc01c28)
 #define C_CLEAN        PS_GRID_RGB (0x26a269)
 #define C_COPY_DIRTY   PS_GRID_RGB (0x9141ac)
+#define C_DIRTY_UNKNOWN PS_GRID_RGB (0x9a9996)   /* opaque: data, but not known which */
 
 
 static const guint32 mark_colors[PS_GRID_N_MARKS] = {
@@ -141,9 +142,9 @@ state_fill (guint      mode,
         return C_ABSENT;
       if (state_byte & PS_PAGE_DIRTY)
         return C_DIRTY;
-      return state == PS_PAGE_RESIDENT ? C_CLEAN : C_UNKNOWN_C;
+      return state == PS_PAGE_RESIDENT ? C_CLEAN : C_DIRTY_UNKNOWN;
     case PS_GRID_DIRTY_UNKNOWN:
-      return state == PS_PAGE_ABSENT ? C_ABSENT : C_UNKNOWN_C;
+      return state == PS_PAGE_ABSENT ? C_ABSENT : C_DIRTY_UNKNOWN;
     case PS_GRID_COW:
     default:
       if (state_byte & PS_PAGE_PRIVATE_COPY)
@@ -199,7 +200,7 @@ build_legends (PsGridPalette *pal)
   add_legend (pal, PS_GRID_DIRTY, C_COPY_DIRTY, PS_GRID_SWATCH_FILL, N_("private copy: msync never writes it back"));
   add_legend (pal, PS_GRID_DIRTY, C_ABSENT, PS_GRID_SWATCH_FILL, N_("not allocated"));
 
-  add_legend (pal, PS_GRID_DIRTY_UNKNOWN, C_UNKNOWN_C, PS_GRID_SWATCH_FILL, N_("dirty or clean: not known"));
+  add_legend (pal, PS_GRID_DIRTY_UNKNOWN, C_DIRTY_UNKNOWN, PS_GRID_SWATCH_FILL, N_("dirty or clean: not known"));
   add_legend (pal, PS_GRID_DIRTY_UNKNOWN, C_ABSENT, PS_GRID_SWATCH_FILL, N_("not allocated"));
 
   {

@@ -50,6 +50,9 @@ ps_grid_fill_colors (const PsFrame *frame,
   gboolean warm = FALSE;
 
   mode = PS_GRID_MODE_BASE (mode);
+  /* a frame that does not know which pages are dirty says so */
+  if (mode == PS_GRID_DIRTY && frame->dirty_source == PS_DIRTY_UNKNOWN)
+    mode = PS_GRID_DIRTY_UNKNOWN;
   if (mode == PS_GRID_ACTIVITY)
     {
       for (guint i = 0; i < n; i++)
