@@ -782,6 +782,8 @@ ps_window_init (PsWindow *self)
   self->log = ps_event_log_new ();
   self->session = ps_session_new (self->log);
   g_signal_connect_object (self->session, "notify::frame", G_CALLBACK (on_frame), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
+                           G_CALLBACK (ps_window_update_grid_look), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::source", G_CALLBACK (on_source), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::probe-marks", G_CALLBACK (on_probe_marks), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::paused", G_CALLBACK (on_paused), self, G_CONNECT_SWAPPED);
