@@ -336,7 +336,7 @@ ps_grid_dirty_source_text (PsDirtySource source)
   switch (source)
     {
     case PS_DIRTY_PER_PAGE:
-      return _("Dirty per page (/proc/kpageflags): a write marks its whole folio, often 4 or 16 pages.");
+      return _("Dirty per page (/proc/kpageflags): a write marks its whole folio, from 1 page to 512 (2 MiB).");
     case PS_DIRTY_PER_MAPPING:
       return _("Dirty per mapping: only root may read each page's flags, so every page in memory shows "
                "the whole mapping's Shared_Dirty + Private_Dirty from smaps.");
