@@ -4,8 +4,11 @@
  * page's frame number from pagemap and its flags from /proc/kpageflags,
  * KPF_DIRTY), else per mapping (smaps' Shared_Dirty + Private_Dirty, given to
  * every page of the mapping that is in memory). Asked only while the mode is
- * shown (ps_scanner_set_dirty_pages), over the pages whose states a pass
- * asks anyway. Reads no page of the mapping: a hole stays a hole.
+ * shown (ps_scanner_set_dirty_pages): the window on screen every pass, every
+ * page when asked for (a write, msync: ps_scanner_wake) and otherwise as
+ * often as DIRTY_PAGES_PART of the scanner's share allows (they cost about
+ * 3 us a page here: 60 ms for 64 MiB). Reads no page of the mapping: a hole
+ * stays a hole.
  *
  * KERNEL-FACTS, "Dirty pages": the bit is the folio's (a write to one page
  * of a 16 KiB folio marks its four pages); pages of tmpfs/shm are always
@@ -26,6 +29,10 @@
 #define PM_PFN_MASK    ((G_GUINT64_CONSTANT (1) << 55) - 1)
 #define BATCH          512
 #define KPF_UNAVAILABLE (-2)
+/* Every page's dirty bits at most this often, and then only so often that
+ * asking them takes no more than DIRTY_PAGES_PART of the scanner's share. */
+#define DIRTY_PAGES_INTERVAL_US  G_USEC_PER_SEC
+#define DIRTY_PAGES_PART         0.25
 
 /* /proc/kpageflags, opened once; FALSE when it cannot be (not root). */
 static gboolean
@@ -159,6 +166,8 @@ ps_scanner_dirty_mark (PsScanner *self,
 {
   if (!self->dirty_on || to <= from)
     return;
+  for (guint64 p = from; p < to; p++)
+    frame->pages[p].state &= ~PS_PAGE_DIRTY;
   if (!self->dirty_per_mapping_only && self->dirty_source != PS_DIRTY_PER_MAPPING)
     {
       if (mark_per_page (self, frame, from, to))
@@ -169,7 +178,7 @@ ps_scanner_dirty_mark (PsScanner *self,
       /* some pages of the range may be marked: this pass starts again per mapping */
       for (guint64 p = from; p < to; p++)
         frame->pages[p].state &= ~PS_PAGE_DIRTY;
-      self->dirty_refresh = TRUE;
+      self->dirty_full_pending = TRUE;
     }
   self->dirty_source = PS_DIRTY_PER_MAPPING;
   mark_per_mapping (self, frame, from, to);
@@ -186,12 +195,22 @@ ps_scanner_dirty_begin (PsScanner *self)
   if (on != self->dirty_on)
     {
       self->dirty_on = on;
-      self->dirty_refresh = on;
       self->dirty_full_pending = on;
       self->dirty_read_us = 0;
       self->dirty_source = PS_DIRTY_UNKNOWN;
     }
-  return on && self->dirty_full_pending;
+  if (!on)
+    return FALSE;
+  /* woken (a write, msync) or due: every page this pass */
+  if (g_atomic_int_compare_and_exchange (&self->dirty_pages_now, TRUE, FALSE))
+    self->dirty_full_pending = TRUE;
+  else if (self->dirty_source != PS_DIRTY_PER_MAPPING &&
+           g_get_monotonic_time () - self->dirty_pages_us >=
+             MAX (DIRTY_PAGES_INTERVAL_US, self->dirty_pages_cost_us / (DIRTY_PAGES_PART * self->share)))
+    self->dirty_full_pending = TRUE;
+  if (self->dirty_full_pending)
+    self->dirty_pages_t0 = ps_scanner_thread_cpu_us ();
+  return self->dirty_full_pending;
 }
 
 /* After the pass's states and its smaps figures: the verdict per mapping
@@ -227,19 +246,27 @@ ps_scanner_dirty_finish (PsScanner *self,
           return;
         }
       dirty = self->shared_dirty + self->private_dirty > 0;
-      if (dirty != self->mapping_dirty || self->dirty_refresh)
+      self->mapping_dirty = dirty;
+      /* every pass (pages come into memory and go): one byte a page */
+      for (guint64 p = 0; p < frame->n_pages; p++)
         {
-          self->mapping_dirty = dirty;
-          for (guint64 p = 0; p < frame->n_pages; p++)
+          guint8 was = frame->pages[p].state;
+          guint8 now = (was & ~PS_PAGE_DIRTY) | (dirty && in_memory (&frame->pages[p]) ? PS_PAGE_DIRTY : 0);
+
+          if (now != was)
             {
-              frame->pages[p].state &= ~PS_PAGE_DIRTY;
-              if (dirty && in_memory (&frame->pages[p]))
-                frame->pages[p].state |= PS_PAGE_DIRTY;
+              frame->pages[p].state = now;
+              ps_scanner_mark_blocks (self, p, p + 1);
             }
-          ps_scanner_mark_blocks (self, 0, frame->n_pages);
         }
     }
-  self->dirty_refresh = FALSE;
+  if (self->dirty_full_pending)
+    {
+      /* thread CPU time of the pass's states, residency and hashing apart:
+       * close enough for pacing, and it errs on the side of asking less */
+      self->dirty_pages_cost_us = ps_scanner_thread_cpu_us () - self->dirty_pages_t0;
+      self->dirty_pages_us = g_get_monotonic_time ();
+    }
   self->dirty_full_pending = FALSE;
   frame->dirty_source = self->dirty_source;
 }

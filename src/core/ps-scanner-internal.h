@@ -77,8 +77,11 @@ struct _PsScanner
   gint          dirty_requested;  /* atomic: the dirty colour mode is shown */
   gint          dirty_read_now;   /* atomic: woken (a write, msync): read smaps at the next pass */
   gboolean      dirty_on;         /* this pass asks them */
-  gboolean      dirty_refresh;    /* apply the per-mapping verdict to every page */
-  gboolean      dirty_full_pending;   /* switched on: no pass has asked every page yet */
+  gboolean      dirty_full_pending;   /* this pass asks every page's dirty bit */
+  gint          dirty_pages_now;  /* atomic: woken: ask every page at the next pass */
+  gint64        dirty_pages_us;   /* when every page was last asked */
+  gint64        dirty_pages_cost_us;  /* ...and what the pass cost (thread CPU) */
+  gint64        dirty_pages_t0;
   gboolean      dirty_had_bits;   /* the last frame may hold PS_PAGE_DIRTY bits */
   gboolean      dirty_per_mapping_only;   /* tests: as without root */
   gboolean      mapping_dirty;    /* per mapping: smaps had dirty bytes */

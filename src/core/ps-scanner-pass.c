@@ -169,7 +169,8 @@ static gboolean
 update_states (PsScanner *self,
                PsFrame   *frame,
                guint64    from,
-               guint64    to)
+               guint64    to,
+               gboolean   dirty)
 {
   gboolean private = ps_source_is_private (self->source);
   guint64 pagemap[512];
@@ -190,7 +191,9 @@ update_states (PsScanner *self,
           PsPageInfo *info = &frame->pages[first + i];
           static const guint8 state_of[] = { PS_PAGE_ABSENT, PS_PAGE_RESIDENT, PS_PAGE_UNKNOWN };
 
-          info->state = state_of[self->vec[i]];
+          /* a page in memory keeps its dirty bit until the dirty pages are asked again */
+          info->state = state_of[self->vec[i]] |
+                        (self->vec[i] != PS_RESIDENT_NO ? info->state & PS_PAGE_DIRTY : 0);
         }
     }
 
@@ -210,9 +213,9 @@ update_states (PsScanner *self,
                                        frame->pages + first, n);
         }
     }
-  /* only while the dirty mode is shown: the states were just asked, which
-   * cleared the pages' dirty bits */
-  ps_scanner_dirty_mark (self, frame, from, to);
+  /* only while the dirty mode is shown, and within its share (ps-scanner-dirty.c) */
+  if (dirty)
+    ps_scanner_dirty_mark (self, frame, from, to);
   return TRUE;
 }
 
@@ -239,11 +242,18 @@ update_pass_states (PsScanner *self,
   if (self->last == NULL || !ps_geometry_equal (&self->last->geometry, g))
     ps_scanner_mark_blocks (self, inside, g->n_pages);
   if (all || slice_pages >= g->n_pages || self->last == NULL || !ps_geometry_equal (&self->last->geometry, g))
-    return update_states (self, frame, 0, inside);
+    {
+      if (!update_states (self, frame, 0, inside, all))
+        return FALSE;
+      if (!all)
+        ps_scanner_dirty_mark (self, frame, MIN (focus_first, inside), MIN (focus_end, inside));
+      return TRUE;
+    }
 
+  /* the window on screen: its dirty pages every pass (64 pages at most) */
   from = self->cursor < g->n_pages ? self->cursor : 0;
-  return update_states (self, frame, MIN (focus_first, inside), MIN (focus_end, inside)) &&
-         update_states (self, frame, MIN (from, inside), MIN (from + slice_pages, inside));
+  return update_states (self, frame, MIN (focus_first, inside), MIN (focus_end, inside), self->dirty_on) &&
+         update_states (self, frame, MIN (from, inside), MIN (from + slice_pages, inside), FALSE);
 }
 
 static inline gboolean

@@ -505,6 +505,7 @@ ps_scanner_wake (PsScanner *self)
   /* something was done to the mapping (a write, msync): its dirty figures
    * are read again at the next pass */
   g_atomic_int_set (&self->dirty_read_now, TRUE);
+  g_atomic_int_set (&self->dirty_pages_now, TRUE);
   g_mutex_lock (&self->lock);
   self->wake_requested = TRUE;
   g_cond_signal (&self->cond);
