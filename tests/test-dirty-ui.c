@@ -144,12 +144,22 @@ test_write_then_msync (void)
       ps_assert_contains (ps_grid_legend_get_hint (window->legend), "per mapping");
     }
   g_assert_null (strstr (ps_grid_legend_get_hint (window->legend), "tmpfs"));
+  {
+    g_autofree char *tip = ps_page_grid_describe_page (window->grid, WRITTEN);
+
+    ps_assert_contains (tip, "dirty: not yet written back");
+  }
 
   /* msync: clean again */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.msync", "s", "sync"));
   wait_shows (&w, "clean");
   frame = ps_page_grid_get_frame (window->grid);
   g_assert_cmpuint (frame->n_dirty, ==, 0);
+  {
+    g_autofree char *tip = ps_page_grid_describe_page (window->grid, WRITTEN);
+
+    ps_assert_contains (tip, "\nclean (");
+  }
 
   /* another mode: the kernel is not asked any more */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.color-mode", "s", "activity"));
