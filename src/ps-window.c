@@ -142,6 +142,7 @@ on_frame (PsWindow *self)
   ps_hex_view_set_frame (self->hex, frame);
   update_status (self, frame);
   ps_window_update_grid_look (self);
+  ps_window_gone_update_frame (self, frame);
 
   self->frame_seen++;
   if (self->frame_seen == 1 && g_getenv ("PAGESCOPE_BENCH_FIRST_FRAME") != NULL)
@@ -279,6 +280,7 @@ on_source (PsWindow *self)
 
   ps_status_bar_set_source (self->status_bar, source);
   self->frame_seen = 0;
+  ps_window_gone_reset (self);
   ps_hex_view_set_source (self->hex, source);
   ps_page_grid_set_marks (self->grid, NULL, 0);
   ps_grid_legend_set_marks (self->legend, NULL, 0);
@@ -769,6 +771,7 @@ ps_window_class_init (PsWindowClass *klass)
   ps_window_class_install_byte_actions (widget_class);
   ps_window_class_install_view_actions (widget_class);
   ps_window_class_install_time_actions (widget_class);
+  ps_window_class_install_gone_actions (widget_class);
 }
 
 static void
@@ -797,6 +800,7 @@ ps_window_init (PsWindow *self)
   ps_window_views_init (self, self->vpaned, GTK_WIDGET (self->title));
   ps_details_pane_set_session (self->details, self->session);
   ps_window_time_init (self);
+  ps_window_gone_reset (self);
 
   g_signal_connect_object (self->hex, "visible-range-changed", G_CALLBACK (on_visible_range_changed), self, 0);
   g_signal_connect_object (self->grid, "page-activated", G_CALLBACK (on_page_activated), self, 0);
