@@ -167,11 +167,69 @@ test_write_then_msync (void)
   ps_ui_test_close (GTK_WINDOW (window));
 }
 
+static void
+on_msync_finished (PsSession *session,
+                   gpointer   report,
+                   guint     *count)
+{
+  (*count)++;
+}
+
+static gboolean
+is_nonzero (gpointer data)
+{
+  return *(guint *) data != 0;
+}
+
+typedef struct
+{
+  PsWindow *window;
+  guint64   serial;
+} Later;
+
+static gboolean
+frame_after (gpointer data)
+{
+  Later *l = data;
+  PsFrame *frame = ps_page_grid_get_frame (l->window->grid);
+
+  return frame != NULL && frame->serial > l->serial + 1;
+}
+
+/* Shared memory (tmpfs) has nothing to write back to: the written page
+ * stays dirty after msync, and the legend says why. */
+static void
+test_shared_memory_stays_dirty (void)
+{
+  PsSourceSpec spec = { .kind = PS_SOURCE_ANON, .size = N_PAGES * PAGE };   /* shared and writable */
+  g_autofree char *write = g_strdup_printf ("%#" G_GINT64_MODIFIER "x 57 52 49 54 45", (gint64) (WRITTEN * PAGE));
+  PsWindow *window = ps_ui_test_window_open (app, &spec);
+  Want w = { window, WRITTEN, 0, NULL };
+  Later later = { window, 0 };
+  guint synced = 0;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.color-mode", "s", "dirty"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.write-bytes", "s", write));
+  wait_shows (&w, "dirty: not yet written back");
+  ps_assert_contains (ps_grid_legend_get_hint (window->legend), "tmpfs");
+
+  g_signal_connect (ps_window_get_session (window), "msync-finished", G_CALLBACK (on_msync_finished), &synced);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.msync", "s", "sync"));
+  g_assert_true (ps_test_wait_until (is_nonzero, &synced, WAIT_MS));
+  /* frames made after the msync (it woke the scanner): still dirty */
+  later.serial = ps_page_grid_get_frame (window->grid)->serial;
+  g_assert_true (ps_test_wait_until (frame_after, &later, WAIT_MS));
+  wait_shows (&w, "dirty: not yet written back");
+  g_signal_handlers_disconnect_by_func (ps_window_get_session (window), on_msync_finished, &synced);
+  ps_ui_test_close (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
   app = ps_ui_test_app_new (&argc, &argv);
   PAGE = ps_test_page_size ();
   g_test_add_func ("/dirty-ui/write-then-msync", test_write_then_msync);
+  g_test_add_func ("/dirty-ui/shared-memory-stays-dirty", test_shared_memory_stays_dirty);
   return g_test_run ();
 }
