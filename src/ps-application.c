@@ -770,6 +770,7 @@ ps_application_startup (GApplication *app)
     { "win.color-mode::content", { "<Control>2", NULL } },
     { "win.color-mode::residency", { "<Control>3", NULL } },
     { "win.color-mode::cow", { "<Control>4", NULL } },
+    { "win.color-mode::dirty", { "<Control>5", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
     { "win.toggle-log", { "F9", NULL } },
     { "win.find-bar", { "<Control>f", NULL } },

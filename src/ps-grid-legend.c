@@ -18,8 +18,10 @@ struct _PsGridLegend
   GtkFlowBox   *swatches;
   GtkLabel     *hint;
 
-  PsGridMode    mode;
+  PsGridMode    mode;            /* a render mode (ps_grid_render_mode) */
   guint         fade_ms;
+  PsDirtySource dirty_source;
+  gboolean      shmem;
   guint         marks_shown;   /* bit m: a page has mark m */
 };
 
@@ -109,6 +111,13 @@ make_item (const PsGridLegendEntry *entry,
   g_autofree char *text = ps_grid_legend_entry_label (entry, fade_ms);
   GtkWidget *label = gtk_label_new (text);
 
+  /* a long entry ("private copy: msync never writes it back") wraps rather
+   * than widening the legend's narrow column */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 22);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch, (gpointer) entry, NULL);
   gtk_widget_add_css_class (swatch, "ps-swatch");
   gtk_widget_add_css_class (label, "caption");
@@ -134,7 +143,18 @@ rebuild (PsGridLegend *self)
     if (self->marks_shown & (1u << m))
       gtk_flow_box_append (self->swatches, make_item (&ps_grid_palette_get ()->mark_legend[m], self->fade_ms));
   hint = ps_page_grid_mode_hint (self->mode, self->fade_ms);
+  if (PS_GRID_MODE_BASE (self->mode) == PS_GRID_DIRTY || PS_GRID_MODE_BASE (self->mode) == PS_GRID_DIRTY_UNKNOWN)
+    {
+      g_autofree char *text = g_strjoin (" ", hint,
+                                         ps_grid_dirty_source_text (self->dirty_source),
+                                         self->shmem ? ps_grid_dirty_shmem_text () : NULL, NULL);
+
+      gtk_label_set_text (self->hint, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->hint), text);
+      return;
+    }
   gtk_label_set_text (self->hint, hint);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->hint), NULL);
 }
 
 static void
@@ -222,12 +242,41 @@ ps_grid_legend_set_mode (PsGridLegend *self,
                          PsGridMode    mode)
 {
   g_return_if_fail (PS_IS_GRID_LEGEND (self));
-  g_return_if_fail (mode <= PS_GRID_COW);
+  g_return_if_fail (PS_GRID_MODE_BASE (mode) < PS_GRID_N_TABLES);
 
   if (mode == self->mode)
     return;
   self->mode = mode;
   rebuild (self);
+}
+
+PsGridMode
+ps_grid_legend_get_mode (PsGridLegend *self)
+{
+  g_return_val_if_fail (PS_IS_GRID_LEGEND (self), PS_GRID_ACTIVITY);
+  return self->mode;
+}
+
+void
+ps_grid_legend_set_dirty_source (PsGridLegend  *self,
+                                 PsDirtySource  source,
+                                 gboolean       shmem)
+{
+  g_return_if_fail (PS_IS_GRID_LEGEND (self));
+
+  shmem = !!shmem;
+  if (source == self->dirty_source && shmem == self->shmem)
+    return;
+  self->dirty_source = source;
+  self->shmem = shmem;
+  rebuild (self);
+}
+
+const char *
+ps_grid_legend_get_hint (PsGridLegend *self)
+{
+  g_return_val_if_fail (PS_IS_GRID_LEGEND (self), NULL);
+  return gtk_label_get_text (self->hint);
 }
 
 void

@@ -17,6 +17,14 @@ void       ps_grid_legend_set_mode (PsGridLegend *self,
 /* The fade time the activity legend names (the grid's "fade-time"). */
 void       ps_grid_legend_set_fade_time (PsGridLegend *self,
                                          guint         fade_ms);
+PsGridMode ps_grid_legend_get_mode (PsGridLegend *self);
+/* In the dirty mode, the hint says how the kernel told (per page, per
+ * mapping, not) and, for shared memory, why it stays dirty. */
+void       ps_grid_legend_set_dirty_source (PsGridLegend  *self,
+                                            PsDirtySource  source,
+                                            gboolean       shmem);
+/* The line under the swatches (translated). */
+const char *ps_grid_legend_get_hint (PsGridLegend *self);
 /* The probe's marks on the grid (a mark a page, as ps_page_grid_set_marks
  * takes them): each outcome among them gets an entry. */
 void       ps_grid_legend_set_marks (PsGridLegend *self,

@@ -100,7 +100,7 @@ row_colors (PsGridOverview *self,
             guint32        *out,
             guint32        *next_ms)
 {
-  PsGridMode mode = ps_page_grid_get_mode (self->grid);
+  PsGridMode mode = ps_page_grid_get_render_mode (self->grid);
   guint32 now_ms = ps_grid_now_ms (self->frame, g_get_monotonic_time ());
 
   ps_grid_runs_follow (self->runs, self->frame, self->run, 0, self->n_rows);
@@ -154,7 +154,7 @@ schedule_update (PsGridOverview *self,
 static void
 update_rows (PsGridOverview *self)
 {
-  PsGridMode mode = ps_page_grid_get_mode (self->grid);
+  PsGridMode mode = ps_page_grid_get_render_mode (self->grid);
   guint32 next_ms = G_MAXUINT32;
   const gsize *indices;
   const guint32 *colors;

@@ -13,12 +13,24 @@
 
 /* The heat ramp, cold to hot; luminance rises along it. It stops at a
  * saturated yellow, not white, so a flash shows on the light style too. */
-static const struct { double at; guint32 rgb; } heat_stops[] = {
+typedef struct { double at; guint32 rgb; } HeatStop;
+
+static const HeatStop heat_stops[] = {
   { 0.00, 0x3b4057 },   /* cold slate */
   { 0.20, 0x6a3d8f },   /* dusky purple */
   { 0.45, 0xc0304a },   /* crimson */
   { 0.72, 0xf06e1c },   /* orange */
   { 1.00, 0xffd21f },   /* yellow */
+};
+
+/* High contrast (presentation mode, GTK's high contrast): every step far
+ * from the last in lightness, readable from the back row and on a
+ * projector that washes colours out: black, blue, cyan, yellow. */
+static const HeatStop heat_stops_hc[] = {
+  { 0.00, 0x000000 },   /* black */
+  { 0.30, 0x1c3fff },   /* pure blue */
+  { 0.65, 0x00e5ff },   /* cyan */
+  { 1.00, 0xffff00 },   /* yellow */
 };
 
 /* Pages that are not data: they read through to the background, so they look
@@ -38,6 +50,10 @@ static const struct { double at; guint32 rgb; } heat_stops[] = {
 #define C_UNKNOWN_R    PS_GRID_RGB (0xa8956a)
 #define C_PRIVATE      PS_GRID_RGB (0xe8743b)
 #define C_SHARED       PS_GRID_RGB (0x4a90d9)
+#define C_DIRTY        PS_GRID_RGB (0xc01c28)
+#define C_CLEAN        PS_GRID_RGB (0x26a269)
+#define C_COPY_DIRTY   PS_GRID_RGB (0x9141ac)
+#define C_DIRTY_UNKNOWN PS_GRID_RGB (0x9a9996)   /* opaque: data, but not known which */
 
 
 static const guint32 mark_colors[PS_GRID_N_MARKS] = {
@@ -60,17 +76,21 @@ premultiply (guint32 argb)
   return (a << 24) | (r << 16) | (g << 8) | b;
 }
 
+static gboolean building_hc;   /* under g_once: which ramp heat_color follows */
+
 static guint32
 heat_color (double heat)
 {
+  const HeatStop *stops = building_hc ? heat_stops_hc : heat_stops;
+  guint n = building_hc ? G_N_ELEMENTS (heat_stops_hc) : G_N_ELEMENTS (heat_stops);
   guint i = 1;
 
   heat = CLAMP (heat, 0.0, 1.0);
-  while (i < G_N_ELEMENTS (heat_stops) - 1 && heat > heat_stops[i].at)
+  while (i < n - 1 && heat > stops[i].at)
     i++;
   {
-    double t = (heat - heat_stops[i - 1].at) / (heat_stops[i].at - heat_stops[i - 1].at);
-    guint32 a = heat_stops[i - 1].rgb, b = heat_stops[i].rgb;
+    double t = (heat - stops[i - 1].at) / (stops[i].at - stops[i - 1].at);
+    guint32 a = stops[i - 1].rgb, b = stops[i].rgb;
     guint32 out = 0xff000000u;
 
     t = CLAMP (t, 0.0, 1.0);
@@ -91,7 +111,7 @@ heat_floor (guint level)
 }
 
 static guint32
-state_fill (PsGridMode mode,
+state_fill (guint      mode,
             guint      state_byte,
             guint      content)
 {
@@ -106,7 +126,7 @@ state_fill (PsGridMode mode,
   switch (mode)
     {
     case PS_GRID_ACTIVITY:
-      return state == PS_PAGE_ABSENT ? C_ABSENT : heat_stops[0].rgb | 0xff000000u;
+      return state == PS_PAGE_ABSENT ? C_ABSENT : heat_color (0.0);
     case PS_GRID_CONTENT:
       {
         static const guint32 by_class[] = { C_UNKNOWN_C, C_ZERO, C_TEXT, C_BINARY, C_ENTROPY };
@@ -114,6 +134,18 @@ state_fill (PsGridMode mode,
       }
     case PS_GRID_RESIDENCY:
       return state == PS_PAGE_RESIDENT ? C_RESIDENT : state == PS_PAGE_ABSENT ? C_ABSENT : C_UNKNOWN_R;
+    case PS_GRID_DIRTY:
+      /* an anonymous copy is never dirty in kpageflags, and msync never
+       * writes it back: its own colour */
+      if (state_byte & PS_PAGE_PRIVATE_COPY)
+        return C_COPY_DIRTY;
+      if (state == PS_PAGE_ABSENT)
+        return C_ABSENT;
+      if (state_byte & PS_PAGE_DIRTY)
+        return C_DIRTY;
+      return state == PS_PAGE_RESIDENT ? C_CLEAN : C_DIRTY_UNKNOWN;
+    case PS_GRID_DIRTY_UNKNOWN:
+      return state == PS_PAGE_ABSENT ? C_ABSENT : C_DIRTY_UNKNOWN;
     case PS_GRID_COW:
     default:
       if (state_byte & PS_PAGE_PRIVATE_COPY)
@@ -168,6 +200,14 @@ build_legends (PsGridPalette *pal)
   add_legend (pal, PS_GRID_COW, C_SHARED, PS_GRID_SWATCH_FILL, N_("shared"));
   add_legend (pal, PS_GRID_COW, C_ABSENT, PS_GRID_SWATCH_FILL, N_("not allocated"));
 
+  add_legend (pal, PS_GRID_DIRTY, C_DIRTY, PS_GRID_SWATCH_FILL, N_("dirty: not yet written back"));
+  add_legend (pal, PS_GRID_DIRTY, C_CLEAN, PS_GRID_SWATCH_FILL, N_("clean"));
+  add_legend (pal, PS_GRID_DIRTY, C_COPY_DIRTY, PS_GRID_SWATCH_FILL, N_("private copy: msync never writes it back"));
+  add_legend (pal, PS_GRID_DIRTY, C_ABSENT, PS_GRID_SWATCH_FILL, N_("not allocated"));
+
+  add_legend (pal, PS_GRID_DIRTY_UNKNOWN, C_DIRTY_UNKNOWN, PS_GRID_SWATCH_FILL, N_("dirty or clean: not known"));
+  add_legend (pal, PS_GRID_DIRTY_UNKNOWN, C_ABSENT, PS_GRID_SWATCH_FILL, N_("not allocated"));
+
   {
     static const char *mark_labels[PS_GRID_N_MARKS] = {
       NULL,
@@ -182,7 +222,7 @@ build_legends (PsGridPalette *pal)
       pal->mark_legend[i] = (PsGridLegendEntry) { premultiply (mark_colors[i]), 0, PS_GRID_SWATCH_FILL, mark_labels[i] };
   }
 
-  for (guint mode = 0; mode < 4; mode++)
+  for (guint mode = 0; mode < PS_GRID_N_TABLES; mode++)
     {
       add_legend (pal, mode, C_PAST_EOF, PS_GRID_SWATCH_HATCHED, N_("past EOF"));
       add_legend (pal, mode, C_GUARD, PS_GRID_SWATCH_HATCHED, N_("past the mapping"));
@@ -191,52 +231,79 @@ build_legends (PsGridPalette *pal)
     }
 }
 
+static void
+build_palette (PsGridPalette *pal,
+               gboolean       high_contrast)
+{
+  building_hc = high_contrast;
+  for (guint mode = 0; mode < PS_GRID_N_TABLES; mode++)
+    for (guint i = 0; i < 256; i++)
+      pal->table[mode][i] = premultiply (state_fill (mode, i >> 3, i & 7));
+  for (guint b = 0; b < PS_GRID_N_BUCKETS; b++)
+    for (guint level = 0; level < PS_GRID_N_LEVELS; level++)
+      {
+        /* step 0 is the hottest, the last bucket cold */
+        double fade = 1.0 - (double) b / PS_GRID_FADE_STEPS;
+
+        pal->heat[b][level] = heat_color (MAX (fade, heat_floor (level)));
+      }
+  pal->hatch[PS_PAGE_PAST_EOF] = premultiply (C_PAST_EOF_H);
+  pal->hatch[PS_PAGE_PAST_MAPPING] = premultiply (C_GUARD_H);
+  for (guint i = 0; i < PS_GRID_N_MARKS; i++)
+    pal->marks[i] = premultiply (mark_colors[i]);
+  for (guint mode = 0; mode < PS_GRID_N_TABLES; mode++)
+    for (guint state = 0; state < 5; state++)
+      pal->by_state[mode][state] = premultiply (state_fill (mode, state, PS_CONTENT_UNKNOWN));
+  for (guint content = 0; content < 5; content++)
+    pal->by_content[content] = premultiply (state_fill (PS_GRID_CONTENT, PS_PAGE_RESIDENT, content));
+  pal->private_copy = premultiply (C_PRIVATE);
+  pal->dirty = premultiply (C_DIRTY);
+  build_legends (pal);
+  building_hc = FALSE;
+}
+
 const PsGridPalette *
 ps_grid_palette_get (void)
 {
-  static PsGridPalette pal;
+  return ps_grid_palette_for (PS_GRID_ACTIVITY);
+}
+
+const PsGridPalette *
+ps_grid_palette_for (PsGridMode render_mode)
+{
+  static PsGridPalette pal[2];
   static gsize done;
 
   if (g_once_init_enter (&done))
     {
-      for (guint mode = 0; mode < 4; mode++)
-        for (guint i = 0; i < 128; i++)
-          pal.table[mode][i] = premultiply (state_fill (mode, i >> 3, i & 7));
-      for (guint b = 0; b < PS_GRID_N_BUCKETS; b++)
-        for (guint level = 0; level < PS_GRID_N_LEVELS; level++)
-          {
-            /* step 0 is the hottest, the last bucket cold */
-            double fade = 1.0 - (double) b / PS_GRID_FADE_STEPS;
-
-            pal.heat[b][level] = heat_color (MAX (fade, heat_floor (level)));
-          }
-      pal.hatch[PS_PAGE_PAST_EOF] = premultiply (C_PAST_EOF_H);
-      pal.hatch[PS_PAGE_PAST_MAPPING] = premultiply (C_GUARD_H);
-      for (guint i = 0; i < PS_GRID_N_MARKS; i++)
-        pal.marks[i] = premultiply (mark_colors[i]);
-      for (guint mode = 0; mode < 4; mode++)
-        for (guint state = 0; state < 5; state++)
-          pal.by_state[mode][state] = premultiply (state_fill (mode, state, PS_CONTENT_UNKNOWN));
-      for (guint content = 0; content < 5; content++)
-        pal.by_content[content] = premultiply (state_fill (PS_GRID_CONTENT, PS_PAGE_RESIDENT, content));
-      pal.private_copy = premultiply (C_PRIVATE);
-      build_legends (&pal);
+      build_palette (&pal[0], FALSE);
+      build_palette (&pal[1], TRUE);
       g_once_init_leave (&done, 1);
     }
-  return &pal;
+  return &pal[(render_mode & PS_GRID_HIGH_CONTRAST) != 0];
+}
+
+PsGridMode
+ps_grid_render_mode (PsGridMode     mode,
+                     const PsFrame *frame,
+                     gboolean       high_contrast)
+{
+  if (mode == PS_GRID_DIRTY && (frame == NULL || frame->dirty_source == PS_DIRTY_UNKNOWN))
+    mode = PS_GRID_DIRTY_UNKNOWN;
+  return mode | (high_contrast ? PS_GRID_HIGH_CONTRAST : 0);
 }
 
 const PsGridLegendEntry *
 ps_page_grid_mode_legend (PsGridMode  mode,
                           guint      *n_entries)
 {
-  const PsGridPalette *pal = ps_grid_palette_get ();
+  const PsGridPalette *pal = ps_grid_palette_for (mode);
 
-  g_return_val_if_fail (mode <= PS_GRID_COW, NULL);
+  g_return_val_if_fail (PS_GRID_MODE_BASE (mode) < PS_GRID_N_TABLES, NULL);
 
   if (n_entries != NULL)
-    *n_entries = pal->n_legend[mode];
-  return pal->legend[mode];
+    *n_entries = pal->n_legend[PS_GRID_MODE_BASE (mode)];
+  return pal->legend[PS_GRID_MODE_BASE (mode)];
 }
 
 char *
@@ -270,7 +337,7 @@ ps_page_grid_mode_hint (PsGridMode mode,
 {
   g_autofree char *fade = NULL;
 
-  switch (mode)
+  switch (PS_GRID_MODE_BASE (mode))
     {
     case PS_GRID_ACTIVITY:
       fade = ps_grid_fade_to_display (fade_ms);
@@ -282,8 +349,35 @@ ps_page_grid_mode_hint (PsGridMode mode,
       return g_strdup (_("Which pages are in memory. Pagescope never reads a page of shared memory that is not allocated."));
     case PS_GRID_COW:
       return g_strdup (_("MAP_PRIVATE: pages this process has written are its own copies; a shared mapping has none."));
+    case PS_GRID_DIRTY:
+      return g_strdup (_("Dirty pages hold writes the file does not have yet; msync(MS_SYNC) writes them back and they turn clean."));
+    case PS_GRID_DIRTY_UNKNOWN:
+      return g_strdup (_("Which pages are dirty is not known: the kernel tells for a mapping, not for a file read with pread."));
     default:
       return g_strdup ("");
+    }
+}
+
+const char *
+ps_grid_dirty_shmem_text (void)
+{
+  return _("This is shared memory: it lives in tmpfs, with no file to write it back to, so every page of it "
+           "that exists is dirty, and msync does not clean it.");
+}
+
+const char *
+ps_grid_dirty_source_text (PsDirtySource source)
+{
+  switch (source)
+    {
+    case PS_DIRTY_PER_PAGE:
+      return _("Dirty per page (/proc/kpageflags): a write marks its whole folio, from 1 page to 512 (2 MiB).");
+    case PS_DIRTY_PER_MAPPING:
+      return _("Dirty per mapping: only root may read each page's flags, so every page in memory shows "
+               "the whole mapping's Shared_Dirty + Private_Dirty from smaps.");
+    case PS_DIRTY_UNKNOWN:
+    default:
+      return _("Dirty or clean: not known.");
     }
 }
 
@@ -293,9 +387,10 @@ G_DEFINE_ENUM_TYPE (PsGridMode, ps_grid_mode,
   G_DEFINE_ENUM_VALUE (PS_GRID_ACTIVITY, "activity"),
   G_DEFINE_ENUM_VALUE (PS_GRID_CONTENT, "content"),
   G_DEFINE_ENUM_VALUE (PS_GRID_RESIDENCY, "residency"),
-  G_DEFINE_ENUM_VALUE (PS_GRID_COW, "cow"))
+  G_DEFINE_ENUM_VALUE (PS_GRID_COW, "cow"),
+  G_DEFINE_ENUM_VALUE (PS_GRID_DIRTY, "dirty"))
 
-static const char * const mode_names[] = { "activity", "content", "residency", "cow" };
+static const char * const mode_names[] = { "activity", "content", "residency", "cow", "dirty" };
 
 const char *
 ps_grid_mode_to_string (PsGridMode mode)

@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 
+#include "ps-frame.h"
 #include "ps-probe.h"
 
 G_BEGIN_DECLS
@@ -16,7 +17,16 @@ typedef enum
   PS_GRID_CONTENT,     /* zero / text / binary / high entropy */
   PS_GRID_RESIDENCY,   /* resident / absent / unknown / past EOF */
   PS_GRID_COW,         /* private copies of a MAP_PRIVATE mapping */
+  PS_GRID_DIRTY,       /* dirty (not yet written back) / clean: msync's effect */
 } PsGridMode;
+
+/* What the renderers are given (ps_grid_render_mode): a mode, or the dirty
+ * mode of a frame that does not know which pages are dirty, possibly with
+ * the high-contrast heat (presentation, GTK's high contrast). */
+#define PS_GRID_DIRTY_UNKNOWN  (PS_GRID_DIRTY + 1)
+#define PS_GRID_N_TABLES       (PS_GRID_DIRTY_UNKNOWN + 1)
+#define PS_GRID_HIGH_CONTRAST  0x100
+#define PS_GRID_MODE_BASE(m)   ((guint) (m) & 0xff)
 
 #define PS_TYPE_GRID_MODE (ps_grid_mode_get_type ())
 GType ps_grid_mode_get_type (void) G_GNUC_CONST;
@@ -50,6 +60,15 @@ char       *ps_page_grid_mode_hint      (PsGridMode mode,
                                          guint      fade_ms);
 /* A fade time as the user reads it: "3 s", "1.5 s", "250 ms". */
 char       *ps_grid_fade_to_display     (guint      fade_ms);
+/* How the dirty mode knows (translated): per page, per mapping, not. */
+const char *ps_grid_dirty_source_text   (PsDirtySource source);
+/* Why shared memory (POSIX, SysV, anonymous) stays dirty (translated). */
+const char *ps_grid_dirty_shmem_text    (void);
+
+/* The render mode of a grid in a mode showing a frame (NULL: none yet). */
+PsGridMode  ps_grid_render_mode         (PsGridMode     mode,
+                                         const PsFrame *frame,
+                                         gboolean       high_contrast);
 
 const char *ps_grid_mode_to_string      (PsGridMode mode);
 gboolean    ps_grid_mode_from_string    (const char *text,
@@ -80,24 +99,29 @@ gboolean    ps_grid_mode_from_string    (const char *text,
 /* What each colour is, premultiplied (0xAARRGGBB). */
 typedef struct
 {
-  /* [mode][(state byte & 0x0f) << 3 | content & 7]; for activity: pages
-   * that never changed */
-  guint32            table[4][128];
+  /* [render mode][(state byte & 0x1f) << 3 | content & 7]; for activity:
+   * pages that never changed */
+  guint32            table[PS_GRID_N_TABLES][256];
   guint32            heat[PS_GRID_N_BUCKETS][PS_GRID_N_LEVELS];
   guint32            hatch[8];            /* by PsPageState: 0 = none */
   guint32            marks[PS_GRID_N_MARKS];
   /* one colour for each PsPageState and PsContentClass, and a private
    * copy, as runs of pages mix them */
-  guint32            by_state[4][5];
+  guint32            by_state[PS_GRID_N_TABLES][5];
   guint32            by_content[5];
   guint32            private_copy;
-  PsGridLegendEntry  legend[4][12];
-  guint              n_legend[4];
+  guint32            dirty;               /* the dirty mode's dirty page */
+  PsGridLegendEntry  legend[PS_GRID_N_TABLES][12];
+  guint              n_legend[PS_GRID_N_TABLES];
   /* a probe's marks, by mark (outcome + 1; [0] unused): for every mode */
   PsGridLegendEntry  mark_legend[PS_GRID_N_MARKS];
 } PsGridPalette;
 
 const PsGridPalette *ps_grid_palette_get (void);
+/* The palette of a render mode: the high-contrast one (its heat ramp runs
+ * from black through blue and cyan to yellow, each step far apart in
+ * lightness) with PS_GRID_HIGH_CONTRAST. */
+const PsGridPalette *ps_grid_palette_for (PsGridMode render_mode);
 
 /* The length of one fade step of a fade over fade_ms. */
 static inline guint32

@@ -25,13 +25,13 @@ activity_color (const PsGridPalette *pal,
                 guint32              now_ms,
                 gboolean            *warm)
 {
-  guint state = info->state & 0x0f;
+  guint state = info->state & 0x1f;
   guint32 last = info->last_change_ms;
   guint32 age;
   guint bucket;
 
   if (last == 0 || (state & PS_PAGE_STATE_MASK) >= PS_PAGE_PAST_EOF)
-    return pal->table[PS_GRID_ACTIVITY][state << 3];
+    return pal->table[PS_GRID_ACTIVITY][(state & 0x0f) << 3];
   age = now_ms > last ? now_ms - last : 0;
   bucket = ps_grid_fade_bucket (age, fade_ms);
   *warm |= age < fade_ms;
@@ -47,10 +47,14 @@ ps_grid_fill_colors (const PsFrame *frame,
                      guint          n,
                      guint32       *out)
 {
-  const PsGridPalette *pal = ps_grid_palette_get ();
+  const PsGridPalette *pal = ps_grid_palette_for (mode);
   const PsPageInfo *pages = frame->pages + first;
   gboolean warm = FALSE;
 
+  mode = PS_GRID_MODE_BASE (mode);
+  /* a frame that does not know which pages are dirty says so */
+  if (mode == PS_GRID_DIRTY && frame->dirty_source == PS_DIRTY_UNKNOWN)
+    mode = PS_GRID_DIRTY_UNKNOWN;
   if (mode == PS_GRID_ACTIVITY)
     {
       for (guint i = 0; i < n; i++)
@@ -61,7 +65,7 @@ ps_grid_fill_colors (const PsFrame *frame,
       const guint32 *table = pal->table[mode];
 
       for (guint i = 0; i < n; i++)
-        out[i] = table[(pages[i].state & 0x0f) << 3 | (pages[i].content & 7)];
+        out[i] = table[(pages[i].state & 0x1f) << 3 | (pages[i].content & 7)];
     }
   return warm;
 }
@@ -123,11 +127,11 @@ ps_grid_render_rows (const PsFrame *frame,
                      guint32       *pixels,
                      gsize          stride)
 {
-  const PsGridPalette *pal = ps_grid_palette_get ();
+  const PsGridPalette *pal = ps_grid_palette_for (mode);
   gsize stride_w = stride / sizeof (guint32);
   guint inner = cell >= PS_GRID_GAP_MIN_CELL ? cell - 1 : cell;
   guint32 now_ms = ps_grid_now_ms (frame, now_us);
-  guint32 guard = pal->table[mode][PS_PAGE_PAST_MAPPING << 3];
+  guint32 guard = pal->table[PS_GRID_MODE_BASE (mode)][PS_PAGE_PAST_MAPPING << 3];
   g_autofree guint32 *scratch = cell > 1 ? g_new (guint32, columns) : NULL;
   gboolean warm = FALSE;
 
@@ -204,7 +208,7 @@ ps_page_grid_render (const PsFrame *frame,
                      gsize          stride)
 {
   g_return_if_fail (frame != NULL);
-  g_return_if_fail (mode <= PS_GRID_COW);
+  g_return_if_fail (PS_GRID_MODE_BASE (mode) < PS_GRID_N_TABLES);
   g_return_if_fail (columns > 0 && cell > 0);
   g_return_if_fail (stride >= (gsize) columns * cell * sizeof (guint32));
 
@@ -217,14 +221,14 @@ ps_page_grid_page_color (const PsFrame *frame,
                          gint64         now_us,
                          guint64        page)
 {
-  const PsGridPalette *pal = ps_grid_palette_get ();
+  const PsGridPalette *pal = ps_grid_palette_for (mode);
   guint32 color;
 
   g_return_val_if_fail (frame != NULL, 0);
-  g_return_val_if_fail (mode <= PS_GRID_COW, 0);
+  g_return_val_if_fail (PS_GRID_MODE_BASE (mode) < PS_GRID_N_TABLES, 0);
 
   if (page == frame->n_pages)
-    return pal->table[mode][PS_PAGE_PAST_MAPPING << 3];
+    return pal->table[PS_GRID_MODE_BASE (mode)][PS_PAGE_PAST_MAPPING << 3];
   if (page > frame->n_pages)
     return 0;
   ps_grid_fill_colors (frame, mode, PS_GRID_FADE_MS_DEFAULT, ps_grid_now_ms (frame, now_us), page, 1, &color);

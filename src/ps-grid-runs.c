@@ -27,6 +27,7 @@ add_page (PsRunSummary     *out,
   out->n_state[MIN (info->state & PS_PAGE_STATE_MASK, PS_PAGE_PAST_MAPPING)]++;
   out->n_content[MIN (info->content, PS_CONTENT_ENTROPY)]++;
   out->n_private += (info->state & PS_PAGE_PRIVATE_COPY) != 0;
+  out->n_dirty += (info->state & PS_PAGE_DIRTY) != 0;
 }
 
 static void
@@ -42,6 +43,7 @@ add_block (PsRunSummary      *out,
       out->n_content[i] += block->n_content[i];
     }
   out->n_private += block->n_private;
+  out->n_dirty += block->n_dirty;
 }
 
 void
@@ -133,14 +135,14 @@ ps_grid_run_color (const PsRunSummary *run,
                    guint32             now_ms,
                    guint32            *next_ms)
 {
-  const PsGridPalette *pal = ps_grid_palette_get ();
+  const PsGridPalette *pal = ps_grid_palette_for (mode);
   guint32 past_eof = run->n_state[PS_PAGE_PAST_EOF];
 
-  g_return_val_if_fail (mode <= PS_GRID_COW, 0);
+  g_return_val_if_fail (PS_GRID_MODE_BASE (mode) < PS_GRID_N_TABLES, 0);
 
   if (run->n_pages == 0)
-    return pal->table[mode][PS_PAGE_PAST_MAPPING << 3];
-  switch (mode)
+    return pal->table[PS_GRID_MODE_BASE (mode)][PS_PAGE_PAST_MAPPING << 3];
+  switch (PS_GRID_MODE_BASE (mode))
     {
     case PS_GRID_ACTIVITY:
       return activity_run_color (run, pal, fade_ms, now_ms, next_ms);
@@ -156,19 +158,32 @@ ps_grid_run_color (const PsRunSummary *run,
           }
         counts[PS_CONTENT_UNKNOWN] -= MIN (counts[PS_CONTENT_UNKNOWN], past_eof);
         counts[5] = past_eof;
-        colors[5] = pal->by_state[mode][PS_PAGE_PAST_EOF];
+        colors[5] = pal->by_state[PS_GRID_MODE_BASE (mode)][PS_PAGE_PAST_EOF];
         return mix (counts, colors, 6);
       }
     case PS_GRID_RESIDENCY:
-      return mix (run->n_state, pal->by_state[mode], 4);
+    case PS_GRID_DIRTY_UNKNOWN:
+      return mix (run->n_state, pal->by_state[PS_GRID_MODE_BASE (mode)], 4);
+    case PS_GRID_DIRTY:
+      {
+        guint32 data = run->n_state[PS_PAGE_RESIDENT] + run->n_state[PS_PAGE_UNKNOWN];
+        guint32 dirty = MIN (run->n_dirty, data);
+        guint32 copies = MIN (run->n_private, data - dirty);
+        guint32 counts[5] = { dirty, copies, data - dirty - copies, run->n_state[PS_PAGE_ABSENT], past_eof };
+        guint32 colors[5] = { pal->dirty, pal->table[PS_GRID_MODE_BASE (mode)][(PS_PAGE_RESIDENT | PS_PAGE_PRIVATE_COPY) << 3],
+                              pal->by_state[PS_GRID_MODE_BASE (mode)][PS_PAGE_RESIDENT],
+                              pal->by_state[PS_GRID_MODE_BASE (mode)][PS_PAGE_ABSENT], pal->by_state[PS_GRID_MODE_BASE (mode)][PS_PAGE_PAST_EOF] };
+
+        return mix (counts, colors, 5);
+      }
     case PS_GRID_COW:
     default:
       {
         guint32 data = run->n_state[PS_PAGE_RESIDENT] + run->n_state[PS_PAGE_UNKNOWN];
         guint32 counts[4] = { run->n_private, data - MIN (data, run->n_private),
                               run->n_state[PS_PAGE_ABSENT], past_eof };
-        guint32 colors[4] = { pal->private_copy, pal->by_state[mode][PS_PAGE_RESIDENT],
-                              pal->by_state[mode][PS_PAGE_ABSENT], pal->by_state[mode][PS_PAGE_PAST_EOF] };
+        guint32 colors[4] = { pal->private_copy, pal->by_state[PS_GRID_MODE_BASE (mode)][PS_PAGE_RESIDENT],
+                              pal->by_state[PS_GRID_MODE_BASE (mode)][PS_PAGE_ABSENT], pal->by_state[PS_GRID_MODE_BASE (mode)][PS_PAGE_PAST_EOF] };
 
         return mix (counts, colors, 4);
       }
@@ -315,6 +330,7 @@ apply_block (PsGridRuns        *self,
       cell->n_content[k] += now->n_content[k] - old->n_content[k];
     }
   cell->n_private += now->n_private - old->n_private;
+  cell->n_dirty += now->n_dirty - old->n_dirty;
   *old = *now;
   mark_dirty (self, i);
 }
@@ -450,7 +466,7 @@ color_cell (PsGridRuns *self,
       g_array_append_val (self->changed, i);
     }
   /* only activity fades */
-  if (next == G_MAXUINT32 || self->mode != PS_GRID_ACTIVITY)
+  if (next == G_MAXUINT32 || PS_GRID_MODE_BASE (self->mode) != PS_GRID_ACTIVITY)
     return FALSE;
   if (next_ms != NULL)
     *next_ms = MIN (*next_ms, next);

@@ -20,6 +20,7 @@ typedef struct
   guint32 n_state[5];       /* by PsPageState */
   guint32 n_content[5];     /* by PsContentClass */
   guint32 n_private;        /* private copies */
+  guint32 n_dirty;          /* dirty pages (PS_PAGE_DIRTY) */
 } PsRunSummary;
 
 /* Pages [first, first + n) of the frame, clipped to it: from the block

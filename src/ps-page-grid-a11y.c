@@ -126,6 +126,10 @@ describe_one (PsPageGrid *self,
     g_string_append_printf (text, "\n%s · %s", state_text (state), content_text (info->content));
   if (info->state & PS_PAGE_PRIVATE_COPY)
     g_string_append_printf (text, "\n%s", _("private copy"));
+  /* the dirty mode: what the kernel said, and how */
+  if (self->mode == PS_GRID_DIRTY && frame->dirty_source != PS_DIRTY_UNKNOWN && state == PS_PAGE_RESIDENT)
+    g_string_append_printf (text, "\n%s (%s)", (info->state & PS_PAGE_DIRTY) ? _("dirty: not yet written back") : _("clean"),
+                            frame->dirty_source == PS_DIRTY_PER_PAGE ? _("per page") : _("per mapping"));
   append_last_change (text, frame, info->last_change_ms);
   g_string_append_c (text, '\n');
   g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u change", "%u changes", info->changes),
@@ -181,6 +185,8 @@ describe_run (PsPageGrid *self,
       }
   if (run.n_private > 0)
     g_string_append_printf (text, "\n%s: %u", _("private copy"), run.n_private);
+  if (self->mode == PS_GRID_DIRTY && frame->dirty_source != PS_DIRTY_UNKNOWN)
+    g_string_append_printf (text, "\n%s: %u", _("dirty: not yet written back"), run.n_dirty);
   append_last_change (text, frame, run.last_change_ms);
   if (run.last_change_ms != 0)
     {
@@ -303,11 +309,11 @@ ps_page_grid_update_description (PsPageGrid *self)
       append_geometry (self, text);
     }
   g_string_append_c (text, ' ');
-  hint = ps_page_grid_mode_hint (self->mode, self->fade_ms);
+  hint = ps_page_grid_mode_hint (ps_page_grid_get_render_mode (self), self->fade_ms);
   g_string_append (text, hint);
   g_string_append_c (text, ' ');
   g_string_append (text, _("Colours:"));
-  legend = ps_page_grid_mode_legend (self->mode, &n_legend);
+  legend = ps_page_grid_mode_legend (ps_page_grid_get_render_mode (self), &n_legend);
   for (guint i = 0; i < n_legend; i++)
     {
       g_autofree char *label = ps_grid_legend_entry_label (&legend[i], self->fade_ms);

@@ -62,13 +62,14 @@ page_colors (PsPageGrid *self,
              guint32    *out,
              guint32    *next_ms)
 {
-  const PsGridPalette *pal = ps_grid_palette_get ();
+  PsGridMode mode = ps_page_grid_get_render_mode (self);
+  const PsGridPalette *pal = ps_grid_palette_for (mode);
   const PsFrame *frame = self->frame;
   guint64 n_data = first < frame->n_pages ? MIN (n, frame->n_pages - first) : 0;
 
-  ps_grid_fill_colors (frame, self->mode, self->fade_ms, now_ms, first, n_data, out);
+  ps_grid_fill_colors (frame, mode, self->fade_ms, now_ms, first, n_data, out);
   for (gsize i = n_data; i < n; i++)
-    out[i] = first + i == frame->n_pages ? pal->table[self->mode][PS_PAGE_PAST_MAPPING << 3] : 0;
+    out[i] = first + i == frame->n_pages ? pal->table[PS_GRID_MODE_BASE (mode)][PS_PAGE_PAST_MAPPING << 3] : 0;
   if (self->marks != NULL && small_cells (self))
     for (gsize i = 0; i < n && first + i < self->n_marks; i++)
       if (self->marks[first + i] != 0)
@@ -104,7 +105,7 @@ cell_colors (PsPageGrid *self,
   if (self->run > 1)
     {
       ps_grid_runs_follow (self->runs, self->frame, self->run, first, n);
-      ps_grid_runs_colors (self->runs, self->mode, now_ms, out, next_ms);
+      ps_grid_runs_colors (self->runs, ps_page_grid_get_render_mode (self), now_ms, out, next_ms);
       for (gsize i = 0; i < n; i++)
         out[i] = finish_run_color (self, i, out[i]);
       return;
@@ -160,7 +161,7 @@ update_runs (PsPageGrid *self,
   gboolean all, changed = FALSE;
 
   ps_grid_runs_follow (self->runs, self->frame, self->run, self->pic_first_row * self->pic_columns, self->n_cells);
-  all = ps_grid_runs_refresh (self->runs, self->mode, now_ms, next_ms, &indices, &n);
+  all = ps_grid_runs_refresh (self->runs, ps_page_grid_get_render_mode (self), now_ms, next_ms, &indices, &n);
   colors = ps_grid_runs_get_colors (self->runs);
   for (gsize k = 0; k < (all ? self->n_cells : n); k++)
     {
@@ -365,7 +366,7 @@ rebuild (PsPageGrid *self,
 
   if (self->run == 1)
     {
-      ps_grid_render_rows (self->frame, self->mode, self->fade_ms, now_us, self->marks, columns, first_row,
+      ps_grid_render_rows (self->frame, ps_page_grid_get_render_mode (self), self->fade_ms, now_us, self->marks, columns, first_row,
                            n_rows, cell, pixels, stride_w * sizeof (guint32));
       /* highlighted cells again, with their tint */
       for (gsize i = 0; self->tints != NULL && i < self->n_cells; i++)

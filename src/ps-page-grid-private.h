@@ -17,6 +17,7 @@ struct _PsPageGrid
   PsFrame        *frame;
   PsGridMode      mode;
   guint           fade_ms;          /* a change cools over this */
+  gboolean        high_contrast;
   guint           cell;             /* pixels */
   guint           max_cell;         /* the largest zooming and fitting give */
   guint64         run;              /* pages a cell shows: > 1 only with 1-pixel cells */

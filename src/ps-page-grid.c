@@ -538,8 +538,11 @@ ps_page_grid_set_frame (PsPageGrid *self,
   if (frame == self->frame)
     return;
   old_pages = ps_page_grid_n_pages (self);
+  /* ...and the same colours: the dirty mode of a frame that knows which
+   * pages are dirty draws otherwise than of one that does not */
   same_layout = frame != NULL && self->frame != NULL &&
-                ps_geometry_equal (&frame->geometry, &self->frame->geometry);
+                ps_geometry_equal (&frame->geometry, &self->frame->geometry) &&
+                ps_grid_render_mode (self->mode, frame, FALSE) == ps_grid_render_mode (self->mode, self->frame, FALSE);
   /* a frame made by hand (tests) has no block summaries yet */
   if (frame != NULL && !frame->blocks_valid)
     ps_frame_summarize (frame, 0, frame->n_pages);
@@ -579,7 +582,7 @@ ps_page_grid_set_mode (PsPageGrid *self,
                        PsGridMode  mode)
 {
   g_return_if_fail (PS_IS_PAGE_GRID (self));
-  g_return_if_fail (mode <= PS_GRID_COW);
+  g_return_if_fail (mode <= PS_GRID_DIRTY);
 
   if (mode == self->mode)
     return;
@@ -618,6 +621,34 @@ ps_page_grid_get_fade_time (PsPageGrid *self)
 {
   g_return_val_if_fail (PS_IS_PAGE_GRID (self), PS_GRID_FADE_MS_DEFAULT);
   return self->fade_ms;
+}
+
+PsGridMode
+ps_page_grid_get_render_mode (PsPageGrid *self)
+{
+  g_return_val_if_fail (PS_IS_PAGE_GRID (self), PS_GRID_ACTIVITY);
+  return ps_grid_render_mode (self->mode, self->frame, self->high_contrast);
+}
+
+void
+ps_page_grid_set_high_contrast (PsPageGrid *self,
+                                gboolean    high_contrast)
+{
+  g_return_if_fail (PS_IS_PAGE_GRID (self));
+
+  high_contrast = !!high_contrast;
+  if (high_contrast == self->high_contrast)
+    return;
+  self->high_contrast = high_contrast;
+  ps_page_grid_invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+}
+
+gboolean
+ps_page_grid_get_high_contrast (PsPageGrid *self)
+{
+  g_return_val_if_fail (PS_IS_PAGE_GRID (self), FALSE);
+  return self->high_contrast;
 }
 
 static void

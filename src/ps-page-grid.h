@@ -30,6 +30,13 @@ PsGridMode  ps_page_grid_get_mode       (PsPageGrid *self);
 void        ps_page_grid_set_fade_time  (PsPageGrid *self,
                                          guint       fade_ms);
 guint       ps_page_grid_get_fade_time  (PsPageGrid *self);
+/* What the renderers are given: the mode, as the frame knows it, with
+ * PS_GRID_HIGH_CONTRAST when set (ps_grid_render_mode). */
+PsGridMode  ps_page_grid_get_render_mode (PsPageGrid *self);
+/* The high-contrast palette: presentation mode, GTK's high contrast. */
+void        ps_page_grid_set_high_contrast (PsPageGrid *self,
+                                            gboolean    high_contrast);
+gboolean    ps_page_grid_get_high_contrast (PsPageGrid *self);
 /* One cell a page, cell_size pixels square. */
 void        ps_page_grid_set_cell_size  (PsPageGrid *self,
                                          guint       cell_size);

@@ -34,7 +34,7 @@ struct _PsPreferencesWindow
 G_DEFINE_FINAL_TYPE (PsPreferencesWindow, ps_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
 /* the colour modes in the row's order, as the schema's enum names them */
-static const char *modes[] = { "activity", "content", "residency", "cow" };
+static const char *modes[] = { "activity", "content", "residency", "cow", "dirty" };
 
 /* ---- the interval: milliseconds <-> the row's choice ---------------------- */
 

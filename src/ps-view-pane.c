@@ -51,6 +51,11 @@ void
 ps_view_label_show (GtkLabel   *label,
                     const char *text)
 {
+  /* side by side at half a screen, a title is all there: it wraps, and the
+   * views scroll sideways rather than squeezing it (ps-window-views.c) */
+  gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_wrap_mode (label, PANGO_WRAP_WORD_CHAR);
   gtk_label_set_text (label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);

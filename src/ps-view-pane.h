@@ -30,9 +30,8 @@ GtkAdjustment *ps_view_pane_get_hex_vadjustment (PsViewPane *self);
 /* The label of a view: who is looking and how ("pid 4242 writer,
  * MAP_PRIVATE"), and "gone" once that process or its mapping went away. */
 char       *ps_view_label_for_source   (PsSource   *source);
-/* Shows label on a label widget readable at any width: ellipsized in the
- * middle (both ends tell views apart), the whole of it as its tooltip and
- * accessible name. */
+/* Shows label on a label widget readable at any width: all of it, wrapped
+ * (every word tells views apart), also as its tooltip and accessible name. */
 void        ps_view_label_show         (GtkLabel   *label,
                                         const char *text);
 

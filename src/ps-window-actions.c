@@ -221,12 +221,12 @@ action_color_mode (GtkWidget  *widget,
     {
       refuse_argument (self, "color-mode",
                        g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                    _("colour mode \"%s\": use activity, content, residency or cow"),
+                                    _("colour mode \"%s\": use activity, content, residency, cow or dirty"),
                                     g_variant_get_string (parameter, NULL)));
       return;
     }
   ps_page_grid_set_mode (self->grid, mode);
-  ps_grid_legend_set_mode (self->legend, mode);
+  ps_window_update_grid_look (self);
   if (gtk_drop_down_get_selected (self->mode_dropdown) != mode)
     gtk_drop_down_set_selected (self->mode_dropdown, mode);
   g_settings_set_enum (ps_application_get_settings (PS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))),

@@ -86,6 +86,7 @@ make_narrow_menu (GMenuModel *primary,
     { N_("Content"), "win.color-mode::content" },
     { N_("Residency"), "win.color-mode::residency" },
     { N_("Copy-on-write"), "win.color-mode::cow" },
+    { N_("Dirty pages"), "win.color-mode::dirty" },
   };
   GMenu *menu = g_menu_new ();
   g_autoptr(GMenu) view = g_menu_new ();

@@ -159,4 +159,6 @@ AdwToast   *ps_window_make_toast          (const char *message);
 void        ps_window_set_toast_text      (AdwToast   *toast,
                                            const char *message);
 
+void      ps_window_update_grid_look (PsWindow *self);
+
 G_END_DECLS

@@ -75,7 +75,28 @@ set_presenting (PsWindow *self,
       gtk_window_unfullscreen (GTK_WINDOW (self));
       ps_page_grid_set_max_cell (self->grid, PS_GRID_MAX_CELL);
     }
+  ps_window_update_grid_look (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTING]);
+}
+
+/* ---- the grid's look ----------------------------------------------------- */
+
+/* The high-contrast heat in presentation mode and when GTK's high contrast
+ * is on; the legend as the grid draws (the dirty mode says how the kernel
+ * told); the scanner asks dirty pages only while they are shown. */
+void
+ps_window_update_grid_look (PsWindow *self)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  PsFrame *frame = ps_page_grid_get_frame (self->grid);
+  PsSource *source = ps_session_get_source (self->session);
+  PsGridMode mode = ps_page_grid_get_mode (self->grid);
+
+  ps_page_grid_set_high_contrast (self->grid, self->presenting || adw_style_manager_get_high_contrast (style));
+  ps_grid_legend_set_mode (self->legend, ps_page_grid_get_render_mode (self->grid));
+  ps_grid_legend_set_dirty_source (self->legend, frame != NULL ? frame->dirty_source : PS_DIRTY_UNKNOWN,
+                                   source != NULL && ps_source_is_shmem (source));
+  ps_session_set_dirty_pages (self->session, mode == PS_GRID_DIRTY);
 }
 
 /* ---- status ------------------------------------------------------------ */
@@ -120,6 +141,7 @@ on_frame (PsWindow *self)
   ps_page_grid_set_frame (self->grid, frame);
   ps_hex_view_set_frame (self->hex, frame);
   update_status (self, frame);
+  ps_window_update_grid_look (self);
   ps_window_gone_update_frame (self, frame);
 
   self->frame_seen++;
@@ -568,7 +590,7 @@ setup_from_settings (PsWindow *self)
 
   mode = g_settings_get_enum (settings, "color-mode");
   ps_page_grid_set_mode (self->grid, mode);
-  ps_grid_legend_set_mode (self->legend, mode);
+  ps_window_update_grid_look (self);
   gtk_drop_down_set_selected (self->mode_dropdown, mode);
   /* zoom 0: fit the whole mapping; below 0, a run of 2^-zoom pages a cell */
   if (g_settings_get_int (settings, "zoom") > 0)
@@ -606,7 +628,7 @@ on_mode_selected (GtkDropDown *dropdown,
                   GParamSpec  *pspec,
                   PsWindow    *self)
 {
-  static const char *modes[] = { "activity", "content", "residency", "cow" };
+  static const char *modes[] = { "activity", "content", "residency", "cow", "dirty" };
   guint i = gtk_drop_down_get_selected (dropdown);
 
   if (i < G_N_ELEMENTS (modes))
@@ -766,6 +788,8 @@ ps_window_init (PsWindow *self)
   self->log = ps_event_log_new ();
   self->session = ps_session_new (self->log);
   g_signal_connect_object (self->session, "notify::frame", G_CALLBACK (on_frame), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
+                           G_CALLBACK (ps_window_update_grid_look), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::source", G_CALLBACK (on_source), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::probe-marks", G_CALLBACK (on_probe_marks), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::paused", G_CALLBACK (on_paused), self, G_CONNECT_SWAPPED);

@@ -251,7 +251,7 @@ kinds_frame (gint64 now_us)
 static void
 test_mode_strings (void)
 {
-  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
+  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_DIRTY; mode++)
     {
       PsGridMode back = 99;
 
@@ -273,6 +273,121 @@ assert_distinct (const guint32 *colors,
     for (guint j = i + 1; j < n; j++)
       if (colors[i] == colors[j])
         g_error ("colours %u and %u are both %08x", i, j, colors[i]);
+}
+
+/* ---- the dirty mode ---- */
+
+static guint32
+legend_fill (PsGridMode  mode,
+             const char *label)
+{
+  guint n;
+  const PsGridLegendEntry *entries = ps_page_grid_mode_legend (mode, &n);
+
+  for (guint i = 0; i < n; i++)
+    if (entries[i].swatch == PS_GRID_SWATCH_FILL && g_str_equal (entries[i].label, label))
+      return entries[i].color;
+  g_error ("no legend entry \"%s\"", label);
+}
+
+/* Pages 0 and 4 dirty, 1 clean, 2 a private copy, 3 not allocated. */
+static PsFrame *
+dirty_frame (gint64        now_us,
+             PsDirtySource source)
+{
+  PsFrame *frame = make_frame (8, 8, now_us);
+
+  frame->pages[0].state |= PS_PAGE_DIRTY;
+  frame->pages[4].state |= PS_PAGE_DIRTY;
+  frame->pages[2].state |= PS_PAGE_PRIVATE_COPY;
+  frame->pages[3].state = PS_PAGE_ABSENT;
+  frame->dirty_source = source;
+  ps_frame_summarize (frame, 0, frame->n_pages);
+  return frame;
+}
+
+/* The widget in the dirty mode, read back pixel by pixel: dirty, clean and
+ * private copies in the legend's colours; a frame that does not know shows
+ * every page in memory alike, in the legend's "not known"; runs of pages
+ * mix the dirty colour in. */
+static void
+test_dirty_colors (void)
+{
+  Shown shown = show_grid (256, 64);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) known = dirty_frame (now, PS_DIRTY_PER_PAGE);
+  g_autoptr(PsFrame) unknown = dirty_frame (now, PS_DIRTY_UNKNOWN);
+  guint32 c[4];
+  PsRunSummary with, without;
+  Shot shot;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  ps_page_grid_set_cell_size (shown.grid, 16);
+  ps_page_grid_set_mode (shown.grid, PS_GRID_DIRTY);
+  ps_page_grid_set_frame (shown.grid, known);
+  g_assert_cmpint (ps_page_grid_get_render_mode (shown.grid), ==, PS_GRID_DIRTY);
+  shot = shoot (shown.grid);
+  c[0] = cell_pixel (shown.grid, &shot, 0);
+  c[1] = cell_pixel (shown.grid, &shot, 1);
+  c[2] = cell_pixel (shown.grid, &shot, 2);
+  c[3] = cell_pixel (shown.grid, &shot, 3);
+  assert_distinct (c, 4);
+  assert_color_near (c[0], over_white (legend_fill (PS_GRID_DIRTY, "dirty: not yet written back")));
+  assert_color_near (c[1], over_white (legend_fill (PS_GRID_DIRTY, "clean")));
+  assert_color_near (c[2], over_white (legend_fill (PS_GRID_DIRTY, "private copy: msync never writes it back")));
+  assert_color_near (c[3], over_white (legend_fill (PS_GRID_DIRTY, "not allocated")));
+  g_assert_cmphex (cell_pixel (shown.grid, &shot, 4), ==, c[0]);
+  g_free (shot.px);
+
+  /* the same pages, not known: no page claims to be dirty or clean */
+  ps_page_grid_set_frame (shown.grid, unknown);
+  g_assert_cmpint (ps_page_grid_get_render_mode (shown.grid), ==, PS_GRID_DIRTY_UNKNOWN);
+  shot = shoot (shown.grid);
+  assert_color_near (cell_pixel (shown.grid, &shot, 0), over_white (legend_fill (PS_GRID_DIRTY_UNKNOWN, "dirty or clean: not known")));
+  g_assert_cmphex (cell_pixel (shown.grid, &shot, 0), ==, cell_pixel (shown.grid, &shot, 1));
+  g_assert_cmphex (cell_pixel (shown.grid, &shot, 0), !=, c[0]);
+  g_assert_cmphex (cell_pixel (shown.grid, &shot, 1), !=, c[1]);
+  g_free (shot.px);
+
+  /* and back: known again, dirty again */
+  ps_page_grid_set_frame (shown.grid, known);
+  shot = shoot (shown.grid);
+  g_assert_cmphex (cell_pixel (shown.grid, &shot, 0), ==, c[0]);
+  g_free (shot.px);
+
+  /* a run with a dirty page is not the colour of a clean run */
+  ps_grid_run_summarize (known, 0, 2, &with);
+  ps_grid_run_summarize (known, 1, 1, &without);
+  g_assert_cmpuint (with.n_dirty, ==, 1);
+  g_assert_cmphex (ps_grid_run_color (&with, PS_GRID_DIRTY, PS_GRID_FADE_MS_DEFAULT, 0, NULL), !=,
+                   ps_grid_run_color (&without, PS_GRID_DIRTY, PS_GRID_FADE_MS_DEFAULT, 0, NULL));
+  g_assert_cmphex (ps_grid_run_color (&without, PS_GRID_DIRTY, PS_GRID_FADE_MS_DEFAULT, 0, NULL), ==, legend_fill (PS_GRID_DIRTY, "clean"));
+  hide_grid (&shown);
+}
+
+/* ---- the high-contrast heat ---- */
+
+/* The high-contrast palette: another heat ramp (black to yellow), every
+ * step of the fade far from the next in lightness; the other colours the
+ * same. */
+static void
+test_high_contrast_palette (void)
+{
+  const PsGridPalette *usual = ps_grid_palette_for (PS_GRID_ACTIVITY);
+  const PsGridPalette *hc = ps_grid_palette_for (PS_GRID_ACTIVITY | PS_GRID_HIGH_CONTRAST);
+
+  g_assert_true (usual != hc);
+  g_assert_true (ps_grid_palette_get () == usual);
+  for (guint b = 0; b < PS_GRID_N_BUCKETS; b++)
+    g_assert_cmphex (usual->heat[b][1], !=, hc->heat[b][1]);
+  /* hot is light, cold is dark, and far apart */
+  g_assert_cmpfloat (luminance (hc->heat[0][1]) - luminance (hc->heat[PS_GRID_N_BUCKETS - 1][1]), >, 200);
+  g_assert_cmpfloat (luminance (hc->heat[0][1]) - luminance (hc->heat[PS_GRID_N_BUCKETS - 1][1]), >,
+                     luminance (usual->heat[0][1]) - luminance (usual->heat[PS_GRID_N_BUCKETS - 1][1]));
+  for (guint b = 0; b + 1 < PS_GRID_N_BUCKETS; b++)
+    g_assert_cmpfloat (luminance (hc->heat[b][1]), >, luminance (hc->heat[b + 1][1]) + 8);
+  g_assert_cmphex (usual->table[PS_GRID_CONTENT][PS_PAGE_RESIDENT << 3 | PS_CONTENT_TEXT], ==,
+                   hc->table[PS_GRID_CONTENT][PS_PAGE_RESIDENT << 3 | PS_CONTENT_TEXT]);
 }
 
 static void
@@ -328,7 +443,7 @@ test_render_cells (void)
   const guint columns = 5, rows = 6;
   guint8 marks[25] = { 0 };
 
-  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
+  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_DIRTY; mode++)
     {
       guint32 px[5 * 6];
       g_autofree guint32 *big = g_new (guint32, columns * 8 * rows * 8);
@@ -610,7 +725,7 @@ test_widget_modes (void)
   ps_page_grid_set_cell_size (shown.grid, 16);       /* 16 columns: EOF in row 1 */
   ps_page_grid_set_frame (shown.grid, frame);
 
-  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
+  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_DIRTY; mode++)
     {
       Shot shot;
 
@@ -647,7 +762,7 @@ test_widget_modes (void)
 
     marks[2] = PS_PROBE_OK + 1;
     marks[24] = PS_PROBE_SIGSEGV + 1;
-    for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
+    for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_DIRTY; mode++)
       {
         Shot before, after;
 
@@ -1529,7 +1644,7 @@ test_legend (void)
   g_assert_nonnull (flow);
   g_assert_true (GTK_IS_LABEL (hint));
 
-  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_COW; mode++)
+  for (PsGridMode mode = PS_GRID_ACTIVITY; mode <= PS_GRID_DIRTY; mode++)
     {
       guint n, count = 0;
       const PsGridLegendEntry *entries = ps_page_grid_mode_legend (mode, &n);
@@ -1547,11 +1662,20 @@ test_legend (void)
       g_assert_cmpuint (count, ==, n);
       g_assert_true (found_first);
       hint_text = ps_page_grid_mode_hint (mode, PS_GRID_FADE_MS_DEFAULT);
-      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hint)), ==, hint_text);
+      g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (hint)), hint_text));
       g_free (hint_text);
       /* it fits its narrow column */
       g_assert_cmpint (gtk_widget_get_width (legend), <=, 240);
     }
+  /* the dirty mode says how the kernel told, and why shared memory stays dirty */
+  ps_grid_legend_set_mode (PS_GRID_LEGEND (legend), PS_GRID_DIRTY);
+  ps_grid_legend_set_dirty_source (PS_GRID_LEGEND (legend), PS_DIRTY_PER_MAPPING, FALSE);
+  ps_assert_contains (gtk_label_get_text (GTK_LABEL (hint)), "per mapping");
+  g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (hint)), "tmpfs"));
+  ps_grid_legend_set_dirty_source (PS_GRID_LEGEND (legend), PS_DIRTY_PER_PAGE, TRUE);
+  ps_assert_contains (gtk_label_get_text (GTK_LABEL (hint)), "per page");
+  ps_assert_contains (gtk_label_get_text (GTK_LABEL (hint)), "tmpfs");
+  ps_assert_contains (gtk_widget_get_tooltip_text (hint), "msync does not clean it");
   /* the swatches are the grid's own colours */
   {
     guint n;
@@ -1730,6 +1854,8 @@ main (int   argc,
   g_test_add_func ("/page-grid/mode-strings", test_mode_strings);
   g_test_add_func ("/page-grid/render/colors", test_render_colors);
   g_test_add_func ("/page-grid/render/cells", test_render_cells);
+  g_test_add_func ("/page-grid/dirty-colors", test_dirty_colors);
+  g_test_add_func ("/page-grid/high-contrast-palette", test_high_contrast_palette);
   g_test_add_func ("/page-grid/activity/fades", test_activity_fades);
   g_test_add_func ("/page-grid/activity/widget-cools", test_activity_widget_cools);
   g_test_add_func ("/page-grid/activity/fade-time", test_activity_fade_time);

@@ -137,6 +137,108 @@ test_toggle (void)
   }
 }
 
+/* ---- the high-contrast heat ---- */
+
+typedef struct
+{
+  PsWindow *window;
+  guint32   want;
+} Paint;
+
+static guint32
+painted_page (PsWindow *window,
+              guint64   page)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  GdkRectangle area;
+
+  ps_ui_test_wait_frame (GTK_WIDGET (window->grid));
+  texture = ps_ui_test_render (GTK_WIDGET (window->grid));
+  g_assert_true (ps_page_grid_get_page_area (window->grid, page, &area));
+  return ps_ui_test_pixel (texture, area.x + area.width / 2, area.y + area.height / 2);
+}
+
+static gboolean
+paints (gpointer data)
+{
+  Paint *p = data;
+
+  return painted_page (p->window, 0) == p->want;
+}
+
+/* A cold page in the activity mode, as each palette paints it (opaque). */
+static guint32
+cold (gboolean high_contrast)
+{
+  return ps_grid_palette_for (PS_GRID_ACTIVITY | (high_contrast ? PS_GRID_HIGH_CONTRAST : 0))
+           ->table[PS_GRID_ACTIVITY][PS_PAGE_RESIDENT << 3];
+}
+
+static PsWindow *
+cold_window (void)
+{
+  g_autofree char *path = ps_test_file ("contrast", 3 * PAGE, 'h');
+  PsWindow *window = ps_ui_test_window_on_file (app, path, PS_MAP_DEFAULT, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.color-mode", "s", "activity"));
+  g_assert_true (ps_test_wait_until (has_frame, window, 5000));
+  return window;
+}
+
+static void
+wait_paints (PsWindow *window,
+             guint32   want)
+{
+  Paint p = { window, want };
+
+  if (!ps_test_wait_until (paints, &p, 5000))
+    g_error ("page 0 painted %08x, expected %08x", painted_page (window, 0), want);
+}
+
+/* Presentation mode paints the heat with the high-contrast palette (black,
+ * blue, cyan, yellow: far apart in lightness), and the legend's swatches
+ * with it; leaving it paints the usual one again. */
+static void
+test_high_contrast_heat (void)
+{
+  PsWindow *window;
+
+  g_assert_cmphex (cold (TRUE), !=, cold (FALSE));
+  if (g_test_subprocess ())
+    {
+      /* GTK's high contrast (ADW_DEBUG_HIGH_CONTRAST=1, set by the parent) */
+      g_assert_true (adw_style_manager_get_high_contrast (adw_style_manager_get_default ()));
+      window = cold_window ();
+      g_assert_false (window->presenting);
+      g_assert_true (ps_page_grid_get_high_contrast (window->grid));
+      wait_paints (window, cold (TRUE));
+      return;
+    }
+
+  window = cold_window ();
+  g_assert_false (ps_page_grid_get_high_contrast (window->grid));
+  wait_paints (window, cold (FALSE));
+  g_assert_false (ps_grid_legend_get_mode (window->legend) & PS_GRID_HIGH_CONTRAST);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL));
+  g_assert_true (ps_page_grid_get_high_contrast (window->grid));
+  wait_paints (window, cold (TRUE));
+  g_assert_true (ps_grid_legend_get_mode (window->legend) & PS_GRID_HIGH_CONTRAST);
+  g_assert_cmphex (ps_page_grid_mode_legend (ps_grid_legend_get_mode (window->legend), NULL)[0].color, ==,
+                   ps_grid_palette_for (PS_GRID_HIGH_CONTRAST)->heat[0][1]);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL));
+  g_assert_false (ps_page_grid_get_high_contrast (window->grid));
+  wait_paints (window, cold (FALSE));
+  ps_ui_test_close (GTK_WINDOW (window));
+
+  /* the same with GTK's high contrast on, in a process of its own */
+  g_setenv ("ADW_DEBUG_HIGH_CONTRAST", "1", TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("ADW_DEBUG_HIGH_CONTRAST");
+  g_test_trap_assert_passed ();
+}
+
 /* Toasts fit: a long message shows its head and an Explain button, which
  * shows all of it; a short one shows whole; markup characters stay text. */
 static void
@@ -186,6 +288,7 @@ main (int argc, char **argv)
   PAGE = ps_test_page_size ();
   g_test_add_func ("/presentation/toggle", test_toggle);
   g_test_add_func ("/presentation/toasts-fit", test_toasts_fit);
+  g_test_add_func ("/presentation/high-contrast-heat", test_high_contrast_heat);
   rc = g_test_run ();
   g_clear_object (&app);
   return rc;

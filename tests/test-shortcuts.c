@@ -275,6 +275,20 @@ check_residency (Keys *k, const char *accel) { check_color_mode (k, accel, PS_GR
 static void
 check_cow (Keys *k, const char *accel)       { check_color_mode (k, accel, PS_GRID_COW); }
 
+/* Ctrl+5: the dirty pages, asked of the kernel only while they are shown */
+static void
+check_dirty (Keys       *k,
+             const char *accel)
+{
+  PsSession *session = ps_window_get_session (k->window);
+
+  check_color_mode (k, accel, PS_GRID_DIRTY);
+  g_assert_true (ps_session_get_dirty_pages (session));
+  g_assert_cmpint (PS_GRID_MODE_BASE (ps_grid_legend_get_mode (k->window->legend)), >=, PS_GRID_DIRTY);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (k->window), "win.color-mode", "s", "activity"));
+  g_assert_false (ps_session_get_dirty_pages (session));
+}
+
 static void
 check_toggle (Keys        *k,
               const char  *accel,
@@ -633,6 +647,7 @@ static const struct
   { "win.color-mode::content", check_content },
   { "win.color-mode::residency", check_residency },
   { "win.color-mode::cow", check_cow },
+  { "win.color-mode::dirty", check_dirty },
   { "win.find-bar", check_find_bar },
   { "win.find-next", check_find_next },
   { "win.find-previous", check_find_previous },

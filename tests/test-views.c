@@ -349,9 +349,49 @@ test_sparse_segment (void)
   close (fd);
 }
 
+static gboolean
+is_800_wide (gpointer data)
+{
+  ps_ui_test_wait_frame (GTK_WIDGET (data));
+  return gtk_widget_get_width (GTK_WIDGET (data)) <= 800;
+}
+
+/* A view's title at the width it has: shown, all of it (wrapped, never
+ * ellipsized), within its allocation, and reachable by scrolling the views
+ * sideways. */
+static void
+assert_title_readable (PsWindow *window,
+                       GtkLabel *title)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (title), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *h;
+  PangoLayout *layout;
+  PangoRectangle logical;
+  graphene_point_t at;
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (title)));
+  g_assert_true (gtk_label_get_wrap (title));
+  g_assert_cmpint (gtk_label_get_ellipsize (title), ==, PANGO_ELLIPSIZE_NONE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (title)), >=, 80);
+  layout = gtk_label_get_layout (title);
+  g_assert_false (pango_layout_is_ellipsized (layout));
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  g_assert_cmpint (logical.width, <=, gtk_widget_get_width (GTK_WIDGET (title)));
+  g_assert_cmpint (logical.height, <=, gtk_widget_get_height (GTK_WIDGET (title)));
+  /* the scroller of the views: the title lies within what it scrolls over */
+  g_assert_true (gtk_widget_has_css_class (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)), "ps-views") ||
+                 gtk_widget_has_css_class (gtk_widget_get_first_child (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller))), "ps-views"));
+  g_assert_nonnull (scroller);
+  h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (title), gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &at));
+  g_assert_cmpfloat (at.x + gtk_widget_get_width (GTK_WIDGET (title)), <=, gtk_adjustment_get_upper (h) + 1);
+}
+
 /* The hex views scroll together; another object closes the views; a
- * narrow window keeps the labels readable: ellipsized in the middle, the
- * whole label as tooltip and accessible name. */
+ * narrow window keeps the labels readable: all of each (wrapped), the
+ * views scrolling sideways when they do not fit, the whole label also as
+ * tooltip and accessible name. */
 static void
 test_scroll_and_narrow (void)
 {
@@ -359,6 +399,7 @@ test_scroll_and_narrow (void)
   g_autofree char *other = ps_test_file ("views-other", PAGE, 'o');
   g_autofree char *pread_spec = g_strdup_printf ("file:%s?pread", path);
   g_autofree char *private_spec = g_strdup_printf ("file:%s?private", path);
+  g_autofree char *shared_spec = g_strdup_printf ("file:%s", path);
   PsSourceSpec spec = { .kind = PS_SOURCE_FILE, .path = other };
   GtkAdjustment *own, *theirs;
   PsWindow *window;
@@ -380,16 +421,66 @@ test_scroll_and_narrow (void)
   gtk_adjustment_set_value (theirs, 40);
   g_assert_cmpfloat (gtk_adjustment_get_value (own), ==, 40);
 
-  /* half a 1600-pixel screen, three views */
+  /* half a 1600-pixel screen, three views: as a user dragging its edge,
+   * the window stops at the wide layout's least width (869 pixels), folds
+   * into the narrow layout, then follows (test-narrow) */
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  ps_test_wait_until (is_800_wide, window, 2000);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  if (!ps_test_wait_until (is_800_wide, window, 10000))
+    g_error ("the window stays %d pixels wide", gtk_widget_get_width (GTK_WIDGET (window)));
   ps_ui_test_wait_frame (GTK_WIDGET (window));
   title = ps_ui_test_child (pane, "title");
-  g_assert_cmpint (gtk_label_get_ellipsize (title), ==, PANGO_ELLIPSIZE_MIDDLE);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (title)), ==, "this process, MAP_PRIVATE");
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (title)), >, 0);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (title)));
+  assert_title_readable (window, title);
+  assert_title_readable (window, ps_ui_test_child (ps_window_views_get_pane (window, 0), "title"));
+  assert_title_readable (window, ps_window_views_get_label (window));
+  /* each view keeps its least width */
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (ps_window_views_get_pane (window, i))), >=, 240);
 
-  /* the window's title keeps both ends of a path, and says all in a tooltip */
+  /* four views do not fit in 800 pixels: they scroll sideways, each title
+   * whole, the last one shown when scrolled to */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-view", "s", shared_spec);
+  g_assert_cmpuint (ps_window_views_get_n_panes (window), ==, 3);
+  ps_ui_test_wait_drawn (GTK_WIDGET (ps_window_views_get_pane (window, 2)));
+  ps_ui_test_wait_frame (GTK_WIDGET (window));
+  {
+    PsViewPane *last = ps_window_views_get_pane (window, 2);
+    GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (last), GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+    graphene_point_t at;
+
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 800);
+    g_assert_cmpfloat (gtk_adjustment_get_upper (h), >, gtk_adjustment_get_page_size (h));
+    for (guint i = 0; i < 3; i++)
+      {
+        g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (ps_window_views_get_pane (window, i))), >=, 240);
+        assert_title_readable (window, ps_ui_test_child (ps_window_views_get_pane (window, i), "title"));
+      }
+    assert_title_readable (window, ps_window_views_get_label (window));
+    gtk_adjustment_set_value (h, gtk_adjustment_get_upper (h) - gtk_adjustment_get_page_size (h));
+    ps_ui_test_wait_frame (GTK_WIDGET (window));
+    title = ps_ui_test_child (last, "title");
+    g_assert_true (gtk_widget_compute_point (GTK_WIDGET (title), scroller, &GRAPHENE_POINT_INIT (0, 0), &at));
+    g_assert_cmpfloat (at.x, >=, 0);
+    g_assert_cmpfloat (at.x + gtk_widget_get_width (GTK_WIDGET (title)), <=, gtk_widget_get_width (scroller));
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.close-view", "s", ps_view_pane_get_id (last));
+    g_assert_cmpuint (ps_window_views_get_n_panes (window), ==, 2);
+  }
+  title = ps_ui_test_child (pane, "title");
+
+  /* a long title (a process view's) wraps onto more lines, all of it shown */
+  ps_view_label_show (title, "pid 4242 s000_writer_B, MAP_PRIVATE /tmp/pagescope-lesson-private/data.txt");
+  ps_ui_test_wait_frame (GTK_WIDGET (window));
+  assert_title_readable (window, title);
+  g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (title)), >, 1);
+
+  /* the window's title keeps both ends of a path, shown at half a screen,
+   * and says all in a tooltip */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->title)));
+  g_test_message ("window title %d px wide", gtk_widget_get_width (GTK_WIDGET (window->title)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window->title)), >=, 100);
   ps_assert_contains (gtk_widget_get_tooltip_text (GTK_WIDGET (window->title)), path);
 
   /* another object: its views were of the one before */

@@ -79,6 +79,7 @@ summarize_block (const PsFrame *frame,
       out->n_state[MIN (info->state & PS_PAGE_STATE_MASK, PS_PAGE_PAST_MAPPING)]++;
       out->n_content[MIN (info->content, PS_CONTENT_ENTROPY)]++;
       out->n_private += (info->state & PS_PAGE_PRIVATE_COPY) != 0;
+      out->n_dirty += (info->state & PS_PAGE_DIRTY) != 0;
     }
 }
 
@@ -87,7 +88,7 @@ same_summary (const PsPageBlock *a,
               const PsPageBlock *b)
 {
   return a->last_change_ms == b->last_change_ms && a->max_changes == b->max_changes &&
-         a->n_private == b->n_private && a->n_pages == b->n_pages &&
+         a->n_private == b->n_private && a->n_dirty == b->n_dirty && a->n_pages == b->n_pages &&
          memcmp (a->n_state, b->n_state, sizeof a->n_state) == 0 &&
          memcmp (a->n_content, b->n_content, sizeof a->n_content) == 0;
 }

@@ -26,13 +26,23 @@ typedef enum
 
 #define PS_PAGE_STATE_MASK     0x07
 #define PS_PAGE_PRIVATE_COPY   0x08   /* MAP_PRIVATE: this page is our own copy (COW done) */
+#define PS_PAGE_DIRTY          0x10   /* not yet written back (PsFrame.dirty_source says how known) */
+
+/* How a frame knows which pages are dirty (ps-scanner-dirty.c). */
+typedef enum
+{
+  PS_DIRTY_UNKNOWN,      /* not asked (the dirty colour mode is not shown) or the kernel will not say */
+  PS_DIRTY_PER_PAGE,     /* each page: pagemap's frame number and /proc/kpageflags (root) */
+  PS_DIRTY_PER_MAPPING,  /* smaps' Shared_Dirty + Private_Dirty of the whole mapping, given to
+                          * every page of it that is in memory */
+} PsDirtySource;
 
 /* 8 bytes per page. */
 typedef struct
 {
   guint32 last_change_ms;   /* ms since the scanner's epoch; 0 = never changed */
   guint16 changes;          /* saturates at G_MAXUINT16 */
-  guint8  state;            /* PsPageState | PS_PAGE_PRIVATE_COPY */
+  guint8  state;            /* PsPageState | PS_PAGE_PRIVATE_COPY | PS_PAGE_DIRTY */
   guint8  content;          /* PsContentClass */
 } PsPageInfo;
 
@@ -58,6 +68,7 @@ typedef struct
   guint8  n_state[5];       /* its pages by PsPageState */
   guint8  n_content[5];     /* ...by PsContentClass */
   guint8  n_private;        /* ...that are private copies */
+  guint8  n_dirty;          /* ...that are dirty */
   guint8  n_pages;
 } PsPageBlock;
 
@@ -110,6 +121,8 @@ typedef struct
   gint64        shared_dirty;    /* bytes (smaps), -1 unknown */
   gint64        private_dirty;
   gint64        dirty_time_us;   /* when they were read (smaps is costly: not every pass) */
+  PsDirtySource dirty_source;    /* how the pages' PS_PAGE_DIRTY was found */
+  guint64       n_dirty;         /* pages marked PS_PAGE_DIRTY */
 
   /* The focus window: byte-exact copy of [focus_offset, +focus_length) and,
    * per byte, when it last changed (ms since epoch, 0 = never). */

@@ -11,6 +11,11 @@
 
 #include "ps-recorder-private.h"
 
+/* A recording keeps the state and private-copy bits, not PS_PAGE_DIRTY: that
+ * is known only while the dirty colour mode is shown, and would record a
+ * state change a page each time it is switched on. */
+#define RECORDED_STATE(byte) ((guint8) ((byte) & ~PS_PAGE_DIRTY))
+
 /* Two changed runs closer than this are stored as one: a row costs more
  * than a few unchanged bytes. */
 #define MERGE_GAP 16
@@ -88,7 +93,7 @@ add_states (PsRecPass     *st,
       st->n_states = frame->n_pages;
       for (guint64 p = 0; p < frame->n_pages; p++)
         {
-          blob[2 * p] = st->states[p] = frame->pages[p].state;
+          blob[2 * p] = st->states[p] = RECORDED_STATE (frame->pages[p].state);
           blob[2 * p + 1] = frame->pages[p].content;
         }
       row = add_row (st, ROW_KEYFRAME, t);
@@ -98,12 +103,12 @@ add_states (PsRecPass     *st,
       return;
     }
   for (guint64 p = 0; p < frame->n_pages; p++)
-    if (G_UNLIKELY (frame->pages[p].state != st->states[p]))
+    if (G_UNLIKELY (RECORDED_STATE (frame->pages[p].state) != st->states[p]))
       {
         PsRecRow *row = add_row (st, ROW_STATE, t);
 
         row->a = p;
-        row->flag = st->states[p] = frame->pages[p].state;
+        row->flag = st->states[p] = RECORDED_STATE (frame->pages[p].state);
       }
 }
 

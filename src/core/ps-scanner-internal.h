@@ -73,6 +73,20 @@ struct _PsScanner
   gint64        dirty_cost_us;
   gint64        shared_dirty;
   gint64        private_dirty;
+  /* dirty pages (ps-scanner-dirty.c) */
+  gint          dirty_requested;  /* atomic: the dirty colour mode is shown */
+  gint          dirty_read_now;   /* atomic: woken (a write, msync): read smaps at the next pass */
+  gboolean      dirty_on;         /* this pass asks them */
+  gboolean      dirty_full_pending;   /* this pass asks every page's dirty bit */
+  gint          dirty_pages_now;  /* atomic: woken: ask every page at the next pass */
+  gint64        dirty_pages_us;   /* when every page was last asked */
+  gint64        dirty_pages_cost_us;  /* ...and what the pass cost (thread CPU) */
+  gint64        dirty_pages_t0;
+  gboolean      dirty_had_bits;   /* the last frame may hold PS_PAGE_DIRTY bits */
+  gboolean      dirty_per_mapping_only;   /* tests: as without root */
+  gboolean      mapping_dirty;    /* per mapping: smaps had dirty bytes */
+  PsDirtySource dirty_source;
+  int           kpageflags_fd;    /* -1 not opened, -2 unavailable */
   gint64        cpu_mark_us;
   gint64        wall_mark_us;
   double        cpu_fraction;
@@ -133,6 +147,24 @@ PsFrame *ps_scanner_scan_pass      (PsScanner *self,
 /* The pass's changes to the pass funcs (a recorder, a snapshot). */
 void     ps_scanner_run_pass_funcs (PsScanner *self,
                                     PsFrame   *frame);
+/* Pages [from, to) of the frame may have changed: their blocks are
+ * summarised again before the frame is published. */
+void     ps_scanner_mark_blocks    (PsScanner *self,
+                                    guint64    from,
+                                    guint64    to);
+/* ps-scanner-dirty.c: TRUE when the pass must ask the states of every page
+ * (the dirty mode just switched on). */
+gboolean ps_scanner_dirty_begin    (PsScanner *self);
+/* PS_PAGE_DIRTY of pages [from, to), whose states were just asked. */
+void     ps_scanner_dirty_mark     (PsScanner *self,
+                                    PsFrame   *frame,
+                                    guint64    from,
+                                    guint64    to);
+/* After the pass's smaps figures: the frame's dirty_source, and the
+ * per-mapping verdict on every page. */
+void     ps_scanner_dirty_finish   (PsScanner *self,
+                                    PsFrame   *frame);
+void     ps_scanner_dirty_close    (PsScanner *self);
 /* The frame into the mailbox, the main context woken. */
 void     ps_scanner_publish        (PsScanner *self,
                                     PsFrame   *frame);

@@ -79,10 +79,8 @@ ensure_arrays (PsScanner *self,
   self->cursor = 0;
 }
 
-/* Pages [from, to) of the frame may have changed: their blocks are
- * summarised again before the frame is published. */
-static void
-mark_dirty (PsScanner *self,
+void
+ps_scanner_mark_blocks (PsScanner *self,
             guint64    from,
             guint64    to)
 {
@@ -140,7 +138,7 @@ take_frame (PsScanner *self,
       memset (frame->pages, 0, n_pages * sizeof (PsPageInfo));
       memset (frame->blocks, 0, frame->n_blocks * sizeof (PsPageBlock));
       memset (frame->chunk_serials, 0, frame->n_chunks * sizeof (guint32));
-      mark_dirty (self, 0, n_pages);
+      ps_scanner_mark_blocks (self, 0, n_pages);
     }
   frame->focus_length = focus_length;
   return frame;
@@ -171,12 +169,13 @@ static gboolean
 update_states (PsScanner *self,
                PsFrame   *frame,
                guint64    from,
-               guint64    to)
+               guint64    to,
+               gboolean   dirty)
 {
   gboolean private = ps_source_is_private (self->source);
   guint64 pagemap[512];
 
-  mark_dirty (self, from, to);
+  ps_scanner_mark_blocks (self, from, to);
 
   for (guint64 first = from; first < to; first += CHUNK_PAGES)
     {
@@ -192,7 +191,9 @@ update_states (PsScanner *self,
           PsPageInfo *info = &frame->pages[first + i];
           static const guint8 state_of[] = { PS_PAGE_ABSENT, PS_PAGE_RESIDENT, PS_PAGE_UNKNOWN };
 
-          info->state = state_of[self->vec[i]];
+          /* a page in memory keeps its dirty bit until the dirty pages are asked again */
+          info->state = state_of[self->vec[i]] |
+                        (self->vec[i] != PS_RESIDENT_NO ? info->state & PS_PAGE_DIRTY : 0);
         }
     }
 
@@ -212,6 +213,9 @@ update_states (PsScanner *self,
                                        frame->pages + first, n);
         }
     }
+  /* only while the dirty mode is shown, and within its share (ps-scanner-dirty.c) */
+  if (dirty)
+    ps_scanner_dirty_mark (self, frame, from, to);
   return TRUE;
 }
 
@@ -226,7 +230,8 @@ update_pass_states (PsScanner *self,
                     PsFrame   *frame,
                     guint64    slice_pages,
                     guint64    focus_first,
-                    guint64    focus_end)
+                    guint64    focus_end,
+                    gboolean   all)
 {
   const PsGeometry *g = &frame->geometry;
   guint64 inside = MIN (g->n_inside, g->n_pages);
@@ -235,13 +240,20 @@ update_pass_states (PsScanner *self,
   for (guint64 p = inside; p < g->n_pages; p++)
     frame->pages[p].state = PS_PAGE_PAST_EOF;
   if (self->last == NULL || !ps_geometry_equal (&self->last->geometry, g))
-    mark_dirty (self, inside, g->n_pages);
-  if (slice_pages >= g->n_pages || self->last == NULL || !ps_geometry_equal (&self->last->geometry, g))
-    return update_states (self, frame, 0, inside);
+    ps_scanner_mark_blocks (self, inside, g->n_pages);
+  if (all || slice_pages >= g->n_pages || self->last == NULL || !ps_geometry_equal (&self->last->geometry, g))
+    {
+      if (!update_states (self, frame, 0, inside, all))
+        return FALSE;
+      if (!all)
+        ps_scanner_dirty_mark (self, frame, MIN (focus_first, inside), MIN (focus_end, inside));
+      return TRUE;
+    }
 
+  /* the window on screen: its dirty pages every pass (64 pages at most) */
   from = self->cursor < g->n_pages ? self->cursor : 0;
-  return update_states (self, frame, MIN (focus_first, inside), MIN (focus_end, inside)) &&
-         update_states (self, frame, MIN (from, inside), MIN (from + slice_pages, inside));
+  return update_states (self, frame, MIN (focus_first, inside), MIN (focus_end, inside), self->dirty_on) &&
+         update_states (self, frame, MIN (from, inside), MIN (from + slice_pages, inside), FALSE);
 }
 
 static inline gboolean
@@ -264,7 +276,7 @@ hash_pages (PsScanner *self,
   gsize page = frame->geometry.page_size;
   gboolean shmem = ps_source_is_shmem (self->source);
 
-  mark_dirty (self, from, to);
+  ps_scanner_mark_blocks (self, from, to);
 
   for (guint64 p = from; p < to; p++)
     {
@@ -438,7 +450,8 @@ read_dirty (PsScanner *self,
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (now - self->dirty_read_us >= MAX (DIRTY_INTERVAL_US, self->dirty_cost_us / (DIRTY_PART * self->share)))
+  if (g_atomic_int_compare_and_exchange (&self->dirty_read_now, TRUE, FALSE) ||
+      now - self->dirty_read_us >= MAX (DIRTY_INTERVAL_US, self->dirty_cost_us / (DIRTY_PART * self->share)))
     {
       ps_source_read_dirty (self->source, &self->shared_dirty, &self->private_dirty);
       self->dirty_read_us = g_get_monotonic_time ();
@@ -552,6 +565,7 @@ ps_scanner_scan_pass (PsScanner *self,
   guint64 focus_first, focus_end;
   guint64 hashed_before = 0;
   guint32 stamp;
+  gboolean all_states;
 
   if (!ps_source_restat (self->source, &g, &removed, NULL))
     g = self->last ? self->last->geometry : *mapped;
@@ -576,7 +590,7 @@ ps_scanner_scan_pass (PsScanner *self,
   frame->geometry = g;
   frame->flags = 0;
   frame->n_changed = frame->n_scanned = 0;
-  frame->n_resident = frame->n_absent = frame->n_unknown = frame->n_private_copies = 0;
+  frame->n_resident = frame->n_absent = frame->n_unknown = frame->n_private_copies = frame->n_dirty = 0;
   if (g.object_size < mapped->object_size)
     frame->flags |= PS_FRAME_SHRANK;
   else if (g.object_size > mapped->object_size)
@@ -588,7 +602,8 @@ ps_scanner_scan_pass (PsScanner *self,
 
   focus_first = focus_offset / g.page_size;
   focus_end = MIN (g.n_pages, (focus_offset + focus_length + g.page_size - 1) / g.page_size);
-  if (!update_pass_states (self, frame, paused ? G_MAXUINT64 : slice_pages, focus_first, focus_end))
+  all_states = ps_scanner_dirty_begin (self);
+  if (!update_pass_states (self, frame, paused ? G_MAXUINT64 : slice_pages, focus_first, focus_end, all_states))
     return keep_stopped_pass (self, frame);
   stamp = MAX (now_ms (self), 1);
   /* CPU time, not wall: on a busy machine the thread waits for a core, and
@@ -622,6 +637,8 @@ ps_scanner_scan_pass (PsScanner *self,
       self->bytes_per_us = self->bytes_per_us > 0 ? 0.7 * self->bytes_per_us + 0.3 * rate : rate;
     }
 
+  read_dirty (self, frame);
+  ps_scanner_dirty_finish (self, frame);
   summarize_dirty (self, frame);
   frame->focus_offset = self->cur_focus_offset;
   memcpy (frame->focus_bytes, self->focus_bytes, focus_length);
@@ -635,10 +652,10 @@ ps_scanner_scan_pass (PsScanner *self,
       frame->n_absent += (state & PS_PAGE_STATE_MASK) == PS_PAGE_ABSENT;
       frame->n_unknown += (state & PS_PAGE_STATE_MASK) == PS_PAGE_UNKNOWN;
       frame->n_private_copies += (state & PS_PAGE_PRIVATE_COPY) != 0;
+      frame->n_dirty += (state & PS_PAGE_DIRTY) != 0;
     }
   self->total_changes += frame->n_changed;
   frame->total_changes = self->total_changes;
-  read_dirty (self, frame);
   /* a process view learns it while reading: asked after the pass */
   if (ps_source_get_gone_reason (self->source) != NULL)
     frame->flags |= PS_FRAME_GONE;

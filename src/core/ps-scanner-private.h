@@ -23,4 +23,9 @@ gboolean  ps_scanner_stop_requested         (PsScanner          *self);
  * Not while the thread runs. */
 guint64   ps_scanner_get_stopped_pass_pages (PsScanner          *self);
 
+/* Dirty pages per mapping (smaps) even where the kernel tells per page, as
+ * for a user without CAP_SYS_ADMIN. Not while the thread runs. */
+void      ps_scanner_set_dirty_per_mapping_only (PsScanner *self,
+                                                 gboolean   per_mapping_only);
+
 G_END_DECLS

@@ -224,6 +224,7 @@ ps_scanner_finalize (GObject *object)
   g_clear_pointer (&self->spare, ps_frame_unref);
   g_free (self->hashes);
   g_free (self->dirty_blocks);
+  ps_scanner_dirty_close (self);
   g_free (self->vec);
   g_free (self->focus_bytes);
   g_free (self->focus_change_ms);
@@ -330,6 +331,7 @@ ps_scanner_init (PsScanner *self)
   self->share = PS_BUDGET_DEFAULT_FRACTION;
   self->context = g_main_context_ref_thread_default ();
   self->shared_dirty = self->private_dirty = -1;
+  self->kpageflags_fd = -1;
   /* the epoch is a second back, so a change stamp is never 0 ("never") */
   self->epoch_us = g_get_monotonic_time () - G_USEC_PER_SEC;
 
@@ -500,6 +502,10 @@ void
 ps_scanner_wake (PsScanner *self)
 {
   g_return_if_fail (PS_IS_SCANNER (self));
+  /* something was done to the mapping (a write, msync): its dirty figures
+   * are read again at the next pass */
+  g_atomic_int_set (&self->dirty_read_now, TRUE);
+  g_atomic_int_set (&self->dirty_pages_now, TRUE);
   g_mutex_lock (&self->lock);
   self->wake_requested = TRUE;
   g_cond_signal (&self->cond);

@@ -40,6 +40,14 @@ void        ps_scanner_set_budget     (PsScanner *self,
 void        ps_scanner_set_focus      (PsScanner *self,
                                        guint64    offset,
                                        gsize      length);
+/* Which pages are dirty, in each frame's PS_PAGE_DIRTY and dirty_source:
+ * per page where the kernel tells (root: pagemap and /proc/kpageflags),
+ * else per mapping (smaps). Costs about a microsecond a page it asks (the
+ * pages a pass asks the states of), so it is off unless the dirty colour
+ * mode is shown. Thread-safe; the next pass asks every page. */
+void        ps_scanner_set_dirty_pages (PsScanner *self,
+                                        gboolean   dirty_pages);
+gboolean    ps_scanner_get_dirty_pages (PsScanner *self);
 /* Ask for a pass now (after a write, say). */
 void        ps_scanner_wake           (PsScanner *self);
 

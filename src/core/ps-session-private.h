@@ -38,6 +38,7 @@ struct _PsSession
   guint          interval_ms;
   double         budget;
   gboolean       paused;
+  gboolean       dirty_pages;    /* the scanner finds dirty pages */
 
   PsRange        selection;
   guint64        cursor;

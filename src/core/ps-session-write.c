@@ -190,6 +190,9 @@ msync_done (GObject      *object,
       return;
     }
   g_task_set_task_data (outer, g_memdup2 (&job->report, sizeof job->report), g_free);
+  /* the dirty mode shows msync's effect at once (smaps read again too) */
+  if (self->scanner != NULL && ps_scanner_get_source (self->scanner) == job->source)
+    ps_scanner_wake (self->scanner);
   g_signal_emit (self, ps_session_signals[SIGNAL_MSYNC_FINISHED], 0, &job->report);
   g_task_return_boolean (outer, TRUE);
 }

@@ -217,6 +217,7 @@ ps_session_set_source (PsSession *self,
   if (self->budget > 0)
     ps_scanner_set_budget (self->scanner, self->budget);
   ps_scanner_set_paused (self->scanner, self->paused);
+  ps_scanner_set_dirty_pages (self->scanner, self->dirty_pages);
   g_signal_connect_object (self->scanner, "notify::frame", G_CALLBACK (on_frame), self, G_CONNECT_SWAPPED);
   self->writers = ps_writers_new (source);
 
@@ -372,6 +373,24 @@ ps_session_get_paused (PsSession *self)
 {
   g_return_val_if_fail (PS_IS_SESSION (self), FALSE);
   return self->paused;
+}
+
+void
+ps_session_set_dirty_pages (PsSession *self,
+                            gboolean   dirty_pages)
+{
+  g_return_if_fail (PS_IS_SESSION (self));
+
+  self->dirty_pages = !!dirty_pages;
+  if (self->scanner != NULL)
+    ps_scanner_set_dirty_pages (self->scanner, self->dirty_pages);
+}
+
+gboolean
+ps_session_get_dirty_pages (PsSession *self)
+{
+  g_return_val_if_fail (PS_IS_SESSION (self), FALSE);
+  return self->dirty_pages;
 }
 
 void

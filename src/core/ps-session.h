@@ -102,6 +102,11 @@ guint64     ps_session_get_cursor         (PsSession          *self);
 void        ps_session_set_paused         (PsSession          *self,
                                            gboolean            paused);
 gboolean    ps_session_get_paused         (PsSession          *self);
+/* Whether the scanner finds the dirty pages (ps_scanner_set_dirty_pages):
+ * on while the dirty colour mode is shown, also for the next source. */
+void        ps_session_set_dirty_pages    (PsSession          *self,
+                                           gboolean            dirty_pages);
+gboolean    ps_session_get_dirty_pages    (PsSession          *self);
 void        ps_session_set_interval       (PsSession          *self,
                                            guint               interval_ms);
 guint       ps_session_get_interval       (PsSession          *self);
