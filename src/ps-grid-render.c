@@ -46,20 +46,23 @@ ps_grid_fill_colors (const PsFrame *frame,
                      guint32       *out)
 {
   const PsGridPalette *pal = ps_grid_palette_get ();
-  const PsPageInfo *pages = frame->pages + first;
   gboolean warm = FALSE;
 
   if (mode == PS_GRID_ACTIVITY)
     {
       for (guint i = 0; i < n; i++)
-        out[i] = activity_color (pal, &pages[i], now_ms, &warm);
+        out[i] = activity_color (pal, ps_frame_page (frame, first + i), now_ms, &warm);
     }
   else
     {
       const guint32 *table = pal->table[mode];
 
       for (guint i = 0; i < n; i++)
-        out[i] = table[(pages[i].state & 0x0f) << 3 | (pages[i].content & 7)];
+        {
+          const PsPageInfo *info = ps_frame_page (frame, first + i);
+
+          out[i] = table[(info->state & 0x0f) << 3 | (info->content & 7)];
+        }
     }
   return warm;
 }

@@ -36,7 +36,7 @@ pass_time (PsRecorder       *self,
   gint64 t;
 
   if (pass->n_changes > 0)
-    t = frame->epoch_us + (gint64) frame->pages[pass->changes[0].page].last_change_ms * 1000;
+    t = frame->epoch_us + (gint64) ps_frame_page (frame, pass->changes[0].page)->last_change_ms * 1000;
   else
     t = frame->time_us;
   return MAX (t - self->start_us, 0);
@@ -69,7 +69,7 @@ add_changes (PsRecPass        *st,
 
       row->a = c->page;
       row->b = c->new_hash;
-      row->flag = pass->frame->pages[c->page].content;
+      row->flag = ps_frame_page (pass->frame, c->page)->content;
     }
 }
 
@@ -88,8 +88,8 @@ add_states (PsRecPass     *st,
       st->n_states = frame->n_pages;
       for (guint64 p = 0; p < frame->n_pages; p++)
         {
-          blob[2 * p] = st->states[p] = frame->pages[p].state;
-          blob[2 * p + 1] = frame->pages[p].content;
+          blob[2 * p] = st->states[p] = ps_frame_page (frame, p)->state;
+          blob[2 * p + 1] = ps_frame_page (frame, p)->content;
         }
       row = add_row (st, ROW_KEYFRAME, t);
       row->a = frame->n_pages;
@@ -98,12 +98,12 @@ add_states (PsRecPass     *st,
       return;
     }
   for (guint64 p = 0; p < frame->n_pages; p++)
-    if (G_UNLIKELY (frame->pages[p].state != st->states[p]))
+    if (G_UNLIKELY (ps_frame_page (frame, p)->state != st->states[p]))
       {
         PsRecRow *row = add_row (st, ROW_STATE, t);
 
         row->a = p;
-        row->flag = st->states[p] = frame->pages[p].state;
+        row->flag = st->states[p] = ps_frame_page (frame, p)->state;
       }
 }
 
@@ -370,11 +370,11 @@ follow_watched (PsRecorder       *self,
 
   if (pass->n_changes == 0 || self->source == NULL || g_hash_table_size (st->watched) == 0)
     return;
-  stamp = frame->pages[pass->changes[0].page].last_change_ms;
+  stamp = ps_frame_page (frame, pass->changes[0].page)->last_change_ms;
   g_hash_table_iter_init (&iter, st->watched);
   while (!self->cap_reached && g_hash_table_iter_next (&iter, (gpointer *) &page, (gpointer *) &w))
     {
-      if (*page >= frame->n_pages || frame->pages[*page].last_change_ms != stamp)
+      if (*page >= frame->n_pages || ps_frame_page (frame, *page)->last_change_ms != stamp)
         continue;
       if (!ps_source_peek (self->source, *page * self->page_size, st->page_buf, self->page_size, NULL))
         continue;   /* SIGBUS: the object shrank; the next pass says so */
