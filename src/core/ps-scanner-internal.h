@@ -70,7 +70,6 @@ struct _PsScanner
   guint64       zero_hash;
   double        bytes_per_us;    /* measured hash throughput */
   PsFrame      *last;            /* the frame published last */
-  PsFrame      *spare;           /* published before last; recycled when nobody holds it */
   guint64       cur_focus_offset;
   gsize         cur_focus_length;
   guint8       *focus_bytes;

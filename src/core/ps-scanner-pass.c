@@ -144,11 +144,7 @@ take_frame (PsScanner *self,
             guint64    n_pages,
             gsize      focus_length)
 {
-  PsFrame *frame;
-
-  /* The frame before last holds chunks the next pass would have to copy. */
-  g_clear_pointer (&self->spare, ps_frame_unref);
-  frame = ps_frame_new (n_pages, focus_length);
+  PsFrame *frame = ps_frame_new (n_pages, focus_length);
 
   /* the pages a pass does not change stay shared with the last frame */
   if (self->last != NULL && self->last->n_pages == n_pages)
@@ -165,8 +161,7 @@ ps_scanner_publish (PsScanner *self,
 {
   PsFrame *old;
 
-  g_clear_pointer (&self->spare, ps_frame_unref);
-  self->spare = self->last;
+  g_clear_pointer (&self->last, ps_frame_unref);
   self->last = ps_frame_ref (frame);
 
   if (self->delivery == NULL)
@@ -202,9 +197,9 @@ set_states (PsFrame      *frame,
   PsPageInfo *rw = NULL;
   guint64 base = c * PS_PAGE_CHUNK_PAGES;
 
+  /* every byte equal to the next: all alike */
   if (lo == base && hi - lo == PS_PAGE_CHUNK_PAGES && chunk->page_mask == 0 &&
-      memchr (vec, vec[0] ^ 1, hi - lo) == NULL && memchr (vec, vec[0] ^ 2, hi - lo) == NULL &&
-      memchr (vec, vec[0] ^ 3, hi - lo) == NULL)
+      memcmp (vec, vec + 1, hi - lo - 1) == 0)
     {
       PsPageInfo info = chunk->pages[0];
 
@@ -751,8 +746,7 @@ keep_stopped_pass (PsScanner *self,
 {
   self->stopped_pass_pages = frame->n_scanned;
   self->total_changes += frame->n_changed;
-  g_clear_pointer (&self->spare, ps_frame_unref);
-  self->spare = g_steal_pointer (&self->last);
+  g_clear_pointer (&self->last, ps_frame_unref);
   self->last = frame;
   return NULL;
 }

@@ -221,7 +221,6 @@ ps_scanner_finalize (GObject *object)
     ps_frame_unref (pending);
   g_clear_pointer (&self->frame, ps_frame_unref);
   g_clear_pointer (&self->last, ps_frame_unref);
-  g_clear_pointer (&self->spare, ps_frame_unref);
   ps_scanner_free_hashes (self);
   g_free (self->dirty_blocks);
   g_free (self->vec);
