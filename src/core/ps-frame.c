@@ -259,18 +259,44 @@ ps_frame_share_pages (PsFrame       *frame,
 
 /* ---- frames ---- */
 
-PsFrame *
-ps_frame_new (guint64 n_pages,
-              gsize   focus_length)
+/* A frame whose chunks are not there yet. */
+static PsFrame *
+frame_alloc (guint64 n_pages,
+             gsize   focus_length)
 {
   PsFrame *frame = g_new0 (PsFrame, 1);
-  PsPageChunk *zero = NULL;
 
   g_atomic_ref_count_init (&frame->ref_count);
   frame->n_pages = n_pages;
   frame->n_blocks = (n_pages + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES;
   frame->n_chunks = (n_pages + PS_PAGE_CHUNK_PAGES - 1) / PS_PAGE_CHUNK_PAGES;
   frame->chunks = g_new0 (PsPageChunk *, MAX (frame->n_chunks, 1));
+  frame->focus_bytes = g_malloc0 (MAX (focus_length, 1));
+  frame->focus_change_ms = g_new0 (guint32, MAX (focus_length, 1));
+  frame->focus_length = focus_length;
+  frame->shared_dirty = frame->private_dirty = -1;
+  return frame;
+}
+
+PsFrame *
+ps_frame_new_sharing (const PsFrame *last,
+                      gsize          focus_length)
+{
+  PsFrame *frame = frame_alloc (last->n_pages, focus_length);
+
+  for (guint64 c = 0; c < frame->n_chunks; c++)
+    frame->chunks[c] = chunk_ref (last->chunks[c]);
+  frame->blocks_valid = last->blocks_valid;
+  return frame;
+}
+
+PsFrame *
+ps_frame_new (guint64 n_pages,
+              gsize   focus_length)
+{
+  PsFrame *frame = frame_alloc (n_pages, focus_length);
+  PsPageChunk *zero = NULL;
+
   /* every page zero (absent, never read): one chunk for all the whole ones */
   for (guint64 c = 0; c < frame->n_chunks; c++)
     {
@@ -286,10 +312,6 @@ ps_frame_new (guint64 n_pages,
       else
         frame->chunks[c] = chunk_ref (zero);
     }
-  frame->focus_bytes = g_malloc0 (MAX (focus_length, 1));
-  frame->focus_change_ms = g_new0 (guint32, MAX (focus_length, 1));
-  frame->focus_length = focus_length;
-  frame->shared_dirty = frame->private_dirty = -1;
   return frame;
 }
 

@@ -194,7 +194,10 @@ void        ps_frame_set_pages       (PsFrame          *frame,
                                       guint64           first,
                                       const PsPageInfo *pages,
                                       guint64           n);
-/* A new frame of the same pages that shares last's chunks (copy on write). */
+/* A frame whose pages are last's, its chunks shared (copy on write). */
+PsFrame    *ps_frame_new_sharing     (const PsFrame *last,
+                                      gsize          focus_length);
+/* A frame's pages replaced by last's (the same number), chunks shared. */
 void        ps_frame_share_pages     (PsFrame       *frame,
                                       const PsFrame *last);
 /* Chunk c of a frame being made again as one value if all its pages became alike. */

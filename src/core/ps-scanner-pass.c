@@ -144,15 +144,11 @@ take_frame (PsScanner *self,
             guint64    n_pages,
             gsize      focus_length)
 {
-  PsFrame *frame = ps_frame_new (n_pages, focus_length);
-
   /* the pages a pass does not change stay shared with the last frame */
   if (self->last != NULL && self->last->n_pages == n_pages)
-    ps_frame_share_pages (frame, self->last);
-  else
-    mark_dirty (self, 0, n_pages);
-  frame->focus_length = focus_length;
-  return frame;
+    return ps_frame_new_sharing (self->last, focus_length);
+  mark_dirty (self, 0, n_pages);
+  return ps_frame_new (n_pages, focus_length);
 }
 
 void
