@@ -137,6 +137,7 @@ set_chunk (PsFrame     *frame,
   if (frame->chunks[c] != NULL)
     chunk_unref (frame->chunks[c]);
   frame->chunks[c] = chunk;
+  frame->chunk_serials[c] = chunk->serial;
 }
 
 /* Chunk c, not uniform and held by this frame alone: copied if need be. */
@@ -271,6 +272,7 @@ frame_alloc (guint64 n_pages,
   frame->n_blocks = (n_pages + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES;
   frame->n_chunks = (n_pages + PS_PAGE_CHUNK_PAGES - 1) / PS_PAGE_CHUNK_PAGES;
   frame->chunks = g_new0 (PsPageChunk *, MAX (frame->n_chunks, 1));
+  frame->chunk_serials = g_new0 (guint32, MAX (frame->n_chunks, 1));
   frame->focus_bytes = g_malloc0 (MAX (focus_length, 1));
   frame->focus_change_ms = g_new0 (guint32, MAX (focus_length, 1));
   frame->focus_length = focus_length;
@@ -286,6 +288,7 @@ ps_frame_new_sharing (const PsFrame *last,
 
   for (guint64 c = 0; c < frame->n_chunks; c++)
     frame->chunks[c] = chunk_ref (last->chunks[c]);
+  memcpy (frame->chunk_serials, last->chunk_serials, frame->n_chunks * sizeof (guint32));
   frame->blocks_valid = last->blocks_valid;
   return frame;
 }
@@ -333,6 +336,7 @@ ps_frame_unref (PsFrame *frame)
       for (guint64 c = 0; c < frame->n_chunks; c++)
         chunk_unref (frame->chunks[c]);
       g_free (frame->chunks);
+      g_free (frame->chunk_serials);
       g_free (frame->focus_bytes);
       g_free (frame->focus_change_ms);
       g_free (frame);
@@ -344,7 +348,7 @@ ps_frame_unref (PsFrame *frame)
 gsize
 ps_frame_get_memory (const PsFrame *frame)
 {
-  gsize total = sizeof *frame + MAX (frame->n_chunks, 1) * sizeof (PsPageChunk *) +
+  gsize total = sizeof *frame + MAX (frame->n_chunks, 1) * (sizeof (PsPageChunk *) + sizeof (guint32)) +
                 MAX (frame->focus_length, 1) * (1 + sizeof (guint32));
 
   for (guint64 c = 0; c < frame->n_chunks; c++)
@@ -367,9 +371,9 @@ ps_frame_watch_cost (guint64 n_pages,
                         PS_PAGE_CHUNK_PAGES * sizeof (PsPageInfo) + MALLOC_OVERHEAD;
   guint64 uniform_chunk = sizeof (PsPageChunk) + sizeof (PsPageBlock) + sizeof (PsPageInfo) + MALLOC_OVERHEAD;
   /* three frames (the scanner's last and next, the one on screen) hold a
-   * pointer a chunk each; the scanner keeps a hash entry a chunk (a
+   * pointer and a serial a chunk each; the scanner keeps a hash entry a chunk (a
    * pointer and a value), 8 bytes a distinct page, a byte per block */
-  guint64 per_chunk = 3 * sizeof (gpointer) + 2 * sizeof (guint64) + PS_FRAME_CHUNK_BLOCKS;
+  guint64 per_chunk = 3 * (sizeof (gpointer) + sizeof (guint32)) + 2 * sizeof (guint64) + PS_FRAME_CHUNK_BLOCKS;
 
   /* the pages that hold data are taken as changing: two copies of their
    * chunks (the frame on screen, the one being made) */
@@ -441,7 +445,7 @@ summarize_chunk (PsFrame *frame,
           chunk = chunk_for_write (frame, c);
           now.serial = serial;
           chunk->blocks[b % PS_FRAME_CHUNK_BLOCKS] = now;
-          chunk->serial = serial;
+          chunk->serial = frame->chunk_serials[c] = serial;
         }
     }
 }

@@ -112,6 +112,8 @@ typedef struct
   gboolean      blocks_valid;    /* the blocks summarise the pages (ps_frame_summarize) */
   guint64       n_chunks;        /* (n_pages + PS_PAGE_CHUNK_PAGES - 1) / PS_PAGE_CHUNK_PAGES */
   PsPageChunk **chunks;          /* read through ps_frame_page(), ps_frame_block() */
+  guint32      *chunk_serials;   /* each chunk's serial, side by side: a view skips the
+                                  * chunks no pass changed without touching them */
 
   guint64       n_resident;
   guint64       n_absent;
@@ -166,7 +168,7 @@ static inline guint32
 ps_frame_chunk_serial (const PsFrame *frame,
                        guint64        c)
 {
-  return frame->chunks[c]->serial;
+  return frame->chunk_serials[c];
 }
 
 static inline PsPageState
