@@ -48,21 +48,28 @@ ps_grid_fill_colors (const PsFrame *frame,
   const PsGridPalette *pal = ps_grid_palette_get ();
   gboolean warm = FALSE;
 
-  if (mode == PS_GRID_ACTIVITY)
+  /* the pages a chunk at a time: within one, page i is pages[i & mask] */
+  while (n > 0)
     {
-      for (guint i = 0; i < n; i++)
-        out[i] = activity_color (pal, ps_frame_page (frame, first + i), now_ms, &warm);
-    }
-  else
-    {
-      const guint32 *table = pal->table[mode];
+      guint64 run = n;
+      guint mask;
+      const PsPageInfo *pages = ps_frame_pages (frame, first, &run, &mask);
 
-      for (guint i = 0; i < n; i++)
+      if (mode == PS_GRID_ACTIVITY)
         {
-          const PsPageInfo *info = ps_frame_page (frame, first + i);
-
-          out[i] = table[(info->state & 0x0f) << 3 | (info->content & 7)];
+          for (guint i = 0; i < run; i++)
+            out[i] = activity_color (pal, &pages[i & mask], now_ms, &warm);
         }
+      else
+        {
+          const guint32 *table = pal->table[mode];
+
+          for (guint i = 0; i < run; i++)
+            out[i] = table[(pages[i & mask].state & 0x0f) << 3 | (pages[i & mask].content & 7)];
+        }
+      first += run;
+      out += run;
+      n -= run;
     }
   return warm;
 }

@@ -153,6 +153,22 @@ ps_frame_page (const PsFrame *frame,
   return &c->pages[(i % PS_PAGE_CHUNK_PAGES) & c->page_mask];
 }
 
+/* A run of pages inside one chunk, for a loop over many: page first + i is
+ * run[i & *mask] for i < *n, *n cut at the chunk's end. */
+static inline const PsPageInfo *
+ps_frame_pages (const PsFrame *frame,
+                guint64        first,
+                guint64       *n,
+                guint         *mask)
+{
+  const PsPageChunk *c = frame->chunks[first / PS_PAGE_CHUNK_PAGES];
+  guint64 in_chunk = first % PS_PAGE_CHUNK_PAGES;
+
+  *n = MIN (*n, PS_PAGE_CHUNK_PAGES - in_chunk);
+  *mask = c->page_mask;
+  return c->page_mask != 0 ? c->pages + in_chunk : c->pages;
+}
+
 /* The summary of block b, pages [b * PS_FRAME_BLOCK_PAGES, +n_pages). */
 static inline const PsPageBlock *
 ps_frame_block (const PsFrame *frame,

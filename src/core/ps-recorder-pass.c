@@ -97,14 +97,25 @@ add_states (PsRecPass     *st,
       row->len = 2 * frame->n_pages;
       return;
     }
-  for (guint64 p = 0; p < frame->n_pages; p++)
-    if (G_UNLIKELY (ps_frame_page (frame, p)->state != st->states[p]))
-      {
-        PsRecRow *row = add_row (st, ROW_STATE, t);
+  /* a chunk at a time: a page's state without looking its chunk up again */
+  for (guint64 c = 0; c < frame->n_chunks; c++)
+    {
+      const PsPageChunk *chunk = frame->chunks[c];
+      guint64 first = c * PS_PAGE_CHUNK_PAGES;
 
-        row->a = p;
-        row->flag = st->states[p] = ps_frame_page (frame, p)->state;
-      }
+      for (guint i = 0; i < chunk->n_pages; i++)
+        {
+          guint8 state = chunk->pages[i & chunk->page_mask].state;
+
+          if (G_UNLIKELY (state != st->states[first + i]))
+            {
+              PsRecRow *row = add_row (st, ROW_STATE, t);
+
+              row->a = first + i;
+              row->flag = st->states[first + i] = state;
+            }
+        }
+    }
 }
 
 /* ---- followed ranges ---------------------------------------------------- */
