@@ -772,6 +772,14 @@ ps_scanner_scan_pass (PsScanner *self,
     g = self->last ? self->last->geometry : *mapped;
 
   ensure_arrays (self, g.n_pages);
+  /* A slice ends on a chunk's end: a chunk of holes is then hashed whole and
+   * its hashes stay one value (a slice ending inside it would spell them out). */
+  if (slice_pages < g.n_pages)
+    {
+      guint64 from = self->cursor < g.n_pages ? self->cursor : 0;
+
+      slice_pages += (PS_PAGE_CHUNK_PAGES - (from + slice_pages) % PS_PAGE_CHUNK_PAGES) % PS_PAGE_CHUNK_PAGES;
+    }
   /* the change list exists only while someone listens: it costs nothing otherwise */
   self->collect_pass = g_atomic_int_get (&self->collect);
   self->focus_swapped = FALSE;
