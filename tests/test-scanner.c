@@ -692,6 +692,53 @@ test_stop_mid_pass (void)
   g_assert_cmpuint (ps_frame_page (frame, 5)->changes, ==, 1);
 }
 
+/* Consecutive frames share the chunks a pass did not change; a chunk of
+ * holes is one value; a write copies only its own chunk, and the frame
+ * before keeps the page as it was. */
+static void
+test_frames_share_chunks (void)
+{
+  const guint64 n_pages = 3 * PS_PAGE_CHUNK_PAGES;
+  const guint64 page = PS_PAGE_CHUNK_PAGES + 188;
+  g_autofree char *name = ps_test_posix_segment ("share", n_pages * PAGE);
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsScanner) scanner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsFrame) f1 = NULL;
+  g_autoptr(PsFrame) f2 = NULL;
+  int fd = shm_open (name, O_RDWR, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, "one", 3, page * PAGE), ==, 3);
+  source = ps_source_open_posix (name, PS_MAP_DEFAULT, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  scanner = ps_scanner_new (source);
+  f1 = ps_frame_ref (ps_scanner_scan_now (scanner));
+  g_assert_cmpint (pwrite (fd, "two", 3, page * PAGE), ==, 3);
+  f2 = ps_frame_ref (ps_scanner_scan_now (scanner));
+  close (fd);
+
+  g_assert_cmpuint (f2->n_chunks, ==, 3);
+  /* the holes: one value a chunk, the same chunk in both frames */
+  g_assert_cmpuint (f1->chunks[0]->page_mask, ==, 0);
+  g_assert_cmpuint (f1->chunks[2]->page_mask, ==, 0);
+  g_assert_true (f1->chunks[0] == f2->chunks[0]);
+  g_assert_true (f1->chunks[2] == f2->chunks[2]);
+  g_assert_cmpint (ps_frame_page (f2, 0)->content, ==, PS_CONTENT_ZERO);
+  /* the written page: its chunk copied, the old frame as it was */
+  g_assert_true (f1->chunks[1] != f2->chunks[1]);
+  g_assert_cmpuint (ps_frame_page (f1, page)->changes, ==, 0);
+  g_assert_cmpuint (ps_frame_page (f2, page)->changes, ==, 1);
+  g_assert_cmpint (ps_frame_page_state (f2, page), ==, PS_PAGE_RESIDENT);
+  g_assert_cmpuint (ps_frame_page (f2, page + 1)->changes, ==, 0);
+  g_assert_cmpuint (ps_frame_block (f2, page / PS_FRAME_BLOCK_PAGES)->max_changes, ==, 1);
+  g_assert_cmpuint (ps_frame_block (f1, page / PS_FRAME_BLOCK_PAGES)->max_changes, ==, 0);
+  g_assert_cmpuint (ps_frame_chunk_serial (f2, 1), ==, (guint32) f2->serial);
+  g_assert_cmpuint (ps_frame_chunk_serial (f2, 0), <, (guint32) f2->serial);
+  g_assert_cmpuint (f2->n_resident, ==, 1);
+  g_assert_cmpuint (f2->n_absent, ==, n_pages - 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -710,5 +757,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scanner/slices-cover-everything", test_slices_cover_everything);
   g_test_add_func ("/scanner/slices-ask-before-reading", test_slices_ask_before_reading);
   g_test_add_func ("/scanner/stop-mid-pass", test_stop_mid_pass);
+  g_test_add_func ("/scanner/frames-share-chunks", test_frames_share_chunks);
   return g_test_run ();
 }
