@@ -276,7 +276,7 @@ scan_sparse (PsSource      *source,
   guint64 page = ps_test_page_size ();
   guint64 allocated = ps_test_allocated (fd);
   guint64 rss_before = status_kib ("VmRSS:");
-  PsFrame *frame;
+  g_autoptr(PsFrame) frame = NULL;
   gint64 t0 = g_get_monotonic_time ();
 
   frame = ps_scanner_scan_now (scanner);
