@@ -296,6 +296,10 @@ scan_sparse (PsSource      *source,
   g_assert_cmpint (ps_frame_page_state (frame, frame->n_pages / 2 + 1), ==, PS_PAGE_ABSENT);
   g_assert_cmpuint (frame->n_resident, <=, 1024);
   g_assert_cmpuint (ps_frame_get_memory (frame), <, (gsize) SPARSE_RSS_LIMIT_KIB * 1024);
+  /* what the open dialog and the command line say it costs is not less */
+  g_assert_cmpuint (ps_frame_get_memory (frame) + ps_scanner_get_state_bytes (scanner), <=,
+                    ps_frame_watch_cost (frame->n_pages, frame->n_resident));
+  g_assert_cmpuint (ps_frame_watch_cost (frame->n_pages, frame->n_resident), <, PS_WATCH_WARN_BYTES);
   g_assert_cmpuint (ps_test_allocated (fd), ==, allocated);
   g_assert_cmpuint (status_kib ("VmRSS:") - MIN (rss_before, status_kib ("VmRSS:")), <, SPARSE_RSS_LIMIT_KIB);
   g_assert_cmpuint (status_kib ("VmHWM:"), <, rss_before + SPARSE_RSS_LIMIT_KIB);
