@@ -179,7 +179,7 @@ bench_scan (double  *scan_vs_read,
     *false_positives = 0;
     for (guint64 p = 0; p < n_pages; p++)
       {
-        gboolean reported = frame->pages[p].changes > 0;
+        gboolean reported = ps_frame_page (frame, p)->changes > 0;
 
         *found += reported && dirty[p];
         *false_positives += reported && !dirty[p];

@@ -83,15 +83,15 @@ make_pass (PsFrame      *frame,
   for (guint64 p = xorshift (rng) % 5; p < N_PAGES && n < CHANGES_A_PASS; p += 1 + xorshift (rng) % 9)
     {
       changes[n] = (PsPageChange) { p, xorshift (rng), xorshift (rng) };
-      frame->pages[p].last_change_ms = stamp;
-      frame->pages[p].content = PS_CONTENT_BINARY;
+      ps_frame_page_for_write (frame, p)->last_change_ms = stamp;
+      ps_frame_page_for_write (frame, p)->content = PS_CONTENT_BINARY;
       n++;
     }
   qsort (changes, n, sizeof *changes, cmp_change);
   frame->n_changed = n;
   frame->total_changes += n;
   for (guint i = 0; i < 8; i++)
-    frame->pages[xorshift (rng) % N_PAGES].state ^= PS_PAGE_RESIDENT;
+    ps_frame_page_for_write (frame, xorshift (rng) % N_PAGES)->state ^= PS_PAGE_RESIDENT;
 }
 
 typedef struct
@@ -116,7 +116,7 @@ bench_write (const char *path,
   if (recorder == NULL)
     g_error ("%s", error->message);
   for (guint64 p = 0; p < N_PAGES; p++)
-    frame->pages[p].state = PS_PAGE_RESIDENT;
+    ps_frame_page_for_write (frame, p)->state = PS_PAGE_RESIDENT;
   start = g_get_monotonic_time ();
   for (guint pass = 0; pass < N_PASSES; pass++)
     {

@@ -62,10 +62,10 @@ bench_grid (void)
   for (guint64 p = 0; p < n_pages; p++)
     {
       /* a mix: changes of every age, all states and classes */
-      frame->pages[p].state = p % 7 == 0 ? PS_PAGE_ABSENT : PS_PAGE_RESIDENT;
-      frame->pages[p].content = 1 + p % 4;
-      frame->pages[p].changes = p % 5;
-      frame->pages[p].last_change_ms = p % 5 ? (guint32) (10000 - p % 4000) : 0;
+      ps_frame_page_for_write (frame, p)->state = p % 7 == 0 ? PS_PAGE_ABSENT : PS_PAGE_RESIDENT;
+      ps_frame_page_for_write (frame, p)->content = 1 + p % 4;
+      ps_frame_page_for_write (frame, p)->changes = p % 5;
+      ps_frame_page_for_write (frame, p)->last_change_ms = p % 5 ? (guint32) (10000 - p % 4000) : 0;
     }
 
   for (int r = 0; r < 50; r++)
@@ -109,10 +109,10 @@ big_frame (guint64 n_pages,
   for (guint64 p = 0; p < n_pages; p++)
     {
       /* sparse: one page in 7 written, some of them long ago */
-      frame->pages[p].state = p % 7 == 0 ? PS_PAGE_RESIDENT : PS_PAGE_ABSENT;
-      frame->pages[p].content = p % 7 == 0 ? 1 + p % 4 : PS_CONTENT_ZERO;
-      frame->pages[p].changes = p % 35 == 0 ? 2 : 0;
-      frame->pages[p].last_change_ms = p % 35 == 0 ? (guint32) (1000 + p % 8000) : 0;
+      ps_frame_page_for_write (frame, p)->state = p % 7 == 0 ? PS_PAGE_RESIDENT : PS_PAGE_ABSENT;
+      ps_frame_page_for_write (frame, p)->content = p % 7 == 0 ? 1 + p % 4 : PS_CONTENT_ZERO;
+      ps_frame_page_for_write (frame, p)->changes = p % 35 == 0 ? 2 : 0;
+      ps_frame_page_for_write (frame, p)->last_change_ms = p % 35 == 0 ? (guint32) (1000 + p % 8000) : 0;
     }
   ps_frame_summarize (frame, 0, n_pages);
   return frame;
@@ -130,9 +130,7 @@ next_pass (const PsFrame *last,
 {
   gint64 t0;
 
-  memcpy (next->pages, last->pages, last->n_pages * sizeof (PsPageInfo));
-  memcpy (next->blocks, last->blocks, last->n_blocks * sizeof (PsPageBlock));
-  memcpy (next->chunk_serials, last->chunk_serials, last->n_chunks * sizeof (guint32));
+  ps_frame_share_pages (next, last);
   next->serial = serial;
   next->epoch_us = last->epoch_us;
   next->geometry = last->geometry;
@@ -144,9 +142,9 @@ next_pass (const PsFrame *last,
 
       *seed ^= *seed << 13, *seed ^= *seed >> 7, *seed ^= *seed << 17;
       p = *seed % last->n_pages;
-      next->pages[p].state = PS_PAGE_RESIDENT;
-      next->pages[p].last_change_ms = now_ms;
-      next->pages[p].changes++;
+      ps_frame_page_for_write (next, p)->state = PS_PAGE_RESIDENT;
+      ps_frame_page_for_write (next, p)->last_change_ms = now_ms;
+      ps_frame_page_for_write (next, p)->changes++;
       ps_frame_summarize (next, p, 1);
     }
   return (cpu_us () - t0) / 1e3;

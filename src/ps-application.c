@@ -8,11 +8,13 @@
 #include <glib/gi18n.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ps-application.h"
 #include "ps-application-headless.h"
 #include "ps-budget.h"
+#include "ps-frame.h"
 #include "ps-headless.h"
 #include "ps-lesson-window.h"
 #include "ps-recorder.h"
@@ -462,6 +464,28 @@ new_window (PsApplication *self)
   return window;
 }
 
+/* A file whose watching takes a lot of memory: said on stderr before it is
+ * opened (the open dialog says it too). */
+static void
+warn_watch_cost (GApplicationCommandLine *cmdline,
+                 const PsSourceSpec      *spec)
+{
+  struct stat st;
+  guint64 cost;
+
+  if (spec == NULL || spec->kind != PS_SOURCE_FILE || spec->path == NULL ||
+      stat (spec->path, &st) != 0 || !S_ISREG (st.st_mode))
+    return;
+  cost = ps_frame_file_watch_cost (st.st_size, (guint64) st.st_blocks * 512, sysconf (_SC_PAGESIZE));
+  if (cost >= PS_WATCH_WARN_BYTES)
+    {
+      g_autofree char *size = ps_format_size (cost);
+      g_autofree char *text = g_strdup_printf (_("watching %s takes about %s of memory"), spec->path, size);
+
+      g_application_command_line_printerr (cmdline, "pagescope: %s\n", text);
+    }
+}
+
 /* One window, opening spec (or the demo, or nothing); FALSE when what it
  * was to open failed, which the window and stderr say. */
 static gboolean
@@ -482,6 +506,8 @@ open_window (PsApplication           *self,
       g_free (spec->path);
       spec->path = path;
     }
+
+  warn_watch_cost (cmdline, spec);
 
   /* open before presenting: the scanner's first pass runs while the window
    * is laid out, so the first paint can already show it */

@@ -48,24 +48,34 @@ ps_grid_fill_colors (const PsFrame *frame,
                      guint32       *out)
 {
   const PsGridPalette *pal = ps_grid_palette_for (mode);
-  const PsPageInfo *pages = frame->pages + first;
   gboolean warm = FALSE;
 
   mode = PS_GRID_MODE_BASE (mode);
   /* a frame that does not know which pages are dirty says so */
   if (mode == PS_GRID_DIRTY && frame->dirty_source == PS_DIRTY_UNKNOWN)
     mode = PS_GRID_DIRTY_UNKNOWN;
-  if (mode == PS_GRID_ACTIVITY)
+  /* the pages a chunk at a time: within one, page i is pages[i & mask] */
+  while (n > 0)
     {
-      for (guint i = 0; i < n; i++)
-        out[i] = activity_color (pal, &pages[i], fade_ms, now_ms, &warm);
-    }
-  else
-    {
-      const guint32 *table = pal->table[mode];
+      guint64 run = n;
+      guint mask;
+      const PsPageInfo *pages = ps_frame_pages (frame, first, &run, &mask);
 
-      for (guint i = 0; i < n; i++)
-        out[i] = table[(pages[i].state & 0x1f) << 3 | (pages[i].content & 7)];
+      if (mode == PS_GRID_ACTIVITY)
+        {
+          for (guint i = 0; i < run; i++)
+            out[i] = activity_color (pal, &pages[i & mask], fade_ms, now_ms, &warm);
+        }
+      else
+        {
+          const guint32 *table = pal->table[mode];
+
+          for (guint i = 0; i < run; i++)
+            out[i] = table[(pages[i & mask].state & 0x1f) << 3 | (pages[i & mask].content & 7)];
+        }
+      first += run;
+      out += run;
+      n -= run;
     }
   return warm;
 }

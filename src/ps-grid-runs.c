@@ -63,7 +63,7 @@ ps_grid_run_summarize (const PsFrame *frame,
   end = first + MIN (n, frame->n_pages - first);
   for (guint64 p = first; p < end;)
     {
-      const PsPageBlock *block = &frame->blocks[p / PS_FRAME_BLOCK_PAGES];
+      const PsPageBlock *block = ps_frame_block (frame, p / PS_FRAME_BLOCK_PAGES);
 
       if (frame->blocks_valid && p % PS_FRAME_BLOCK_PAGES == 0 && p + block->n_pages <= end && block->n_pages > 0)
         {
@@ -71,7 +71,7 @@ ps_grid_run_summarize (const PsFrame *frame,
           p += block->n_pages;
         }
       else
-        add_page (out, &frame->pages[p++]);
+        add_page (out, ps_frame_page (frame, p++));
     }
 }
 
@@ -355,7 +355,8 @@ keep_blocks (PsGridRuns    *self,
   self->first_block = p0 / PS_FRAME_BLOCK_PAGES;
   self->n_seen = (p1 - 1) / PS_FRAME_BLOCK_PAGES - self->first_block + 1;
   self->seen = g_renew (PsPageBlock, self->seen, self->n_seen);
-  memcpy (self->seen, frame->blocks + self->first_block, self->n_seen * sizeof (PsPageBlock));
+  for (gsize i = 0; i < self->n_seen; i++)
+    self->seen[i] = *ps_frame_block (frame, self->first_block + i);
 }
 
 /* The cells holding a block stamped after the frame followed last. */
@@ -366,7 +367,6 @@ follow_changed (PsGridRuns    *self,
   guint64 p0 = self->first * self->run;
   guint64 p1 = MIN ((self->first + self->n) * self->run, frame->n_pages);
   guint32 since = (guint32) self->serial;
-  const PsPageBlock *blocks = frame->blocks;
   gsize done = 0;
 
   if (p0 >= p1)
@@ -377,16 +377,16 @@ follow_changed (PsGridRuns    *self,
 
       /* a chunk no pass changed since: none of its blocks */
       if (b % PS_FRAME_CHUNK_BLOCKS == 0 &&
-          (gint32) (frame->chunk_serials[b / PS_FRAME_CHUNK_BLOCKS] - since) <= 0)
+          (gint32) (ps_frame_chunk_serial (frame, b / PS_FRAME_CHUNK_BLOCKS) - since) <= 0)
         {
           b += PS_FRAME_CHUNK_BLOCKS - 1;
           continue;
         }
-      if (G_LIKELY ((gint32) (blocks[b].serial - since) <= 0))
+      if (G_LIKELY ((gint32) (ps_frame_block (frame, b)->serial - since) <= 0))
         continue;
       if (by_blocks (self))
         {
-          apply_block (self, b, &blocks[b]);
+          apply_block (self, b, ps_frame_block (frame, b));
           done++;
           continue;
         }

@@ -232,9 +232,6 @@ ps_open_dialog_typed_path (PsOpenDialog *self)
   return g_strdup (text);
 }
 
-/* From this much memory on, the file line says what watching will cost. */
-#define LARGE_WATCH_BYTES ((guint64) 256 << 20)
-
 static void
 update_file_info (PsOpenDialog *self)
 {
@@ -261,11 +258,13 @@ update_file_info (PsOpenDialog *self)
 
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%s bytes), %s page", "%s (%s bytes), %s pages", n_pages),
                               human, bytes, pages);
-      /* a sparse file of a terabyte costs gigabytes to watch: say so
-       * before opening it, not after the memory is gone */
-      if (n_pages * PS_WATCH_BYTES_PER_PAGE >= LARGE_WATCH_BYTES)
+      guint64 watch = ps_frame_file_watch_cost (size, (guint64) st.st_blocks * 512, page);
+
+      /* a large file with data costs gigabytes to watch: say so before
+       * opening it, not after the memory is gone */
+      if (watch >= PS_WATCH_WARN_BYTES)
         {
-          g_autofree char *cost = ps_format_size (n_pages * PS_WATCH_BYTES_PER_PAGE);
+          g_autofree char *cost = ps_format_size (watch);
           g_autofree char *head = g_steal_pointer (&text);
 
           text = g_strdup_printf (_("%s; watching it takes about %s of memory"), head, cost);

@@ -112,7 +112,7 @@ describe_one (PsPageGrid *self,
               guint64     page)
 {
   const PsFrame *frame = self->frame;
-  const PsPageInfo *info = &frame->pages[page];
+  const PsPageInfo *info = ps_frame_page (frame, page);
   PsPageState state = info->state & PS_PAGE_STATE_MASK;
   g_autofree char *n = number (page);
   g_autofree char *total = number (frame->n_pages);
@@ -147,12 +147,12 @@ last_changed_page (const PsFrame *frame,
   for (guint64 p = first; p < first + n; p++)
     {
       if (frame->blocks_valid && p % PS_FRAME_BLOCK_PAGES == 0 && p + PS_FRAME_BLOCK_PAGES <= first + n &&
-          frame->blocks[p / PS_FRAME_BLOCK_PAGES].last_change_ms != last_change_ms)
+          ps_frame_block (frame, p / PS_FRAME_BLOCK_PAGES)->last_change_ms != last_change_ms)
         {
           p += PS_FRAME_BLOCK_PAGES - 1;
           continue;
         }
-      if (frame->pages[p].last_change_ms == last_change_ms)
+      if (ps_frame_page (frame, p)->last_change_ms == last_change_ms)
         return p;
     }
   return first;

@@ -77,7 +77,7 @@ page_colors (PsPageGrid *self,
   if (self->mode != PS_GRID_ACTIVITY)
     return;
   for (guint64 i = 0; i < n_data; i++)
-    lower_next (frame->pages[first + i].last_change_ms, now_ms, self->fade_ms, next_ms);
+    lower_next (ps_frame_page (frame, first + i)->last_change_ms, now_ms, self->fade_ms, next_ms);
 }
 
 /* A run's colour as the cell shows it: its probe mark, its highlight. */

@@ -3,7 +3,9 @@
  * fault tests of the other suites; docs/RELIABILITY.md lists them all):
  * a read-only session in which every write-ish action is tried, on a file, a
  * POSIX and a SysV segment, changes no byte of any, and each refusal says
- * why; a session that spawns and stops writers 100 times leaves no child. */
+ * why; a session that spawns and stops writers 100 times leaves no child;
+ * a 1 TiB sparse file and a 64 GiB sparse POSIX segment are scanned whole
+ * in bounded memory without allocating a block of either. */
 #define G_LOG_DOMAIN "pagescope-test"
 
 #include "config.h"
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "ps-action-args.h"
+#include "ps-scanner.h"
 #include "ps-session.h"
 #include "ps-test-util.h"
 
@@ -240,6 +243,119 @@ test_writer_cycles (void)
   g_assert_cmpuint (count_children (), ==, 0);
 }
 
+/* ---- huge sparse objects ---- */
+
+/* A field of /proc/self/status, in KiB. */
+static guint64
+status_kib (const char *field)
+{
+  g_autofree char *text = NULL;
+  const char *at;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &text, NULL, NULL));
+  at = strstr (text, field);
+  g_assert_nonnull (at);
+  return g_ascii_strtoull (at + strlen (field) + 1, NULL, 10);
+}
+
+/* What watching a sparse object may cost at most: before chunks, 16 bytes
+ * a page (4 GiB for 1 TiB, 256 MiB for 64 GiB); now a few bytes a chunk. */
+#define SPARSE_RSS_LIMIT_KIB  (96 * 1024)
+
+/* One whole scan of a sparse object whose written pages are at offsets:
+ * every page accounted for, the written ones resident, the allocated size
+ * unchanged, the process's memory bounded. */
+static void
+scan_sparse (PsSource      *source,
+             int            fd,
+             const guint64 *offsets,
+             guint          n_offsets,
+             guint64        size)
+{
+  g_autoptr(PsScanner) scanner = ps_scanner_new (source);
+  guint64 page = ps_test_page_size ();
+  guint64 allocated = ps_test_allocated (fd);
+  guint64 rss_before = status_kib ("VmRSS:");
+  g_autoptr(PsFrame) frame = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  frame = ps_scanner_scan_now (scanner);
+  g_test_message ("%" G_GUINT64_FORMAT " pages scanned in %.1f s: VmHWM %" G_GUINT64_FORMAT " KiB, VmRSS %"
+                  G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT " KiB, frame %" G_GSIZE_FORMAT " bytes, scanner %"
+                  G_GSIZE_FORMAT " bytes", frame->n_pages, (g_get_monotonic_time () - t0) / 1e6,
+                  status_kib ("VmHWM:"), rss_before, status_kib ("VmRSS:"), ps_frame_get_memory (frame),
+                  ps_scanner_get_state_bytes (scanner));
+  g_assert_cmpuint (frame->n_pages, ==, size / page);
+  g_assert_true (frame->flags & PS_FRAME_SWEEP_DONE);
+  g_assert_cmpuint (frame->n_resident + frame->n_absent + frame->n_unknown, ==, frame->n_pages);
+  for (guint i = 0; i < n_offsets; i++)
+    {
+      g_assert_cmpint (ps_frame_page_state (frame, offsets[i] / page), ==, PS_PAGE_RESIDENT);
+      g_assert_cmpint (ps_frame_page (frame, offsets[i] / page)->content, !=, PS_CONTENT_ZERO);
+    }
+  g_assert_cmpint (ps_frame_page_state (frame, frame->n_pages / 2 + 1), ==, PS_PAGE_ABSENT);
+  g_assert_cmpuint (frame->n_resident, <=, 1024);
+  g_assert_cmpuint (ps_frame_get_memory (frame), <, (gsize) SPARSE_RSS_LIMIT_KIB * 1024);
+  /* what the open dialog and the command line say it costs is not less */
+  g_assert_cmpuint (ps_frame_get_memory (frame) + ps_scanner_get_state_bytes (scanner), <=,
+                    ps_frame_watch_cost (frame->n_pages, frame->n_resident));
+  g_assert_cmpuint (ps_frame_watch_cost (frame->n_pages, frame->n_resident), <, PS_WATCH_WARN_BYTES);
+  g_assert_cmpuint (ps_test_allocated (fd), ==, allocated);
+  g_assert_cmpuint (status_kib ("VmRSS:") - MIN (rss_before, status_kib ("VmRSS:")), <, SPARSE_RSS_LIMIT_KIB);
+  g_assert_cmpuint (status_kib ("VmHWM:"), <, rss_before + SPARSE_RSS_LIMIT_KIB);
+}
+
+static void
+write_at (int            fd,
+          const guint64 *offsets,
+          guint          n)
+{
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (pwrite (fd, "pagescope", 9, offsets[i]), ==, 9);
+}
+
+static void
+test_huge_sparse_file (void)
+{
+  const guint64 size = (guint64) 1 << 40;
+  const guint64 offsets[] = { 0, size / 2, size - ps_test_page_size () };
+  g_autofree char *path = ps_test_temp_path ("huge-sparse");
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd = open (path, O_RDWR | O_CREAT | O_EXCL, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  if (ftruncate (fd, size) != 0)
+    {
+      g_test_skip_printf ("no 1 TiB sparse file here: ftruncate: %s", g_strerror (errno));
+      close (fd);
+      return;
+    }
+  write_at (fd, offsets, G_N_ELEMENTS (offsets));
+  source = ps_source_open_file (path, PS_MAP_DEFAULT, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  scan_sparse (source, fd, offsets, G_N_ELEMENTS (offsets), size);
+  close (fd);
+}
+
+static void
+test_huge_sparse_posix (void)
+{
+  const guint64 size = (guint64) 64 << 30;
+  const guint64 offsets[] = { 0, size / 2, size - ps_test_page_size () };
+  g_autofree char *name = ps_test_posix_segment ("huge-sparse", size);
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd = shm_open (name, O_RDWR, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  write_at (fd, offsets, G_N_ELEMENTS (offsets));
+  source = ps_source_open_posix (name, PS_MAP_DEFAULT, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  scan_sparse (source, fd, offsets, G_N_ELEMENTS (offsets), size);
+  close (fd);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -248,5 +364,7 @@ main (int    argc,
 
   g_test_add_func ("/chaos/read-only-untouched", test_read_only_untouched);
   g_test_add_func ("/chaos/writer-cycles", test_writer_cycles);
+  g_test_add_func ("/chaos/huge-sparse-file", test_huge_sparse_file);
+  g_test_add_func ("/chaos/huge-sparse-posix", test_huge_sparse_posix);
   return g_test_run ();
 }

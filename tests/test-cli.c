@@ -8,9 +8,12 @@
 #include <glib-unix.h>
 #include <gio/gio.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ps-frame.h"
+#include "ps-parse.h"
 #include "ps-test-util.h"
 
 typedef struct
@@ -171,6 +174,58 @@ test_files (void)
   g_string_free (reader.out, TRUE);
 }
 
+/* ---- a large file: what watching it costs, said before it opens ---- */
+
+static void
+test_large_open_warns (void)
+{
+  g_autofree char *huge = ps_test_file ("cli-8tib", 0, 0);
+  g_autofree char *small = ps_test_file ("cli-small", 10000, 's');
+  g_autofree char *want = g_strdup_printf ("pagescope: watching %s takes about ", huge);
+  g_autofree char *cost = NULL;
+  g_autofree char *open_small = g_strdup_printf ("open(\"%s\", O_RDONLY) = ", small);
+  const char *argv[] = { g_getenv ("PAGESCOPE_BIN"), "--log", huge, small, NULL };
+  g_autoptr(GError) error = NULL;
+  Reader err = { g_string_new (NULL), -1 };
+  Reader out = { g_string_new (NULL), -1 };
+  struct stat st;
+  GPid pid;
+  int status;
+
+  /* 8 TiB, sparse: 2^31 pages */
+  g_assert_cmpint (truncate (huge, (off_t) 8 << 40), ==, 0);
+  cost = ps_format_size (ps_frame_file_watch_cost ((guint64) 8 << 40, 0, sysconf (_SC_PAGESIZE)));
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                           &pid, NULL, &out.fd, &err.fd, &error));
+  g_assert_no_error (error);
+  ps_test_queue_kill (pid);
+  g_unix_set_fd_nonblocking (out.fd, TRUE, NULL);
+  g_unix_set_fd_nonblocking (err.fd, TRUE, NULL);
+  wait_says (&err, want);
+  ps_assert_contains (err.out->str, cost);
+  ps_assert_contains (err.out->str, " of memory\n");
+  /* the small file, opened after it, costs nothing worth saying */
+  wait_says (&out, open_small);
+  {
+    gpointer rest[2] = { &err, "" };
+
+    says (rest);
+    g_assert_null (strstr (err.out->str, small));
+  }
+
+  kill (pid, SIGTERM);
+  status = ps_test_reap (pid, 20000);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_cmpint (stat (huge, &st), ==, 0);
+  g_assert_cmpint (st.st_blocks, ==, 0);
+  close (out.fd);
+  close (err.fd);
+  g_string_free (out.out, TRUE);
+  g_string_free (err.out, TRUE);
+}
+
 /* ---- --list ---- */
 
 static void
@@ -248,6 +303,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/files", test_files);
+  g_test_add_func ("/cli/large-open-warns", test_large_open_warns);
   g_test_add_func ("/cli/list-formats", test_list_formats);
   g_test_add_func ("/cli/zh-cn-refusals", test_zh_cn_refusals);
   return g_test_run ();

@@ -105,21 +105,21 @@ test_per_page (void)
   write_byte (source, WRITTEN * page + 17);
   written = scan (scanner);
   g_assert_cmpint (written->dirty_source, ==, PS_DIRTY_PER_PAGE);
-  g_assert_true (written->pages[WRITTEN].state & PS_PAGE_DIRTY);
+  g_assert_true (ps_frame_page (written, WRITTEN)->state & PS_PAGE_DIRTY);
   /* the written page's folio, not the file */
   g_assert_cmpuint (written->n_dirty, >=, 1);
   g_assert_cmpuint (written->n_dirty, <=, 512);
-  g_assert_false (written->pages[0].state & PS_PAGE_DIRTY);
-  g_assert_false (written->pages[N_PAGES - 1].state & PS_PAGE_DIRTY);
+  g_assert_false (ps_frame_page (written, 0)->state & PS_PAGE_DIRTY);
+  g_assert_false (ps_frame_page (written, N_PAGES - 1)->state & PS_PAGE_DIRTY);
   /* the block summaries follow (runs of pages draw from them) */
-  g_assert_cmpuint (written->blocks[WRITTEN / PS_FRAME_BLOCK_PAGES].n_dirty, >=, 1);
+  g_assert_cmpuint (ps_frame_block (written, WRITTEN / PS_FRAME_BLOCK_PAGES)->n_dirty, >=, 1);
 
   msync_all (source);
   synced = scan (scanner);
   g_assert_cmpint (synced->dirty_source, ==, PS_DIRTY_PER_PAGE);
-  g_assert_false (synced->pages[WRITTEN].state & PS_PAGE_DIRTY);
+  g_assert_false (ps_frame_page (synced, WRITTEN)->state & PS_PAGE_DIRTY);
   g_assert_cmpuint (synced->n_dirty, ==, 0);
-  g_assert_cmpuint (synced->blocks[WRITTEN / PS_FRAME_BLOCK_PAGES].n_dirty, ==, 0);
+  g_assert_cmpuint (ps_frame_block (synced, WRITTEN / PS_FRAME_BLOCK_PAGES)->n_dirty, ==, 0);
 
   /* switched off: the bits go, the frame says it does not know */
   write_byte (source, WRITTEN * page);
@@ -127,7 +127,7 @@ test_per_page (void)
   off = scan (scanner);
   g_assert_cmpint (off->dirty_source, ==, PS_DIRTY_UNKNOWN);
   g_assert_cmpuint (off->n_dirty, ==, 0);
-  g_assert_false (off->pages[WRITTEN].state & PS_PAGE_DIRTY);
+  g_assert_false (ps_frame_page (off, WRITTEN)->state & PS_PAGE_DIRTY);
   msync_all (source);
 }
 
@@ -154,7 +154,7 @@ test_per_mapping (void)
   g_assert_cmpint (written->dirty_source, ==, PS_DIRTY_PER_MAPPING);
   g_assert_cmpint (written->shared_dirty + written->private_dirty, >, 0);
   /* the mapping's verdict on every page of it in memory */
-  g_assert_true (written->pages[WRITTEN].state & PS_PAGE_DIRTY);
+  g_assert_true (ps_frame_page (written, WRITTEN)->state & PS_PAGE_DIRTY);
   g_assert_cmpuint (written->n_dirty, ==, written->n_resident);
 
   msync_all (source);
@@ -162,7 +162,7 @@ test_per_mapping (void)
   g_assert_cmpint (synced->dirty_source, ==, PS_DIRTY_PER_MAPPING);
   g_assert_cmpint (synced->shared_dirty + synced->private_dirty, ==, 0);
   g_assert_cmpuint (synced->n_dirty, ==, 0);
-  g_assert_false (synced->pages[WRITTEN].state & PS_PAGE_DIRTY);
+  g_assert_false (ps_frame_page (synced, WRITTEN)->state & PS_PAGE_DIRTY);
 }
 
 /* tmpfs has nothing to write back to: msync leaves a POSIX segment's pages
@@ -192,11 +192,11 @@ test_shmem_stays_dirty (void)
 
   written = scan (scanner);
   g_assert_cmpint (written->dirty_source, ==, PS_DIRTY_PER_PAGE);
-  g_assert_true (written->pages[10].state & PS_PAGE_DIRTY);
+  g_assert_true (ps_frame_page (written, 10)->state & PS_PAGE_DIRTY);
   g_assert_cmpuint (written->n_dirty, ==, 1);
   msync_all (source);
   synced = scan (scanner);
-  g_assert_true (synced->pages[10].state & PS_PAGE_DIRTY);
+  g_assert_true (ps_frame_page (synced, 10)->state & PS_PAGE_DIRTY);
   g_assert_cmpuint (synced->n_dirty, ==, 1);
   g_assert_cmpuint (ps_test_allocated (fd), ==, allocated);
 }

@@ -18,6 +18,7 @@
 
 #include "pagescope-resources.h"
 #include "ps-open-dialog-private.h"
+#include "ps-parse.h"
 #include "ps-test-util.h"
 #include "ps-ui-test-util.h"
 
@@ -384,27 +385,42 @@ test_focus (void)
 static void
 test_file_memory_cost (void)
 {
-  g_autofree char *big = ps_test_file ("dialog-tib", 0, 0);
+  g_autofree char *tib = ps_test_file ("dialog-tib", 0, 0);
+  g_autofree char *huge = ps_test_file ("dialog-8tib", 0, 0);
   g_autofree char *small = ps_test_file ("dialog-small", 4 * PAGE, 's');
+  g_autofree char *want = NULL;
   const char *text;
   struct stat st;
   Dialog d;
 
-  g_assert_cmpint (truncate (big, (off_t) 1 << 40), ==, 0);
+  g_assert_cmpint (truncate (tib, (off_t) 1 << 40), ==, 0);
+  g_assert_cmpint (truncate (huge, (off_t) 8 << 40), ==, 0);
   dialog_open (&d, PS_SOURCE_FILE);
   set (&d, "path", small);
   text = gtk_label_get_text (d.dialog->file_size_label);
   g_test_message ("%s", text);
   g_assert_null (strstr (text, "memory"));
-  set (&d, "path", big);
+  /* a sparse terabyte is alike pages, kept as one value a chunk: no longer
+   * the 4 GiB it took at 16 bytes a page, nothing to warn of */
+  set (&d, "path", tib);
   text = gtk_label_get_text (d.dialog->file_size_label);
   g_test_message ("%s", text);
   ps_assert_contains (text, "268435456 pages");
-  /* ps_format_size puts a no-break space before the unit */
-  ps_assert_contains (text, "watching it takes about 4.0");
-  ps_assert_contains (text, "GiB of memory");
+  g_assert_null (strstr (text, "memory"));
+  /* eight sparse terabytes still cost the frames' and hashes' chunk tables */
+  set (&d, "path", huge);
+  text = gtk_label_get_text (d.dialog->file_size_label);
+  g_test_message ("%s", text);
+  ps_assert_contains (text, "2147483648 pages");
+  want = ps_format_size (ps_frame_file_watch_cost ((guint64) 8 << 40, 0, PAGE));
+  g_assert_cmpuint (ps_frame_file_watch_cost ((guint64) 8 << 40, 0, PAGE), >=, PS_WATCH_WARN_BYTES);
+  ps_assert_contains (text, "watching it takes about ");
+  ps_assert_contains (text, want);
+  ps_assert_contains (text, " of memory");
   dialog_close (&d);
-  g_assert_cmpint (stat (big, &st), ==, 0);
+  g_assert_cmpint (stat (tib, &st), ==, 0);
+  g_assert_cmpint (st.st_blocks, ==, 0);
+  g_assert_cmpint (stat (huge, &st), ==, 0);
   g_assert_cmpint (st.st_blocks, ==, 0);
 }
 

@@ -37,8 +37,8 @@ make_frame (guint64 n,
   ps_geometry_init (&frame->geometry, n_inside * PAGE, 0, n * PAGE, PAGE);
   for (guint64 p = 0; p < n; p++)
     {
-      frame->pages[p].state = p < n_inside ? PS_PAGE_RESIDENT : PS_PAGE_PAST_EOF;
-      frame->pages[p].content = p < n_inside ? PS_CONTENT_ZERO : PS_CONTENT_UNKNOWN;
+      ps_frame_page_for_write (frame, p)->state = p < n_inside ? PS_PAGE_RESIDENT : PS_PAGE_PAST_EOF;
+      ps_frame_page_for_write (frame, p)->content = p < n_inside ? PS_CONTENT_ZERO : PS_CONTENT_UNKNOWN;
     }
   return frame;
 }
@@ -51,8 +51,8 @@ set_changed (PsFrame *frame,
              guint32  age_ms,
              guint16  changes)
 {
-  frame->pages[p].last_change_ms = (guint32) ((now_us - frame->epoch_us) / 1000) - age_ms;
-  frame->pages[p].changes = changes;
+  ps_frame_page_for_write (frame, p)->last_change_ms = (guint32) ((now_us - frame->epoch_us) / 1000) - age_ms;
+  ps_frame_page_for_write (frame, p)->changes = changes;
 }
 
 typedef struct
@@ -234,14 +234,14 @@ kinds_frame (gint64 now_us)
 {
   PsFrame *frame = make_frame (24, 20, now_us);
 
-  frame->pages[1].content = PS_CONTENT_TEXT;
-  frame->pages[2].content = PS_CONTENT_BINARY;
-  frame->pages[3].content = PS_CONTENT_ENTROPY;
-  frame->pages[4].state = PS_PAGE_ABSENT;
-  frame->pages[5].state = PS_PAGE_UNKNOWN;
-  frame->pages[5].content = PS_CONTENT_UNKNOWN;
-  frame->pages[6].state = PS_PAGE_RESIDENT | PS_PAGE_PRIVATE_COPY;
-  frame->pages[6].content = PS_CONTENT_TEXT;
+  ps_frame_page_for_write (frame, 1)->content = PS_CONTENT_TEXT;
+  ps_frame_page_for_write (frame, 2)->content = PS_CONTENT_BINARY;
+  ps_frame_page_for_write (frame, 3)->content = PS_CONTENT_ENTROPY;
+  ps_frame_page_for_write (frame, 4)->state = PS_PAGE_ABSENT;
+  ps_frame_page_for_write (frame, 5)->state = PS_PAGE_UNKNOWN;
+  ps_frame_page_for_write (frame, 5)->content = PS_CONTENT_UNKNOWN;
+  ps_frame_page_for_write (frame, 6)->state = PS_PAGE_RESIDENT | PS_PAGE_PRIVATE_COPY;
+  ps_frame_page_for_write (frame, 6)->content = PS_CONTENT_TEXT;
   set_changed (frame, 7, now_us, 0, 1);
   return frame;
 }
@@ -297,10 +297,10 @@ dirty_frame (gint64        now_us,
 {
   PsFrame *frame = make_frame (8, 8, now_us);
 
-  frame->pages[0].state |= PS_PAGE_DIRTY;
-  frame->pages[4].state |= PS_PAGE_DIRTY;
-  frame->pages[2].state |= PS_PAGE_PRIVATE_COPY;
-  frame->pages[3].state = PS_PAGE_ABSENT;
+  ps_frame_page_for_write (frame, 0)->state |= PS_PAGE_DIRTY;
+  ps_frame_page_for_write (frame, 4)->state |= PS_PAGE_DIRTY;
+  ps_frame_page_for_write (frame, 2)->state |= PS_PAGE_PRIVATE_COPY;
+  ps_frame_page_for_write (frame, 3)->state = PS_PAGE_ABSENT;
   frame->dirty_source = source;
   ps_frame_summarize (frame, 0, frame->n_pages);
   return frame;
@@ -857,7 +857,7 @@ test_zoom (void)
   Shot shot;
 
   for (guint64 p = 0; p < n; p++)
-    frame->pages[p].content = 1 + (p * 7 + p / 512) % 4;
+    ps_frame_page_for_write (frame, p)->content = 1 + (p * 7 + p / 512) % 4;
   ps_page_grid_set_mode (shown.grid, PS_GRID_CONTENT);
   ps_page_grid_set_cell_size (shown.grid, 0);
   g_assert_cmpuint (ps_page_grid_get_cell_size (shown.grid), ==, PS_GRID_MIN_CELL);
@@ -1273,7 +1273,7 @@ runs_frame (guint64 n,
   PsFrame *frame = make_frame (n, n, now_us);
 
   for (guint64 p = 0; p < n; p++)
-    frame->pages[p].state = p % 3 == 0 ? PS_PAGE_RESIDENT : PS_PAGE_ABSENT;
+    ps_frame_page_for_write (frame, p)->state = p % 3 == 0 ? PS_PAGE_RESIDENT : PS_PAGE_ABSENT;
   frame->serial = serial;
   ps_frame_summarize (frame, 0, n);
   return frame;
@@ -1293,8 +1293,8 @@ test_runs_summary (void)
   for (guint64 p = 60; p < 260; p++)
     {
       by_pages.n_pages++;
-      by_pages.n_state[frame->pages[p].state & PS_PAGE_STATE_MASK]++;
-      by_pages.last_change_ms = MAX (by_pages.last_change_ms, frame->pages[p].last_change_ms);
+      by_pages.n_state[ps_frame_page (frame, p)->state & PS_PAGE_STATE_MASK]++;
+      by_pages.last_change_ms = MAX (by_pages.last_change_ms, ps_frame_page (frame, p)->last_change_ms);
     }
   g_assert_cmpuint (run.n_pages, ==, 200);
   g_assert_cmpuint (run.n_state[PS_PAGE_RESIDENT], ==, by_pages.n_state[PS_PAGE_RESIDENT]);
@@ -1313,8 +1313,8 @@ test_runs_summary (void)
   g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, PS_GRID_FADE_MS_DEFAULT, ps_grid_now_ms (frame, now), NULL), ==,
                    ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 130));
   for (guint64 p = 0; p < 64; p++)
-    frame->pages[256 + p].state = PS_PAGE_ABSENT;
-  frame->pages[300].state = PS_PAGE_RESIDENT;
+    ps_frame_page_for_write (frame, 256 + p)->state = PS_PAGE_ABSENT;
+  ps_frame_page_for_write (frame, 300)->state = PS_PAGE_RESIDENT;
   ps_frame_summarize (frame, 256, 64);
   ps_grid_run_summarize (frame, 256, 32, &run);
   g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, PS_GRID_FADE_MS_DEFAULT, 0, NULL), ==,
@@ -1342,16 +1342,13 @@ test_runs_incremental (void)
 
   g_assert_cmpuint (ps_grid_runs_follow (runs, first, 128, 0, n / 128 + 1), ==, n / 128 + 1);
   /* the next pass: the blocks stay stamped 5 but one, changed by pass 6 */
-  for (guint64 b = 0; b < next->n_blocks; b++)
-    next->blocks[b].serial = 5;
-  for (guint64 c = 0; c < next->n_chunks; c++)
-    next->chunk_serials[c] = 5;
+  ps_frame_share_pages (next, first);
   set_changed (next, 40000, now, 0, 1);
   ps_frame_summarize (next, 40000, 1);
   g_assert_cmpuint (ps_grid_runs_follow (runs, next, 128, 0, n / 128 + 1), ==, 1);
   cell = ps_grid_runs_get (runs, 40000 / 128);
   g_assert_nonnull (cell);
-  g_assert_cmpuint (cell->last_change_ms, ==, next->pages[40000].last_change_ms);
+  g_assert_cmpuint (cell->last_change_ms, ==, ps_frame_page (next, 40000)->last_change_ms);
   ps_grid_runs_colors (runs, PS_GRID_ACTIVITY, ps_grid_now_ms (next, now), colors, NULL);
   g_assert_cmphex (colors[40000 / 128], !=, colors[40000 / 128 + 1]);
   /* the guard, then nothing */
@@ -1824,7 +1821,7 @@ test_live_other_process (void)
   {
     PsFrame *frame = ps_page_grid_get_frame (shown.grid);
 
-    g_assert_cmpuint (frame->pages[LIVE_TARGET].changes, ==, 1);
+    g_assert_cmpuint (ps_frame_page (frame, LIVE_TARGET)->changes, ==, 1);
   }
 
   close (go[1]);

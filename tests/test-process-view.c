@@ -328,10 +328,10 @@ test_private_copy (void)
   /* the page the child wrote is its own copy: present, not a file page */
   frame = scan (view);
   g_assert_cmpint (ps_frame_page_state (frame, 1), ==, PS_PAGE_RESIDENT);
-  g_assert_true (frame->pages[1].state & PS_PAGE_PRIVATE_COPY);
+  g_assert_true (ps_frame_page (frame, 1)->state & PS_PAGE_PRIVATE_COPY);
   for (guint64 p = 0; p < 4; p++)
     if (p != 1)
-      g_assert_false (frame->pages[p].state & PS_PAGE_PRIVATE_COPY);
+      g_assert_false (ps_frame_page (frame, p)->state & PS_PAGE_PRIVATE_COPY);
   g_assert_cmpuint (frame->n_private_copies, ==, 1);
   g_assert_false (frame->flags & PS_FRAME_GONE);
   g_clear_pointer (&frame, ps_frame_unref);
@@ -525,7 +525,7 @@ test_process_exits (void)
   g_assert_cmpstr (ps_source_get_gone_reason (view), ==, "the process exited");
   /* the last states and bytes stay */
   g_assert_cmpint (ps_frame_page_state (frame, 1), ==, PS_PAGE_RESIDENT);
-  g_assert_true (frame->pages[1].state & PS_PAGE_PRIVATE_COPY);
+  g_assert_true (ps_frame_page (frame, 1)->state & PS_PAGE_PRIVATE_COPY);
   g_assert_true (ps_source_peek (view, PAGE, bytes, 10, NULL));
   g_assert_cmpmem (bytes, 10, "last words", 10);
   g_assert_true (ps_find_all (view, pattern, 0, G_MAXUINT64, 10, hits, NULL, NULL, NULL, NULL, &error));

@@ -502,22 +502,22 @@ test_replay_frame (Fixture       *f,
 
   between = ps_replay_get_frame (r, t1 + 10000, now);
   g_assert_cmpuint (between->n_pages, ==, 64);
-  g_assert_cmpuint (between->pages[5].changes, ==, 1);
-  g_assert_cmpuint (between->pages[9].changes, ==, 0);
-  g_assert_cmpuint (between->pages[9].last_change_ms, ==, 0);
+  g_assert_cmpuint (ps_frame_page (between, 5)->changes, ==, 1);
+  g_assert_cmpuint (ps_frame_page (between, 9)->changes, ==, 0);
+  g_assert_cmpuint (ps_frame_page (between, 9)->last_change_ms, ==, 0);
   g_assert_cmpuint (between->total_changes, ==, 1);
   g_assert_cmpint (ps_frame_page_state (between, 5), ==, PS_PAGE_RESIDENT);
   /* the age the grid computes against now: how long before t the change was */
   {
-    gint64 age_ms = (now - between->epoch_us) / 1000 - between->pages[5].last_change_ms;
+    gint64 age_ms = (now - between->epoch_us) / 1000 - ps_frame_page (between, 5)->last_change_ms;
 
     g_assert_cmpint (age_ms, >=, 9);
     g_assert_cmpint (age_ms, <=, 10);
   }
 
   after = ps_replay_get_frame (r, t2, now);
-  g_assert_cmpuint (after->pages[5].changes, ==, 1);
-  g_assert_cmpuint (after->pages[9].changes, ==, 1);
+  g_assert_cmpuint (ps_frame_page (after, 5)->changes, ==, 1);
+  g_assert_cmpuint (ps_frame_page (after, 9)->changes, ==, 1);
   g_assert_cmpuint (after->total_changes, ==, 2);
 
   ps_replay_get_activity (r, 0, t2 + 1, 4, buckets);
@@ -530,7 +530,7 @@ test_replay_frame (Fixture       *f,
   {
     g_autoptr(PsFrame) at = ps_replay_get_frame (r, ps_replay_next_change (r, t1), now);
 
-    g_assert_cmpuint (at->pages[9].changes, ==, 1);
+    g_assert_cmpuint (ps_frame_page (at, 9)->changes, ==, 1);
   }
 }
 

@@ -118,13 +118,13 @@ test_random_writes_found (void)
       g_assert_cmpuint (f1->n_changed, ==, expected);
       g_assert_cmpuint (f2->n_changed, ==, 0);
       last_pass_us = f2->time_us;
-      stamp = f1->pages[offsets[0] / PAGE].last_change_ms;
+      stamp = ps_frame_page (f1, offsets[0] / PAGE)->last_change_ms;
       for (gsize p = 0; p < n_pages; p++)
         {
           if (dirty[p])
-            g_assert_cmpuint (f1->pages[p].last_change_ms, ==, stamp);
+            g_assert_cmpuint (ps_frame_page (f1, p)->last_change_ms, ==, stamp);
           else
-            g_assert_true (f1->pages[p].last_change_ms == 0 || f1->pages[p].last_change_ms < stamp);
+            g_assert_true (ps_frame_page (f1, p)->last_change_ms == 0 || ps_frame_page (f1, p)->last_change_ms < stamp);
         }
 
       /* focus bytes: exactly the written offsets inside the window got this pass's stamp */
@@ -223,7 +223,7 @@ test_thread_delivers (void)
   ps_source_get_data (source)[5 * PAGE + 7] = 0x42;
   g_assert_true (ps_test_wait_until (got_change, &watch, 5000));
   g_assert_false (watch.wrong_thread);
-  g_assert_cmpuint (ps_scanner_get_frame (scanner)->pages[5].changes + watch.changed, >=, 2);
+  g_assert_cmpuint (ps_frame_page (ps_scanner_get_frame (scanner), 5)->changes + watch.changed, >=, 2);
 
   /* stop joins within one interval, even a long one */
   ps_scanner_set_interval (scanner, 10000);
@@ -395,8 +395,8 @@ test_sparse_stays_sparse (void)
       g_assert_cmpuint (frame->n_absent, ==, size / PAGE - written);
       if (i == 1)
         {
-          g_assert_cmpint (frame->pages[100].content, ==, PS_CONTENT_BINARY);
-          g_assert_cmpint (frame->pages[101].content, ==, PS_CONTENT_ZERO);
+          g_assert_cmpint (ps_frame_page (frame, 100)->content, ==, PS_CONTENT_BINARY);
+          g_assert_cmpint (ps_frame_page (frame, 101)->content, ==, PS_CONTENT_ZERO);
         }
     }
   after = ps_test_allocated (ps_source_get_fd (source));
@@ -408,7 +408,7 @@ test_sparse_stays_sparse (void)
     data[101 * PAGE] = 1;
     frame = ps_scanner_scan_now (scanner);
     g_assert_cmpuint (frame->n_changed, ==, 1);
-    g_assert_cmpuint (frame->pages[101].changes, ==, 1);
+    g_assert_cmpuint (ps_frame_page (frame, 101)->changes, ==, 1);
   }
 }
 
@@ -490,9 +490,9 @@ test_private_copy (void)
   g_assert_true (ps_source_write (source, 3 * PAGE + 5, &byte, 1, NULL, &error));
   after = ps_scanner_scan_now (scanner);
   g_assert_cmpuint (after->n_private_copies, ==, 1);
-  g_assert_true (after->pages[3].state & PS_PAGE_PRIVATE_COPY);
+  g_assert_true (ps_frame_page (after, 3)->state & PS_PAGE_PRIVATE_COPY);
   g_assert_cmpuint (after->n_changed, ==, 1);
-  g_assert_cmpuint (after->pages[3].changes, ==, 1);
+  g_assert_cmpuint (ps_frame_page (after, 3)->changes, ==, 1);
 }
 
 /* ---- content classes ---- */
@@ -515,10 +515,10 @@ test_content_classes (void)
   frame = ps_scanner_scan_now (scanner);
   /* page 0 is a hole: zero, never read */
   g_assert_cmpint (ps_frame_page_state (frame, 0), ==, PS_PAGE_ABSENT);
-  g_assert_cmpint (frame->pages[0].content, ==, PS_CONTENT_ZERO);
-  g_assert_cmpint (frame->pages[1].content, ==, PS_CONTENT_TEXT);
-  g_assert_cmpint (frame->pages[2].content, ==, PS_CONTENT_BINARY);
-  g_assert_cmpint (frame->pages[3].content, ==, PS_CONTENT_ENTROPY);
+  g_assert_cmpint (ps_frame_page (frame, 0)->content, ==, PS_CONTENT_ZERO);
+  g_assert_cmpint (ps_frame_page (frame, 1)->content, ==, PS_CONTENT_TEXT);
+  g_assert_cmpint (ps_frame_page (frame, 2)->content, ==, PS_CONTENT_BINARY);
+  g_assert_cmpint (ps_frame_page (frame, 3)->content, ==, PS_CONTENT_ENTROPY);
 }
 
 /* ---- budget: a large object is scanned in slices ---- */
@@ -689,7 +689,54 @@ test_stop_mid_pass (void)
   g_clear_pointer (&frame, ps_frame_unref);
   frame = ps_scanner_scan_now (scanner);
   g_assert_cmpuint (frame->n_changed, ==, 2);
-  g_assert_cmpuint (frame->pages[5].changes, ==, 1);
+  g_assert_cmpuint (ps_frame_page (frame, 5)->changes, ==, 1);
+}
+
+/* Consecutive frames share the chunks a pass did not change; a chunk of
+ * holes is one value; a write copies only its own chunk, and the frame
+ * before keeps the page as it was. */
+static void
+test_frames_share_chunks (void)
+{
+  const guint64 n_pages = 3 * PS_PAGE_CHUNK_PAGES;
+  const guint64 page = PS_PAGE_CHUNK_PAGES + 188;
+  g_autofree char *name = ps_test_posix_segment ("share", n_pages * PAGE);
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsScanner) scanner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsFrame) f1 = NULL;
+  g_autoptr(PsFrame) f2 = NULL;
+  int fd = shm_open (name, O_RDWR, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, "one", 3, page * PAGE), ==, 3);
+  source = ps_source_open_posix (name, PS_MAP_DEFAULT, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  scanner = ps_scanner_new (source);
+  f1 = ps_scanner_scan_now (scanner);
+  g_assert_cmpint (pwrite (fd, "two", 3, page * PAGE), ==, 3);
+  f2 = ps_scanner_scan_now (scanner);
+  close (fd);
+
+  g_assert_cmpuint (f2->n_chunks, ==, 3);
+  /* the holes: one value a chunk, the same chunk in both frames */
+  g_assert_cmpuint (f1->chunks[0]->page_mask, ==, 0);
+  g_assert_cmpuint (f1->chunks[2]->page_mask, ==, 0);
+  g_assert_true (f1->chunks[0] == f2->chunks[0]);
+  g_assert_true (f1->chunks[2] == f2->chunks[2]);
+  g_assert_cmpint (ps_frame_page (f2, 0)->content, ==, PS_CONTENT_ZERO);
+  /* the written page: its chunk copied, the old frame as it was */
+  g_assert_true (f1->chunks[1] != f2->chunks[1]);
+  g_assert_cmpuint (ps_frame_page (f1, page)->changes, ==, 0);
+  g_assert_cmpuint (ps_frame_page (f2, page)->changes, ==, 1);
+  g_assert_cmpint (ps_frame_page_state (f2, page), ==, PS_PAGE_RESIDENT);
+  g_assert_cmpuint (ps_frame_page (f2, page + 1)->changes, ==, 0);
+  g_assert_cmpuint (ps_frame_block (f2, page / PS_FRAME_BLOCK_PAGES)->max_changes, ==, 1);
+  g_assert_cmpuint (ps_frame_block (f1, page / PS_FRAME_BLOCK_PAGES)->max_changes, ==, 0);
+  g_assert_cmpuint (ps_frame_chunk_serial (f2, 1), ==, (guint32) f2->serial);
+  g_assert_cmpuint (ps_frame_chunk_serial (f2, 0), <, (guint32) f2->serial);
+  g_assert_cmpuint (f2->n_resident, ==, 1);
+  g_assert_cmpuint (f2->n_absent, ==, n_pages - 1);
 }
 
 int
@@ -710,5 +757,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scanner/slices-cover-everything", test_slices_cover_everything);
   g_test_add_func ("/scanner/slices-ask-before-reading", test_slices_ask_before_reading);
   g_test_add_func ("/scanner/stop-mid-pass", test_stop_mid_pass);
+  g_test_add_func ("/scanner/frames-share-chunks", test_frames_share_chunks);
   return g_test_run ();
 }

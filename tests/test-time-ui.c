@@ -253,11 +253,11 @@ test_record (void)
   g_assert_cmpint (t_b - t_a, >=, PS_GRID_FADE_MS_DEFAULT * 1000);
   g_assert_cmpint (ps_replay_next_change (replay, t_b), ==, -1);
   frame = ps_replay_get_frame (replay, t_a, g_get_monotonic_time ());
-  g_assert_cmpuint (frame->pages[PAGE_A].changes, ==, 1);
-  g_assert_cmpuint (frame->pages[PAGE_B].changes, ==, 0);
+  g_assert_cmpuint (ps_frame_page (frame, PAGE_A)->changes, ==, 1);
+  g_assert_cmpuint (ps_frame_page (frame, PAGE_B)->changes, ==, 0);
   ps_frame_unref (frame);
   frame = ps_replay_get_frame (replay, t_b, g_get_monotonic_time ());
-  g_assert_cmpuint (frame->pages[PAGE_B].changes, ==, 1);
+  g_assert_cmpuint (ps_frame_page (frame, PAGE_B)->changes, ==, 1);
   ps_frame_unref (frame);
 
   /* the watched bytes: what was written, and before it what was there */

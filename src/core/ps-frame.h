@@ -46,11 +46,6 @@ typedef struct
   guint8  content;          /* PsContentClass */
 } PsPageInfo;
 
-/* What watching a mapping costs the app per page, measured: a frame's
- * PsPageInfo, the scanner's own copy and its hashes (a 1 TiB sparse file,
- * 2^28 pages, took 4.4 GB). The open dialog says so before a large open. */
-#define PS_WATCH_BYTES_PER_PAGE 16
-
 /* Pages a block summarises: a view that shows a run of pages in one cell
  * adds up blocks instead of reading every page. */
 #define PS_FRAME_BLOCK_PAGES 64
@@ -58,6 +53,9 @@ typedef struct
 /* Blocks a chunk holds: a chunk's serial is the newest of its blocks', so
  * a view finds the blocks a pass changed without looking at every block. */
 #define PS_FRAME_CHUNK_BLOCKS 8
+
+/* Pages a PsPageChunk holds. */
+#define PS_PAGE_CHUNK_PAGES (PS_FRAME_BLOCK_PAGES * PS_FRAME_CHUNK_BLOCKS)
 
 /* A summary of the pages of one block (the last block may hold fewer). */
 typedef struct
@@ -71,6 +69,23 @@ typedef struct
   guint8  n_dirty;          /* ...that are dirty */
   guint8  n_pages;
 } PsPageBlock;
+
+/* The states of PS_PAGE_CHUNK_PAGES pages (the last chunk may hold fewer)
+ * and the summaries of their blocks. Immutable once a published frame holds
+ * it; consecutive frames share the chunks a pass did not change. A uniform
+ * chunk (every page alike: a hole, a sparse file's absent pages) keeps one
+ * page and one block, so a 1 TiB sparse file costs a few MiB, not 4 GiB.
+ * Read it through ps_frame_page() and ps_frame_block(). */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  guint16       n_pages;
+  guint16       page_mask;        /* PS_PAGE_CHUNK_PAGES - 1, or 0 when uniform */
+  guint32       serial;           /* the newest PsPageBlock.serial of its blocks */
+  guint8        block_mask;       /* PS_FRAME_CHUNK_BLOCKS - 1, or 0 when uniform */
+  PsPageBlock  *blocks;
+  PsPageInfo   *pages;
+} PsPageChunk;
 
 typedef enum
 {
@@ -104,12 +119,12 @@ typedef struct
   PsGeometry    geometry;        /* after this pass's restat */
 
   guint64       n_pages;         /* pages of the mapping (+0: the guard is not a page here) */
-  PsPageInfo   *pages;
   guint64       n_blocks;        /* (n_pages + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES */
-  PsPageBlock  *blocks;
   gboolean      blocks_valid;    /* the blocks summarise the pages (ps_frame_summarize) */
-  guint64       n_chunks;        /* (n_blocks + PS_FRAME_CHUNK_BLOCKS - 1) / PS_FRAME_CHUNK_BLOCKS */
-  guint32      *chunk_serials;   /* the newest PsPageBlock.serial of each chunk */
+  guint64       n_chunks;        /* (n_pages + PS_PAGE_CHUNK_PAGES - 1) / PS_PAGE_CHUNK_PAGES */
+  PsPageChunk **chunks;          /* read through ps_frame_page(), ps_frame_block() */
+  guint32      *chunk_serials;   /* each chunk's serial, side by side: a view skips the
+                                  * chunks no pass changed without touching them */
 
   guint64       n_resident;
   guint64       n_absent;
@@ -141,12 +156,102 @@ PsFrame  *ps_frame_ref        (PsFrame *frame);
 void      ps_frame_unref      (PsFrame *frame);
 gsize     ps_frame_get_memory (const PsFrame *frame);
 
+/* Page i's state (i < n_pages). */
+static inline const PsPageInfo *
+ps_frame_page (const PsFrame *frame,
+               guint64        i)
+{
+  const PsPageChunk *c = frame->chunks[i / PS_PAGE_CHUNK_PAGES];
+
+  return &c->pages[(i % PS_PAGE_CHUNK_PAGES) & c->page_mask];
+}
+
+/* A run of pages inside one chunk, for a loop over many: page first + i is
+ * run[i & *mask] for i < *n, *n cut at the chunk's end. */
+static inline const PsPageInfo *
+ps_frame_pages (const PsFrame *frame,
+                guint64        first,
+                guint64       *n,
+                guint         *mask)
+{
+  const PsPageChunk *c = frame->chunks[first / PS_PAGE_CHUNK_PAGES];
+  guint64 in_chunk = first % PS_PAGE_CHUNK_PAGES;
+
+  *n = MIN (*n, PS_PAGE_CHUNK_PAGES - in_chunk);
+  *mask = c->page_mask;
+  return c->page_mask != 0 ? c->pages + in_chunk : c->pages;
+}
+
+/* The summary of block b, pages [b * PS_FRAME_BLOCK_PAGES, +n_pages). */
+static inline const PsPageBlock *
+ps_frame_block (const PsFrame *frame,
+                guint64        b)
+{
+  const PsPageChunk *c = frame->chunks[b / PS_FRAME_CHUNK_BLOCKS];
+
+  return &c->blocks[(b % PS_FRAME_CHUNK_BLOCKS) & c->block_mask];
+}
+
+/* The newest serial of the blocks of chunk c (PS_FRAME_CHUNK_BLOCKS blocks). */
+static inline guint32
+ps_frame_chunk_serial (const PsFrame *frame,
+                       guint64        c)
+{
+  return frame->chunk_serials[c];
+}
+
 static inline PsPageState
 ps_frame_page_state (const PsFrame *frame,
                      guint64        page)
 {
-  return (PsPageState) (frame->pages[page].state & PS_PAGE_STATE_MASK);
+  return (PsPageState) (ps_frame_page (frame, page)->state & PS_PAGE_STATE_MASK);
 }
+
+/* For the frame's producer, before it is published: page i, writable. Copies
+ * its chunk first when another frame shares it or it is uniform. */
+PsPageInfo *ps_frame_page_for_write (PsFrame *frame,
+                                     guint64  i);
+/* The same for a run inside one chunk: pages [i, i + n) with
+ * n <= PS_PAGE_CHUNK_PAGES - i % PS_PAGE_CHUNK_PAGES. */
+PsPageInfo *ps_frame_pages_for_write (PsFrame *frame,
+                                      guint64  i,
+                                      guint64  n);
+/* Sets every page of chunk c to *info, kept as one value when the chunk is whole. */
+void        ps_frame_fill_chunk      (PsFrame          *frame,
+                                      guint64           c,
+                                      const PsPageInfo *info);
+/* Stores pages [first, first + n) from an array, uniform chunks kept as one value. */
+void        ps_frame_set_pages       (PsFrame          *frame,
+                                      guint64           first,
+                                      const PsPageInfo *pages,
+                                      guint64           n);
+/* A frame whose pages are last's, its chunks shared (copy on write). */
+PsFrame    *ps_frame_new_sharing     (const PsFrame *last,
+                                      gsize          focus_length);
+/* A frame's pages replaced by last's (the same number), chunks shared. */
+void        ps_frame_share_pages     (PsFrame       *frame,
+                                      const PsFrame *last);
+/* Chunk c of a frame being made again as one value if all its pages became alike. */
+void        ps_frame_compact_chunk   (PsFrame *frame,
+                                      guint64  c);
+
+/* n_resident, n_absent, n_unknown and n_private_copies from the pages. */
+void        ps_frame_count_states    (PsFrame *frame);
+
+/* What watching n_pages pages costs the app's memory, estimated before
+ * opening: the frames (shared chunks), the scanner's hashes and summaries.
+ * n_resident: pages expected to hold data (distinct states and hashes);
+ * the others are taken as a sparse object's alike pages. */
+guint64     ps_frame_watch_cost      (guint64 n_pages,
+                                      guint64 n_resident);
+/* The same for a file of size bytes, allocated of them on disk (st_blocks *
+ * 512): a sparse file's holes cost next to nothing, its data in full. */
+guint64     ps_frame_file_watch_cost (guint64 size,
+                                      guint64 allocated,
+                                      guint64 page_size);
+
+/* From this estimate on, the app says what watching will cost before it opens. */
+#define PS_WATCH_WARN_BYTES ((guint64) 256 << 20)
 
 /* Brings the summaries of the blocks that hold pages [first, first + n) up
  * to date with the pages; a block whose summary changes is stamped with the

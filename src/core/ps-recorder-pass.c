@@ -41,7 +41,7 @@ pass_time (PsRecorder       *self,
   gint64 t;
 
   if (pass->n_changes > 0)
-    t = frame->epoch_us + (gint64) frame->pages[pass->changes[0].page].last_change_ms * 1000;
+    t = frame->epoch_us + (gint64) ps_frame_page (frame, pass->changes[0].page)->last_change_ms * 1000;
   else
     t = frame->time_us;
   return MAX (t - self->start_us, 0);
@@ -74,7 +74,7 @@ add_changes (PsRecPass        *st,
 
       row->a = c->page;
       row->b = c->new_hash;
-      row->flag = pass->frame->pages[c->page].content;
+      row->flag = ps_frame_page (pass->frame, c->page)->content;
     }
 }
 
@@ -93,8 +93,8 @@ add_states (PsRecPass     *st,
       st->n_states = frame->n_pages;
       for (guint64 p = 0; p < frame->n_pages; p++)
         {
-          blob[2 * p] = st->states[p] = RECORDED_STATE (frame->pages[p].state);
-          blob[2 * p + 1] = frame->pages[p].content;
+          blob[2 * p] = st->states[p] = RECORDED_STATE (ps_frame_page (frame, p)->state);
+          blob[2 * p + 1] = ps_frame_page (frame, p)->content;
         }
       row = add_row (st, ROW_KEYFRAME, t);
       row->a = frame->n_pages;
@@ -102,14 +102,25 @@ add_states (PsRecPass     *st,
       row->len = 2 * frame->n_pages;
       return;
     }
-  for (guint64 p = 0; p < frame->n_pages; p++)
-    if (G_UNLIKELY (RECORDED_STATE (frame->pages[p].state) != st->states[p]))
-      {
-        PsRecRow *row = add_row (st, ROW_STATE, t);
+  /* a chunk at a time: a page's state without looking its chunk up again */
+  for (guint64 c = 0; c < frame->n_chunks; c++)
+    {
+      const PsPageChunk *chunk = frame->chunks[c];
+      guint64 first = c * PS_PAGE_CHUNK_PAGES;
 
-        row->a = p;
-        row->flag = st->states[p] = RECORDED_STATE (frame->pages[p].state);
-      }
+      for (guint i = 0; i < chunk->n_pages; i++)
+        {
+          guint8 state = RECORDED_STATE (chunk->pages[i & chunk->page_mask].state);
+
+          if (G_UNLIKELY (state != st->states[first + i]))
+            {
+              PsRecRow *row = add_row (st, ROW_STATE, t);
+
+              row->a = first + i;
+              row->flag = st->states[first + i] = state;
+            }
+        }
+    }
 }
 
 /* ---- followed ranges ---------------------------------------------------- */
@@ -375,11 +386,11 @@ follow_watched (PsRecorder       *self,
 
   if (pass->n_changes == 0 || self->source == NULL || g_hash_table_size (st->watched) == 0)
     return;
-  stamp = frame->pages[pass->changes[0].page].last_change_ms;
+  stamp = ps_frame_page (frame, pass->changes[0].page)->last_change_ms;
   g_hash_table_iter_init (&iter, st->watched);
   while (!self->cap_reached && g_hash_table_iter_next (&iter, (gpointer *) &page, (gpointer *) &w))
     {
-      if (*page >= frame->n_pages || frame->pages[*page].last_change_ms != stamp)
+      if (*page >= frame->n_pages || ps_frame_page (frame, *page)->last_change_ms != stamp)
         continue;
       if (!ps_source_peek (self->source, *page * self->page_size, st->page_buf, self->page_size, NULL))
         continue;   /* SIGBUS: the object shrank; the next pass says so */

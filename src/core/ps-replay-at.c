@@ -116,14 +116,15 @@ ps_replay_get_frame (PsReplay *self,
   n_pages = self->geometry.n_pages;
   c = checkpoint_at (self, t_ms);
   frame = ps_frame_new (n_pages, 0);
-  memcpy (frame->pages, c->pages, n_pages * sizeof (PsPageInfo));
+  ps_frame_set_pages (frame, 0, c->pages, n_pages);
   for (i = c->n_changes; i < self->changes->len; i++)
     {
       const Step *s = &g_array_index (self->changes, Step, i);
 
       if (s->t_ms > t_ms)
         break;
-      ps_replay_apply_change (frame->pages, n_pages, s);
+      if (s->page < n_pages)
+        ps_replay_apply_to_page (ps_frame_page_for_write (frame, s->page), s);
     }
   for (guint j = c->n_states; j < self->states->len; j++)
     {
@@ -132,7 +133,7 @@ ps_replay_get_frame (PsReplay *self,
       if (s->t_ms > t_ms)
         break;
       if (s->page < n_pages)
-        frame->pages[s->page].state = s->value;
+        ps_frame_page_for_write (frame, s->page)->state = s->value;
     }
 
   /* the fade, measured against now_us, shows the heat as it was at t */

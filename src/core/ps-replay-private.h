@@ -108,19 +108,22 @@ ps_replay_to_ms (gint64 t_us)
 }
 
 static inline void
-ps_replay_apply_change (PsPageInfo *pages,
-                        guint64     n_pages,
-                        const Step *s)
+ps_replay_apply_to_page (PsPageInfo *info,
+                         const Step *s)
 {
-  PsPageInfo *info;
-
-  if (s->page >= n_pages)
-    return;
-  info = &pages[s->page];
   info->last_change_ms = s->t_ms + STAMP_OFFSET_MS;
   if (info->changes < G_MAXUINT16)
     info->changes++;
   info->content = s->value;
+}
+
+static inline void
+ps_replay_apply_change (PsPageInfo *pages,
+                        guint64     n_pages,
+                        const Step *s)
+{
+  if (s->page < n_pages)
+    ps_replay_apply_to_page (&pages[s->page], s);
 }
 
 G_END_DECLS

@@ -134,7 +134,7 @@ mark_per_page (PsScanner *self,
         return FALSE;
       for (guint i = 0; i < n; i++)
         if (pfns[i] != 0 && (flags[i] >> KPF_DIRTY) & 1)
-          frame->pages[first + i].state |= PS_PAGE_DIRTY;
+          ps_frame_page_for_write (frame, first + i)->state |= PS_PAGE_DIRTY;
     }
   return TRUE;
 }
@@ -145,17 +145,48 @@ in_memory (const PsPageInfo *info)
   return (info->state & PS_PAGE_STATE_MASK) == PS_PAGE_RESIDENT;
 }
 
+/* The dirty bits of pages [from, to): set on the pages in memory when
+ * dirty, else cleared. A chunk is copied (and its blocks summarised again)
+ * only when one of its pages changes. */
+static void
+set_dirty_bits (PsScanner *self,
+                PsFrame   *frame,
+                guint64    from,
+                guint64    to,
+                gboolean   dirty)
+{
+  for (guint64 lo = from; lo < to;)
+    {
+      guint64 base = lo - lo % PS_PAGE_CHUNK_PAGES;
+      guint64 hi = MIN (to, base + PS_PAGE_CHUNK_PAGES);
+      const PsPageChunk *chunk = frame->chunks[lo / PS_PAGE_CHUNK_PAGES];
+      PsPageInfo *rw = NULL;
+
+      for (guint64 p = lo; p < hi; p++)
+        {
+          const PsPageInfo *info = rw != NULL ? &rw[p - base] : &chunk->pages[(p - base) & chunk->page_mask];
+          guint8 now = (info->state & ~PS_PAGE_DIRTY) | (dirty && in_memory (info) ? PS_PAGE_DIRTY : 0);
+
+          if (now == info->state)
+            continue;
+          if (rw == NULL)
+            rw = ps_frame_pages_for_write (frame, base, chunk->n_pages);
+          rw[p - base].state = now;
+        }
+      if (rw != NULL)
+        ps_scanner_mark_blocks (self, lo, hi);
+      lo = hi;
+    }
+}
+
 static void
 mark_per_mapping (PsScanner *self,
                   PsFrame   *frame,
                   guint64    from,
                   guint64    to)
 {
-  if (!self->mapping_dirty)
-    return;
-  for (guint64 p = from; p < to; p++)
-    if (in_memory (&frame->pages[p]))
-      frame->pages[p].state |= PS_PAGE_DIRTY;
+  if (self->mapping_dirty)
+    set_dirty_bits (self, frame, from, to, TRUE);
 }
 
 void
@@ -166,8 +197,7 @@ ps_scanner_dirty_mark (PsScanner *self,
 {
   if (!self->dirty_on || to <= from)
     return;
-  for (guint64 p = from; p < to; p++)
-    frame->pages[p].state &= ~PS_PAGE_DIRTY;
+  set_dirty_bits (self, frame, from, to, FALSE);
   if (!self->dirty_per_mapping_only && self->dirty_source != PS_DIRTY_PER_MAPPING)
     {
       if (mark_per_page (self, frame, from, to))
@@ -176,8 +206,7 @@ ps_scanner_dirty_mark (PsScanner *self,
           return;
         }
       /* some pages of the range may be marked: this pass starts again per mapping */
-      for (guint64 p = from; p < to; p++)
-        frame->pages[p].state &= ~PS_PAGE_DIRTY;
+      set_dirty_bits (self, frame, from, to, FALSE);
       self->dirty_full_pending = TRUE;
     }
   self->dirty_source = PS_DIRTY_PER_MAPPING;
@@ -223,9 +252,7 @@ ps_scanner_dirty_finish (PsScanner *self,
     {
       if (self->dirty_had_bits)
         {
-          for (guint64 p = 0; p < frame->n_pages; p++)
-            frame->pages[p].state &= ~PS_PAGE_DIRTY;
-          ps_scanner_mark_blocks (self, 0, frame->n_pages);
+          set_dirty_bits (self, frame, 0, frame->n_pages, FALSE);
           self->dirty_had_bits = FALSE;
         }
       frame->dirty_source = PS_DIRTY_UNKNOWN;
@@ -240,25 +267,13 @@ ps_scanner_dirty_finish (PsScanner *self,
         {
           /* smaps will not say either (a file read with pread: no mapping) */
           frame->dirty_source = PS_DIRTY_UNKNOWN;
-          for (guint64 p = 0; p < frame->n_pages; p++)
-            frame->pages[p].state &= ~PS_PAGE_DIRTY;
-          ps_scanner_mark_blocks (self, 0, frame->n_pages);
+          set_dirty_bits (self, frame, 0, frame->n_pages, FALSE);
           return;
         }
       dirty = self->shared_dirty + self->private_dirty > 0;
       self->mapping_dirty = dirty;
-      /* every pass (pages come into memory and go): one byte a page */
-      for (guint64 p = 0; p < frame->n_pages; p++)
-        {
-          guint8 was = frame->pages[p].state;
-          guint8 now = (was & ~PS_PAGE_DIRTY) | (dirty && in_memory (&frame->pages[p]) ? PS_PAGE_DIRTY : 0);
-
-          if (now != was)
-            {
-              frame->pages[p].state = now;
-              ps_scanner_mark_blocks (self, p, p + 1);
-            }
-        }
+      /* every pass (pages come into memory and go) */
+      set_dirty_bits (self, frame, 0, frame->n_pages, dirty);
     }
   if (self->dirty_full_pending)
     {

@@ -28,6 +28,14 @@ G_BEGIN_DECLS
 /* How much nicer than the rest of the process the scanner thread is. */
 #define SCANNER_NICE       10
 
+/* The hashes of a frame chunk's pages (PS_PAGE_CHUNK_PAGES): an array, or
+ * one value when every page has it (a hole, a page never hashed). */
+typedef struct
+{
+  guint64 *hashes;
+  guint64  uniform;
+} PsHashChunk;
+
 struct _PsScanner
 {
   GObject       parent_instance;
@@ -52,7 +60,7 @@ struct _PsScanner
 
   /* Owned by whichever thread scans (the worker, or scan_now's caller). */
   guint64       n_pages;
-  guint64      *hashes;
+  PsHashChunk  *hash_chunks;     /* (n_pages + PS_PAGE_CHUNK_PAGES - 1) / PS_PAGE_CHUNK_PAGES */
   guint8       *dirty_blocks;    /* per PS_FRAME_BLOCK_PAGES: pages changed, summary not yet */
   guint8       *vec;            /* CHUNK_PAGES residency bytes */
   guint64       cursor;          /* where the next slice starts */
@@ -62,7 +70,6 @@ struct _PsScanner
   guint64       zero_hash;
   double        bytes_per_us;    /* measured hash throughput */
   PsFrame      *last;            /* the frame published last */
-  PsFrame      *spare;           /* published before last; recycled when nobody holds it */
   guint64       cur_focus_offset;
   gsize         cur_focus_length;
   guint8       *focus_bytes;
@@ -135,6 +142,10 @@ ps_scanner_stopping (PsScanner *self)
   return g_atomic_int_get (&self->stop_requested);
 }
 
+/* The hash chunks freed. */
+void     ps_scanner_free_hashes    (PsScanner *self);
+/* What they hold, in bytes. */
+gsize    ps_scanner_hash_bytes     (PsScanner *self);
 /* This thread's CPU time. */
 gint64   ps_scanner_thread_cpu_us  (void);
 /* One pass: slice_pages outside the focus, the focus whole; NULL if a stop

@@ -65,14 +65,37 @@ classify (const guint8 *page,
   return PS_CONTENT_BINARY;
 }
 
+void
+ps_scanner_free_hashes (PsScanner *self)
+{
+  if (self->hash_chunks == NULL)
+    return;
+  for (guint64 c = 0; c < (self->n_pages + PS_PAGE_CHUNK_PAGES - 1) / PS_PAGE_CHUNK_PAGES; c++)
+    g_free (self->hash_chunks[c].hashes);
+  g_clear_pointer (&self->hash_chunks, g_free);
+}
+
+gsize
+ps_scanner_hash_bytes (PsScanner *self)
+{
+  guint64 n_chunks = (self->n_pages + PS_PAGE_CHUNK_PAGES - 1) / PS_PAGE_CHUNK_PAGES;
+  gsize total = MAX (n_chunks, 1) * sizeof (PsHashChunk);
+
+  for (guint64 c = 0; self->hash_chunks != NULL && c < n_chunks; c++)
+    if (self->hash_chunks[c].hashes != NULL)
+      total += PS_PAGE_CHUNK_PAGES * sizeof (guint64);
+  return total;
+}
+
 static void
 ensure_arrays (PsScanner *self,
                guint64    n_pages)
 {
-  if (self->n_pages == n_pages && self->hashes != NULL)
+  if (self->n_pages == n_pages && self->hash_chunks != NULL)
     return;
-  g_free (self->hashes);
-  self->hashes = g_new0 (guint64, MAX (n_pages, 1));   /* HASH_NEVER */
+  ps_scanner_free_hashes (self);
+  /* all HASH_NEVER */
+  self->hash_chunks = g_new0 (PsHashChunk, MAX ((n_pages + PS_PAGE_CHUNK_PAGES - 1) / PS_PAGE_CHUNK_PAGES, 1));
   g_free (self->dirty_blocks);
   self->dirty_blocks = g_malloc0 (MAX ((n_pages + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES, 1));
   self->n_pages = n_pages;
@@ -105,6 +128,9 @@ summarize_dirty (PsScanner *self,
         while (run + 1 < frame->n_blocks && self->dirty_blocks[run + 1])
           run++;
         ps_frame_summarize (frame, b * PS_FRAME_BLOCK_PAGES, (run - b + 1) * PS_FRAME_BLOCK_PAGES);
+        /* a chunk whose pages became alike is kept as one value again */
+        for (guint64 c = b / PS_FRAME_CHUNK_BLOCKS; c <= run / PS_FRAME_CHUNK_BLOCKS; c++)
+          ps_frame_compact_chunk (frame, c);
         memset (self->dirty_blocks + b, 0, run - b + 1);
         b = run;
       }
@@ -116,32 +142,11 @@ take_frame (PsScanner *self,
             guint64    n_pages,
             gsize      focus_length)
 {
-  PsFrame *frame = NULL;
-
-  /* Recycle the frame before last once the UI has let go of it. */
-  if (self->spare != NULL && g_atomic_ref_count_compare (&self->spare->ref_count, 1) &&
-      self->spare->n_pages == n_pages && self->spare->focus_length >= focus_length)
-    frame = g_steal_pointer (&self->spare);
-  g_clear_pointer (&self->spare, ps_frame_unref);
-
-  if (frame == NULL)
-    frame = ps_frame_new (n_pages, focus_length);
-
+  /* the pages a pass does not change stay shared with the last frame */
   if (self->last != NULL && self->last->n_pages == n_pages)
-    {
-      memcpy (frame->pages, self->last->pages, n_pages * sizeof (PsPageInfo));
-      memcpy (frame->blocks, self->last->blocks, frame->n_blocks * sizeof (PsPageBlock));
-      memcpy (frame->chunk_serials, self->last->chunk_serials, frame->n_chunks * sizeof (guint32));
-    }
-  else
-    {
-      memset (frame->pages, 0, n_pages * sizeof (PsPageInfo));
-      memset (frame->blocks, 0, frame->n_blocks * sizeof (PsPageBlock));
-      memset (frame->chunk_serials, 0, frame->n_chunks * sizeof (guint32));
-      ps_scanner_mark_blocks (self, 0, n_pages);
-    }
-  frame->focus_length = focus_length;
-  return frame;
+    return ps_frame_new_sharing (self->last, focus_length);
+  ps_scanner_mark_blocks (self, 0, n_pages);
+  return ps_frame_new (n_pages, focus_length);
 }
 
 void
@@ -150,8 +155,7 @@ ps_scanner_publish (PsScanner *self,
 {
   PsFrame *old;
 
-  g_clear_pointer (&self->spare, ps_frame_unref);
-  self->spare = self->last;
+  g_clear_pointer (&self->last, ps_frame_unref);
   self->last = ps_frame_ref (frame);
 
   if (self->delivery == NULL)
@@ -160,6 +164,65 @@ ps_scanner_publish (PsScanner *self,
   if (old != NULL)
     ps_frame_unref (old);
   g_source_set_ready_time (self->delivery, 0);
+}
+
+static gboolean
+any_private_copy (const guint64 *pagemap,
+                  guint64        n)
+{
+  for (guint64 i = 0; i < n; i++)
+    if (ps_proc_pagemap_is_private_copy (pagemap[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static const guint8 state_of[] = { PS_PAGE_ABSENT, PS_PAGE_RESIDENT, PS_PAGE_UNKNOWN };
+
+/* A page's state from its residency byte: a page in memory keeps its dirty
+ * bit until the dirty pages are asked again. */
+static inline guint8
+new_state (guint8 old,
+           guint8 resident)
+{
+  return state_of[resident] | (resident != PS_RESIDENT_NO ? old & PS_PAGE_DIRTY : 0);
+}
+
+/* The states of pages [lo, hi) of one chunk from their residency bytes;
+ * the chunk is copied only if one of them changes, kept whole if all alike. */
+static void
+set_states (PsFrame      *frame,
+            guint64       lo,
+            guint64       hi,
+            const guint8 *vec)
+{
+  guint64 c = lo / PS_PAGE_CHUNK_PAGES;
+  const PsPageChunk *chunk = frame->chunks[c];
+  PsPageInfo *rw = NULL;
+  guint64 base = c * PS_PAGE_CHUNK_PAGES;
+
+  /* every byte equal to the next: all alike */
+  if (lo == base && hi - lo == PS_PAGE_CHUNK_PAGES && chunk->page_mask == 0 &&
+      memcmp (vec, vec + 1, hi - lo - 1) == 0)
+    {
+      PsPageInfo info = chunk->pages[0];
+
+      /* every page alike, as they were: one value */
+      info.state = new_state (info.state, vec[0]);
+      ps_frame_fill_chunk (frame, c, &info);
+      return;
+    }
+  for (guint64 p = lo; p < hi; p++)
+    {
+      guint8 state = new_state (chunk->pages[(p - base) & chunk->page_mask].state, vec[p - lo]);
+
+      if (rw != NULL)
+        rw[p - base].state = state;
+      else if (chunk->pages[(p - base) & chunk->page_mask].state != state)
+        {
+          rw = ps_frame_pages_for_write (frame, base, frame->chunks[c]->n_pages);
+          rw[p - base].state = state;
+        }
+    }
 }
 
 /* Page states of [from, to), inside EOF: residency in chunks, private
@@ -185,38 +248,75 @@ update_states (PsScanner *self,
         return FALSE;
       if (!ps_source_query_residency (self->source, first, n, self->vec, NULL))
         memset (self->vec, PS_RESIDENT_UNKNOWN, n);
-
-      for (guint64 i = 0; i < n; i++)
+      for (guint64 lo = first; lo < first + n;)
         {
-          PsPageInfo *info = &frame->pages[first + i];
-          static const guint8 state_of[] = { PS_PAGE_ABSENT, PS_PAGE_RESIDENT, PS_PAGE_UNKNOWN };
+          guint64 hi = MIN (first + n, (lo / PS_PAGE_CHUNK_PAGES + 1) * PS_PAGE_CHUNK_PAGES);
 
-          /* a page in memory keeps its dirty bit until the dirty pages are asked again */
-          info->state = state_of[self->vec[i]] |
-                        (self->vec[i] != PS_RESIDENT_NO ? info->state & PS_PAGE_DIRTY : 0);
+          set_states (frame, lo, hi, self->vec + (lo - first));
+          lo = hi;
         }
     }
 
   if (private)
     {
-      for (guint64 first = from; first < to; first += G_N_ELEMENTS (pagemap))
+      /* in steps of at most G_N_ELEMENTS (pagemap) that never cross a chunk */
+      guint64 checked = 0;
+
+      for (guint64 first = from; first < to;)
         {
-          guint64 n = MIN (G_N_ELEMENTS (pagemap), to - first);
+          guint64 n = MIN (MIN (G_N_ELEMENTS (pagemap), to - first),
+                           PS_PAGE_CHUNK_PAGES - first % PS_PAGE_CHUNK_PAGES);
           gboolean got;
 
-          if ((first - from) % CHUNK_PAGES == 0 && ps_scanner_stopping (self))
-            return FALSE;
+          if (checked >= CHUNK_PAGES)
+            {
+              if (ps_scanner_stopping (self))
+                return FALSE;
+              checked = 0;
+            }
           got = ps_source_read_pagemap (self->source, first, n, pagemap);
 
           /* a whole chunk or nothing (the reader loops over short reads) */
-          ps_proc_pagemap_mark_copies (pagemap, got ? (gssize) (n * sizeof (guint64)) : -1,
-                                       frame->pages + first, n);
+          if (got && any_private_copy (pagemap, n))
+            ps_proc_pagemap_mark_copies (pagemap, (gssize) (n * sizeof (guint64)),
+                                         ps_frame_pages_for_write (frame, first, n), n);
+          first += n;
+          checked += n;
         }
     }
   /* only while the dirty mode is shown, and within its share (ps-scanner-dirty.c) */
   if (dirty)
     ps_scanner_dirty_mark (self, frame, from, to);
   return TRUE;
+}
+
+/* Pages [from, to) past EOF, whole chunks as one value. */
+static void
+set_past_eof (PsFrame *frame,
+              guint64  from,
+              guint64  to)
+{
+  for (guint64 p = from; p < to;)
+    {
+      guint64 c = p / PS_PAGE_CHUNK_PAGES;
+      guint64 end = MIN (to, (c + 1) * PS_PAGE_CHUNK_PAGES);
+
+      if (p == c * PS_PAGE_CHUNK_PAGES && end - p == PS_PAGE_CHUNK_PAGES)
+        {
+          PsPageInfo info = *ps_frame_page (frame, p);
+
+          if (frame->chunks[c]->page_mask == 0)
+            {
+              info.state = PS_PAGE_PAST_EOF;
+              ps_frame_fill_chunk (frame, c, &info);
+              p = end;
+              continue;
+            }
+        }
+      for (; p < end; p++)
+        if (ps_frame_page (frame, p)->state != PS_PAGE_PAST_EOF)
+          ps_frame_page_for_write (frame, p)->state = PS_PAGE_PAST_EOF;
+    }
 }
 
 /* The states this pass needs: of every page when the whole object is hashed
@@ -237,8 +337,7 @@ update_pass_states (PsScanner *self,
   guint64 inside = MIN (g->n_inside, g->n_pages);
   guint64 from;
 
-  for (guint64 p = inside; p < g->n_pages; p++)
-    frame->pages[p].state = PS_PAGE_PAST_EOF;
+  set_past_eof (frame, inside, g->n_pages);
   if (self->last == NULL || !ps_geometry_equal (&self->last->geometry, g))
     ps_scanner_mark_blocks (self, inside, g->n_pages);
   if (all || slice_pages >= g->n_pages || self->last == NULL || !ps_geometry_equal (&self->last->geometry, g))
@@ -263,11 +362,110 @@ page_readable (PsScanner   *self,
   return state == PS_PAGE_RESIDENT || state == PS_PAGE_UNKNOWN;
 }
 
-/* Hashes pages [from, to) whose state allows it; records changes. Runs armed
- * against SIGBUS: the caller catches it. */
+/* The hash a page in a state that is not read has (a hole reads as zeros);
+ * FALSE if it has none (a file page not in memory cannot have changed). */
+static inline gboolean
+unread_hash (PsScanner   *self,
+             PsPageState  state,
+             gboolean     shmem,
+             guint64     *h)
+{
+  if (state == PS_PAGE_ABSENT && shmem)
+    *h = self->zero_hash;
+  else if (state == PS_PAGE_PAST_EOF)
+    *h = HASH_PAST_EOF;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static inline void
+record_change (PsScanner *self,
+               guint64    p,
+               guint64    old,
+               guint64    h)
+{
+  if (self->collect_pass)
+    {
+      PsPageChange change = { p, old, h };
+
+      g_array_append_val (self->changes, change);
+    }
+}
+
+/* A whole uniform chunk of pages that are not read (holes, past EOF) whose
+ * hashes are one value: all pages get the same hash, so the chunks stay
+ * one value each. FALSE if it is not such a chunk. */
+static gboolean
+hash_uniform_chunk (PsScanner *self,
+                    PsFrame   *frame,
+                    guint64    c,
+                    guint64    from,
+                    guint64    to,
+                    guint32    stamp)
+{
+  const PsPageChunk *chunk = frame->chunks[c];
+  PsHashChunk *hc = &self->hash_chunks[c];
+  PsPageInfo info = chunk->pages[0];
+  PsPageState state = info.state & PS_PAGE_STATE_MASK;
+  guint64 h, old;
+
+  if (chunk->page_mask != 0 || page_readable (self, state))
+    return FALSE;
+  if (!unread_hash (self, state, ps_source_is_shmem (self->source), &h))
+    return TRUE;
+  if (hc->hashes == NULL && hc->uniform == h)
+    {
+      frame->n_scanned += to - from;
+      return TRUE;
+    }
+  if (hc->hashes != NULL || from != c * PS_PAGE_CHUNK_PAGES || to - from != PS_PAGE_CHUNK_PAGES)
+    return FALSE;
+
+  old = hc->uniform;
+  hc->uniform = h;
+  frame->n_scanned += to - from;
+  info.content = h == HASH_PAST_EOF ? PS_CONTENT_UNKNOWN : PS_CONTENT_ZERO;
+  if (old != HASH_NEVER)
+    {
+      info.last_change_ms = stamp;
+      if (info.changes < G_MAXUINT16)
+        info.changes++;
+      frame->n_changed += to - from;
+      for (guint64 p = from; p < to; p++)
+        record_change (self, p, old, h);
+    }
+  ps_frame_fill_chunk (frame, c, &info);
+  return TRUE;
+}
+
+static inline guint64
+hash_at (const PsHashChunk *hc,
+         guint              i)
+{
+  return hc->hashes != NULL ? hc->hashes[i] : hc->uniform;
+}
+
+static inline void
+hash_set (PsHashChunk *hc,
+          guint        i,
+          guint64      h)
+{
+  if (hc->hashes == NULL)
+    {
+      hc->hashes = g_new (guint64, PS_PAGE_CHUNK_PAGES);
+      for (guint j = 0; j < PS_PAGE_CHUNK_PAGES; j++)
+        hc->hashes[j] = hc->uniform;
+    }
+  hc->hashes[i] = h;
+}
+
+/* Hashes pages [from, to) of chunk c whose state allows it; records
+ * changes. Runs armed against SIGBUS: the caller catches it. */
 static void
-hash_pages (PsScanner *self,
+hash_chunk (PsScanner *self,
             PsFrame   *frame,
+            guint64    c,
             guint64    from,
             guint64    to,
             guint32    stamp)
@@ -275,36 +473,47 @@ hash_pages (PsScanner *self,
   const guint8 *base = ps_source_get_data (self->source);
   gsize page = frame->geometry.page_size;
   gboolean shmem = ps_source_is_shmem (self->source);
+  guint64 first = c * PS_PAGE_CHUNK_PAGES;
+  PsHashChunk *hc = &self->hash_chunks[c];
+  const PsPageInfo *ro = frame->chunks[c]->pages;
+  guint mask = frame->chunks[c]->page_mask;
+  PsPageInfo *rw = NULL;
 
   ps_scanner_mark_blocks (self, from, to);
+  if (hash_uniform_chunk (self, frame, c, from, to, stamp))
+    return;
 
   for (guint64 p = from; p < to; p++)
     {
-      PsPageInfo *info = &frame->pages[p];
-      PsPageState state = info->state & PS_PAGE_STATE_MASK;
-      guint64 old = self->hashes[p];
+      guint i = (guint) (p - first);
+      PsPageState state = ro[i & mask].state & PS_PAGE_STATE_MASK;
+      guint64 old = hash_at (hc, i);
+      PsPageInfo *info;
       guint64 h;
 
       /* The hardware prefetcher stops at a page boundary: ask for the next
        * page while hashing this one (a prefetch never faults or allocates,
        * but only readable pages are asked for anyway). */
-      if (p + 1 < to && page_readable (self, frame->pages[p + 1].state & PS_PAGE_STATE_MASK))
+      if (p + 1 < to && page_readable (self, ro[(i + 1) & mask].state & PS_PAGE_STATE_MASK))
         for (gsize line = 0; line < page; line += 64)
           __builtin_prefetch (base + (p + 1) * page + line);
 
       if (page_readable (self, state))
         h = ps_scanner_hash_page (base + p * page, page);
-      else if (state == PS_PAGE_ABSENT && shmem)
-        h = self->zero_hash;     /* a hole reads as zeros: never read it */
-      else if (state == PS_PAGE_PAST_EOF)
-        h = HASH_PAST_EOF;
-      else
-        continue;                /* a file page not in memory cannot have changed */
+      else if (!unread_hash (self, state, shmem, &h))
+        continue;
 
       frame->n_scanned++;
       if (h == old)
         continue;
-      self->hashes[p] = h;
+      hash_set (hc, i, h);
+      if (rw == NULL)
+        {
+          rw = ps_frame_pages_for_write (frame, first, frame->chunks[c]->n_pages);
+          ro = rw;
+          mask = PS_PAGE_CHUNK_PAGES - 1;
+        }
+      info = &rw[i];
 
       if (h == HASH_PAST_EOF)
         info->content = PS_CONTENT_UNKNOWN;
@@ -319,12 +528,27 @@ hash_pages (PsScanner *self,
       if (info->changes < G_MAXUINT16)
         info->changes++;
       frame->n_changed++;
-      if (self->collect_pass)
-        {
-          PsPageChange change = { p, old, h };
+      record_change (self, p, old, h);
+    }
+}
 
-          g_array_append_val (self->changes, change);
-        }
+/* Hashes pages [from, to) whose state allows it, a chunk at a time. */
+static void
+hash_pages (PsScanner *self,
+            PsFrame   *frame,
+            guint64    from,
+            guint64    to,
+            guint32    stamp)
+{
+  ps_scanner_mark_blocks (self, from, to);
+
+  for (guint64 p = from; p < to;)
+    {
+      guint64 c = p / PS_PAGE_CHUNK_PAGES;
+      guint64 end = MIN (to, (c + 1) * PS_PAGE_CHUNK_PAGES);
+
+      hash_chunk (self, frame, c, p, end, stamp);
+      p = end;
     }
 }
 
@@ -539,8 +763,7 @@ keep_stopped_pass (PsScanner *self,
 {
   self->stopped_pass_pages = frame->n_scanned;
   self->total_changes += frame->n_changed;
-  g_clear_pointer (&self->spare, ps_frame_unref);
-  self->spare = g_steal_pointer (&self->last);
+  g_clear_pointer (&self->last, ps_frame_unref);
   self->last = frame;
   return NULL;
 }
@@ -571,6 +794,14 @@ ps_scanner_scan_pass (PsScanner *self,
     g = self->last ? self->last->geometry : *mapped;
 
   ensure_arrays (self, g.n_pages);
+  /* A slice ends on a chunk's end: a chunk of holes is then hashed whole and
+   * its hashes stay one value (a slice ending inside it would spell them out). */
+  if (slice_pages < g.n_pages)
+    {
+      guint64 from = self->cursor < g.n_pages ? self->cursor : 0;
+
+      slice_pages += (PS_PAGE_CHUNK_PAGES - (from + slice_pages) % PS_PAGE_CHUNK_PAGES) % PS_PAGE_CHUNK_PAGES;
+    }
   /* the change list exists only while someone listens: it costs nothing otherwise */
   self->collect_pass = g_atomic_int_get (&self->collect);
   self->focus_swapped = FALSE;
@@ -644,16 +875,7 @@ ps_scanner_scan_pass (PsScanner *self,
   memcpy (frame->focus_bytes, self->focus_bytes, focus_length);
   memcpy (frame->focus_change_ms, self->focus_change_ms, focus_length * sizeof (guint32));
 
-  for (guint64 p = 0; p < g.n_pages; p++)
-    {
-      guint8 state = frame->pages[p].state;
-
-      frame->n_resident += (state & PS_PAGE_STATE_MASK) == PS_PAGE_RESIDENT;
-      frame->n_absent += (state & PS_PAGE_STATE_MASK) == PS_PAGE_ABSENT;
-      frame->n_unknown += (state & PS_PAGE_STATE_MASK) == PS_PAGE_UNKNOWN;
-      frame->n_private_copies += (state & PS_PAGE_PRIVATE_COPY) != 0;
-      frame->n_dirty += (state & PS_PAGE_DIRTY) != 0;
-    }
+  ps_frame_count_states (frame);
   self->total_changes += frame->n_changed;
   frame->total_changes = self->total_changes;
   /* a process view learns it while reading: asked after the pass */

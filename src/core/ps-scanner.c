@@ -221,8 +221,7 @@ ps_scanner_finalize (GObject *object)
     ps_frame_unref (pending);
   g_clear_pointer (&self->frame, ps_frame_unref);
   g_clear_pointer (&self->last, ps_frame_unref);
-  g_clear_pointer (&self->spare, ps_frame_unref);
-  g_free (self->hashes);
+  ps_scanner_free_hashes (self);
   g_free (self->dirty_blocks);
   ps_scanner_dirty_close (self);
   g_free (self->vec);
@@ -590,7 +589,8 @@ gsize
 ps_scanner_get_state_bytes (PsScanner *self)
 {
   g_return_val_if_fail (PS_IS_SCANNER (self), 0);
-  return sizeof *self + CHUNK_PAGES + MAX (self->n_pages, 1) * sizeof (guint64) +
+  return sizeof *self + CHUNK_PAGES + ps_scanner_hash_bytes (self) +
+         (self->n_pages + PS_FRAME_BLOCK_PAGES - 1) / PS_FRAME_BLOCK_PAGES +
          self->cur_focus_length * (2 + sizeof (guint32));
 }
 
