@@ -95,6 +95,8 @@ PsRecorder     *ps_window_get_recorder   (PsWindow   *self);
 void            ps_window_export_recording (PsWindow   *self,
                                             const char *kind,
                                             const char *path);
+/* Freezes (win.freeze): the snapshot is set once the scanner swept. */
+void            ps_window_freeze         (PsWindow   *self);
 /* Compares with a file, saves the snapshot: as the choosers would. */
 void            ps_window_compare_file   (PsWindow   *self,
                                           const char *path);

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -507,6 +508,7 @@ test_replay (void)
 
 static const guint64 diff_pages[3] = { 10, 70000, 262000 };
 static const guint   diff_at[3] = { 0x20, 0x100, 0 };
+#define PAGE_K 150000     /* off screen, written before the freeze and after */
 
 static gboolean
 swept (gpointer data)
@@ -553,6 +555,50 @@ rows_listed (gpointer data)
   return ps_diff_view_get_n_rows (ps_window_get_diff_view (data)) == 3;
 }
 
+static gboolean
+four_rows_listed (gpointer data)
+{
+  return ps_diff_view_get_n_rows (ps_window_get_diff_view (data)) == 4;
+}
+
+static gboolean
+has_snapshot (gpointer data)
+{
+  return ps_window_get_snapshot (data) != NULL;
+}
+
+/* What the process holds: malloc's in use (arenas and its own mmaps), and
+ * its anonymous resident memory (the segment is shmem, not counted). */
+static gsize
+malloc_in_use (void)
+{
+  struct mallinfo2 mi = mallinfo2 ();
+
+  return mi.uordblks + mi.hblkhd;
+}
+
+static gsize
+rss_anon (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "\nRssAnon:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("\nRssAnon:"), NULL, 10) * 1024;
+}
+
+/* A few frames drawn and delivered: the window's allocations in their stride. */
+static void
+settle (PsWindow *window)
+{
+  After after = { window, ps_session_get_frame (window->session)->serial + 3 };
+
+  g_assert_true (ps_test_wait_until (frame_after, &after, 60000));
+  ps_ui_test_wait_frame (GTK_WIDGET (window->grid));
+}
+
 static void
 test_diff (void)
 {
@@ -562,22 +608,33 @@ test_diff (void)
   const PsHighlight *ranges;
   PsDiffView *view;
   guint n_ranges;
-  guint64 frozen_at;
-  After after;
+  gsize malloc_before, anon_before;
+  gssize malloc_grown, anon_grown;
 
+  /* a page off screen that holds something before the freeze */
+  write_from_another_process (name, PAGE_K * page + 0x40, 0x11111111);
   g_assert_true (ps_test_wait_until (swept, window, 120000));
-  frozen_at = ps_session_get_frame (window->session)->serial;
+  /* the snapshot comes once the scanner has read every page after the
+   * freeze: a write from then on is never missed */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.freeze", NULL);
-  g_assert_nonnull (ps_window_get_snapshot (window));
-  /* the snapshot follows from the first pass that begins after the freeze:
-   * one may be under way, so write once a pass after it has ended */
-  after.window = window;
-  after.serial = frozen_at + 2;
-  g_assert_true (ps_test_wait_until (frame_after, &after, 60000));
+  g_assert_true (ps_test_wait_until (has_snapshot, window, 60000));
+  g_assert_cmpuint (ps_snapshot_get_n_changed (ps_window_get_snapshot (window)), ==, 0);
+  settle (window);
+  malloc_before = malloc_in_use ();
+  anon_before = rss_anon ();
   for (guint i = 0; i < 3; i++)
     write_from_another_process (name, diff_pages[i] * page + diff_at[i], 0x04030201);
   g_assert_true (ps_test_wait_until (three_differ, window, 120000));
   g_assert_true (ps_test_wait_until (three_tinted, window, 5000));
+  settle (window);
+  malloc_grown = (gssize) malloc_in_use () - (gssize) malloc_before;
+  anon_grown = (gssize) rss_anon () - (gssize) anon_before;
+  g_test_message ("the app: malloc +%" G_GSSIZE_FORMAT " B, RssAnon +%" G_GSSIZE_FORMAT " B, for 3 pages of %" G_GSIZE_FORMAT " B of 1 GiB",
+                  malloc_grown, anon_grown, page);
+  /* nothing that grows with the object: a copy would be 1 GiB, a hash
+   * per page 2 MiB; what the window draws meanwhile comes and goes */
+  g_assert_cmpint (malloc_grown, <=, (gssize) (3 * page + 1024 * 1024));
+  g_assert_cmpint (anon_grown, <=, (gssize) (3 * page + 1024 * 1024));
 
   /* exactly those three, and the snapshot holds little more than that */
   pages = ps_snapshot_get_changed_pages (ps_window_get_snapshot (window));
@@ -607,6 +664,30 @@ test_diff (void)
       text = ps_diff_view_row_text (view, row);
       ps_assert_contains (text, "new  01 02 03 04 00");
       ps_assert_contains (text, "old  00 00 00 00 00");
+    }
+
+  /* page K changes off screen: its old bytes were not kept, so which of
+   * its rows changed is not known: one notice in their place, no rows */
+  write_from_another_process (name, PAGE_K * page + 0x40, 0x22222222);
+  g_assert_true (ps_test_wait_until (four_rows_listed, window, 120000));
+  for (guint i = 0, at = 0; i < 4; i++)
+    {
+      g_autofree char *text = ps_diff_view_get_row_text (view, i);
+
+      if (i == 2)
+        {
+          g_autofree char *not_kept = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes were not kept", page);
+
+          g_assert_true (ps_diff_view_row_is_notice (view, i));
+          g_assert_cmpuint (ps_diff_view_get_row_offset (view, i), ==, PAGE_K * page);
+          ps_assert_contains (text, "page 150000 changed");
+          ps_assert_contains (text, not_kept);
+          continue;
+        }
+      g_assert_false (ps_diff_view_row_is_notice (view, i));
+      g_assert_cmpuint (ps_diff_view_get_row_offset (view, i), ==, diff_pages[at] * page + diff_at[at]);
+      ps_assert_contains (text, "new  01 02 03 04 00");
+      at++;
     }
 
   /* the filter off: the hex view again; stop: no tint */
