@@ -52,7 +52,8 @@ typedef void (*PsChosenFunc) (PsWindow   *self,
 
 /* One native file chooser at a time (a second replaces the first): func
  * gets the path chosen (never called when cancelled) and the value of the
- * choice, if one was added with ps_window_time_add_choice. */
+ * choice "choice", if one was added (gtk_file_chooser_add_choice, and
+ * the chooser's data "ps-has-choice" set: it is asked only then). */
 GtkFileChooser *ps_window_time_choose     (PsWindow            *self,
                                            const char          *title,
                                            GtkFileChooserAction action,

@@ -14,6 +14,7 @@
 #include <malloc.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,6 +112,116 @@ static gboolean
 has_frame (gpointer data)
 {
   return ps_session_get_frame (PS_WINDOW (data)->session) != NULL;
+}
+
+/* ---- the file chooser, answered as a user would ----
+ *
+ * No portal runs under the tests: the window's GtkFileChooserNative shows
+ * GTK's own dialog, which is answered here: a folder, a name, an option of
+ * the choice, then Accept, as its button does. */
+
+static GtkWindow *
+shown_chooser (PsWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)) &&
+          gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  return shown_chooser (data) != NULL;
+}
+
+/* The drop-down of the chooser's choice: the one with an option labelled so. */
+static GtkDropDown *
+find_choice (GtkWidget  *widget,
+             const char *label,
+             guint      *index)
+{
+  if (GTK_IS_DROP_DOWN (widget))
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+          if (GTK_IS_STRING_OBJECT (item) && strstr (gtk_string_object_get_string (GTK_STRING_OBJECT (item)), label))
+            {
+              *index = i;
+              return GTK_DROP_DOWN (widget);
+            }
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDropDown *found = find_choice (child, label, index);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The label of the option the choice shows. */
+static const char *
+choice_shown (GtkWindow *dialog,
+              const char *any_label)
+{
+  guint index;
+  GtkDropDown *drop_down = find_choice (GTK_WIDGET (dialog), any_label, &index);
+
+  g_assert_nonnull (drop_down);
+  return gtk_string_object_get_string (gtk_drop_down_get_selected_item (drop_down));
+}
+
+static void
+answer_chooser (PsWindow   *window,
+                const char *path,
+                const char *option)
+{
+  GtkWindow *dialog;
+
+  g_assert_true (ps_test_wait_until (chooser_shown, window, 20000));
+  dialog = shown_chooser (window);
+  /* typed whole into the name, as a user may: changing the folder while
+   * the chooser still loads its first one makes GTK 4.8 show an error */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), path);
+  if (option != NULL)
+    {
+      guint index;
+      GtkDropDown *drop_down = find_choice (GTK_WIDGET (dialog), option, &index);
+
+      g_assert_nonnull (drop_down);
+      gtk_drop_down_set_selected (drop_down, index);
+    }
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+}
+
+typedef struct
+{
+  const char *path;
+  const char *expect;
+} FileWait;
+
+/* The file is there and holds expect (written in a worker thread). */
+static gboolean
+file_holds (gpointer data)
+{
+  FileWait *w = data;
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (w->path, &text, NULL, NULL) && strstr (text, w->expect) != NULL;
 }
 
 /* ---- the recording ---- */
@@ -276,6 +387,87 @@ test_record (void)
 
     g_assert_false (gtk_widget_is_sensitive (ps_ui_test_child (empty, "record_button")));
   }
+}
+
+/* ---- the cap, chosen in the record chooser ----
+ *
+ * GTK 4.8's own file chooser (no portal) ignores gtk_file_chooser_set_choice
+ * and shows the choice's first option: the cap must be what the chooser
+ * shows, untouched, and what the user picks in it. */
+
+static gboolean
+not_recording (gpointer data)
+{
+  return ps_window_get_recorder (data) == NULL;
+}
+
+static gboolean
+is_recording (gpointer data)
+{
+  return ps_window_get_recorder (data) != NULL;
+}
+
+static void
+record_through_chooser (PsWindow   *window,
+                        const char *trace,
+                        const char *option,
+                        const char *shown)
+{
+  GtkWindow *dialog;
+
+  queue_unlink_trace (trace);
+  ps_test_queue_unlink (trace);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.record", NULL));
+  g_assert_true (ps_test_wait_until (chooser_shown, window, 20000));
+  dialog = shown_chooser (window);
+  g_assert_cmpstr (choice_shown (dialog, "MiB"), ==, shown);
+  answer_chooser (window, trace, option);
+  if (!ps_test_wait_until (is_recording, window, 20000))
+    g_error ("the chosen file does not record (%s)", window->toast != NULL ? adw_toast_get_title (window->toast) : "no toast");
+  g_assert_cmpstr (ps_recorder_get_path (ps_window_get_recorder (window)), ==, trace);
+}
+
+static void
+stop_recording (PsWindow   *window,
+                const char *trace)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.record", NULL));
+  g_assert_true (ps_test_wait_until (not_recording, window, 20000));
+  g_assert_true (ps_test_wait_until (recording_complete, (gpointer) trace, 20000));
+}
+
+static void
+test_record_cap (void)
+{
+  g_autofree char *name = ps_test_posix_segment ("cap", N_PAGES * page);
+  g_autofree char *first = ps_test_temp_path ("cap-1.pagescope-trace");
+  g_autofree char *second = ps_test_temp_path ("cap-2.pagescope-trace");
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.pagescope.Pagescope");
+  PsWindow *window = window_on_segment (name);
+  GtkWindow *dialog;
+
+  g_settings_reset (settings, "record-cap-mib");
+  g_assert_cmpuint (g_settings_get_uint (settings, "record-cap-mib"), ==, 64);
+
+  /* untouched: the setting, 64 MiB, shown and used (was 0: no bytes) */
+  record_through_chooser (window, first, NULL, "Up to 64 MiB of changed bytes");
+  g_assert_cmpuint (ps_recorder_get_cap (ps_window_get_recorder (window)), ==, G_GUINT64_CONSTANT (64) << 20);
+  stop_recording (window, first);
+
+  /* 16 MiB picked: used, and kept for the next time */
+  record_through_chooser (window, second, "Up to 16 MiB", "Up to 64 MiB of changed bytes");
+  g_assert_cmpuint (ps_recorder_get_cap (ps_window_get_recorder (window)), ==, G_GUINT64_CONSTANT (16) << 20);
+  g_assert_cmpuint (g_settings_get_uint (settings, "record-cap-mib"), ==, 16);
+  stop_recording (window, second);
+
+  /* the next chooser starts on it; cancelled, nothing records */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.record", NULL));
+  g_assert_true (ps_test_wait_until (chooser_shown, window, 20000));
+  dialog = shown_chooser (window);
+  g_assert_cmpstr (choice_shown (dialog, "MiB"), ==, "Up to 16 MiB of changed bytes");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_null (ps_window_get_recorder (window));
+  g_settings_reset (settings, "record-cap-mib");
 }
 
 /* ---- replay ---- */
@@ -468,6 +660,24 @@ test_replay (void)
   hex_value (window, PAGE_U * page, &kind);
   g_assert_cmpint (kind, ==, PS_HEX_BYTE_UNKNOWN);
 
+  /* the recorded watch's value at the time shown, in the side pane: the
+   * one written before the recording until the watch read the new one
+   * (its own time: a watch is read apart from the pages' hashes) */
+  {
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index (window->time->replay_watches, 0);
+    gint64 new_at = -1;
+
+    g_assert_nonnull (row);
+    g_assert_cmpuint (ps_replay_get_n_watches (replay), ==, 1);
+    ps_assert_contains (ps_replay_get_watch_value (replay, 0, ps_replay_get_duration (replay), &new_at), "2711724449");
+    g_assert_cmpint (new_at, >, 0);
+    /* the pane follows the playhead at once (no frame to wait for) */
+    ps_timeline_set_position (timeline, new_at - 1);
+    ps_assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "1094795585");   /* 0x41414141 */
+    ps_timeline_set_position (timeline, new_at);
+    ps_assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "2711724449");   /* 0xa1a1a1a1 */
+  }
+
   /* the keys: Home, Ctrl+Right from change to change, Ctrl+Left, End */
   press (GTK_WIDGET (timeline), GDK_KEY_Home, 0);
   g_assert_cmpint (ps_timeline_get_position (timeline), ==, 0);
@@ -494,6 +704,48 @@ test_replay (void)
   press (GTK_WIDGET (timeline), GDK_KEY_Home, 0);
   g_assert_cmpuint (g_list_model_get_n_items (log), ==, 0);
 
+  /* Export, from the replay bar's menu through the file chooser: the
+   * changes as CSV and JSON Lines, the watch's values as CSV */
+  {
+    g_autofree char *csv = ps_test_temp_path ("export.csv");
+    g_autofree char *jsonl = ps_test_temp_path ("export.jsonl");
+    g_autofree char *watches = ps_test_temp_path ("export-watches.csv");
+    g_autofree char *row_a = g_strdup_printf (",%d,%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT ",0x", PAGE_A, PAGE_A * page, page);
+    g_autofree char *json_b = g_strdup_printf ("\"page\":%d,", PAGE_B);
+    FileWait w;
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    ps_test_queue_unlink (csv);
+    ps_test_queue_unlink (jsonl);
+    ps_test_queue_unlink (watches);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-recording", "s", "csv"));
+    answer_chooser (window, csv, NULL);
+    w = (FileWait) { csv, row_a };
+    g_assert_true (ps_test_wait_until (file_holds, &w, 20000));
+    g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+    lines = g_strsplit (text, "\n", -1);
+    g_assert_cmpstr (lines[0], ==, "time,page,offset,length,hash");
+    ps_assert_contains (lines[1], row_a);
+    g_assert_nonnull (strstr (lines[2], ",5,"));
+    g_assert_cmpstr (lines[3], ==, "");
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-recording", "s", "jsonl"));
+    answer_chooser (window, jsonl, NULL);
+    w = (FileWait) { jsonl, json_b };
+    g_assert_true (ps_test_wait_until (file_holds, &w, 20000));
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-recording", "s", "watches"));
+    answer_chooser (window, watches, NULL);
+    w = (FileWait) { watches, ",2711724449\n" };
+    g_assert_true (ps_test_wait_until (file_holds, &w, 20000));
+    g_clear_pointer (&text, g_free);
+    g_assert_true (g_file_get_contents (watches, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, "time,name,offset,type,value\n"));
+    ps_assert_contains (text, ",a,");
+    ps_assert_contains (text, ",1094795585\n");
+  }
+
   /* played at 10x from B's change, it stops at the end */
   ps_replay_bar_set_speed (window->time->replay_bar, 10);
   g_assert_cmpfloat (ps_replay_bar_get_speed (window->time->replay_bar), ==, 10);
@@ -509,6 +761,7 @@ test_replay (void)
 static const guint64 diff_pages[3] = { 10, 70000, 262000 };
 static const guint   diff_at[3] = { 0x20, 0x100, 0 };
 #define PAGE_K 150000     /* off screen, written before the freeze and after */
+#define PAGE_S 200000     /* off screen, written before the freeze only */
 
 static gboolean
 swept (gpointer data)
@@ -553,6 +806,32 @@ static gboolean
 rows_listed (gpointer data)
 {
   return ps_diff_view_get_n_rows (ps_window_get_diff_view (data)) == 3;
+}
+
+/* The button of the widget that activates action. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The save is done (in a worker thread) when the window's toast says so. */
+static gboolean
+saved_toast (gpointer data)
+{
+  PsWindow *window = data;
+
+  return window->toast != NULL && g_str_has_prefix (adw_toast_get_title (window->toast), "Snapshot saved to");
 }
 
 static gboolean
@@ -611,8 +890,10 @@ test_diff (void)
   gsize malloc_before, anon_before;
   gssize malloc_grown, anon_grown;
 
-  /* a page off screen that holds something before the freeze */
+  /* pages off screen that hold something before the freeze: K changes
+   * after it, S does not */
   write_from_another_process (name, PAGE_K * page + 0x40, 0x11111111);
+  write_from_another_process (name, PAGE_S * page + 0x40, 0x53535353);
   g_assert_true (ps_test_wait_until (swept, window, 120000));
   /* the snapshot comes once the scanner has read every page after the
    * freeze: a write from then on is never missed */
@@ -690,6 +971,36 @@ test_diff (void)
       at++;
     }
 
+  /* Save, from the diff bar's button through the file chooser: the segment
+   * as it was (S as it is, the three pages' old zeros, not what was written
+   * since; K left as zeros, its old bytes unknown), sparse */
+  {
+    g_autofree char *saved = ps_test_temp_path ("diff.snapshot");
+    guint32 value;
+    struct stat st;
+    int fd;
+
+    ps_test_queue_unlink (saved);
+    ps_ui_test_click (find_button (GTK_WIDGET (view), "win.save-snapshot"));
+    answer_chooser (window, saved, NULL);
+    g_assert_true (ps_test_wait_until (saved_toast, window, 60000));
+    g_assert_cmpint (stat (saved, &st), ==, 0);
+    g_assert_cmpuint (st.st_size, ==, GIB);
+    g_assert_cmpuint ((guint64) st.st_blocks * 512, <, 64 * page);
+    fd = open (saved, O_RDONLY);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (pread (fd, &value, 4, PAGE_S * page + 0x40), ==, 4);
+    g_assert_cmphex (value, ==, 0x53535353);
+    for (guint i = 0; i < 3; i++)
+      {
+        g_assert_cmpint (pread (fd, &value, 4, diff_pages[i] * page + diff_at[i]), ==, 4);
+        g_assert_cmphex (value, ==, 0);
+      }
+    g_assert_cmpint (pread (fd, &value, 4, PAGE_K * page + 0x40), ==, 4);
+    g_assert_cmphex (value, ==, 0);
+    close (fd);
+  }
+
   /* the filter off: the hex view again; stop: no tint */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.diff-only-changed", NULL);
   g_assert_true (gtk_widget_is_visible (GTK_WIDGET (window->hex)));
@@ -762,6 +1073,7 @@ main (int   argc,
   app = ps_ui_test_app_new (&argc, &argv);
   page = ps_test_page_size ();
   g_test_add_func ("/time/record", test_record);
+  g_test_add_func ("/time/record-cap", test_record_cap);
   g_test_add_func ("/time/replay", test_replay);
   g_test_add_func ("/time/diff", test_diff);
   g_test_add_func ("/time/compare-file", test_compare_file);
