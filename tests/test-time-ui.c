@@ -468,6 +468,8 @@ test_record_cap (void)
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   g_assert_null (ps_window_get_recorder (window));
   g_settings_reset (settings, "record-cap-mib");
+  /* nothing left on the display for the tests after */
+  ps_ui_test_close (GTK_WINDOW (window));
 }
 
 /* ---- replay ---- */
@@ -554,6 +556,58 @@ scrub_to (PsWindow *window,
   cells.b = cell_pixel (window, texture, PAGE_B);
   cells.r = cell_pixel (window, texture, PAGE_R);
   return cells;
+}
+
+/* The grid as painted now, without moving the playhead. */
+static Cells
+grid_now (PsWindow *window)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  Cells cells;
+
+  g_assert_true (ps_test_wait_until (grid_caught_up, window->grid, 5000));
+  ps_ui_test_wait_frame (GTK_WIDGET (window->grid));
+  texture = grid_painted (window);
+  cells.a = cell_pixel (window, texture, PAGE_A);
+  cells.b = cell_pixel (window, texture, PAGE_B);
+  cells.r = cell_pixel (window, texture, PAGE_R);
+  return cells;
+}
+
+/* The first pixel column of the strip at or after t_us. */
+static int
+x_at_or_after (PsTimeline *timeline,
+               gint64      t_us)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (timeline));
+
+  for (int x = 0; x < width; x++)
+    if (ps_timeline_time_at (timeline, x) >= t_us)
+      return x;
+  g_error ("no column of the timeline is at %" G_GINT64_FORMAT " µs", t_us);
+}
+
+/* A click at x as the timeline's click gesture reports it. Not an X event:
+ * a real pointer (XTest) needs the display to itself, and another test's
+ * window, or a resize, moves what is under it. */
+static void
+click_timeline (PsTimeline *timeline,
+                double      x)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (timeline));
+  guint clicked = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller))
+        {
+          g_signal_emit_by_name (controller, "pressed", 1, x, gtk_widget_get_height (GTK_WIDGET (timeline)) / 2.0);
+          clicked++;
+        }
+    }
+  g_assert_cmpuint (clicked, ==, 1);
 }
 
 static guint32
@@ -703,6 +757,30 @@ test_replay (void)
   }
   press (GTK_WIDGET (timeline), GDK_KEY_Home, 0);
   g_assert_cmpuint (g_list_model_get_n_items (log), ==, 0);
+
+  /* a click on the strip (its click gesture's "pressed", as GTK emits it
+   * for a press at that point) just past A's change shows A hot, one just
+   * past B's change B hot */
+  {
+    int x_a = x_at_or_after (timeline, t_a), x_b = x_at_or_after (timeline, t_b);
+    Cells cells;
+
+    g_assert_cmpint (x_a, <, x_b);
+    press (GTK_WIDGET (timeline), GDK_KEY_Home, 0);
+    click_timeline (timeline, x_a);
+    g_assert_cmpint (ps_timeline_get_position (timeline), ==, ps_timeline_time_at (timeline, x_a));
+    g_assert_cmpint (ps_timeline_get_position (timeline), >=, t_a);
+    g_assert_cmpint (ps_timeline_get_position (timeline), <, t_b);
+    g_assert_true (gtk_widget_has_focus (GTK_WIDGET (timeline)));
+    cells = grid_now (window);
+    g_assert_cmphex (cells.a, !=, cells.r);
+    g_assert_cmphex (cells.b, ==, cells.r);
+    click_timeline (timeline, x_b);
+    g_assert_cmpint (ps_timeline_get_position (timeline), >=, t_b);
+    cells = grid_now (window);
+    g_assert_cmphex (cells.b, !=, cells.r);
+    g_assert_cmphex (cells.a, !=, cells.b);
+  }
 
   /* Export, from the replay bar's menu through the file chooser: the
    * changes as CSV and JSON Lines, the watch's values as CSV */
@@ -1073,10 +1151,10 @@ main (int   argc,
   app = ps_ui_test_app_new (&argc, &argv);
   page = ps_test_page_size ();
   g_test_add_func ("/time/record", test_record);
-  g_test_add_func ("/time/record-cap", test_record_cap);
   g_test_add_func ("/time/replay", test_replay);
   g_test_add_func ("/time/diff", test_diff);
   g_test_add_func ("/time/compare-file", test_compare_file);
+  g_test_add_func ("/time/record-cap", test_record_cap);
   status = g_test_run ();
   g_object_unref (app);
   return status;
