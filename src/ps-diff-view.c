@@ -13,8 +13,8 @@
 #include <inttypes.h>
 
 #include "ps-diff-view.h"
+#include "ps-hex-rows.h"
 
-#define ROW        16
 #define REFRESH_MS 500
 
 struct _PsDiffView
@@ -29,6 +29,7 @@ struct _PsDiffView
   GtkStringList   *rows;         /* indexes into offsets, as decimal text */
   GArray          *offsets;      /* the rows' offsets, guint64 */
   GArray          *unknown;      /* per row: 0, or a notice's bytes not kept (gsize) */
+  guint            bytes_per_row; /* as the hex view's */
   gboolean         only_changed;
   gboolean         rows_stale;
   guint            refresh_id;
@@ -39,6 +40,9 @@ G_DEFINE_FINAL_TYPE (PsDiffView, ps_diff_view, GTK_TYPE_WIDGET)
 
 enum { ROW_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+enum { PROP_0, PROP_BYTES_PER_ROW, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 /* ---- a row's text --------------------------------------------------------------- */
 
@@ -67,10 +71,10 @@ row_markup (PsDiffView *self,
             guint64     offset,
             gboolean    markup)
 {
-  guint8 old[ROW], new[ROW], flags[ROW];
+  guint8 old[PS_HEX_MAX_BYTES_PER_ROW], new[PS_HEX_MAX_BYTES_PER_ROW], flags[PS_HEX_MAX_BYTES_PER_ROW];
   GString *text = g_string_new (NULL);
 
-  ps_snapshot_diff_range (self->snapshot, offset, ROW, old, new, flags);
+  ps_snapshot_diff_range (self->snapshot, offset, self->bytes_per_row, old, new, flags);
   for (int line = 0; line < 2; line++)
     {
       gboolean is_old = line == 1;
@@ -79,12 +83,12 @@ row_markup (PsDiffView *self,
         g_string_append_printf (text, "%012" PRIx64 "  %s  ", offset, _("new"));
       else
         g_string_append_printf (text, "\n%12s  %s  ", "", _("old"));
-      for (guint i = 0; i < ROW; i++)
+      for (guint i = 0; i < self->bytes_per_row; i++)
         {
           guint8 value = is_old ? old[i] : new[i];
 
           if (i > 0)
-            g_string_append (text, i == 8 ? "  " : " ");
+            g_string_append (text, i % 8 == 0 ? "  " : " ");
           if (markup)
             append_byte (text, value, flags[i], is_old);
           else if (is_old && !(flags[i] & PS_DIFF_OLD_KNOWN))
@@ -238,7 +242,7 @@ find_rows (PsDiffView *self)
   for (guint i = 0; i < pages->len && offsets->len < PS_DIFF_VIEW_MAX_ROWS; i++)
     {
       guint64 page = g_array_index (pages, guint64, i);
-      g_autoptr(GArray) rows = ps_snapshot_get_changed_rows (self->snapshot, page, ROW);
+      g_autoptr(GArray) rows = ps_snapshot_get_changed_rows (self->snapshot, page, self->bytes_per_row);
       gsize n_unknown = ps_snapshot_get_unknown_bytes (self->snapshot, page);
       gsize none = 0;
 
@@ -329,6 +333,33 @@ ps_diff_view_set_only_changed (PsDiffView *self,
     on_refresh_due (self);
 }
 
+void
+ps_diff_view_set_bytes_per_row (PsDiffView *self,
+                                guint       bytes_per_row)
+{
+  g_return_if_fail (PS_IS_DIFF_VIEW (self));
+  g_return_if_fail (bytes_per_row >= PS_HEX_MIN_BYTES_PER_ROW && bytes_per_row <= PS_HEX_MAX_BYTES_PER_ROW);
+
+  bytes_per_row -= bytes_per_row % 8;
+  if (bytes_per_row == self->bytes_per_row)
+    return;
+  self->bytes_per_row = bytes_per_row;
+  /* rows of the new width, listed again at once */
+  if (self->snapshot != NULL && self->only_changed)
+    {
+      g_clear_handle_id (&self->refresh_id, g_source_remove);
+      on_refresh_due (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_PER_ROW]);
+}
+
+guint
+ps_diff_view_get_bytes_per_row (PsDiffView *self)
+{
+  g_return_val_if_fail (PS_IS_DIFF_VIEW (self), PS_HEX_BYTES_PER_ROW);
+  return self->bytes_per_row;
+}
+
 guint
 ps_diff_view_get_n_rows (PsDiffView *self)
 {
@@ -377,12 +408,50 @@ ps_diff_view_dispose (GObject *object)
 }
 
 static void
+ps_diff_view_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  PsDiffView *self = PS_DIFF_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BYTES_PER_ROW: g_value_set_uint (value, self->bytes_per_row); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ps_diff_view_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  PsDiffView *self = PS_DIFF_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BYTES_PER_ROW: ps_diff_view_set_bytes_per_row (self, g_value_get_uint (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ps_diff_view_class_init (PsDiffViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ps_diff_view_dispose;
+  object_class->get_property = ps_diff_view_get_property;
+  object_class->set_property = ps_diff_view_set_property;
+
+  /* bytes a listed row, as the hex view's "bytes-per-row" */
+  properties[PROP_BYTES_PER_ROW] =
+    g_param_spec_uint ("bytes-per-row", NULL, NULL, PS_HEX_MIN_BYTES_PER_ROW, PS_HEX_MAX_BYTES_PER_ROW,
+                       PS_HEX_BYTES_PER_ROW, G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[ROW_ACTIVATED] = g_signal_new ("row-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
@@ -402,6 +471,7 @@ ps_diff_view_init (PsDiffView *self)
   g_autoptr(GtkNoSelection) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->bytes_per_row = PS_HEX_BYTES_PER_ROW;
   self->rows = gtk_string_list_new (NULL);
   g_signal_connect (factory, "setup", G_CALLBACK (row_setup), NULL);
   g_signal_connect_object (factory, "bind", G_CALLBACK (row_bind), self, 0);

@@ -14,8 +14,9 @@ G_DECLARE_FINAL_TYPE (PsDiffView, ps_diff_view, PS, DIFF_VIEW, GtkWidget)
 
 /* Over the hex view while a snapshot is compared: how many pages differ
  * and from what, "only changed rows", save and stop; with only changed
- * rows, the list of the 16-byte rows that differ (ps_snapshot_get_changed_rows),
- * and a notice for each page with bytes whose old value was not kept,
+ * rows, the list of the rows that differ (ps_snapshot_get_changed_rows), as
+ * wide as the hex view's ("bytes-per-row"), and a notice for each page with
+ * bytes whose old value was not kept,
  * each the new bytes with the old ones under them, changed bytes coloured
  * and the old ones struck through ("??" where the old byte is not known).
  * Activating a row emits "row-activated" with its offset. */
@@ -24,6 +25,10 @@ void        ps_diff_view_set_snapshot     (PsDiffView *self,
                                            PsSnapshot *snapshot);
 void        ps_diff_view_set_only_changed (PsDiffView *self,
                                            gboolean    only_changed);
+/* Bytes a row (the "bytes-per-row" property), as PsHexView's. */
+void        ps_diff_view_set_bytes_per_row (PsDiffView *self,
+                                            guint       bytes_per_row);
+guint       ps_diff_view_get_bytes_per_row (PsDiffView *self);
 /* The rows listed: their offsets, ascending (for tests and the a11y). */
 guint       ps_diff_view_get_n_rows       (PsDiffView *self);
 guint64     ps_diff_view_get_row_offset   (PsDiffView *self,

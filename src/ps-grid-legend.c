@@ -19,10 +19,20 @@ struct _PsGridLegend
   GtkLabel     *hint;
 
   PsGridMode    mode;
+  guint         fade_ms;
   guint         marks_shown;   /* bit m: a page has mark m */
 };
 
 G_DEFINE_FINAL_TYPE (PsGridLegend, ps_grid_legend, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_FADE_TIME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 source_argb (cairo_t *cr,
@@ -86,7 +96,8 @@ draw_swatch (GtkDrawingArea *area,
 }
 
 static GtkWidget *
-make_item (const PsGridLegendEntry *entry)
+make_item (const PsGridLegendEntry *entry,
+           guint                    fade_ms)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   GtkWidget *swatch = g_object_new (GTK_TYPE_DRAWING_AREA,
@@ -95,7 +106,8 @@ make_item (const PsGridLegendEntry *entry)
                                     "content-height", 12,
                                     "valign", GTK_ALIGN_CENTER,
                                     NULL);
-  GtkWidget *label = gtk_label_new (_(entry->label));
+  g_autofree char *text = ps_grid_legend_entry_label (entry, fade_ms);
+  GtkWidget *label = gtk_label_new (text);
 
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch, (gpointer) entry, NULL);
   gtk_widget_add_css_class (swatch, "ps-swatch");
@@ -110,17 +122,19 @@ rebuild (PsGridLegend *self)
 {
   const PsGridLegendEntry *entries;
   GtkWidget *child;
+  g_autofree char *hint = NULL;
   guint n;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->swatches))) != NULL)
     gtk_flow_box_remove (self->swatches, child);
   entries = ps_page_grid_mode_legend (self->mode, &n);
   for (guint i = 0; i < n; i++)
-    gtk_flow_box_append (self->swatches, make_item (&entries[i]));
+    gtk_flow_box_append (self->swatches, make_item (&entries[i], self->fade_ms));
   for (guint m = 1; m < PS_GRID_N_MARKS; m++)
     if (self->marks_shown & (1u << m))
-      gtk_flow_box_append (self->swatches, make_item (&ps_grid_palette_get ()->mark_legend[m]));
-  gtk_label_set_text (self->hint, ps_page_grid_mode_hint (self->mode));
+      gtk_flow_box_append (self->swatches, make_item (&ps_grid_palette_get ()->mark_legend[m], self->fade_ms));
+  hint = ps_page_grid_mode_hint (self->mode, self->fade_ms);
+  gtk_label_set_text (self->hint, hint);
 }
 
 static void
@@ -131,12 +145,50 @@ ps_grid_legend_dispose (GObject *object)
 }
 
 static void
+ps_grid_legend_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  PsGridLegend *self = PS_GRID_LEGEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_FADE_TIME: g_value_set_uint (value, self->fade_ms); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ps_grid_legend_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  PsGridLegend *self = PS_GRID_LEGEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_FADE_TIME: ps_grid_legend_set_fade_time (self, g_value_get_uint (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ps_grid_legend_class_init (PsGridLegendClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ps_grid_legend_dispose;
+  object_class->get_property = ps_grid_legend_get_property;
+  object_class->set_property = ps_grid_legend_set_property;
+
+  /* the grid's fade time, which the activity legend names */
+  properties[PROP_FADE_TIME] =
+    g_param_spec_uint ("fade-time", NULL, NULL, PS_GRID_FADE_MS_MIN, PS_GRID_FADE_MS_MAX, PS_GRID_FADE_MS_DEFAULT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "ps-grid-legend.ui");
   gtk_widget_class_bind_template_child (widget_class, PsGridLegend, box);
@@ -151,6 +203,7 @@ static void
 ps_grid_legend_init (PsGridLegend *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->fade_ms = PS_GRID_FADE_MS_DEFAULT;
   gtk_widget_add_css_class (GTK_WIDGET (self), "ps-grid-legend");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Page grid colours"),
@@ -193,4 +246,18 @@ ps_grid_legend_set_marks (PsGridLegend *self,
     return;
   self->marks_shown = shown;
   rebuild (self);
+}
+
+void
+ps_grid_legend_set_fade_time (PsGridLegend *self,
+                              guint         fade_ms)
+{
+  g_return_if_fail (PS_IS_GRID_LEGEND (self));
+  g_return_if_fail (fade_ms >= PS_GRID_FADE_MS_MIN && fade_ms <= PS_GRID_FADE_MS_MAX);
+
+  if (fade_ms == self->fade_ms)
+    return;
+  self->fade_ms = fade_ms;
+  rebuild (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FADE_TIME]);
 }

@@ -14,6 +14,9 @@ G_DECLARE_FINAL_TYPE (PsGridLegend, ps_grid_legend, PS, GRID_LEGEND, GtkWidget)
 GtkWidget *ps_grid_legend_new      (void);
 void       ps_grid_legend_set_mode (PsGridLegend *self,
                                     PsGridMode    mode);
+/* The fade time the activity legend names (the grid's "fade-time"). */
+void       ps_grid_legend_set_fade_time (PsGridLegend *self,
+                                         guint         fade_ms);
 /* The probe's marks on the grid (a mark a page, as ps_page_grid_set_marks
  * takes them): each outcome among them gets an entry. */
 void       ps_grid_legend_set_marks (PsGridLegend *self,

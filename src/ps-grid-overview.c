@@ -104,6 +104,7 @@ row_colors (PsGridOverview *self,
   guint32 now_ms = ps_grid_now_ms (self->frame, g_get_monotonic_time ());
 
   ps_grid_runs_follow (self->runs, self->frame, self->run, 0, self->n_rows);
+  ps_grid_runs_set_fade_ms (self->runs, ps_page_grid_get_fade_time (self->grid));
   ps_grid_runs_colors (self->runs, mode, now_ms, out, next_ms);
   for (gsize i = 0; self->tints != NULL && i < self->n_rows; i++)
     out[i] = ps_grid_blend (out[i], self->tints[i]);
@@ -162,6 +163,7 @@ update_rows (PsGridOverview *self)
 
   self->updated_us = g_get_monotonic_time ();
   ps_grid_runs_follow (self->runs, self->frame, self->run, 0, self->n_rows);
+  ps_grid_runs_set_fade_ms (self->runs, ps_page_grid_get_fade_time (self->grid));
   all = ps_grid_runs_refresh (self->runs, mode, ps_grid_now_ms (self->frame, self->updated_us), &next_ms, &indices, &n);
   colors = ps_grid_runs_get_colors (self->runs);
   for (gsize k = 0; k < (all ? self->n_rows : n); k++)
@@ -482,6 +484,7 @@ ps_grid_overview_init (PsGridOverview *self)
   self->grid_signals = g_signal_group_new (PS_TYPE_PAGE_GRID);
   g_signal_group_connect_swapped (self->grid_signals, "notify::frame", G_CALLBACK (on_frame), self);
   g_signal_group_connect_swapped (self->grid_signals, "notify::mode", G_CALLBACK (invalidate), self);
+  g_signal_group_connect_swapped (self->grid_signals, "notify::fade-time", G_CALLBACK (invalidate), self);
   g_signal_group_connect_swapped (self->grid_signals, "highlights-changed", G_CALLBACK (invalidate), self);
   g_signal_group_connect_swapped (self->grid_signals, "notify::vadjustment", G_CALLBACK (on_grid_vadjustment), self);
   self->adjustment_signals = g_signal_group_new (GTK_TYPE_ADJUSTMENT);

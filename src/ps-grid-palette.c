@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "ps-frame.h"
+#include "ps-action-args.h"
 #include "ps-grid-palette.h"
 
 /* The heat ramp, cold to hot; luminance rises along it. It stops at a
@@ -142,9 +143,13 @@ static void
 build_legends (PsGridPalette *pal)
 {
   add_legend (pal, PS_GRID_ACTIVITY, heat_color (1.0), PS_GRID_SWATCH_FILL, N_("changed now"));
-  /* the colours of the fade's steps, as the grid draws them */
-  add_legend (pal, PS_GRID_ACTIVITY, heat_color (1.0 - (double) (1000 / PS_GRID_STEP_MS) / PS_GRID_FADE_STEPS), PS_GRID_SWATCH_FILL,
-              N_("1 s ago"));
+  /* the colour of the fade's middle step, as the grid draws it half the
+   * fade time after a change, whatever that time is */
+  add_legend (pal, PS_GRID_ACTIVITY, heat_color (1.0 - (double) (PS_GRID_FADE_STEPS / 2) / PS_GRID_FADE_STEPS),
+              PS_GRID_SWATCH_FILL,
+              /* TRANSLATORS: a legend entry: the colour of a page that changed this long ago, e.g. "1.5 s ago" */
+              N_("%s ago"));
+  pal->legend[PS_GRID_ACTIVITY][pal->n_legend[PS_GRID_ACTIVITY] - 1].half_fade = TRUE;
   add_legend (pal, PS_GRID_ACTIVITY, heat_color (0.0), PS_GRID_SWATCH_FILL, N_("cold"));
   add_legend (pal, PS_GRID_ACTIVITY, heat_color (heat_floor (PS_GRID_N_LEVELS - 1)), PS_GRID_SWATCH_FILL, N_("changes often"));
   add_legend (pal, PS_GRID_ACTIVITY, C_ABSENT, PS_GRID_SWATCH_FILL, N_("not allocated"));
@@ -234,21 +239,51 @@ ps_page_grid_mode_legend (PsGridMode  mode,
   return pal->legend[mode];
 }
 
-const char *
-ps_page_grid_mode_hint (PsGridMode mode)
+char *
+ps_grid_fade_to_display (guint fade_ms)
 {
+  /* whole tenths of a second print exactly with one decimal */
+  if (fade_ms < 1000 || fade_ms % 100 == 0)
+    return ps_interval_to_display (fade_ms);
+  /* TRANSLATORS: a duration in milliseconds */
+  return g_strdup_printf (_("%u ms"), fade_ms);
+}
+
+char *
+ps_grid_legend_entry_label (const PsGridLegendEntry *entry,
+                            guint                    fade_ms)
+{
+  g_autofree char *half = NULL;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  if (!entry->half_fade)
+    return g_strdup (_(entry->label));
+  half = ps_grid_fade_to_display (fade_ms / 2);
+  /* the one entry with half_fade; its label is this format */
+  return g_strdup_printf (_("%s ago"), half);
+}
+
+char *
+ps_page_grid_mode_hint (PsGridMode mode,
+                        guint      fade_ms)
+{
+  g_autofree char *fade = NULL;
+
   switch (mode)
     {
     case PS_GRID_ACTIVITY:
-      return _("A page flashes when it changes, then cools over three seconds; pages that change often stay warmer.");
+      fade = ps_grid_fade_to_display (fade_ms);
+      /* TRANSLATORS: %s is the fade time, e.g. "3 s" */
+      return g_strdup_printf (_("A page flashes when it changes, then cools over %s; pages that change often stay warmer."), fade);
     case PS_GRID_CONTENT:
-      return _("What each page held when it was last read.");
+      return g_strdup (_("What each page held when it was last read."));
     case PS_GRID_RESIDENCY:
-      return _("Which pages are in memory. Pagescope never reads a page of shared memory that is not allocated.");
+      return g_strdup (_("Which pages are in memory. Pagescope never reads a page of shared memory that is not allocated."));
     case PS_GRID_COW:
-      return _("MAP_PRIVATE: pages this process has written are its own copies; a shared mapping has none.");
+      return g_strdup (_("MAP_PRIVATE: pages this process has written are its own copies; a shared mapping has none."));
     default:
-      return "";
+      return g_strdup ("");
     }
 }
 

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  PS_GRID_ACTIVITY,    /* heat: a page flashes when it changes and fades over ~3 s */
+  PS_GRID_ACTIVITY,    /* heat: a page flashes when it changes and fades over the fade time */
   PS_GRID_CONTENT,     /* zero / text / binary / high entropy */
   PS_GRID_RESIDENCY,   /* resident / absent / unknown / past EOF */
   PS_GRID_COW,         /* private copies of a MAP_PRIVATE mapping */
@@ -35,14 +35,21 @@ typedef struct
   guint32       color;      /* premultiplied 0xAARRGGBB, as ps_page_grid_render writes */
   guint32       hatch;      /* PS_GRID_SWATCH_HATCHED: the hatching's colour */
   PsGridSwatch  swatch;
-  const char   *label;      /* untranslated (N_): show it with _() */
+  const char   *label;      /* untranslated (N_): show it with ps_grid_legend_entry_label */
+  gboolean      half_fade;  /* label is a format for half the fade time */
 } PsGridLegendEntry;
 
 /* The colours of a mode, for the legend. */
 const PsGridLegendEntry *ps_page_grid_mode_legend (PsGridMode  mode,
                                                    guint      *n_entries);
-/* One line on how to read a mode (translated). */
-const char *ps_page_grid_mode_hint      (PsGridMode mode);
+/* An entry's label, translated, for a fade over fade_ms. */
+char       *ps_grid_legend_entry_label  (const PsGridLegendEntry *entry,
+                                         guint                    fade_ms);
+/* One line on how to read a mode (translated), for a fade over fade_ms. */
+char       *ps_page_grid_mode_hint      (PsGridMode mode,
+                                         guint      fade_ms);
+/* A fade time as the user reads it: "3 s", "1.5 s", "250 ms". */
+char       *ps_grid_fade_to_display     (guint      fade_ms);
 
 const char *ps_grid_mode_to_string      (PsGridMode mode);
 gboolean    ps_grid_mode_from_string    (const char *text,
@@ -50,9 +57,12 @@ gboolean    ps_grid_mode_from_string    (const char *text,
 
 /* ---- for the renderers (ps-grid-render.c, ps-grid-runs.c) ---- */
 
-#define PS_GRID_FADE_MS      3000                     /* a change cools from hot to cold over this */
-#define PS_GRID_FADE_STEPS   8                        /* ...changing colour this many times */
-#define PS_GRID_STEP_MS      (PS_GRID_FADE_MS / PS_GRID_FADE_STEPS)
+/* A change cools from hot to cold over the grid's fade time (the
+ * fade-time setting), changing colour PS_GRID_FADE_STEPS times. */
+#define PS_GRID_FADE_MS_DEFAULT 3000
+#define PS_GRID_FADE_MS_MIN  500
+#define PS_GRID_FADE_MS_MAX  30000
+#define PS_GRID_FADE_STEPS   8
 #define PS_GRID_N_BUCKETS    (PS_GRID_FADE_STEPS + 1) /* the last one: cold */
 #define PS_GRID_N_LEVELS     17                       /* g_bit_storage (changes): 1..16 */
 #define PS_GRID_GAP_MIN_CELL 6                        /* cells this big get a 1-pixel gap */
@@ -89,11 +99,34 @@ typedef struct
 
 const PsGridPalette *ps_grid_palette_get (void);
 
-/* The fade bucket of a change age_ms old. */
-static inline guint
-ps_grid_fade_bucket (guint32 age_ms)
+/* The length of one fade step of a fade over fade_ms. */
+static inline guint32
+ps_grid_fade_step_ms (guint fade_ms)
 {
-  return age_ms >= PS_GRID_FADE_MS ? PS_GRID_N_BUCKETS - 1 : age_ms / PS_GRID_STEP_MS;
+  return MAX (fade_ms / PS_GRID_FADE_STEPS, 1);
+}
+
+/* The fade bucket of a change age_ms old, in a fade over fade_ms. */
+static inline guint
+ps_grid_fade_bucket (guint32 age_ms,
+                     guint   fade_ms)
+{
+  return age_ms >= fade_ms ? PS_GRID_N_BUCKETS - 1 : MIN (age_ms / ps_grid_fade_step_ms (fade_ms), PS_GRID_FADE_STEPS - 1);
+}
+
+/* A page changed at last_ms and age_ms old: *next_ms lowered to when its
+ * colour next changes, if it still fades. */
+static inline void
+ps_grid_fade_lower_next (guint32  last_ms,
+                         guint32  age_ms,
+                         guint    fade_ms,
+                         guint32 *next_ms)
+{
+  guint32 step = ps_grid_fade_step_ms (fade_ms);
+  guint32 next = MIN ((age_ms / step + 1) * step, fade_ms);
+
+  if (age_ms < fade_ms && next_ms != NULL)
+    *next_ms = MIN (*next_ms, last_ms + next);
 }
 
 G_END_DECLS

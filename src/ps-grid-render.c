@@ -21,6 +21,7 @@ ps_grid_now_ms (const PsFrame *frame,
 static inline guint32
 activity_color (const PsGridPalette *pal,
                 const PsPageInfo    *info,
+                guint                fade_ms,
                 guint32              now_ms,
                 gboolean            *warm)
 {
@@ -32,14 +33,15 @@ activity_color (const PsGridPalette *pal,
   if (last == 0 || (state & PS_PAGE_STATE_MASK) >= PS_PAGE_PAST_EOF)
     return pal->table[PS_GRID_ACTIVITY][state << 3];
   age = now_ms > last ? now_ms - last : 0;
-  bucket = age >= PS_GRID_FADE_MS ? PS_GRID_N_BUCKETS - 1 : age / PS_GRID_STEP_MS;
-  *warm |= age < PS_GRID_FADE_MS;
+  bucket = ps_grid_fade_bucket (age, fade_ms);
+  *warm |= age < fade_ms;
   return pal->heat[bucket][g_bit_storage (info->changes)];
 }
 
 gboolean
 ps_grid_fill_colors (const PsFrame *frame,
                      PsGridMode     mode,
+                     guint          fade_ms,
                      guint32        now_ms,
                      guint64        first,
                      guint          n,
@@ -52,7 +54,7 @@ ps_grid_fill_colors (const PsFrame *frame,
   if (mode == PS_GRID_ACTIVITY)
     {
       for (guint i = 0; i < n; i++)
-        out[i] = activity_color (pal, &pages[i], now_ms, &warm);
+        out[i] = activity_color (pal, &pages[i], fade_ms, now_ms, &warm);
     }
   else
     {
@@ -111,6 +113,7 @@ ps_grid_decorate_cell (guint32 *cell_origin,
 gboolean
 ps_grid_render_rows (const PsFrame *frame,
                      PsGridMode     mode,
+                     guint          fade_ms,
                      gint64         now_us,
                      const guint8  *marks,
                      guint          columns,
@@ -136,7 +139,7 @@ ps_grid_render_rows (const PsFrame *frame,
       guint n_data = first < frame->n_pages ? (guint) MIN (columns, frame->n_pages - first) : 0;
       gboolean decorated = FALSE;
 
-      warm |= ps_grid_fill_colors (frame, mode, now_ms, first, n_data, colors);
+      warm |= ps_grid_fill_colors (frame, mode, fade_ms, now_ms, first, n_data, colors);
       for (guint c = n_data; c < columns; c++)
         colors[c] = first + c == frame->n_pages ? guard : 0;
 
@@ -205,7 +208,7 @@ ps_page_grid_render (const PsFrame *frame,
   g_return_if_fail (columns > 0 && cell > 0);
   g_return_if_fail (stride >= (gsize) columns * cell * sizeof (guint32));
 
-  ps_grid_render_rows (frame, mode, now_us, marks, columns, first_row, n_rows, cell, pixels, stride);
+  ps_grid_render_rows (frame, mode, PS_GRID_FADE_MS_DEFAULT, now_us, marks, columns, first_row, n_rows, cell, pixels, stride);
 }
 
 guint32
@@ -224,7 +227,7 @@ ps_page_grid_page_color (const PsFrame *frame,
     return pal->table[mode][PS_PAGE_PAST_MAPPING << 3];
   if (page > frame->n_pages)
     return 0;
-  ps_grid_fill_colors (frame, mode, ps_grid_now_ms (frame, now_us), page, 1, &color);
+  ps_grid_fill_colors (frame, mode, PS_GRID_FADE_MS_DEFAULT, ps_grid_now_ms (frame, now_us), page, 1, &color);
   return color;
 }
 

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * (row stride in bytes). Writes columns * cell pixels of each of
  * n_rows * cell pixel rows. Cell n_pages is the guard page past the
  * mapping; later cells are transparent, and so are the 1-pixel gaps between
- * cells of 6 pixels or more. marks: NULL or frame->n_pages + 1 entries. */
+ * cells of 6 pixels or more. marks: NULL or frame->n_pages + 1 entries.
+ * A change fades over PS_GRID_FADE_MS_DEFAULT. */
 void        ps_page_grid_render         (const PsFrame *frame,
                                          PsGridMode     mode,
                                          gint64         now_us,
@@ -28,7 +29,8 @@ void        ps_page_grid_render         (const PsFrame *frame,
                                          guint32       *pixels,
                                          gsize          stride);
 /* The colour the render gives one page (for legends and tests): the fill
- * of its cell without marks or hatching. page may be the guard (n_pages). */
+ * of its cell without marks or hatching, with the default fade. page may
+ * be the guard (n_pages). */
 guint32     ps_page_grid_page_color     (const PsFrame *frame,
                                          PsGridMode     mode,
                                          gint64         now_us,
@@ -43,13 +45,16 @@ guint32     ps_grid_now_ms              (const PsFrame *frame,
  * them is still fading. */
 gboolean    ps_grid_fill_colors         (const PsFrame *frame,
                                          PsGridMode     mode,
+                                         guint          fade_ms,
                                          guint32        now_ms,
                                          guint64        first,
                                          guint          n,
                                          guint32       *out);
-/* As ps_page_grid_render, returning TRUE if a page drawn is still fading. */
+/* As ps_page_grid_render with a fade over fade_ms, returning TRUE if a
+ * page drawn is still fading. */
 gboolean    ps_grid_render_rows         (const PsFrame *frame,
                                          PsGridMode     mode,
+                                         guint          fade_ms,
                                          gint64         now_us,
                                          const guint8  *marks,
                                          guint          columns,

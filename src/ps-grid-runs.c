@@ -105,6 +105,7 @@ mix (const guint32 *counts,
 static guint32
 activity_run_color (const PsRunSummary  *run,
                     const PsGridPalette *pal,
+                    guint                fade_ms,
                     guint32              now_ms,
                     guint32             *next_ms)
 {
@@ -115,9 +116,8 @@ activity_run_color (const PsRunSummary  *run,
       guint32 last = run->last_change_ms;
       guint32 age = now_ms > last ? now_ms - last : 0;
 
-      if (age < PS_GRID_FADE_MS && next_ms != NULL)
-        *next_ms = MIN (*next_ms, last + (age / PS_GRID_STEP_MS + 1) * PS_GRID_STEP_MS);
-      return pal->heat[ps_grid_fade_bucket (age)][g_bit_storage (MIN (run->max_changes, G_MAXUINT16))];
+      ps_grid_fade_lower_next (last, age, fade_ms, next_ms);
+      return pal->heat[ps_grid_fade_bucket (age, fade_ms)][g_bit_storage (MIN (run->max_changes, G_MAXUINT16))];
     }
   if (data > 0)
     return pal->by_state[PS_GRID_ACTIVITY][PS_PAGE_RESIDENT];
@@ -129,6 +129,7 @@ activity_run_color (const PsRunSummary  *run,
 guint32
 ps_grid_run_color (const PsRunSummary *run,
                    PsGridMode          mode,
+                   guint               fade_ms,
                    guint32             now_ms,
                    guint32            *next_ms)
 {
@@ -142,7 +143,7 @@ ps_grid_run_color (const PsRunSummary *run,
   switch (mode)
     {
     case PS_GRID_ACTIVITY:
-      return activity_run_color (run, pal, now_ms, next_ms);
+      return activity_run_color (run, pal, fade_ms, now_ms, next_ms);
     case PS_GRID_CONTENT:
       {
         /* pages past EOF are never read: their content is unknown */
@@ -217,6 +218,7 @@ struct _PsGridRuns
   GArray       *warm;        /* gsize: cells with WARM */
   GArray       *changed;     /* gsize: whose colour the last refresh changed */
   PsGridMode    mode;
+  guint         fade_ms;
   gboolean      colors_valid;
 };
 
@@ -228,6 +230,7 @@ ps_grid_runs_new (void)
   self->dirty = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->warm = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->changed = g_array_new (FALSE, FALSE, sizeof (gsize));
+  self->fade_ms = PS_GRID_FADE_MS_DEFAULT;
   return self;
 }
 
@@ -244,6 +247,19 @@ ps_grid_runs_free (PsGridRuns *self)
   g_array_unref (self->warm);
   g_array_unref (self->changed);
   g_free (self);
+}
+
+void
+ps_grid_runs_set_fade_ms (PsGridRuns *self,
+                          guint       fade_ms)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (fade_ms > 0);
+
+  if (fade_ms == self->fade_ms)
+    return;
+  self->fade_ms = fade_ms;
+  self->colors_valid = FALSE;
 }
 
 void
@@ -426,7 +442,7 @@ color_cell (PsGridRuns *self,
             guint32    *next_ms)
 {
   guint32 next = G_MAXUINT32;
-  guint32 color = self->first + i > guard ? 0 : ps_grid_run_color (&self->cells[i], self->mode, now_ms, &next);
+  guint32 color = self->first + i > guard ? 0 : ps_grid_run_color (&self->cells[i], self->mode, self->fade_ms, now_ms, &next);
 
   if (color != self->colors[i])
     {

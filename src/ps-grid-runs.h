@@ -32,9 +32,11 @@ void     ps_grid_run_summarize  (const PsFrame  *frame,
 /* The colour of a run (premultiplied 0xAARRGGBB): in activity mode its
  * hottest page and its most changed; in the others the mix of its pages,
  * where a class of a few pages still shows. *next_ms is lowered to when the
- * colour next changes with time. A run without pages is the guard cell. */
+ * colour next changes with time; a change fades over fade_ms. A run
+ * without pages is the guard cell. */
 guint32  ps_grid_run_color      (const PsRunSummary *run,
                                  PsGridMode          mode,
+                                 guint               fade_ms,
                                  guint32             now_ms,
                                  guint32            *next_ms);
 
@@ -57,6 +59,10 @@ gsize       ps_grid_runs_follow  (PsGridRuns    *self,
                                   guint64        run,
                                   guint64        first,
                                   gsize          n);
+/* How long a change fades (PS_GRID_FADE_MS_DEFAULT until set); a new
+ * one recolours every cell at the next refresh. */
+void        ps_grid_runs_set_fade_ms (PsGridRuns *self,
+                                      guint       fade_ms);
 /* Forgets what it follows: the next follow recomputes every cell. */
 void        ps_grid_runs_reset   (PsGridRuns    *self);
 /* Brings the colours of the cells kept up to date: only those recomputed

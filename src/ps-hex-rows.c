@@ -10,7 +10,11 @@
 
 #include "ps-hex-rows.h"
 
-#define ROW PS_HEX_BYTES_PER_ROW
+static inline guint
+row_width (const PsHexRows *rows)
+{
+  return rows->width != 0 ? rows->width : PS_HEX_BYTES_PER_ROW;
+}
 
 /* What the rows are read with. */
 typedef struct
@@ -22,6 +26,7 @@ typedef struct
   guint64           page_size;
   gboolean          shmem;
   guint64           first_row;
+  guint             width;       /* bytes a row */
 } Reading;
 
 static gboolean
@@ -38,12 +43,27 @@ static void
 ensure_capacity (PsHexRows *rows,
                  guint      n)
 {
+  guint w = row_width (rows);
+
   if (n <= rows->capacity)
     return;
   rows->capacity = n;
-  rows->bytes = g_realloc_n (rows->bytes, n, ROW);
-  rows->kinds = g_realloc_n (rows->kinds, n, ROW);
-  rows->change_us = g_realloc_n (rows->change_us, (gsize) n * ROW, sizeof (gint64));
+  rows->bytes = g_realloc_n (rows->bytes, n, w);
+  rows->kinds = g_realloc_n (rows->kinds, n, w);
+  rows->change_us = g_realloc_n (rows->change_us, (gsize) n * w, sizeof (gint64));
+}
+
+void
+ps_hex_rows_set_width (PsHexRows *rows,
+                       guint      width)
+{
+  g_return_if_fail (rows != NULL);
+  g_return_if_fail (width % 8 == 0 && width >= PS_HEX_MIN_BYTES_PER_ROW && width <= PS_HEX_MAX_BYTES_PER_ROW);
+
+  if (width == row_width (rows))
+    return;
+  ps_hex_rows_clear (rows);
+  rows->width = width;
 }
 
 /* The kind of the bytes of a row that lies within one page. */
@@ -71,18 +91,19 @@ fill_row (PsHexRows     *rows,
           const guint8  *valid)
 {
   PsFrame *frame = r->frame;
-  guint64 first = r->first_row * ROW;
-  guint64 offset = (r->first_row + i) * ROW;
-  guint64 len = MIN (ROW, r->length - offset);
+  guint width = r->width;
+  guint64 first = r->first_row * width;
+  guint64 offset = (r->first_row + i) * width;
+  guint64 len = MIN (width, r->length - offset);
   guint64 page = offset / r->page_size;
   gboolean focus = row_in_focus (frame, offset, len);
   gboolean peek_valid = !focus && peeked != NULL && valid[page - first / r->page_size];
   PsHexByteKind kind = row_kind (r, page, focus, peek_valid);
 
-  for (guint b = 0; b < ROW; b++)
+  for (guint b = 0; b < width; b++)
     {
       guint64 o = offset + b;
-      gsize k = (gsize) i * ROW + b;
+      gsize k = (gsize) i * width + b;
       PsHexByteKind byte_kind = kind;
 
       rows->bytes[k] = 0;
@@ -116,6 +137,7 @@ ps_hex_rows_read (PsHexRows *rows,
 {
   const PsGeometry *mapped;
   Reading r;
+  guint width = row_width (rows);
   guint64 offset, len;
   g_autofree guint8 *peeked = NULL;
   g_autofree guint8 *valid = NULL;
@@ -126,26 +148,27 @@ ps_hex_rows_read (PsHexRows *rows,
   mapped = ps_source_get_geometry (source);
   r.source = source;
   r.length = mapped->length;
-  r.page_size = MAX (mapped->page_size, ROW);
+  r.page_size = MAX (mapped->page_size, width);
   r.shmem = ps_source_is_shmem (source);
   r.first_row = first_row;
+  r.width = width;
   /* a frame of another source (or mapping) says nothing about this one */
   r.frame = frame != NULL && frame->geometry.page_size == mapped->page_size && frame->geometry.length == r.length
             ? frame : NULL;
   r.g = r.frame != NULL ? &r.frame->geometry : mapped;
 
-  offset = first_row * ROW;
+  offset = first_row * width;
   if (n_rows == 0 || offset >= r.length)
     return;
-  n_rows = (guint) MIN ((guint64) n_rows, (r.length - offset + ROW - 1) / ROW);
+  n_rows = (guint) MIN ((guint64) n_rows, (r.length - offset + width - 1) / width);
   ensure_capacity (rows, n_rows);
-  len = MIN ((guint64) n_rows * ROW, r.length - offset);
+  len = MIN ((guint64) n_rows * width, r.length - offset);
 
   for (guint i = 0; i < n_rows && peeked == NULL; i++)
     {
-      guint64 o = offset + (guint64) i * ROW;
+      guint64 o = offset + (guint64) i * width;
 
-      if (o / r.page_size < r.g->n_inside && !row_in_focus (r.frame, o, MIN (ROW, r.length - o)))
+      if (o / r.page_size < r.g->n_inside && !row_in_focus (r.frame, o, MIN (width, r.length - o)))
         {
           peeked = g_malloc (len);
           valid = g_malloc0 ((offset + len - 1) / r.page_size - offset / r.page_size + 1);
@@ -164,16 +187,17 @@ ps_hex_rows_read_with (PsHexRows     *rows,
                        guint64        first_row,
                        guint          n_rows)
 {
-  guint64 offset = first_row * ROW;
+  guint width = row_width (rows);
+  guint64 offset = first_row * width;
   gsize len, n;
 
   g_return_if_fail (rows != NULL && func != NULL);
 
   if (n_rows == 0 || offset >= length)
     return;
-  n_rows = (guint) MIN ((guint64) n_rows, (length - offset + ROW - 1) / ROW);
+  n_rows = (guint) MIN ((guint64) n_rows, (length - offset + width - 1) / width);
   ensure_capacity (rows, n_rows);
-  n = (gsize) n_rows * ROW;
+  n = (gsize) n_rows * width;
   len = (gsize) MIN ((guint64) n, length - offset);
   memset (rows->bytes, 0, n);
   memset (rows->kinds, PS_HEX_BYTE_OFF_SCREEN, n);
@@ -298,13 +322,16 @@ row_text_ascii (gboolean      have_middot,
 void
 ps_hex_row_text_build (PsHexRowText *t,
                        guint64       row,
+                       guint         width,
                        guint         n_digits,
                        gboolean      have_middot,
                        const guint8 *bytes,
                        const guint8 *kinds)
 {
   static const char digits[] = "0123456789abcdef";
-  guint64 offset = row * ROW;
+  guint64 offset = row * width;
+
+  g_return_if_fail (width <= PS_HEX_MAX_BYTES_PER_ROW);
 
   t->len = 0;
   t->n_runs = 0;
@@ -312,13 +339,14 @@ ps_hex_row_text_build (PsHexRowText *t,
     t->text[t->len++] = digits[(offset >> (4 * d)) & 0xf];
   row_text_dim (t, 0, PS_HEX_DIM_OFFSET);
   row_text_add (t, "  ", FALSE);
-  for (guint i = 0; i < ROW; i++)
+  for (guint i = 0; i < width; i++)
     {
       row_text_hex (have_middot, t, bytes[i], kinds[i]);
-      row_text_add (t, i == 7 ? "  " : i == ROW - 1 ? "" : " ", FALSE);
+      /* a space between bytes, two between groups of 8 */
+      row_text_add (t, i == width - 1 ? "" : i % 8 == 7 ? "  " : " ", FALSE);
     }
   row_text_add (t, "  ", FALSE);
-  for (guint i = 0; i < ROW; i++)
+  for (guint i = 0; i < width; i++)
     row_text_ascii (have_middot, t, bytes[i], kinds[i]);
 }
 

@@ -10,7 +10,10 @@
 
 G_BEGIN_DECLS
 
-#define PS_HEX_BYTES_PER_ROW 16
+/* Bytes a row: a multiple of 8 (one group) from the least to the most. */
+#define PS_HEX_BYTES_PER_ROW     16                 /* the default */
+#define PS_HEX_MIN_BYTES_PER_ROW 8
+#define PS_HEX_MAX_BYTES_PER_ROW 64
 
 /* What a byte on screen shows. */
 typedef enum
@@ -31,11 +34,17 @@ typedef enum
 /* The bytes of consecutive rows of a mapping. */
 typedef struct
 {
+  guint    width;             /* bytes a row; 0: PS_HEX_BYTES_PER_ROW */
   guint    capacity;          /* rows */
   guint8  *bytes;
   guint8  *kinds;             /* PsHexByteKind */
   gint64  *change_us;         /* monotonic; 0 never; -1 not watched */
 } PsHexRows;
+
+/* Rows of width bytes from now on (a multiple of 8 in
+ * [PS_HEX_MIN_BYTES_PER_ROW, PS_HEX_MAX_BYTES_PER_ROW]); forgets the rows read. */
+void     ps_hex_rows_set_width   (PsHexRows *rows,
+                                  guint      width);
 
 /* Reads rows [first_row, first_row + n_rows) of the source's mapping: from
  * the frame's focus window where it covers a row (frame may be NULL, or of
@@ -75,17 +84,20 @@ gint64   ps_hex_next_glow_step   (gint64 change_us,
 /* The text of one row: offset, hex, ASCII, and the runs to draw dimmed. */
 typedef struct
 {
-  char     text[256];
+  /* the longest: 16 offset digits, 6 bytes a hex byte with its spaces, 2 an ASCII one */
+  char     text[16 + 4 + 8 * PS_HEX_MAX_BYTES_PER_ROW];
   gsize    len;
   guint    n_runs;
-  struct { guint start, end; guint16 alpha; } runs[40];
+  struct { guint start, end; guint16 alpha; } runs[2 * PS_HEX_MAX_BYTES_PER_ROW + 8];
 } PsHexRowText;
 
 #define PS_HEX_DIM_OFFSET   0x9000   /* pango alpha of the offset column */
 #define PS_HEX_DIM_BYTES    0x5800   /* ...of bytes that read as zero or cannot be read */
 
+/* bytes and kinds: width each. */
 void     ps_hex_row_text_build   (PsHexRowText *t,
                                   guint64       row,
+                                  guint         width,
                                   guint         n_digits,
                                   gboolean      have_middot,
                                   const guint8 *bytes,

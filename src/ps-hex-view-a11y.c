@@ -60,8 +60,8 @@ char *
 ps_hex_view_tooltip_text (PsHexView *self,
                           guint64    offset)
 {
-  guint screen_row = (guint) (offset / PS_HEX_ROW - self->first_row);
-  gsize k = (gsize) screen_row * PS_HEX_ROW + offset % PS_HEX_ROW;
+  guint screen_row = (guint) (offset / self->bytes_per_row - self->first_row);
+  gsize k = (gsize) screen_row * self->bytes_per_row + offset % self->bytes_per_row;
   PsFrame *frame = ps_hex_view_usable_frame (self);
   guint64 page = offset / self->page_size;
   gint64 change = self->rows.change_us[k];
@@ -108,10 +108,10 @@ ps_hex_view_query_tooltip (GtkWidget  *widget,
   col = (x - ps_hex_view_origin_x (self)) / self->char_w;
   if (keyboard_mode)
     offset = self->cursor;
-  else if (col < ps_hex_view_hex_col (self, 0) - 0.5 || col > ps_hex_view_ascii_col (self, PS_HEX_ROW) ||
+  else if (col < ps_hex_view_hex_col (self, 0) - 0.5 || col > ps_hex_view_ascii_col (self, self->bytes_per_row) ||
            !ps_hex_view_byte_at (self, x, y, &offset, &ascii))
     return FALSE;
-  if (offset / PS_HEX_ROW < self->first_row || offset / PS_HEX_ROW >= self->first_row + self->n_draw)
+  if (offset / self->bytes_per_row < self->first_row || offset / self->bytes_per_row >= self->first_row + self->n_draw)
     return FALSE;
   text = ps_hex_view_tooltip_text (self, offset);
   gtk_tooltip_set_text (tooltip, text);

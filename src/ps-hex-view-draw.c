@@ -146,7 +146,7 @@ schedule_update (PsHexView *self,
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
   if (!pending && !self->data_dirty)
-    for (gsize k = 0; k < (gsize) self->n_draw * PS_HEX_ROW; k++)
+    for (gsize k = 0; k < (gsize) self->n_draw * self->bytes_per_row; k++)
       {
         gint64 step = ps_hex_next_glow_step (self->rows.change_us[k], now);
 
@@ -165,7 +165,7 @@ schedule_update (PsHexView *self,
 static gboolean
 refresh_changes_screen (PsHexView *self)
 {
-  gsize n = (gsize) self->n_draw * PS_HEX_ROW;
+  gsize n = (gsize) self->n_draw * self->bytes_per_row;
   gint64 now = g_get_monotonic_time ();
   g_autofree guint8 *bytes = NULL, *kinds = NULL;
   g_autofree guint8 *levels = NULL;
@@ -218,7 +218,7 @@ rebuild_slot (PsHexView *self,
   GtkSnapshot *snapshot;
   PsHexRowText t;
 
-  ps_hex_row_text_build (&t, slot->row, self->n_digits, self->have_middot, slot->bytes, slot->kinds);
+  ps_hex_row_text_build (&t, slot->row, self->bytes_per_row, self->n_digits, self->have_middot, slot->bytes, slot->kinds);
   if (slot->layout == NULL)
     {
       slot->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
@@ -260,14 +260,14 @@ row_slot (PsHexView *self,
 {
   guint64 row = self->first_row + i;
   PsHexSlot *slot = &self->slots[row % self->n_slots];
-  const guint8 *bytes = self->rows.bytes + (gsize) i * PS_HEX_ROW;
-  const guint8 *kinds = self->rows.kinds + (gsize) i * PS_HEX_ROW;
+  const guint8 *bytes = self->rows.bytes + (gsize) i * self->bytes_per_row;
+  const guint8 *kinds = self->rows.kinds + (gsize) i * self->bytes_per_row;
 
-  if (slot->row != row || memcmp (slot->bytes, bytes, PS_HEX_ROW) != 0 || memcmp (slot->kinds, kinds, PS_HEX_ROW) != 0)
+  if (slot->row != row || memcmp (slot->bytes, bytes, self->bytes_per_row) != 0 || memcmp (slot->kinds, kinds, self->bytes_per_row) != 0)
     {
       slot->row = row;
-      memcpy (slot->bytes, bytes, PS_HEX_ROW);
-      memcpy (slot->kinds, kinds, PS_HEX_ROW);
+      memcpy (slot->bytes, bytes, self->bytes_per_row);
+      memcpy (slot->kinds, kinds, self->bytes_per_row);
       rebuild_slot (self, slot);
     }
   return slot;
@@ -349,7 +349,7 @@ append_row_background (PsHexView   *self,
   const PsHexColors *c = &self->colors;
   double y = ps_hex_view_row_y (self, screen_row);
   double x0 = ps_hex_view_col_x (self, ps_hex_view_hex_col (self, 0) - 0.5);
-  double x1 = ps_hex_view_col_x (self, ps_hex_view_ascii_col (self, PS_HEX_ROW - 1) + 1.5);
+  double x1 = ps_hex_view_col_x (self, ps_hex_view_ascii_col (self, self->bytes_per_row - 1) + 1.5);
   graphene_rect_t rect = GRAPHENE_RECT_INIT (x0, y, x1 - x0, self->row_h);
 
   if (kind == PS_HEX_BYTE_NOT_ALLOCATED)
@@ -402,7 +402,7 @@ append_highlights (PsHexView   *self,
                    guint        from,
                    guint        to)
 {
-  guint64 row_lo = (self->first_row + screen_row) * PS_HEX_ROW, row_hi = row_lo + PS_HEX_ROW - 1;
+  guint64 row_lo = (self->first_row + screen_row) * self->bytes_per_row, row_hi = row_lo + self->bytes_per_row - 1;
 
   for (guint i = from; i < to; i++)
     {
@@ -429,7 +429,7 @@ append_selection (PsHexView   *self,
   guint64 row = self->first_row + screen_row;
   guint64 lo = MIN (self->anchor, self->cursor);
   guint64 hi = MAX (self->anchor, self->cursor);
-  guint64 row_lo = row * PS_HEX_ROW, row_hi = row_lo + PS_HEX_ROW - 1;
+  guint64 row_lo = row * self->bytes_per_row, row_hi = row_lo + self->bytes_per_row - 1;
 
   if (!self->has_selection || hi < row_lo || lo > row_hi)
     return;
@@ -443,15 +443,15 @@ append_glow (PsHexView   *self,
              guint        screen_row,
              gint64       now)
 {
-  const gint64 *change = self->rows.change_us + (gsize) screen_row * PS_HEX_ROW;
-  int levels[PS_HEX_ROW];
+  const gint64 *change = self->rows.change_us + (gsize) screen_row * self->bytes_per_row;
+  int levels[PS_HEX_MAX_BYTES_PER_ROW];
   guint i = 0;
 
-  for (guint b = 0; b < PS_HEX_ROW; b++)
+  for (guint b = 0; b < self->bytes_per_row; b++)
     levels[b] = ps_hex_glow_level (change[b], now);
 
-  /* one rectangle per run of equal glow within a half row */
-  while (i < PS_HEX_ROW)
+  /* one rectangle per run of equal glow within a group of 8 */
+  while (i < self->bytes_per_row)
     {
       guint j = i;
       GdkRGBA color;
@@ -461,7 +461,7 @@ append_glow (PsHexView   *self,
           i++;
           continue;
         }
-      while (j + 1 < PS_HEX_ROW && j + 1 != 8 && levels[j + 1] == levels[i])
+      while (j + 1 < self->bytes_per_row && (j + 1) % 8 != 0 && levels[j + 1] == levels[i])
         j++;
       color = with_alpha (&self->colors.glow, self->colors.glow.alpha * levels[i] / PS_HEX_GLOW_LEVELS);
       append_span (self, snapshot, screen_row, i, j, &color);
@@ -489,11 +489,11 @@ append_cursor (PsHexView   *self,
 {
   const GdkRGBA *color = gtk_widget_has_focus (GTK_WIDGET (self))
                          ? &self->colors.accent : &self->colors.cursor_unfocused;
-  guint i = self->cursor % PS_HEX_ROW;
+  guint i = self->cursor % self->bytes_per_row;
   graphene_rect_t hex = ps_hex_view_cell_rect (self, screen_row, i, FALSE);
   graphene_rect_t ascii = ps_hex_view_cell_rect (self, screen_row, i, TRUE);
 
-  if (self->cursor / PS_HEX_ROW != self->first_row + screen_row)
+  if (self->cursor / self->bytes_per_row != self->first_row + screen_row)
     return;
   append_outline (snapshot, &GRAPHENE_RECT_INIT (hex.origin.x - 0.25 * self->char_w, hex.origin.y,
                                                  hex.size.width + 0.5 * self->char_w, hex.size.height), color);
@@ -510,7 +510,7 @@ snapshot_row (PsHexView   *self,
 {
   PsHexSlot *slot = row_slot (self, screen_row);
 
-  append_row_background (self, snapshot, screen_row, self->rows.kinds[(gsize) screen_row * PS_HEX_ROW]);
+  append_row_background (self, snapshot, screen_row, self->rows.kinds[(gsize) screen_row * self->bytes_per_row]);
   append_highlights (self, snapshot, screen_row, hl_from, hl_to);
   append_selection (self, snapshot, screen_row);
   append_glow (self, snapshot, screen_row, now);
@@ -540,7 +540,7 @@ ps_hex_view_snapshot (GtkWidget   *widget,
   ensure_slots (self);
   self->n_snapshots++;
   self->shown_us = now;
-  highlights_between (self, self->first_row * PS_HEX_ROW, (self->first_row + self->n_draw) * PS_HEX_ROW - 1,
+  highlights_between (self, self->first_row * self->bytes_per_row, (self->first_row + self->n_draw) * self->bytes_per_row - 1,
                       &hl_from, &hl_to);
   for (guint i = 0; i < self->n_draw; i++)
     snapshot_row (self, snapshot, i, now, hl_from, hl_to);

@@ -61,19 +61,20 @@ move_cursor_to (PsHexView *self,
       self->anchor = target;
     }
   self->cursor = target;
-  ps_hex_view_scroll_to_row (self, target / PS_HEX_ROW);
+  ps_hex_view_scroll_to_row (self, target / self->bytes_per_row);
   ps_hex_view_update_actions (self);
   ps_hex_view_update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static guint64
-offset_by (guint64 from,
-           gint64  delta,
-           guint64 length)
+offset_by (PsHexView *self,
+           guint64    from,
+           gint64     delta,
+           guint64    length)
 {
   if (delta < 0 && (guint64) -delta > from)
-    return from % PS_HEX_ROW;          /* past the top: the first row, same column */
+    return from % self->bytes_per_row;          /* past the top: the first row, same column */
   if (delta > 0 && from + delta >= length)
     return length - 1;
   return from + delta;
@@ -87,7 +88,7 @@ move_cursor_cb (GtkWidget *widget,
   PsHexView *self = PS_HEX_VIEW (widget);
   int kind, count;
   gboolean extend;
-  guint64 row_start = self->cursor - self->cursor % PS_HEX_ROW;
+  guint64 row_start = self->cursor - self->cursor % self->bytes_per_row;
   guint64 target = self->cursor;
 
   if (!ps_hex_view_has_bytes (self) || self->length == 0)
@@ -96,21 +97,21 @@ move_cursor_cb (GtkWidget *widget,
   switch ((MoveKind) kind)
     {
     case MOVE_BYTES:
-      target = offset_by (self->cursor, count, self->length);
+      target = offset_by (self, self->cursor, count, self->length);
       break;
     case MOVE_ROWS:
-      target = offset_by (self->cursor, (gint64) count * PS_HEX_ROW, self->length);
+      target = offset_by (self, self->cursor, (gint64) count * self->bytes_per_row, self->length);
       break;
     case MOVE_PAGES:
       {
         gint64 rows = (gint64) MAX (floor (ps_hex_view_page_rows (self)), 1) * count;
 
-        target = offset_by (self->cursor, rows * PS_HEX_ROW, self->length);
+        target = offset_by (self, self->cursor, rows * self->bytes_per_row, self->length);
         ps_hex_view_set_row_value (self, gtk_adjustment_get_value (self->vadjustment) + rows);
       }
       break;
     case MOVE_ROW_EDGE:
-      target = count < 0 ? row_start : MIN (row_start + PS_HEX_ROW - 1, self->length - 1);
+      target = count < 0 ? row_start : MIN (row_start + self->bytes_per_row - 1, self->length - 1);
       break;
     case MOVE_DOC_EDGE:
       target = count < 0 ? 0 : self->length - 1;
@@ -142,17 +143,17 @@ ps_hex_view_byte_at (PsHexView *self,
   row = self->first_row + screen_row;
   *ascii = col >= ps_hex_view_ascii_col (self, 0) - 1;
   if (*ascii)
-    i = (int) floor (col - ps_hex_view_ascii_col (self, 0));
-  else if (rel < 24)
-    i = (int) floor ((rel + 0.5) / 3);
+    i = CLAMP ((int) floor (col - ps_hex_view_ascii_col (self, 0)), 0, (int) self->bytes_per_row - 1);
   else
-    i = 8 + (int) floor ((rel - 25 + 0.5) / 3);
-  i = CLAMP (i, 0, PS_HEX_ROW - 1);
-  if (!*ascii && rel < 24)
-    i = MIN (i, 7);
-  else if (!*ascii)
-    i = MAX (i, 8);
-  *offset = MIN (row * PS_HEX_ROW + i, self->length - 1);
+    {
+      /* a group of 8 bytes is 25 columns with the space after it; the
+       * space between groups goes to the group after it */
+      int n_groups = (int) self->bytes_per_row / 8;
+      int group = CLAMP ((int) floor ((rel + 1) / 25), 0, n_groups - 1);
+
+      i = CLAMP ((int) floor ((rel - 25 * group + 0.5) / 3), 0, 7) + 8 * group;
+    }
+  *offset = MIN (row * self->bytes_per_row + i, self->length - 1);
   return TRUE;
 }
 

@@ -11,8 +11,6 @@
 
 G_BEGIN_DECLS
 
-#define PS_HEX_ROW             PS_HEX_BYTES_PER_ROW
-#define PS_HEX_ROW_CHARS_FIXED 68     /* a row is n_digits + this many columns */
 #define PS_HEX_PAD_X           8      /* pixels left and right of the text */
 #define PS_HEX_ROW_PAD         2      /* pixels added to the line height */
 
@@ -20,8 +18,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   guint64        row;                          /* G_MAXUINT64: empty */
-  guint8         bytes[PS_HEX_ROW];
-  guint8         kinds[PS_HEX_ROW];
+  guint8         bytes[PS_HEX_MAX_BYTES_PER_ROW];
+  guint8         kinds[PS_HEX_MAX_BYTES_PER_ROW];
   PangoLayout   *layout;
   GskRenderNode *node;                         /* the layout rendered at (0, 0) */
 } PsHexSlot;
@@ -49,6 +47,7 @@ struct _PsHexView
   guint64        length;                       /* bytes of the mapping */
   guint64        page_size;
   guint64        n_rows;
+  guint          bytes_per_row;                /* a multiple of 8 */
   guint          n_digits;                     /* of the offset column */
   gboolean       shmem;
 
@@ -103,18 +102,27 @@ struct _PsHexView
 
 /* ---- a row's geometry, in character columns and pixels ---- */
 
+/* The offset, two spaces, each byte in hex with a space after it and one
+ * more after each group of 8 (two before the ASCII), then the ASCII. */
 static inline guint
 ps_hex_view_hex_col (PsHexView *self,
                      guint      i)
 {
-  return self->n_digits + 2 + 3 * i + (i >= 8);
+  return self->n_digits + 2 + 3 * i + i / 8;
 }
 
 static inline guint
 ps_hex_view_ascii_col (PsHexView *self,
                        guint      i)
 {
-  return self->n_digits + 2 + 50 + i;
+  return self->n_digits + 2 + 3 * self->bytes_per_row + self->bytes_per_row / 8 + i;
+}
+
+/* The columns of a whole row. */
+static inline guint
+ps_hex_view_row_chars (PsHexView *self)
+{
+  return ps_hex_view_ascii_col (self, self->bytes_per_row);
 }
 
 static inline double

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* PsHexView: offsets, hex and ASCII of a mapping, one screen at a time.
  *
- * The vertical adjustment counts rows of PS_HEX_BYTES_PER_ROW bytes, not
+ * The vertical adjustment counts rows of bytes-per-row bytes, not
  * pixels, so a 16 GiB object (1 Gi rows) scrolls like a small one. This
  * file: the widget, its scrolling and the rows on screen; the rows' bytes
  * are read by ps-hex-rows.c, drawn by ps-hex-view-draw.c; input is in
@@ -34,6 +34,7 @@ enum
   PROP_VADJUSTMENT,
   PROP_HSCROLL_POLICY,
   PROP_VSCROLL_POLICY,
+  PROP_BYTES_PER_ROW,
 };
 
 enum
@@ -47,7 +48,7 @@ static guint signals[N_SIGNALS];
 static int
 content_width (PsHexView *self)
 {
-  return (int) ceil (2 * PS_HEX_PAD_X + (self->n_digits + PS_HEX_ROW_CHARS_FIXED) * self->char_w);
+  return (int) ceil (2 * PS_HEX_PAD_X + ps_hex_view_row_chars (self) * self->char_w);
 }
 
 /* ---- the bytes of the rows on screen ---- */
@@ -158,8 +159,8 @@ update_view (PsHexView *self)
       guint64 want = (guint64) ceil ((double) (height + self->frac_px) / self->row_h);
 
       self->n_draw = (guint) MIN (want, self->n_rows - self->first_row);
-      offset = self->first_row * PS_HEX_ROW;
-      length = MIN ((guint64) self->n_draw * PS_HEX_ROW, self->length - offset);
+      offset = self->first_row * self->bytes_per_row;
+      length = MIN ((guint64) self->n_draw * self->bytes_per_row, self->length - offset);
     }
   self->data_dirty = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -245,7 +246,7 @@ ps_hex_view_size_allocate (GtkWidget *widget,
   if (self->pending_center && height > 0)
     {
       self->pending_center = FALSE;
-      center_row (self, self->cursor / PS_HEX_ROW);
+      center_row (self, self->cursor / self->bytes_per_row);
     }
   update_view (self);
   if (self->menu != NULL)
@@ -356,6 +357,7 @@ ps_hex_view_get_property (GObject    *object,
     case PROP_VADJUSTMENT: g_value_set_object (value, self->vadjustment); break;
     case PROP_HSCROLL_POLICY: g_value_set_enum (value, self->hscroll_policy); break;
     case PROP_VSCROLL_POLICY: g_value_set_enum (value, self->vscroll_policy); break;
+    case PROP_BYTES_PER_ROW: g_value_set_uint (value, self->bytes_per_row); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -370,6 +372,9 @@ ps_hex_view_set_property (GObject      *object,
 
   switch (prop_id)
     {
+    case PROP_BYTES_PER_ROW:
+      ps_hex_view_set_bytes_per_row (self, g_value_get_uint (value));
+      break;
     case PROP_HADJUSTMENT:
       set_adjustment (self, &self->hadjustment, g_value_get_object (value),
                       G_CALLBACK (on_hadjustment_changed), "hadjustment");
@@ -459,6 +464,10 @@ ps_hex_view_class_init (PsHexViewClass *klass)
   g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
   g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
   g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
+  /* bytes a row: a multiple of 8 (another is taken down to one) */
+  g_object_class_install_property (object_class, PROP_BYTES_PER_ROW,
+    g_param_spec_uint ("bytes-per-row", NULL, NULL, PS_HEX_MIN_BYTES_PER_ROW, PS_HEX_MAX_BYTES_PER_ROW,
+                       PS_HEX_BYTES_PER_ROW, G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * PsHexView::visible-range-changed:
@@ -488,6 +497,7 @@ ps_hex_view_init (PsHexView *self)
   self->hscroll_policy = GTK_SCROLL_NATURAL;
   self->vscroll_policy = GTK_SCROLL_NATURAL;
   self->n_digits = 8;
+  self->bytes_per_row = PS_HEX_BYTES_PER_ROW;
   self->page_size = 4096;
   set_adjustment (self, &self->hadjustment, NULL, G_CALLBACK (on_hadjustment_changed), "hadjustment");
   set_adjustment (self, &self->vadjustment, NULL, G_CALLBACK (on_vadjustment_changed), "vadjustment");
@@ -504,6 +514,40 @@ ps_hex_view_init (PsHexView *self)
 }
 
 /* ---- public API ------------------------------------------------------------ */
+
+void
+ps_hex_view_set_bytes_per_row (PsHexView *self,
+                               guint      bytes_per_row)
+{
+  guint64 top;
+
+  g_return_if_fail (PS_IS_HEX_VIEW (self));
+  g_return_if_fail (bytes_per_row >= PS_HEX_MIN_BYTES_PER_ROW && bytes_per_row <= PS_HEX_MAX_BYTES_PER_ROW);
+
+  bytes_per_row -= bytes_per_row % 8;
+  if (bytes_per_row == self->bytes_per_row)
+    return;
+  /* the byte at the top stays in the top row */
+  top = self->first_row * self->bytes_per_row;
+  self->bytes_per_row = bytes_per_row;
+  ps_hex_rows_set_width (&self->rows, bytes_per_row);
+  ps_hex_view_clear_slots (self);
+  self->n_rows = (self->length + bytes_per_row - 1) / bytes_per_row;
+  /* the adjustments count rows of the old width until the next allocation */
+  gtk_adjustment_configure (self->vadjustment, (double) (top / bytes_per_row), 0, (double) self->n_rows,
+                            1, gtk_adjustment_get_page_increment (self->vadjustment),
+                            gtk_adjustment_get_page_size (self->vadjustment));
+  update_view (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_object_notify (G_OBJECT (self), "bytes-per-row");
+}
+
+guint
+ps_hex_view_get_bytes_per_row (PsHexView *self)
+{
+  g_return_val_if_fail (PS_IS_HEX_VIEW (self), PS_HEX_BYTES_PER_ROW);
+  return self->bytes_per_row;
+}
 
 GtkWidget *
 ps_hex_view_new (void)
@@ -534,9 +578,9 @@ reset_bytes (PsHexView *self,
   ps_hex_view_clear_slots (self);
 
   self->length = length;
-  self->page_size = MAX (page_size, PS_HEX_ROW);
+  self->page_size = MAX (page_size, self->bytes_per_row);
   self->shmem = shmem;
-  self->n_rows = (self->length + PS_HEX_ROW - 1) / PS_HEX_ROW;
+  self->n_rows = (self->length + self->bytes_per_row - 1) / self->bytes_per_row;
   self->n_digits = MAX (8, hex_digits (self->length > 0 ? self->length - 1 : 0));
   self->cursor = self->anchor = 0;
   self->has_selection = FALSE;
@@ -574,7 +618,7 @@ ps_hex_view_set_source (PsHexView *self,
   g_set_object (&self->source, source);
   if (source == NULL)
     {
-      reset_bytes (self, 0, PS_HEX_ROW, FALSE);
+      reset_bytes (self, 0, self->bytes_per_row, FALSE);
       return;
     }
   g = ps_source_get_geometry (source);
@@ -644,7 +688,7 @@ ps_hex_view_goto (PsHexView *self,
   if (!ps_hex_view_has_bytes (self) || self->length == 0)
     return;
   offset = MIN (offset, self->length - 1);
-  row = offset / PS_HEX_ROW;
+  row = offset / self->bytes_per_row;
   self->cursor = self->anchor = offset;
   self->has_selection = FALSE;
   ps_hex_view_update_actions (self);
@@ -727,11 +771,11 @@ static gssize
 screen_index (PsHexView *self,
               guint64    offset)
 {
-  if (!ps_hex_view_has_bytes (self) || offset >= self->length || offset / PS_HEX_ROW < self->first_row ||
-      offset / PS_HEX_ROW >= self->first_row + self->n_draw)
+  if (!ps_hex_view_has_bytes (self) || offset >= self->length || offset / self->bytes_per_row < self->first_row ||
+      offset / self->bytes_per_row >= self->first_row + self->n_draw)
     return -1;
   ps_hex_view_ensure_data (self);
-  return (gssize) ((offset / PS_HEX_ROW - self->first_row) * PS_HEX_ROW + offset % PS_HEX_ROW);
+  return (gssize) ((offset / self->bytes_per_row - self->first_row) * self->bytes_per_row + offset % self->bytes_per_row);
 }
 
 gboolean
@@ -789,7 +833,7 @@ ps_hex_view_get_byte_rect (PsHexView       *self,
     return FALSE;
   ps_hex_view_ensure_metrics (self);
   if (rect != NULL)
-    *rect = ps_hex_view_cell_rect (self, (guint) (offset / PS_HEX_ROW - self->first_row), offset % PS_HEX_ROW, ascii);
+    *rect = ps_hex_view_cell_rect (self, (guint) (offset / self->bytes_per_row - self->first_row), offset % self->bytes_per_row, ascii);
   return TRUE;
 }
 

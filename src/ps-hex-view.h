@@ -28,6 +28,13 @@ void       ps_hex_view_set_reader        (PsHexView     *self,
                                           gpointer       user_data,
                                           GDestroyNotify destroy);
 void       ps_hex_view_reload            (PsHexView     *self);
+/* Bytes a row (the "bytes-per-row" property): a multiple of 8 in
+ * [PS_HEX_MIN_BYTES_PER_ROW, PS_HEX_MAX_BYTES_PER_ROW]; another value
+ * in range is taken down to a multiple of 8. The byte at the top stays
+ * at the top. */
+void       ps_hex_view_set_bytes_per_row (PsHexView     *self,
+                                          guint          bytes_per_row);
+guint      ps_hex_view_get_bytes_per_row (PsHexView     *self);
 void       ps_hex_view_set_frame         (PsHexView *self,
                                           PsFrame   *frame);
 /* Scrolls so offset is on screen and puts the cursor there. */

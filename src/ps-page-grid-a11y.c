@@ -292,6 +292,7 @@ ps_page_grid_update_description (PsPageGrid *self)
 {
   GString *text = g_string_new (NULL);
   const PsGridLegendEntry *legend;
+  g_autofree char *hint = NULL;
   guint n_legend;
 
   if (self->frame == NULL)
@@ -302,18 +303,21 @@ ps_page_grid_update_description (PsPageGrid *self)
       append_geometry (self, text);
     }
   g_string_append_c (text, ' ');
-  g_string_append (text, ps_page_grid_mode_hint (self->mode));
+  hint = ps_page_grid_mode_hint (self->mode, self->fade_ms);
+  g_string_append (text, hint);
   g_string_append_c (text, ' ');
   g_string_append (text, _("Colours:"));
   legend = ps_page_grid_mode_legend (self->mode, &n_legend);
   for (guint i = 0; i < n_legend; i++)
     {
+      g_autofree char *label = ps_grid_legend_entry_label (&legend[i], self->fade_ms);
+
       g_string_append (text, i == 0 ? " " : ", ");
       if (legend[i].swatch == PS_GRID_SWATCH_LINE)
         /* TRANSLATORS: a boundary drawn as a line, e.g. "EOF (a line)" */
-        g_string_append_printf (text, _("%s (a line)"), _(legend[i].label));
+        g_string_append_printf (text, _("%s (a line)"), label);
       else
-        g_string_append (text, _(legend[i].label));
+        g_string_append (text, label);
     }
   g_string_append_c (text, '.');
 

@@ -8,7 +8,7 @@
  * frame, or a cooling cell reaching its next fade step, repaints only the
  * cells whose colour changed, and only their tiles are uploaded again; when
  * no colour changed nothing is queued for redraw. The fade has
- * PS_GRID_FADE_STEPS steps, and the grid changes at most as many times a
+ * PS_GRID_FADE_STEPS steps over the fade time, and the grid changes at most as many times a
  * second as the budget's fade frame rate allows.
  *
  * Below one pixel a page a cell shows a run of pages (PsGridRuns): its
@@ -36,15 +36,12 @@ fade_period_us (void)
 static inline void
 lower_next (guint32  last_ms,
             guint32  now_ms,
+            guint    fade_ms,
             guint32 *next_ms)
 {
-  guint32 age;
-
   if (last_ms == 0 || now_ms < last_ms)
     return;
-  age = now_ms - last_ms;
-  if (age < PS_GRID_FADE_MS)
-    *next_ms = MIN (*next_ms, last_ms + (age / PS_GRID_STEP_MS + 1) * PS_GRID_STEP_MS);
+  ps_grid_fade_lower_next (last_ms, now_ms - last_ms, fade_ms, next_ms);
 }
 
 static gboolean
@@ -69,7 +66,7 @@ page_colors (PsPageGrid *self,
   const PsFrame *frame = self->frame;
   guint64 n_data = first < frame->n_pages ? MIN (n, frame->n_pages - first) : 0;
 
-  ps_grid_fill_colors (frame, self->mode, now_ms, first, n_data, out);
+  ps_grid_fill_colors (frame, self->mode, self->fade_ms, now_ms, first, n_data, out);
   for (gsize i = n_data; i < n; i++)
     out[i] = first + i == frame->n_pages ? pal->table[self->mode][PS_PAGE_PAST_MAPPING << 3] : 0;
   if (self->marks != NULL && small_cells (self))
@@ -79,7 +76,7 @@ page_colors (PsPageGrid *self,
   if (self->mode != PS_GRID_ACTIVITY)
     return;
   for (guint64 i = 0; i < n_data; i++)
-    lower_next (frame->pages[first + i].last_change_ms, now_ms, next_ms);
+    lower_next (frame->pages[first + i].last_change_ms, now_ms, self->fade_ms, next_ms);
 }
 
 /* A run's colour as the cell shows it: its probe mark, its highlight. */
@@ -368,7 +365,7 @@ rebuild (PsPageGrid *self,
 
   if (self->run == 1)
     {
-      ps_grid_render_rows (self->frame, self->mode, now_us, self->marks, columns, first_row,
+      ps_grid_render_rows (self->frame, self->mode, self->fade_ms, now_us, self->marks, columns, first_row,
                            n_rows, cell, pixels, stride_w * sizeof (guint32));
       /* highlighted cells again, with their tint */
       for (gsize i = 0; self->tints != NULL && i < self->n_cells; i++)

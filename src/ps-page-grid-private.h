@@ -16,6 +16,7 @@ struct _PsPageGrid
 
   PsFrame        *frame;
   PsGridMode      mode;
+  guint           fade_ms;          /* a change cools over this */
   guint           cell;             /* pixels */
   guint           max_cell;         /* the largest zooming and fitting give */
   guint64         run;              /* pages a cell shows: > 1 only with 1-pixel cells */

@@ -22,6 +22,7 @@
 enum {
   PROP_0,
   PROP_MODE,
+  PROP_FADE_TIME,
   PROP_CELL_SIZE,
   PROP_RUN,
   PROP_FIT,
@@ -367,6 +368,7 @@ ps_page_grid_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_MODE: g_value_set_enum (value, self->mode); break;
+    case PROP_FADE_TIME: g_value_set_uint (value, self->fade_ms); break;
     case PROP_CELL_SIZE: g_value_set_uint (value, self->cell); break;
     case PROP_RUN: g_value_set_uint64 (value, self->run); break;
     case PROP_FIT: g_value_set_boolean (value, self->fit); break;
@@ -392,6 +394,9 @@ ps_page_grid_set_property (GObject      *object,
     {
     case PROP_MODE:
       ps_page_grid_set_mode (self, g_value_get_enum (value));
+      break;
+    case PROP_FADE_TIME:
+      ps_page_grid_set_fade_time (self, g_value_get_uint (value));
       break;
     case PROP_CELL_SIZE:
       ps_page_grid_set_cell_size (self, g_value_get_uint (value));
@@ -443,6 +448,10 @@ ps_page_grid_class_init (PsPageGridClass *klass)
   properties[PROP_MODE] =
     g_param_spec_enum ("mode", NULL, NULL, PS_TYPE_GRID_MODE, PS_GRID_ACTIVITY,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* milliseconds over which a changed page cools from hot to cold */
+  properties[PROP_FADE_TIME] =
+    g_param_spec_uint ("fade-time", NULL, NULL, PS_GRID_FADE_MS_MIN, PS_GRID_FADE_MS_MAX, PS_GRID_FADE_MS_DEFAULT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CELL_SIZE] =
     g_param_spec_uint ("cell-size", NULL, NULL, PS_GRID_MIN_CELL, PS_GRID_PRESENT_MAX_CELL, 8,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -485,6 +494,7 @@ ps_page_grid_init (PsPageGrid *self)
   GtkWidget *widget = GTK_WIDGET (self);
 
   self->cell = 8;
+  self->fade_ms = PS_GRID_FADE_MS_DEFAULT;
   self->max_cell = PS_GRID_MAX_CELL;
   self->run = 1;
   self->stale = TRUE;
@@ -584,6 +594,30 @@ ps_page_grid_get_mode (PsPageGrid *self)
 {
   g_return_val_if_fail (PS_IS_PAGE_GRID (self), PS_GRID_ACTIVITY);
   return self->mode;
+}
+
+void
+ps_page_grid_set_fade_time (PsPageGrid *self,
+                            guint       fade_ms)
+{
+  g_return_if_fail (PS_IS_PAGE_GRID (self));
+  g_return_if_fail (fade_ms >= PS_GRID_FADE_MS_MIN && fade_ms <= PS_GRID_FADE_MS_MAX);
+
+  if (fade_ms == self->fade_ms)
+    return;
+  self->fade_ms = fade_ms;
+  ps_grid_runs_set_fade_ms (self->runs, fade_ms);
+  ps_page_grid_update_description (self);
+  /* every cell again: the warm ones were scheduled for the old steps */
+  ps_page_grid_invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FADE_TIME]);
+}
+
+guint
+ps_page_grid_get_fade_time (PsPageGrid *self)
+{
+  g_return_val_if_fail (PS_IS_PAGE_GRID (self), PS_GRID_FADE_MS_DEFAULT);
+  return self->fade_ms;
 }
 
 static void

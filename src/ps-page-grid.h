@@ -25,6 +25,11 @@ PsFrame    *ps_page_grid_get_frame      (PsPageGrid *self);
 void        ps_page_grid_set_mode       (PsPageGrid *self,
                                          PsGridMode  mode);
 PsGridMode  ps_page_grid_get_mode       (PsPageGrid *self);
+/* Milliseconds over which a changed page cools from hot to cold, in
+ * [PS_GRID_FADE_MS_MIN, PS_GRID_FADE_MS_MAX] (the "fade-time" property). */
+void        ps_page_grid_set_fade_time  (PsPageGrid *self,
+                                         guint       fade_ms);
+guint       ps_page_grid_get_fade_time  (PsPageGrid *self);
 /* One cell a page, cell_size pixels square. */
 void        ps_page_grid_set_cell_size  (PsPageGrid *self,
                                          guint       cell_size);

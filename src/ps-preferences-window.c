@@ -3,7 +3,8 @@
  * window reads the interval, the colour mode and whether the log shows when
  * it opens, and writes its own changes back (ps-window.c), so these are what
  * a new window starts with; the CPU budget is the whole process's, followed
- * at once (ps-application.c binds it to the budget). */
+ * at once (ps-application.c binds it to the budget), and so are the fade
+ * time and the hex row width (every window binds its views to them). */
 #define G_LOG_DOMAIN "pagescope-preferences"
 
 #include "config.h"
@@ -13,6 +14,7 @@
 
 #include "ps-a11y.h"
 #include "ps-action-args.h"
+#include "ps-hex-rows.h"
 #include "ps-preferences-window.h"
 
 struct _PsPreferencesWindow
@@ -23,6 +25,8 @@ struct _PsPreferencesWindow
   AdwComboRow          *mode_row;
   GtkSwitch            *log_switch;
   GtkSpinButton        *budget_spin;
+  GtkSpinButton        *fade_spin;
+  AdwComboRow          *row_width_row;
 
   GSettings            *settings;
 };
@@ -109,7 +113,65 @@ budget_from_percent (const GValue       *value,
   return g_variant_new_double (g_value_get_double (value) / 100);
 }
 
+/* ---- the fade time: milliseconds <-> seconds ---------------------------------- */
+
+static gboolean
+fade_to_seconds (GValue   *value,
+                 GVariant *variant,
+                 gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_uint32 (variant) / 1000.0);
+  return TRUE;
+}
+
+static GVariant *
+fade_from_seconds (const GValue       *value,
+                   const GVariantType *type,
+                   gpointer            user_data)
+{
+  return g_variant_new_uint32 ((guint32) round (g_value_get_double (value) * 1000));
+}
+
+/* ---- the hex row width: bytes <-> the row's choice (8, 16, ... 64) ------------- */
+
+static gboolean
+row_width_to_row (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  guint bytes = g_variant_get_uint32 (variant);
+
+  /* as the hex view takes it: down to a multiple of 8 */
+  g_value_set_uint (value, CLAMP (bytes, PS_HEX_MIN_BYTES_PER_ROW, PS_HEX_MAX_BYTES_PER_ROW) / 8 - 1);
+  return TRUE;
+}
+
+static GVariant *
+row_width_from_row (const GValue       *value,
+                    const GVariantType *type,
+                    gpointer            user_data)
+{
+  guint i = g_value_get_uint (value);
+
+  return i < PS_HEX_MAX_BYTES_PER_ROW / 8 ? g_variant_new_uint32 ((i + 1) * 8) : NULL;
+}
+
 /* ---- GObject ------------------------------------------------------------------ */
+
+static void
+fill_row_widths (PsPreferencesWindow *self)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+
+  for (guint bytes = PS_HEX_MIN_BYTES_PER_ROW; bytes <= PS_HEX_MAX_BYTES_PER_ROW; bytes += 8)
+    {
+      /* TRANSLATORS: a choice of the hex view's row width, e.g. "16 bytes" */
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u byte", "%u bytes", bytes), bytes);
+
+      gtk_string_list_append (list, label);
+    }
+  adw_combo_row_set_model (self->row_width_row, G_LIST_MODEL (list));
+}
 
 static void
 fill_intervals (PsPreferencesWindow *self)
@@ -137,6 +199,10 @@ bind_settings (PsPreferencesWindow *self)
   g_settings_bind (self->settings, "log-visible", self->log_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (self->settings, "cpu-budget", gtk_spin_button_get_adjustment (self->budget_spin),
                                 "value", G_SETTINGS_BIND_DEFAULT, budget_to_percent, budget_from_percent, NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "fade-time", gtk_spin_button_get_adjustment (self->fade_spin),
+                                "value", G_SETTINGS_BIND_DEFAULT, fade_to_seconds, fade_from_seconds, NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "hex-row-width", self->row_width_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, row_width_to_row, row_width_from_row, NULL, NULL);
 }
 
 static void
@@ -162,6 +228,8 @@ ps_preferences_window_class_init (PsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PsPreferencesWindow, mode_row);
   gtk_widget_class_bind_template_child (widget_class, PsPreferencesWindow, log_switch);
   gtk_widget_class_bind_template_child (widget_class, PsPreferencesWindow, budget_spin);
+  gtk_widget_class_bind_template_child (widget_class, PsPreferencesWindow, fade_spin);
+  gtk_widget_class_bind_template_child (widget_class, PsPreferencesWindow, row_width_row);
 }
 
 static void
@@ -169,6 +237,7 @@ ps_preferences_window_init (PsPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   fill_intervals (self);
+  fill_row_widths (self);
   ps_a11y_name_inner_buttons (GTK_WIDGET (self));
 }
 

@@ -126,6 +126,8 @@ ensure_view (PsWindow *self)
   t->diff_view = PS_DIFF_VIEW (ps_diff_view_new ());
   gtk_widget_insert_before (GTK_WIDGET (t->diff_view), gtk_widget_get_parent (hex_box), hex_box);
   g_signal_connect_object (t->diff_view, "row-activated", G_CALLBACK (on_row_activated), self, 0);
+  /* its rows are as wide as the hex view's */
+  g_object_bind_property (self->hex, "bytes-per-row", t->diff_view, "bytes-per-row", G_BINDING_SYNC_CREATE);
 }
 
 static void

@@ -78,7 +78,8 @@ child (PsWindow   *self,
 
 static GMenuModel *
 make_narrow_menu (GMenuModel *primary,
-                  GMenuModel *actions)
+                  GMenuModel *actions,
+                  GMenuModel *add_view)
 {
   static const struct { const char *label; const char *action; } modes[] = {
     { N_("Activity"), "win.color-mode::activity" },
@@ -113,6 +114,8 @@ make_narrow_menu (GMenuModel *primary,
   g_menu_append_section (view, NULL, G_MENU_MODEL (zoom));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (view));
   g_menu_append_submenu (menu, _("_Actions"), actions);
+  /* the header bar's Add View button, folded */
+  g_menu_append_submenu (menu, _("Add _View"), add_view);
   g_menu_append_section (menu, NULL, primary);
   return G_MENU_MODEL (menu);
 }
@@ -166,9 +169,8 @@ apply (PsWindow *self,
     gtk_widget_set_visible (child (self, folded[i]), !narrow);
   gtk_widget_set_visible (GTK_WIDGET (self->interval_dropdown), !narrow);
   gtk_widget_set_visible (GTK_WIDGET (self->mode_dropdown), !narrow);
-  /* side-by-side views want a wide window; the header bar has no room */
   if (self->views != NULL)
-    gtk_widget_set_visible (GTK_WIDGET (ps_window_views_get_add_button (self)), !narrow);
+    ps_window_views_set_narrow (self, narrow);
   if (narrow)
     adw_split_button_set_icon_name (self->open_button, "document-open-symbolic");
   else
@@ -295,6 +297,17 @@ ps_window_class_init_narrow (GtkWidgetClass *widget_class)
   widget_class->size_allocate = narrow_size_allocate;
 }
 
+/* The narrow main menu holds the Add View menu: up to date as it opens. */
+static void
+on_primary_menu (GtkMenuButton *button,
+                 gpointer       data)
+{
+  PsWindow *self = data;
+
+  if (narrow_of (self)->narrow && self->views != NULL)
+    ps_window_views_refresh_menu (self);
+}
+
 /* Once the window has its default size: a window that starts narrower
  * than the wide layout's least width starts narrow, rather than being
  * made that wide first. */
@@ -307,7 +320,9 @@ ps_window_narrow_init (PsWindow *self)
 
   n->wide_menu = g_object_ref (gtk_menu_button_get_menu_model (primary));
   n->narrow_menu = make_narrow_menu (n->wide_menu,
-                                     gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (child (self, "actions_button"))));
+                                     gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (child (self, "actions_button"))),
+                                     ps_window_views_get_menu (self));
+  gtk_menu_button_set_create_popup_func (primary, on_primary_menu, self, NULL);
   n->open_label = g_strdup (adw_split_button_get_label (self->open_button));
   gtk_widget_get_size_request (child (self, "hex_scroller"), &n->hex_width_request, NULL);
   n->wide_min = measure_wide_min (self);

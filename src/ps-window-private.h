@@ -37,6 +37,9 @@ struct _PsWindow
   GtkDropDown          *interval_dropdown;
   GtkDropDown          *mode_dropdown;
   GtkStack             *stack;
+  GtkRevealer          *gone_revealer;  /* the object went: ps-window-gone.c */
+  GtkLabel             *gone_label;
+  GtkButton            *gone_reopen;
   AdwStatusPage        *error_page;
   GtkPaned             *vpaned;
   GtkPaned             *hpaned;
@@ -69,6 +72,9 @@ struct _PsWindow
   gboolean              showing_interval;        /* the dropdown follows the session */
   struct _PsWindowViews *views;                  /* ps-window-views.c */
   gboolean              presenting;              /* presentation mode */
+
+  gint64                gone_checked_us; /* when the name was last looked up */
+  gboolean              gone_taken;      /* something new answers to the name */
 
   /* recording, replay, snapshot and diff (ps-window-time.h) */
   struct _PsWindowTime *time;
@@ -130,6 +136,13 @@ gboolean ps_window_is_replay             (PsWindow       *self);
 PsHighlight *ps_window_diff_highlights   (PsWindow       *self,
                                           guint          *n_ranges);
 void     ps_window_update_highlights     (PsWindow       *self);
+/* The banner that says the object went (IPC_RMID, shm_unlink, the file
+ * deleted or replaced) and offers win.reopen once something new answers to
+ * its name (ps-window-gone.c): each frame updates it, a new source hides it. */
+void     ps_window_class_install_gone_actions (GtkWidgetClass *widget_class);
+void     ps_window_gone_update_frame     (PsWindow       *self,
+                                          PsFrame        *frame);
+void     ps_window_gone_reset            (PsWindow       *self);
 /* Connects the session's result signals to toasts (ps-window-actions.c). */
 void     ps_window_follow_session        (PsWindow       *self);
 /* A refusal or failure of an action, shown as a toast; the session has

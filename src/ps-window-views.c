@@ -59,6 +59,9 @@ struct _PsWindowViews
   GtkLabel      *primary_label;
   GtkLabel      *diff_label;
   GtkMenuButton *add_button;
+  GMenu         *add_menu;       /* the Add View menu, rebuilt as it opens */
+  GtkWidget     *narrow_popover; /* Ctrl+Shift+V when narrow: add_menu under the title */
+  gboolean       narrow;         /* the header bar folded: no Add View button */
   GPtrArray     *panes;          /* PsViewPane */
   guint          next_id;
 
@@ -420,7 +423,7 @@ on_scrolled (GtkAdjustment *moved,
     return;
   for (guint i = 0; i < n_views (views) && row < 0; i++)
     if (view_vadjustment (views, i) == moved)
-      row = (gint64) gtk_adjustment_get_value (moved) + (gint64) (view_start (views, i) / PS_HEX_BYTES_PER_ROW);
+      row = (gint64) gtk_adjustment_get_value (moved) + (gint64) (view_start (views, i) / ps_hex_view_get_bytes_per_row (view_hex (views, i)));
   if (row < 0)
     return;
   views->scrolling = TRUE;
@@ -429,7 +432,7 @@ on_scrolled (GtkAdjustment *moved,
       GtkAdjustment *adj = view_vadjustment (views, i);
 
       if (adj != moved)
-        gtk_adjustment_set_value (adj, (double) (row - (gint64) (view_start (views, i) / PS_HEX_BYTES_PER_ROW)));
+        gtk_adjustment_set_value (adj, (double) (row - (gint64) (view_start (views, i) / ps_hex_view_get_bytes_per_row (view_hex (views, i)))));
     }
   views->scrolling = FALSE;
 }
@@ -506,6 +509,10 @@ ps_window_views_add (PsWindow            *window,
   id = g_strdup_printf ("%u", ++views->next_id);
   pane = ps_view_pane_new (session, id);
   g_ptr_array_add (views->panes, pane);
+  /* drawn as the window's own view: the settings' fade and row width */
+  g_object_bind_property (view_grid (views, 0), "fade-time", ps_view_pane_get_grid (pane), "fade-time", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (view_hex (views, 0), "bytes-per-row", ps_view_pane_get_hex_view (pane), "bytes-per-row",
+                          G_BINDING_SYNC_CREATE);
   gtk_box_append (GTK_BOX (views->row), GTK_WIDGET (pane));
   g_signal_connect_swapped (session, "notify::frame", G_CALLBACK (schedule_diff), views);
   g_signal_connect (ps_view_pane_get_hex_vadjustment (pane), "value-changed", G_CALLBACK (on_scrolled), views);
@@ -578,6 +585,10 @@ action_close_view (GtkWidget  *widget,
     ps_window_show_error (self, error);
 }
 
+static void refresh_menu (PsWindowViews *views);
+
+/* Wide, under its button; narrow, where the button would be, the same menu
+ * as the main menu's Add View submenu. */
 static void
 action_add_view_menu (GtkWidget  *widget,
                       const char *name,
@@ -585,8 +596,15 @@ action_add_view_menu (GtkWidget  *widget,
 {
   PsWindowViews *views = PS_WINDOW (widget)->views;
 
-  if (gtk_widget_is_sensitive (GTK_WIDGET (views->add_button)))
-    gtk_menu_button_popup (views->add_button);
+  if (!gtk_widget_is_sensitive (GTK_WIDGET (views->add_button)))
+    return;
+  if (!views->narrow)
+    {
+      gtk_menu_button_popup (views->add_button);
+      return;
+    }
+  refresh_menu (views);
+  gtk_popover_popup (GTK_POPOVER (views->narrow_popover));
 }
 
 /* ---- the Add View menu ----------------------------------------------------------- */
@@ -679,14 +697,92 @@ ps_window_views_build_menu (PsWindow *window)
   return build_menu (window->views);
 }
 
+/* The one Add View menu (the button's, the narrow main menu's submenu,
+ * Ctrl+Shift+V's when narrow) again: who maps the object changes. */
+static void
+refresh_menu (PsWindowViews *views)
+{
+  g_autoptr(GMenuModel) model = build_menu (views);
+
+  g_menu_remove_all (views->add_menu);
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new_from_model (model, i);
+
+      g_menu_append_item (views->add_menu, item);
+    }
+}
+
+GMenuModel *
+ps_window_views_get_menu (PsWindow *window)
+{
+  return G_MENU_MODEL (window->views->add_menu);
+}
+
+void
+ps_window_views_refresh_menu (PsWindow *window)
+{
+  refresh_menu (window->views);
+}
+
+void
+ps_window_views_set_narrow (PsWindow *window,
+                            gboolean  narrow)
+{
+  PsWindowViews *views = window->views;
+
+  views->narrow = narrow;
+  /* side-by-side views want a wide window; the header bar has no room */
+  gtk_widget_set_visible (GTK_WIDGET (views->add_button), !narrow);
+  if (!narrow)
+    gtk_popover_popdown (GTK_POPOVER (views->narrow_popover));
+}
+
+/* An open popover takes the keys (its grab): the window's shortcuts
+ * (Ctrl+Shift+W...) would never reach the window's bindings. What the menu
+ * leaves, with Control or Alt, goes to the window; one that acts closes
+ * the menu. */
+static gboolean
+on_popover_key (GtkEventControllerKey *keys,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                PsWindowViews         *views)
+{
+  GtkWidget *popover = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (keys));
+
+  if (!(state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
+    return FALSE;
+  if (!gtk_event_controller_key_forward (keys, GTK_WIDGET (views->window)))
+    return FALSE;
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  return TRUE;
+}
+
+static void
+forward_shortcuts (PsWindowViews *views,
+                   GtkWidget     *popover)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_popover_key), views);
+  gtk_widget_add_controller (popover, keys);
+}
+
 /* Built as it opens: who maps the object changes. */
 static void
 create_popup (GtkMenuButton *button,
               gpointer       data)
 {
-  g_autoptr(GMenuModel) model = build_menu (data);
+  PsWindowViews *views = data;
 
-  gtk_menu_button_set_menu_model (button, model);
+  refresh_menu (views);
+  if (gtk_menu_button_get_menu_model (button) != G_MENU_MODEL (views->add_menu))
+    {
+      /* the button makes a popover for the model */
+      gtk_menu_button_set_menu_model (button, G_MENU_MODEL (views->add_menu));
+      forward_shortcuts (views, GTK_WIDGET (gtk_menu_button_get_popover (button)));
+    }
 }
 
 /* ---- following the window ------------------------------------------------------------ */
@@ -792,6 +888,11 @@ add_button (PsWindowViews *views,
   if (header_bar != NULL)
     adw_header_bar_pack_start (ADW_HEADER_BAR (header_bar), button);
   views->add_button = GTK_MENU_BUTTON (button);
+
+  views->narrow_popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (views->add_menu));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (views->narrow_popover), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Add View"), -1);
+  gtk_widget_set_parent (views->narrow_popover, title);
+  forward_shortcuts (views, views->narrow_popover);
 }
 
 void
@@ -807,6 +908,7 @@ ps_window_views_init (PsWindow  *window,
   views->sides = g_array_new (FALSE, TRUE, sizeof (Side));
   g_array_set_clear_func (views->sides, side_clear);
   views->spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  views->add_menu = g_menu_new ();
   window->views = views;
   build_row (views, vpaned);
   add_button (views, title);
@@ -826,6 +928,8 @@ ps_window_views_dispose (PsWindow *window)
   close_all (views);
   g_signal_handlers_disconnect_by_data (ps_window_get_session (window), views);
   g_signal_handlers_disconnect_by_data (view_vadjustment (views, 0), views);
+  g_clear_pointer (&views->narrow_popover, gtk_widget_unparent);
+  g_clear_object (&views->add_menu);
   g_ptr_array_unref (views->panes);
   g_array_unref (views->sides);
   g_array_unref (views->spans);
@@ -893,4 +997,10 @@ GtkMenuButton *
 ps_window_views_get_add_button (PsWindow *window)
 {
   return window->views->add_button;
+}
+
+GtkPopover *
+ps_window_views_get_narrow_popover (PsWindow *window)
+{
+  return GTK_POPOVER (window->views->narrow_popover);
 }

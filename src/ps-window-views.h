@@ -28,6 +28,14 @@ gboolean       ps_window_views_close         (PsWindow           *window,
                                               GError            **error);
 /* The Add View menu for what the window shows now. */
 GMenuModel    *ps_window_views_build_menu    (PsWindow           *window);
+/* The window's one Add View menu (its button's, and the narrow main
+ * menu's submenu), and bringing it up to date before it shows. */
+GMenuModel    *ps_window_views_get_menu      (PsWindow           *window);
+void           ps_window_views_refresh_menu  (PsWindow           *window);
+/* Narrow, the header bar has no Add View button: Ctrl+Shift+V opens the
+ * menu by itself (ps-window-narrow.c calls this as the layout changes). */
+void           ps_window_views_set_narrow    (PsWindow           *window,
+                                              gboolean            narrow);
 
 /* For tests. */
 guint          ps_window_views_get_n_panes   (PsWindow           *window);
@@ -40,5 +48,7 @@ gboolean       ps_window_views_is_comparing  (PsWindow           *window);
 guint          ps_window_views_get_runs      (PsWindow           *window);
 GtkLabel      *ps_window_views_get_label     (PsWindow           *window);
 GtkMenuButton *ps_window_views_get_add_button (PsWindow          *window);
+/* The menu Ctrl+Shift+V opens when narrow. */
+GtkPopover    *ps_window_views_get_narrow_popover (PsWindow      *window);
 
 G_END_DECLS

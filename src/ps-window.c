@@ -120,6 +120,7 @@ on_frame (PsWindow *self)
   ps_page_grid_set_frame (self->grid, frame);
   ps_hex_view_set_frame (self->hex, frame);
   update_status (self, frame);
+  ps_window_gone_update_frame (self, frame);
 
   self->frame_seen++;
   if (self->frame_seen == 1 && g_getenv ("PAGESCOPE_BENCH_FIRST_FRAME") != NULL)
@@ -257,6 +258,7 @@ on_source (PsWindow *self)
 
   ps_status_bar_set_source (self->status_bar, source);
   self->frame_seen = 0;
+  ps_window_gone_reset (self);
   ps_hex_view_set_source (self->hex, source);
   ps_page_grid_set_marks (self->grid, NULL, 0);
   ps_grid_legend_set_marks (self->legend, NULL, 0);
@@ -585,6 +587,9 @@ setup_from_settings (PsWindow *self)
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
   g_settings_bind (settings, "log-visible", self->bottom_revealer, "reveal-child",
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES);
+  /* how the views draw: every window follows a change at once */
+  g_settings_bind (settings, "fade-time", self->grid, "fade-time", G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "hex-row-width", self->hex, "bytes-per-row", G_SETTINGS_BIND_GET);
   ps_window_setup_panes (self, settings);
   ps_window_restore_log_pane (self, settings);
   ps_window_narrow_init (self);
@@ -747,6 +752,7 @@ ps_window_class_init (PsWindowClass *klass)
   ps_window_class_install_byte_actions (widget_class);
   ps_window_class_install_view_actions (widget_class);
   ps_window_class_install_time_actions (widget_class);
+  ps_window_class_install_gone_actions (widget_class);
 }
 
 static void
@@ -773,12 +779,14 @@ ps_window_init (PsWindow *self)
   ps_window_views_init (self, self->vpaned, GTK_WIDGET (self->title));
   ps_details_pane_set_session (self->details, self->session);
   ps_window_time_init (self);
+  ps_window_gone_reset (self);
 
   g_signal_connect_object (self->hex, "visible-range-changed", G_CALLBACK (on_visible_range_changed), self, 0);
   g_signal_connect_object (self->grid, "page-activated", G_CALLBACK (on_page_activated), self, 0);
   g_signal_connect_object (self->grid, "selection-changed", G_CALLBACK (on_view_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->hex, "cursor-changed", G_CALLBACK (on_view_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mode_dropdown, "notify::selected", G_CALLBACK (on_mode_selected), self, 0);
+  g_object_bind_property (self->grid, "fade-time", self->legend, "fade-time", G_BINDING_SYNC_CREATE);
   fill_intervals (self);
   g_signal_connect_object (self->interval_dropdown, "notify::selected", G_CALLBACK (on_interval_selected), self, 0);
 

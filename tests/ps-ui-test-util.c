@@ -30,6 +30,20 @@ snapshot_widget (GtkWidget *widget)
 }
 
 GdkTexture *
+ps_ui_test_try_render (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (native);
+  g_autoptr(GskRenderNode) node = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_nonnull (renderer);
+  node = width > 0 && height > 0 ? snapshot_widget (widget) : NULL;
+  return node != NULL ? gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height)) : NULL;
+}
+
+GdkTexture *
 ps_ui_test_render (GtkWidget *widget)
 {
   GtkNative *native = gtk_widget_get_native (widget);

@@ -15,6 +15,9 @@ void        ps_ui_test_init          (int    *argc,
 /* Renders what the widget shows now (its own snapshot, at its allocation)
  * with the window's renderer into a texture. */
 GdkTexture *ps_ui_test_render        (GtkWidget  *widget);
+/* As ps_ui_test_render, but NULL rather than waiting while a new layout is
+ * pending: for a frame clock's handler, where no frame can be waited for. */
+GdkTexture *ps_ui_test_try_render    (GtkWidget  *widget);
 /* The pixel at (x, y) as 0xAARRGGBB. */
 guint32     ps_ui_test_pixel         (GdkTexture *texture,
                                       int         x,

@@ -70,12 +70,17 @@ typedef struct
   GdkTexture *texture;
 } Render;
 
+/* Within the paint: no frame can be waited for here, so with a layout
+ * pending (a loaded machine) the next paint is taken instead. */
 static void
 on_after_paint (GdkFrameClock *clock,
                 Render        *r)
 {
+  if (r->texture != NULL)
+    return;
+  r->texture = ps_ui_test_try_render (r->widget);
   if (r->texture == NULL)
-    r->texture = ps_ui_test_render (r->widget);
+    gtk_widget_queue_draw (r->widget);
 }
 
 static gboolean
@@ -753,12 +758,12 @@ test_rows_pure (void)
   g_assert_cmpint (rows.kinds[0], ==, PS_HEX_BYTE_DATA);
   g_assert_cmpuint (rows.bytes[1], ==, 'B');
   g_assert_cmpint (rows.change_us[0], ==, -1);
-  ps_hex_row_text_build (&t, 0, 8, TRUE, rows.bytes, rows.kinds);
+  ps_hex_row_text_build (&t, 0, PS_HEX_BYTES_PER_ROW, 8, TRUE, rows.bytes, rows.kinds);
   t.text[t.len] = 0;
   g_assert_cmpstr (t.text, ==, "00000000  41 42 07 00 00 00 00 00  00 00 00 00 00 00 00 00  AB..............");
   ps_hex_rows_read (&rows, source, NULL, page / PS_HEX_BYTES_PER_ROW, 1);
   g_assert_cmpint (rows.kinds[0], ==, PS_HEX_BYTE_NOT_ALLOCATED);
-  ps_hex_row_text_build (&t, page / PS_HEX_BYTES_PER_ROW, 8, FALSE, rows.bytes, rows.kinds);
+  ps_hex_row_text_build (&t, page / PS_HEX_BYTES_PER_ROW, PS_HEX_BYTES_PER_ROW, 8, FALSE, rows.bytes, rows.kinds);
   t.text[t.len] = 0;
   g_assert_true (g_str_has_prefix (t.text, "00001000  __ __ "));
   {
@@ -976,6 +981,109 @@ test_visible_range (void)
 
 }
 
+/* ---- the row width ---- */
+
+/* bytes-per-row: what each row shows, where each byte is drawn, how the
+ * keys and the scrolling count, the text of a row; the byte at the top
+ * stays there; the rows as read without the widget. */
+static void
+test_row_width (void)
+{
+  g_autofree char *name = ps_test_posix_name ("hexwidth");
+  const guint64 size = 4 * page;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  graphene_rect_t r0, r31, r32, a31;
+  guint64 offset, length;
+  PsHexRows rows = { 0 };
+  PsHexRowText t;
+  guint8 *data, value;
+  Shown s;
+
+  source = ps_test_create_posix (name, size, 0600, NULL);
+  data = ps_source_get_data (source);
+  for (guint64 i = 0; i < size; i++)
+    data[i] = (guint8) (i % 251);
+  s = show_view (source, 1400, 500);
+  g_assert_cmpuint (ps_hex_view_get_bytes_per_row (s.view), ==, PS_HEX_BYTES_PER_ROW);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadjustment (s.view)), ==, (double) (size / 16));
+
+  g_object_set (s.view, "bytes-per-row", 32, NULL);
+  ps_ui_test_wait_frame (GTK_WIDGET (s.view));
+  g_assert_cmpuint (ps_hex_view_get_bytes_per_row (s.view), ==, 32);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadjustment (s.view)), ==, (double) (size / 32));
+  ps_hex_view_get_visible_range (s.view, &offset, &length);
+  g_assert_cmpuint (offset, ==, 0);
+  g_assert_cmpuint (length % 32, ==, 0);
+
+  /* bytes 0 and 31 on the first row, 32 under 0; the ASCII after the hex */
+  texture = render_now (s.view);
+  g_assert_true (ps_hex_view_get_byte_rect (s.view, 0, FALSE, &r0));
+  g_assert_true (ps_hex_view_get_byte_rect (s.view, 31, FALSE, &r31));
+  g_assert_true (ps_hex_view_get_byte_rect (s.view, 32, FALSE, &r32));
+  g_assert_true (ps_hex_view_get_byte_rect (s.view, 31, TRUE, &a31));
+  g_assert_cmpfloat (r31.origin.y, ==, r0.origin.y);
+  g_assert_cmpfloat (r31.origin.x, >, r0.origin.x);
+  g_assert_cmpfloat (r32.origin.y, >, r0.origin.y);
+  g_assert_cmpfloat (r32.origin.x, ==, r0.origin.x);
+  g_assert_cmpfloat (a31.origin.x, >, r31.origin.x + r31.size.width);
+  /* the whole row fits in the 1400 px the view has: drawn, not cut */
+  g_assert_cmpfloat (a31.origin.x + a31.size.width, <=, gtk_widget_get_width (GTK_WIDGET (s.view)));
+  g_assert_true (ps_hex_view_get_byte (s.view, 31, &value));
+  g_assert_cmpuint (value, ==, 31);
+  g_assert_cmpint (ps_hex_view_get_byte_kind (s.view, 31), ==, PS_HEX_BYTE_DATA);
+  {
+    /* the click at byte 31's cell finds byte 31 */
+    guint64 at;
+    gboolean ascii;
+
+    g_assert_true (ps_hex_view_byte_at (s.view, r31.origin.x + r31.size.width / 2, r31.origin.y + r31.size.height / 2,
+                                        &at, &ascii));
+    g_assert_cmpuint (at, ==, 31);
+    g_assert_false (ascii);
+    g_assert_true (ps_hex_view_byte_at (s.view, a31.origin.x + a31.size.width / 2, a31.origin.y + a31.size.height / 2,
+                                        &at, &ascii));
+    g_assert_cmpuint (at, ==, 31);
+    g_assert_true (ascii);
+  }
+
+  /* the keys count rows of 32 */
+  gtk_widget_grab_focus (GTK_WIDGET (s.view));
+  ps_hex_view_goto (s.view, 0);
+  press (s.view, GDK_KEY_Down, 0);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 32);
+  press (s.view, GDK_KEY_End, 0);
+  g_assert_cmpuint (ps_hex_view_get_cursor (s.view), ==, 63);
+
+  /* wider: the byte at the top stays at the top */
+  gtk_adjustment_set_value (vadjustment (s.view), 40);      /* byte 1280 */
+  g_object_set (s.view, "bytes-per-row", 64, NULL);
+  ps_ui_test_wait_frame (GTK_WIDGET (s.view));
+  ps_hex_view_get_visible_range (s.view, &offset, &length);
+  g_assert_cmpuint (offset, ==, 1280);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment (s.view)), ==, 20);
+  g_assert_true (ps_hex_view_get_byte (s.view, 1280 + 63, &value));
+  g_assert_cmpuint (value, ==, (1280 + 63) % 251);
+  /* not a multiple of 8: the one below */
+  g_object_set (s.view, "bytes-per-row", 12, NULL);
+  g_assert_cmpuint (ps_hex_view_get_bytes_per_row (s.view), ==, 8);
+
+  /* without the widget: rows of 24, and their text */
+  ps_hex_rows_set_width (&rows, 24);
+  ps_hex_rows_read (&rows, source, NULL, 2, 1);
+  g_assert_cmpuint (rows.bytes[0], ==, 48);
+  g_assert_cmpuint (rows.bytes[23], ==, 71);
+  ps_hex_row_text_build (&t, 2, 24, 8, FALSE, rows.bytes, rows.kinds);
+  t.text[t.len] = '\0';
+  g_test_message ("row of 24: %s", t.text);
+  /* offset, 2, 24 bytes of hex with a space between and two between groups, 2, the ASCII */
+  g_assert_cmpuint (t.len, ==, 8 + 2 + 24 * 3 - 1 + 2 + 2 + 24);
+  g_assert_true (g_str_has_prefix (t.text, "00000030  30 31 32 33 34 35 36 37  38 "));
+  ps_assert_contains (t.text, "3f  40 41");
+  g_assert_true (g_str_has_suffix (t.text, "0123456789:;<=>?@ABCDEFG"));
+  ps_hex_rows_clear (&rows);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1001,5 +1109,6 @@ main (int   argc,
   g_test_add_func ("/hex-view/highlights", test_highlights);
   g_test_add_func ("/hex-view/accessible-cursor", test_accessible_cursor);
   g_test_add_func ("/hex-view/context-menu-keys", test_context_menu_keys);
+  g_test_add_func ("/hex-view/row-width", test_row_width);
   return g_test_run ();
 }

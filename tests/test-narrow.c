@@ -250,6 +250,130 @@ test_fold_keeps_layout (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The submenu of a menu labelled label (mnemonic underscores ignored). */
+static GMenuModel *
+find_submenu (GMenuModel *model,
+              const char *label)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *text = NULL;
+      g_autoptr(GMenuModel) sub = g_menu_model_get_item_link (model, i, G_MENU_LINK_SUBMENU);
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+      if (sub != NULL && g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &text))
+        {
+          g_autofree char *plain = g_strdup (text);
+          char *w = plain;
+
+          for (const char *r = text; *r != '\0'; r++)
+            if (*r != '_')
+              *w++ = *r;
+          *w = '\0';
+          if (g_str_equal (plain, label))
+            return g_steal_pointer (&sub);
+        }
+      if (section != NULL)
+        {
+          GMenuModel *found = find_submenu (section, label);
+
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+/* The target of the first item of model (sections included) whose action is action. */
+static char *
+find_target (GMenuModel *model,
+             const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      char *target = NULL;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action) &&
+          g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_TARGET, "s", &target))
+        return target;
+      if (section != NULL && (target = find_target (section, action)) != NULL)
+        return target;
+    }
+  return NULL;
+}
+
+static gboolean
+popover_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+panes_are_one (gpointer data)
+{
+  return ps_window_views_get_n_panes (data) == 1;
+}
+
+/* Narrow, Add View is in the main menu, up to date as it opens, and
+ * Ctrl+Shift+V (win.add-view-menu) opens it where the button was. */
+static void
+test_add_view (void)
+{
+  g_autofree char *path = ps_test_file ("narrow", 4 * ps_test_page_size (), 'n');
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_autoptr(GError) error = NULL;
+  PsWindow *window = open_window (360, 740);
+  GtkMenuButton *primary = ps_ui_test_child (window, "primary_menu_button");
+  g_autoptr(GMenuModel) add_view = NULL;
+  g_autofree char *target = NULL;
+  GtkPopover *popover;
+
+  assert_narrow (window);
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (path);
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  g_assert_no_error (error);
+  ps_ui_test_wait_drawn (GTK_WIDGET (window));
+
+  /* opened, the main menu's Add View lists this file's views */
+  gtk_menu_button_popup (primary);
+  g_assert_true (ps_test_wait_until (popover_shown, gtk_menu_button_get_popover (primary), 10000));
+  add_view = find_submenu (gtk_menu_button_get_menu_model (primary), "Add View");
+  g_assert_nonnull (add_view);
+  target = find_target (add_view, "win.add-view");
+  g_assert_nonnull (target);
+  g_test_message ("narrow Add View: %s", target);
+  ps_assert_contains (target, path);
+  gtk_menu_button_popdown (primary);
+
+  /* its item adds the view */
+  g_assert_cmpuint (ps_window_views_get_n_panes (window), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-view", "s", target));
+  g_assert_true (ps_test_wait_until (panes_are_one, window, 10000));
+
+  /* Ctrl+Shift+V: the same menu, though the button is folded away */
+  popover = ps_window_views_get_narrow_popover (window);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (ps_window_views_get_add_button (window))));
+  g_assert_true (ps_ui_test_press_binding (GTK_WIDGET (window), GDK_KEY_v, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_assert_true (ps_test_wait_until (popover_shown, popover, 10000));
+  g_assert_true (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)) == ps_window_views_get_menu (window));
+  g_assert_nonnull (find_target (ps_window_views_get_menu (window), "win.add-view"));
+
+  /* wide again, the button is back and the narrow menu goes */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1300, 800);
+  {
+    LayoutWait w = { window, FALSE };
+
+    g_assert_true (ps_test_wait_until (layout_is, &w, 10000));
+  }
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ps_window_views_get_add_button (window))));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -258,5 +382,6 @@ main (int   argc,
   g_test_add_func ("/narrow/from-start", test_narrow_from_start);
   g_test_add_func ("/narrow/fold-and-unfold", test_fold_and_unfold);
   g_test_add_func ("/narrow/fold-keeps-layout", test_fold_keeps_layout);
+  g_test_add_func ("/narrow/add-view", test_add_view);
   return g_test_run ();
 }

@@ -193,12 +193,17 @@ typedef struct
   GdkTexture *texture;
 } Render;
 
+/* Within the paint: no frame can be waited for here, so with a layout
+ * pending (a loaded machine) the next paint is taken instead. */
 static void
 on_after_paint (GdkFrameClock *clock,
                 Render        *r)
 {
+  if (r->texture != NULL)
+    return;
+  r->texture = ps_ui_test_try_render (r->widget);
   if (r->texture == NULL)
-    r->texture = ps_ui_test_render (r->widget);
+    gtk_widget_queue_draw (r->widget);
 }
 
 static gboolean

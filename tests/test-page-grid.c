@@ -520,6 +520,83 @@ test_activity_widget_cools (void)
   hide_grid (&shown);
 }
 
+typedef struct
+{
+  PsPageGrid *grid;
+  guint64     page;
+  guint32     cold;
+} ColdWait;
+
+/* The page as painted now has the colour of a page that never changed. */
+static gboolean
+is_cold (gpointer data)
+{
+  ColdWait *w = data;
+  g_autoptr(GdkTexture) texture = ps_ui_test_render (GTK_WIDGET (w->grid));
+  GdkRectangle area;
+
+  g_assert_true (ps_page_grid_get_page_area (w->grid, w->page, &area));
+  return ps_ui_test_pixel (texture, area.x + 8, area.y + 9) == w->cold;
+}
+
+/* The fade time is the grid's: a page changed longer ago than the default
+ * fade is still lit with a longer one, and cold with a shorter one before
+ * the default would have cooled it; the grid's own clock follows it. Ages
+ * are set in the frame, so no assertion depends on how fast the test runs
+ * (a page only gets older). */
+static void
+test_activity_fade_time (void)
+{
+  Shown shown = show_grid (128, 64);
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(PsFrame) frame = make_frame (32, 32, now);
+  g_autoptr(PsFrame) later = NULL;
+  guint32 cold;
+
+  g_assert_cmpuint (ps_page_grid_get_fade_time (shown.grid), ==, PS_GRID_FADE_MS_DEFAULT);
+  set_changed (frame, 3, now, PS_GRID_FADE_MS_DEFAULT + 200, 1);   /* past the default fade */
+  set_changed (frame, 5, now, PS_GRID_FADE_MS_DEFAULT / 2, 1);     /* half of it */
+  ps_page_grid_set_cell_size (shown.grid, 16);
+  g_object_set (shown.grid, "fade-time", 20000, NULL);
+  ps_page_grid_set_frame (shown.grid, frame);
+  {
+    Shot shot = shoot (shown.grid);
+
+    cold = cell_pixel (shown.grid, &shot, 4);
+    /* 20 s: still lit after the old 3 s */
+    g_assert_cmphex (cell_pixel (shown.grid, &shot, 3), !=, cold);
+    g_assert_cmphex (cell_pixel (shown.grid, &shot, 5), !=, cold);
+    g_free (shot.px);
+  }
+
+  /* 1 s: both cold at once, though the default would keep page 5 lit */
+  ps_page_grid_set_fade_time (shown.grid, 1000);
+  g_assert_cmpuint (ps_page_grid_get_fade_time (shown.grid), ==, 1000);
+  {
+    Shot shot = shoot (shown.grid);
+
+    g_assert_cmphex (cell_pixel (shown.grid, &shot, 3), ==, cold);
+    g_assert_cmphex (cell_pixel (shown.grid, &shot, 5), ==, cold);
+    g_free (shot.px);
+  }
+
+  /* a change now: hot, then cold by the grid's own clock, no frame after it */
+  now = g_get_monotonic_time ();
+  later = make_frame (30, 30, now);   /* another size: the grid draws it whole */
+  set_changed (later, 7, now, 0, 1);
+  ps_page_grid_set_frame (shown.grid, later);
+  {
+    Shot shot = shoot (shown.grid);
+    ColdWait w = { shown.grid, 7, cold };
+
+    if (luminance (cell_pixel (shown.grid, &shot, 7)) <= luminance (cold))
+      g_test_message ("page 7 already cold at the first shot (a loaded machine)");
+    g_free (shot.px);
+    g_assert_true (ps_test_wait_until (is_cold, &w, 10000));
+  }
+  hide_grid (&shown);
+}
+
 /* ---- every mode, drawn by the widget ---- */
 
 static void
@@ -1118,17 +1195,17 @@ test_runs_summary (void)
   /* a run with one changed page flashes; one of holes only is "not allocated";
    * one resident page among holes still shows in residency mode */
   ps_grid_run_summarize (frame, 128, 8, &run);
-  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, ps_grid_now_ms (frame, now), NULL), ==,
+  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, PS_GRID_FADE_MS_DEFAULT, ps_grid_now_ms (frame, now), NULL), ==,
                    ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 130));
   for (guint64 p = 0; p < 64; p++)
     frame->pages[256 + p].state = PS_PAGE_ABSENT;
   frame->pages[300].state = PS_PAGE_RESIDENT;
   ps_frame_summarize (frame, 256, 64);
   ps_grid_run_summarize (frame, 256, 32, &run);
-  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, 0, NULL), ==,
+  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_ACTIVITY, PS_GRID_FADE_MS_DEFAULT, 0, NULL), ==,
                    ps_page_grid_page_color (frame, PS_GRID_ACTIVITY, now, 256));
   ps_grid_run_summarize (frame, 288, 32, &run);
-  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_RESIDENCY, 0, NULL), !=,
+  g_assert_cmphex (ps_grid_run_color (&run, PS_GRID_RESIDENCY, PS_GRID_FADE_MS_DEFAULT, 0, NULL), !=,
                    ps_page_grid_page_color (frame, PS_GRID_RESIDENCY, now, 256));
   g_assert_cmpuint (ps_grid_run_for (1000, 2000), ==, 1);
   g_assert_cmpuint (ps_grid_run_for (1000, 300), ==, 4);
@@ -1441,6 +1518,7 @@ test_legend (void)
   GtkWidget *window = gtk_window_new ();
   GtkWidget *legend = ps_grid_legend_new ();
   GtkWidget *flow, *hint;
+  char *hint_text;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 240, 200);
   gtk_window_set_child (GTK_WINDOW (window), legend);
@@ -1468,7 +1546,9 @@ test_legend (void)
         }
       g_assert_cmpuint (count, ==, n);
       g_assert_true (found_first);
-      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hint)), ==, ps_page_grid_mode_hint (mode));
+      hint_text = ps_page_grid_mode_hint (mode, PS_GRID_FADE_MS_DEFAULT);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hint)), ==, hint_text);
+      g_free (hint_text);
       /* it fits its narrow column */
       g_assert_cmpint (gtk_widget_get_width (legend), <=, 240);
     }
@@ -1652,6 +1732,7 @@ main (int   argc,
   g_test_add_func ("/page-grid/render/cells", test_render_cells);
   g_test_add_func ("/page-grid/activity/fades", test_activity_fades);
   g_test_add_func ("/page-grid/activity/widget-cools", test_activity_widget_cools);
+  g_test_add_func ("/page-grid/activity/fade-time", test_activity_fade_time);
   g_test_add_func ("/page-grid/widget/modes", test_widget_modes);
   g_test_add_func ("/page-grid/widget/zoom", test_zoom);
   g_test_add_func ("/page-grid/widget/fit", test_fit);

@@ -995,6 +995,67 @@ test_log_keys (void)
   g_free (k.path);
 }
 
+/* ---- window shortcuts with the focus in the Add View menu ---- */
+
+static void
+add_pread_view (Keys *k)
+{
+  g_auto(PsSourceSpec) spec = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (k->path);
+  spec.flags = PS_MAP_PREAD;
+  g_assert_true (ps_window_views_add (k->window, &spec, &error));
+  g_assert_no_error (error);
+}
+
+/* Ctrl+Shift+W closes the view with the focus in the Add View menu (open)
+ * and on its button, as everywhere else in the window. */
+static void
+test_close_view_from_add_menu (void)
+{
+  Keys k = { 0 };
+  g_autofree char *why = NULL;
+  GtkMenuButton *button;
+  GtkPopover *popover;
+
+  if (!ps_ui_test_keys_available (&why))
+    {
+      g_test_skip (why);
+      return;
+    }
+  k.window = open_window (&k);
+  ps_ui_test_wait_active (GTK_WINDOW (k.window));
+  button = ps_window_views_get_add_button (k.window);
+
+  /* the menu open (Ctrl+Shift+V), the focus in it */
+  add_pread_view (&k);
+  g_assert_cmpuint (ps_window_views_get_n_panes (k.window), ==, 1);
+  ps_ui_test_press_accel (GTK_WINDOW (k.window), "<Control><Shift>v");
+  popover = gtk_menu_button_get_popover (button);
+  g_assert_nonnull (popover);
+  wait_bool (popover, "visible", TRUE, "Ctrl+Shift+V");
+  ps_ui_test_wait_frame (GTK_WIDGET (popover));
+  ps_ui_test_press_accel (GTK_WINDOW (k.window), "<Control><Shift>w");
+  k.want_panes = 0;
+  if (!ps_test_wait_until (panes_are, &k, 10000))
+    g_error ("Ctrl+Shift+W in the Add View menu: the view is still open");
+  wait_bool (popover, "visible", FALSE, "Ctrl+Shift+W");
+
+  /* the focus on the menu's button, the menu closed */
+  add_pread_view (&k);
+  gtk_widget_grab_focus (GTK_WIDGET (button));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (k.window)), GTK_WIDGET (button)) ||
+                 gtk_root_get_focus (GTK_ROOT (k.window)) == GTK_WIDGET (button));
+  ps_ui_test_press_accel (GTK_WINDOW (k.window), "<Control><Shift>w");
+  if (!ps_test_wait_until (panes_are, &k, 10000))
+    g_error ("Ctrl+Shift+W on the Add View button: the view is still open");
+
+  gtk_window_destroy (GTK_WINDOW (k.window));
+  g_free (k.path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1002,5 +1063,6 @@ main (int   argc,
   app = ps_ui_test_app_new (&argc, &argv);
   g_test_add_func ("/shortcuts/every-shortcut", test_every_shortcut);
   g_test_add_func ("/shortcuts/log", test_log_keys);
+  g_test_add_func ("/shortcuts/close-view-from-add-menu", test_close_view_from_add_menu);
   return g_test_run ();
 }

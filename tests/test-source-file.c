@@ -633,6 +633,36 @@ test_msync_flags (void)
 }
 
 /* Another process truncates and extends the file; restat says so. */
+/* The file deleted, then another made under its path (an editor's save):
+ * the name is taken only by the other, and never by the mapped file itself. */
+static void
+test_file_name_taken (void)
+{
+  g_autofree char *path = ps_test_file ("name-taken", PAGE, 'o');
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSource) source = NULL;
+  g_autoptr(PsSource) fresh = NULL;
+  gboolean removed = FALSE;
+
+  source = ps_source_open_file (path, PS_MAP_DEFAULT, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (ps_source_name_taken (source));
+
+  g_assert_cmpint (unlink (path), ==, 0);
+  g_assert_true (ps_source_restat (source, NULL, &removed, &error));
+  g_assert_true (removed);
+  g_assert_false (ps_source_name_taken (source));
+
+  g_assert_true (g_file_set_contents (path, "new", 3, &error));
+  g_assert_no_error (error);
+  g_assert_true (ps_source_name_taken (source));
+  g_assert_cmpuint (ps_source_get_data (source)[0], ==, 'o');
+
+  fresh = ps_source_open_file (path, PS_MAP_DEFAULT, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (ps_source_name_taken (fresh));
+}
+
 static void
 test_file_restat (void)
 {
@@ -1323,6 +1353,7 @@ main (int argc, char **argv)
   g_test_add_func ("/source/file/msync", test_file_msync);
   g_test_add_func ("/source/file/msync-flags", test_msync_flags);
   g_test_add_func ("/source/file/restat", test_file_restat);
+  g_test_add_func ("/source/file/name-taken", test_file_name_taken);
   g_test_add_func ("/source/file/sigbus-write", test_file_sigbus_write);
   g_test_add_func ("/source/file/partial-write", test_file_partial_write);
   g_test_add_func ("/source/file/write-checks", test_file_write_checks);

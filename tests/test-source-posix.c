@@ -300,6 +300,7 @@ test_posix_unlink (void)
   ps_test_write_ok (source, 0, "kept");
   g_assert_true (ps_source_restat (source, NULL, &removed, &error));
   g_assert_false (removed);
+  g_assert_false (ps_source_name_taken (source));
 
   g_assert_true (ps_source_remove (source, &error));
   g_assert_no_error (error);
@@ -314,9 +315,20 @@ test_posix_unlink (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
+  g_assert_false (ps_source_name_taken (source));
+
   /* a second unlink fails and says so */
   g_assert_false (ps_source_remove (source, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* a new segment of the name: the name is taken by another */
+  {
+    g_autoptr(PsSource) fresh = ps_test_create_posix (name, PAGE, 0, NULL);
+
+    g_assert_true (ps_source_name_taken (source));
+    g_assert_false (ps_source_name_taken (fresh));
+  }
 }
 
 static void

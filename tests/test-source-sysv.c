@@ -321,6 +321,8 @@ test_sysv_removed (void)
   ps_test_write_ok (a, 100, "still here");
   g_assert_true (ps_source_restat (a, NULL, &removed, &error));
   g_assert_false (removed);
+  /* the key names a itself */
+  g_assert_false (ps_source_name_taken (a));
 
   g_assert_true (ps_source_remove (a, &error));
   g_assert_no_error (error);
@@ -341,6 +343,7 @@ test_sysv_removed (void)
   g_assert_null (c);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
+  g_assert_false (ps_source_name_taken (a));
 
   /* the shmid still attaches while a is attached */
   b = ps_source_attach_shmid (shmid, PS_MAP_DEFAULT, log, &error);
@@ -351,6 +354,17 @@ test_sysv_removed (void)
   ps_assert_log (log, stat_line, ", marked for removal)");
   g_assert_true (ps_source_restat (b, NULL, &removed, &error));
   g_assert_true (removed);
+  /* attached by shmid, with no key: no name to be taken */
+  g_assert_false (ps_source_name_taken (b));
+
+  /* a new segment with the key: a's key is taken by another */
+  {
+    g_autoptr(PsSource) fresh = ps_test_create_sysv (key, PAGE, 0, NULL);
+
+    g_assert_true (ps_source_name_taken (a));
+    g_assert_false (ps_source_name_taken (fresh));
+    g_assert_false (ps_source_name_taken (b));
+  }
 
   /* its spec reopens it by shmid */
   spec = ps_source_dup_spec (b);

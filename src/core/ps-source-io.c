@@ -71,6 +71,61 @@ ps_source_restat (PsSource   *self,
   return TRUE;
 }
 
+/* ---- the name, taken again --------------------------------------------- */
+
+/* A stat of what the name names now is another inode than the mapped fd's. */
+static gboolean
+other_inode (int                fd,
+             const struct stat *now)
+{
+  struct stat mine;
+
+  return fd < 0 || fstat (fd, &mine) != 0 || mine.st_dev != now->st_dev || mine.st_ino != now->st_ino;
+}
+
+gboolean
+ps_source_name_taken (PsSource *self)
+{
+  struct stat st;
+
+  g_return_val_if_fail (PS_IS_SOURCE (self), FALSE);
+
+  if (self->view != NULL)
+    return FALSE;
+  switch (self->kind)
+    {
+    case PS_SOURCE_FILE:
+      return self->path != NULL && stat (self->path, &st) == 0 && other_inode (self->fd, &st);
+    case PS_SOURCE_POSIX:
+      {
+        int fd;
+        gboolean taken;
+
+        if (self->name == NULL)
+          return FALSE;
+        fd = shm_open (self->name, O_RDONLY | O_CLOEXEC, 0);
+        if (fd < 0)
+          return errno == EACCES;   /* there, not ours to open */
+        taken = fstat (fd, &st) == 0 && other_inode (self->fd, &st);
+        close (fd);
+        return taken;
+      }
+    case PS_SOURCE_SYSV:
+      {
+        int id;
+
+        /* IPC_RMID gives the removed segment the key IPC_PRIVATE: only
+         * another segment answers to the key now */
+        if (self->key == IPC_PRIVATE)
+          return FALSE;
+        id = shmget (self->key, 0, 0);
+        return id >= 0 ? id != self->shmid : errno == EACCES;
+      }
+    default:
+      return FALSE;
+    }
+}
+
 /* ---- residency --------------------------------------------------------- */
 
 static gboolean

@@ -219,6 +219,14 @@ gboolean      ps_source_restat            (PsSource   *self,
                                            gboolean   *removed,
                                            GError    **error);
 
+/* Whether an object other than the one mapped now answers to its name: a
+ * file at its path, a POSIX segment of its name, a SysV segment with its key
+ * (one that exists but may not be opened counts). FALSE for an anonymous
+ * mapping, a SysV segment opened by shmid with no key, a process view, and
+ * while the name still names the mapped object. Changes nothing; one stat,
+ * shm_open or shmget: cheap enough for the main loop, now and then. */
+gboolean      ps_source_name_taken        (PsSource   *self);
+
 typedef enum
 {
   PS_RESIDENT_NO      = 0,   /* not in memory; for shmem: a hole, never read it */
