@@ -26,8 +26,9 @@ struct _PsDiffView
   GtkListView     *rows_view;
 
   PsSnapshot      *snapshot;
-  GtkStringList   *rows;         /* offsets, as decimal text */
-  GArray          *offsets;      /* the same, as guint64 */
+  GtkStringList   *rows;         /* indexes into offsets, as decimal text */
+  GArray          *offsets;      /* the rows' offsets, guint64 */
+  GArray          *unknown;      /* per row: 0, or a notice's bytes not kept (gsize) */
   guint            bytes_per_row; /* as the hex view's */
   gboolean         only_changed;
   gboolean         rows_stale;
@@ -108,6 +109,44 @@ ps_diff_view_row_text (PsDiffView *self,
   return row_markup (self, offset, FALSE);
 }
 
+/* In place of the rows of a page whose old bytes were not kept: how many
+ * bytes, and why no row shows them. */
+static char *
+notice_text (PsDiffView *self,
+             guint64     offset,
+             gsize       n_unknown)
+{
+  guint64 page = offset / ps_snapshot_get_page_size (self->snapshot);
+
+  /* TRANSLATORS: a row of the diff's "only changed rows" list, in place of
+   * the rows of a page whose old bytes the snapshot could not keep */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%012" PRIx64 "  page %" PRIu64 " changed; the old value of %" PRIu64 " byte was not kept (the page was off screen when it first changed), so its changed rows cannot be told apart",
+                                       "%012" PRIx64 "  page %" PRIu64 " changed; the old values of %" PRIu64 " bytes were not kept (the page was off screen when it first changed), so its changed rows cannot be told apart",
+                                       n_unknown),
+                          offset, page, (guint64) n_unknown);
+}
+
+char *
+ps_diff_view_get_row_text (PsDiffView *self,
+                           guint       index)
+{
+  g_return_val_if_fail (PS_IS_DIFF_VIEW (self), NULL);
+  g_return_val_if_fail (self->snapshot != NULL && self->offsets != NULL && index < self->offsets->len, NULL);
+  if (g_array_index (self->unknown, gsize, index) > 0)
+    return notice_text (self, g_array_index (self->offsets, guint64, index), g_array_index (self->unknown, gsize, index));
+  return row_markup (self, g_array_index (self->offsets, guint64, index), FALSE);
+}
+
+gboolean
+ps_diff_view_row_is_notice (PsDiffView *self,
+                            guint       index)
+{
+  g_return_val_if_fail (PS_IS_DIFF_VIEW (self), FALSE);
+  g_return_val_if_fail (self->offsets != NULL && index < self->offsets->len, FALSE);
+  return g_array_index (self->unknown, gsize, index) > 0;
+}
+
 static void
 row_setup (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -129,15 +168,18 @@ row_bind (GtkSignalListItemFactory *factory,
           PsDiffView               *self)
 {
   GtkStringObject *string = gtk_list_item_get_item (item);
-  guint64 offset = g_ascii_strtoull (gtk_string_object_get_string (string), NULL, 10);
+  guint index = (guint) g_ascii_strtoull (gtk_string_object_get_string (string), NULL, 10);
   g_autofree char *markup = NULL;
   g_autofree char *plain = NULL;
   GtkWidget *label = gtk_list_item_get_child (item);
 
-  if (self->snapshot == NULL)
+  if (self->snapshot == NULL || self->offsets == NULL || index >= self->offsets->len)
     return;
-  markup = row_markup (self, offset, TRUE);
-  plain = row_markup (self, offset, FALSE);
+  plain = ps_diff_view_get_row_text (self, index);
+  if (ps_diff_view_row_is_notice (self, index))
+    markup = g_markup_printf_escaped ("<i>%s</i>", plain);
+  else
+    markup = row_markup (self, g_array_index (self->offsets, guint64, index), TRUE);
   gtk_label_set_markup (GTK_LABEL (label), markup);
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, plain, -1);
 }
@@ -194,23 +236,37 @@ find_rows (PsDiffView *self)
   g_autoptr(GArray) pages = ps_snapshot_get_changed_pages (self->snapshot);
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   GArray *offsets = g_array_new (FALSE, FALSE, sizeof (guint64));
+  GArray *unknown = g_array_new (FALSE, FALSE, sizeof (gsize));
+  gsize page_size = ps_snapshot_get_page_size (self->snapshot);
 
   for (guint i = 0; i < pages->len && offsets->len < PS_DIFF_VIEW_MAX_ROWS; i++)
     {
-      g_autoptr(GArray) rows = ps_snapshot_get_changed_rows (self->snapshot, g_array_index (pages, guint64, i),
-                                                                    self->bytes_per_row);
+      guint64 page = g_array_index (pages, guint64, i);
+      g_autoptr(GArray) rows = ps_snapshot_get_changed_rows (self->snapshot, page, self->bytes_per_row);
+      gsize n_unknown = ps_snapshot_get_unknown_bytes (self->snapshot, page);
+      gsize none = 0;
 
-      for (guint r = 0; r < rows->len && offsets->len < PS_DIFF_VIEW_MAX_ROWS; r++)
+      /* bytes whose old value was not kept: one notice, not every row */
+      if (n_unknown > 0)
         {
-          guint64 offset = g_array_index (rows, guint64, r);
+          guint64 offset = page * page_size;
 
           g_array_append_val (offsets, offset);
-          g_ptr_array_add (texts, g_strdup_printf ("%" G_GUINT64_FORMAT, offset));
+          g_array_append_val (unknown, n_unknown);
+          g_ptr_array_add (texts, g_strdup_printf ("%u", offsets->len - 1));
+        }
+      for (guint r = 0; r < rows->len && offsets->len < PS_DIFF_VIEW_MAX_ROWS; r++)
+        {
+          g_array_append_val (offsets, g_array_index (rows, guint64, r));
+          g_array_append_val (unknown, none);
+          g_ptr_array_add (texts, g_strdup_printf ("%u", offsets->len - 1));
         }
     }
   g_ptr_array_add (texts, NULL);
   g_clear_pointer (&self->offsets, g_array_unref);
+  g_clear_pointer (&self->unknown, g_array_unref);
   self->offsets = offsets;
+  self->unknown = unknown;
   gtk_string_list_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                           (const char * const *) texts->pdata);
   self->rows_stale = FALSE;
@@ -255,6 +311,7 @@ ps_diff_view_set_snapshot (PsDiffView *self,
   g_set_object (&self->snapshot, snapshot);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_pointer (&self->offsets, g_array_unref);
+  g_clear_pointer (&self->unknown, g_array_unref);
   gtk_string_list_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)), NULL);
   self->refreshed_us = 0;
   if (snapshot == NULL)
@@ -341,6 +398,7 @@ ps_diff_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->snapshot, self);
   g_clear_object (&self->snapshot);
   g_clear_pointer (&self->offsets, g_array_unref);
+  g_clear_pointer (&self->unknown, g_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_DIFF_VIEW);
   /* the template's box has no id: dispose_template leaves it */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)

@@ -279,8 +279,8 @@ on_drag (GtkGestureDrag *gesture,
 {
   double x, y;
 
-  gtk_gesture_drag_get_start_point (gesture, &x, &y);
-  ps_timeline_set_position (self, ps_timeline_time_at (self, x + dx));
+  if (gtk_gesture_drag_get_start_point (gesture, &x, &y))
+    ps_timeline_set_position (self, ps_timeline_time_at (self, x + dx));
 }
 
 static void

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Snapshot and diff in the window: win.freeze (O(1), ps_snapshot_freeze),
+/* Snapshot and diff in the window: win.freeze (a sweep of every page, then copy
+ * on first change: ps_snapshot_freeze_async),
  * win.compare-file (any file of the mapping's size, compared in a worker
  * thread), win.save-snapshot, win.stop-diff and win.diff-only-changed. The
  * pages that differ are tinted in the grid and the hex view as highlights,
@@ -190,22 +191,54 @@ ps_window_set_diff_only_changed (PsWindow *self,
 /* ---- actions --------------------------------------------------------------------------- */
 
 static void
-action_freeze (GtkWidget  *widget,
-               const char *name,
-               GVariant   *parameter)
+on_frozen (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  PsWindow *self = PS_WINDOW (widget);
+  g_autoptr(PsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PsSnapshot) snapshot = ps_snapshot_freeze (self->session, &error);
+  g_autoptr(PsSnapshot) snapshot = ps_snapshot_freeze_finish (result, &error);
 
+  if (self->time == NULL)
+    return;
   if (snapshot == NULL)
     {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        ps_window_show_error (self, error);
+      return;
+    }
+  g_clear_object (&self->time->comparing);
+  set_snapshot (self, snapshot);
+  ps_window_show_toast (self, _("Frozen: the pages that change from now on are shown in red"));
+}
+
+/* The snapshot is taken once the scanner has read every page after this
+ * (ps_snapshot_freeze_async): a worker thread waits for that sweep, the
+ * main loop never does. */
+void
+ps_window_freeze (PsWindow *self)
+{
+  PsWindowTime *t = self->time;
+
+  if (!ps_session_is_open (self->session))
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                                                     _("freeze: nothing is open"));
+
       ps_window_show_error (self, error);
       return;
     }
   ps_window_diff_stop (self);
-  set_snapshot (self, snapshot);
-  ps_window_show_toast (self, _("Frozen: the pages that change from now on are shown in red"));
+  t->comparing = g_cancellable_new ();
+  ps_snapshot_freeze_async (self->session, t->comparing, on_frozen, g_object_ref (self));
+}
+
+static void
+action_freeze (GtkWidget  *widget,
+               const char *name,
+               GVariant   *parameter)
+{
+  ps_window_freeze (PS_WINDOW (widget));
 }
 
 static void

@@ -169,38 +169,53 @@ start_chosen (PsWindow   *self,
               const char *choice)
 {
   g_autoptr(GError) error = NULL;
-  guint64 cap_mib;
+  guint64 cap_mib = g_settings_get_uint (settings_of (self), "record-cap-mib");
+  guint64 chosen;
 
-  cap_mib = choice != NULL ? g_ascii_strtoull (choice, NULL, 10) : g_settings_get_uint (settings_of (self), "record-cap-mib");
+  /* an id of ours, or the setting as it stands */
+  if (choice != NULL && g_ascii_string_to_unsigned (choice, 10, 0, 1048576, &chosen, NULL))
+    cap_mib = chosen;
   g_settings_set_uint (settings_of (self), "record-cap-mib", (guint) cap_mib);
   if (!ps_window_record_to (self, path, cap_mib << 20, &error))
     ps_window_show_error (self, error);
 }
 
+/* The cap as a choice of the chooser, the setting's value first: GTK 4.8's
+ * own file chooser (the one used without the portal) ignores
+ * gtk_file_chooser_set_choice for a choice with options and starts on the
+ * first one, which was "no bytes", so a user who did not touch it recorded
+ * no bytes at all. First is what stands, whichever chooser shows it. */
 static void
 add_cap_choice (PsWindow       *self,
                 GtkFileChooser *chooser)
 {
   static const guint caps[] = { 0, 16, 64, 256, 1024, 4096 };
-  const char *ids[G_N_ELEMENTS (caps) + 1] = { NULL };
-  const char *labels[G_N_ELEMENTS (caps) + 1] = { NULL };
-  g_autofree char *current = NULL;
-  g_auto(GStrv) texts = g_new0 (char *, 2 * G_N_ELEMENTS (caps) + 1);
+  const char *ids[G_N_ELEMENTS (caps) + 2] = { NULL };
+  const char *labels[G_N_ELEMENTS (caps) + 2] = { NULL };
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   guint cap = g_settings_get_uint (settings_of (self), "record-cap-mib");
+  guint n = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (caps); i++)
+  for (gint i = -1; i < (gint) G_N_ELEMENTS (caps); i++)
     {
-      texts[2 * i] = g_strdup_printf ("%u", caps[i]);
+      guint value = i < 0 ? cap : caps[i];
+      char *id, *label;
+
+      if (i >= 0 && value == cap)
+        continue;     /* first already */
+      id = g_strdup_printf ("%u", value);
       /* TRANSLATORS: a choice of how many bytes a recording keeps */
-      texts[2 * i + 1] = caps[i] == 0 ? g_strdup (_("No bytes, only page changes"))
-                                      : g_strdup_printf (_("Up to %u MiB of changed bytes"), caps[i]);
-      ids[i] = texts[2 * i];
-      labels[i] = texts[2 * i + 1];
-      if (caps[i] == cap)
-        current = g_strdup (ids[i]);
+      label = value == 0 ? g_strdup (_("No bytes, only page changes"))
+                         : g_strdup_printf (_("Up to %u MiB of changed bytes"), value);
+      g_ptr_array_add (texts, id);
+      g_ptr_array_add (texts, label);
+      ids[n] = id;
+      labels[n] = label;
+      n++;
     }
   gtk_file_chooser_add_choice (chooser, "choice", _("Keep"), ids, labels);
-  gtk_file_chooser_set_choice (chooser, "choice", current != NULL ? current : "64");
+  g_object_set_data (G_OBJECT (chooser), "ps-has-choice", GINT_TO_POINTER (TRUE));
+  gtk_file_chooser_set_choice (chooser, "choice", ids[0]);
 }
 
 gboolean

@@ -26,7 +26,9 @@ on_chooser_response (GtkNativeDialog *dialog,
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       path = file != NULL ? g_file_get_path (file) : NULL;
     }
-  choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "choice");
+  /* asked only of a chooser given one: GtkFileChooserNative warns otherwise */
+  choice = g_object_get_data (G_OBJECT (dialog), "ps-has-choice") != NULL
+           ? gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "choice") : NULL;
   if (path != NULL)
     func (self, path, choice);
   else if (response == GTK_RESPONSE_ACCEPT)

@@ -52,7 +52,8 @@ typedef void (*PsChosenFunc) (PsWindow   *self,
 
 /* One native file chooser at a time (a second replaces the first): func
  * gets the path chosen (never called when cancelled) and the value of the
- * choice, if one was added with ps_window_time_add_choice. */
+ * choice "choice", if one was added (gtk_file_chooser_add_choice, and
+ * the chooser's data "ps-has-choice" set: it is asked only then). */
 GtkFileChooser *ps_window_time_choose     (PsWindow            *self,
                                            const char          *title,
                                            GtkFileChooserAction action,
@@ -95,6 +96,8 @@ PsRecorder     *ps_window_get_recorder   (PsWindow   *self);
 void            ps_window_export_recording (PsWindow   *self,
                                             const char *kind,
                                             const char *path);
+/* Freezes (win.freeze): the snapshot is set once the scanner swept. */
+void            ps_window_freeze         (PsWindow   *self);
 /* Compares with a file, saves the snapshot: as the choosers would. */
 void            ps_window_compare_file   (PsWindow   *self,
                                           const char *path);

@@ -6,10 +6,12 @@
 
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <malloc.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ps-scanner-private.h"
 #include "ps-snapshot.h"
 #include "ps-test-util.h"
 
@@ -140,9 +142,33 @@ assert_pages (GArray        *pages,
     g_assert_cmpuint (g_array_index (pages, guint64, i), ==, expect[i]);
 }
 
+/* What this process holds: malloc's in use (its arenas and its own
+ * mmaps), and its anonymous resident memory (the segment is shmem: not
+ * counted there). */
+static gsize
+malloc_in_use (void)
+{
+  struct mallinfo2 mi = mallinfo2 ();
+
+  return mi.uordblks + mi.hblkhd;
+}
+
+static gsize
+rss_anon (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "\nRssAnon:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("\nRssAnon:"), NULL, 10) * 1024;
+}
+
 /* Freeze, then another process changes 3 pages (on screen) of 1 GiB: the
- * diff shows exactly those 3, the snapshot grew by about 3 pages, the old
- * bytes are those before, and only the rows written count as changed. */
+ * diff shows exactly those 3, the process (not only the snapshot's own
+ * count) grew by about 3 pages, the old bytes are those before, and only
+ * the rows written count as changed. */
 static void
 test_three_pages (Fixture       *f,
                   gconstpointer  data)
@@ -156,14 +182,18 @@ test_three_pages (Fixture       *f,
   g_autofree guint8 *known = g_malloc (f->page);
   g_autofree guint8 *expect = g_malloc (f->page);
   guint8 o[16], n[16], flags[16];
-  gsize before, grown;
+  gsize before, grown, malloc_before, anon_before;
+  gssize malloc_grown, anon_grown;
 
   for (guint i = 0; i < 3; i++)
     fill_page (f, changed[i]);
   fill_page (f, 5000);                         /* resident, never changed */
   ps_scanner_set_focus (ps_session_get_scanner (f->session), FIRST * f->page, 3 * f->page);
   pass (f);
+  pass (f);                                    /* the frames' recycling in its stride */
 
+  malloc_before = malloc_in_use ();
+  anon_before = rss_anon ();
   snap = ps_snapshot_freeze (f->session, &error);
   g_assert_no_error (error);
   before = ps_snapshot_get_memory (snap);
@@ -173,6 +203,22 @@ test_three_pages (Fixture       *f,
 
   another_process_changes (f, changed, 3, 0xee);
   pass (f);
+  malloc_grown = (gssize) malloc_in_use () - (gssize) malloc_before;
+  anon_grown = (gssize) rss_anon () - (gssize) anon_before;
+  g_test_message ("process: malloc +%" G_GSSIZE_FORMAT " B, RssAnon +%" G_GSSIZE_FORMAT " B, for 3 pages of %" G_GSIZE_FORMAT " B",
+                  malloc_grown, anon_grown, f->page);
+#ifndef __SANITIZE_ADDRESS__
+  /* the old bytes of 3 pages, their entries, the scanner's change list:
+   * nothing that grows with the 1 GiB (a hash per page would be 2 MiB) */
+  g_assert_cmpint (malloc_grown, >=, (gssize) (3 * f->page));
+  g_assert_cmpint (malloc_grown, <=, (gssize) (3 * f->page + 16 * 1024));
+  /* page-grained, and malloc may keep a freed chunk of up to 128 KiB */
+  g_assert_cmpint (anon_grown, <=, (gssize) (3 * f->page + 256 * 1024));
+#else
+  /* AddressSanitizer's allocator: glibc's counts stay still, and freed
+   * memory is held in quarantine */
+  g_test_message ("AddressSanitizer: the process's growth is not measured");
+#endif
 
   pages = ps_snapshot_get_changed_pages (snap);
   assert_pages (pages, changed, 3);
@@ -253,8 +299,11 @@ test_off_screen (Fixture       *f,
   g_assert_cmpint (known[0], ==, 0);
   ps_snapshot_diff_range (snap, 7 * f->page, 16, o, n, flags);
   g_assert_cmpint (flags[0], ==, PS_DIFF_CHANGED);
+  /* which rows changed is not known: none is listed, the bytes are counted */
   rows = ps_snapshot_get_changed_rows (snap, 7, 16);
-  g_assert_cmpuint (rows->len, ==, f->page / 16);
+  g_assert_cmpuint (rows->len, ==, 0);
+  g_assert_cmpuint (ps_snapshot_get_unknown_bytes (snap, 7), ==, f->page);
+  g_assert_cmpuint (ps_snapshot_get_unknown_bytes (snap, 5), ==, 0);      /* zeros: known */
 
   /* page 7 as it was: no longer different */
   seen = FALSE;
@@ -263,6 +312,246 @@ test_off_screen (Fixture       *f,
   g_assert_true (ps_test_wait_until (flag_set, &seen, 10000));
   g_assert_false (ps_snapshot_page_changed (snap, 7));
   g_assert_cmpuint (ps_snapshot_get_n_changed (snap), ==, 1);
+}
+
+/* A page half in the focus window when it changed: the rows of that half
+ * that changed are listed, the other half's bytes are counted as not kept
+ * (no row for them: which changed is not known). */
+static void
+test_partly_kept (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const guint64 changed[] = { FIRST, FIRST + 1 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSnapshot) snap = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autofree guint8 *old = g_malloc (f->page);
+  g_autofree guint8 *known = g_malloc (f->page);
+  gsize half = f->page / 2;
+
+  fill_page (f, FIRST);
+  fill_page (f, FIRST + 1);
+  /* the second half of FIRST and the first half of FIRST + 1 */
+  ps_scanner_set_focus (ps_session_get_scanner (f->session), FIRST * f->page + half, f->page);
+  pass (f);
+  snap = ps_snapshot_freeze (f->session, &error);
+  g_assert_no_error (error);
+  another_process_changes (f, changed, 2, 0xab);   /* bytes 100 and page - 1 of each */
+  pass (f);
+  g_assert_cmpuint (ps_snapshot_get_n_changed (snap), ==, 2);
+
+  /* FIRST: byte 100 off screen (not kept), the last byte kept */
+  rows = ps_snapshot_get_changed_rows (snap, FIRST, 16);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (g_array_index (rows, guint64, 0), ==, (FIRST + 1) * f->page - 16);
+  g_assert_cmpuint (ps_snapshot_get_unknown_bytes (snap, FIRST), ==, half);
+  g_assert_false (ps_snapshot_get_old_bytes (snap, FIRST * f->page, f->page, old, known));
+  g_assert_cmpint (known[100], ==, 0);
+  g_assert_cmpint (known[f->page - 1], ==, 1);
+  g_assert_cmpint (old[f->page - 1], ==, (FIRST % 251) + 1);
+  g_clear_pointer (&rows, g_array_unref);
+
+  /* FIRST + 1: byte 100 kept, the last one not */
+  rows = ps_snapshot_get_changed_rows (snap, FIRST + 1, 16);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpuint (g_array_index (rows, guint64, 0), ==, (FIRST + 1) * f->page + 96);
+  g_assert_cmpuint (ps_snapshot_get_unknown_bytes (snap, FIRST + 1), ==, half);
+  /* a page that did not change has none */
+  g_assert_cmpuint (ps_snapshot_get_unknown_bytes (snap, FIRST + 2), ==, 0);
+}
+
+/* ---- the freeze and the pass under way ----
+ *
+ * The scanner is held in the middle of a pass, after the focus window
+ * (page HELD_FOCUS, written just before) and before the page WRITTEN_AFTER
+ * that the test writes once the freeze returned. A freeze that started
+ * following the scanner at once would either miss that write (the pass
+ * under way hashes it, and the passes after see nothing new) or, when
+ * someone else listens to the passes already, count the focus page written
+ * before the freeze as changed after it. The hold lets go when the freeze
+ * asks for its sweep (or when the test says so). */
+#define HELD_FOCUS     10
+#define WRITTEN_AFTER  100
+
+typedef struct
+{
+  GMutex     lock;
+  GCond      cond;
+  PsScanner *scanner;
+  gboolean   armed;
+  gboolean   held;
+  gboolean   released;
+  gboolean   through_sweep;   /* held even when a sweep is asked (till a stop) */
+} Hold;
+
+static void
+hold_hook (PsScanner *scanner,
+           guint64    pages_hashed,
+           gpointer   data)
+{
+  Hold *h = data;
+
+  g_mutex_lock (&h->lock);
+  if (h->armed)
+    {
+      h->armed = FALSE;
+      h->held = TRUE;
+      g_cond_broadcast (&h->cond);
+      /* polled: the sweep's request has no signal of its own */
+      while (!h->released && !ps_scanner_stop_requested (scanner) &&
+             (h->through_sweep || !ps_scanner_sweep_pending (scanner)))
+        g_cond_wait_until (&h->cond, &h->lock, g_get_monotonic_time () + 2 * G_TIME_SPAN_MILLISECOND);
+    }
+  g_mutex_unlock (&h->lock);
+}
+
+static gboolean
+is_held (gpointer data)
+{
+  Hold *h = data;
+  gboolean held;
+
+  g_mutex_lock (&h->lock);
+  held = h->held;
+  g_mutex_unlock (&h->lock);
+  return held;
+}
+
+static void
+no_op_pass (PsScanner        *scanner,
+            const PsScanPass *pass,
+            gpointer          data)
+{
+}
+
+typedef struct
+{
+  PsSnapshot *snap;
+  guint64     page;
+} PageWait;
+
+static gboolean
+page_differs (gpointer data)
+{
+  PageWait *w = data;
+
+  return ps_snapshot_page_changed (w->snap, w->page);
+}
+
+static void
+test_freeze_mid_pass (Fixture       *f,
+                      gconstpointer  data)
+{
+  gboolean listened = GPOINTER_TO_INT (data);
+  PsScanner *scanner = ps_session_get_scanner (f->session);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSnapshot) snap = NULL;
+  Hold hold = { .scanner = scanner };
+  PageWait wait;
+  guint listener = 0;
+
+  g_mutex_init (&hold.lock);
+  g_cond_init (&hold.cond);
+  fill_page (f, HELD_FOCUS);
+  fill_page (f, WRITTEN_AFTER);
+  ps_scanner_set_focus (scanner, HELD_FOCUS * f->page, f->page);
+  pass (f);                                        /* every page's baseline */
+  if (listened)
+    listener = ps_scanner_add_pass_func (scanner, no_op_pass, NULL, NULL);
+  ps_scanner_set_slice_hook (scanner, hold_hook, &hold);
+
+  /* the focus page changes before the freeze; the pass that finds it is
+   * held right after the focus, WRITTEN_AFTER not hashed yet */
+  memset (f->map + HELD_FOCUS * f->page, 0x31, 64);
+  g_mutex_lock (&hold.lock);
+  hold.armed = TRUE;
+  g_mutex_unlock (&hold.lock);
+  ps_scanner_start (scanner);
+  g_assert_true (ps_test_wait_until (is_held, &hold, 20000));
+
+  snap = ps_snapshot_freeze (f->session, &error);
+  g_assert_no_error (error);
+  memset (f->map + WRITTEN_AFTER * f->page, 0x42, 64);   /* after the freeze returned */
+  g_mutex_lock (&hold.lock);
+  hold.released = TRUE;
+  g_cond_broadcast (&hold.cond);
+  g_mutex_unlock (&hold.lock);
+
+  wait = (PageWait) { snap, WRITTEN_AFTER };
+  g_assert_true (ps_test_wait_until (page_differs, &wait, 30000));
+  g_assert_false (ps_snapshot_page_changed (snap, HELD_FOCUS));
+  g_assert_cmpuint (ps_snapshot_get_n_changed (snap), ==, 1);
+
+  ps_scanner_stop (scanner);
+  ps_scanner_set_slice_hook (scanner, NULL, NULL);
+  if (listener != 0)
+    ps_scanner_remove_pass_func (scanner, listener);
+  g_mutex_clear (&hold.lock);
+  g_cond_clear (&hold.cond);
+}
+
+/* The async freeze: done once the scanner swept, and refused when the
+ * scanner stops first. */
+static void
+on_frozen (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  GError *error = NULL;
+  PsSnapshot **out = data;
+
+  *out = ps_snapshot_freeze_finish (result, &error);
+  if (*out == NULL)
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+      *out = (PsSnapshot *) GINT_TO_POINTER (1);
+      g_error_free (error);
+    }
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+test_freeze_async (Fixture       *f,
+                   gconstpointer  data)
+{
+  PsScanner *scanner = ps_session_get_scanner (f->session);
+  PsSnapshot *snap = NULL;
+  PageWait wait;
+  Hold hold = { .scanner = scanner };
+
+  /* running: the snapshot comes after a sweep, and follows from then */
+  fill_page (f, WRITTEN_AFTER);
+  ps_scanner_start (scanner);
+  ps_snapshot_freeze_async (f->session, NULL, on_frozen, &snap);
+  g_assert_true (ps_test_wait_until (pointer_set, &snap, 30000));
+  g_assert_true (PS_IS_SNAPSHOT (snap));
+  memset (f->map + WRITTEN_AFTER * f->page, 0x42, 64);
+  wait = (PageWait) { snap, WRITTEN_AFTER };
+  g_assert_true (ps_test_wait_until (page_differs, &wait, 30000));
+  g_clear_object (&snap);
+
+  /* the scanner stops while the freeze waits for its sweep: refused */
+  ps_scanner_stop (scanner);
+  g_mutex_init (&hold.lock);
+  g_cond_init (&hold.cond);
+  ps_scanner_set_slice_hook (scanner, hold_hook, &hold);
+  hold.armed = TRUE;
+  hold.through_sweep = TRUE;
+  ps_scanner_start (scanner);
+  g_assert_true (ps_test_wait_until (is_held, &hold, 20000));
+  ps_snapshot_freeze_async (f->session, NULL, on_frozen, &snap);
+  g_assert_true (ps_scanner_sweep_pending (scanner));
+  ps_scanner_stop (scanner);
+  g_assert_true (ps_test_wait_until (pointer_set, &snap, 30000));
+  g_assert_true (snap == GINT_TO_POINTER (1));      /* G_IO_ERROR_CLOSED */
+  ps_scanner_set_slice_hook (scanner, NULL, NULL);
+  g_mutex_clear (&hold.lock);
+  g_cond_clear (&hold.cond);
 }
 
 /* Saved, the snapshot is the segment as it was; a mapping compared with
@@ -367,6 +656,12 @@ main (int   argc,
 #define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/snapshot/three-pages", test_three_pages);
   ADD ("/snapshot/off-screen", test_off_screen);
+  ADD ("/snapshot/partly-kept", test_partly_kept);
+  g_test_add ("/snapshot/freeze-mid-pass", Fixture, GINT_TO_POINTER (FALSE), fixture_setup,
+              test_freeze_mid_pass, fixture_teardown);
+  g_test_add ("/snapshot/freeze-mid-pass-listened", Fixture, GINT_TO_POINTER (TRUE), fixture_setup,
+              test_freeze_mid_pass, fixture_teardown);
+  ADD ("/snapshot/freeze-async", test_freeze_async);
   ADD ("/snapshot/save-compare", test_save_compare);
   g_test_add_func ("/snapshot/private-vs-file", test_private_vs_file);
   return g_test_run ();

@@ -11,8 +11,10 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -110,6 +112,116 @@ static gboolean
 has_frame (gpointer data)
 {
   return ps_session_get_frame (PS_WINDOW (data)->session) != NULL;
+}
+
+/* ---- the file chooser, answered as a user would ----
+ *
+ * No portal runs under the tests: the window's GtkFileChooserNative shows
+ * GTK's own dialog, which is answered here: a folder, a name, an option of
+ * the choice, then Accept, as its button does. */
+
+static GtkWindow *
+shown_chooser (PsWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)) &&
+          gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  return shown_chooser (data) != NULL;
+}
+
+/* The drop-down of the chooser's choice: the one with an option labelled so. */
+static GtkDropDown *
+find_choice (GtkWidget  *widget,
+             const char *label,
+             guint      *index)
+{
+  if (GTK_IS_DROP_DOWN (widget))
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+          if (GTK_IS_STRING_OBJECT (item) && strstr (gtk_string_object_get_string (GTK_STRING_OBJECT (item)), label))
+            {
+              *index = i;
+              return GTK_DROP_DOWN (widget);
+            }
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDropDown *found = find_choice (child, label, index);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The label of the option the choice shows. */
+static const char *
+choice_shown (GtkWindow *dialog,
+              const char *any_label)
+{
+  guint index;
+  GtkDropDown *drop_down = find_choice (GTK_WIDGET (dialog), any_label, &index);
+
+  g_assert_nonnull (drop_down);
+  return gtk_string_object_get_string (gtk_drop_down_get_selected_item (drop_down));
+}
+
+static void
+answer_chooser (PsWindow   *window,
+                const char *path,
+                const char *option)
+{
+  GtkWindow *dialog;
+
+  g_assert_true (ps_test_wait_until (chooser_shown, window, 20000));
+  dialog = shown_chooser (window);
+  /* typed whole into the name, as a user may: changing the folder while
+   * the chooser still loads its first one makes GTK 4.8 show an error */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), path);
+  if (option != NULL)
+    {
+      guint index;
+      GtkDropDown *drop_down = find_choice (GTK_WIDGET (dialog), option, &index);
+
+      g_assert_nonnull (drop_down);
+      gtk_drop_down_set_selected (drop_down, index);
+    }
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+}
+
+typedef struct
+{
+  const char *path;
+  const char *expect;
+} FileWait;
+
+/* The file is there and holds expect (written in a worker thread). */
+static gboolean
+file_holds (gpointer data)
+{
+  FileWait *w = data;
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (w->path, &text, NULL, NULL) && strstr (text, w->expect) != NULL;
 }
 
 /* ---- the recording ---- */
@@ -277,6 +389,89 @@ test_record (void)
   }
 }
 
+/* ---- the cap, chosen in the record chooser ----
+ *
+ * GTK 4.8's own file chooser (no portal) ignores gtk_file_chooser_set_choice
+ * and shows the choice's first option: the cap must be what the chooser
+ * shows, untouched, and what the user picks in it. */
+
+static gboolean
+not_recording (gpointer data)
+{
+  return ps_window_get_recorder (data) == NULL;
+}
+
+static gboolean
+is_recording (gpointer data)
+{
+  return ps_window_get_recorder (data) != NULL;
+}
+
+static void
+record_through_chooser (PsWindow   *window,
+                        const char *trace,
+                        const char *option,
+                        const char *shown)
+{
+  GtkWindow *dialog;
+
+  queue_unlink_trace (trace);
+  ps_test_queue_unlink (trace);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.record", NULL));
+  g_assert_true (ps_test_wait_until (chooser_shown, window, 20000));
+  dialog = shown_chooser (window);
+  g_assert_cmpstr (choice_shown (dialog, "MiB"), ==, shown);
+  answer_chooser (window, trace, option);
+  if (!ps_test_wait_until (is_recording, window, 20000))
+    g_error ("the chosen file does not record (%s)", window->toast != NULL ? adw_toast_get_title (window->toast) : "no toast");
+  g_assert_cmpstr (ps_recorder_get_path (ps_window_get_recorder (window)), ==, trace);
+}
+
+static void
+stop_recording (PsWindow   *window,
+                const char *trace)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.record", NULL));
+  g_assert_true (ps_test_wait_until (not_recording, window, 20000));
+  g_assert_true (ps_test_wait_until (recording_complete, (gpointer) trace, 20000));
+}
+
+static void
+test_record_cap (void)
+{
+  g_autofree char *name = ps_test_posix_segment ("cap", N_PAGES * page);
+  g_autofree char *first = ps_test_temp_path ("cap-1.pagescope-trace");
+  g_autofree char *second = ps_test_temp_path ("cap-2.pagescope-trace");
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.pagescope.Pagescope");
+  PsWindow *window = window_on_segment (name);
+  GtkWindow *dialog;
+
+  g_settings_reset (settings, "record-cap-mib");
+  g_assert_cmpuint (g_settings_get_uint (settings, "record-cap-mib"), ==, 64);
+
+  /* untouched: the setting, 64 MiB, shown and used (was 0: no bytes) */
+  record_through_chooser (window, first, NULL, "Up to 64 MiB of changed bytes");
+  g_assert_cmpuint (ps_recorder_get_cap (ps_window_get_recorder (window)), ==, G_GUINT64_CONSTANT (64) << 20);
+  stop_recording (window, first);
+
+  /* 16 MiB picked: used, and kept for the next time */
+  record_through_chooser (window, second, "Up to 16 MiB", "Up to 64 MiB of changed bytes");
+  g_assert_cmpuint (ps_recorder_get_cap (ps_window_get_recorder (window)), ==, G_GUINT64_CONSTANT (16) << 20);
+  g_assert_cmpuint (g_settings_get_uint (settings, "record-cap-mib"), ==, 16);
+  stop_recording (window, second);
+
+  /* the next chooser starts on it; cancelled, nothing records */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.record", NULL));
+  g_assert_true (ps_test_wait_until (chooser_shown, window, 20000));
+  dialog = shown_chooser (window);
+  g_assert_cmpstr (choice_shown (dialog, "MiB"), ==, "Up to 16 MiB of changed bytes");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_null (ps_window_get_recorder (window));
+  g_settings_reset (settings, "record-cap-mib");
+  /* nothing left on the display for the tests after */
+  ps_ui_test_close (GTK_WINDOW (window));
+}
+
 /* ---- replay ---- */
 
 static gboolean
@@ -366,6 +561,58 @@ scrub_to (PsWindow *window,
   cells.b = cell_pixel (window, texture, PAGE_B);
   cells.r = cell_pixel (window, texture, PAGE_R);
   return cells;
+}
+
+/* The grid as painted now, without moving the playhead. */
+static Cells
+grid_now (PsWindow *window)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  Cells cells;
+
+  g_assert_true (ps_test_wait_until (grid_caught_up, window->grid, 5000));
+  ps_ui_test_wait_frame (GTK_WIDGET (window->grid));
+  texture = grid_painted (window);
+  cells.a = cell_pixel (window, texture, PAGE_A);
+  cells.b = cell_pixel (window, texture, PAGE_B);
+  cells.r = cell_pixel (window, texture, PAGE_R);
+  return cells;
+}
+
+/* The first pixel column of the strip at or after t_us. */
+static int
+x_at_or_after (PsTimeline *timeline,
+               gint64      t_us)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (timeline));
+
+  for (int x = 0; x < width; x++)
+    if (ps_timeline_time_at (timeline, x) >= t_us)
+      return x;
+  g_error ("no column of the timeline is at %" G_GINT64_FORMAT " µs", t_us);
+}
+
+/* A click at x as the timeline's click gesture reports it. Not an X event:
+ * a real pointer (XTest) needs the display to itself, and another test's
+ * window, or a resize, moves what is under it. */
+static void
+click_timeline (PsTimeline *timeline,
+                double      x)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (timeline));
+  guint clicked = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller))
+        {
+          g_signal_emit_by_name (controller, "pressed", 1, x, gtk_widget_get_height (GTK_WIDGET (timeline)) / 2.0);
+          clicked++;
+        }
+    }
+  g_assert_cmpuint (clicked, ==, 1);
 }
 
 static guint32
@@ -472,6 +719,24 @@ test_replay (void)
   hex_value (window, PAGE_U * page, &kind);
   g_assert_cmpint (kind, ==, PS_HEX_BYTE_UNKNOWN);
 
+  /* the recorded watch's value at the time shown, in the side pane: the
+   * one written before the recording until the watch read the new one
+   * (its own time: a watch is read apart from the pages' hashes) */
+  {
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index (window->time->replay_watches, 0);
+    gint64 new_at = -1;
+
+    g_assert_nonnull (row);
+    g_assert_cmpuint (ps_replay_get_n_watches (replay), ==, 1);
+    ps_assert_contains (ps_replay_get_watch_value (replay, 0, ps_replay_get_duration (replay), &new_at), "2711724449");
+    g_assert_cmpint (new_at, >, 0);
+    /* the pane follows the playhead at once (no frame to wait for) */
+    ps_timeline_set_position (timeline, new_at - 1);
+    ps_assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "1094795585");   /* 0x41414141 */
+    ps_timeline_set_position (timeline, new_at);
+    ps_assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "2711724449");   /* 0xa1a1a1a1 */
+  }
+
   /* the keys: Home, Ctrl+Right from change to change, Ctrl+Left, End */
   press (GTK_WIDGET (timeline), GDK_KEY_Home, 0);
   g_assert_cmpint (ps_timeline_get_position (timeline), ==, 0);
@@ -498,6 +763,72 @@ test_replay (void)
   press (GTK_WIDGET (timeline), GDK_KEY_Home, 0);
   g_assert_cmpuint (g_list_model_get_n_items (log), ==, 0);
 
+  /* a click on the strip (its click gesture's "pressed", as GTK emits it
+   * for a press at that point) just past A's change shows A hot, one just
+   * past B's change B hot */
+  {
+    int x_a = x_at_or_after (timeline, t_a), x_b = x_at_or_after (timeline, t_b);
+    Cells cells;
+
+    g_assert_cmpint (x_a, <, x_b);
+    press (GTK_WIDGET (timeline), GDK_KEY_Home, 0);
+    click_timeline (timeline, x_a);
+    g_assert_cmpint (ps_timeline_get_position (timeline), ==, ps_timeline_time_at (timeline, x_a));
+    g_assert_cmpint (ps_timeline_get_position (timeline), >=, t_a);
+    g_assert_cmpint (ps_timeline_get_position (timeline), <, t_b);
+    g_assert_true (gtk_widget_has_focus (GTK_WIDGET (timeline)));
+    cells = grid_now (window);
+    g_assert_cmphex (cells.a, !=, cells.r);
+    g_assert_cmphex (cells.b, ==, cells.r);
+    click_timeline (timeline, x_b);
+    g_assert_cmpint (ps_timeline_get_position (timeline), >=, t_b);
+    cells = grid_now (window);
+    g_assert_cmphex (cells.b, !=, cells.r);
+    g_assert_cmphex (cells.a, !=, cells.b);
+  }
+
+  /* Export, from the replay bar's menu through the file chooser: the
+   * changes as CSV and JSON Lines, the watch's values as CSV */
+  {
+    g_autofree char *csv = ps_test_temp_path ("export.csv");
+    g_autofree char *jsonl = ps_test_temp_path ("export.jsonl");
+    g_autofree char *watches = ps_test_temp_path ("export-watches.csv");
+    g_autofree char *row_a = g_strdup_printf (",%d,%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT ",0x", PAGE_A, PAGE_A * page, page);
+    g_autofree char *json_b = g_strdup_printf ("\"page\":%d,", PAGE_B);
+    FileWait w;
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    ps_test_queue_unlink (csv);
+    ps_test_queue_unlink (jsonl);
+    ps_test_queue_unlink (watches);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-recording", "s", "csv"));
+    answer_chooser (window, csv, NULL);
+    w = (FileWait) { csv, row_a };
+    g_assert_true (ps_test_wait_until (file_holds, &w, 20000));
+    g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+    lines = g_strsplit (text, "\n", -1);
+    g_assert_cmpstr (lines[0], ==, "time,page,offset,length,hash");
+    ps_assert_contains (lines[1], row_a);
+    g_assert_nonnull (strstr (lines[2], ",5,"));
+    g_assert_cmpstr (lines[3], ==, "");
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-recording", "s", "jsonl"));
+    answer_chooser (window, jsonl, NULL);
+    w = (FileWait) { jsonl, json_b };
+    g_assert_true (ps_test_wait_until (file_holds, &w, 20000));
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-recording", "s", "watches"));
+    answer_chooser (window, watches, NULL);
+    w = (FileWait) { watches, ",2711724449\n" };
+    g_assert_true (ps_test_wait_until (file_holds, &w, 20000));
+    g_clear_pointer (&text, g_free);
+    g_assert_true (g_file_get_contents (watches, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, "time,name,offset,type,value\n"));
+    ps_assert_contains (text, ",a,");
+    ps_assert_contains (text, ",1094795585\n");
+  }
+
   /* played at 10x from B's change, it stops at the end */
   ps_replay_bar_set_speed (window->time->replay_bar, 10);
   g_assert_cmpfloat (ps_replay_bar_get_speed (window->time->replay_bar), ==, 10);
@@ -512,6 +843,8 @@ test_replay (void)
 
 static const guint64 diff_pages[3] = { 10, 70000, 262000 };
 static const guint   diff_at[3] = { 0x20, 0x100, 0 };
+#define PAGE_K 150000     /* off screen, written before the freeze and after */
+#define PAGE_S 200000     /* off screen, written before the freeze only */
 
 static gboolean
 swept (gpointer data)
@@ -558,6 +891,76 @@ rows_listed (gpointer data)
   return ps_diff_view_get_n_rows (ps_window_get_diff_view (data)) == 3;
 }
 
+/* The button of the widget that activates action. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The save is done (in a worker thread) when the window's toast says so. */
+static gboolean
+saved_toast (gpointer data)
+{
+  PsWindow *window = data;
+
+  return window->toast != NULL && g_str_has_prefix (adw_toast_get_title (window->toast), "Snapshot saved to");
+}
+
+static gboolean
+four_rows_listed (gpointer data)
+{
+  return ps_diff_view_get_n_rows (ps_window_get_diff_view (data)) == 4;
+}
+
+static gboolean
+has_snapshot (gpointer data)
+{
+  return ps_window_get_snapshot (data) != NULL;
+}
+
+/* What the process holds: malloc's in use (arenas and its own mmaps), and
+ * its anonymous resident memory (the segment is shmem, not counted). */
+static gsize
+malloc_in_use (void)
+{
+  struct mallinfo2 mi = mallinfo2 ();
+
+  return mi.uordblks + mi.hblkhd;
+}
+
+static gsize
+rss_anon (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "\nRssAnon:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("\nRssAnon:"), NULL, 10) * 1024;
+}
+
+/* A few frames drawn and delivered: the window's allocations in their stride. */
+static void
+settle (PsWindow *window)
+{
+  After after = { window, ps_session_get_frame (window->session)->serial + 3 };
+
+  g_assert_true (ps_test_wait_until (frame_after, &after, 60000));
+  ps_ui_test_wait_frame (GTK_WIDGET (window->grid));
+}
+
 static void
 test_diff (void)
 {
@@ -567,22 +970,35 @@ test_diff (void)
   const PsHighlight *ranges;
   PsDiffView *view;
   guint n_ranges;
-  guint64 frozen_at;
-  After after;
+  gsize malloc_before, anon_before;
+  gssize malloc_grown, anon_grown;
 
+  /* pages off screen that hold something before the freeze: K changes
+   * after it, S does not */
+  write_from_another_process (name, PAGE_K * page + 0x40, 0x11111111);
+  write_from_another_process (name, PAGE_S * page + 0x40, 0x53535353);
   g_assert_true (ps_test_wait_until (swept, window, 120000));
-  frozen_at = ps_session_get_frame (window->session)->serial;
+  /* the snapshot comes once the scanner has read every page after the
+   * freeze: a write from then on is never missed */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.freeze", NULL);
-  g_assert_nonnull (ps_window_get_snapshot (window));
-  /* the snapshot follows from the first pass that begins after the freeze:
-   * one may be under way, so write once a pass after it has ended */
-  after.window = window;
-  after.serial = frozen_at + 2;
-  g_assert_true (ps_test_wait_until (frame_after, &after, 60000));
+  g_assert_true (ps_test_wait_until (has_snapshot, window, 60000));
+  g_assert_cmpuint (ps_snapshot_get_n_changed (ps_window_get_snapshot (window)), ==, 0);
+  settle (window);
+  malloc_before = malloc_in_use ();
+  anon_before = rss_anon ();
   for (guint i = 0; i < 3; i++)
     write_from_another_process (name, diff_pages[i] * page + diff_at[i], 0x04030201);
   g_assert_true (ps_test_wait_until (three_differ, window, 120000));
   g_assert_true (ps_test_wait_until (three_tinted, window, 5000));
+  settle (window);
+  malloc_grown = (gssize) malloc_in_use () - (gssize) malloc_before;
+  anon_grown = (gssize) rss_anon () - (gssize) anon_before;
+  g_test_message ("the app: malloc +%" G_GSSIZE_FORMAT " B, RssAnon +%" G_GSSIZE_FORMAT " B, for 3 pages of %" G_GSIZE_FORMAT " B of 1 GiB",
+                  malloc_grown, anon_grown, page);
+  /* nothing that grows with the object: a copy would be 1 GiB, a hash
+   * per page 2 MiB; what the window draws meanwhile comes and goes */
+  g_assert_cmpint (malloc_grown, <=, (gssize) (3 * page + 1024 * 1024));
+  g_assert_cmpint (anon_grown, <=, (gssize) (3 * page + 1024 * 1024));
 
   /* exactly those three, and the snapshot holds little more than that */
   pages = ps_snapshot_get_changed_pages (ps_window_get_snapshot (window));
@@ -613,6 +1029,60 @@ test_diff (void)
       ps_assert_contains (text, "new  01 02 03 04 00");
       ps_assert_contains (text, "old  00 00 00 00 00");
     }
+
+  /* page K changes off screen: its old bytes were not kept, so which of
+   * its rows changed is not known: one notice in their place, no rows */
+  write_from_another_process (name, PAGE_K * page + 0x40, 0x22222222);
+  g_assert_true (ps_test_wait_until (four_rows_listed, window, 120000));
+  for (guint i = 0, at = 0; i < 4; i++)
+    {
+      g_autofree char *text = ps_diff_view_get_row_text (view, i);
+
+      if (i == 2)
+        {
+          g_autofree char *not_kept = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes were not kept", page);
+
+          g_assert_true (ps_diff_view_row_is_notice (view, i));
+          g_assert_cmpuint (ps_diff_view_get_row_offset (view, i), ==, PAGE_K * page);
+          ps_assert_contains (text, "page 150000 changed");
+          ps_assert_contains (text, not_kept);
+          continue;
+        }
+      g_assert_false (ps_diff_view_row_is_notice (view, i));
+      g_assert_cmpuint (ps_diff_view_get_row_offset (view, i), ==, diff_pages[at] * page + diff_at[at]);
+      ps_assert_contains (text, "new  01 02 03 04 00");
+      at++;
+    }
+
+  /* Save, from the diff bar's button through the file chooser: the segment
+   * as it was (S as it is, the three pages' old zeros, not what was written
+   * since; K left as zeros, its old bytes unknown), sparse */
+  {
+    g_autofree char *saved = ps_test_temp_path ("diff.snapshot");
+    guint32 value;
+    struct stat st;
+    int fd;
+
+    ps_test_queue_unlink (saved);
+    ps_ui_test_click (find_button (GTK_WIDGET (view), "win.save-snapshot"));
+    answer_chooser (window, saved, NULL);
+    g_assert_true (ps_test_wait_until (saved_toast, window, 60000));
+    g_assert_cmpint (stat (saved, &st), ==, 0);
+    g_assert_cmpuint (st.st_size, ==, GIB);
+    g_assert_cmpuint ((guint64) st.st_blocks * 512, <, 64 * page);
+    fd = open (saved, O_RDONLY);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (pread (fd, &value, 4, PAGE_S * page + 0x40), ==, 4);
+    g_assert_cmphex (value, ==, 0x53535353);
+    for (guint i = 0; i < 3; i++)
+      {
+        g_assert_cmpint (pread (fd, &value, 4, diff_pages[i] * page + diff_at[i]), ==, 4);
+        g_assert_cmphex (value, ==, 0);
+      }
+    g_assert_cmpint (pread (fd, &value, 4, PAGE_K * page + 0x40), ==, 4);
+    g_assert_cmphex (value, ==, 0);
+    close (fd);
+  }
 
   /* the filter off: the hex view again; stop: no tint */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.diff-only-changed", NULL);
@@ -689,6 +1159,7 @@ main (int   argc,
   g_test_add_func ("/time/replay", test_replay);
   g_test_add_func ("/time/diff", test_diff);
   g_test_add_func ("/time/compare-file", test_compare_file);
+  g_test_add_func ("/time/record-cap", test_record_cap);
   status = g_test_run ();
   g_object_unref (app);
   return status;

@@ -521,6 +521,13 @@ ps_recorder_get_path (PsRecorder *self)
   return self->path;
 }
 
+guint64
+ps_recorder_get_cap (PsRecorder *self)
+{
+  g_return_val_if_fail (PS_IS_RECORDER (self), 0);
+  return self->cap;
+}
+
 gboolean
 ps_recorder_is_recording (PsRecorder *self)
 {

@@ -72,6 +72,8 @@ PsRecorder *ps_recorder_start        (PsSession          *session,
                                       PsRecorderFlags     flags,
                                       GError            **error);
 const char *ps_recorder_get_path     (PsRecorder         *self);
+/* The most bytes of changed ranges it stores, as started with. */
+guint64     ps_recorder_get_cap      (PsRecorder         *self);
 gboolean    ps_recorder_is_recording (PsRecorder         *self);
 /* Thread-safe. */
 void        ps_recorder_get_stats    (PsRecorder         *self,

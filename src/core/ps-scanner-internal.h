@@ -116,6 +116,14 @@ struct _PsScanner
   guint64       before_offset;   /* the part of the window focus_scratch holds the previous bytes of */
   gsize         before_length;
   gboolean      focus_swapped;   /* this pass's scan_focus ran to its end */
+  /* Sweeps asked by ps_scanner_add_pass_func_after_sweep: a func waits for
+   * the sweep numbered as it was added; a full pass that began with
+   * sweep_wanted == n completes sweeps up to n. */
+  GCond         pass_cond;       /* with pass_lock: a sweep done, a stop, a cancel */
+  guint64       sweep_wanted;    /* under pass_lock */
+  guint64       sweep_done;      /* under pass_lock */
+  guint64       pass_sweep;      /* scanning thread: what this pass completes if it sweeps whole (0: none) */
+  gint          running;         /* atomic: the thread runs (waiters give up when it stops) */
 };
 
 typedef struct
@@ -124,6 +132,7 @@ typedef struct
   PsScannerPassFunc func;
   gpointer          data;
   GDestroyNotify    destroy;
+  guint64           after_sweep;   /* handed passes once sweep_done reaches it (0: at once) */
 } PassFunc;
 
 static inline guint64
@@ -155,7 +164,11 @@ PsFrame *ps_scanner_scan_pass      (PsScanner *self,
                                     guint64    focus_offset,
                                     gsize      focus_length,
                                     gboolean   paused);
-/* The pass's changes to the pass funcs (a recorder, a snapshot). */
+/* A sweep asked and not done yet: the next pass must hash every page.
+ * Records what the pass completes (pass_sweep). */
+gboolean ps_scanner_begin_pass_sweep (PsScanner *self);
+/* The pass's changes to the pass funcs (a recorder, a snapshot); a whole
+ * sweep that began after a func was added makes that func ready. */
 void     ps_scanner_run_pass_funcs (PsScanner *self,
                                     PsFrame   *frame);
 /* Pages [from, to) of the frame may have changed: their blocks are

@@ -893,6 +893,15 @@ ps_scanner_scan_pass (PsScanner *self,
 /* Hands the pass to the pass funcs, on the thread that scanned it, before
  * the frame is published; a pass that began before the first func was added
  * is not handed (its changes were not listed). */
+gboolean
+ps_scanner_begin_pass_sweep (PsScanner *self)
+{
+  g_mutex_lock (&self->pass_lock);
+  self->pass_sweep = self->sweep_wanted > self->sweep_done ? self->sweep_wanted : 0;
+  g_mutex_unlock (&self->pass_lock);
+  return self->pass_sweep != 0;
+}
+
 void
 ps_scanner_run_pass_funcs (PsScanner *self,
                            PsFrame   *frame)
@@ -900,7 +909,15 @@ ps_scanner_run_pass_funcs (PsScanner *self,
   PsScanPass pass = { 0 };
 
   if (!self->collect_pass)
-    return;
+    {
+      /* nobody listens now (a func waiting for this sweep went): the sweep
+       * is done all the same, or every pass would be one */
+      g_mutex_lock (&self->pass_lock);
+      if (self->pass_sweep > self->sweep_done && (frame->flags & PS_FRAME_SWEEP_DONE))
+        self->sweep_done = self->pass_sweep;
+      g_mutex_unlock (&self->pass_lock);
+      return;
+    }
   pass.frame = frame;
   pass.changes = (const PsPageChange *) (gpointer) self->changes->data;
   pass.n_changes = self->changes->len;
@@ -918,7 +935,17 @@ ps_scanner_run_pass_funcs (PsScanner *self,
     {
       PassFunc *f = &g_array_index (self->pass_funcs, PassFunc, i);
 
-      f->func (self, &pass, f->data);
+      /* one waiting for a sweep starts from the hashes it leaves */
+      if (f->after_sweep <= self->sweep_done)
+        f->func (self, &pass, f->data);
+    }
+  /* every page hashed in one pass that began after the request: from the
+   * next pass on, its funcs see every change against these hashes */
+  if (self->pass_sweep > self->sweep_done && (frame->flags & PS_FRAME_SWEEP_DONE) &&
+      !(frame->flags & PS_FRAME_SIGBUS))
+    {
+      self->sweep_done = self->pass_sweep;
+      g_cond_broadcast (&self->pass_cond);
     }
   g_mutex_unlock (&self->pass_lock);
 }

@@ -17,6 +17,8 @@ typedef void (*PsScannerSliceHook) (PsScanner *scanner,
 void      ps_scanner_set_slice_hook         (PsScanner          *self,
                                              PsScannerSliceHook  hook,
                                              gpointer            data);
+/* A sweep was asked (ps_scanner_add_pass_func_after_sweep) and is not done. */
+gboolean  ps_scanner_sweep_pending          (PsScanner          *self);
 /* TRUE from ps_scanner_stop's request until the thread is joined. */
 gboolean  ps_scanner_stop_requested         (PsScanner          *self);
 /* The pages hashed by the last pass that a stop request cut short (0: none).

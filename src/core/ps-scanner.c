@@ -108,7 +108,7 @@ scanner_thread (gpointer data)
       gsize focus_length;
       guint interval;
       double fixed_share;
-      gboolean paused, limited;
+      gboolean paused, limited, sweep;
       PsFrame *frame;
       gint64 now, cpu, pass_cpu;
 
@@ -135,10 +135,16 @@ scanner_thread (gpointer data)
       g_mutex_unlock (&self->lock);
 
       slice = slice_for (self, interval, self->share);
+      /* a freeze waits for a sweep of every page: this pass, paused or not */
+      sweep = ps_scanner_begin_pass_sweep (self);
+      if (sweep)
+        slice = G_MAXUINT64;
       pass_cpu = ps_scanner_thread_cpu_us ();
-      frame = ps_scanner_scan_pass (self, slice, focus_offset, focus_length, paused);
+      frame = ps_scanner_scan_pass (self, slice, focus_offset, focus_length, paused && !sweep);
       if (frame == NULL)
         break;     /* stopped mid-pass */
+      if (paused)
+        frame->flags |= PS_FRAME_PAUSED;
       /* what the pass funcs cost is the pass's: the budget counts it */
       ps_scanner_run_pass_funcs (self, frame);
       now = g_get_monotonic_time ();
@@ -241,6 +247,7 @@ ps_scanner_finalize (GObject *object)
   g_array_unref (self->pass_funcs);
   g_clear_pointer (&self->changes, g_array_unref);
   g_mutex_clear (&self->pass_lock);
+  g_cond_clear (&self->pass_cond);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (ps_scanner_parent_class)->finalize (object);
@@ -322,6 +329,7 @@ ps_scanner_init (PsScanner *self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_mutex_init (&self->pass_lock);
+  g_cond_init (&self->pass_cond);
   self->pass_funcs = g_array_new (FALSE, FALSE, sizeof (PassFunc));
   self->interval_ms = 100;
   self->effective_interval_ms = 100;
@@ -375,6 +383,7 @@ ps_scanner_start (PsScanner *self)
   if (self->thread != NULL)
     return;
   g_atomic_int_set (&self->stop_requested, FALSE);
+  g_atomic_int_set (&self->running, TRUE);
   self->thread = g_thread_new ("pagescope-scan", scanner_thread, self);
 }
 
@@ -390,6 +399,11 @@ ps_scanner_stop (PsScanner *self)
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);
   g_thread_join (g_steal_pointer (&self->thread));
+  /* whoever waits for a sweep gives up: none will come */
+  g_atomic_int_set (&self->running, FALSE);
+  g_mutex_lock (&self->pass_lock);
+  g_cond_broadcast (&self->pass_cond);
+  g_mutex_unlock (&self->pass_lock);
   /* scan_now may run passes again */
   g_atomic_int_set (&self->stop_requested, FALSE);
 }
@@ -535,6 +549,8 @@ ps_scanner_scan_now (PsScanner *self)
   paused = self->paused;
   g_mutex_unlock (&self->lock);
 
+  if (ps_scanner_begin_pass_sweep (self))
+    paused = FALSE;     /* a sweep is asked: it hashes, paused or not */
   frame = ps_scanner_scan_pass (self, G_MAXUINT64, focus_offset, focus_length, paused);
   ps_scanner_run_pass_funcs (self, frame);
   ps_scanner_publish (self, frame);
@@ -558,6 +574,89 @@ ps_scanner_add_pass_func (PsScanner         *self,
   g_atomic_int_set (&self->collect, TRUE);
   g_mutex_unlock (&self->pass_lock);
   return f.id;
+}
+
+guint
+ps_scanner_add_pass_func_after_sweep (PsScanner         *self,
+                                      PsScannerPassFunc  func,
+                                      gpointer           data,
+                                      GDestroyNotify     destroy)
+{
+  PassFunc f = { 0, func, data, destroy, 0 };
+
+  g_return_val_if_fail (PS_IS_SCANNER (self), 0);
+  g_return_val_if_fail (func != NULL, 0);
+
+  g_mutex_lock (&self->pass_lock);
+  f.id = ++self->last_pass_func_id;
+  f.after_sweep = ++self->sweep_wanted;
+  g_array_append_val (self->pass_funcs, f);
+  g_atomic_int_set (&self->collect, TRUE);
+  g_mutex_unlock (&self->pass_lock);
+  ps_scanner_wake (self);
+  return f.id;
+}
+
+/* Under pass_lock. */
+static PassFunc *
+find_pass_func (PsScanner *self,
+                guint      id)
+{
+  for (guint i = 0; i < self->pass_funcs->len; i++)
+    if (g_array_index (self->pass_funcs, PassFunc, i).id == id)
+      return &g_array_index (self->pass_funcs, PassFunc, i);
+  return NULL;
+}
+
+gboolean
+ps_scanner_pass_func_ready (PsScanner *self,
+                            guint      id)
+{
+  PassFunc *f;
+  gboolean ready;
+
+  g_return_val_if_fail (PS_IS_SCANNER (self), FALSE);
+  g_mutex_lock (&self->pass_lock);
+  f = find_pass_func (self, id);
+  ready = f == NULL || f->after_sweep <= self->sweep_done;
+  g_mutex_unlock (&self->pass_lock);
+  return ready;
+}
+
+static void
+wake_waiters (GCancellable *cancellable,
+              PsScanner    *self)
+{
+  g_mutex_lock (&self->pass_lock);
+  g_cond_broadcast (&self->pass_cond);
+  g_mutex_unlock (&self->pass_lock);
+}
+
+gboolean
+ps_scanner_wait_pass_func (PsScanner    *self,
+                           guint         id,
+                           GCancellable *cancellable)
+{
+  gulong handler = 0;
+  gboolean ready = FALSE;
+
+  g_return_val_if_fail (PS_IS_SCANNER (self), FALSE);
+
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_waiters), self, NULL);
+  g_mutex_lock (&self->pass_lock);
+  for (;;)
+    {
+      PassFunc *f = find_pass_func (self, id);
+
+      ready = f == NULL || f->after_sweep <= self->sweep_done;
+      if (ready || !g_atomic_int_get (&self->running) || g_cancellable_is_cancelled (cancellable))
+        break;
+      g_cond_wait (&self->pass_cond, &self->pass_lock);
+    }
+  g_mutex_unlock (&self->pass_lock);
+  g_cancellable_disconnect (cancellable, handler);
+  return ready;
 }
 
 void
@@ -606,6 +705,18 @@ ps_scanner_set_slice_hook (PsScanner          *self,
 
   self->slice_hook = hook;
   self->slice_hook_data = data;
+}
+
+gboolean
+ps_scanner_sweep_pending (PsScanner *self)
+{
+  gboolean pending;
+
+  g_return_val_if_fail (PS_IS_SCANNER (self), FALSE);
+  g_mutex_lock (&self->pass_lock);
+  pending = self->sweep_wanted > self->sweep_done;
+  g_mutex_unlock (&self->pass_lock);
+  return pending;
 }
 
 gboolean

@@ -125,6 +125,28 @@ guint       ps_scanner_add_pass_func    (PsScanner         *self,
                                          PsScannerPassFunc  func,
                                          gpointer           data,
                                          GDestroyNotify     destroy);
+/* The same, but func is handed only the passes after a full sweep (every
+ * page hashed, in one pass) that begins after this call: the scanner makes
+ * that sweep at its next pass, whatever its budget or pause. A listener
+ * that compares with "now" (a freeze) starts from hashes taken after it
+ * asked, so no write made after the call is missed: a write made during
+ * the pass under way, which that pass may already have hashed, is in the
+ * sweep's hashes or found changed by the passes after it. */
+guint       ps_scanner_add_pass_func_after_sweep (PsScanner         *self,
+                                                  PsScannerPassFunc  func,
+                                                  gpointer           data,
+                                                  GDestroyNotify     destroy);
+/* Blocks until the func's sweep is done (TRUE; at once for any other
+ * func), or the scanner stopped or cancellable was cancelled (FALSE).
+ * Not from a pass func nor the main thread of a running UI (run it in a
+ * worker thread). A scanner whose thread is not running makes no sweep:
+ * call ps_scanner_scan_now. */
+gboolean    ps_scanner_wait_pass_func   (PsScanner         *self,
+                                         guint              id,
+                                         GCancellable      *cancellable);
+/* Whether the func's sweep is done (any other func: TRUE). */
+gboolean    ps_scanner_pass_func_ready  (PsScanner         *self,
+                                         guint              id);
 /* Waits for a call under way, then func is never called again and destroy
  * (data) runs. Not from a pass func. */
 void        ps_scanner_remove_pass_func (PsScanner         *self,

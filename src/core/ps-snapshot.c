@@ -207,10 +207,13 @@ on_source_changed (PsSnapshot *self)
     detach (self);
 }
 
+/* after_sweep: the pass func starts after a sweep of every page that
+ * begins now (ps_scanner_add_pass_func_after_sweep). */
 static PsSnapshot *
 snapshot_new (PsSession         *session,
               PsSnapshotKind     kind,
-              PsScannerPassFunc  func)
+              PsScannerPassFunc  func,
+              gboolean           after_sweep)
 {
   PsSnapshot *self = g_object_new (PS_TYPE_SNAPSHOT, NULL);
   g_autofree guint8 *zero = NULL;
@@ -225,23 +228,127 @@ snapshot_new (PsSession         *session,
   self->time_us = g_get_monotonic_time ();
   self->live = TRUE;
   self->source_handler = g_signal_connect_swapped (session, "notify::source", G_CALLBACK (on_source_changed), self);
-  self->pass_func = ps_scanner_add_pass_func (self->scanner, func, self, NULL);
+  if (after_sweep)
+    self->pass_func = ps_scanner_add_pass_func_after_sweep (self->scanner, func, self, NULL);
+  else
+    self->pass_func = ps_scanner_add_pass_func (self->scanner, func, self, NULL);
   return self;
+}
+
+static PsSnapshot *
+start_freeze (PsSession  *session,
+              GError    **error)
+{
+  if (!ps_session_is_open (session))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("freeze: nothing is open"));
+      return NULL;
+    }
+  return snapshot_new (session, PS_SNAPSHOT_FROZEN, on_frozen_pass, TRUE);
+}
+
+/* The sweep is done: from the next pass on, pages are compared with it. */
+static void
+frozen (PsSnapshot *self)
+{
+  self->time_us = g_get_monotonic_time ();
+  ps_event_log_add (ps_session_get_log (self->session), FALSE,
+                    "freeze: every page hashed; from the next pass on, pages are compared with now");
+}
+
+static gboolean
+sweep_failed (PsSnapshot    *self,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                         _("freeze: the scanner stopped before it had read every page"));
+  return FALSE;
 }
 
 PsSnapshot *
 ps_snapshot_freeze (PsSession  *session,
                     GError    **error)
 {
+  g_autoptr(PsSnapshot) self = NULL;
+
   g_return_val_if_fail (PS_IS_SESSION (session), NULL);
 
-  if (!ps_session_is_open (session))
+  self = start_freeze (session, error);
+  if (self == NULL)
+    return NULL;
+  /* a scanner driven by hand (tests) makes its sweep here */
+  if (!ps_scanner_is_running (self->scanner))
+    ps_frame_unref (ps_scanner_scan_now (self->scanner));
+  if (!ps_scanner_wait_pass_func (self->scanner, self->pass_func, NULL))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("freeze: nothing is open"));
+      sweep_failed (self, NULL, error);
       return NULL;
     }
-  ps_event_log_add (ps_session_get_log (session), FALSE, "freeze: from the next pass on, pages are compared with now");
-  return snapshot_new (session, PS_SNAPSHOT_FROZEN, on_frozen_pass);
+  frozen (self);
+  return g_steal_pointer (&self);
+}
+
+static void
+freeze_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  PsSnapshot *self = task_data;
+  GError *error = NULL;
+
+  if (ps_scanner_wait_pass_func (self->scanner, self->pass_func, cancellable))
+    g_task_return_boolean (task, TRUE);
+  else
+    {
+      sweep_failed (self, cancellable, &error);
+      g_task_return_error (task, error);
+    }
+}
+
+void
+ps_snapshot_freeze_async (PsSession           *session,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  GError *error = NULL;
+  PsSnapshot *self;
+
+  g_return_if_fail (PS_IS_SESSION (session));
+
+  g_task_set_source_tag (task, ps_snapshot_freeze_async);
+  self = start_freeze (session, &error);
+  if (self == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, self, g_object_unref);
+  if (!ps_scanner_is_running (self->scanner))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "%s",
+                               _("freeze: the scanner is not running"));
+      return;
+    }
+  g_task_run_in_thread (task, freeze_in_thread);
+}
+
+PsSnapshot *
+ps_snapshot_freeze_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  PsSnapshot *self;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  self = g_task_get_task_data (G_TASK (result));
+  frozen (self);
+  return g_object_ref (self);
 }
 
 static void
@@ -433,7 +540,7 @@ start_compare (PsSession   *session,
       return NULL;
     }
 
-  self = snapshot_new (session, PS_SNAPSHOT_FILE, on_file_pass);
+  self = snapshot_new (session, PS_SNAPSHOT_FILE, on_file_pass, FALSE);
   self->file = g_strdup (path);
   self->fd = fd;
   self->n_file_pages = g.n_inside;
@@ -680,9 +787,11 @@ ps_snapshot_get_changed_rows (PsSnapshot *self,
   new = g_malloc (self->page_size);
   flags = g_malloc (self->page_size);
   ps_snapshot_diff_range (self, base, self->page_size, old, new, flags);
+  /* a byte whose old value is not known may or may not have changed: it
+   * makes no row; ps_snapshot_get_unknown_bytes counts them */
   for (gsize row = 0; row < self->page_size; row += row_size)
     for (gsize i = row; i < MIN (row + row_size, self->page_size); i++)
-      if (flags[i] & PS_DIFF_CHANGED)
+      if ((flags[i] & (PS_DIFF_CHANGED | PS_DIFF_OLD_KNOWN)) == (PS_DIFF_CHANGED | PS_DIFF_OLD_KNOWN))
         {
           guint64 offset = base + row;
 
@@ -690,6 +799,31 @@ ps_snapshot_get_changed_rows (PsSnapshot *self,
           break;
         }
   return rows;
+}
+
+gsize
+ps_snapshot_get_unknown_bytes (PsSnapshot *self,
+                               guint64     page)
+{
+  Entry *e;
+  gsize unknown = 0;
+
+  g_return_val_if_fail (PS_IS_SNAPSHOT (self), 0);
+  if (self->kind == PS_SNAPSHOT_FILE)
+    return 0;     /* the file holds every old byte */
+  g_mutex_lock (&self->lock);
+  e = g_hash_table_lookup (self->entries, &page);
+  if (e != NULL && e->cur_hash != e->old_hash && !e->old_zero)
+    unknown = self->page_size - e->old_len;
+  g_mutex_unlock (&self->lock);
+  return unknown;
+}
+
+gsize
+ps_snapshot_get_page_size (PsSnapshot *self)
+{
+  g_return_val_if_fail (PS_IS_SNAPSHOT (self), 0);
+  return self->page_size;
 }
 
 gsize

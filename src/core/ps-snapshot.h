@@ -10,8 +10,10 @@ G_BEGIN_DECLS
  *
  * Two kinds:
  *
- *  - Frozen (ps_snapshot_freeze): "the mapping as the scanner saw it at
- *    the freeze". Taking one is O(1): nothing is copied or hashed. From the
+ *  - Frozen (ps_snapshot_freeze): "the mapping as a sweep of every page
+ *    read it, a sweep begun after the freeze was asked". Taking one copies
+ *    nothing: the scanner hashes every resident page once (it keeps a hash
+ *    per page anyway) and the snapshot keeps none of them. From the
  *    next pass on, the scanner hands the snapshot every change (its pass
  *    func); the first change of a page after the freeze records the hash it
  *    had then, and its old bytes where they are still to be had: copy on
@@ -30,8 +32,11 @@ G_BEGIN_DECLS
  *        snapshot keeps the part of that page;
  *    and otherwise the snapshot knows the page changed, and when, but not
  *    what it held (ps_snapshot_get_old_bytes says which bytes it knows).
- *    The freeze is as exact as the scanner's view: a page written shortly
- *    before the freeze and found by the next pass counts as changed after.
+ *    The freeze waits for its sweep because the scanner's hashes lag: a
+ *    pass under way when the freeze is asked may have hashed a page before
+ *    a write that follows the freeze, and its slices leave other pages
+ *    hashed seconds ago. A write made once the freeze returned is never
+ *    missed; one made while it waits may count as before it.
  *
  *  - Against a file (ps_snapshot_compare_file): the old side is any file
  *    of the mapping's size (a saved snapshot, the file behind a private
@@ -61,8 +66,19 @@ typedef enum
 #define PS_TYPE_SNAPSHOT (ps_snapshot_get_type ())
 G_DECLARE_FINAL_TYPE (PsSnapshot, ps_snapshot, PS, SNAPSHOT, GObject)
 
-/* Refused when nothing is open. */
+/* Refused when nothing is open. The snapshot is the mapping as a sweep
+ * of every page read it, a sweep the scanner begins after the call (so a
+ * write made during the pass under way is not missed): the sync one waits
+ * for it (or makes it, when the scanner's thread does not run: tests,
+ * scripts); the async one waits in a worker thread, and fails when the
+ * scanner stops first. */
 PsSnapshot    *ps_snapshot_freeze             (PsSession           *session,
+                                               GError             **error);
+void           ps_snapshot_freeze_async       (PsSession           *session,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+PsSnapshot    *ps_snapshot_freeze_finish      (GAsyncResult        *result,
                                                GError             **error);
 /* The file must be as long as the mapping's bytes inside EOF; refused
  * otherwise, naming both sizes. The sync one is for tests and scripts. */
@@ -110,11 +126,19 @@ gboolean       ps_snapshot_diff_range         (PsSnapshot          *self,
                                                guint8              *flags);
 /* The offsets of the rows (row_size bytes each, from the page's start) of
  * a page that changed, for "only the rows that changed": those with a byte
- * that differs, or every row of a changed page whose old bytes are not
- * known. Empty for a page that did not change. */
+ * known to differ. Bytes whose old value was not kept make no row (which
+ * of them changed is not known): ps_snapshot_get_unknown_bytes counts
+ * them, for a notice in their place. Empty for a page that did not
+ * change. */
 GArray        *ps_snapshot_get_changed_rows   (PsSnapshot          *self,
                                                guint64              page,
                                                gsize                row_size);
+/* Of a page that changed since a freeze, the bytes whose old value was not
+ * kept (it was off the focus window when it first changed, and not all
+ * zeros); 0 for a page that did not change, or against a file. */
+gsize          ps_snapshot_get_unknown_bytes  (PsSnapshot          *self,
+                                               guint64              page);
+gsize          ps_snapshot_get_page_size      (PsSnapshot          *self);
 
 /* Bytes the snapshot holds: its table and the old bytes kept (a frozen
  * one), or the file's page hashes (against a file). */
