@@ -776,7 +776,7 @@ test_replay (void)
     g_assert_cmpint (ps_timeline_get_position (timeline), ==, ps_timeline_time_at (timeline, x_a));
     g_assert_cmpint (ps_timeline_get_position (timeline), >=, t_a);
     g_assert_cmpint (ps_timeline_get_position (timeline), <, t_b);
-    g_assert_true (gtk_widget_has_focus (GTK_WIDGET (timeline)));
+    g_assert_true (gtk_widget_is_focus (GTK_WIDGET (timeline)));
     cells = grid_now (window);
     g_assert_cmphex (cells.a, !=, cells.r);
     g_assert_cmphex (cells.b, ==, cells.r);
