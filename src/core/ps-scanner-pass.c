@@ -213,15 +213,15 @@ set_states (PsFrame      *frame,
     }
   for (guint64 p = lo; p < hi; p++)
     {
-      guint8 state = new_state (chunk->pages[(p - base) & chunk->page_mask].state, vec[p - lo]);
+      /* once copied, the chunk read before is gone: the copy holds the page */
+      const PsPageInfo *info = rw != NULL ? &rw[p - base] : &chunk->pages[(p - base) & chunk->page_mask];
+      guint8 state = new_state (info->state, vec[p - lo]);
 
-      if (rw != NULL)
-        rw[p - base].state = state;
-      else if (chunk->pages[(p - base) & chunk->page_mask].state != state)
-        {
-          rw = ps_frame_pages_for_write (frame, base, frame->chunks[c]->n_pages);
-          rw[p - base].state = state;
-        }
+      if (state == info->state)
+        continue;
+      if (rw == NULL)
+        rw = ps_frame_pages_for_write (frame, base, chunk->n_pages);
+      rw[p - base].state = state;
     }
 }
 
