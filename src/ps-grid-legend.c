@@ -111,12 +111,14 @@ make_item (const PsGridLegendEntry *entry,
   g_autofree char *text = ps_grid_legend_entry_label (entry, fade_ms);
   GtkWidget *label = gtk_label_new (text);
 
-  /* a long entry ("private copy: msync never writes it back") wraps rather
-   * than widening the legend's narrow column */
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  /* a long entry ("private copy: msync never writes it back") is cut, whole
+   * in its tooltip, rather than widening the legend's narrow column. Not
+   * wrapped: at GTK 4.8 a flow box of wrapping labels asks for a height
+   * that scrolled the grid and the hex view out of the window. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 22);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_tooltip_text (label, text);
 
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch, (gpointer) entry, NULL);
   gtk_widget_add_css_class (swatch, "ps-swatch");

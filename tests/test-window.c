@@ -940,6 +940,54 @@ test_cli_sigterm (void)
   g_string_free (reader.out, TRUE);
 }
 
+/* ---- the panes fit the window ---- */
+
+/* The legend, the grid and the hex view's first row lie inside the window
+ * once a frame is drawn: a legend of wrapping labels once asked for a
+ * height that pushed all three above the window's top. */
+static gboolean
+laid_out (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_height (data) > 0;
+}
+
+static void
+assert_inside (GtkWidget  *widget,
+               GtkWidget  *window,
+               const char *what)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+  if (bounds.origin.y < 0 || bounds.origin.y >= gtk_widget_get_height (window) || bounds.size.height <= 0)
+    g_error ("%s lies at y %.0f..%.0f, outside the window's %d px", what, bounds.origin.y,
+             bounds.origin.y + bounds.size.height, gtk_widget_get_height (window));
+}
+
+static void
+test_panes_fit (void)
+{
+  g_autofree char *path = ps_test_file ("window-fit", 256 * 1024, 'f');
+  g_autoptr(GError) error = NULL;
+  g_auto(PsSourceSpec) spec = { 0 };
+  PsWindow *window = make_window ();
+  GtkWidget *legend = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (window), PS_TYPE_WINDOW, "legend");
+
+  spec.kind = PS_SOURCE_FILE;
+  spec.path = g_strdup (path);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  g_assert_true (ps_window_open_spec (window, &spec, &error));
+  g_assert_true (ps_test_wait_until (has_frame, window, 5000));
+  g_assert_true (ps_test_wait_until (laid_out, window->grid, 5000));
+  for (int i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  assert_inside (legend, GTK_WIDGET (window), "the legend");
+  assert_inside (GTK_WIDGET (window->grid), GTK_WIDGET (window), "the grid");
+  assert_inside (GTK_WIDGET (window->hex), GTK_WIDGET (window), "the hex view");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -957,6 +1005,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/log-echo-dialog", test_log_echo_dialog);
   g_test_add_func ("/window/accessible-names", test_accessible_names);
   g_test_add_func ("/window/click-past-eof", test_click_past_eof);
+  g_test_add_func ("/window/panes-fit", test_panes_fit);
   g_test_add_func ("/window/write-and-undo", test_write_and_undo);
   g_test_add_func ("/window/write-refused", test_write_refused);
   g_test_add_func ("/window/action-options", test_action_options);
