@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <linux/magic.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -742,4 +743,24 @@ ps_test_attacher_detach (PsTestAttacher *a,
 {
   close (a->go[1]);
   ps_assert_status (ps_test_reap (pid, 10000), "exit 0");
+}
+
+gsize
+ps_test_malloc_in_use (void)
+{
+  struct mallinfo2 mi = mallinfo2 ();
+
+  return mi.uordblks + mi.hblkhd;
+}
+
+gsize
+ps_test_rss_anon (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "\nRssAnon:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("\nRssAnon:"), NULL, 10) * 1024;
 }

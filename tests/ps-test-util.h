@@ -160,6 +160,10 @@ int       ps_test_reap         (pid_t       pid,
                                 guint       timeout_ms);
 /* "exit 0", "SIGBUS", or "status 0x…" for a wait status. */
 char     *ps_test_status_text  (int         status);
+/* What this process holds: malloc's bytes in use (its arenas and its own
+ * mmaps), and its anonymous resident memory (RssAnon: shmem not counted). */
+gsize     ps_test_malloc_in_use (void);
+gsize     ps_test_rss_anon      (void);
 #define ps_assert_status(status, expected) \
   G_STMT_START { \
     g_autofree char *status_ = ps_test_status_text (status); \

@@ -6,7 +6,6 @@
 
 #include <fcntl.h>
 #include <glib/gstdio.h>
-#include <malloc.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -142,29 +141,6 @@ assert_pages (GArray        *pages,
     g_assert_cmpuint (g_array_index (pages, guint64, i), ==, expect[i]);
 }
 
-/* What this process holds: malloc's in use (its arenas and its own
- * mmaps), and its anonymous resident memory (the segment is shmem: not
- * counted there). */
-static gsize
-malloc_in_use (void)
-{
-  struct mallinfo2 mi = mallinfo2 ();
-
-  return mi.uordblks + mi.hblkhd;
-}
-
-static gsize
-rss_anon (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  line = strstr (status, "\nRssAnon:");
-  g_assert_nonnull (line);
-  return g_ascii_strtoull (line + strlen ("\nRssAnon:"), NULL, 10) * 1024;
-}
-
 /* Freeze, then another process changes 3 pages (on screen) of 1 GiB: the
  * diff shows exactly those 3, the process (not only the snapshot's own
  * count) grew by about 3 pages, the old bytes are those before, and only
@@ -192,8 +168,8 @@ test_three_pages (Fixture       *f,
   pass (f);
   pass (f);                                    /* the frames' recycling in its stride */
 
-  malloc_before = malloc_in_use ();
-  anon_before = rss_anon ();
+  malloc_before = ps_test_malloc_in_use ();
+  anon_before = ps_test_rss_anon ();
   snap = ps_snapshot_freeze (f->session, &error);
   g_assert_no_error (error);
   before = ps_snapshot_get_memory (snap);
@@ -203,8 +179,8 @@ test_three_pages (Fixture       *f,
 
   another_process_changes (f, changed, 3, 0xee);
   pass (f);
-  malloc_grown = (gssize) malloc_in_use () - (gssize) malloc_before;
-  anon_grown = (gssize) rss_anon () - (gssize) anon_before;
+  malloc_grown = (gssize) ps_test_malloc_in_use () - (gssize) malloc_before;
+  anon_grown = (gssize) ps_test_rss_anon () - (gssize) anon_before;
   g_test_message ("process: malloc +%" G_GSSIZE_FORMAT " B, RssAnon +%" G_GSSIZE_FORMAT " B, for 3 pages of %" G_GSIZE_FORMAT " B",
                   malloc_grown, anon_grown, f->page);
 #ifndef __SANITIZE_ADDRESS__

@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -929,28 +928,6 @@ has_snapshot (gpointer data)
   return ps_window_get_snapshot (data) != NULL;
 }
 
-/* What the process holds: malloc's in use (arenas and its own mmaps), and
- * its anonymous resident memory (the segment is shmem, not counted). */
-static gsize
-malloc_in_use (void)
-{
-  struct mallinfo2 mi = mallinfo2 ();
-
-  return mi.uordblks + mi.hblkhd;
-}
-
-static gsize
-rss_anon (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  line = strstr (status, "\nRssAnon:");
-  g_assert_nonnull (line);
-  return g_ascii_strtoull (line + strlen ("\nRssAnon:"), NULL, 10) * 1024;
-}
-
 /* A few frames drawn and delivered: the window's allocations in their stride. */
 static void
 settle (PsWindow *window)
@@ -984,15 +961,15 @@ test_diff (void)
   g_assert_true (ps_test_wait_until (has_snapshot, window, 60000));
   g_assert_cmpuint (ps_snapshot_get_n_changed (ps_window_get_snapshot (window)), ==, 0);
   settle (window);
-  malloc_before = malloc_in_use ();
-  anon_before = rss_anon ();
+  malloc_before = ps_test_malloc_in_use ();
+  anon_before = ps_test_rss_anon ();
   for (guint i = 0; i < 3; i++)
     write_from_another_process (name, diff_pages[i] * page + diff_at[i], 0x04030201);
   g_assert_true (ps_test_wait_until (three_differ, window, 120000));
   g_assert_true (ps_test_wait_until (three_tinted, window, 5000));
   settle (window);
-  malloc_grown = (gssize) malloc_in_use () - (gssize) malloc_before;
-  anon_grown = (gssize) rss_anon () - (gssize) anon_before;
+  malloc_grown = (gssize) ps_test_malloc_in_use () - (gssize) malloc_before;
+  anon_grown = (gssize) ps_test_rss_anon () - (gssize) anon_before;
   g_test_message ("the app: malloc +%" G_GSSIZE_FORMAT " B, RssAnon +%" G_GSSIZE_FORMAT " B, for 3 pages of %" G_GSIZE_FORMAT " B of 1 GiB",
                   malloc_grown, anon_grown, page);
   /* nothing that grows with the object: a copy would be 1 GiB, a hash
