@@ -878,6 +878,23 @@ wait_size_stable (GtkWidget *widget)
              s.width, s.height, gtk_widget_get_mapped (widget), (g_get_monotonic_time () - s.since) / 1000);
 }
 
+#define FIXED_WIDTH  1200
+#define FIXED_HEIGHT 980
+
+/* The window narrow, at FIXED_WIDTH less its shadow. */
+static gboolean
+sized (gpointer data)
+{
+  PsWindow *window = data;
+
+  if (!ps_window_get_narrow (window))
+    return FALSE;
+  if (gtk_widget_get_width (GTK_WIDGET (window)) <= FIXED_WIDTH)
+    return TRUE;
+  gtk_window_set_default_size (GTK_WINDOW (window), FIXED_WIDTH, FIXED_HEIGHT);
+  return FALSE;
+}
+
 /* The whole of widget within its window. */
 static gboolean
 shown_whole (gpointer data)
@@ -1002,8 +1019,12 @@ test_replay_pointer (void)
   /* a size of its own, where its layout stays: at the size the settings
    * give (1590 px, the screen's 1600 less the shadow), this window goes
    * from narrow to wide and back every frame or so (1590 <-> 1699 px wide,
-   * its timeline 1578 <-> 562 px): wide it needs more than the screen */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 980);
+   * its timeline 1578 <-> 562 px): wide it needs more than the screen,
+   * so narrow and narrower, asked for while it is narrow (a size asked
+   * while it is wide gives way to the wide layout's least width) */
+  if (!ps_test_wait_until (sized, window, 20000))
+    g_error ("the replay's window never kept %d px: %d px wide, %s", FIXED_WIDTH,
+             gtk_widget_get_width (GTK_WIDGET (window)), ps_window_get_narrow (window) ? "narrow" : "wide");
   wait_size_stable (GTK_WIDGET (timeline));
   show_whole (GTK_WIDGET (timeline));
   wait_size_stable (GTK_WIDGET (timeline));
