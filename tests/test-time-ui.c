@@ -978,6 +978,42 @@ drag_to (PsTimeline *timeline,
              to, at.t_us, ps_timeline_get_position (timeline));
 }
 
+/* The application's settings as they are now, to put back: the replay's
+ * window, sized for this test, saves its layout's divider as it folds. */
+static GVariantDict *
+settings_kept (void)
+{
+  GSettings *settings = ps_application_get_settings (app);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+  GVariantDict *kept = g_variant_dict_new (NULL);
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (settings, keys[i]);
+
+      g_variant_dict_insert_value (kept, keys[i], value);
+    }
+  return kept;
+}
+
+static void
+settings_put_back (GVariantDict *kept)
+{
+  GSettings *settings = ps_application_get_settings (app);
+  g_autoptr(GVariant) all = g_variant_dict_end (kept);
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, all);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    g_settings_set_value (settings, key, value);
+  g_variant_dict_unref (kept);
+}
+
 /* The replay's timeline under a real pointer (XTest), as a user clicks and
  * drags it: a click takes the playhead to the time under the pointer, a
  * drag scrubs, the grid showing A hot and B cold between the two changes,
@@ -995,6 +1031,7 @@ test_replay_pointer (void)
   int width, x_start, x_a, x_b, x_end;
   At at;
   Cells cells;
+  GVariantDict *kept;
 
   if (!ps_ui_test_keys_available (&why))
     {
@@ -1003,6 +1040,7 @@ test_replay_pointer (void)
     }
   record_two_writes (&r);
   stop_with_button (&r);
+  kept = settings_kept ();
   gtk_widget_activate_action (GTK_WIDGET (r.window), "win.open-recording", "s", r.trace);
   window = replay_window ();
   ps_ui_test_queue_destroy (GTK_WINDOW (window));
@@ -1088,6 +1126,11 @@ test_replay_pointer (void)
   g_assert_cmpint (ps_timeline_get_position (timeline), ==, ps_timeline_time_at (timeline, x_end));
   pointer_to (timeline, x_start, width);
   g_assert_cmpint (ps_timeline_get_position (timeline), ==, ps_timeline_time_at (timeline, x_end));
+
+  /* the next test's windows as they would be without this one */
+  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (r.window));
+  settings_put_back (kept);
 }
 
 /* ---- diff ---- */
