@@ -152,3 +152,69 @@ ps_ui_test_press_accel (GtkWindow  *window,
     g_error ("\"%s\" is no accelerator", accel);
   ps_ui_test_press (window, keyval, mods);
 }
+
+/* The point (x, y) of widget on the X screen: through its native's surface
+ * (which may hold a shadow around the window) and the surface's X window. */
+static void
+root_point (GtkWidget *widget,
+            double     x,
+            double     y,
+            int       *root_x,
+            int       *root_y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  Display *dpy = x_display (widget);
+  double nx, ny, sx, sy;
+  Window child;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), x, y, &nx, &ny));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  g_assert_cmpint (gdk_surface_get_scale_factor (surface), ==, 1);
+  XTranslateCoordinates (dpy, gdk_x11_surface_get_xid (surface), DefaultRootWindow (dpy),
+                         (int) (nx + sx), (int) (ny + sy), root_x, root_y, &child);
+  /* what GTK finds there is the widget: not scrolled away, nor covered */
+  {
+    GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (native), nx, ny, GTK_PICK_DEFAULT);
+
+    if (picked != widget && (picked == NULL || !gtk_widget_is_ancestor (picked, widget)))
+      g_error ("at %g,%g of its window %s is not under the pointer: %s is", x, y, G_OBJECT_TYPE_NAME (widget),
+               picked != NULL ? G_OBJECT_TYPE_NAME (picked) : "nothing");
+  }
+}
+
+void
+ps_ui_test_pointer_move (GtkWidget *widget,
+                         double     x,
+                         double     y)
+{
+  Display *dpy = x_display (widget);
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+  Window root, child;
+  int root_x, root_y, rx, ry, wx, wy;
+  unsigned int mask;
+
+  g_assert_nonnull (dpy);
+  root_point (widget, x, y, &root_x, &root_y);
+  XTestFakeMotionEvent (dpy, DefaultScreen (dpy), root_x, root_y, CurrentTime);
+  drain (dpy);
+  /* the pointer is there, over this window and no other */
+  XQueryPointer (dpy, DefaultRootWindow (dpy), &root, &child, &rx, &ry, &wx, &wy, &mask);
+  g_assert_cmpint (rx, ==, root_x);
+  g_assert_cmpint (ry, ==, root_y);
+  if (child != gdk_x11_surface_get_xid (surface))
+    g_error ("the pointer at %d,%d is over X window 0x%lx, not %s's 0x%lx", root_x, root_y,
+             (unsigned long) child, G_OBJECT_TYPE_NAME (gtk_widget_get_native (widget)),
+             (unsigned long) gdk_x11_surface_get_xid (surface));
+}
+
+void
+ps_ui_test_pointer_button (GtkWidget *widget,
+                           gboolean   down)
+{
+  Display *dpy = x_display (widget);
+
+  g_assert_nonnull (dpy);
+  XTestFakeButtonEvent (dpy, 1, down, CurrentTime);
+  drain (dpy);
+}

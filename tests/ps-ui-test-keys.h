@@ -23,4 +23,15 @@ void     ps_ui_test_press          (GtkWindow       *window,
 void     ps_ui_test_press_accel    (GtkWindow  *window,
                                     const char *accel);
 
+/* Real pointer events (XTest), with the window under the pointer: the
+ * pointer moved to the point (x, y) of widget, the first button pressed or
+ * released where it is. Each waits for the X server to have sent them
+ * and lets GTK handle them. The display must be the test's alone: another
+ * window above this one would get them. */
+void     ps_ui_test_pointer_move   (GtkWidget  *widget,
+                                    double      x,
+                                    double      y);
+void     ps_ui_test_pointer_button (GtkWidget  *widget,
+                                    gboolean    down);
+
 G_END_DECLS

@@ -23,6 +23,7 @@
 #include "ps-page-grid-private.h"
 #include "ps-test-util.h"
 #include "ps-ui-test-app.h"
+#include "ps-ui-test-keys.h"
 #include "ps-window-time.h"
 
 #define N_PAGES 16
@@ -836,6 +837,301 @@ test_replay (void)
   g_assert_true (ps_test_wait_until (at_end, window, 20000));
 }
 
+/* ---- the real pointer on the timeline ---- */
+
+typedef struct
+{
+  GtkWidget *widget;
+  int        width;
+  int        height;
+  gint64     since;
+} Stable;
+
+/* The widget mapped and its size unchanged for 500 ms of polling: a window shown on a loaded display gets its size
+ * from the X server after it is mapped (1578 px wide, then 562, was seen),
+ * and a point computed before that lands on another time. */
+static gboolean
+size_stable (gpointer data)
+{
+  Stable *s = data;
+  int width = gtk_widget_get_width (s->widget), height = gtk_widget_get_height (s->widget);
+  gint64 now = g_get_monotonic_time ();
+
+  if (!gtk_widget_get_mapped (s->widget) || width != s->width || height != s->height)
+    {
+      s->width = width;
+      s->height = height;
+      s->since = now;
+      return FALSE;
+    }
+  return now - s->since >= 500 * 1000;
+}
+
+static void
+wait_size_stable (GtkWidget *widget)
+{
+  Stable s = { widget, -1, -1, 0 };
+
+  if (!ps_test_wait_until (size_stable, &s, 20000))
+    g_error ("%s never kept its size: %d x %d, mapped %d, for %" G_GINT64_FORMAT " ms", G_OBJECT_TYPE_NAME (widget),
+             s.width, s.height, gtk_widget_get_mapped (widget), (g_get_monotonic_time () - s.since) / 1000);
+}
+
+#define FIXED_WIDTH  1200
+#define FIXED_HEIGHT 980
+
+/* The window narrow, at FIXED_WIDTH less its shadow. */
+static gboolean
+sized (gpointer data)
+{
+  PsWindow *window = data;
+
+  if (!ps_window_get_narrow (window))
+    return FALSE;
+  if (gtk_widget_get_width (GTK_WIDGET (window)) <= FIXED_WIDTH)
+    return TRUE;
+  gtk_window_set_default_size (GTK_WINDOW (window), FIXED_WIDTH, FIXED_HEIGHT);
+  return FALSE;
+}
+
+/* The whole of widget within its window. */
+static gboolean
+shown_whole (gpointer data)
+{
+  GtkWidget *widget = data;
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (widget));
+  graphene_rect_t b;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &b));
+  return b.origin.y >= 0 && b.origin.y + b.size.height <= gtk_widget_get_height (window);
+}
+
+/* Narrow, the window's content goes above the log's divider, which cuts
+ * off its top (the grid, and the timeline under it): the divider as far
+ * down as it goes, as a user would drag it, until the widget shows. */
+static void
+show_whole (GtkWidget *widget)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    if (GTK_IS_PANED (w) && gtk_orientable_get_orientation (GTK_ORIENTABLE (w)) == GTK_ORIENTATION_VERTICAL &&
+        gtk_widget_is_ancestor (widget, gtk_paned_get_start_child (GTK_PANED (w))))
+      {
+        int max;
+
+        g_object_get (w, "max-position", &max, NULL);
+        gtk_paned_set_position (GTK_PANED (w), max);
+      }
+  if (!ps_test_wait_until (shown_whole, widget, 5000))
+    {
+      graphene_rect_t b;
+
+      g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (gtk_widget_get_root (widget)), &b));
+      g_error ("%s is not all in its window: at y %g, %g high, in a window %d high", G_OBJECT_TYPE_NAME (widget),
+               b.origin.y, b.size.height, gtk_widget_get_height (GTK_WIDGET (gtk_widget_get_root (widget))));
+    }
+}
+
+typedef struct
+{
+  PsTimeline *timeline;
+  gint64      t_us;
+} At;
+
+static gboolean
+position_is (gpointer data)
+{
+  At *at = data;
+
+  return ps_timeline_get_position (at->timeline) == at->t_us;
+}
+
+/* The pointer to column x of the timeline, halfway down, and GTK has
+ * handled its motion; the timeline's width is as it was when x was
+ * chosen. */
+static void
+pointer_to (PsTimeline *timeline,
+            int         x,
+            int         width)
+{
+  GtkWidget *widget = GTK_WIDGET (timeline);
+
+  g_assert_cmpint (gtk_widget_get_width (widget), ==, width);
+  ps_ui_test_pointer_move (widget, x, gtk_widget_get_height (widget) / 2);
+}
+
+/* The pointer moved in steps from column from to column to, button held:
+ * the playhead follows it to the time under it. */
+static void
+drag_to (PsTimeline *timeline,
+         int         from,
+         int         to,
+         int         width)
+{
+  At at = { timeline, 0 };
+
+  for (int i = 1; i <= 4; i++)
+    pointer_to (timeline, from + (to - from) * i / 4, width);
+  at.t_us = ps_timeline_time_at (timeline, to);
+  if (!ps_test_wait_until (position_is, &at, 5000))
+    g_error ("dragged to column %d (%" G_GINT64_FORMAT " µs), the playhead is at %" G_GINT64_FORMAT " µs",
+             to, at.t_us, ps_timeline_get_position (timeline));
+}
+
+/* The application's settings as they are now, to put back: the replay's
+ * window, sized for this test, saves its layout's divider as it folds. */
+static GVariantDict *
+settings_kept (void)
+{
+  GSettings *settings = ps_application_get_settings (app);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+  GVariantDict *kept = g_variant_dict_new (NULL);
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (settings, keys[i]);
+
+      g_variant_dict_insert_value (kept, keys[i], value);
+    }
+  return kept;
+}
+
+static void
+settings_put_back (GVariantDict *kept)
+{
+  GSettings *settings = ps_application_get_settings (app);
+  g_autoptr(GVariant) all = g_variant_dict_end (kept);
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, all);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    g_settings_set_value (settings, key, value);
+  g_variant_dict_unref (kept);
+}
+
+/* The replay's timeline under a real pointer (XTest), as a user clicks and
+ * drags it: a click takes the playhead to the time under the pointer, a
+ * drag scrubs, the grid showing A hot and B cold between the two changes,
+ * then B hot and A cooled past B's. Alone on the display (tests/meson.build):
+ * another test's window would take the pointer. */
+static void
+test_replay_pointer (void)
+{
+  g_auto(Recorded) r = { 0 };
+  g_autofree char *why = NULL;
+  PsWindow *window;
+  PsReplay *replay;
+  PsTimeline *timeline;
+  gint64 t_a, t_b;
+  int width, x_start, x_a, x_b, x_end;
+  At at;
+  Cells cells;
+  GVariantDict *kept;
+
+  if (!ps_ui_test_keys_available (&why))
+    {
+      g_test_skip (why);
+      return;
+    }
+  record_two_writes (&r);
+  stop_with_button (&r);
+  kept = settings_kept ();
+  gtk_widget_activate_action (GTK_WIDGET (r.window), "win.open-recording", "s", r.trace);
+  window = replay_window ();
+  ps_ui_test_queue_destroy (GTK_WINDOW (window));
+  g_assert_true (ps_test_wait_until (replay_loaded, window, 20000));
+  ps_ui_test_wait_drawn (GTK_WIDGET (window->grid));
+  /* the recorded window out of the way: the pointer's events go to the
+   * replay's window alone */
+  gtk_widget_set_visible (GTK_WIDGET (r.window), FALSE);
+
+  replay = window->time->replay;
+  timeline = ps_replay_bar_get_timeline (window->time->replay_bar);
+  t_a = ps_replay_next_change (replay, 0);
+  t_b = ps_replay_next_change (replay, t_a);
+  /* a size of its own, where its layout stays: at the size the settings
+   * give (1590 px, the screen's 1600 less the shadow), this window goes
+   * from narrow to wide and back every frame or so (1590 <-> 1699 px wide,
+   * its timeline 1578 <-> 562 px): wide it needs more than the screen,
+   * so narrow and narrower, asked for while it is narrow (a size asked
+   * while it is wide gives way to the wide layout's least width) */
+  if (!ps_test_wait_until (sized, window, 20000))
+    g_error ("the replay's window never kept %d px: %d px wide, %s", FIXED_WIDTH,
+             gtk_widget_get_width (GTK_WIDGET (window)), ps_window_get_narrow (window) ? "narrow" : "wide");
+  wait_size_stable (GTK_WIDGET (timeline));
+  show_whole (GTK_WIDGET (timeline));
+  wait_size_stable (GTK_WIDGET (timeline));
+  width = gtk_widget_get_width (GTK_WIDGET (timeline));
+  x_a = x_at_or_after (timeline, t_a);
+  x_b = x_at_or_after (timeline, t_b);
+  x_end = width - 1;
+  x_start = x_a / 2;
+  g_test_message ("window %d x %d, timeline %d px wide: A at column %d, B at %d",
+                  gtk_widget_get_width (GTK_WIDGET (window)), gtk_widget_get_height (GTK_WIDGET (window)), width, x_a, x_b);
+  g_assert_cmpint (x_start, <, x_a);
+  g_assert_cmpint (x_a, <, x_b);
+  g_assert_cmpint (x_b, <, x_end);
+  g_assert_cmpint (ps_timeline_time_at (timeline, x_start), <, t_a);
+  g_assert_cmpint (ps_timeline_time_at (timeline, x_a), <, t_b);
+  g_assert_cmpint (ps_timeline_time_at (timeline, x_end), >, t_b);
+
+  /* a click just past A's change: the playhead at the time under the
+   * pointer, the timeline focused, A hot and B cold */
+  ps_timeline_set_position (timeline, ps_replay_get_duration (replay));
+  pointer_to (timeline, x_a, width);
+  ps_ui_test_pointer_button (GTK_WIDGET (timeline), TRUE);
+  ps_ui_test_pointer_button (GTK_WIDGET (timeline), FALSE);
+  at = (At) { timeline, ps_timeline_time_at (timeline, x_a) };
+  g_assert_true (ps_test_wait_until (position_is, &at, 5000));
+  g_assert_cmpint (ps_timeline_get_position (timeline), >=, t_a);
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (timeline)));
+  cells = grid_now (window);
+  g_assert_cmphex (cells.a, !=, cells.r);
+  g_assert_cmphex (cells.b, ==, cells.r);
+
+  /* pressed before both changes: neither hot */
+  pointer_to (timeline, x_start, width);
+  ps_ui_test_pointer_button (GTK_WIDGET (timeline), TRUE);
+  at = (At) { timeline, ps_timeline_time_at (timeline, x_start) };
+  g_assert_true (ps_test_wait_until (position_is, &at, 5000));
+  cells = grid_now (window);
+  g_assert_cmphex (cells.a, ==, cells.r);
+  g_assert_cmphex (cells.b, ==, cells.r);
+  /* dragged, button held, to between the two: A hot, B cold */
+  drag_to (timeline, x_start, x_a, width);
+  g_assert_cmpint (ps_timeline_get_position (timeline), >=, t_a);
+  g_assert_cmpint (ps_timeline_get_position (timeline), <, t_b);
+  cells = grid_now (window);
+  g_assert_cmphex (cells.a, !=, cells.r);
+  g_assert_cmphex (cells.b, ==, cells.r);
+  /* on past B's: B hot, A cooled */
+  drag_to (timeline, x_a, x_b, width);
+  g_assert_cmpint (ps_timeline_get_position (timeline), >=, t_b);
+  cells = grid_now (window);
+  g_assert_cmphex (cells.b, !=, cells.r);
+  g_assert_cmphex (cells.a, !=, cells.b);
+  /* back between them, still held: the opposite again */
+  drag_to (timeline, x_b, x_a, width);
+  cells = grid_now (window);
+  g_assert_cmphex (cells.a, !=, cells.r);
+  g_assert_cmphex (cells.b, ==, cells.r);
+  /* to the end and released there: the playhead stays where it was let go */
+  drag_to (timeline, x_a, x_end, width);
+  ps_ui_test_pointer_button (GTK_WIDGET (timeline), FALSE);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, ps_timeline_time_at (timeline, x_end));
+  pointer_to (timeline, x_start, width);
+  g_assert_cmpint (ps_timeline_get_position (timeline), ==, ps_timeline_time_at (timeline, x_end));
+
+  /* the next test's windows as they would be without this one */
+  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (r.window));
+  settings_put_back (kept);
+}
+
 /* ---- diff ---- */
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
@@ -1134,6 +1430,7 @@ main (int   argc,
   page = ps_test_page_size ();
   g_test_add_func ("/time/record", test_record);
   g_test_add_func ("/time/replay", test_replay);
+  g_test_add_func ("/time/replay-pointer", test_replay_pointer);
   g_test_add_func ("/time/diff", test_diff);
   g_test_add_func ("/time/compare-file", test_compare_file);
   g_test_add_func ("/time/record-cap", test_record_cap);
