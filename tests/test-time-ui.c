@@ -544,15 +544,13 @@ grid_caught_up (gpointer data)
   return !PS_PAGE_GRID (data)->frame_pending;
 }
 
+/* The grid as painted now, without moving the playhead. */
 static Cells
-scrub_to (PsWindow *window,
-          gint64    t_us)
+grid_now (PsWindow *window)
 {
-  PsTimeline *timeline = ps_replay_bar_get_timeline (window->time->replay_bar);
   g_autoptr(GdkTexture) texture = NULL;
   Cells cells;
 
-  ps_timeline_set_position (timeline, t_us);
   /* the grid brings its cells up to date at the fade's frame rate */
   g_assert_true (ps_test_wait_until (grid_caught_up, window->grid, 5000));
   ps_ui_test_wait_frame (GTK_WIDGET (window->grid));
@@ -563,20 +561,12 @@ scrub_to (PsWindow *window,
   return cells;
 }
 
-/* The grid as painted now, without moving the playhead. */
 static Cells
-grid_now (PsWindow *window)
+scrub_to (PsWindow *window,
+          gint64    t_us)
 {
-  g_autoptr(GdkTexture) texture = NULL;
-  Cells cells;
-
-  g_assert_true (ps_test_wait_until (grid_caught_up, window->grid, 5000));
-  ps_ui_test_wait_frame (GTK_WIDGET (window->grid));
-  texture = grid_painted (window);
-  cells.a = cell_pixel (window, texture, PAGE_A);
-  cells.b = cell_pixel (window, texture, PAGE_B);
-  cells.r = cell_pixel (window, texture, PAGE_R);
-  return cells;
+  ps_timeline_set_position (ps_replay_bar_get_timeline (window->time->replay_bar), t_us);
+  return grid_now (window);
 }
 
 /* The first pixel column of the strip at or after t_us. */
