@@ -145,6 +145,14 @@ in_memory (const PsPageInfo *info)
   return (info->state & PS_PAGE_STATE_MASK) == PS_PAGE_RESIDENT;
 }
 
+/* A page's state with its dirty bit set (in memory only) or cleared. */
+static inline guint8
+with_dirty (const PsPageInfo *info,
+            gboolean          dirty)
+{
+  return (info->state & ~PS_PAGE_DIRTY) | (dirty && in_memory (info) ? PS_PAGE_DIRTY : 0);
+}
+
 /* The dirty bits of pages [from, to): set on the pages in memory when
  * dirty, else cleared. A chunk is copied (and its blocks summarised again)
  * only when one of its pages changes. */
@@ -162,10 +170,16 @@ set_dirty_bits (PsScanner *self,
       const PsPageChunk *chunk = frame->chunks[lo / PS_PAGE_CHUNK_PAGES];
       PsPageInfo *rw = NULL;
 
+      /* a chunk of alike pages (holes, mostly) that keeps its bit: one look */
+      if (chunk->page_mask == 0 && with_dirty (&chunk->pages[0], dirty) == chunk->pages[0].state)
+        {
+          lo = hi;
+          continue;
+        }
       for (guint64 p = lo; p < hi; p++)
         {
           const PsPageInfo *info = rw != NULL ? &rw[p - base] : &chunk->pages[(p - base) & chunk->page_mask];
-          guint8 now = (info->state & ~PS_PAGE_DIRTY) | (dirty && in_memory (info) ? PS_PAGE_DIRTY : 0);
+          guint8 now = with_dirty (info, dirty);
 
           if (now == info->state)
             continue;
